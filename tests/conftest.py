@@ -1,0 +1,41 @@
+"""Shared test settings. Lab fixtures live in tests/lab/; helpers in tests/support/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+REQUIRE_LAB = os.environ.get("TUIPHONE_REQUIRE_LAB") == "1"
+
+
+def need_binary(name: str) -> str:
+    """Return the path of a lab binary, or skip (fail under TUIPHONE_REQUIRE_LAB=1)."""
+    path = shutil.which(name) or next(
+        (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)), None
+    )
+    if path:
+        return path
+    reason = f"lab binary {name!r} not installed (run: make lab)"
+    if REQUIRE_LAB:
+        pytest.fail(reason + " and TUIPHONE_REQUIRE_LAB=1")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_xdg(tmp_path, monkeypatch):
+    """No test ever reads or writes the developer's real config, data or runtime dirs."""
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_RUNTIME_DIR", "run"),
+    ):
+        d = tmp_path / "xdg" / sub
+        d.mkdir(parents=True, exist_ok=True)
+        if sub == "run":
+            d.chmod(0o700)
+        monkeypatch.setenv(var, str(d))
+    monkeypatch.delenv("TUIPHONE_CONFIG", raising=False)

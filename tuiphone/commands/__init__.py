@@ -1,0 +1,1 @@
+"""tuiphone.commands"""

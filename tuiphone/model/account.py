@@ -1,0 +1,87 @@
+"""Account configuration and registration state."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Transport(enum.Enum):
+    UDP = "udp"
+    TCP = "tcp"
+    TLS = "tls"
+
+
+class SrtpMode(enum.Enum):
+    OFF = "off"
+    OPTIONAL = "optional"
+    MANDATORY = "mandatory"
+
+
+class DtmfMethod(enum.Enum):
+    RFC4733 = "rfc4733"
+    INFO = "info"
+    INBAND = "inband"
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Privacy switches: everything that touches personal data is off by default."""
+
+    blf: bool = False
+    presence: bool = False
+    mwi: bool = False
+    smart_contacts: bool = False
+    location: bool = False
+    file_sharing: bool = False
+    sip_trace_log: bool = False
+    usage_counters: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AccountConfig:
+    """One ``[[accounts]]`` table. ``registrar`` None means direct/IP mode (no REGISTER)."""
+
+    id: str
+    uri: str
+    registrar: str | None = None
+    proxy: tuple[str, ...] = ()
+    username: str | None = None
+    realm: str = "*"
+    transport: Transport = Transport.UDP
+    local_port: int = 0
+    srtp: SrtpMode = SrtpMode.OFF
+    tls_verify: bool = True
+    ca_file: str | None = None
+    stun: tuple[str, ...] = ()
+    ice: bool = False
+    codecs: tuple[str, ...] = ()
+    dtmf: DtmfMethod = DtmfMethod.RFC4733
+    auto_answer: bool = False
+    register_expires: int = 300
+    features: Features = field(default_factory=Features)
+
+    @property
+    def registers(self) -> bool:
+        return self.registrar is not None
+
+
+class RegState(enum.Enum):
+    NONE = "none"  # direct/IP account: never registers
+    REGISTERING = "registering"
+    REGISTERED = "registered"
+    UNREGISTERED = "unregistered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    """What the engine knows about an account right now."""
+
+    id: str
+    uri: str
+    reg_state: RegState
+    code: int = 0
+    reason: str = ""
+    expires: int = 0
+    contact: str = ""

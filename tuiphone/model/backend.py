@@ -1,0 +1,119 @@
+"""The protocol between the engine and a SIP stack.
+
+``tuiphone.sip.PjBackend`` implements it over pjsua2; ``tuiphone.engine.fake.FakeBackend``
+implements it in memory. One contract suite (tests/contract) runs against both.
+
+Threading contract: every coroutine is awaited on the engine's asyncio loop; the
+backend calls ``emit`` only on that same loop (a pjsua2 backend hops with
+``loop.call_soon_threadsafe``). Methods raise only ``tuiphone.model.errors`` types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tuiphone.model.account import AccountConfig, DtmfMethod
+from tuiphone.model.call import CallStats
+from tuiphone.model.events import Event
+
+Emit = Callable[[Event], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaSettings:
+    """How audio flows. ``mode``: "null" (default), "files", or "device"."""
+
+    mode: str = "null"
+    play_file: str | None = None  # files mode: WAV played into every call
+    record_dir: str | None = None  # files mode: one WAV per call, both directions mixed
+    vad: bool = False
+    echo_cancel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSettings:
+    bind_address: str = "127.0.0.1"
+    media: MediaSettings = MediaSettings()
+    max_calls: int = 4
+    poll_ms: int = 500
+    log_level: int = 0  # pjsua console/log level besides the SIP trace
+    user_agent: str = "tuiphone"
+
+
+@dataclass(frozen=True, slots=True)
+class PingResult:
+    code: int
+    reason: str
+    rtt_ms: float
+
+
+class SipBackend(Protocol):
+    """A SIP user agent with accounts, calls and pagers. See the module docstring."""
+
+    async def start(self, settings: BackendSettings, emit: Emit) -> None:
+        """Start the stack. Raises NetworkError if no transport can be bound."""
+
+    async def stop(self) -> None:
+        """Unregister, hang up and destroy everything. Idempotent."""
+
+    async def add_account(self, config: AccountConfig, password: str | None) -> str:
+        """Create an account (registering if it has a registrar); returns its local contact.
+
+        Raises LimitExceeded past 8 accounts, InvalidUri for a bad URI.
+        """
+
+    async def remove_account(self, account_id: str) -> None: ...
+
+    async def set_registration(self, account_id: str, register: bool) -> None: ...
+
+    async def make_call(
+        self, account_id: str, uri: str, headers: Mapping[str, str] | None = None
+    ) -> str:
+        """Send an INVITE and return the new call's id at once (states follow as events).
+
+        Raises LimitExceeded past 4 calls, InvalidUri, NetworkError.
+        """
+
+    async def answer(self, call_id: str, code: int = 200) -> None: ...
+
+    async def hangup(self, call_id: str, code: int = 0) -> None:
+        """End a call: CANCEL, BYE, or a final response (``code``, default 603/486) if incoming."""
+
+    async def redirect(self, call_id: str, target: str) -> None:
+        """Answer an incoming call with 302 Moved Temporarily to ``target``."""
+
+    async def hold(self, call_id: str) -> None: ...
+
+    async def resume(self, call_id: str) -> None: ...
+
+    async def set_mute(self, call_id: str, muted: bool) -> None: ...
+
+    async def send_dtmf(self, call_id: str, digits: str, method: DtmfMethod) -> None: ...
+
+    async def transfer(self, call_id: str, target: str) -> None:
+        """Blind transfer (REFER). Progress arrives as TransferStatus events."""
+
+    async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
+        """Attended transfer: REFER ``call_id`` to ``target_call_id`` with Replaces."""
+
+    async def conference(self, call_ids: Sequence[str]) -> None:
+        """Bridge the audio of these calls together (local mixing)."""
+
+    async def send_message(
+        self, account_id: str, uri: str, body: str, content_type: str, message_id: str
+    ) -> None:
+        """Send a MESSAGE. The delivery result arrives as a MessageStatus event carrying
+        ``message_id``. Raises LimitExceeded if the body can never fit."""
+
+    async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
+        """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError."""
+
+    async def call_stats(self, call_id: str) -> CallStats: ...
+
+    async def play_file(self, call_id: str, path: str) -> None:
+        """Play a WAV file into the call (replacing silence)."""
+
+    async def record_call(self, call_id: str, path: str) -> None:
+        """Record both directions of the call into a WAV file until it ends."""

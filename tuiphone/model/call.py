@@ -1,0 +1,95 @@
+"""Calls: state, direction, media and statistics."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class CallState(enum.Enum):
+    CALLING = "calling"  # INVITE sent, no provisional answer yet
+    INCOMING = "incoming"  # INVITE received, not answered
+    RINGING = "ringing"  # 18x received (outgoing) or sent (incoming)
+    CONNECTING = "connecting"  # 200 sent/received, waiting for ACK
+    CONNECTED = "connected"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        """The word a user sees."""
+        return self.value.capitalize()
+
+
+class Direction(enum.Enum):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+
+
+class MediaState(enum.Enum):
+    NONE = "none"
+    ACTIVE = "active"
+    LOCAL_HOLD = "local_hold"
+    REMOTE_HOLD = "remote_hold"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class CallStats:
+    """RTP statistics of a call's first audio stream."""
+
+    codec: str = ""
+    clock_rate: int = 0
+    rx_packets: int = 0
+    rx_lost: int = 0
+    rx_jitter_ms: float = 0.0
+    tx_packets: int = 0
+    rtt_ms: float = 0.0
+    jitter_buffer_ms: float = 0.0
+    srtp: str = ""  # crypto suite when SRTP is active, else ""
+    mos: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallInfo:
+    """A snapshot of one call. ``id`` is stable for the call's life and unique per engine."""
+
+    id: str
+    account_id: str
+    direction: Direction
+    remote_uri: str
+    state: CallState
+    remote_name: str = ""
+    sip_call_id: str = ""
+    media: MediaState = MediaState.NONE
+    muted: bool = False
+    code: int = 0
+    reason: str = ""
+    started: float = 0.0  # wall-clock epoch seconds
+    answered: float | None = None
+    ended: float | None = None
+    headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def on_hold(self) -> bool:
+        return self.media in (MediaState.LOCAL_HOLD, MediaState.REMOTE_HOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One finished call as persisted in the store."""
+
+    call_id: str
+    account_id: str
+    direction: Direction
+    remote_uri: str
+    started: float
+    answered: float | None
+    ended: float
+    code: int
+    reason: str
+    remote_name: str = ""
+    mos: float | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return 0.0 if self.answered is None else max(0.0, self.ended - self.answered)

@@ -1,0 +1,100 @@
+"""Typed events emitted by the engine (and by backends, which the engine forwards).
+
+Every event is a frozen dataclass with a ``kind`` used in JSON streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from tuiphone.model.account import AccountState
+from tuiphone.model.call import CallInfo
+from tuiphone.model.message import Message
+from tuiphone.model.trace import TraceEntry
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationChanged:
+    kind: ClassVar[str] = "registration"
+    account: AccountState
+
+
+@dataclass(frozen=True, slots=True)
+class CallChanged:
+    """Any change of a call: state, media, mute, code. ``call`` is the new snapshot."""
+
+    kind: ClassVar[str] = "call"
+    call: CallInfo
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingCall:
+    kind: ClassVar[str] = "incoming_call"
+    call: CallInfo
+
+
+@dataclass(frozen=True, slots=True)
+class DtmfReceived:
+    kind: ClassVar[str] = "dtmf"
+    call_id: str
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived:
+    kind: ClassVar[str] = "message"
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class MessageStatus:
+    kind: ClassVar[str] = "message_status"
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class MwiChanged:
+    kind: ClassVar[str] = "mwi"
+    account_id: str
+    waiting: bool
+    new: int = 0
+    old: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TransferStatus:
+    kind: ClassVar[str] = "transfer"
+    call_id: str
+    code: int
+    reason: str
+    final: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SipTrace:
+    kind: ClassVar[str] = "trace"
+    entry: TraceEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should read once (a limit hit, a truncated message)."""
+
+    kind: ClassVar[str] = "notice"
+    level: str  # "info" | "warning" | "error"
+    text: str
+
+
+Event = (
+    RegistrationChanged
+    | CallChanged
+    | IncomingCall
+    | DtmfReceived
+    | MessageReceived
+    | MessageStatus
+    | MwiChanged
+    | TransferStatus
+    | SipTrace
+    | Notice
+)
