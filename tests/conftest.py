@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 
 import pytest
 
@@ -31,11 +32,14 @@ def _isolated_xdg(tmp_path, monkeypatch):
         ("XDG_DATA_HOME", "data"),
         ("XDG_STATE_HOME", "state"),
         ("XDG_CACHE_HOME", "cache"),
-        ("XDG_RUNTIME_DIR", "run"),
     ):
         d = tmp_path / "xdg" / sub
         d.mkdir(parents=True, exist_ok=True)
-        if sub == "run":
-            d.chmod(0o700)
         monkeypatch.setenv(var, str(d))
+    # AF_UNIX paths are limited to 108 bytes, so the runtime dir must be short.
+    run = tempfile.mkdtemp(prefix="tp-run-")
+    os.chmod(run, 0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", run)
+    yield
+    shutil.rmtree(run, ignore_errors=True)
     monkeypatch.delenv("TUIPHONE_CONFIG", raising=False)
