@@ -117,3 +117,6 @@ class SipBackend(Protocol):
 
     async def record_call(self, call_id: str, path: str) -> None:
         """Record both directions of the call into a WAV file until it ends."""
+
+    async def loopback(self, call_id: str) -> None:
+        """Send the call's received audio straight back to it (the echo test line)."""

@@ -1,0 +1,115 @@
+"""The interface every front end programs against.
+
+``tuiphone.engine.phone.Phone`` implements it in-process; ``tuiphone.control.RemotePhone``
+implements it over the control socket, so the TUI and the commands cannot tell them apart.
+Every method is a coroutine run on the caller's asyncio loop and raises only
+``tuiphone.model.errors`` types. ``call_id``/``account_id`` None means "the obvious one":
+the single active/ringing call, the default (first) account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tuiphone.model.account import AccountState
+from tuiphone.model.backend import PingResult
+from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.events import Event
+from tuiphone.model.message import Message
+from tuiphone.model.trace import TraceEntry
+
+
+@dataclass(frozen=True, slots=True)
+class MwiState:
+    account_id: str
+    waiting: bool = False
+    new: int = 0
+    old: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneState:
+    """A full snapshot: what a newly attached client needs before the event stream."""
+
+    accounts: tuple[AccountState, ...] = ()
+    calls: tuple[CallInfo, ...] = ()
+    mwi: tuple[MwiState, ...] = ()
+    audio_mode: str = "null"
+    default_account: str | None = None
+    echo_uri: str | None = None  # the built-in test line, when enabled
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class PhoneApi(Protocol):
+    def state(self) -> PhoneState: ...
+
+    def events(self) -> AsyncIterator[Event]:
+        """A new subscription: every event from now on, in order, until the phone stops."""
+
+    async def register(
+        self, account_id: str | None = None, timeout_s: float | None = None
+    ) -> AccountState:
+        """(Re-)register and wait for the final answer. Raises SipError, Timeout, NetworkError."""
+
+    async def unregister(self, account_id: str | None = None) -> AccountState: ...
+
+    async def call(
+        self,
+        uri: str,
+        account_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CallInfo:
+        """Start a call; returns at once with state CALLING. ``uri`` may be a dial string
+        (number, user, sip: URI, ``echo``). Raises InvalidUri, LimitExceeded."""
+
+    async def answer(self, call_id: str | None = None) -> CallInfo: ...
+
+    async def reject(self, call_id: str | None = None, code: int = 486) -> None: ...
+
+    async def hangup(self, call_id: str | None = None) -> None: ...
+
+    async def hangup_all(self) -> int: ...
+
+    async def redirect(self, call_id: str | None, target: str) -> None: ...
+
+    async def hold(self, call_id: str | None = None) -> None: ...
+
+    async def resume(self, call_id: str | None = None) -> None: ...
+
+    async def mute(self, call_id: str | None = None, muted: bool = True) -> None: ...
+
+    async def dtmf(self, digits: str, call_id: str | None = None) -> None: ...
+
+    async def transfer(self, target: str, call_id: str | None = None) -> None: ...
+
+    async def transfer_attended(self, call_id: str, target_call_id: str) -> None: ...
+
+    async def conference(self, call_ids: tuple[str, ...]) -> None: ...
+
+    async def play(self, call_id: str, path: str) -> None: ...
+
+    async def record(self, call_id: str, path: str) -> None: ...
+
+    async def call_stats(self, call_id: str) -> CallStats:
+        """RTP statistics with an E-model MOS estimate."""
+
+    async def send_message(
+        self,
+        uri: str,
+        body: str,
+        account_id: str | None = None,
+        content_type: str = "text/plain",
+    ) -> Message:
+        """Send a MESSAGE; returns it PENDING; a MessageStatus event follows."""
+
+    async def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]: ...
+
+    async def history(self, limit: int = 50) -> list[HistoryEntry]: ...
+
+    async def ping(
+        self, uri: str, account_id: str | None = None, timeout_s: float = 5.0
+    ) -> PingResult: ...
+
+    async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
