@@ -1,0 +1,233 @@
+"""Call control for ``Phone``: dialing, answering, mid-call actions, history and stats."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from tuiphone.engine.dialstring import DialTarget, parse_dial
+from tuiphone.engine.mos import estimate_mos
+from tuiphone.model.account import AccountConfig
+from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
+from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
+from tuiphone.model.events import CallChanged, Event, IncomingCall
+
+if TYPE_CHECKING:
+    from tuiphone.engine.phone import Phone
+
+MAX_CALLS = 4  # PJSUA_MAX_CALLS in the wheel
+_LIVE = (CallState.CALLING, CallState.RINGING, CallState.CONNECTING, CallState.CONNECTED)
+
+
+def _header_name_ok(name: str) -> bool:
+    return bool(name) and all(c.isalnum() or c in "!%'*+.^_`|~-" for c in name)
+
+
+class CallControl:
+    """Mixin: needs ``backend``, ``live``, ``setup``, ``account()``, ``echo_uri``."""
+
+    def __init__(self: Phone) -> None:
+        self._post_dial: dict[str, str] = {}
+        self._started_at: dict[str, float] = {}
+        self._call_tasks: dict[str, set[asyncio.Task[None]]] = {}
+
+    # dialing
+
+    def resolve_target(self: Phone, text: str, acc: AccountConfig) -> DialTarget:
+        """Turn what the user typed into a URI. ``echo`` is the built-in test line."""
+        if text.strip().lower() == "echo" and self.echo_uri:
+            return DialTarget(uri=self.echo_uri, post_dial="", display="echo")
+        domain = acc.uri.split("@", 1)[1] if "@" in acc.uri else None
+        return parse_dial(text, domain)
+
+    async def call(
+        self: Phone,
+        uri: str,
+        account_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> CallInfo:
+        acc = self.account(account_id)
+        target = self.resolve_target(uri, acc)
+        for name in headers or {}:
+            if not _header_name_ok(name):
+                raise UsageError(f"invalid SIP header name {name!r}")
+        if len(self.live.calls) >= MAX_CALLS:
+            raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 limit)")
+        call_id = await self.backend.make_call(acc.id, target.uri, headers)
+        if target.post_dial:
+            self._post_dial[call_id] = target.post_dial
+        return self.live.calls.get(call_id) or CallInfo(
+            id=call_id,
+            account_id=acc.id,
+            direction=Direction.OUTGOING,
+            remote_uri=target.uri,
+            state=CallState.CALLING,
+            started=time.time(),
+        )
+
+    def get_call(self: Phone, call_id: str | None, *states: CallState) -> CallInfo:
+        """The named call, or the single visible call in one of ``states`` (any if none).
+
+        Raises NotFound when there is none, UsageError when the choice is ambiguous."""
+        calls = self.live.visible_calls()
+        if call_id is not None:
+            for call in calls:
+                if call.id == call_id:
+                    return call
+            raise NotFound(f"no call {call_id!r}")
+        matching = [c for c in calls if not states or c.state in states]
+        if not matching:
+            wanted = "/".join(s.value for s in states) or "active"
+            raise NotFound(f"no {wanted} call")
+        if len(matching) > 1:
+            ids = ", ".join(c.id for c in matching)
+            raise UsageError(f"several calls ({ids}); name one")
+        return matching[0]
+
+    # actions
+
+    async def answer(self: Phone, call_id: str | None = None) -> CallInfo:
+        call = self.get_call(call_id, CallState.INCOMING, CallState.RINGING)
+        if call.direction is not Direction.INCOMING:
+            raise UsageError(f"call {call.id} is outgoing; nothing to answer")
+        await self.backend.answer(call.id, 200)
+        return self.live.calls.get(call.id, call)
+
+    async def reject(self: Phone, call_id: str | None = None, code: int = 486) -> None:
+        call = self.get_call(call_id, CallState.INCOMING, CallState.RINGING)
+        if not 300 <= code <= 699:
+            raise UsageError(f"reject code must be 300-699, not {code}")
+        await self.backend.hangup(call.id, code)
+
+    async def hangup(self: Phone, call_id: str | None = None) -> None:
+        await self.backend.hangup(self.get_call(call_id).id, 0)
+
+    async def hangup_all(self: Phone) -> int:
+        calls = self.live.visible_calls()
+        for call in calls:
+            await self.backend.hangup(call.id, 0)
+        return len(calls)
+
+    async def redirect(self: Phone, call_id: str | None, target: str) -> None:
+        call = self.get_call(call_id, CallState.INCOMING, CallState.RINGING)
+        uri = self.resolve_target(target, self.account(call.account_id)).uri
+        await self.backend.redirect(call.id, uri)
+
+    async def hold(self: Phone, call_id: str | None = None) -> None:
+        await self.backend.hold(self.get_call(call_id, CallState.CONNECTED).id)
+
+    async def resume(self: Phone, call_id: str | None = None) -> None:
+        await self.backend.resume(self.get_call(call_id, CallState.CONNECTED).id)
+
+    async def mute(self: Phone, call_id: str | None = None, muted: bool = True) -> None:
+        await self.backend.set_mute(self.get_call(call_id, CallState.CONNECTED).id, muted)
+
+    async def dtmf(self: Phone, digits: str, call_id: str | None = None) -> None:
+        bad = sorted({d for d in digits if d not in "0123456789*#ABCDabcd"})
+        if not digits or bad:
+            raise UsageError(f"DTMF digits are 0-9 * # A-D; got {''.join(bad) or 'nothing'}")
+        call = self.get_call(call_id, CallState.CONNECTED)
+        method = self.account(call.account_id).dtmf
+        await self.backend.send_dtmf(call.id, digits.upper(), method)
+
+    async def transfer(self: Phone, target: str, call_id: str | None = None) -> None:
+        call = self.get_call(call_id, CallState.CONNECTED)
+        uri = self.resolve_target(target, self.account(call.account_id)).uri
+        await self.backend.transfer(call.id, uri)
+
+    async def transfer_attended(self: Phone, call_id: str, target_call_id: str) -> None:
+        a = self.get_call(call_id, CallState.CONNECTED)
+        b = self.get_call(target_call_id, CallState.CONNECTED)
+        await self.backend.transfer_attended(a.id, b.id)
+
+    async def conference(self: Phone, call_ids: tuple[str, ...]) -> None:
+        if len(call_ids) < 2:
+            raise UsageError("a conference needs at least two calls")
+        ids = tuple(self.get_call(c, CallState.CONNECTED).id for c in call_ids)
+        await self.backend.conference(ids)
+
+    async def play(self: Phone, call_id: str, path: str) -> None:
+        await self.backend.play_file(self.get_call(call_id).id, path)
+
+    async def record(self: Phone, call_id: str, path: str) -> None:
+        await self.backend.record_call(self.get_call(call_id).id, path)
+
+    async def fresh_stats(self: Phone, call_id: str) -> CallStats:
+        stats = await self.backend.call_stats(call_id)
+        if stats.codec:
+            from dataclasses import replace
+
+            stats = replace(stats, mos=round(estimate_mos(stats), 2))
+        self.live.stats[call_id] = stats
+        return stats
+
+    # event hooks
+
+    def on_call_event(self: Phone, event: Event) -> None:
+        match event:
+            case IncomingCall(call=call):
+                self._started_at[call.id] = call.started or time.time()
+            case CallChanged(call=call) if call.state is CallState.CONNECTED:
+                if call.id not in self._call_tasks:
+                    self._call_tasks[call.id] = set()
+                    self._spawn(call.id, self._poll_stats(call.id))
+                    digits = self._post_dial.pop(call.id, "")
+                    if digits:
+                        self._spawn(call.id, self._send_post_dial(call.id, digits))
+            case CallChanged(call=call) if call.state is CallState.ENDED:
+                self._finish(call)
+            case _:
+                pass
+
+    def _spawn(self: Phone, call_id: str, coro: object) -> None:
+        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        self._call_tasks.setdefault(call_id, set()).add(task)
+
+    async def _poll_stats(self: Phone, call_id: str) -> None:
+        while call_id in self.live.calls:
+            try:
+                await self.fresh_stats(call_id)
+            except TuiphoneError:
+                pass
+            await asyncio.sleep(self.setup.stats_interval_s)
+
+    async def _send_post_dial(self: Phone, call_id: str, digits: str) -> None:
+        for chunk in digits.split(","):
+            if chunk:
+                await self.dtmf(chunk, call_id)
+            await asyncio.sleep(1.0)  # ',' is a one-second pause by convention
+
+    def _finish(self: Phone, call: CallInfo) -> None:
+        for task in self._call_tasks.pop(call.id, set()):
+            task.cancel()
+        self._post_dial.pop(call.id, None)
+        stats = self.live.stats.pop(call.id, None)
+        self.record_history(
+            HistoryEntry(
+                call_id=call.id,
+                account_id=call.account_id,
+                direction=call.direction,
+                remote_uri=call.remote_uri,
+                remote_name=call.remote_name,
+                started=call.started or self._started_at.pop(call.id, time.time()),
+                answered=call.answered,
+                ended=call.ended or time.time(),
+                code=call.code,
+                reason=call.reason,
+                mos=stats.mos if stats else None,
+            )
+        )
+
+    async def close_calls(self: Phone) -> None:
+        for call in list(self.live.calls.values()):
+            if call.state in _LIVE or call.state is CallState.INCOMING:
+                try:
+                    await self.backend.hangup(call.id, 0)
+                except TuiphoneError:
+                    pass
+        for tasks in self._call_tasks.values():
+            for task in tasks:
+                task.cancel()
+        self._call_tasks.clear()

@@ -1,0 +1,240 @@
+"""Phone: the asynchronous facade every front end drives (see ``engine.api.PhoneApi``).
+
+Construct with an ``EngineSetup`` and a backend, then ``await phone.start()``::
+
+    from tuiphone.engine.phone import Phone
+    from tuiphone.engine.setup import EngineSetup
+    from tuiphone.sip import PjBackend          # or engine.fake.FakeBackend
+    phone = Phone(EngineSetup(accounts=(acc,), passwords=lambda _id: "pw"), PjBackend())
+    await phone.start()
+    ...
+    await phone.stop()
+
+All methods run on the loop that called ``start``. Backend events are folded into
+live state, persisted (history, chat) and fanned out to ``events()`` subscribers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping
+
+from tuiphone.engine.api import PhoneState
+from tuiphone.engine.bus import EventBus
+from tuiphone.engine.calls import CallControl
+from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.registration import Registrar
+from tuiphone.engine.setup import EngineSetup
+from tuiphone.engine.state import LiveState
+from tuiphone.engine.storage import open_store
+from tuiphone.model.account import AccountConfig, AccountState
+from tuiphone.model.backend import PingResult, SipBackend
+from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
+from tuiphone.model.events import Event, MessageReceived, MessageStatus, SipTrace
+from tuiphone.model.message import Delivery, Message
+from tuiphone.model.trace import TraceEntry
+
+MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
+_HOSTPORT = re.compile(r"@([^;>]+)")
+
+
+class Phone(CallControl):
+    def __init__(self, setup: EngineSetup, backend: SipBackend) -> None:
+        self.setup = setup
+        self.backend = backend
+        self.bus = EventBus()
+        self.live = LiveState()
+        self.live.trace = type(self.live.trace)(maxlen=setup.trace_size)
+        self.store = open_store(setup.db_path)
+        self.registrar = Registrar(self)
+        self._echo: EchoLine | None = None
+        self._echo_uri: str | None = None
+        self._configs: dict[str, AccountConfig] = {}
+        self._started = False
+        CallControl.__init__(self)
+
+    # lifecycle
+
+    async def start(self) -> None:
+        """Start the SIP stack and add every configured account (registering those with a
+        registrar, without waiting). Raises NetworkError, LimitExceeded, InvalidUri."""
+        user = list(self.setup.accounts)
+        limit = MAX_ACCOUNTS - (1 if self.setup.echo_line else 0)
+        if len(user) > limit:
+            raise LimitExceeded(f"at most {limit} accounts (pjsua2 limit {MAX_ACCOUNTS})")
+        await self.backend.start(self.setup.backend, self._on_event)
+        self._started = True
+        for acc in user:
+            await self.add_account(acc)
+        if self.setup.echo_line:
+            await self._start_echo()
+
+    async def stop(self) -> None:
+        """Hang up, unregister and destroy the stack. Idempotent."""
+        if not self._started:
+            return
+        self._started = False
+        await self.close_calls()
+        self.registrar.close()
+        if self._echo:
+            await self._echo.close()
+        await self.backend.stop()
+        self.bus.close()
+        self.store.close()
+
+    async def _start_echo(self) -> None:
+        self.live.hidden_accounts.add(ECHO_ID)
+        self._echo = EchoLine(self.backend)
+        contact = await self.backend.add_account(
+            echo_account(self.setup.backend.bind_address), None
+        )
+        match = _HOSTPORT.search(contact)
+        host = match.group(1) if match else self.setup.backend.bind_address
+        self._echo_uri = f"sip:{ECHO_ID}@{host}"
+
+    # accounts
+
+    async def add_account(self, config: AccountConfig) -> AccountState:
+        if config.id in self._configs or config.id == ECHO_ID:
+            raise UsageError(f"account id {config.id!r} is already in use")
+        if len(self._configs) + (1 if self._echo else 0) >= MAX_ACCOUNTS:
+            raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 limit)")
+        password = self.setup.passwords(config.id) if config.registers else None
+        self._configs[config.id] = config
+        await self.backend.add_account(config, password)
+        self.registrar.track(config)
+        return self.live.accounts.get(config.id) or self.registrar.initial_state(config)
+
+    async def remove_account(self, account_id: str) -> None:
+        self.account(account_id)
+        await self.backend.remove_account(account_id)
+        self.registrar.forget(account_id)
+        del self._configs[account_id]
+        self.live.accounts.pop(account_id, None)
+
+    def account(self, account_id: str | None) -> AccountConfig:
+        """The named account, or the default (first) one. Raises NotFound."""
+        if account_id is None:
+            if not self._configs:
+                raise NotFound("no account is configured")
+            return next(iter(self._configs.values()))
+        try:
+            return self._configs[account_id]
+        except KeyError:
+            known = ", ".join(self._configs) or "none"
+            raise NotFound(f"no account {account_id!r} (known: {known})") from None
+
+    async def register(
+        self, account_id: str | None = None, timeout_s: float | None = None
+    ) -> AccountState:
+        return await self.registrar.register(self.account(account_id), timeout_s)
+
+    async def unregister(self, account_id: str | None = None) -> AccountState:
+        return await self.registrar.unregister(self.account(account_id))
+
+    # state and events
+
+    def state(self) -> PhoneState:
+        default = next(iter(self._configs), None)
+        return self.live.snapshot(self.setup.backend.media.mode, default, self._echo_uri)
+
+    def events(self) -> AsyncIterator[Event]:
+        return self.bus.subscribe()
+
+    @property
+    def echo_uri(self) -> str | None:
+        return self._echo_uri
+
+    def _on_event(self, event: Event) -> None:
+        """Called by the backend on the loop thread, in order."""
+        self.live.apply(event)
+        if self._echo:
+            self._echo.on_event(event)
+        self.registrar.on_event(event)
+        self.on_call_event(event)
+        self._persist(event)
+        if not self.live.is_hidden(event) and not self._is_echo_chat(event):
+            self.bus.publish(event)
+
+    def _is_echo_chat(self, event: Event) -> bool:
+        match event:
+            case MessageReceived(message=m) | MessageStatus(message=m):
+                return m.account_id == ECHO_ID
+        return False
+
+    def _persist(self, event: Event) -> None:
+        match event:
+            case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
+                self.store.add_message(msg)
+            case MessageStatus(message=msg) if msg.account_id != ECHO_ID:
+                self.store.update_delivery(msg.id, msg.delivery, msg.code, msg.reason)
+            case SipTrace(entry=entry) if self.setup.trace_file is not None:
+                self._append_trace(entry)
+            case _:
+                pass
+
+    def _append_trace(self, entry: TraceEntry) -> None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.timestamp))
+        head = f"{stamp} {entry.direction.upper()} {entry.transport} {entry.peer}\n"
+        assert self.setup.trace_file is not None
+        with self.setup.trace_file.open("a", encoding="utf-8") as fh:
+            fh.write(head + entry.text.rstrip() + "\n\n")
+
+    def record_history(self, entry: HistoryEntry) -> None:
+        if entry.account_id != ECHO_ID:
+            self.store.add_call(entry)
+
+    # chat
+
+    async def send_message(
+        self,
+        uri: str,
+        body: str,
+        account_id: str | None = None,
+        content_type: str = "text/plain",
+    ) -> Message:
+        acc = self.account(account_id)
+        target = self.resolve_target(uri, acc).uri
+        msg = Message(
+            id=uuid.uuid4().hex[:12],
+            account_id=acc.id,
+            direction="out",
+            peer=target,
+            body=body,
+            content_type=content_type,
+            timestamp=time.time(),
+            delivery=Delivery.PENDING,
+        )
+        self.store.add_message(msg)
+        try:
+            await self.backend.send_message(acc.id, target, body, content_type, msg.id)
+        except Exception:
+            self.store.update_delivery(msg.id, Delivery.FAILED, 0, "not sent")
+            raise
+        return msg
+
+    async def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
+        return self.store.messages(peer=peer, limit=limit)
+
+    async def history(self, limit: int = 50) -> list[HistoryEntry]:
+        return self.store.history(limit=limit)
+
+    # diagnostics
+
+    async def ping(
+        self, uri: str, account_id: str | None = None, timeout_s: float = 5.0
+    ) -> PingResult:
+        acc = self.account(account_id)
+        target = self.resolve_target(uri, acc).uri
+        return await self.backend.ping(acc.id, target, timeout_s)
+
+    async def trace(self, limit: int = 1000) -> list[TraceEntry]:
+        entries = list(self.live.trace)
+        return entries[-limit:] if limit else entries
+
+    async def call_stats(self, call_id: str) -> CallStats:
+        return await self.fresh_stats(self.get_call(call_id).id)

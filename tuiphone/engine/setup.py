@@ -1,0 +1,29 @@
+"""What the engine needs to start, independent of how the config file looks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuiphone.model.account import AccountConfig
+from tuiphone.model.backend import BackendSettings
+
+PasswordSource = Callable[[str], str | None]  # account id -> password (may run a command)
+
+
+def _no_password(_account_id: str) -> str | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSetup:
+    accounts: tuple[AccountConfig, ...] = ()
+    passwords: PasswordSource = _no_password
+    backend: BackendSettings = field(default_factory=BackendSettings)
+    echo_line: bool = True  # the built-in test line reachable as "echo"
+    db_path: Path | None = None  # None: history and chat are kept in memory only
+    trace_size: int = 2000  # SIP messages kept in the ring
+    trace_file: Path | None = None  # append every SIP message here (features.sip_trace_log)
+    stats_interval_s: float = 2.0  # RTP stats poll while a call is connected
+    register_backoff_s: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 120.0, 300.0)
