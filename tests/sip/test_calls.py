@@ -1,0 +1,39 @@
+"""Calls between two accounts of one backend on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sip.conftest import Lab
+from tests.sip.helpers import call_is
+from tuiphone.model.call import CallState, Direction
+from tuiphone.model.events import IncomingCall, RegistrationChanged
+from tuiphone.model.account import RegState
+
+pytestmark = pytest.mark.pjsua
+
+
+async def test_direct_accounts_report_none(pair: Lab) -> None:
+    regs = pair.events.of(RegistrationChanged)
+    assert {r.account.id: r.account.reg_state for r in regs} == {"alice": RegState.NONE, "bob": RegState.NONE}
+    assert pair.contacts["bob"].startswith("sip:bob@127.0.0.1:")
+
+
+async def test_call_states_both_sides(pair: Lab) -> None:
+    ev = pair.events
+    cid = await pair.backend.make_call("alice", pair.contacts["bob"], {"X-Test": "yes"})
+    inc = await ev.wait(lambda e: isinstance(e, IncomingCall))
+    assert inc.call.direction is Direction.INCOMING
+    assert inc.call.account_id == "bob"
+    assert inc.call.remote_uri.startswith("sip:alice@127.0.0.1")
+    await ev.wait(call_is(cid, CallState.RINGING))
+    await pair.backend.answer(inc.call.id)
+    connected = await ev.wait(call_is(cid, CallState.CONNECTED))
+    assert connected.call.answered is not None
+    assert connected.call.sip_call_id
+    await pair.backend.hangup(cid)
+    ended = await ev.wait(call_is(inc.call.id, CallState.ENDED))
+    assert ended.call.ended is not None
+    await ev.wait(call_is(cid, CallState.ENDED))
+    assert ev.call_states(cid)[:2] == [CallState.CALLING, CallState.RINGING]
+    assert ev.call_states(cid)[-2:] == [CallState.CONNECTED, CallState.ENDED]

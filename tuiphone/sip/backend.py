@@ -1,0 +1,166 @@
+"""PjBackend: tuiphone.model.backend.SipBackend over pjsua2.
+
+Every coroutine runs on the engine's asyncio loop and hands a closure to the
+"pjsip" thread (see loop.py), which owns the Endpoint and all pjsua2 objects.
+``emit`` is called on the same asyncio loop. Only tuiphone errors are raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from tuiphone.model.account import AccountConfig, DtmfMethod
+from tuiphone.model.backend import BackendSettings, Emit, PingResult
+from tuiphone.model.call import CallStats
+from tuiphone.model.errors import BackendError, NetworkError, Timeout, UsageError
+from tuiphone.sip.loop import PjLoop
+
+T = TypeVar("T")
+_MODES = ("null", "files", "device")
+
+
+class PjBackend:
+    """One per process: pjsua2 allows a single Endpoint. Restartable after stop()."""
+
+    def __init__(self) -> None:
+        self._loop: PjLoop | None = None
+        self._core: object | None = None
+        self._ping_lock: asyncio.Lock | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._loop is not None and self._loop.alive
+
+    async def start(self, settings: BackendSettings, emit: Emit) -> None:
+        """Start the pjsip thread and stack. Raises NetworkError, UsageError, BackendError."""
+        if self.running:
+            raise UsageError("the SIP backend is already running")
+        _check_media(settings)
+        from tuiphone.sip.core import Core  # imports pjsua2: only when started
+
+        aio = asyncio.get_running_loop()
+        holder: list[Core] = []
+        pj_loop = PjLoop(lambda ms: holder[0].stack.handle_events(ms), settings.poll_ms)
+
+        def setup() -> int:
+            holder.append(Core(settings, aio, emit, pj_loop.post))
+            return holder[0].stack.init()
+
+        def teardown() -> None:
+            if holder:
+                holder.pop().shutdown()
+
+        await asyncio.to_thread(pj_loop.start, setup, teardown)
+        self._loop, self._core = pj_loop, holder[0]
+        self._ping_lock = asyncio.Lock()
+
+    async def stop(self) -> None:
+        loop, self._loop, self._core = self._loop, None, None
+        if loop is not None:
+            await asyncio.to_thread(loop.stop)
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
+        loop, core = self._loop, self._core
+        if loop is None or core is None:
+            raise BackendError("the SIP backend is not running")
+        return await loop.run(lambda: fn(core, *args))
+
+    async def add_account(self, config: AccountConfig, password: str | None) -> str:
+        return await self._run(lambda c: c.add_account(config, password))
+
+    async def remove_account(self, account_id: str) -> None:
+        await self._run(lambda c: c.remove_account(account_id))
+
+    async def set_registration(self, account_id: str, register: bool) -> None:
+        await self._run(lambda c: c.set_registration(account_id, register))
+
+    async def make_call(self, account_id: str, uri: str, headers: Mapping[str, str] | None = None) -> str:
+        hdrs = dict(headers or {})
+        return await self._run(lambda c: c.calls.make(c.account(account_id), uri, hdrs))
+
+    async def answer(self, call_id: str, code: int = 200) -> None:
+        await self._run(lambda c: c.calls.answer(call_id, code))
+
+    async def hangup(self, call_id: str, code: int = 0) -> None:
+        await self._run(lambda c: c.calls.hangup(call_id, code))
+
+    async def redirect(self, call_id: str, target: str) -> None:
+        await self._run(lambda c: c.calls.redirect(call_id, target))
+
+    async def hold(self, call_id: str) -> None:
+        await self._run(lambda c: c.calls.hold(call_id, True))
+
+    async def resume(self, call_id: str) -> None:
+        await self._run(lambda c: c.calls.hold(call_id, False))
+
+    async def set_mute(self, call_id: str, muted: bool) -> None:
+        await self._run(lambda c: c.media.set_mute(c.calls.get(call_id), muted))
+
+    async def send_dtmf(self, call_id: str, digits: str, method: DtmfMethod) -> None:
+        await self._run(lambda c: c.calls.dtmf(call_id, digits, method))
+
+    async def transfer(self, call_id: str, target: str) -> None:
+        await self._run(lambda c: c.calls.transfer(call_id, target))
+
+    async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
+        await self._run(lambda c: c.calls.transfer_attended(call_id, target_call_id))
+
+    async def conference(self, call_ids: Sequence[str]) -> None:
+        ids = list(call_ids)
+        if len(ids) < 2:
+            raise UsageError("a conference needs at least two calls")
+        await self._run(lambda c: c.media.conference([c.calls.get(i) for i in ids]))
+
+    async def send_message(
+        self, account_id: str, uri: str, body: str, content_type: str, message_id: str
+    ) -> None:
+        await self._run(lambda c: c.pager.send(c.account(account_id), uri, body, content_type, message_id))
+
+    async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
+        """OPTIONS ``uri``. Raises Timeout, NetworkError, InvalidUri. One ping at a time."""
+        aio = asyncio.get_running_loop()
+        async with self._ping_lock or asyncio.Lock():
+            fut: asyncio.Future[PingResult] = aio.create_future()
+
+            def done(result: PingResult | None, error: str) -> None:
+                aio.call_soon_threadsafe(_settle_ping, fut, result, error)
+
+            await self._run(lambda c: c.pinger.send(c.account(account_id), uri, done))
+            try:
+                return await asyncio.wait_for(fut, timeout_s)
+            except TimeoutError:
+                await self._run(lambda c: c.pinger.cancel(account_id))
+                raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
+
+    async def call_stats(self, call_id: str) -> CallStats:
+        from tuiphone.sip.stats import call_stats
+
+        return await self._run(lambda c: call_stats(c.calls.get(call_id)))
+
+    async def play_file(self, call_id: str, path: str) -> None:
+        await self._run(lambda c: c.media.play(c.calls.get(call_id), path))
+
+    async def record_call(self, call_id: str, path: str) -> None:
+        await self._run(lambda c: c.media.record(c.calls.get(call_id), path))
+
+    async def loopback(self, call_id: str) -> None:
+        await self._run(lambda c: c.media.loopback(c.calls.get(call_id)))
+
+
+def _settle_ping(fut: asyncio.Future[PingResult], result: PingResult | None, error: str) -> None:
+    if fut.done():
+        return
+    if result is None:
+        fut.set_exception(NetworkError(f"OPTIONS failed: {error}"))
+    else:
+        fut.set_result(result)
+
+
+def _check_media(settings: BackendSettings) -> None:
+    mode = settings.media.mode
+    if mode not in _MODES:
+        raise UsageError(f"unknown audio mode {mode!r}; use one of {', '.join(_MODES)}")
+    if mode == "device":
+        raise UsageError("audio mode 'device' needs the audio extra (not available in this build)")

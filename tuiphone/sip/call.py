@@ -1,0 +1,114 @@
+"""PjCall: a pjsua2 Call that caches its state and reports changes to the core.
+
+Every method runs on the pjsip thread. pjsua2 invokes the ``on*`` callbacks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
+from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
+
+if TYPE_CHECKING:
+    from tuiphone.sip.core import Core
+
+
+class PjCall(pj.Call):  # type: ignore[misc]
+    """``info`` is always the latest snapshot; getInfo() raises after DISCONNECTED."""
+
+    def __init__(self, core: Core, acc: pj.Account, account_id: str, info: CallInfo, pj_id: int = -1) -> None:
+        if pj_id >= 0:
+            super().__init__(acc, pj_id)
+        else:
+            super().__init__(acc)
+        self.core = core
+        self.info = info
+        self.audio: pj.AudioMedia | None = None
+
+    @property
+    def key(self) -> str:
+        return self.info.id
+
+    def update(self, **changes: object) -> None:
+        """Replace fields of the snapshot and emit CallChanged."""
+        self.info = dataclasses.replace(self.info, **changes)  # type: ignore[arg-type]
+        self.core.call_changed(self)
+
+    def refresh(self) -> dict[str, object]:
+        """Fields read from getInfo(); {} once the call is gone."""
+        try:
+            ci = self.getInfo()
+        except pj.Error:
+            return {}
+        name, uri = split_name_addr(str(ci.remoteUri))
+        return {
+            "state": call_state(int(ci.state), self.info.direction),
+            "code": int(ci.lastStatusCode),
+            "reason": str(ci.lastReason),
+            "remote_uri": uri,
+            "remote_name": name or self.info.remote_name,
+            "sip_call_id": str(ci.callIdString),
+        }
+
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
+        fields = self.refresh()
+        state = fields.get("state", CallState.ENDED)
+        now = time.time()
+        if state is CallState.CONNECTED and self.info.answered is None:
+            fields["answered"] = now
+        if state is CallState.ENDED:
+            fields["ended"] = now
+            fields["media"] = MediaState.NONE
+            self.audio = None
+        self.update(**fields)
+        if state is CallState.ENDED:
+            self.core.call_ended(self)  # defers the delete: never inside this callback
+
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        try:
+            ci = self.getInfo()
+        except pj.Error:
+            return
+        status = MediaState.NONE
+        for mi in ci.media:
+            if mi.type == pj.PJMEDIA_TYPE_AUDIO:
+                status = media_state(int(mi.status))
+                if status in (MediaState.ACTIVE, MediaState.REMOTE_HOLD):
+                    self.audio = self.getAudioMedia(int(mi.index))
+                break
+        if status is not self.info.media:
+            self.update(media=status)
+        if status is MediaState.ACTIVE and self.audio is not None:
+            self.core.media.connect(self)
+
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
+        self.core.dtmf_received(self, str(prm.digit))
+
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
+        prm.newCall = self.core.calls.adopt_transfer(self, str(prm.dstUri))
+
+    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
+        self.core.transfer_status(self, int(prm.statusCode), str(prm.reason), bool(prm.finalNotify))
+
+    def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:
+        prm.newCall = self.core.calls.adopt_replacement(self, int(prm.newCallId))
+
+
+def new_info(key: str, account_id: str, direction: Direction, remote: str) -> CallInfo:
+    """The first snapshot of a call."""
+    name, uri = split_name_addr(remote)
+    state = CallState.CALLING if direction is Direction.OUTGOING else CallState.INCOMING
+    return CallInfo(
+        id=key,
+        account_id=account_id,
+        direction=direction,
+        remote_uri=uri,
+        remote_name=name,
+        state=state,
+        started=time.time(),
+    )

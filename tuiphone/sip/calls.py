@@ -1,0 +1,185 @@
+"""The call registry and call operations. Every method runs on the pjsip thread.
+
+Calls are known outside only by string ids ("c1", "c2", ...); the PjCall objects
+live here and are dropped outside their own callbacks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from tuiphone.model.account import DtmfMethod
+from tuiphone.model.call import CallState, Direction
+from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
+from tuiphone.sip.call import PjCall, new_info
+from tuiphone.sip.endpoint import MAX_CALLS
+from tuiphone.sip.errors import convert
+from tuiphone.sip.uri import check_uri
+
+if TYPE_CHECKING:
+    from tuiphone.sip.account import PjAccount
+    from tuiphone.sip.core import Core
+
+_DTMF = {DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833, DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO}
+_DTMF_CHARS = frozenset("0123456789*#ABCDabcd")
+
+
+class CallRegistry:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.calls: dict[str, PjCall] = {}
+        self._ids = itertools.count(1)
+
+    def get(self, key: str) -> PjCall:
+        call = self.calls.get(key)
+        if call is None:
+            raise NotFound(f"no call {key!r}")
+        return call
+
+    def _new(self, acc: PjAccount, direction: Direction, remote: str, pj_id: int = -1) -> PjCall:
+        info = new_info(f"c{next(self._ids)}", acc.config.id, direction, remote)
+        call = PjCall(self.core, acc, acc.config.id, info, pj_id)
+        self.calls[info.id] = call
+        self.core.stack.set_sound(True)
+        return call
+
+    def make(self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None) -> str:
+        check_uri(self.core.stack.ep, uri)
+        if self._active() >= MAX_CALLS:
+            raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 wheel limit)")
+        call = self._new(acc, Direction.OUTGOING, uri)
+        op = pj.CallOpParam(True)
+        for name, value in (headers or {}).items():
+            op.txOption.headers.append(_header(name, value))
+        try:
+            call.makeCall(uri, op)
+        except pj.Error as err:
+            self.discard(call.key)
+            raise convert(err, f"calling {uri}") from None
+        self.core.call_changed(call)
+        return call.key
+
+    def _active(self) -> int:
+        return sum(1 for c in self.calls.values() if c.info.state is not CallState.ENDED)
+
+    def incoming(self, acc: PjAccount, pj_id: int, whole_msg: str) -> None:
+        from_hdr = _header_value(whole_msg, ("from", "f"))
+        call = self._new(acc, Direction.INCOMING, from_hdr, pj_id)
+        call.update(**call.refresh())
+        self.core.incoming_call(call)
+        self._answer(call, 200 if acc.config.auto_answer else 180)
+
+    def answer(self, key: str, code: int) -> None:
+        self._answer(self.get(key), code)
+
+    def _answer(self, call: PjCall, code: int, contact: str | None = None) -> None:
+        op = pj.CallOpParam(True)
+        op.statusCode = code
+        if contact is not None:
+            op.txOption.headers.append(_header("Contact", f"<{contact}>"))
+        try:
+            call.answer(op)
+        except pj.Error as err:
+            raise convert(err, f"answering {call.key}") from None
+
+    def redirect(self, key: str, target: str) -> None:
+        check_uri(self.core.stack.ep, target)
+        self._answer(self.get(key), 302, target)
+
+    def hangup(self, key: str, code: int) -> None:
+        call = self.get(key)
+        op = pj.CallOpParam(True)
+        if code:
+            op.statusCode = code
+        try:
+            call.hangup(op)
+        except pj.Error as err:
+            raise convert(err, f"hanging up {key}") from None
+
+    def hold(self, key: str, on: bool) -> None:
+        call = self.get(key)
+        op = pj.CallOpParam(True)
+        try:
+            if on:
+                call.setHold(op)
+            else:
+                op.opt.flag = pj.PJSUA_CALL_UNHOLD
+                call.reinvite(op)
+        except pj.Error as err:
+            raise convert(err, f"{'holding' if on else 'resuming'} {key}") from None
+
+    def dtmf(self, key: str, digits: str, method: DtmfMethod) -> None:
+        if not digits or not set(digits) <= _DTMF_CHARS:
+            raise UsageError(f"DTMF digits must be 0-9 * # A-D, not {digits!r}")
+        call = self.get(key)
+        if method is DtmfMethod.INBAND:
+            self.core.media.inband_dtmf(call, digits)
+            return
+        prm = pj.CallSendDtmfParam()
+        prm.digits = digits
+        prm.method = _DTMF[method]
+        try:
+            call.sendDtmf(prm)
+        except pj.Error as err:
+            raise convert(err, f"sending DTMF on {key}") from None
+
+    def transfer(self, key: str, target: str) -> None:
+        check_uri(self.core.stack.ep, target)
+        try:
+            self.get(key).xfer(target, pj.CallOpParam(True))
+        except pj.Error as err:
+            raise convert(err, f"transferring {key}") from None
+
+    def transfer_attended(self, key: str, target_key: str) -> None:
+        call, target = self.get(key), self.get(target_key)
+        try:
+            call.xferReplaces(target, pj.CallOpParam(True))
+        except pj.Error as err:
+            raise convert(err, f"transferring {key} to {target_key}") from None
+
+    def adopt_transfer(self, old: PjCall, target: str) -> PjCall:
+        """The transferee's new leg (REFER received): a fresh call we get callbacks for."""
+        acc = self.core.account(old.info.account_id)
+        return self._new(acc, Direction.OUTGOING, target)
+
+    def adopt_replacement(self, old: PjCall, pj_id: int) -> PjCall:
+        """An INVITE with Replaces took over ``old``: wrap the new pjsua call."""
+        acc = self.core.account(old.info.account_id)
+        call = self._new(acc, Direction.INCOMING, old.info.remote_uri, pj_id)
+        call.update(**call.refresh())
+        return call
+
+    def discard(self, key: str) -> None:
+        """Forget a call (its Python wrapper dies here, outside its callbacks)."""
+        self.calls.pop(key, None)
+        if not self.calls:
+            self.core.stack.set_sound(False)
+
+    def hangup_all(self) -> None:
+        for key, call in list(self.calls.items()):
+            if call.info.state is not CallState.ENDED:
+                try:
+                    call.hangup(pj.CallOpParam(True))
+                except pj.Error:
+                    self.core.log_debug(f"hangup of {key} at shutdown failed")
+
+
+def _header(name: str, value: str) -> pj.SipHeader:
+    h = pj.SipHeader()
+    h.hName = name
+    h.hValue = value
+    return h
+
+
+def _header_value(msg: str, names: tuple[str, ...]) -> str:
+    for line in msg.splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() in names:
+            return value.strip()
+        if not line.strip():
+            break
+    return ""

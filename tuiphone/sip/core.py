@@ -1,0 +1,205 @@
+"""Core: everything that lives on the pjsip thread, and the hand-off of events
+to the asyncio loop. Every method runs on the pjsip thread."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import logging
+from collections.abc import Callable
+
+import pjsua2 as pj
+
+from tuiphone.model.account import AccountConfig, AccountState, RegState, Transport
+from tuiphone.model.backend import BackendSettings, Emit
+from tuiphone.model.call import CallState
+from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
+from tuiphone.model.events import (
+    CallChanged,
+    DtmfReceived,
+    Event,
+    IncomingCall,
+    MessageReceived,
+    MessageStatus,
+    MwiChanged,
+    RegistrationChanged,
+    TransferStatus,
+)
+from tuiphone.model.message import Message
+from tuiphone.sip.account import PjAccount, build_config
+from tuiphone.sip.call import PjCall
+from tuiphone.sip.calls import CallRegistry
+from tuiphone.sip.endpoint import Stack
+from tuiphone.sip.errors import convert
+from tuiphone.sip.media import MediaManager
+from tuiphone.sip.pager import Pager
+from tuiphone.sip.pinger import Pinger
+from tuiphone.sip.tls import tls_config
+from tuiphone.sip.uri import check_uri
+
+MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC; the 9th Account.create() aborts the process
+log = logging.getLogger("tuiphone.sip")
+
+
+class Core:
+    def __init__(
+        self,
+        settings: BackendSettings,
+        loop: asyncio.AbstractEventLoop,
+        emit: Emit,
+        defer: Callable[[Callable[[], None]], None],
+    ) -> None:
+        self._loop, self._emit, self.defer = loop, emit, defer
+        self.stack = Stack(settings, self.emit)
+        self.accounts: dict[str, PjAccount] = {}
+        self.calls = CallRegistry(self)
+        self.media = MediaManager(self)
+        self.pager = Pager(self)
+        self.pinger = Pinger(self)
+
+    def emit(self, event: Event) -> None:
+        """Hand ``event`` to the engine's loop (any thread)."""
+        try:
+            self._loop.call_soon_threadsafe(self._emit, event)
+        except RuntimeError:
+            log.debug("event dropped, loop closed: %s", event.kind)
+
+    def log_debug(self, text: str) -> None:
+        log.debug("%s", text)
+
+    def account(self, account_id: str) -> PjAccount:
+        acc = self.accounts.get(account_id)
+        if acc is None:
+            raise NotFound(f"no account {account_id!r}")
+        return acc
+
+    def add_account(self, cfg: AccountConfig, password: str | None) -> str:
+        if cfg.id in self.accounts:
+            raise UsageError(f"account {cfg.id!r} already exists")
+        if len(self.accounts) >= MAX_ACCOUNTS:
+            raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 wheel limit)")
+        for uri in (cfg.uri, cfg.registrar, *cfg.proxy):
+            if uri is not None:
+                check_uri(self.stack.ep, uri)
+        acc = PjAccount(self, cfg)
+        tid = self._transport_for(cfg)
+        try:
+            acc.create(build_config(cfg, password, tid, self.stack.settings.bind_address), True)
+        except pj.Error as err:
+            raise convert(err, f"adding account {cfg.id}") from None
+        self.accounts[cfg.id] = acc
+        acc.contact = self._contact(cfg, tid)
+        if not cfg.registers:
+            self.registration(acc.state(RegState.NONE))
+        return acc.contact
+
+    def _transport_for(self, cfg: AccountConfig) -> int:
+        kind = cfg.transport.value
+        if cfg.transport is Transport.TLS:
+            return self.stack.transport("tls", cfg.local_port, tls_config(cfg))
+        if cfg.local_port:
+            return self.stack.transport(kind, cfg.local_port)
+        return -1
+
+    def _contact(self, cfg: AccountConfig, tid: int) -> str:
+        if tid < 0:
+            tid = self.stack.tcp_id if cfg.transport is Transport.TCP else self.stack.udp_id
+        user = cfg.uri.split(":", 1)[-1].split("@", 1)[0] if "@" in cfg.uri else ""
+        host = f"{self.stack.settings.bind_address}:{self.stack.local_port(tid)}"
+        params = "" if cfg.transport is Transport.UDP else f";transport={cfg.transport.value}"
+        return f"sip:{user + '@' if user else ''}{host}{params}"
+
+    def remove_account(self, account_id: str) -> None:
+        acc = self.account(account_id)
+        for key, call in list(self.calls.calls.items()):
+            if call.info.account_id == account_id and call.info.state is not CallState.ENDED:
+                raise UsageError(f"account {account_id!r} still has call {key}")
+        self.pager.forget_account(account_id)
+        self.pinger.cancel(account_id)
+        del self.accounts[account_id]
+        acc.shutdown()
+
+    def set_registration(self, account_id: str, register: bool) -> None:
+        acc = self.account(account_id)
+        if not acc.config.registers:
+            raise UsageError(f"account {account_id!r} has no registrar (direct mode)")
+        try:
+            acc.setRegistration(register)
+        except pj.Error as err:
+            raise convert(err, f"{'registering' if register else 'unregistering'} {account_id}") from None
+
+    def registration(self, state: AccountState) -> None:
+        self.emit(RegistrationChanged(state))
+
+    def call_changed(self, call: PjCall) -> None:
+        self.emit(CallChanged(call.info))
+
+    def incoming_call(self, call: PjCall) -> None:
+        self.emit(IncomingCall(call.info))
+
+    def call_ended(self, call: PjCall) -> None:
+        key = call.key
+
+        def drop() -> None:
+            self.media.release(key)
+            self.calls.discard(key)
+
+        self.defer(drop)
+
+    def dtmf_received(self, call: PjCall, digit: str) -> None:
+        self.emit(DtmfReceived(call.key, digit))
+
+    def transfer_status(self, call: PjCall, code: int, reason: str, final: bool) -> None:
+        self.emit(TransferStatus(call.key, code, reason, final))
+        if final and 200 <= code < 300:
+            key = call.key
+            self.defer(lambda: self._hangup_quietly(key))  # pjsua leaves it to the transferor
+
+    def _hangup_quietly(self, key: str) -> None:
+        call = self.calls.calls.get(key)
+        if call is not None and call.info.state is not CallState.ENDED:
+            try:
+                call.hangup(pj.CallOpParam(True))
+            except pj.Error:
+                log.debug("hangup after transfer of %s failed", key)
+
+    def message_status(self, msg: Message) -> None:
+        self.emit(MessageStatus(msg))
+
+    def message_received(self, msg: Message) -> None:
+        self.emit(MessageReceived(msg))
+
+    def mwi(self, account_id: str, waiting: bool, new: int, old: int) -> None:
+        self.emit(MwiChanged(account_id, waiting, new, old))
+
+    def shutdown(self, wait_s: float = 2.0) -> None:
+        """Hang up, unregister (bounded wait for the answers), drop every pjsua2
+        object, then libDestroy without the network wait."""
+        self.calls.hangup_all()
+        for acc in self.accounts.values():
+            if acc.config.registers and self._reg_active(acc):
+                try:
+                    acc.setRegistration(False)
+                except pj.Error:
+                    log.debug("unregister of %s failed", acc.config.id)
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline and self._busy():
+            self.stack.handle_events(20)
+        self.media.release_all()
+        self.calls.calls.clear()
+        self.pager.buddies.clear()
+        for acc in self.accounts.values():
+            acc.shutdown()
+        self.accounts.clear()
+        self.stack.destroy()
+
+    def _busy(self) -> bool:
+        live = any(c.info.state is not CallState.ENDED for c in self.calls.calls.values())
+        return live or any(a.config.registers and self._reg_active(a) for a in self.accounts.values())
+
+    @staticmethod
+    def _reg_active(acc: PjAccount) -> bool:
+        try:
+            return bool(acc.getInfo().regIsActive)
+        except pj.Error:
+            return False

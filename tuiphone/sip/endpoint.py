@@ -1,0 +1,129 @@
+"""Create, configure and destroy the pjsua2 Endpoint. Every function here runs
+on the pjsip thread."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections.abc import Callable, Iterator
+
+import pjsua2 as pj
+
+from tuiphone.model.backend import BackendSettings
+from tuiphone.model.errors import NetworkError
+from tuiphone.model.events import Event
+from tuiphone.sip.errors import convert
+from tuiphone.sip.logwriter import TraceWriter
+
+MAX_CALLS = 4  # PJSUA_MAX_CALLS compiled into the wheel (lab-facts Q7)
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """libCreate prints banner lines to fd 1 before any log config applies."""
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+class Stack:
+    """The Endpoint plus its transports and log writer."""
+
+    def __init__(self, settings: BackendSettings, emit: Callable[[Event], None]) -> None:
+        self.settings = settings
+        self.writer = TraceWriter(emit, settings.log_level)
+        with quiet_stdout():
+            self.ep = pj.Endpoint()
+            self.ep.libCreate()
+        self.udp_id = -1
+        self.tcp_id = -1
+        self.udp_port = 0
+        self.sound_on = False
+        # (kind, port) -> transport id; per-account transports are shared when equal.
+        self.transports: dict[tuple[str, int], int] = {}
+
+    def init(self) -> int:
+        """libInit with the tuned idle recipe, default UDP+TCP transports, libStart.
+
+        Returns the UDP port (used to wake the poll). Raises NetworkError.
+        """
+        try:
+            self.ep.libInit(self._config())
+            self.udp_id = self.transport("udp", 0)
+            self.tcp_id = self.transport("tcp", 0)
+            self.ep.libStart()
+            self.ep.audDevManager().setNoDev()
+            info = self.ep.transportGetInfo(self.udp_id)
+        except pj.Error as err:
+            raise convert(err, "starting the SIP stack") from None
+        self.udp_port = int(str(info.localName).rsplit(":", 1)[1])
+        return self.udp_port
+
+    def _config(self) -> pj.EpConfig:
+        s = self.settings
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.uaConfig.maxCalls = min(s.max_calls, MAX_CALLS)
+        cfg.uaConfig.userAgent = s.user_agent
+        cfg.medConfig.hasIoqueue = False
+        cfg.medConfig.threadCnt = 0
+        cfg.medConfig.noVad = not s.media.vad
+        cfg.medConfig.ecTailLen = 200 if s.media.echo_cancel else 0
+        cfg.logConfig.level = 4
+        cfg.logConfig.consoleLevel = 4  # gates the writer too (lab-facts Q7)
+        cfg.logConfig.decor = 0
+        cfg.logConfig.msgLogging = True
+        cfg.logConfig.writer = self.writer
+        return cfg
+
+    def transport(self, kind: str, port: int, tls: pj.TlsConfig | None = None) -> int:
+        """Return the id of a transport of ``kind`` on ``port`` (0: any), creating it once."""
+        key = (kind, port)
+        if port and key in self.transports:
+            return self.transports[key]
+        cfg = pj.TransportConfig()
+        cfg.port = port
+        cfg.boundAddress = self.settings.bind_address
+        if tls is not None:
+            cfg.tlsConfig = tls
+        types = {"udp": pj.PJSIP_TRANSPORT_UDP, "tcp": pj.PJSIP_TRANSPORT_TCP, "tls": pj.PJSIP_TRANSPORT_TLS}
+        try:
+            tid = int(self.ep.transportCreate(types[kind], cfg))
+        except pj.Error as err:
+            raise NetworkError(f"cannot bind {kind.upper()} {self.settings.bind_address}:{port}") from convert(
+                err, "binding"
+            )
+        self.transports[key] = tid
+        return tid
+
+    def local_port(self, tid: int) -> int:
+        return int(str(self.ep.transportGetInfo(tid).localName).rsplit(":", 1)[1])
+
+    def set_sound(self, on: bool) -> None:
+        """Open the null sound device only while calls exist (its clock ticks 50 Hz)."""
+        if on == self.sound_on:
+            return
+        mgr = self.ep.audDevManager()
+        with contextlib.suppress(pj.Error):
+            mgr.setNullDev() if on else mgr.setNoDev()
+            self.sound_on = on
+
+    def handle_events(self, ms: int) -> None:
+        self.ep.libHandleEvents(ms)
+
+    def destroy(self) -> None:
+        """libDestroy without the 1 s network wait. Callers drop every pjsua2
+        object reference first; this collects garbage before destroying."""
+        gc.collect()
+        with contextlib.suppress(pj.Error):
+            self.ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
+        del self.ep
+        gc.collect()

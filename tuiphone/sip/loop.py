@@ -1,0 +1,156 @@
+"""The "pjsip" thread: the only thread that touches pjsua2 objects.
+
+It drains a queue of jobs (closures), then blocks in ``libHandleEvents(poll_ms)``.
+Submitting a job sends a CRLF keep-alive datagram to the engine's own loopback
+UDP SIP port, which ends the long poll at once (pjsip ignores the datagram).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from tuiphone.model.errors import BackendError, TuiphoneError
+
+T = TypeVar("T")
+Job = Callable[[], None]
+_WAKE = b"\r\n\r\n"
+log = logging.getLogger("tuiphone.sip")
+
+
+class PjLoop:
+    """Runs ``setup`` then a job/poll loop on a dedicated thread.
+
+    ``setup`` and ``teardown`` run on the pjsip thread; ``setup`` returns the
+    loopback UDP port used for wake-ups. Not restartable: make a new PjLoop.
+    """
+
+    def __init__(self, poll: Callable[[int], None], poll_ms: int) -> None:
+        self._poll = poll
+        self._poll_ms = poll_ms
+        self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self._wake_addr: tuple[str, int] | None = None
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def on_thread(self) -> bool:
+        """True when called from the pjsip thread."""
+        return threading.current_thread() is self._thread
+
+    def start(self, setup: Callable[[], int], teardown: Callable[[], None]) -> None:
+        """Start the thread and block until ``setup`` has run; re-raises its error."""
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def main() -> None:
+            try:
+                self._wake_addr = ("127.0.0.1", setup())
+            except BaseException as err:  # handed to the starting thread
+                failure.append(err)
+                ready.set()
+                teardown()
+                return
+            ready.set()
+            self._run()
+            teardown()
+
+        self._thread = threading.Thread(target=main, name="pjsip", daemon=True)
+        self._thread.start()
+        if not ready.wait(30):
+            raise BackendError("pjsip thread did not start within 30 s")
+        if failure:
+            self._thread.join(10)
+            raise failure[0]
+
+    def _run(self) -> None:
+        while not self._stop:
+            self._drain()
+            if self._stop:
+                break
+            self._poll(self._poll_ms)
+        self._drain()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            job()
+
+    def post(self, job: Job) -> None:
+        """Queue ``job`` for the pjsip thread and wake it. Any thread."""
+        self._jobs.put(job)
+        self.wake()
+
+    def wake(self) -> None:
+        """End the current ``libHandleEvents`` wait early. Any thread."""
+        if self._wake_addr is not None and not self.on_thread():
+            try:
+                self._sock.sendto(_WAKE, self._wake_addr)
+            except OSError:
+                log.debug("wake datagram failed", exc_info=True)
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the pjsip thread and return its result on the calling loop.
+
+        Raises what ``fn`` raises (it must raise only tuiphone errors), or
+        BackendError if the thread is gone.
+        """
+        if not self.alive:
+            raise BackendError("the SIP backend is not running")
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[T] = loop.create_future()
+        self.post(lambda: _complete(loop, fut, fn))
+        return await fut
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Ask the loop to end, wait for teardown. Call from a non-pjsip thread."""
+        def flag() -> None:
+            self._stop = True
+
+        if self.alive:
+            self.post(flag)
+            assert self._thread is not None
+            self._thread.join(timeout)
+        self._sock.close()
+
+
+def _complete(loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any]) -> None:
+    try:
+        result = fn()
+    except TuiphoneError as err:
+        _settle(loop, fut, None, err.with_traceback(None))
+        return
+    except Exception as err:  # a bug: don't let it kill the pjsip thread
+        log.exception("job failed on the pjsip thread")
+        _settle(loop, fut, None, BackendError(f"{type(err).__name__}: {err}"))
+        return
+    _settle(loop, fut, result, None)
+
+
+def _settle(
+    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], result: Any, err: BaseException | None
+) -> None:
+    def apply() -> None:
+        if fut.done():
+            return
+        if err is not None:
+            fut.set_exception(err)
+        else:
+            fut.set_result(result)
+
+    try:
+        loop.call_soon_threadsafe(apply)
+    except RuntimeError:  # the loop is closed: nobody is waiting any more
+        pass

@@ -1,0 +1,148 @@
+"""Audio wiring on the conference bridge. Every method runs on the pjsip thread.
+
+Modes: "null" wires each call to the null sound device; "files" plays
+``play_file`` into every call and records each call (both directions mixed)
+into ``record_dir``. Players/recorders are kept per call and dropped when the
+call is discarded (a recorder's WAV header is only final once destroyed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.sip.errors import convert
+
+if TYPE_CHECKING:
+    from tuiphone.sip.call import PjCall
+    from tuiphone.sip.core import Core
+
+_TONE_ON_MS, _TONE_OFF_MS, _TONE_VOLUME = 120, 80, 0
+
+
+@dataclass(slots=True)
+class CallPorts:
+    """Ports owned for one call. ``source`` is what the call hears from us."""
+
+    wired: bool = False
+    muted: bool = False
+    source: pj.AudioMedia | None = None
+    player: pj.AudioMediaPlayer | None = None
+    recorders: list[pj.AudioMediaRecorder] = field(default_factory=list)
+    tones: pj.ToneGenerator | None = None
+
+
+class MediaManager:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.media = core.stack.settings.media
+        self.ports: dict[str, CallPorts] = {}
+
+    def _audio(self, call: PjCall) -> pj.AudioMedia:
+        if call.audio is None:
+            raise UsageError(f"call {call.key} has no active audio")
+        return call.audio
+
+    def connect(self, call: PjCall) -> None:
+        """Media became active: wire the call once (again after a re-INVITE)."""
+        ports = self.ports.setdefault(call.key, CallPorts())
+        am = self._audio(call)
+        dev = self.core.stack.ep.audDevManager()
+        if ports.source is None:
+            ports.source = dev.getCaptureDevMedia()
+        if self.media.mode == "files" and not ports.wired:
+            if self.media.play_file:
+                self.play(call, self.media.play_file)
+            if self.media.record_dir:
+                name = f"{int(call.info.started)}-{call.key}.wav"
+                self.record(call, os.path.join(self.media.record_dir, name))
+        if not ports.muted:
+            ports.source.startTransmit(am)
+        am.startTransmit(dev.getPlaybackDevMedia())
+        ports.wired = True
+
+    def play(self, call: PjCall, path: str) -> None:
+        """Replace what the call hears with the WAV at ``path`` (looped)."""
+        ports = self.ports.setdefault(call.key, CallPorts())
+        am = self._audio(call)
+        if not os.path.isfile(path):
+            raise NotFound(f"no such audio file: {path}")
+        player = pj.AudioMediaPlayer()
+        try:
+            player.createPlayer(path)
+        except pj.Error as err:
+            raise convert(err, f"playing {path}") from None
+        if ports.source is not None:
+            with contextlib.suppress(pj.Error):
+                ports.source.stopTransmit(am)
+        ports.player, ports.source = player, player
+        for rec in ports.recorders:
+            player.startTransmit(rec)
+        if not ports.muted:
+            player.startTransmit(am)
+
+    def record(self, call: PjCall, path: str) -> None:
+        """Record the call (what it hears from us plus what it sends) into ``path``."""
+        ports = self.ports.setdefault(call.key, CallPorts())
+        am = self._audio(call)
+        rec = pj.AudioMediaRecorder()
+        try:
+            rec.createRecorder(path)
+        except pj.Error as err:
+            raise convert(err, f"recording to {path}") from None
+        ports.recorders.append(rec)
+        am.startTransmit(rec)
+        if ports.player is not None:
+            ports.player.startTransmit(rec)
+
+    def loopback(self, call: PjCall) -> None:
+        am = self._audio(call)
+        am.startTransmit(am)
+
+    def conference(self, calls: list[PjCall]) -> None:
+        media = [self._audio(c) for c in calls]
+        for a in media:
+            for b in media:
+                if a is not b:
+                    a.startTransmit(b)
+
+    def set_mute(self, call: PjCall, muted: bool) -> None:
+        ports = self.ports.setdefault(call.key, CallPorts())
+        ports.muted = muted
+        if call.audio is not None and ports.source is not None:
+            with contextlib.suppress(pj.Error):
+                if muted:
+                    ports.source.stopTransmit(call.audio)
+                else:
+                    ports.source.startTransmit(call.audio)
+        call.update(muted=muted)
+
+    def inband_dtmf(self, call: PjCall, digits: str) -> None:
+        """DTMF as audio tones mixed into the call (works with any peer codec)."""
+        ports = self.ports.setdefault(call.key, CallPorts())
+        am = self._audio(call)
+        if ports.tones is None:
+            ports.tones = pj.ToneGenerator()
+            ports.tones.createToneGenerator()
+            ports.tones.startTransmit(am)
+        vec = pj.ToneDigitVector()
+        for ch in digits:
+            d = pj.ToneDigit()
+            d.digit, d.on_msec, d.off_msec, d.volume = ch, _TONE_ON_MS, _TONE_OFF_MS, _TONE_VOLUME
+            vec.append(d)
+        try:
+            ports.tones.playDigits(vec)
+        except pj.Error as err:
+            raise convert(err, "playing DTMF tones") from None
+
+    def release(self, key: str) -> None:
+        """Drop every port of a call (finalises recordings)."""
+        self.ports.pop(key, None)
+
+    def release_all(self) -> None:
+        self.ports.clear()

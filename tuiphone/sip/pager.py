@@ -1,0 +1,112 @@
+"""SIP MESSAGE out and in. Every method runs on the pjsip thread.
+
+Outgoing: one non-subscribing Buddy per (account, peer). The wheel caps a whole
+SIP message at 4000 bytes, so bodies over MAX_BODY are refused before sending.
+pjsua may both raise and report 503 for one message: each is reported once.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from tuiphone.model.errors import LimitExceeded
+from tuiphone.model.message import Delivery, Message
+from tuiphone.sip.callinfo import split_name_addr
+from tuiphone.sip.errors import pj_status, pj_text
+from tuiphone.sip.uri import check_uri
+
+if TYPE_CHECKING:
+    from tuiphone.sip.account import PjAccount
+    from tuiphone.sip.core import Core
+
+MAX_BODY = 3000  # bytes of UTF-8; leaves room for headers and a 407 retry
+_CONTENT_LENGTH = re.compile(r"^(?:Content-Length|l)\s*:\s*(\d+)", re.I | re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    message: Message
+
+
+class Pager:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.buddies: dict[tuple[str, str], pj.Buddy] = {}
+        self.pending: list[Message] = []
+
+    def send(self, acc: PjAccount, uri: str, body: str, content_type: str, message_id: str) -> None:
+        """Send; the outcome arrives as a MessageStatus event. Raises LimitExceeded, InvalidUri."""
+        size = len(body.encode("utf-8"))
+        if size > MAX_BODY:
+            raise LimitExceeded(f"message body is {size} bytes; at most {MAX_BODY} fit in one SIP MESSAGE")
+        check_uri(self.core.stack.ep, uri)
+        msg = Message(message_id, acc.config.id, "out", uri, body, content_type, time.time(), Delivery.PENDING)
+        self.pending.append(msg)
+        prm = pj.SendInstantMessageParam()
+        prm.content = body
+        prm.contentType = content_type
+        try:
+            self._buddy(acc, uri).sendInstantMessage(prm)
+        except pj.Error as err:
+            # pjsua may already have called onInstantMessageStatus for this one.
+            if msg in self.pending:
+                self._finish(msg, 503 if pj_status(err) else 500, pj_text(err))
+
+    def _buddy(self, acc: PjAccount, uri: str) -> pj.Buddy:
+        key = (acc.config.id, uri)
+        buddy = self.buddies.get(key)
+        if buddy is None:
+            cfg = pj.BuddyConfig()
+            cfg.uri = uri
+            cfg.subscribe = False
+            buddy = pj.Buddy()
+            buddy.create(acc, cfg)
+            self.buddies[key] = buddy
+        return buddy
+
+    def status(self, acc: PjAccount, prm: pj.OnInstantMessageStatusParam) -> None:
+        to_uri, body = split_name_addr(str(prm.toUri))[1], str(prm.msgBody)
+        match = [m for m in self.pending if m.account_id == acc.config.id and m.peer == to_uri]
+        exact = [m for m in match if m.body == body] or match
+        if exact:
+            self._finish(exact[0], int(prm.code), str(prm.reason))
+
+    def _finish(self, msg: Message, code: int, reason: str) -> None:
+        self.pending.remove(msg)
+        delivery = Delivery.SENT if 200 <= code < 300 else Delivery.FAILED
+        done = Message(
+            msg.id, msg.account_id, "out", msg.peer, msg.body, msg.content_type,
+            msg.timestamp, delivery, code, reason,
+        )
+        self.core.message_status(done)
+
+    def received(self, acc: PjAccount, prm: pj.OnInstantMessageParam) -> None:
+        body = str(prm.msgBody)
+        try:
+            whole = str(prm.rdata.wholeMsg)
+        except Exception:
+            whole = ""
+        m = _CONTENT_LENGTH.search(whole)
+        truncated = bool(m) and int(m.group(1)) > len(body.encode("utf-8"))
+        msg = Message(
+            id=uuid.uuid4().hex,
+            account_id=acc.config.id,
+            direction="in",
+            peer=split_name_addr(str(prm.fromUri))[1],
+            body=body,
+            content_type=str(prm.contentType),
+            timestamp=time.time(),
+            delivery=Delivery.RECEIVED,
+            truncated=truncated,
+        )
+        self.core.message_received(msg)
+
+    def forget_account(self, account_id: str) -> None:
+        for key in [k for k in self.buddies if k[0] == account_id]:
+            del self.buddies[key]
