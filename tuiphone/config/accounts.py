@@ -1,0 +1,113 @@
+"""Read ``[[accounts]]`` tables into AccountConfig and SecretSpec values."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from tuiphone.config.reader import Reader
+from tuiphone.config.schema import SecretSpec
+from tuiphone.config.secrets import parse_secret
+from tuiphone.model.account import AccountConfig, DtmfMethod, Features, SrtpMode, Transport
+
+MAX_PJSUA_ACCOUNTS = 8
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_DEFAULTS = AccountConfig(id="", uri="")
+
+
+def check_sip_uri(reader: Reader, key: str, value: str | None) -> str | None:
+    """``value`` if it is a sip:/sips: URI, else report it and return None."""
+    if value is None:
+        return None
+    scheme, colon, rest = value.partition(":")
+    if not colon or scheme.lower() not in ("sip", "sips") or not rest.strip():
+        reader.error(key, f"{value!r} is not a SIP URI: it must start with sip: or sips:")
+        return None
+    return value
+
+
+def _account_id(reader: Reader) -> str | None:
+    value = reader.required_text("id")
+    if value is not None and not _ID.fullmatch(value):
+        reader.error("id", f"{value!r}: use letters, digits, '.', '_' and '-' only")
+        return None
+    return value
+
+
+def _features(reader: Reader) -> Features:
+    table = reader.table("features")
+    values = {f.name: table.flag(f.name, False) for f in dataclasses.fields(Features)}
+    table.finish()
+    return Features(**values)
+
+
+def parse_account(reader: Reader, file_mode: int | None) -> tuple[AccountConfig, SecretSpec
+                                                                   | None] | None:
+    """One account and its password spec; None if a required key is unusable."""
+    account_id = _account_id(reader)
+    uri = check_sip_uri(reader, "uri", reader.required_text("uri"))
+    registrar = reader.opt_text("registrar")
+    if registrar is not None:
+        registrar = check_sip_uri(reader, "registrar", registrar)
+    account = AccountConfig(
+        id=account_id or "",
+        uri=uri or "",
+        registrar=registrar,
+        proxy=tuple(p for p in reader.strings("proxy") if check_sip_uri(reader, "proxy", p)),
+        username=reader.opt_text("username"),
+        realm=reader.text("realm", _DEFAULTS.realm),
+        transport=reader.choice("transport", Transport, _DEFAULTS.transport),
+        local_port=reader.integer("local_port", 0, 0, 65535),
+        srtp=reader.choice("srtp", SrtpMode, _DEFAULTS.srtp),
+        tls_verify=reader.flag("tls_verify", _DEFAULTS.tls_verify),
+        ca_file=reader.opt_text("ca_file"),
+        stun=reader.strings("stun"),
+        ice=reader.flag("ice", _DEFAULTS.ice),
+        codecs=reader.strings("codecs"),
+        dtmf=reader.choice("dtmf", DtmfMethod, _DEFAULTS.dtmf),
+        auto_answer=reader.flag("auto_answer", _DEFAULTS.auto_answer),
+        register_expires=reader.integer("register_expires", 300, 1, 2**31 - 1),
+        features=_features(reader),
+    )
+    secret = parse_secret(reader, account.id, file_mode)
+    reader.finish()
+    if account_id is None or uri is None:
+        return None
+    return account, secret
+
+
+def parse_accounts(
+    root: Reader, file_mode: int | None, echo_line: bool
+) -> tuple[tuple[AccountConfig, ...], dict[str, SecretSpec]]:
+    """Every account, checking ids are unique and the pjsua2 account limit holds."""
+    accounts: list[AccountConfig] = []
+    secrets: dict[str, SecretSpec] = {}
+    first_line: dict[str, int] = {}
+    for reader in root.tables("accounts"):
+        parsed = parse_account(reader, file_mode)
+        if parsed is None:
+            continue
+        account, secret = parsed
+        if account.id in first_line:
+            reader.error("id", f"duplicate account id {account.id!r} "
+                               f"(first defined at line {first_line[account.id]})")
+            continue
+        first_line[account.id] = root.problems.line_of(reader.at("id"))
+        accounts.append(account)
+        if secret is not None:
+            secrets[account.id] = secret
+    raw = root.data.get("accounts")
+    _check_limit(root, len(raw) if isinstance(raw, list) else 0, echo_line)
+    return tuple(accounts), secrets
+
+
+def _check_limit(root: Reader, count: int, echo_line: bool) -> None:
+    limit = MAX_PJSUA_ACCOUNTS - (1 if echo_line else 0)
+    if count <= limit:
+        return
+    message = (f"{count} accounts configured, at most {limit} allowed: the pjsua2 wheel "
+               f"supports at most {MAX_PJSUA_ACCOUNTS} accounts; the 9th aborts the process")
+    if echo_line:
+        message += ("; the built-in echo line ([engine] echo_line = true) uses one, so the "
+                    f"limit for your accounts is {limit}")
+    root.problems.error(("accounts", limit), message)

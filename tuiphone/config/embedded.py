@@ -1,0 +1,109 @@
+"""The configuration used when there is none, and the example file users start from."""
+
+from __future__ import annotations
+
+import getpass
+import re
+
+from tuiphone.config.schema import AppConfig
+from tuiphone.model.account import AccountConfig
+
+_NOT_USER = re.compile(r"[^A-Za-z0-9._~-]")
+
+
+def login_name() -> str:
+    """The login name made safe for a SIP user part; ``user`` if there is none."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no $USER and no passwd entry, e.g. some containers
+        name = ""
+    return _NOT_USER.sub("", name) or "user"
+
+
+def local_account() -> AccountConfig:
+    """The direct-IP account ``local``: no registrar, reachable at 127.0.0.1."""
+    return AccountConfig(id="local", uri=f"sip:{login_name()}@127.0.0.1")
+
+
+def default_config() -> AppConfig:
+    """No file at all: one local account plus the echo test line."""
+    return AppConfig(accounts=(local_account(),), embedded=True)
+
+
+EXAMPLE = """\
+# tuiphone configuration: $XDG_CONFIG_HOME/tuiphone/config.toml
+# Lines starting with '#[' or '#key' are options: remove the '#' to use them.
+# The app never rewrites this file; what it saves goes to state.toml.
+
+# A direct/IP account: no registrar, calls go straight to an address.
+[[accounts]]
+id = "local"
+uri = "sip:{user}@127.0.0.1"
+#transport = "udp"            # udp | tcp | tls
+#local_port = 0               # 0 picks a free port
+
+# An account on a SIP server. Passwords never sit here in plain text: use
+# password_command (run without a shell), password_env = "VAR",
+# password_keyring = true, or password_store = true (encrypted store).
+#[[accounts]]
+#id = "work"
+#uri = "sip:alice@example.com"
+#registrar = "sip:example.com"
+#proxy = ["sip:proxy.example.com;lr"]
+#username = "alice"
+#password_command = ["pass", "show", "sip/work"]
+#transport = "tls"
+#srtp = "optional"            # off | optional | mandatory
+#tls_verify = true
+#stun = ["stun.example.com"]
+#ice = false
+#codecs = ["G722", "PCMA", "PCMU"]
+#dtmf = "rfc4733"             # rfc4733 | info | inband
+#auto_answer = false
+#register_expires = 300
+# Everything that touches personal data is off unless you turn it on.
+#[accounts.features]
+#blf = true
+#presence = true
+#mwi = true
+
+[audio]
+mode = "null"                 # null | files | device
+#play_file = "~/sounds/hello.wav"
+#record_dir = "~/calls"
+
+[ui]
+theme = "tuiphone-dark"
+layout = "auto"               # auto | wide | narrow
+
+[keymap]                      # action id = keys, e.g. "ctrl+d" or "f5,ctrl+n"
+#"call.hangup" = "ctrl+e"
+
+[engine]
+bind_address = "127.0.0.1"
+echo_line = true              # the built-in test line; it uses one of 8 pjsua2 accounts
+history_limit = 10000
+#sip_trace_file = "~/tuiphone-sip.log"
+
+[contacts]
+default_region = "US"
+#vdirs = ["~/.contacts/personal"]
+#[[contacts.carddav]]
+#id = "cloud"
+#url = "https://dav.example.com/addressbooks/alice/contacts/"
+#username = "alice"
+#password_command = "pass show dav/alice"
+#verify = true
+
+#[[quickdial]]
+#label = "Bob"
+#uri = "sip:bob@example.com"
+#blf = true
+#pickup = "**"
+#group = "Team"
+"""
+
+
+def example_config() -> str:
+    """A commented config.toml that loads as is (and with every option uncommented)."""
+    return EXAMPLE.replace("{user}", login_name())

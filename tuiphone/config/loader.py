@@ -1,0 +1,91 @@
+"""Load config.toml into an AppConfig, reporting every problem with file, line and key."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from pathlib import Path
+from types import MappingProxyType
+
+from tuiphone.config.accounts import parse_accounts
+from tuiphone.config.embedded import default_config, local_account
+from tuiphone.config.paths import config_file
+from tuiphone.config.problems import Problems
+from tuiphone.config.quickdial import parse_quickdial
+from tuiphone.config.reader import Reader
+from tuiphone.config.schema import AppConfig
+from tuiphone.config.sections import parse_audio, parse_contacts, parse_engine, parse_ui
+from tuiphone.model.errors import ConfigError
+
+_POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
+    """Read the config named by ``path``, ``$TUIPHONE_CONFIG`` or the default location.
+
+    A missing default file gives the embedded default; a missing file the user
+    named is an error. Raises ConfigError listing every problem found.
+    """
+    file, explicit = config_file(path)
+    try:
+        with file.open("rb") as handle:
+            mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+            raw = handle.read()
+    except FileNotFoundError as err:
+        if explicit:
+            raise ConfigError([f"{file}: config file not found"]) from err
+        return default_config()
+    except OSError as err:
+        raise ConfigError([f"{file}: cannot read: {err.strerror}"]) from err
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError([f"{file}: not UTF-8 text (byte {err.start})"]) from err
+    return parse_config(text, source=file, file_mode=mode)
+
+
+def parse_config(text: str, source: Path | None = None, file_mode: int | None = None) -> AppConfig:
+    """Parse TOML ``text``; ``file_mode`` (permission bits) decides if a plain password is ok.
+
+    A file without ``[[accounts]]`` gets the embedded ``local`` account.
+    """
+    name = str(source) if source is not None else "<config>"
+    data = _toml(text, name)
+    problems = Problems(name, text)
+    root = Reader(data, (), problems)
+    engine = parse_engine(root.table("engine"))
+    accounts, secrets = parse_accounts(root, file_mode, engine.echo_line)
+    config = AppConfig(
+        accounts=accounts if "accounts" in data else (local_account(),),
+        secrets=MappingProxyType(secrets),
+        audio=parse_audio(root.table("audio")),
+        ui=parse_ui(root.table("ui"), root.table("keymap")),
+        engine=engine,
+        contacts=parse_contacts(root.table("contacts"), file_mode),
+        quickdial=parse_quickdial(root),
+        source=source,
+        warnings=tuple(problems.warnings),
+    )
+    root.finish()
+    problems.raise_if_any()
+    return config
+
+
+def _toml(text: str, name: str) -> dict[str, object]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError([syntax_message(name, text, err)]) from err
+
+
+def syntax_message(name: str, text: str, err: tomllib.TOMLDecodeError) -> str:
+    """``file:line:col: TOML syntax error: ...`` from tomllib's message."""
+    message = str(err)
+    match = _POSITION.match(message)
+    if match:
+        return (f"{name}:{match['line']}:{match['col']}: TOML syntax error: "
+                f"{match['msg'][:1].lower()}{match['msg'][1:]}")
+    line = max(text.count("\n"), 1)
+    return f"{name}:{line}: TOML syntax error: {message}"

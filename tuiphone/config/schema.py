@@ -1,0 +1,120 @@
+"""The typed configuration: what ``load_config`` returns. Values only, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from tuiphone.model.account import AccountConfig
+from tuiphone.model.backend import BackendSettings, MediaSettings
+
+
+class SecretKind(enum.Enum):
+    COMMAND = "password_command"
+    ENV = "password_env"
+    KEYRING = "password_keyring"
+    STORE = "password_store"
+    PLAIN = "password"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class SecretSpec:
+    """Where a password comes from. ``name`` is the account id or ``carddav:<id>``.
+
+    ``command`` is the argv for COMMAND, ``env`` the variable for ENV, ``value``
+    the password itself for PLAIN. The repr never shows ``value``.
+    """
+
+    kind: SecretKind
+    name: str
+    command: tuple[str, ...] = ()
+    env: str | None = None
+    value: str | None = None
+
+    def __repr__(self) -> str:
+        detail = {
+            SecretKind.COMMAND: f"command={self.command[:1]!r}..." if self.command else "",
+            SecretKind.ENV: f"env={self.env!r}",
+            SecretKind.PLAIN: "value='***'",
+        }.get(self.kind, "")
+        tail = f", {detail}" if detail else ""
+        return f"SecretSpec(kind={self.kind.name}, name={self.name!r}{tail})"
+
+
+@dataclass(frozen=True, slots=True)
+class UiConfig:
+    theme: str = "tuiphone-dark"
+    keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    layout: str = "auto"  # auto | wide | narrow
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    bind_address: str = "127.0.0.1"
+    echo_line: bool = True  # the built-in test line; uses one of pjsua2's 8 accounts
+    sip_trace_file: str | None = None
+    history_limit: int = 10000  # call-history rows kept; 0 keeps none
+    user_agent: str = "tuiphone"
+
+
+@dataclass(frozen=True, slots=True)
+class CardDavConfig:
+    id: str
+    url: str
+    username: str | None = None
+    secret: SecretSpec | None = None
+    verify: bool = True
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsConfig:
+    default_region: str = "US"
+    vdirs: tuple[str, ...] = ()
+    carddav: tuple[CardDavConfig, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QuickDialEntry:
+    label: str
+    uri: str
+    blf: bool = False
+    presence: bool = False
+    pickup: str | None = None  # dial string for directed pickup, e.g. "**"
+    dtmf: str | None = None  # digits sent after answer
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    """Everything tuiphone reads from config.toml (or the embedded default).
+
+    ``secrets`` maps account ids to their SecretSpec (accounts without a
+    password are absent). ``warnings`` are formatted like errors but did not
+    stop loading. ``embedded`` is True when no file was read.
+    """
+
+    accounts: tuple[AccountConfig, ...]
+    secrets: Mapping[str, SecretSpec] = field(default_factory=lambda: MappingProxyType({}))
+    audio: MediaSettings = MediaSettings()
+    ui: UiConfig = UiConfig()
+    engine: EngineConfig = EngineConfig()
+    contacts: ContactsConfig = ContactsConfig()
+    quickdial: tuple[QuickDialEntry, ...] = ()
+    source: Path | None = None
+    embedded: bool = False
+    warnings: tuple[str, ...] = ()
+
+    def account(self, account_id: str) -> AccountConfig | None:
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+    def backend_settings(self) -> BackendSettings:
+        """The part of the config the SIP backend needs at start."""
+        return BackendSettings(
+            bind_address=self.engine.bind_address,
+            media=self.audio,
+            user_agent=self.engine.user_agent,
+        )

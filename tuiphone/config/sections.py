@@ -1,0 +1,101 @@
+"""Read the ``[audio]``, ``[ui]``, ``[keymap]``, ``[engine]`` and ``[contacts]`` tables."""
+
+from __future__ import annotations
+
+import os
+import re
+from types import MappingProxyType
+
+from tuiphone.config.reader import Reader
+from tuiphone.config.schema import CardDavConfig, ContactsConfig, EngineConfig, UiConfig
+from tuiphone.config.secrets import parse_secret
+from tuiphone.model.backend import MediaSettings
+
+AUDIO_MODES = ("null", "files", "device")
+LAYOUTS = ("auto", "wide", "narrow")
+_REGION = re.compile(r"[A-Z]{2}")
+
+
+def _path(value: str | None) -> str | None:
+    return None if value is None else os.path.expanduser(value)
+
+
+def parse_audio(reader: Reader) -> MediaSettings:
+    defaults = MediaSettings()
+    settings = MediaSettings(
+        mode=reader.one_of("mode", AUDIO_MODES, defaults.mode),
+        play_file=_path(reader.opt_text("play_file")),
+        record_dir=_path(reader.opt_text("record_dir")),
+        vad=reader.flag("vad", defaults.vad),
+        echo_cancel=reader.flag("echo_cancel", defaults.echo_cancel),
+    )
+    reader.finish()
+    return settings
+
+
+def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
+    defaults = UiConfig()
+    keys = {action: keymap.text(action, "") for action in keymap.data}
+    for action, value in keys.items():
+        if not value.strip():
+            keymap.error(action, "expected a key such as 'ctrl+d' or 'f5,ctrl+n'")
+    ui = UiConfig(
+        theme=reader.text("theme", defaults.theme),
+        keymap=MappingProxyType({a: k for a, k in keys.items() if k.strip()}),
+        layout=reader.one_of("layout", LAYOUTS, defaults.layout),
+    )
+    reader.finish()
+    return ui
+
+
+def parse_engine(reader: Reader) -> EngineConfig:
+    defaults = EngineConfig()
+    engine = EngineConfig(
+        bind_address=reader.text("bind_address", defaults.bind_address),
+        echo_line=reader.flag("echo_line", defaults.echo_line),
+        sip_trace_file=_path(reader.opt_text("sip_trace_file")),
+        history_limit=reader.integer("history_limit", defaults.history_limit, 0, 10**9),
+        user_agent=reader.text("user_agent", defaults.user_agent),
+    )
+    reader.finish()
+    return engine
+
+
+def _carddav(reader: Reader, file_mode: int | None) -> CardDavConfig | None:
+    book_id = reader.required_text("id")
+    url = reader.required_text("url")
+    if url is not None and not url.startswith(("http://", "https://")):
+        reader.error("url", f"{url!r} must start with http:// or https://")
+        url = None
+    book = CardDavConfig(
+        id=book_id or "",
+        url=url or "",
+        username=reader.opt_text("username"),
+        secret=parse_secret(reader, f"carddav:{book_id}", file_mode),
+        verify=reader.flag("verify", True),
+        ca_file=_path(reader.opt_text("ca_file")),
+    )
+    reader.finish()
+    return book if book_id and url else None
+
+
+def parse_contacts(reader: Reader, file_mode: int | None) -> ContactsConfig:
+    defaults = ContactsConfig()
+    region = reader.text("default_region", defaults.default_region)
+    if not _REGION.fullmatch(region):
+        reader.error("default_region", f"{region!r} is not a two-letter region code like 'US'")
+        region = defaults.default_region
+    books: list[CardDavConfig] = []
+    for table in reader.tables("carddav"):
+        book = _carddav(table, file_mode)
+        if book is not None and any(b.id == book.id for b in books):
+            table.error("id", f"duplicate address book id {book.id!r}")
+        elif book is not None:
+            books.append(book)
+    contacts = ContactsConfig(
+        default_region=region,
+        vdirs=tuple(os.path.expanduser(v) for v in reader.strings("vdirs")),
+        carddav=tuple(books),
+    )
+    reader.finish()
+    return contacts
