@@ -69,12 +69,12 @@ def parse_dial(text: str, domain: str | None = None, default_scheme: str = "sip"
 
 
 def _split_name_addr(raw: str) -> tuple[str, str]:
-    """``Alice <sip:alice@x>`` -> ("Alice", "sip:alice@x"); anything else unchanged."""
-    if not raw.endswith(">") or "<" not in raw:
+    """``Alice <sip:alice@x>,1`` -> ("Alice", "sip:alice@x,1"); anything else unchanged."""
+    start, end = raw.rfind("<"), raw.rfind(">")
+    if start < 0 or end < start:
         return "", raw
-    start = raw.rindex("<")
     name = raw[:start].strip().strip('"').strip()
-    return name, raw[start + 1 : -1].strip()
+    return name, raw[start + 1 : end].strip() + raw[end + 1 :]
 
 
 def _split_post_dial(raw: str) -> tuple[str, str]:
