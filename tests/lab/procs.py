@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -94,3 +95,28 @@ def tail(path: Path, lines: int = 40) -> str:
     except FileNotFoundError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_udp_bound(
+    port: int, proc: subprocess.Popen[bytes], timeout_s: float, host: str = HOST
+) -> None:
+    """Wait until ``proc`` holds UDP ``host:port`` (our own bind attempt fails), bounded.
+
+    For servers that must not see probe traffic (a SIPp ``-m 1`` would count it as a call).
+    Backs off by waiting on the process itself, so a crash is noticed at once.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process {proc.pid} exited ({proc.returncode}) before binding {port}")
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.bind((host, port))
+        except OSError:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nothing bound UDP {host}:{port} within {timeout_s}s")
+        try:
+            proc.wait(0.05)
+        except subprocess.TimeoutExpired:
+            pass

@@ -1,0 +1,119 @@
+"""SIPp as a trunk/peer stand-in: built-in ``uas`` (with RTP echo) or ``uac``, or a
+scenario file from ``scenarios/``. Results come from the exit code and ``-trace_stat``.
+
+Exit codes (SIPp): 0 all calls succeeded, 1 some failed, 97 internal exit, 99 no call
+processed, 255/-1 fatal, 254/-2 socket bind failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.lab import procs
+
+SCENARIOS = Path(__file__).with_name("scenarios")
+
+
+def scenario(name: str) -> Path:
+    """The path of a bundled scenario, e.g. ``scenario("uas_486")``."""
+    path = SCENARIOS / f"{name}.xml"
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return path
+
+
+@dataclass(slots=True)
+class Sipp:
+    """One SIPp process. ``port`` is its SIP port, ``media_port`` its RTP port (uas)."""
+
+    binary: str
+    workdir: Path
+    port: int
+    media_port: int = 0
+    name: str = "sipp"
+    proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @classmethod
+    def uas(
+        cls, binary: str, workdir: Path, *, scenario_file: Path | None = None,
+        calls: int | None = None, rtp_echo: bool = True,
+    ) -> Sipp:
+        """Start a UAS on a free port. Returns once it is spawned (see ``wait_ready``)."""
+        sipp = cls(binary, workdir, procs.free_port(), procs.free_port(), name="uas")
+        args = ["-sf", str(scenario_file)] if scenario_file else ["-sn", "uas"]
+        args += ["-mi", procs.HOST, "-mp", str(sipp.media_port)]
+        if rtp_echo and scenario_file is None:
+            args.append("-rtp_echo")
+        sipp._spawn(args, calls)
+        return sipp
+
+    @classmethod
+    def uac(
+        cls, binary: str, workdir: Path, target: str, *, service: str = "sipp",
+        calls: int = 1, duration_ms: int = 1000, scenario_file: Path | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> Sipp:
+        """Place ``calls`` calls to ``target`` (host:port) for R-URI user ``service``."""
+        sipp = cls(binary, workdir, procs.free_port(), name="uac")
+        args = ["-sf", str(scenario_file)] if scenario_file else ["-sn", "uac"]
+        args += [target, "-s", service, "-d", str(duration_ms), "-r", "1", "-l", "1", *extra]
+        sipp._spawn(args, calls)
+        return sipp
+
+    @property
+    def uri_host(self) -> str:
+        return f"{procs.HOST}:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"{self.name}.log"
+
+    @property
+    def stat_path(self) -> Path:
+        return self.workdir / f"{self.name}_stat.csv"
+
+    def wait_ready(self, timeout_s: float = 20.0) -> None:
+        """Wait until SIPp has bound its SIP port (no probe traffic: it would count as a call)."""
+        assert self.proc is not None
+        procs.wait_udp_bound(self.port, self.proc, timeout_s)
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self.proc is None else self.proc.poll()
+
+    def wait(self, timeout_s: float = 60.0) -> int:
+        """Wait for SIPp to finish on its own; raises subprocess.TimeoutExpired."""
+        assert self.proc is not None
+        return self.proc.wait(timeout_s)
+
+    def stop(self) -> int | None:
+        """Stop by PID (SIGTERM, bounded wait, SIGKILL). Idempotent."""
+        return procs.stop(self.proc) if self.proc is not None else None
+
+    def stats(self) -> dict[str, str]:
+        """The last row of the ``-trace_stat`` CSV (keys like ``SuccessfulCall(C)``)."""
+        if not self.stat_path.exists():
+            return {}
+        rows = list(csv.DictReader(self.stat_path.read_text().splitlines(), delimiter=";"))
+        return rows[-1] if rows else {}
+
+    def count(self, key: str) -> int:
+        """A cumulative counter from ``stats()``, e.g. ``count("SuccessfulCall")``."""
+        value = self.stats().get(f"{key}(C)", "0")
+        return int(value or 0)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return procs.tail(self.log_path, lines)
+
+    def _spawn(self, args: list[str], calls: int | None) -> None:
+        argv = [self.binary, *args, "-i", procs.HOST, "-p", str(self.port), "-nostdin"]
+        argv += ["-trace_stat", "-stf", str(self.stat_path), "-fd", "1"]
+        argv += ["-trace_err", "-error_file", str(self.workdir / f"{self.name}_errors.log")]
+        argv += ["-timeout", "60s", "-timeout_error"]
+        if calls is not None:
+            argv += ["-m", str(calls)]
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.proc = procs.spawn(argv, self.log_path, cwd=self.workdir)
