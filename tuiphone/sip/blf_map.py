@@ -7,6 +7,8 @@ subscribing (it means idle, and says nothing about when the line went idle).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tuiphone.model.lamp import DialogInfo, Lamp, LampDirection, LampState
 from tuiphone.sip.blf_native import RawDlgInfo
 
@@ -83,9 +85,4 @@ def to_lamp(uri: str, raw: RawDlgInfo, previous: Lamp | None, now: float) -> Lam
         since = None
     else:
         since = now
-    return _with_since(lamp, since)
-
-
-def _with_since(lamp: Lamp, since: float | None) -> Lamp:
-    return Lamp(lamp.uri, lamp.state, lamp.direction, lamp.remote, since, lamp.dialogs,
-                lamp.code, lamp.reason)
+    return replace(lamp, since=since)

@@ -29,6 +29,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.core = core
         self.info = info
         self.audio: pj.AudioMedia | None = None
+        self.redirected_to = ""
 
     @property
     def key(self) -> str:
@@ -63,6 +64,8 @@ class PjCall(pj.Call):  # type: ignore[misc]
             fields["answered"] = now
         if state is CallState.ENDED:
             fields["ended"] = now
+            if self.redirected_to:  # pjsua reports 487 after we stop a redirect
+                fields["code"], fields["reason"] = 302, f"Moved Temporarily to {self.redirected_to}"
             fields["media"] = MediaState.NONE
             self.audio = None
         self.update(**fields)
@@ -85,6 +88,11 @@ class PjCall(pj.Call):  # type: ignore[misc]
             self.update(media=status)
         if status is MediaState.ACTIVE and self.audio is not None:
             self.core.media.connect(self)
+
+    def onCallRedirected(self, prm: pj.OnCallRedirectedParam) -> int:
+        """Don't follow 3xx silently: end the call and let the user decide."""
+        self.redirected_to = str(prm.targetUri)
+        return int(pj.PJSIP_REDIRECT_STOP)
 
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
         self.core.dtmf_received(self, str(prm.digit))

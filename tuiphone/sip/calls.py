@@ -17,7 +17,7 @@ from tuiphone.model.call import CallState, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.sip.call import PjCall, new_info
 from tuiphone.sip.endpoint import MAX_CALLS
-from tuiphone.sip.errors import convert
+from tuiphone.sip.errors import PJSIP_ESESSIONTERMINATED, convert, pj_status
 from tuiphone.sip.uri import check_uri
 
 if TYPE_CHECKING:
@@ -91,13 +91,18 @@ class CallRegistry:
         self._answer(self.get(key), 302, target)
 
     def hangup(self, key: str, code: int) -> None:
+        """CANCEL/BYE/final response; a no-op for a call that has already ended."""
         call = self.get(key)
+        if call.info.state is CallState.ENDED:
+            return
         op = pj.CallOpParam(True)
         if code:
             op.statusCode = code
         try:
             call.hangup(op)
         except pj.Error as err:
+            if pj_status(err) == PJSIP_ESESSIONTERMINATED:
+                return
             raise convert(err, f"hanging up {key}") from None
 
     def hold(self, key: str, on: bool) -> None:

@@ -20,6 +20,7 @@ from tuiphone.model.errors import (
 PJ_ETOOMANY = 70010
 PJSIP_EMSGTOOLONG = 171023
 PJSIP_EINVALIDURI = 171039
+PJSIP_ESESSIONTERMINATED = 171140
 _URI_STATUSES = frozenset({171005, 171039, 171040, 171041, 171042, 171043})  # PJSIP_E*URI*
 _NET_STATUSES = frozenset({171060, 171064, 171065, *range(171160, 171180)})  # transport, TLS
 _NET_WORDS = ("transport", "dns", "resolve", "connect", "tls", "ssl", "network", "unreachable")
