@@ -1,0 +1,49 @@
+# tuiphone developer entry points. `make run` and `make test` are the README's two commands.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || echo python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run setup setup-test lab test bench check clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] < (3, 13), "tuiphone needs Python 3.11 or 3.12 (the pjsua2 wheel exists up to 3.12)"'
+	$(PYTHON) -m venv $(VENV) || { echo "python venv failed: on Debian/Ubuntu run: apt-get install python3-venv"; exit 1; }
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test,dev]'
+	@touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+
+setup-test: $(VENV)/.installed-test
+
+## Set up (first time only) and start tuiphone. Extra arguments: make run ARGS='--config x.toml'
+run: setup
+	$(BIN)/tuiphone $(ARGS)
+
+## The SIP lab used by the tests: Kamailio, baresip, SIPp (apt; uses sudo when not root)
+lab:
+	bash .ci/install-lab
+
+## Install the lab and test extras, then run the whole suite
+test: lab setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks: one JSON object per line on stdout (also saved in bench-results/)
+bench: lab setup-test
+	$(BIN)/python bench/run_all.py
+
+check: setup-test
+	$(BIN)/ruff check tuiphone tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench-results
