@@ -94,6 +94,8 @@ def ensure_dir(path: Path, mode: int = 0o700) -> Path:
     try:
         path.mkdir(mode=mode, parents=True, exist_ok=True)
         info = path.lstat()
+    except FileExistsError as err:
+        raise ConfigError([f"{path}: exists and is not a directory"]) from err
     except OSError as err:
         raise ConfigError([f"{path}: cannot create directory: {err.strerror}"]) from err
     if not stat.S_ISDIR(info.st_mode):

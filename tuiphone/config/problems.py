@@ -13,14 +13,23 @@ class Problems:
     def __init__(self, source: str, text: str) -> None:
         self.source = source
         self._locator = Locator(text)
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
+        self._errors: list[tuple[int, str]] = []
+        self._warnings: list[tuple[int, str]] = []
+
+    @property
+    def errors(self) -> list[str]:
+        """Every error so far, in file order."""
+        return [text for _, text in sorted(self._errors, key=lambda item: item[0])]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [text for _, text in sorted(self._warnings, key=lambda item: item[0])]
 
     def error(self, path: KeyPath, message: str) -> None:
-        self.errors.append(self.format(path, message))
+        self._errors.append((self.line_of(path), self.format(path, message)))
 
     def warn(self, path: KeyPath, message: str) -> None:
-        self.warnings.append(self.format(path, message))
+        self._warnings.append((self.line_of(path), self.format(path, message)))
 
     def line_of(self, path: KeyPath) -> int:
         return self._locator.line_of(path) or 1
@@ -31,5 +40,5 @@ class Problems:
 
     def raise_if_any(self) -> None:
         """Raise one ConfigError listing every error found so far."""
-        if self.errors:
-            raise ConfigError(list(self.errors))
+        if self._errors:
+            raise ConfigError(self.errors)

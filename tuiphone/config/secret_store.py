@@ -60,6 +60,26 @@ def _aad(name: str) -> bytes:
     return b"tuiphone-secret:" + name.encode("utf-8")
 
 
+def _is_box(box: object) -> bool:
+    return isinstance(box, dict) and all(isinstance(box.get(k), str) for k in ("nonce", "ct"))
+
+
+def _check_shape(doc: object) -> None:
+    """Raise ValueError unless ``doc`` looks like a store this code wrote."""
+    if not isinstance(doc, dict) or doc.get("version") != 1:
+        raise ValueError("unknown format")
+    kdf = doc.get("kdf")
+    if not isinstance(kdf, dict) or not isinstance(kdf.get("salt"), str) or not all(
+        type(kdf.get(k)) is int for k in ("n", "r", "p")
+    ):
+        raise ValueError("bad kdf parameters")
+    entries = doc.get("entries")
+    if not _is_box(doc.get("check")) or not isinstance(entries, dict):
+        raise ValueError("missing check or entries")
+    if not all(_is_box(box) for box in entries.values()):
+        raise ValueError("bad entry")
+
+
 class SecretStore:
     """The store at ``path`` (default: ``$XDG_DATA_HOME/tuiphone/secrets.json.enc``).
 
@@ -117,18 +137,14 @@ class SecretStore:
     def _read(self) -> dict[str, Any] | None:
         try:
             doc = json.loads(self.path.read_bytes())
-            if not isinstance(doc, dict) or doc.get("version") != 1:
-                raise ValueError("unknown format")
-            for field in ("kdf", "check", "entries"):
-                if not isinstance(doc.get(field), dict):
-                    raise ValueError(f"missing {field}")
+            _check_shape(doc)
         except FileNotFoundError:
             return None
         except OSError as err:
             raise SecretError(f"{self.path}: cannot read: {err.strerror}") from err
         except ValueError as err:
             raise SecretError(f"{self.path}: not a tuiphone secret store ({err})") from err
-        return doc
+        return dict(doc)
 
     def _write(self, doc: dict[str, Any]) -> None:
         ensure_dir(self.path.parent, 0o700)
