@@ -1,0 +1,187 @@
+"""Valid files load into the typed config; no file gives the embedded default."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tuiphone.config import AppConfig, example_config, load_config, parse_config
+from tuiphone.config.embedded import login_name
+from tuiphone.model.account import DtmfMethod, SrtpMode, Transport
+
+Load = Callable[..., AppConfig]
+
+FULL = """\
+[[accounts]]
+id = "work"
+uri = "sips:alice@example.com"
+registrar = "sip:example.com"
+proxy = "sip:proxy.example.com;lr"
+username = "alice"
+realm = "example.com"
+transport = "tls"
+local_port = 5061
+srtp = "mandatory"
+tls_verify = false
+ca_file = "/etc/ssl/ca.pem"
+stun = "stun.example.com"
+ice = true
+codecs = ["G722", "PCMU"]
+dtmf = "info"
+auto_answer = true
+register_expires = 600
+password_env = "WORK_PW"
+[accounts.features]
+blf = true
+mwi = true
+
+[[accounts]]
+id = "lab"
+uri = "sip:lab@10.0.0.1"
+proxy = ["sip:p1", "sip:p2"]
+
+[audio]
+mode = "files"
+play_file = "/tmp/in.wav"
+record_dir = "/tmp/rec"
+
+[ui]
+theme = "nord"
+layout = "wide"
+
+[keymap]
+"call.hangup" = "ctrl+e"
+
+[engine]
+echo_line = false
+history_limit = 50
+sip_trace_file = "/tmp/trace.log"
+
+[contacts]
+default_region = "DE"
+vdirs = "/tmp/contacts"
+[[contacts.carddav]]
+id = "cloud"
+url = "https://dav.example.com/"
+username = "alice"
+password_command = "pass show dav"
+verify = false
+
+[[quickdial]]
+label = "Bob"
+uri = "sip:bob@example.com"
+blf = true
+pickup = "**"
+group = "Team"
+[[quickdial]]
+label = "Desk"
+uri = "100"
+"""
+
+
+def test_full_config(load_text: Load) -> None:
+    config = load_text(FULL)
+    work, lab = config.accounts
+    assert (work.transport, work.srtp, work.dtmf) == (Transport.TLS, SrtpMode.MANDATORY,
+                                                     DtmfMethod.INFO)
+    assert work.proxy == ("sip:proxy.example.com;lr",)
+    assert work.stun == ("stun.example.com",)
+    assert (work.local_port, work.register_expires, work.tls_verify) == (5061, 600, False)
+    assert work.features.blf and work.features.mwi and not work.features.presence
+    assert work.registers and not lab.registers
+    assert lab.proxy == ("sip:p1", "sip:p2")
+    assert config.secrets["work"].env == "WORK_PW"
+    assert "lab" not in config.secrets
+
+
+def test_full_config_sections(load_text: Load) -> None:
+    config = load_text(FULL)
+    assert config.audio.mode == "files" and config.audio.record_dir == "/tmp/rec"
+    assert (config.ui.theme, config.ui.layout) == ("nord", "wide")
+    assert dict(config.ui.keymap) == {"call.hangup": "ctrl+e"}
+    assert (config.engine.echo_line, config.engine.history_limit) == (False, 50)
+    assert config.contacts.vdirs == ("/tmp/contacts",)
+    (book,) = config.contacts.carddav
+    assert book.secret is not None and book.secret.command == ("pass", "show", "dav")
+    assert book.secret.name == "carddav:cloud" and book.verify is False
+    assert [q.label for q in config.quickdial] == ["Bob", "Desk"]
+    assert config.quickdial[0].blf and config.quickdial[0].pickup == "**"
+    assert config.embedded is False and config.warnings == ()
+
+
+def test_source_is_recorded(write_config: Callable[..., Path]) -> None:
+    path = write_config(FULL)
+    assert load_config(path).source == path
+
+
+def test_backend_settings(load_text: Load) -> None:
+    settings = load_text(FULL).backend_settings()
+    assert settings.media.mode == "files" and settings.bind_address == "127.0.0.1"
+
+
+def test_defaults_for_a_minimal_account(load_text: Load) -> None:
+    (account,) = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n').accounts
+    assert account.register_expires == 300 and account.tls_verify is True
+    assert account.transport is Transport.UDP and account.registrar is None
+
+
+def test_embedded_default_without_any_file() -> None:
+    config = load_config()
+    assert config.embedded is True and config.source is None
+    (account,) = config.accounts
+    assert account.id == "local" and not account.registers
+    assert account.uri == f"sip:{login_name()}@127.0.0.1"
+    assert config.engine.echo_line is True
+
+
+def test_login_name_is_sanitised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "Jo Smith@home")
+    assert login_name() == "JoSmithhome"
+    monkeypatch.setattr("getpass.getuser", lambda: "@@")
+    assert login_name() == "user"
+
+
+def test_file_without_accounts_gets_the_local_account(load_text: Load) -> None:
+    config = load_text('[ui]\ntheme = "nord"\n')
+    assert [a.id for a in config.accounts] == ["local"]
+    assert config.embedded is False
+
+
+def test_env_var_selects_the_file(write_config: Callable[..., Path],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUIPHONE_CONFIG", str(write_config('[ui]\ntheme = "env"\n', name="e")))
+    assert load_config().ui.theme == "env"
+
+
+def test_explicit_path_wins_over_env(write_config: Callable[..., Path],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUIPHONE_CONFIG", str(write_config('[ui]\ntheme = "env"\n', name="e")))
+    cli = write_config('[ui]\ntheme = "cli"\n', name="c")
+    assert load_config(cli).ui.theme == "cli"
+
+
+def test_default_location_is_read() -> None:
+    from tuiphone.config.paths import default_config_file
+
+    path = default_config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text('[ui]\ntheme = "home"\n')
+    assert load_config().ui.theme == "home"
+
+
+def test_example_config_loads() -> None:
+    config = parse_config(example_config())
+    assert [a.id for a in config.accounts] == ["local"]
+    assert config.warnings == ()
+
+
+def test_example_config_loads_with_every_option_uncommented() -> None:
+    text = re.sub(r'^#(?=[\["a-z])', "", example_config(), flags=re.MULTILINE)
+    config = parse_config(text)
+    assert [a.id for a in config.accounts] == ["local", "work"]
+    assert config.accounts[1].features.blf
+    assert config.contacts.carddav[0].id == "cloud"
+    assert config.quickdial[0].label == "Bob"
