@@ -8,6 +8,7 @@ Every coroutine runs on the engine's asyncio loop and hands a closure to the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -27,7 +28,6 @@ class PjBackend:
     def __init__(self) -> None:
         self._loop: PjLoop | None = None
         self._core: object | None = None
-        self._ping_lock: asyncio.Lock | None = None
 
     @property
     def running(self) -> bool:
@@ -54,7 +54,6 @@ class PjBackend:
 
         await asyncio.to_thread(pj_loop.start, setup, teardown)
         self._loop, self._core = pj_loop, holder[0]
-        self._ping_lock = asyncio.Lock()
 
     async def stop(self) -> None:
         loop, self._loop, self._core = self._loop, None, None
@@ -119,20 +118,20 @@ class PjBackend:
         await self._run(lambda c: c.pager.send(c.account(account_id), uri, body, content_type, message_id))
 
     async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
-        """OPTIONS ``uri``. Raises Timeout, NetworkError, InvalidUri. One ping at a time."""
+        """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError, InvalidUri."""
         aio = asyncio.get_running_loop()
-        async with self._ping_lock or asyncio.Lock():
-            fut: asyncio.Future[PingResult] = aio.create_future()
+        fut: asyncio.Future[PingResult] = aio.create_future()
 
-            def done(result: PingResult | None, error: str) -> None:
+        def done(result: PingResult | None, error: str) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop may be closed by now
                 aio.call_soon_threadsafe(_settle_ping, fut, result, error)
 
-            await self._run(lambda c: c.pinger.send(c.account(account_id), uri, done))
-            try:
-                return await asyncio.wait_for(fut, timeout_s)
-            except TimeoutError:
-                await self._run(lambda c: c.pinger.cancel(account_id))
-                raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
+        token = await self._run(lambda c: c.pinger.send(c.account(account_id), uri, done))
+        try:
+            return await asyncio.wait_for(fut, timeout_s)
+        except TimeoutError:
+            await self._run(lambda c: c.pinger.cancel(token))
+            raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
 
     async def call_stats(self, call_id: str) -> CallStats:
         from tuiphone.sip.stats import call_stats

@@ -52,6 +52,7 @@ class Core:
         self._loop, self._emit, self.defer = loop, emit, defer
         self.stack = Stack(settings, self.emit)
         self.accounts: dict[str, PjAccount] = {}
+        self.graveyard: list[PjAccount] = []  # removed, waiting for their pings to end
         self.calls = CallRegistry(self)
         self.media = MediaManager(self)
         self.pager = Pager(self)
@@ -76,7 +77,7 @@ class Core:
     def add_account(self, cfg: AccountConfig, password: str | None) -> str:
         if cfg.id in self.accounts:
             raise UsageError(f"account {cfg.id!r} already exists")
-        if len(self.accounts) >= MAX_ACCOUNTS:
+        if len(self.accounts) + len(self.graveyard) >= MAX_ACCOUNTS:
             raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 wheel limit)")
         for uri in (cfg.uri, cfg.registrar, *cfg.proxy):
             if uri is not None:
@@ -115,9 +116,17 @@ class Core:
             if call.info.account_id == account_id and call.info.state is not CallState.ENDED:
                 raise UsageError(f"account {account_id!r} still has call {key}")
         self.pager.forget_account(account_id)
-        self.pinger.cancel(account_id)
         del self.accounts[account_id]
-        acc.shutdown()
+        if self.pinger.busy(account_id):
+            self.graveyard.append(acc)
+        else:
+            acc.shutdown()
+
+    def account_idle(self, acc: PjAccount) -> None:
+        """A ping ended: a removed account can go once none is left."""
+        if acc in self.graveyard and not self.pinger.busy(acc.config.id):
+            self.graveyard.remove(acc)
+            self.defer(acc.shutdown)
 
     def set_registration(self, account_id: str, register: bool) -> None:
         acc = self.account(account_id)
@@ -188,10 +197,13 @@ class Core:
         self.media.release_all()
         self.calls.calls.clear()
         self.pager.buddies.clear()
-        for acc in self.accounts.values():
-            acc.shutdown()
+        # Accounts stay alive through libDestroy: pjsua deletes them itself, after
+        # ending pending requests whose callbacks still look the account up.
+        survivors = [*self.accounts.values(), *self.graveyard]
         self.accounts.clear()
+        self.graveyard.clear()
         self.stack.destroy()
+        survivors.clear()
 
     def _busy(self) -> bool:
         live = any(c.info.state is not CallState.ENDED for c in self.calls.calls.values())

@@ -1,0 +1,96 @@
+"""MESSAGE, OPTIONS ping, SIP trace and account limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sip.conftest import Lab
+from tuiphone.model.account import AccountConfig
+from tuiphone.model.errors import InvalidUri, LimitExceeded, Timeout, UsageError
+from tuiphone.model.events import MessageReceived, MessageStatus, SipTrace
+from tuiphone.model.message import Delivery
+
+pytestmark = pytest.mark.pjsua
+
+
+async def test_message_delivered_and_received(pair: Lab) -> None:
+    body = "héllo ☃"
+    await pair.backend.send_message("alice", pair.contacts["bob"], body, "text/plain", "m1")
+    got = await pair.events.wait(lambda e: isinstance(e, MessageReceived))
+    assert got.message.body == body
+    assert got.message.account_id == "bob"
+    assert got.message.peer.startswith("sip:alice@127.0.0.1")
+    assert got.message.delivery is Delivery.RECEIVED
+    assert not got.message.truncated
+    status = await pair.events.wait(lambda e: isinstance(e, MessageStatus))
+    assert (status.message.id, status.message.delivery, status.message.code) == ("m1", Delivery.SENT, 200)
+
+
+async def test_oversize_message_refused_before_sending(pair: Lab) -> None:
+    with pytest.raises(LimitExceeded):
+        await pair.backend.send_message("alice", pair.contacts["bob"], "x" * 3001, "text/plain", "m2")
+    assert not [e for e in pair.events.items if isinstance(e, SipTrace) and "MESSAGE" in e.entry.first_line]
+
+
+async def test_message_to_dead_port_fails_once(pair: Lab) -> None:
+    # 3000 B fits our check; a TCP target that refuses gives one FAILED status.
+    await pair.backend.send_message("alice", "sip:x@127.0.0.1:9;transport=tcp", "hi", "text/plain", "m3")
+    st = await pair.events.wait(lambda e: isinstance(e, MessageStatus), timeout=60)
+    assert st.message.id == "m3"
+    assert st.message.delivery is Delivery.FAILED
+    assert len([e for e in pair.events.items if isinstance(e, MessageStatus)]) == 1
+
+
+async def test_ping_other_account(pair: Lab) -> None:
+    result = await pair.backend.ping("alice", pair.contacts["bob"], 10.0)
+    assert result.code == 200
+    assert result.rtt_ms > 0
+
+
+async def test_ping_silent_target_times_out(pair: Lab) -> None:
+    with pytest.raises(Timeout):
+        await pair.backend.ping("alice", "sip:x@127.0.0.1:9", 0.5)
+
+
+async def test_ping_bad_uri(pair: Lab) -> None:
+    with pytest.raises(InvalidUri):
+        await pair.backend.ping("alice", "not a uri", 1.0)
+
+
+async def test_trace_entries_have_direction_and_peer(pair: Lab) -> None:
+    await pair.backend.ping("alice", pair.contacts["bob"], 10.0)
+    port = pair.contacts["bob"].rsplit(":", 1)[1]
+    traces = [e.entry for e in pair.events.of(SipTrace)]
+    tx = [t for t in traces if t.direction == "tx" and t.first_line.startswith("OPTIONS")]
+    rx = [t for t in traces if t.direction == "rx" and t.first_line.startswith("SIP/2.0 200")]
+    assert tx and rx
+    assert tx[0].peer == f"127.0.0.1:{port}"
+    assert tx[0].transport == "UDP"
+    assert tx[0].call_id and tx[0].call_id == rx[0].call_id
+
+
+async def test_ninth_account_refused(lab: Lab) -> None:
+    for i in range(8):
+        await lab.add(f"u{i}")
+    with pytest.raises(LimitExceeded):
+        await lab.add("u8")
+    await lab.backend.remove_account("u0")
+    await lab.add("u8")  # room again after a removal
+
+
+async def test_bad_account_uri(lab: Lab) -> None:
+    with pytest.raises(InvalidUri):
+        await lab.backend.add_account(AccountConfig(id="x", uri="alice at home"), None)
+    with pytest.raises(UsageError):
+        await lab.backend.set_registration("x", True)
+
+
+async def test_remove_account_with_pending_ping(lab: Lab) -> None:
+    """A live OPTIONS transaction must not abort the process at removal or stop."""
+    await lab.add("alice")
+    with pytest.raises(Timeout):
+        await lab.backend.ping("alice", "sip:x@127.0.0.1:9", 0.2)
+    await lab.backend.remove_account("alice")
+    await lab.add("alice")  # the id is free again
+    await lab.backend.stop()
+    assert not lab.backend.running
