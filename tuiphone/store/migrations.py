@@ -1,0 +1,102 @@
+"""Numbered schema migrations. ``PRAGMA user_version`` holds how many have been applied.
+
+Append new scripts; never edit one that has shipped. Each runs in its own transaction
+together with the bump of ``user_version``, so a failure leaves the previous version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from tuiphone.store.errors import StoreError
+
+V1_INITIAL = """
+CREATE TABLE calls (
+    seq         INTEGER PRIMARY KEY,
+    call_id     TEXT    NOT NULL,
+    account_id  TEXT    NOT NULL,
+    direction   TEXT    NOT NULL CHECK (direction IN ('outgoing', 'incoming')),
+    remote_uri  TEXT    NOT NULL,
+    remote_name TEXT    NOT NULL DEFAULT '',
+    started     REAL    NOT NULL,
+    answered    REAL,
+    ended       REAL    NOT NULL,
+    code        INTEGER NOT NULL DEFAULT 0,
+    reason      TEXT    NOT NULL DEFAULT '',
+    duration    REAL    NOT NULL DEFAULT 0,
+    mos         REAL
+);
+CREATE INDEX calls_by_time ON calls (started, seq);
+CREATE INDEX calls_by_peer ON calls (remote_uri, started);
+
+CREATE TABLE messages (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT    NOT NULL UNIQUE,
+    account_id   TEXT    NOT NULL,
+    direction    TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+    peer         TEXT    NOT NULL,
+    body         TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    timestamp    REAL    NOT NULL,
+    delivery     TEXT    NOT NULL CHECK (delivery IN ('pending', 'sent', 'failed', 'received')),
+    code         INTEGER NOT NULL DEFAULT 0,
+    reason       TEXT    NOT NULL DEFAULT '',
+    truncated    INTEGER NOT NULL DEFAULT 0,
+    read         INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_by_peer ON messages (peer, timestamp, seq);
+CREATE INDEX messages_by_time ON messages (timestamp, seq);
+
+CREATE TABLE attachments (
+    id           INTEGER PRIMARY KEY,
+    message_id   TEXT    NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    filename     TEXT    NOT NULL,
+    size         INTEGER NOT NULL DEFAULT 0,
+    content_type TEXT    NOT NULL DEFAULT 'application/octet-stream',
+    url          TEXT    NOT NULL DEFAULT '',
+    key_ref      TEXT    NOT NULL DEFAULT '',  -- a name in the secret store, never a key
+    local_path   TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX attachments_by_message ON attachments (message_id);
+
+CREATE TABLE counters (
+    name  TEXT    PRIMARY KEY,
+    value INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_INITIAL,)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, path: str, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Apply the migrations ``conn`` lacks and return the resulting version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``). Raises StoreError
+    for a database from a newer tuiphone; lets sqlite3 errors through otherwise.
+    """
+    current = schema_version(conn)
+    if current > len(migrations):
+        raise StoreError(
+            f"{path} was created by a newer tuiphone (schema {current}, this version "
+            f"knows {len(migrations)}); upgrade tuiphone or move the file aside",
+            path=path,
+        )
+    for number in range(current + 1, len(migrations) + 1):
+        _apply(conn, number, migrations[number - 1])
+    return len(migrations)
+
+
+def _apply(conn: sqlite3.Connection, number: int, script: str) -> None:
+    # executescript() runs its own statements; BEGIN/COMMIT inside it make one transaction.
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {number};\nCOMMIT;")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,52 @@
+"""Export and erase: the user's right to see and delete everything kept about them."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from tuiphone.store.migrations import schema_version
+from tuiphone.store.rows import plain
+
+EXPORT_FORMAT = "tuiphone-export"
+TABLES = ("attachments", "messages", "calls", "counters")  # children before parents
+
+
+def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every row of every table as plain JSON-serialisable values."""
+
+    def rows(sql: str) -> list[sqlite3.Row]:
+        return conn.execute(sql).fetchall()
+
+    return {
+        "format": EXPORT_FORMAT,
+        "schema": schema_version(conn),
+        "calls": [plain(r) for r in rows("SELECT * FROM calls ORDER BY started, seq")],
+        "messages": [
+            plain(r, ("truncated", "read"))
+            for r in rows("SELECT * FROM messages ORDER BY timestamp, seq")
+        ],
+        "attachments": [plain(r) for r in rows("SELECT * FROM attachments ORDER BY id")],
+        "counters": {r["name"]: r["value"] for r in rows("SELECT * FROM counters ORDER BY name")},
+    }
+
+
+def delete_all(conn: sqlite3.Connection) -> int:
+    """Delete every row; returns how many."""
+    return sum(conn.execute(f"DELETE FROM {table}").rowcount for table in TABLES)
+
+
+def delete_peer(conn: sqlite3.Connection, peer: str) -> int:
+    """Delete the calls and messages (with their attachments) of one peer; returns how many."""
+    calls = conn.execute("DELETE FROM calls WHERE remote_uri = ?", (peer,)).rowcount
+    messages = conn.execute("DELETE FROM messages WHERE peer = ?", (peer,)).rowcount
+    return calls + messages
+
+
+def compact(conn: sqlite3.Connection) -> None:
+    """Rebuild the file and empty the WAL so erased data is gone from disk, not just unlinked.
+
+    Must run outside a transaction.
+    """
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -1,0 +1,94 @@
+"""Conversions between model value types and database rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from tuiphone.model.call import Direction, HistoryEntry
+from tuiphone.model.message import Delivery, Message
+
+CALL_COLUMNS = (
+    "call_id, account_id, direction, remote_uri, remote_name, started, answered, ended, "
+    "code, reason, duration, mos"
+)
+MESSAGE_COLUMNS = (
+    "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
+    "truncated, read"
+)
+
+
+def call_params(entry: HistoryEntry) -> tuple[Any, ...]:
+    """The values for an INSERT in CALL_COLUMNS order."""
+    return (
+        entry.call_id,
+        entry.account_id,
+        entry.direction.value,
+        entry.remote_uri,
+        entry.remote_name,
+        entry.started,
+        entry.answered,
+        entry.ended,
+        entry.code,
+        entry.reason,
+        entry.duration_s,
+        entry.mos,
+    )
+
+
+def entry_from_row(row: sqlite3.Row) -> HistoryEntry:
+    return HistoryEntry(
+        call_id=row["call_id"],
+        account_id=row["account_id"],
+        direction=Direction(row["direction"]),
+        remote_uri=row["remote_uri"],
+        started=row["started"],
+        answered=row["answered"],
+        ended=row["ended"],
+        code=row["code"],
+        reason=row["reason"],
+        remote_name=row["remote_name"],
+        mos=row["mos"],
+    )
+
+
+def message_params(message: Message) -> tuple[Any, ...]:
+    """The values for an INSERT in MESSAGE_COLUMNS order; what we send counts as read."""
+    return (
+        message.id,
+        message.account_id,
+        message.direction,
+        message.peer,
+        message.body,
+        message.content_type,
+        message.timestamp,
+        message.delivery.value,
+        message.code,
+        message.reason,
+        int(message.truncated),
+        int(message.direction == "out"),
+    )
+
+
+def message_from_row(row: sqlite3.Row) -> Message:
+    return Message(
+        id=row["id"],
+        account_id=row["account_id"],
+        direction=row["direction"],
+        peer=row["peer"],
+        body=row["body"],
+        content_type=row["content_type"],
+        timestamp=row["timestamp"],
+        delivery=Delivery(row["delivery"]),
+        code=row["code"],
+        reason=row["reason"],
+        truncated=bool(row["truncated"]),
+    )
+
+
+def plain(row: sqlite3.Row, booleans: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A JSON-ready dict of every column except the internal ``seq``."""
+    out = {key: value for key, value in dict(row).items() if key != "seq"}
+    for key in booleans:
+        out[key] = bool(out[key])
+    return out

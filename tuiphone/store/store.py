@@ -1,0 +1,186 @@
+"""The Store: call history, chat, attachment metadata and counters in one SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from os import PathLike
+from types import TracebackType
+from typing import Any, TypeVar
+
+from tuiphone.model.call import Direction, HistoryEntry
+from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.message import Delivery, Message
+from tuiphone.store import attachments, calls, messages, privacy
+from tuiphone.store.attachments import Attachment
+from tuiphone.store.connection import open_db
+from tuiphone.store.errors import StoreError, store_error
+from tuiphone.store.messages import ChatThread
+
+T = TypeVar("T")
+
+
+class Store:
+    """Synchronous and thread-safe: one connection, every call serialised by a lock.
+
+    Writes are small single transactions, so the engine may call it straight from its
+    asyncio loop. Every method raises StoreError for database trouble (disk full,
+    damaged or read-only file); a failed write is rolled back whole and nothing
+    committed before it is lost. UsageError/NotFound flag caller mistakes.
+    Counters are bumped only if the caller checked the user opted in.
+    """
+
+    def __init__(self, path: str | PathLike[str], max_pages: int | None = None) -> None:
+        """Open or create the database (":memory:" for a throwaway one) and migrate it.
+
+        ``max_pages`` caps the file size in pages (a safety limit; tests use it to fill
+        the "disk"). Raises StoreError.
+        """
+        self.path = str(path)
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = open_db(self.path, max_pages)
+        self._conn.row_factory = sqlite3.Row
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection. Idempotent; later calls raise StoreError."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # Calls
+
+    def add_call(self, entry: HistoryEntry) -> None:
+        self._write(lambda conn: calls.insert_call(conn, entry))
+
+    def history(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        peer: str | None = None,
+        direction: Direction | None = None,
+    ) -> list[HistoryEntry]:
+        """Finished calls, newest first, optionally of one remote URI and/or direction."""
+        _check_window(limit, offset)
+        return self._read(lambda conn: calls.select_history(conn, limit, offset, peer, direction))
+
+    # Messages
+
+    def add_message(self, message: Message) -> bool:
+        """Store a message (incoming ones start unread); returns False if its id was known."""
+        if message.direction not in ("in", "out"):
+            raise UsageError(f"message direction must be 'in' or 'out', not {message.direction!r}")
+        return self._write(lambda conn: messages.insert_message(conn, message))
+
+    def update_delivery(
+        self, message_id: str, delivery: Delivery, code: int = 0, reason: str = ""
+    ) -> Message:
+        """Record a delivery result and return the updated message. Raises NotFound."""
+        found = self._write(
+            lambda conn: messages.set_delivery(conn, message_id, delivery, code, reason)
+        )
+        if found is None:
+            raise NotFound(f"no stored message with id {message_id!r}")
+        return found
+
+    def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
+        """The newest ``limit`` messages, oldest first (a thread view reads top down)."""
+        _check_window(limit, 0)
+        return self._read(lambda conn: messages.select_messages(conn, peer, limit))
+
+    def threads(self) -> list[ChatThread]:
+        """One entry per peer, the most recently active first."""
+        return self._read(messages.select_threads)
+
+    def mark_read(self, peer: str) -> int:
+        """Mark a peer's messages read; returns how many were unread."""
+        return self._write(lambda conn: messages.mark_read(conn, peer))
+
+    # Attachments and counters
+
+    def add_attachment(self, attachment: Attachment) -> int:
+        """Store attachment metadata; returns its id. Raises NotFound for an unknown message."""
+        try:
+            return self._write(lambda conn: attachments.insert_attachment(conn, attachment))
+        except StoreError as err:
+            if isinstance(err.__cause__, sqlite3.IntegrityError):
+                raise NotFound(f"no stored message with id {attachment.message_id!r}") from err
+            raise
+
+    def attachments(self, message_id: str) -> list[Attachment]:
+        return self._read(lambda conn: attachments.select_attachments(conn, message_id))
+
+    def bump_counter(self, name: str, by: int = 1) -> int:
+        """Add ``by`` to a usage counter (created at 0) and return the new value."""
+        sql = (
+            "INSERT INTO counters (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value"
+        )
+        return self._write(lambda conn: int(conn.execute(sql, (name, by)).fetchone()[0]))
+
+    def counters(self) -> dict[str, int]:
+        rows = self._read(lambda conn: conn.execute("SELECT name, value FROM counters").fetchall())
+        return {row["name"]: row["value"] for row in rows}
+
+    # Privacy
+
+    def export_all(self) -> dict[str, Any]:
+        """Everything kept, as JSON-serialisable values (see privacy.export_rows)."""
+        return self._read(privacy.export_rows)
+
+    def erase_all(self) -> int:
+        """Delete every row, then rebuild the file so nothing lingers; returns rows deleted."""
+        deleted = self._write(privacy.delete_all)
+        self._read(privacy.compact)
+        return deleted
+
+    def erase_peer(self, peer: str) -> int:
+        """Delete one peer's calls, messages and attachments; returns rows deleted."""
+        return self._write(lambda conn: privacy.delete_peer(conn, peer))
+
+    # Plumbing
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._locked() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                # SQLite may already have rolled back (e.g. on SQLITE_FULL).
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+    def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._locked() as conn:
+            return work(conn)
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            if self._conn is None:
+                raise StoreError(f"{self.path}: the store is closed", path=self.path)
+            try:
+                yield self._conn
+            except sqlite3.Error as err:
+                raise store_error(err, self.path) from err
+
+
+def _check_window(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise UsageError(f"limit and offset must not be negative (got {limit}, {offset})")
