@@ -40,7 +40,8 @@ def parse_secret(reader: Reader, name: str, file_mode: int | None) -> SecretSpec
     """
     present = [key for key in SECRET_KEYS if reader.get(key) is not None]
     if len(present) > 1:
-        reader.error(present[1], f"use only one of {', '.join(present)}")
+        last = max(present, key=lambda key: reader.problems.line_of(reader.at(key)))
+        reader.error(last, f"use only one of {', '.join(present)}")
         return None
     if not present:
         return None
