@@ -1,0 +1,53 @@
+"""BlfWatcher on a real pjsua2 Endpoint, no SIP server: hook self-check, polling
+fallback, limits. Each test runs its scenario in a subprocess (see driver.py)."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from tests.blf.driver import run_driver
+from tuiphone.sip.blf import MAX_BLF
+from tuiphone.sip.blf_native import MAX_BUDDIES
+
+pytestmark = pytest.mark.pjsua
+
+
+def test_self_check_passes_on_this_wheel_and_events_arrive_by_callback() -> None:
+    run = run_driver("selfcheck")
+    assert run.returncode == 0, run.stderr[-2000:]
+    check = run.first("self_check")
+    assert (check["ok"], check["mode"]) == (True, "callback")
+    # pjsua itself answers SUBSCRIBE Event: dialog with 489; poll() is a no-op in
+    # callback mode, so this lamp can only have come through the hook.
+    states = [(lamp["state"], lamp["code"]) for lamp in run.all("lamp")]
+    assert states == [("unknown", 0), ("failed", 489)]
+    assert run.first("reached") is True
+    assert "PJSIP_EINVALIDURI" in run.first("invalid_uri")
+    assert run.first("done") is True
+
+
+def test_forged_layout_falls_back_to_polling() -> None:
+    run = run_driver("selfcheck", "forged")
+    assert run.returncode == 0, run.stderr[-2000:]
+    check = run.first("self_check")
+    assert (check["ok"], check["mode"]) == (False, "poll")
+    assert "on_buddy_evsub_state" in check["detail"]
+    assert [lamp["state"] for lamp in run.all("lamp")] == ["unknown", "failed"]
+
+
+def test_watcher_refuses_before_pjsua_buddy_table_is_full() -> None:
+    run = run_driver("limit")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert max(run.all("buddies")) == MAX_BUDDIES
+    assert run.first("watcher_ok") == 5
+    assert run.first("buddy_count") == MAX_BLF
+    assert str(MAX_BLF) in run.first("limit")
+
+
+def test_pjsua_aborts_past_its_buddy_table_which_is_why_we_guard() -> None:
+    run = run_driver("overflow")
+    assert run.returncode == -signal.SIGABRT
+    assert max(run.all("buddies")) == MAX_BUDDIES
+    assert "pjsua_buddy_add" in run.stderr
