@@ -1,0 +1,111 @@
+"""Contacts benchmark: prints JSON lines {"name", "value", "unit"}.
+
+Run: ``python bench/contacts_bench.py [--cards N] [--carddav]``. Generates cards
+into a temp vdir (a fifth with photos), then times a cold load + index build,
+search per keystroke, caller-ID lookup and RSS; ``--carddav`` also times an
+incremental sync of N cards against a local Radicale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+GIVEN = ["Anna", "Bernd", "Chloé", "David", "Emma", "Fritz", "Grace", "Hiro", "Ines", "Jürgen"]
+FAMILY = ["Smith", "Müller", "Jones", "Schmidt", "Brown", "Taylor", "Weber", "Wilson", "Kim"]
+
+
+def _number(rng: random.Random) -> str:
+    kind = rng.randrange(3)
+    if kind == 0:
+        return f"({rng.randrange(201, 989)}) 555-{rng.randrange(10000):04d}"
+    if kind == 1:
+        return f"030 {rng.randrange(1000000, 9999999)}"
+    return f"+44 20 7946 {rng.randrange(10000):04d}"
+
+
+def make_card(i: int, rng: random.Random, photo: bytes | None) -> str:
+    given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+    v4 = i % 2 == 0
+    lines = ["BEGIN:VCARD", "VERSION:4.0" if v4 else "VERSION:3.0", f"UID:card-{i}"]
+    lines += [f"FN:{given} {family} {i}", f"N:{family};{given};;;", f"ORG:Company {i % 97}"]
+    lines += [f"TEL;TYPE=cell:{_number(rng)}", f"TEL;TYPE=work:{_number(rng)}"]
+    lines += [f"EMAIL:{given.lower()}.{i}@example.org", f"IMPP:sip:user{i}@pbx.example.org"]
+    if photo is not None:
+        data = base64.b64encode(photo).decode()
+        prop = (
+            f"PHOTO:data:image/jpeg;base64,{data}" if v4 else f"PHOTO;ENCODING=b;TYPE=JPEG:{data}"
+        )
+        lines.append(
+            prop[:75] + "".join("\r\n " + prop[j : j + 74] for j in range(75, len(prop), 74))
+        )
+    lines += ["X-UNKNOWN;FOO=bar:kept", "END:VCARD"]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def generate(folder: Path, count: int, seed: int = 1) -> None:
+    """``count`` cards, one file each; every fifth has a 6-12 KB photo."""
+    rng = random.Random(seed)
+    for i in range(count):
+        photo = rng.randbytes(rng.randrange(6000, 12000)) if i % 5 == 0 else None
+        (folder / f"card-{i}.vcf").write_text(make_card(i, rng, photo), encoding="utf-8")
+
+
+def emit(name: str, value: float, unit: str) -> None:
+    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit}), flush=True)
+
+
+def bench_local(count: int) -> None:
+    from tuiphone.contacts.index import ContactIndex
+    from tuiphone.contacts.vdir import read_vdir
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        generate(folder, count)
+        start = time.perf_counter()
+        result = read_vdir(folder, "bench")
+        index = ContactIndex.build(result.contacts, "US")
+        emit("contacts_load_10k_s", time.perf_counter() - start, "s")
+        assert len(index) == count, (len(index), result.warnings[:3])
+        times = []
+        for word in ("Jürgen Müller 12", "emma taylor", "0301", "company 5"):
+            for n in range(1, len(word) + 1):
+                t0 = time.perf_counter()
+                index.search(word[:n], 20)
+                times.append(time.perf_counter() - t0)
+        emit("contacts_search_ms", statistics.median(times) * 1000, "ms")
+        emit("contacts_search_max_ms", max(times) * 1000, "ms")
+        numbers = [c.phones[0].number for c in index.contacts[:2000]]
+        t0 = time.perf_counter()
+        hits = sum(index.lookup(n) is not None for n in numbers)
+        emit("callerid_lookup_us", (time.perf_counter() - t0) / len(numbers) * 1e6, "us")
+        assert hits == len(numbers)
+        emit("contacts_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--carddav", action="store_true")
+    args = parser.parse_args()
+    bench_local(args.cards)
+    if args.carddav:
+        from contacts_bench_dav import bench_carddav  # type: ignore[import-not-found]
+
+        bench_carddav(args.cards)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

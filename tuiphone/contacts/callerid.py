@@ -1,0 +1,65 @@
+"""Caller-ID tables: E.164, last-digits fallback, and SIP user@host."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tuiphone.contacts.contact import Contact
+from tuiphone.contacts.numbers import digit_suffix, sip_key, to_e164
+
+
+@dataclass(slots=True)
+class CallerIdTable:
+    """Maps built once per index; values are contact positions in ``contacts``."""
+
+    region: str
+    by_e164: dict[str, list[int]] = field(default_factory=dict)
+    by_suffix: dict[str, list[int]] = field(default_factory=dict)
+    by_sip: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, pos: int, contact: Contact) -> None:
+        for phone in contact.phones:
+            self._add_number(pos, phone.number)
+        for uri in contact.sips:
+            key = sip_key(uri)
+            if key is not None:
+                _push(self.by_sip, f"{key[0]}@{key[1]}", pos)
+                _push(self.by_sip, f"{key[0].lower()}@{key[1]}", pos)
+
+    def _add_number(self, pos: int, number: str) -> None:
+        e164 = to_e164(number, self.region)
+        if e164 is not None:
+            _push(self.by_e164, e164, pos)
+        suffix = digit_suffix(number)
+        if suffix is not None:
+            _push(self.by_suffix, suffix, pos)
+
+    def find(self, number_or_uri: str) -> list[int]:
+        """Positions of the contacts that own this number or URI; [] if none."""
+        key = sip_key(number_or_uri)
+        text = number_or_uri
+        if key is not None:
+            user, host = key
+            hits = self.by_sip.get(f"{user}@{host}") or self.by_sip.get(f"{user.lower()}@{host}")
+            if hits:
+                return hits
+            text = user
+        e164 = to_e164(text, self.region)
+        if e164 is not None and e164 in self.by_e164:
+            return self.by_e164[e164]
+        suffix = digit_suffix(e164 or text)
+        return self.by_suffix.get(suffix, []) if suffix else []
+
+
+def _push(table: dict[str, list[int]], key: str, pos: int) -> None:
+    hits = table.setdefault(key, [])
+    if pos not in hits:
+        hits.append(pos)
+
+
+def build_table(contacts: Iterable[Contact], region: str) -> CallerIdTable:
+    table = CallerIdTable(region.upper())
+    for pos, contact in enumerate(contacts):
+        table.add(pos, contact)
+    return table

@@ -1,0 +1,163 @@
+"""Turn a parsed Card into a Contact."""
+
+from __future__ import annotations
+
+import re
+
+from tuiphone.contacts.contact import Contact, Origin
+from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
+from tuiphone.contacts.vcard.card import Card
+from tuiphone.contacts.vcard.prop import Property
+from tuiphone.contacts.vcard.text import split_escaped, unescape
+
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_DATE = re.compile(r"^(\d{4}|--)-?(\d{2})-?(\d{2})")
+
+
+def card_labels(card: Card) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for prop in card.props:
+        if prop.group and prop.name == "X-ABLABEL":
+            text = unescape(prop.value)
+            match = _APPLE_LABEL.match(text)
+            out[prop.group.lower()] = match.group(1) if match else text
+    return out
+
+
+def _pref(prop: Property) -> bool:
+    return "pref" in prop.types or bool(prop.param("PREF"))
+
+
+def _sip_uri(value: str) -> str | None:
+    value = value.strip()
+    scheme, colon, rest = value.partition(":")
+    if colon and scheme.lower() in ("sip", "sips") and rest:
+        return f"{scheme.lower()}:{rest}"
+    return None
+
+
+def phone_item(prop: Property, labels: dict[str, str]) -> Phone | str:
+    value = unescape(prop.value).strip()
+    if value[:4].lower() == "tel:":
+        value = value[4:]
+    sip = _sip_uri(value)
+    if sip:
+        return sip
+    label = labels.get(prop.group.lower(), "") if prop.group else ""
+    return Phone(value, prop.types - {"pref"}, label, _pref(prop))
+
+
+def impp_sip(prop: Property) -> str | None:
+    sip = _sip_uri(unescape(prop.value))
+    if sip:
+        return sip
+    service = {s.lower() for s in prop.param("X-SERVICE-TYPE")}
+    if "sip" in service and prop.value.strip():
+        return "sip:" + unescape(prop.value).strip().split(":", 1)[-1]
+    return None
+
+
+def x_sip(prop: Property) -> str:
+    value = unescape(prop.value).strip()
+    return _sip_uri(value) or "sip:" + value
+
+
+def _address(prop: Property, labels: dict[str, str]) -> Address:
+    p = (split_escaped(prop.value, ";") + [""] * 7)[:7]
+    label = labels.get(prop.group.lower(), "") if prop.group else ""
+    return Address(p[0], p[1], p[2], p[3], p[4], p[5], p[6], prop.types - {"pref"}, label)
+
+
+def _birthday(value: str) -> Birthday:
+    text = unescape(value).strip()
+    match = _DATE.match(text)
+    if not match:
+        return Birthday(text)
+    year = None if match.group(1) == "--" else int(match.group(1))
+    month, day = int(match.group(2)), int(match.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return Birthday(text)
+    return Birthday(text, year, month, day)
+
+
+def _gender(value: str) -> Gender:
+    parts = split_escaped(value, ";")
+    if len(parts) == 1 and ";" in parts[0]:
+        parts = parts[0].split(";", 1)  # Radicale escapes the separator: F\;she/her
+    sex = parts[0].strip().upper()[:1]
+    return Gender(sex, parts[1].strip() if len(parts) > 1 else "")
+
+
+def _name(value: str) -> Name:
+    parts = [p.replace(",", " ").strip() for p in split_escaped(value, ";")]
+    return Name(*(parts + [""] * 5)[:5])
+
+
+def _display(fn: str, name: Name, org: str, phones: list[Phone], emails: list[Email]) -> str:
+    for candidate in (fn, name.display(), org):
+        if candidate.strip():
+            return candidate.strip()
+    if emails:
+        return emails[0].address
+    return phones[0].number if phones else "(no name)"
+
+
+def _text(card: Card, name: str) -> str:
+    return unescape(card.first(name)).strip()
+
+
+def to_contact(card: Card, origin: Origin) -> Contact:
+    """Extract every field we use. Never raises on odd values."""
+    labels = card_labels(card)
+    phones: list[Phone] = []
+    sips: list[str] = []
+    emails: list[Email] = []
+    addresses: list[Address] = []
+    categories: list[str] = []
+    for prop in card.props:
+        kind = prop.name
+        if kind == "TEL":
+            item = phone_item(prop, labels)
+            (sips.append(item) if isinstance(item, str) else phones.append(item))
+        elif kind == "EMAIL":
+            label = labels.get(prop.group.lower(), "") if prop.group else ""
+            address = unescape(prop.value).strip()
+            if address[:7].lower() == "mailto:":
+                address = address[7:]
+            emails.append(Email(address, prop.types - {"pref"}, label, _pref(prop)))
+        elif kind == "IMPP":
+            sip = impp_sip(prop)
+            if sip:
+                sips.append(sip)
+        elif kind in ("X-SIP", "X-SIP-URI"):
+            sips.append(x_sip(prop))
+        elif kind == "ADR":
+            addresses.append(_address(prop, labels))
+        elif kind == "CATEGORIES":
+            categories.extend(c.strip() for c in split_escaped(prop.value, ",") if c.strip())
+    name = _name(card.first("N"))
+    fn = _text(card, "FN")
+    org = ", ".join(p.strip() for p in split_escaped(card.first("ORG"), ";") if p.strip())
+    bday = card.first("BDAY")
+    gender = card.first("GENDER")
+    return Contact(
+        uid=_text(card, "UID"),
+        display_name=_display(fn, name, org, phones, emails),
+        name=name,
+        fn=fn,
+        nickname=_text(card, "NICKNAME"),
+        org=org,
+        title=_text(card, "TITLE"),
+        phones=tuple(phones),
+        emails=tuple(emails),
+        sips=tuple(dict.fromkeys(sips)),
+        addresses=tuple(addresses),
+        birthday=_birthday(bday) if bday.strip() else None,
+        gender=_gender(gender) if gender.strip() else None,
+        categories=tuple(categories),
+        note=_text(card, "NOTE"),
+        rev=_text(card, "REV"),
+        version=card.version,
+        card=card,
+        origin=origin,
+    )

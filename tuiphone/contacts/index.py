@@ -1,0 +1,96 @@
+"""Search-as-you-type and caller-ID lookup over a fixed list of contacts.
+
+``search`` scans one precomputed lowercased haystack per contact (~1 ms for 10k
+cards) and narrows from the previous query's matches while the user keeps typing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+
+from tuiphone.contacts.callerid import CallerIdTable, build_table
+from tuiphone.contacts.contact import Contact
+
+_NUMERIC = re.compile(r"^[+\d()./-]*\d[+\d()./-]*$")
+_NON_DIGIT = re.compile(r"\D")
+
+
+def _haystack(c: Contact) -> str:
+    fields = [c.display_name, c.fn, c.nickname, c.org, *c.categories]
+    fields += [e.address for e in c.emails] + list(c.sips)
+    fields += [p.number for p in c.phones] + [_NON_DIGIT.sub("", p.number) for p in c.phones]
+    return "\n".join(f for f in fields if f).lower()
+
+
+def _token(tok: str) -> str:
+    return _NON_DIGIT.sub("", tok) if _NUMERIC.match(tok) else tok
+
+
+class ContactIndex:
+    """Immutable after ``build``; safe to share between threads (the narrowing
+    cache is replaced atomically). Build a new index when the contacts change."""
+
+    def __init__(self, contacts: list[Contact], table: CallerIdTable) -> None:
+        """Use ``build``; ``contacts`` must be sorted by lowercased display name."""
+        self._contacts = contacts
+        self._names = [c.display_name.lower() for c in self._contacts]
+        self._spaced = [" " + n for n in self._names]
+        self._hays = [_haystack(c) for c in self._contacts]
+        self._table = table
+        self._last: tuple[str, list[int]] = ("", list(range(len(self._contacts))))
+
+    @classmethod
+    def build(cls, contacts: Iterable[Contact], region: str = "US") -> ContactIndex:
+        """Index ``contacts``; ``region`` (ISO 3166 alpha-2) reads national numbers."""
+        ordered = sorted(contacts, key=lambda c: c.display_name.lower())
+        return cls(ordered, build_table(ordered, region))
+
+    def __len__(self) -> int:
+        return len(self._contacts)
+
+    @property
+    def contacts(self) -> list[Contact]:
+        """All contacts, sorted by display name."""
+        return list(self._contacts)
+
+    def search(self, text: str, limit: int = 50) -> list[Contact]:
+        """Contacts whose name, nickname, organisation, category, email, SIP URI or
+        number contains every word of ``text`` (case-insensitive; digits match
+        numbers whatever their punctuation). Name-prefix matches first, then
+        word-start matches, then the rest, each alphabetical."""
+        query = " ".join(text.lower().split())
+        if not query:
+            return self._contacts[:limit]
+        matches = self._matches(query)
+        lo = bisect.bisect_left(self._names, query)
+        hi = bisect.bisect_left(self._names, query + "\uffff")
+        first = list(range(lo, min(hi, lo + limit)))
+        if len(first) < limit:
+            rest = [i for i in matches if not lo <= i < hi]
+            word = " " + query
+            first += [i for i in rest if word in self._spaced[i]][: limit - len(first)]
+            first += [i for i in rest if word not in self._spaced[i]][: limit - len(first)]
+        return [self._contacts[i] for i in first]
+
+    def _matches(self, query: str) -> list[int]:
+        last_query, last = self._last
+        candidates = last if last_query and query.startswith(last_query) else None
+        tokens = [_token(t) for t in query.split()]
+        hays = self._hays
+        for tok in tokens:
+            pool = range(len(hays)) if candidates is None else candidates
+            candidates = [i for i in pool if tok in hays[i]]
+        result = candidates or []
+        self._last = (query, result)
+        return result
+
+    def lookup(self, number_or_uri: str) -> Contact | None:
+        """The contact owning a number (any format) or SIP URI / header, or None."""
+        hits = self._table.find(number_or_uri)
+        return self._contacts[hits[0]] if hits else None
+
+    def lookup_all(self, number_or_uri: str) -> list[Contact]:
+        """Every contact sharing that number or URI (an office line may have many)."""
+        return [self._contacts[i] for i in self._table.find(number_or_uri)]

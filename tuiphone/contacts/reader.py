@@ -1,0 +1,59 @@
+"""Read cards from bytes or a file into Contacts, collecting warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuiphone.contacts.contact import Contact, Origin
+from tuiphone.contacts.errors import ParseWarning
+from tuiphone.contacts.extract import to_contact
+from tuiphone.contacts.vcard.card import Card, split_cards
+
+_USEFUL = {"FN", "N", "ORG", "TEL", "EMAIL", "IMPP", "X-SIP", "UID"}
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """Contacts that loaded and warnings about what did not."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def extend(self, other: ReadResult) -> None:
+        self.contacts.extend(other.contacts)
+        self.warnings.extend(other.warnings)
+
+
+def _check(card: Card, source: str) -> ParseWarning | None:
+    if not any(p.name in _USEFUL for p in card.props):
+        return ParseWarning(source, card.lineno, "card skipped: no name, number or address")
+    return None
+
+
+def parse_bytes(data: bytes, origin: Origin) -> ReadResult:
+    """Parse every card in ``data``. Never raises; bad cards become warnings."""
+    result = ReadResult()
+    source = origin.path or origin.href or origin.book
+    for item in split_cards(data, source):
+        if isinstance(item, ParseWarning):
+            result.warnings.append(item)
+            continue
+        problem = _check(item, source)
+        if problem is not None:
+            result.warnings.append(problem)
+            continue
+        try:
+            result.contacts.append(to_contact(item, origin))
+        except Exception as err:  # a bug in one card's extraction must not lose the rest
+            result.warnings.append(ParseWarning(source, item.lineno, f"card skipped: {err!r}"))
+    return result
+
+
+def read_file(path: Path, book: str, href: str = "") -> ReadResult:
+    """Read one .vcf file; an unreadable file is a warning, not an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return ReadResult(warnings=[ParseWarning(str(path), 0, f"cannot read: {err.strerror}")])
+    return parse_bytes(data, Origin(book, str(path), href))

@@ -1,0 +1,77 @@
+"""Bytes to logical lines: unfold, join quoted-printable soft breaks, decode.
+
+Unfolding happens on bytes before decoding, so a fold that splits a UTF-8
+sequence still decodes. Each line is decoded as UTF-8 with a per-line cp1252
+(then Latin-1) fallback, because real exports mix encodings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_LOGICAL = re.compile(rb"[^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*(?:\r\n|\r|\n|\Z)")
+_FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]")
+_ENDING = re.compile(rb"(?:\r\n|\r|\n)\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalLine:
+    """One unfolded line; ``start``/``end`` span its physical lines and endings."""
+
+    start: int
+    end: int
+    lineno: int
+    text: str
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8, else cp1252, else Latin-1 (which never fails)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _is_qp(content: bytes) -> bool:
+    head = content.split(b":", 1)[0].upper()
+    return b"QUOTED-PRINTABLE" in head
+
+
+def _breaks(chunk: bytes) -> int:
+    return chunk.count(b"\n") or chunk.count(b"\r")
+
+
+def _folded(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
+    """(start, end, lineno, unfolded content) per folded line."""
+    lineno = 1
+    for match in _LOGICAL.finditer(data):
+        chunk = match.group()
+        if not chunk:
+            if match.start() >= len(data):
+                break
+            continue
+        content = _ENDING.sub(b"", chunk)
+        if b"\n" in content or b"\r" in content:
+            content = _FOLD.sub(b"", content)
+        yield match.start(), match.end(), lineno, content
+        lineno += _breaks(chunk)
+
+
+def logical_lines(data: bytes) -> Iterator[LogicalLine]:
+    """Yield the logical lines of ``data`` in order, with exact byte spans."""
+    pending: tuple[int, int, int, bytes] | None = None
+    for start, end, lineno, content in _folded(data):
+        if pending is not None:
+            if pending[3].endswith(b"=") and _is_qp(pending[3]):
+                pending = (pending[0], end, pending[2], pending[3][:-1] + content)
+                continue
+            yield LogicalLine(pending[0], pending[1], pending[2], decode(pending[3]))
+        pending = (start, end, lineno, content)
+    if pending is not None:
+        yield LogicalLine(pending[0], pending[1], pending[2], decode(pending[3]))
