@@ -122,6 +122,10 @@ def scenario_call(stack: Stack, arg: str) -> None:
     emit(step="both busy", ok=stack.pump_until(both(LampState.BUSY), 10))
     call.hangup(pj.CallOpParam(True))
     emit(step="both idle", ok=stack.pump_until(both(LampState.IDLE), 10))
+    # Re-subscribing now gets the ended call's stale "terminated" dialog first.
+    w.unsubscribe(a)
+    w.subscribe(a)
+    emit(step="alice idle again", ok=stack.pump_until(is_state(w, a, LampState.IDLE), 10))
     w.close()
     del call
 

@@ -37,12 +37,14 @@ def check_call(run: DriverRun, k: Kamailio) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     assert all(step["ok"] for step in run.records if "step" in step), run.records
     alice, bob = k.uri("alice"), k.uri("bob")
-    assert states(run, alice) == ["unknown", "idle", "ringing", "busy", "idle"]
+    assert states(run, alice) == ["unknown", "idle", "ringing", "busy", "idle", "unknown", "idle"]
     assert states(run, bob) == ["unknown", "idle", "ringing", "busy", "idle"]
     for uri, direction, remote in ((alice, "initiator", "sip:bob@"), (bob, "recipient", "sip:alice@")):
         live = [lamp for lamp in run.lamps(uri) if lamp["state"] in ("ringing", "busy")]
         assert {lamp["direction"] for lamp in live} == {direction}
         assert all(lamp["remote"].startswith(remote) for lamp in live)
+    resubscribed = run.lamps(alice)[-1]
+    assert (resubscribed["remote"], resubscribed["since"]) == ("", None)
     forbidden = run.lamps(k.uri("forbidden"))[-1]
     assert (forbidden["state"], forbidden["code"]) == ("failed", 403)
 
