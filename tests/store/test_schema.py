@@ -1,0 +1,103 @@
+"""Opening the file: location, permissions, pragmas, numbered migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+import pytest
+
+from tuiphone.store import Store, StoreError, default_db_path
+from tuiphone.store.migrations import MIGRATIONS, migrate, schema_version
+
+
+@contextmanager
+def _raw(path: Path) -> Iterator[sqlite3.Connection]:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        yield conn
+
+
+def test_default_path_follows_xdg_data_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert default_db_path() == tmp_path / "share" / "tuiphone" / "tuiphone.db"
+    assert not (tmp_path / "share").exists()  # nothing created by asking
+
+
+def test_new_database_is_private(db_path: Path, store: Store) -> None:
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
+
+
+def test_pragmas(store: Store) -> None:
+    # journal_mode is a property of the file; the others are per connection.
+    pragmas = store._read(  # the store's own connection's settings are what matter
+        lambda conn: {
+            name: conn.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    )
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 1,
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+    }
+
+
+def test_new_database_is_at_the_latest_version(db_path: Path, store: Store) -> None:
+    store.close()
+    with _raw(db_path) as conn:
+        assert schema_version(conn) == len(MIGRATIONS)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"calls", "messages", "attachments", "counters"} <= tables
+
+
+def test_reopening_does_not_rerun_migrations(db_path: Path, store: Store) -> None:
+    store.bump_counter("kept")
+    store.close()
+    with Store(db_path) as again:
+        assert again.counters() == {"kept": 1}
+
+
+def test_database_from_the_future_is_refused(db_path: Path, store: Store) -> None:
+    store.close()
+    with _raw(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 3}")
+    with pytest.raises(StoreError, match="created by a newer tuiphone") as info:
+        Store(db_path)
+    assert str(db_path) in str(info.value)
+
+
+def test_migrations_apply_in_order_from_any_version(tmp_path: Path) -> None:
+    steps = [
+        "CREATE TABLE t (a INTEGER)",
+        "ALTER TABLE t ADD COLUMN b TEXT",
+        "INSERT INTO t VALUES (1, 'x')",
+    ]
+    with _raw(tmp_path / "m.db") as conn:
+        _check_ordered(conn, steps)
+
+
+def _check_ordered(conn: sqlite3.Connection, steps: list[str]) -> None:
+    assert migrate(conn, "m.db", steps[:1]) == 1
+    assert migrate(conn, "m.db", steps) == 3
+    assert conn.execute("SELECT a, b FROM t").fetchall() == [(1, "x")]
+    assert migrate(conn, "m.db", steps) == 3  # nothing left to do: no second row
+    assert conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 1
+
+
+def test_failed_migration_leaves_the_previous_version(tmp_path: Path) -> None:
+    good = "CREATE TABLE t (a INTEGER)"
+    bad = "CREATE TABLE u (a INTEGER); INSERT INTO nowhere VALUES (1)"
+    with _raw(tmp_path / "m.db") as conn:
+        with pytest.raises(sqlite3.OperationalError, match="nowhere"):
+            migrate(conn, "m.db", [good, bad])
+        assert schema_version(conn) == 1
+        assert not conn.in_transaction
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"t"}  # table u was rolled back with the failed step
