@@ -90,8 +90,11 @@ def test_full_config(load_text: Load) -> None:
     assert work.proxy == ("sip:proxy.example.com;lr",)
     assert work.stun == ("stun.example.com",)
     assert (work.local_port, work.register_expires, work.tls_verify) == (5061, 600, False)
-    assert work.features.blf and work.features.mwi and not work.features.presence
-    assert work.registers and not lab.registers
+    assert work.features.blf
+    assert work.features.mwi
+    assert not work.features.presence
+    assert work.registers
+    assert not lab.registers
     assert lab.proxy == ("sip:p1", "sip:p2")
     assert config.secrets["work"].env == "WORK_PW"
     assert "lab" not in config.secrets
@@ -99,17 +102,22 @@ def test_full_config(load_text: Load) -> None:
 
 def test_full_config_sections(load_text: Load) -> None:
     config = load_text(FULL)
-    assert config.audio.mode == "files" and config.audio.record_dir == "/tmp/rec"
+    assert config.audio.mode == "files"
+    assert config.audio.record_dir == "/tmp/rec"
     assert (config.ui.theme, config.ui.layout) == ("nord", "wide")
     assert dict(config.ui.keymap) == {"call.hangup": "ctrl+e"}
     assert (config.engine.echo_line, config.engine.history_limit) == (False, 50)
     assert config.contacts.vdirs == ("/tmp/contacts",)
     (book,) = config.contacts.carddav
-    assert book.secret is not None and book.secret.command == ("pass", "show", "dav")
-    assert book.secret.name == "carddav:cloud" and book.verify is False
+    assert book.secret is not None
+    assert book.secret.command == ("pass", "show", "dav")
+    assert book.secret.name == "carddav:cloud"
+    assert book.verify is False
     assert [q.label for q in config.quickdial] == ["Bob", "Desk"]
-    assert config.quickdial[0].blf and config.quickdial[0].pickup == "**"
-    assert config.embedded is False and config.warnings == ()
+    assert config.quickdial[0].blf
+    assert config.quickdial[0].pickup == "**"
+    assert config.embedded is False
+    assert config.warnings == ()
 
 
 def test_source_is_recorded(write_config: Callable[..., Path]) -> None:
@@ -119,20 +127,25 @@ def test_source_is_recorded(write_config: Callable[..., Path]) -> None:
 
 def test_backend_settings(load_text: Load) -> None:
     settings = load_text(FULL).backend_settings()
-    assert settings.media.mode == "files" and settings.bind_address == "127.0.0.1"
+    assert settings.media.mode == "files"
+    assert settings.bind_address == "127.0.0.1"
 
 
 def test_defaults_for_a_minimal_account(load_text: Load) -> None:
     (account,) = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n').accounts
-    assert account.register_expires == 300 and account.tls_verify is True
-    assert account.transport is Transport.UDP and account.registrar is None
+    assert account.register_expires == 300
+    assert account.tls_verify is True
+    assert account.transport is Transport.UDP
+    assert account.registrar is None
 
 
 def test_embedded_default_without_any_file() -> None:
     config = load_config()
-    assert config.embedded is True and config.source is None
+    assert config.embedded is True
+    assert config.source is None
     (account,) = config.accounts
-    assert account.id == "local" and not account.registers
+    assert account.id == "local"
+    assert not account.registers
     assert account.uri == f"sip:{login_name()}@127.0.0.1"
     assert config.engine.echo_line is True
 

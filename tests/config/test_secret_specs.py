@@ -20,13 +20,15 @@ def test_plain_password_refused_when_others_can_read(problems_of: Problems) -> N
 
 def test_plain_password_refused_when_group_can_read(problems_of: Problems) -> None:
     (problem,) = problems_of(ACCOUNT + 'password = "hunter2"\n', mode=0o640)
-    assert "mode 0640" in problem and "hunter2" not in problem
+    assert "mode 0640" in problem
+    assert "hunter2" not in problem
 
 
 def test_plain_password_accepted_at_0600_with_warning(load_text: Load) -> None:
     config = load_text(ACCOUNT + 'password = "hunter2"\n', mode=0o600)
     spec = config.secrets["w"]
-    assert spec.kind is SecretKind.PLAIN and spec.value == "hunter2"
+    assert spec.kind is SecretKind.PLAIN
+    assert spec.value == "hunter2"
     (warning,) = config.warnings
     assert ":4: accounts[0].password: plain-text password" in warning
     assert "hunter2" not in warning
@@ -84,9 +86,11 @@ def test_keyring_false_means_no_password(load_text: Load) -> None:
 
 def test_repr_never_shows_the_password() -> None:
     spec = SecretSpec(SecretKind.PLAIN, "w", value="hunter2")
-    assert "hunter2" not in repr(spec) and "***" in repr(spec)
+    assert "hunter2" not in repr(spec)
+    assert "***" in repr(spec)
     command = SecretSpec(SecretKind.COMMAND, "w", command=("echo", "hunter2"))
-    assert "hunter2" not in repr(command) and "echo" in repr(command)
+    assert "hunter2" not in repr(command)
+    assert "echo" in repr(command)
 
 
 def test_appconfig_repr_hides_plain_password(load_text: Load) -> None:
