@@ -159,3 +159,19 @@ def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "c.toml").write_bytes(b"id = '\xff'\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(tmp_path / "c.toml")
+
+
+def test_single_table_instead_of_array(problems_of: Problems) -> None:
+    (problem,) = problems_of('[accounts]\nid = "a"\nuri = "sip:a@x"\n')
+    assert problem == ("CFG:1: accounts: expected [[accounts]] tables (an array), got a single "
+                       "table: write [[accounts]], not [accounts]")
+
+
+def test_echo_id_is_reserved_while_echo_line_is_on(problems_of: Problems) -> None:
+    (problem,) = problems_of('[[accounts]]\nid = "echo"\nuri = "sip:echo@x"\n')
+    assert problem.startswith("CFG:2: accounts[0].id: account id 'echo' is reserved")
+
+
+def test_echo_id_is_free_without_echo_line(load_text: Callable[..., object]) -> None:
+    text = '[[accounts]]\nid = "echo"\nuri = "sip:echo@x"\n[engine]\necho_line = false\n'
+    assert load_text(text).accounts[0].id == "echo"  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from tuiphone.config.secrets import parse_secret
 from tuiphone.model.account import AccountConfig, DtmfMethod, Features, SrtpMode, Transport
 
 MAX_PJSUA_ACCOUNTS = 8
+ECHO_ACCOUNT_ID = "echo"  # must match tuiphone.engine.echo.ECHO_ID (config may not import engine)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _DEFAULTS = AccountConfig(id="", uri="")
 
@@ -88,6 +89,10 @@ def parse_accounts(
         if parsed is None:
             continue
         account, secret = parsed
+        if echo_line and account.id == ECHO_ACCOUNT_ID:
+            reader.error("id", f"account id {ECHO_ACCOUNT_ID!r} is reserved for the built-in "
+                               "echo line; rename it or set [engine] echo_line = false")
+            continue
         if account.id in first_line:
             reader.error("id", f"duplicate account id {account.id!r} "
                                f"(first defined at line {first_line[account.id]})")

@@ -116,6 +116,11 @@ class Reader:
 
     def tables(self, key: str) -> list[Reader]:
         """An array of tables (``[[key]]``)."""
+        if isinstance(self.data.get(key), dict):
+            self.get(key)
+            self.error(key, f"expected [[{key}]] tables (an array), got a single table: "
+                            f"write [[{key}]], not [{key}]")
+            return []
         value = self.typed(key, list, [])
         readers = []
         for index, item in enumerate(value):
