@@ -1,0 +1,66 @@
+"""Hypothesis: arbitrary bytes never crash the reader, and a good card survives garbage."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.contacts import corpus
+from tuiphone.contacts.contact import Origin
+from tuiphone.contacts.editing import ContactEdit, apply_edit
+from tuiphone.contacts.reader import parse_bytes
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+_PIECES = st.sampled_from(
+    [
+        b"BEGIN:VCARD",
+        b"END:VCARD",
+        b"VERSION:4.0",
+        b"FN:",
+        b"TEL;TYPE=",
+        b"PHOTO;ENCODING=b:",
+        b"PHOTO:data:",
+        b"item1.",
+        b";ENCODING=QUOTED-PRINTABLE:",
+        b"=",
+        b'"',
+        b"\\",
+        b":",
+        b";",
+        b"\r\n",
+        b"\n",
+        b"\r",
+        b"\r\n ",
+        b"\xc3",
+        b"\xff",
+        b",",
+    ]
+)
+_JUNK = st.lists(st.one_of(_PIECES, st.binary(max_size=12)), max_size=40).map(b"".join)
+
+
+def _exercise(data: bytes) -> None:
+    result = parse_bytes(data, Origin("fuzz", "fuzz.vcf"))
+    for contact in result.contacts:
+        contact.photo()
+        assert contact.card.raw
+        apply_edit(contact.card, ContactEdit(fn="x"))
+
+
+@FUZZ
+@given(_JUNK)
+def test_random_bytes_never_raise(data: bytes) -> None:
+    _exercise(data)
+
+
+@FUZZ
+@given(_JUNK, _JUNK)
+def test_a_good_card_next_to_garbage_still_loads(before: bytes, after: bytes) -> None:
+    data = before + b"\r\n" + corpus.V4 + after
+    result = parse_bytes(data, Origin("fuzz", "fuzz.vcf"))
+    names = [c.display_name for c in result.contacts]
+    assert "Dr. Ada Lovelace" in names
+    ada = next(c for c in result.contacts if c.display_name == "Dr. Ada Lovelace")
+    assert ada.phones[0].number == "+44-20-7946-0018"
+    _exercise(data)
