@@ -7,7 +7,10 @@ import base64
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake-png-bytes").decode()
 JPEG = base64.b64encode(b"\xff\xd8\xff\xe0fake-jpeg").decode()
 
-FOLD_IN_UTF8 = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:J\xc3\r\n \xbcrgen Schmidt\r\nTEL:030 1234567\r\nEND:VCARD\r\n"
+FOLD_IN_UTF8 = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:J\xc3\r\n \xbcrgen Schmidt\r\n"
+    b"TEL:030 1234567\r\nEND:VCARD\r\n"
+)
 
 LATIN1 = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Müller\r\nN:Müller;Zoë;;;\r\nEND:VCARD\r\n".encode(
     "latin-1"

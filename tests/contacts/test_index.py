@@ -79,12 +79,14 @@ def test_search_all_words_must_match_and_limit(us: ContactIndex) -> None:
 )
 def test_us_caller_id_formats(us: ContactIndex, incoming: str) -> None:
     found = us.lookup(incoming)
-    assert found is not None and found.display_name == "Bob Miller"
+    assert found is not None
+    assert found.display_name == "Bob Miller"
 
 
 def test_german_national_number_falls_back_to_suffix_under_us(us: ContactIndex) -> None:
     found = us.lookup("+49301234567")
-    assert found is not None and found.display_name == "Anna Bobson"
+    assert found is not None
+    assert found.display_name == "Anna Bobson"
 
 
 @pytest.mark.parametrize(
@@ -92,22 +94,27 @@ def test_german_national_number_falls_back_to_suffix_under_us(us: ContactIndex) 
 )
 def test_de_region(incoming: str) -> None:
     found = ContactIndex.build(BOOK, "DE").lookup(incoming)
-    assert found is not None and found.display_name == "Anna Bobson"
+    assert found is not None
+    assert found.display_name == "Anna Bobson"
 
 
 @pytest.mark.parametrize("incoming", ["+442079460018", "020 7946 0018", "00442079460018"])
 def test_gb_region(incoming: str) -> None:
     found = ContactIndex.build(BOOK, "GB").lookup(incoming)
-    assert found is not None and found.display_name == "Carol"
+    assert found is not None
+    assert found.display_name == "Carol"
 
 
 def test_sip_uri_host_case_insensitive_and_user_as_number(us: ContactIndex) -> None:
     carol = us.lookup("sip:carol@pbx.EXAMPLE.org")
-    assert carol is not None and carol.display_name == "Carol"
+    assert carol is not None
+    assert carol.display_name == "Carol"
     dieter = us.lookup("<sip:4711@PBX.example.org>")
-    assert dieter is not None and dieter.display_name == "Dieter"
+    assert dieter is not None
+    assert dieter.display_name == "Dieter"
     by_number = us.lookup("sip:+4989123456@other.host")
-    assert by_number is not None and by_number.display_name == "Dieter"
+    assert by_number is not None
+    assert by_number.display_name == "Dieter"
 
 
 def test_shared_number_returns_all_and_misses_return_none(us: ContactIndex) -> None:

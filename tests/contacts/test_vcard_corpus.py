@@ -48,7 +48,9 @@ def test_v21_quoted_printable_bare_params_and_base64_photo() -> None:
     assert c.display_name == "Jürgen Müller"
     assert (c.name.family, c.name.given) == ("Müller", "Jürgen")
     cell, home = c.phones
-    assert cell.number == "+49 170 1234567" and cell.pref and "cell" in cell.types
+    assert cell.number == "+49 170 1234567"
+    assert cell.pref
+    assert "cell" in cell.types
     assert home.types == frozenset({"home", "voice"})
     assert c.photo() == ("image/jpeg", base64.b64decode(corpus.JPEG))
 
@@ -56,9 +58,11 @@ def test_v21_quoted_printable_bare_params_and_base64_photo() -> None:
 def test_apple_groups_labels_impp_and_address() -> None:
     c = one(corpus.APPLE)
     assert c.org == "Apple, Engineering"
-    assert c.phones[0].label == "Mobile" and c.phones[0].pref
+    assert c.phones[0].label == "Mobile"
+    assert c.phones[0].pref
     assert c.phones[0].kind == "Mobile"
-    assert c.emails[0].address == "johnny@example.com" and c.emails[0].label == "Private"
+    assert c.emails[0].address == "johnny@example.com"
+    assert c.emails[0].label == "Private"
     assert c.sips == ("sip:johnny@PBX.Example.com",)
     adr = c.addresses[0]
     assert (adr.street, adr.locality, adr.code, adr.country) == (
@@ -78,8 +82,10 @@ def test_v4_tel_uri_gender_partial_birthday_data_photo() -> None:
     assert c.name.prefix == "Dr."
     assert c.phones[0].number == "+44-20-7946-0018"
     assert c.phones[0].types == frozenset({"cell", "voice"})
-    assert c.gender is not None and (c.gender.sex, c.gender.identity) == ("F", "she/her")
-    assert c.birthday is not None and (c.birthday.year, c.birthday.month, c.birthday.day) == (
+    assert c.gender is not None
+    assert (c.gender.sex, c.gender.identity) == ("F", "she/her")
+    assert c.birthday is not None
+    assert (c.birthday.year, c.birthday.month, c.birthday.day) == (
         None,
         12,
         10,
@@ -110,23 +116,27 @@ def test_android_x_sip_and_long_line() -> None:
 
 def test_truncated_base64_photo_is_none_not_an_error() -> None:
     c = one(corpus.BAD_PHOTO)
-    assert c.has_photo and c.photo() is None
+    assert c.has_photo
+    assert c.photo() is None
 
 
 def test_url_photo_is_not_fetched_and_tel_sip_is_a_sip_address() -> None:
     c = one(corpus.URL_PHOTO)
     assert c.photo() == ("url", "https://example.com/p.jpg")
-    assert c.sips == ("sip:remote@example.com",) and c.phones == ()
+    assert c.sips == ("sip:remote@example.com",)
+    assert c.phones == ()
 
 
 def test_radicale_escaped_gender() -> None:
     c = one(corpus.RADICALE_GENDER)
-    assert c.gender is not None and (c.gender.sex, c.gender.identity) == ("F", "she/her")
+    assert c.gender is not None
+    assert (c.gender.sex, c.gender.identity) == ("F", "she/her")
 
 
 def test_cr_only_line_endings() -> None:
     c = one(corpus.CR_ONLY)
-    assert c.display_name == "Old Mac" and c.phones[0].number == "555 123 4567"
+    assert c.display_name == "Old Mac"
+    assert c.phones[0].number == "555 123 4567"
 
 
 def test_empty_card_is_skipped_with_file_and_line() -> None:

@@ -70,7 +70,8 @@ def test_create_uses_uid_file_name_and_never_overwrites(vdir: Path) -> None:
     data = new_card(ContactEdit(fn="A"), uid="uid-1")
     first = create_file(vdir, "uid-1", data)
     second = create_file(vdir, "uid-1", data)
-    assert first.name == "uid-1.vcf" and second != first
+    assert first.name == "uid-1.vcf"
+    assert second != first
     assert filename_for("../../etc/passwd") != "../../etc/passwd.vcf"
     assert filename_for("../../etc/passwd").endswith(".vcf")
     assert "/" not in filename_for("a/b")
