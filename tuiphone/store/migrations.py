@@ -47,6 +47,7 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_peer ON messages (peer, timestamp, seq);
 CREATE INDEX messages_by_time ON messages (timestamp, seq);
+CREATE INDEX messages_unread ON messages (peer) WHERE read = 0;
 
 CREATE TABLE attachments (
     id           INTEGER PRIMARY KEY,

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from tuiphone.store.migrations import schema_version
-from tuiphone.store.rows import plain
+from tuiphone.store.rows import plain_rows
 
 EXPORT_FORMAT = "tuiphone-export"
 TABLES = ("attachments", "messages", "calls", "counters")  # children before parents
@@ -14,20 +14,16 @@ TABLES = ("attachments", "messages", "calls", "counters")  # children before par
 
 def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
     """Every row of every table as plain JSON-serialisable values."""
-
-    def rows(sql: str) -> list[sqlite3.Row]:
-        return conn.execute(sql).fetchall()
-
+    counters = plain_rows(conn.execute("SELECT name, value FROM counters ORDER BY name"))
     return {
         "format": EXPORT_FORMAT,
         "schema": schema_version(conn),
-        "calls": [plain(r) for r in rows("SELECT * FROM calls ORDER BY started, seq")],
-        "messages": [
-            plain(r, ("truncated", "read"))
-            for r in rows("SELECT * FROM messages ORDER BY timestamp, seq")
-        ],
-        "attachments": [plain(r) for r in rows("SELECT * FROM attachments ORDER BY id")],
-        "counters": {r["name"]: r["value"] for r in rows("SELECT * FROM counters ORDER BY name")},
+        "calls": plain_rows(conn.execute("SELECT * FROM calls ORDER BY started, seq")),
+        "messages": plain_rows(
+            conn.execute("SELECT * FROM messages ORDER BY timestamp, seq"), ("truncated", "read")
+        ),
+        "attachments": plain_rows(conn.execute("SELECT * FROM attachments ORDER BY id")),
+        "counters": {c["name"]: c["value"] for c in counters},
     }
 
 
