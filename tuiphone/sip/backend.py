@@ -95,7 +95,7 @@ class PjBackend:
         await self._run(lambda c: c.calls.hold(call_id, False))
 
     async def set_mute(self, call_id: str, muted: bool) -> None:
-        await self._run(lambda c: c.media.set_mute(c.calls.get(call_id), muted))
+        await self._run(lambda c: c.media.set_mute(c.calls.live(call_id), muted))
 
     async def send_dtmf(self, call_id: str, digits: str, method: DtmfMethod) -> None:
         await self._run(lambda c: c.calls.dtmf(call_id, digits, method))
@@ -110,7 +110,7 @@ class PjBackend:
         ids = list(call_ids)
         if len(ids) < 2:
             raise UsageError("a conference needs at least two calls")
-        await self._run(lambda c: c.media.conference([c.calls.get(i) for i in ids]))
+        await self._run(lambda c: c.media.conference([c.calls.live(i) for i in ids]))
 
     async def send_message(
         self, account_id: str, uri: str, body: str, content_type: str, message_id: str
@@ -136,16 +136,16 @@ class PjBackend:
     async def call_stats(self, call_id: str) -> CallStats:
         from tuiphone.sip.stats import call_stats
 
-        return await self._run(lambda c: call_stats(c.calls.get(call_id)))
+        return await self._run(lambda c: call_stats(c.calls.live(call_id)))
 
     async def play_file(self, call_id: str, path: str) -> None:
-        await self._run(lambda c: c.media.play(c.calls.get(call_id), path))
+        await self._run(lambda c: c.media.play(c.calls.live(call_id), path))
 
     async def record_call(self, call_id: str, path: str) -> None:
-        await self._run(lambda c: c.media.record(c.calls.get(call_id), path))
+        await self._run(lambda c: c.media.record(c.calls.live(call_id), path))
 
     async def loopback(self, call_id: str) -> None:
-        await self._run(lambda c: c.media.loopback(c.calls.get(call_id)))
+        await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))
 
 
 def _settle_ping(fut: asyncio.Future[PingResult], result: PingResult | None, error: str) -> None:

@@ -22,9 +22,11 @@ import pjsua2 as pj
 
 from tuiphone.model.errors import BackendError, InvalidUri, LimitExceeded
 from tuiphone.model.lamp import Lamp, LampState
+from tuiphone.sip import blf_body
 from tuiphone.sip import blf_native as native
+from tuiphone.sip.blf_body import DialogInfoDoc
 from tuiphone.sip.blf_hook import HookLayout, LayoutError, SelfCheckResult, check_versions
-from tuiphone.sip.blf_map import to_lamp
+from tuiphone.sip.blf_map import SUB_ACTIVE, to_lamp
 from tuiphone.sip.blf_router import ROUTER
 
 # Buddies left for presence and MESSAGE (pager) buddies of the backend.
@@ -39,6 +41,16 @@ class _Watch:
     uri: str
     buddy: Any  # pj.Buddy: kept alive here, deleted (and unsubscribed) on drop
     buddy_id: int
+    doc: DialogInfoDoc | None = None  # last full NOTIFY body of this subscription
+
+
+def _parse(uri: str, body: bytes) -> DialogInfoDoc | None:
+    """None (so pjsua's own one-dialog parse is used) when the body is not dialog-info."""
+    try:
+        return blf_body.parse(body)
+    except ValueError as err:
+        log.warning("BLF %s: %s", uri, err)
+        return None
 
 
 class BlfWatcher:
@@ -159,8 +171,13 @@ class BlfWatcher:
             self._refresh(watch)
 
     def _refresh(self, watch: _Watch) -> bool:
+        body = ROUTER.take_body(watch.buddy_id)
         raw = native.read_info(watch.buddy_id)
-        lamp = to_lamp(watch.uri, raw, self._lamps.get(watch.uri), self._clock())
+        if raw.sub_state != SUB_ACTIVE:
+            watch.doc = None  # a new subscription starts from its own first NOTIFY
+        elif body is not None:
+            watch.doc = _parse(watch.uri, body)
+        lamp = to_lamp(watch.uri, raw, self._lamps.get(watch.uri), self._clock(), watch.doc)
         return self._publish(lamp)
 
     def _publish(self, lamp: Lamp) -> bool:

@@ -15,14 +15,17 @@ import ctypes
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from tuiphone.sip import blf_native as native
 
 PJSUA_VAR_SIZE = 0x6F9C8  # nm -S of this wheel: bounds the scan
 _SYM_STATE = "_ZN2pj8Endpoint14on_buddy_stateEi"
 _SYM_EVSUB = "_ZN2pj8Endpoint20on_buddy_evsub_stateEiP11pjsip_evsubP11pjsip_event"
-DlgEventCallback = ctypes.CFUNCTYPE(None, ctypes.c_int)
+# void (*on_buddy_dlg_event_state)(pjsua_buddy_id)
+StateCallback = ctypes.CFUNCTYPE(None, ctypes.c_int)
+# void (*on_buddy_evsub_dlg_event_state)(pjsua_buddy_id, pjsip_evsub*, pjsip_event*)
+EvsubCallback = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +34,7 @@ class HookLayout:
 
     dlg_delta: int = 8
     evsub_delta: int = 16
+    evsub_dlg_delta: int = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class SelfCheckResult:
     ok: bool
     mode: Literal["callback", "poll"]
     detail: str
+    full_body: bool = False  # raw NOTIFY bodies are read (every dialog, +sip.rendering)
 
 
 class LayoutError(RuntimeError):
@@ -64,7 +69,8 @@ def _symbol(name: str) -> int:
 
 
 def locate_slot(layout: HookLayout) -> int:
-    """Return the address of the ``on_buddy_dlg_event_state`` slot. Raises LayoutError."""
+    """Return the address of the ``on_buddy_state`` slot, the anchor of ``layout``'s
+    deltas, in ``pjsua_var.ua_cfg.cb``. Raises LayoutError."""
     base = ctypes.addressof(ctypes.c_char.in_dll(native.library(), "pjsua_var"))
     on_state, on_evsub = _symbol(_SYM_STATE), _symbol(_SYM_EVSUB)
     memory = ctypes.string_at(base, PJSUA_VAR_SIZE)
@@ -76,7 +82,7 @@ def locate_slot(layout: HookLayout) -> int:
         raise LayoutError(
             f"slot+{layout.evsub_delta} holds {neighbour:#x}, not Endpoint::on_buddy_evsub_state"
         )
-    return base + hits[0] + layout.dlg_delta
+    return base + hits[0]
 
 
 def _aligned_hits(memory: bytes, needle: bytes) -> list[int]:
@@ -88,20 +94,21 @@ def _aligned_hits(memory: bytes, needle: bytes) -> list[int]:
     return hits
 
 
-class DlgEventHook:
-    """Owns the process-wide slot. ``install`` keeps the ctypes thunk alive until
-    ``uninstall``; the callback runs on the thread that handles the NOTIFY (the pjsip
+class SlotHook:
+    """Owns one callback slot. ``install`` keeps the ctypes thunk alive until
+    ``uninstall``; pjsua calls it on the thread that handles the SIP event (the pjsip
     thread under the project's model), with the buddy's dialog lock held."""
 
-    def __init__(self, slot: int) -> None:
+    def __init__(self, slot: int, functype: Any) -> None:
         self._cell = ctypes.c_void_p.from_address(slot)
-        self._thunk: ctypes._CFuncPtr | None = None
+        self._functype = functype
+        self._thunk: Any = None
 
-    def install(self, callback: Callable[[int], None]) -> None:
-        """Point the slot at ``callback``. Raises LayoutError if the slot is taken."""
+    def install(self, callback: Callable[..., None]) -> None:
+        """Point the slot at ``callback``. Raises LayoutError if the slot is not NULL."""
         if self._cell.value not in (None, 0):
-            raise LayoutError(f"on_buddy_dlg_event_state already set ({self._cell.value:#x})")
-        self._thunk = DlgEventCallback(callback)
+            raise LayoutError(f"callback slot already set ({self._cell.value:#x})")
+        self._thunk = self._functype(callback)
         self._cell.value = ctypes.cast(self._thunk, ctypes.c_void_p).value
 
     def uninstall(self) -> None:

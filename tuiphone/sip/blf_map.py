@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tuiphone.model.lamp import DialogInfo, Lamp, LampDirection, LampState
+from tuiphone.sip.blf_body import DialogInfoDoc
 from tuiphone.sip.blf_native import RawDlgInfo
 
 SUB_ACTIVE = 4  # PJSIP_EVSUB_STATE_ACTIVE
@@ -23,6 +24,7 @@ _DIALOG_STATES = {
     "confirmed": LampState.BUSY,
     "terminated": LampState.IDLE,
 }
+_RANK = {LampState.BUSY: 3, LampState.HOLD: 2, LampState.RINGING: 1}
 
 
 def norm(text: str) -> str:
@@ -49,6 +51,11 @@ def dialog_of(raw: RawDlgInfo) -> DialogInfo | None:
     )
 
 
+def _struct_dialogs(raw: RawDlgInfo) -> tuple[DialogInfo, ...]:
+    dialog = dialog_of(raw)
+    return () if dialog is None else (dialog,)
+
+
 def subscription_lamp(uri: str, raw: RawDlgInfo) -> Lamp | None:
     """FAILED/UNKNOWN when the subscription itself decides the lamp, else None."""
     if raw.term_code >= 300:
@@ -62,23 +69,47 @@ def subscription_lamp(uri: str, raw: RawDlgInfo) -> Lamp | None:
     return None
 
 
-def dialog_lamp(uri: str, raw: RawDlgInfo) -> Lamp:
-    """The lamp an active subscription's last NOTIFY describes."""
-    dialog = dialog_of(raw)
-    if dialog is None:
-        return Lamp(uri, LampState.IDLE)
+def dialog_state(dialog: DialogInfo) -> LampState | None:
+    """The lamp one dialog asks for; None for a state RFC 4235 does not define."""
     state = _DIALOG_STATES.get(dialog.state, LampState.IDLE if not dialog.state else None)
-    if state is None:
-        return Lamp(uri, LampState.UNKNOWN, dialogs=(dialog,), reason=f"dialog state {dialog.state!r}")
-    if state is LampState.IDLE:
-        return Lamp(uri, LampState.IDLE)
-    return Lamp(uri, state, dialog.direction, dialog.remote_identity, dialogs=(dialog,))
+    return LampState.HOLD if state is LampState.BUSY and dialog.on_hold else state
 
 
-def to_lamp(uri: str, raw: RawDlgInfo, previous: Lamp | None, now: float) -> Lamp:
-    """Map ``raw`` to a Lamp for ``uri``; ``since`` is kept while the state holds, is
-    ``now`` on a change, and None for the first known state."""
-    lamp = subscription_lamp(uri, raw) or dialog_lamp(uri, raw)
+def dialogs_lamp(uri: str, dialogs: tuple[DialogInfo, ...]) -> Lamp:
+    """Busy beats hold beats ringing; the winning dialog gives direction and remote.
+    Terminated dialogs (Kamailio's stale one included) are dropped."""
+    rated = [(dialog_state(d), d) for d in dialogs]
+    live = [(s, d) for s, d in rated if s is not None and s is not LampState.IDLE]
+    if live:
+        state, lead = max(live, key=lambda pair: _RANK[pair[0]])
+        return Lamp(uri, state, lead.direction, lead.remote_identity,
+                    dialogs=tuple(d for _, d in live))
+    odd = tuple(d for s, d in rated if s is None)
+    if odd:
+        return Lamp(uri, LampState.UNKNOWN, dialogs=odd, reason=f"dialog state {odd[0].state!r}")
+    return Lamp(uri, LampState.IDLE)
+
+
+def merged(doc: DialogInfoDoc, previous: Lamp | None) -> tuple[DialogInfo, ...]:
+    """A "partial" document updates the previous dialogs by id; "full" replaces them."""
+    if doc.state != "partial" or previous is None:
+        return doc.dialogs
+    by_id = {d.id: d for d in previous.dialogs}
+    by_id.update((d.id, d) for d in doc.dialogs)
+    return tuple(by_id.values())
+
+
+def to_lamp(
+    uri: str, raw: RawDlgInfo, previous: Lamp | None, now: float,
+    doc: DialogInfoDoc | None = None,
+) -> Lamp:
+    """Map ``raw`` (and the full body ``doc`` when one was read) to a Lamp for ``uri``;
+    ``since`` is kept while the state holds, is ``now`` on a change, and None for the
+    first known state."""
+    lamp = subscription_lamp(uri, raw)
+    if lamp is None:
+        dialogs = merged(doc, previous) if doc is not None else _struct_dialogs(raw)
+        lamp = dialogs_lamp(uri, dialogs)
     if previous is not None and previous.state is lamp.state:
         since = previous.since
     elif previous is None or previous.state in (LampState.UNKNOWN, LampState.FAILED):

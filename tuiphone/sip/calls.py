@@ -40,6 +40,13 @@ class CallRegistry:
             raise NotFound(f"no call {key!r}")
         return call
 
+    def live(self, key: str) -> PjCall:
+        """The call ``key`` if pjsua still has it; UsageError once it has ended."""
+        call = self.get(key)
+        if call.info.state is CallState.ENDED or not live_id(call):
+            raise UsageError(f"call {key} has ended")
+        return call
+
     def _new(self, acc: PjAccount, direction: Direction, remote: str, pj_id: int = -1) -> PjCall:
         info = new_info(f"c{next(self._ids)}", acc.config.id, direction, remote)
         call = PjCall(self.core, acc, acc.config.id, info, pj_id)
@@ -74,7 +81,7 @@ class CallRegistry:
         self._answer(call, 200 if acc.config.auto_answer else 180)
 
     def answer(self, key: str, code: int) -> None:
-        self._answer(self.get(key), code)
+        self._answer(self.live(key), code)
 
     def _answer(self, call: PjCall, code: int, contact: str | None = None) -> None:
         op = pj.CallOpParam(True)
@@ -88,12 +95,12 @@ class CallRegistry:
 
     def redirect(self, key: str, target: str) -> None:
         check_uri(self.core.stack.ep, target)
-        self._answer(self.get(key), 302, target)
+        self._answer(self.live(key), 302, target)
 
     def hangup(self, key: str, code: int) -> None:
         """CANCEL/BYE/final response; a no-op for a call that has already ended."""
         call = self.get(key)
-        if call.info.state is CallState.ENDED:
+        if call.info.state is CallState.ENDED or not live_id(call):
             return
         op = pj.CallOpParam(True)
         if code:
@@ -106,7 +113,7 @@ class CallRegistry:
             raise convert(err, f"hanging up {key}") from None
 
     def hold(self, key: str, on: bool) -> None:
-        call = self.get(key)
+        call = self.live(key)
         op = pj.CallOpParam(True)
         try:
             if on:
@@ -120,7 +127,7 @@ class CallRegistry:
     def dtmf(self, key: str, digits: str, method: DtmfMethod) -> None:
         if not digits or not set(digits) <= _DTMF_CHARS:
             raise UsageError(f"DTMF digits must be 0-9 * # A-D, not {digits!r}")
-        call = self.get(key)
+        call = self.live(key)
         if method is DtmfMethod.INBAND:
             self.core.media.inband_dtmf(call, digits)
             return
@@ -135,12 +142,12 @@ class CallRegistry:
     def transfer(self, key: str, target: str) -> None:
         check_uri(self.core.stack.ep, target)
         try:
-            self.get(key).xfer(target, pj.CallOpParam(True))
+            self.live(key).xfer(target, pj.CallOpParam(True))
         except pj.Error as err:
             raise convert(err, f"transferring {key}") from None
 
     def transfer_attended(self, key: str, target_key: str) -> None:
-        call, target = self.get(key), self.get(target_key)
+        call, target = self.live(key), self.live(target_key)
         try:
             call.xferReplaces(target, pj.CallOpParam(True))
         except pj.Error as err:
@@ -166,11 +173,16 @@ class CallRegistry:
 
     def hangup_all(self) -> None:
         for key, call in list(self.calls.items()):
-            if call.info.state is not CallState.ENDED:
+            if call.info.state is not CallState.ENDED and live_id(call):
                 try:
                     call.hangup(pj.CallOpParam(True))
                 except pj.Error:
                     self.core.log_debug(f"hangup of {key} at shutdown failed")
+
+
+def live_id(call: pj.Call) -> bool:
+    """True if the wrapper has a pjsua call slot (pjsua asserts on id -1)."""
+    return 0 <= int(call.getId()) < MAX_CALLS
 
 
 def _header(name: str, value: str) -> pj.SipHeader:

@@ -28,7 +28,7 @@ from tuiphone.model.events import (
 from tuiphone.model.message import Message
 from tuiphone.sip.account import PjAccount, build_config
 from tuiphone.sip.call import PjCall
-from tuiphone.sip.calls import CallRegistry
+from tuiphone.sip.calls import CallRegistry, live_id
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.media import MediaManager
@@ -166,7 +166,7 @@ class Core:
 
     def _hangup_quietly(self, key: str) -> None:
         call = self.calls.calls.get(key)
-        if call is not None and call.info.state is not CallState.ENDED:
+        if call is not None and call.info.state is not CallState.ENDED and live_id(call):
             try:
                 call.hangup(pj.CallOpParam(True))
             except pj.Error:
