@@ -36,14 +36,15 @@ def emit(**fields: Any) -> None:
 def lamp_json(lamp: Lamp) -> dict[str, Any]:
     return {"uri": lamp.uri, "state": lamp.state.value, "direction": lamp.direction.value,
             "remote": lamp.remote, "code": lamp.code, "reason": lamp.reason,
-            "since": lamp.since, "t": time.monotonic()}
+            "since": lamp.since, "dialogs": len(lamp.dialogs), "t": time.monotonic()}
 
 
 def watcher(stack: Stack, acc: pj.Account, forged: bool) -> BlfWatcher:
     w = BlfWatcher(stack.ep, acc, lambda lamp: emit(lamp=lamp_json(lamp)),
                    layout=FORGED if forged else None)
     check = w.self_check()
-    emit(self_check={"ok": check.ok, "mode": check.mode, "detail": check.detail})
+    emit(self_check={"ok": check.ok, "mode": check.mode, "detail": check.detail,
+                     "full_body": check.full_body})
     stack.tick = w.poll
     return w
 
@@ -130,6 +131,32 @@ def scenario_call(stack: Stack, arg: str) -> None:
     del call
 
 
+def scenario_twocalls(stack: Stack, arg: str) -> None:
+    """alice talks to bob while dave's call rings at alice: two dialogs in one NOTIFY."""
+    port = int(arg)
+    alice, bob, carol, dave = (stack.account(u, port) for u in ("alice", "bob", "carol", "dave"))
+    emit(registered=stack.pump_until(lambda: all(a.reg_code == 200 for a in stack.accounts), 10))
+    w = watcher(stack, carol, forged=False)
+    a = f"sip:alice@127.0.0.1:{port}"
+    w.subscribe(a)
+    emit(step="idle", ok=stack.pump_until(is_state(w, a, LampState.IDLE), 10))
+    first, second = Call(alice), Call(dave)
+    first.makeCall(f"sip:bob@127.0.0.1:{port}", pj.CallOpParam(True))
+    emit(step="bob rings", ok=stack.pump_until(lambda: bool(bob.calls), 10))
+    answer(bob.calls[0], 200)
+    emit(step="busy", ok=stack.pump_until(is_state(w, a, LampState.BUSY), 10))
+    second.makeCall(a, pj.CallOpParam(True))
+    emit(step="alice rings", ok=stack.pump_until(lambda: bool(alice.calls), 10))
+    answer(alice.calls[0], 180)
+    emit(step="two dialogs", ok=stack.pump_until(lambda: len(w.lamps()[a].dialogs) == 2, 10))
+    emit(two=lamp_json(w.lamps()[a]))
+    first.hangup(pj.CallOpParam(True))
+    second.hangup(pj.CallOpParam(True))
+    emit(step="idle again", ok=stack.pump_until(is_state(w, a, LampState.IDLE), 10))
+    w.close()
+    del first, second
+
+
 def answer(call: Call, code: int) -> None:
     prm = pj.CallOpParam(True)
     prm.statusCode = code
@@ -141,6 +168,7 @@ SCENARIOS = {
     "limit": scenario_limit,
     "overflow": scenario_overflow,
     "call": scenario_call,
+    "twocalls": scenario_twocalls,
 }
 
 

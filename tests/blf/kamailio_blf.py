@@ -51,7 +51,7 @@ modparam("presence", "db_url", "text://{db}")
 modparam("presence", "subs_db_mode", 0)
 modparam("presence", "publ_cache", 2)
 modparam("presence", "server_address", "sip:127.0.0.1:{port}")
-modparam("presence_dialoginfo", "force_single_dialog", 1)
+modparam("presence_dialoginfo", "force_single_dialog", {single})
 modparam("pua", "db_url", "text://{db}")
 modparam("pua", "db_mode", 0)
 modparam("pua", "outbound_proxy", "sip:127.0.0.1:{port}")
@@ -125,13 +125,18 @@ def _options(port: int, me: int) -> bytes:
 
 
 @contextlib.contextmanager
-def running_kamailio(binary: str, workdir: Path) -> Iterator[Kamailio]:
-    """Start Kamailio in ``workdir`` and stop it by PID (its process group) afterwards."""
+def running_kamailio(
+    binary: str, workdir: Path, *, single_dialog: bool = True
+) -> Iterator[Kamailio]:
+    """Start Kamailio in ``workdir`` and stop it by PID (its process group) afterwards.
+
+    ``single_dialog=False`` lets NOTIFYs carry every dialog of the presentity.
+    """
     db = workdir / "db"
     shutil.copytree(DBTEXT, db)
     port = free_udp_port()
     cfg = workdir / "kamailio.cfg"
-    cfg.write_text(CONFIG.format(port=port, modules=MODULES, db=db))
+    cfg.write_text(CONFIG.format(port=port, modules=MODULES, db=db, single=int(single_dialog)))
     log = workdir / "kamailio.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(

@@ -24,6 +24,12 @@ def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
         yield server
 
 
+@pytest.fixture
+def kamailio_all_dialogs(tmp_path: Path) -> Iterator[Kamailio]:
+    with running_kamailio(need_binary("kamailio"), tmp_path, single_dialog=False) as server:
+        yield server
+
+
 def states(run: DriverRun, uri: str) -> list[str]:
     """The lamp's states with repeats collapsed (dialog details may change in between)."""
     out: list[str] = []
@@ -59,3 +65,16 @@ def test_lamps_follow_a_call_by_polling(kamailio: Kamailio) -> None:
     run = run_driver("call", f"{kamailio.port},forged")
     assert run.first("self_check")["mode"] == "poll"
     check_call(run, kamailio)
+
+
+def test_full_notify_body_gives_every_dialog(kamailio_all_dialogs: Kamailio) -> None:
+    """pjsua's own parse keeps one <dialog>; the raw body read through the hook keeps all."""
+    k = kamailio_all_dialogs
+    run = run_driver("twocalls", str(k.port))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.first("self_check")["full_body"] is True
+    assert all(step["ok"] for step in run.records if "step" in step), run.records
+    two = run.first("two")
+    # alice talks to bob (confirmed) while dave's call rings at her (early): busy wins.
+    assert (two["state"], two["dialogs"], two["remote"]) == ("busy", 2, "sip:bob@127.0.0.1")
+    assert run.lamps(k.uri("alice"))[-1]["state"] == "idle"

@@ -26,7 +26,10 @@ class LampDirection(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class DialogInfo:
-    """One ``<dialog>`` element of a dialog-info document, normalised (lower-case state)."""
+    """One ``<dialog>`` element of a dialog-info document, normalised (lower-case state).
+
+    ``on_hold`` is True when a ``<target>`` says ``+sip.rendering="no"`` (RFC 4235 4.1.6.2).
+    """
 
     id: str
     call_id: str
@@ -35,6 +38,7 @@ class DialogInfo:
     remote_identity: str
     local_tag: str = ""
     remote_tag: str = ""
+    on_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)
