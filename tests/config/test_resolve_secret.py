@@ -130,3 +130,15 @@ def test_store_default_location(monkeypatch: pytest.MonkeyPatch) -> None:
     SecretStore().set("work", "in-data-dir", "pp")
     monkeypatch.setenv("TUIPHONE_PASSPHRASE", "pp")
     assert resolve_secret(SecretSpec(SecretKind.STORE, "work")) == "in-data-dir"
+
+
+def test_keyring_backend_failure_is_a_secret_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("keyring")
+
+    def broken(service: str, name: str) -> str:
+        raise RuntimeError("no dbus")
+
+    module.get_password = broken  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "keyring", module)
+    with pytest.raises(SecretError, match="work: keyring failed: RuntimeError"):
+        resolve_secret(SecretSpec(SecretKind.KEYRING, "work"))
