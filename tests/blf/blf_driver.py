@@ -106,7 +106,8 @@ def scenario_call(stack: Stack, arg: str) -> None:
     """carol watches alice and bob (and ``forbidden``) while alice calls bob."""
     port = int(arg.split(",")[0])
     alice, bob, carol = (stack.account(u, port) for u in ("alice", "bob", "carol"))
-    emit(registered=stack.pump_until(lambda: all(a.reg_code == 200 for a in (alice, bob, carol)), 10))
+    registered = lambda: all(x.reg_code == 200 for x in (alice, bob, carol))  # noqa: E731
+    emit(registered=stack.pump_until(registered, 10))
     w = watcher(stack, carol, forged="forged" in arg)
     a, b, f = (f"sip:{u}@127.0.0.1:{port}" for u in ("alice", "bob", "forbidden"))
     for uri in (a, b, f):

@@ -72,7 +72,8 @@ def test_stale_terminated_dialogs_are_dropped() -> None:
 def test_partial_document_updates_previous_dialogs_by_id() -> None:
     before = to_lamp(URI, ACTIVE, None, 1.0, parse(doc(dialog("1", "confirmed"),
                                                        dialog("2", "early"))))
-    after = to_lamp(URI, ACTIVE, before, 2.0, parse(doc(dialog("1", "terminated"), state="partial")))
+    update = parse(doc(dialog("1", "terminated"), state="partial"))
+    after = to_lamp(URI, ACTIVE, before, 2.0, update)
     assert (after.state, [d.id for d in after.dialogs]) == (LampState.RINGING, ["2"])
 
 

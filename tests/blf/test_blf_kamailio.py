@@ -45,7 +45,8 @@ def check_call(run: DriverRun, k: Kamailio) -> None:
     alice, bob = k.uri("alice"), k.uri("bob")
     assert states(run, alice) == ["unknown", "idle", "ringing", "busy", "idle", "unknown", "idle"]
     assert states(run, bob) == ["unknown", "idle", "ringing", "busy", "idle"]
-    for uri, direction, remote in ((alice, "initiator", "sip:bob@"), (bob, "recipient", "sip:alice@")):
+    expected = ((alice, "initiator", "sip:bob@"), (bob, "recipient", "sip:alice@"))
+    for uri, direction, remote in expected:
         live = [lamp for lamp in run.lamps(uri) if lamp["state"] in ("ringing", "busy")]
         assert {lamp["direction"] for lamp in live} == {direction}
         assert all(lamp["remote"].startswith(remote) for lamp in live)

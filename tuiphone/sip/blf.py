@@ -101,7 +101,9 @@ class BlfWatcher:
         if uri in self._watches:
             return
         if native.buddy_count() >= MAX_BLF:
-            raise LimitExceeded(f"at most {MAX_BLF} BLF lamps ({native.MAX_BUDDIES} buddies in pjsua)")
+            raise LimitExceeded(
+                f"at most {MAX_BLF} BLF lamps ({native.MAX_BUDDIES} buddies in pjsua)"
+            )
         watch = self._create(uri)
         self._watches[uri] = watch
         self._by_id[watch.buddy_id] = watch

@@ -53,12 +53,12 @@ def check_versions(lib_version: str) -> None:
     """Raise LayoutError unless wheel, C library and struct mirror are the pinned ones."""
     wheel = native.wheel_version()
     if wheel != native.WHEEL_VERSION:
-        raise LayoutError(f"pjsua2-python is {wheel or 'unknown'}, BLF needs {native.WHEEL_VERSION}")
+        raise LayoutError(f"pjsua2-python {wheel or '?'} found, BLF needs {native.WHEEL_VERSION}")
     if lib_version != native.PJ_VERSION:
         raise LayoutError(f"pjsua-lib is {lib_version}, BLF needs {native.PJ_VERSION}")
     size = ctypes.sizeof(native.DlgEventInfoStruct)
     if size != native.EXPECTED_STRUCT_SIZE:
-        raise LayoutError(f"dlg_event_info mirror is {size} bytes, not {native.EXPECTED_STRUCT_SIZE}")
+        raise LayoutError(f"struct mirror is {size} bytes, not {native.EXPECTED_STRUCT_SIZE}")
 
 
 def _symbol(name: str) -> int:

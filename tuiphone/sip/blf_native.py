@@ -12,6 +12,7 @@ import ctypes
 import importlib.metadata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 WHEEL_VERSION = "2.15.1.post1"
 PJ_VERSION = "2.15.1"
@@ -29,12 +30,12 @@ class PjStr(ctypes.Structure):
         return ctypes.string_at(self.ptr, self.slen).decode("utf-8", "replace")
 
 
-_STR_FIELDS = (
-    "uri dialog_id dialog_info_state dialog_info_entity dialog_call_id dialog_remote_tag "
-    "dialog_local_tag dialog_direction dialog_state dialog_duration local_identity "
-    "local_identity_display local_target_uri remote_identity remote_identity_display "
-    "remote_target_uri"
-).split()
+_STR_FIELDS = [
+    "uri", "dialog_id", "dialog_info_state", "dialog_info_entity", "dialog_call_id",
+    "dialog_remote_tag", "dialog_local_tag", "dialog_direction", "dialog_state",
+    "dialog_duration", "local_identity", "local_identity_display", "local_target_uri",
+    "remote_identity", "remote_identity_display", "remote_target_uri",
+]
 
 
 class DlgEventInfoStruct(ctypes.Structure):
@@ -111,7 +112,7 @@ def library() -> ctypes.CDLL:
     return lib
 
 
-def _proto(func: ctypes._CFuncPtr, argtypes: list[type]) -> None:
+def _proto(func: Any, argtypes: list[type]) -> None:
     func.argtypes = argtypes
     func.restype = ctypes.c_int
 

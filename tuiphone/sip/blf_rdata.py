@@ -45,7 +45,7 @@ def notify_message(event: int) -> bytes | None:
         return None
     packet, msg_buf = rdata + PACKET_OFFSET, _ptr_at(rdata + MSG_BUF_OFFSET)
     length = _int_at(rdata + MSG_BUF_OFFSET + 8)
-    if not (packet <= msg_buf and 0 < length and msg_buf + length <= packet + MAX_PKT_LEN):
+    if not (packet <= msg_buf and length > 0 and msg_buf + length <= packet + MAX_PKT_LEN):
         return None
     message = ctypes.string_at(msg_buf, length)
     return message if message.startswith(b"NOTIFY ") else None
