@@ -66,6 +66,10 @@ class PjBackend:
             raise BackendError("the SIP backend is not running")
         return await loop.run(lambda: fn(core, *args))
 
+    async def sync(self) -> None:
+        """Return once the pjsip thread has run every job queued before this call."""
+        await self._run(lambda c: None)
+
     async def add_account(self, config: AccountConfig, password: str | None) -> str:
         return await self._run(lambda c: c.add_account(config, password))
 

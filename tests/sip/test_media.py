@@ -1,0 +1,96 @@
+"""Files mode (play/record), stats, loopback, conference and in-band DTMF."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.sip.conftest import Lab, _lab
+from tests.sip.helpers import call_is, dominant_freq, write_tone
+from tests.sip.test_call_features import connect
+from tuiphone.model.account import DtmfMethod
+from tuiphone.model.backend import BackendSettings, MediaSettings
+from tuiphone.model.call import CallState
+from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.sip import PjBackend
+
+pytestmark = pytest.mark.pjsua
+
+
+@pytest.fixture
+async def files_lab(tmp_path: Path) -> AsyncIterator[Lab]:
+    write_tone(str(tmp_path / "tone440.wav"), 440, 2.0)
+    write_tone(str(tmp_path / "silence.wav"), 0, 1.0)
+    (tmp_path / "rec").mkdir()
+    media = MediaSettings(mode="files", play_file=str(tmp_path / "tone440.wav"), record_dir=str(tmp_path / "rec"))
+    async for lab in _lab(media):
+        await lab.add("alice")
+        await lab.add("bob")
+        yield lab
+
+
+async def wait_rx_packets(backend: PjBackend, call_id: str, n: int, timeout: float = 30.0) -> int:
+    """Poll the RTP counters until ``n`` packets arrived (media needs wall time to flow)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        got = (await backend.call_stats(call_id)).rx_packets
+        if got >= n or asyncio.get_running_loop().time() > deadline:
+            return got
+        await asyncio.sleep(0.1)
+
+
+async def test_files_mode_tone_reaches_recording(files_lab: Lab, tmp_path: Path) -> None:
+    a, b = await connect(files_lab)
+    await files_lab.backend.play_file(b, str(tmp_path / "silence.wav"))
+    mine = tmp_path / "bob.wav"
+    await files_lab.backend.record_call(b, str(mine))
+    assert await wait_rx_packets(files_lab.backend, b, 75) >= 75
+    stats = await files_lab.backend.call_stats(b)
+    assert stats.codec
+    assert stats.clock_rate >= 8000
+    assert stats.tx_packets > 0
+    assert stats.mos is None
+    await files_lab.backend.hangup(a)
+    await files_lab.events.wait(call_is(b, CallState.ENDED))
+    await files_lab.backend.sync()  # the recorder is closed once the ended call is dropped
+    freq, rms = dominant_freq(str(mine))
+    print(f"recorded {freq:.1f} Hz rms {rms:.0f}")
+    assert rms > 500
+    assert 400 < freq < 480
+    auto = list((tmp_path / "rec").glob("*.wav"))
+    assert len(auto) == 2  # one automatic recording per call leg
+    assert all(p.stat().st_size > 44 for p in auto)
+
+
+async def test_play_missing_file(files_lab: Lab, tmp_path: Path) -> None:
+    a, _ = await connect(files_lab)
+    with pytest.raises(NotFound):
+        await files_lab.backend.play_file(a, str(tmp_path / "nope.wav"))
+
+
+async def test_loopback_echoes(pair: Lab) -> None:
+    a, b = await connect(pair)
+    await pair.backend.loopback(b)
+    assert await wait_rx_packets(pair.backend, a, 25) >= 25
+
+
+async def test_inband_dtmf_plays(pair: Lab) -> None:
+    a, _ = await connect(pair)
+    await pair.backend.send_dtmf(a, "5", DtmfMethod.INBAND)  # no detector in pjsua: must not raise
+
+
+async def test_conference_needs_two_calls(pair: Lab) -> None:
+    a, b = await connect(pair)
+    with pytest.raises(UsageError):
+        await pair.backend.conference([a])
+    await pair.backend.conference([a, b])  # both legs bridged locally
+
+
+async def test_device_mode_is_refused() -> None:
+    backend = PjBackend()
+    with pytest.raises(UsageError, match="audio extra"):
+        await backend.start(BackendSettings(media=MediaSettings(mode="device")), lambda e: None)
+    assert not backend.running
