@@ -1,0 +1,92 @@
+"""Which engine a front end talks to: attach to a running one, or start one.
+
+* ``attach``: a ``RemotePhone`` on the control socket, or None.
+* ``private_engine``: a short-lived in-process engine with no socket (one-shot commands).
+* ``owned_engine``: an in-process engine that serves the control socket (daemon, shell).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from tuiphone.commands.errors import NoEngine
+from tuiphone.commands.spec import Command
+from tuiphone.config import AppConfig, load_config
+from tuiphone.control import ControlServer, EngineNotRunning, RemotePhone, socket_path
+from tuiphone.control.stale import claim_socket_path
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.account import SrtpMode
+
+
+async def attach(path: Path | None = None) -> RemotePhone | None:
+    try:
+        return await RemotePhone.connect(path or socket_path())
+    except EngineNotRunning:
+        return None
+
+
+def config_for(ns: argparse.Namespace) -> AppConfig:
+    """Load the config, applying per-invocation overrides. Raises ConfigError."""
+    config = load_config(getattr(ns, "config", None))
+    srtp = getattr(ns, "srtp", None)
+    if srtp is not None:
+        # pjsua2 sets SRTP per account, so a private engine gets an account copy
+        wanted = getattr(ns, "account", None) or config.accounts[0].id
+        accounts = tuple(
+            dataclasses.replace(a, srtp=SrtpMode(srtp)) if a.id == wanted else a
+            for a in config.accounts
+        )
+        config = dataclasses.replace(config, accounts=accounts)
+        ns.srtp = None
+    return config
+
+
+@contextlib.asynccontextmanager
+async def private_engine(config: AppConfig) -> AsyncIterator[PhoneApi]:
+    from tuiphone.engine.factory import build_phone
+
+    phone = build_phone(config)
+    await phone.start()
+    try:
+        yield phone
+    finally:
+        await phone.stop()
+
+
+@contextlib.asynccontextmanager
+async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIterator[PhoneApi]:
+    """Start an engine and serve it. Raises UsageError if one already runs."""
+    from tuiphone.engine.factory import build_phone
+
+    path = path or socket_path()
+    await claim_socket_path(path)  # fail before the SIP stack binds its ports
+    phone = build_phone(config)
+    await phone.start()
+    server = ControlServer(phone, path)
+    try:
+        await server.start()
+        yield phone
+    finally:
+        await server.close()
+        await phone.stop()
+
+
+@contextlib.asynccontextmanager
+async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[PhoneApi]:
+    """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError."""
+    remote = await attach()
+    if remote is not None:
+        try:
+            yield remote
+        finally:
+            await remote.close()
+        return
+    if command.running:
+        raise NoEngine(f"'{command.name}' needs a running engine; start one with "
+                       "'tuiphone daemon' or the TUI")
+    async with private_engine(config_for(ns)) as phone:
+        yield phone

@@ -1,0 +1,41 @@
+"""``tuiphone``: dispatch to a one-shot command, a front end, or the TUI."""
+
+from __future__ import annotations
+
+import sys
+
+from tuiphone.cli.parser import build_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Return the exit status (see man tuiphone, EXIT STATUS)."""
+    ns = build_parser().parse_args(argv)
+    if ns.bindings:
+        from tuiphone.cli.frontends import print_bindings
+
+        return print_bindings()
+    front_end = getattr(ns, "front_end", None)
+    if front_end == "daemon":
+        from tuiphone.cli.daemon import run_daemon
+
+        return run_daemon(ns)
+    if front_end == "run":
+        from tuiphone.cli.script import run_script
+
+        return run_script(ns)
+    if front_end == "shell":
+        from tuiphone.cli.frontends import run_shell
+
+        return run_shell(ns)
+    command = getattr(ns, "command", None)
+    if command is None:
+        from tuiphone.cli.frontends import run_tui
+
+        return run_tui(ns)
+    from tuiphone.cli.oneshot import run_command
+
+    return run_command(command, ns)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Printing results: one JSON document (or JSON lines), or rich tables for people.
+
+rich is imported only here, and only for human output; colour only on a TTY.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+from tuiphone.control.codec import to_jsonable
+from tuiphone.model.errors import ConfigError
+from tuiphone.model.trace import TraceEntry
+
+
+def print_result(result: object, as_json: bool) -> None:
+    data = to_jsonable(result)
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        _human(data)
+
+
+def print_item(item: object, as_json: bool) -> None:
+    """One item of a stream: a JSON line, or readable text."""
+    if not as_json and isinstance(item, TraceEntry):
+        stamp = time.strftime("%H:%M:%S", time.localtime(item.timestamp))
+        arrow = "<--" if item.direction == "rx" else "-->"
+        print(f"{stamp}.{int(item.timestamp % 1 * 1000):03d} {arrow} {item.transport} "
+              f"{item.peer}\n{item.text.rstrip()}\n", flush=True)
+        return
+    print(json.dumps(to_jsonable(item), ensure_ascii=False), flush=True)
+
+
+def print_error(err: BaseException) -> None:
+    """Errors go to stderr, one line each; config errors list every problem."""
+    lines = err.problems if isinstance(err, ConfigError) else [str(err) or type(err).__name__]
+    for line in lines:
+        print(f"tuiphone: {line}", file=sys.stderr)
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            rows.append((f"{prefix}{key}", _cell(value)))
+    return rows
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value) if value else "-"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _human(data: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
+        columns = list(dict.fromkeys(k for row in data for k in row))
+        table = Table(*columns)
+        for row in data:
+            table.add_row(*(_cell(row.get(c)) for c in columns))
+        console.print(table)
+    elif isinstance(data, list):
+        console.print("(none)" if not data else "\n".join(_cell(v) for v in data))
+    elif isinstance(data, dict):
+        table = Table(show_header=False, box=None)
+        table.add_column(style="bold")
+        table.add_column()
+        for key, value in _flat(data):
+            table.add_row(key, value)
+        console.print(table)
+    else:
+        console.print(_cell(data))

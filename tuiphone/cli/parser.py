@@ -1,0 +1,44 @@
+"""The ``tuiphone`` argument parser: the command table plus the front-end commands."""
+
+from __future__ import annotations
+
+import argparse
+
+from tuiphone import __version__
+from tuiphone.commands.parse import add_command, global_options
+from tuiphone.commands.table import COMMANDS
+
+EPILOG = (
+    "With no COMMAND the TUI starts. Exit status: 0 ok, 1 expectation not met, "
+    "2 usage or config error, 3 timeout, 4 refused by the remote side, 5 network "
+    "or TLS error, 6 no running engine. See man tuiphone."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """The normal argparse, exiting with status 2 on bad usage."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="tuiphone", description="A terminal SIP softphone.", epilog=EPILOG)
+    top.add_argument("--version", action="version", version=f"tuiphone {__version__}")
+    top.add_argument("--bindings", action="store_true", help="list the TUI key bindings")
+    global_options(top, None)
+    sub = top.add_subparsers(dest="command_name", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        add_command(sub, command, parser_class=_Parser)  # type: ignore[arg-type]
+    _front_ends(sub)
+    return top
+
+
+def _front_ends(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    daemon = sub.add_parser("daemon", help="run the engine with no UI, serving the "
+                                           "control socket (see tuiphone.service)")
+    shell = sub.add_parser("shell", help="interactive command shell with completion")
+    run = sub.add_parser("run", help="run a script: one command per line")
+    run.add_argument("file", metavar="FILE", help="the script ('#' starts a comment)")
+    run.add_argument("--keep-going", "-k", action="store_true",
+                     help="run every line even after a failure")
+    for parser in (daemon, shell, run):
+        global_options(parser, argparse.SUPPRESS)
+        parser.set_defaults(front_end=parser.prog.split()[-1])

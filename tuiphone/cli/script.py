@@ -1,0 +1,77 @@
+"""``tuiphone run FILE``: one command per line, ``#`` comments, stop at the first failure.
+
+The whole script runs on one engine: the running one if there is one, else a
+private engine kept for the script's duration, so ``call`` then ``hangup`` works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from tuiphone.cli.engine import attach, config_for, private_engine
+from tuiphone.cli.oneshot import INTERRUPTED, run_on
+from tuiphone.commands.exitcodes import USAGE, exit_code
+from tuiphone.commands.runner import parse_line
+from tuiphone.commands.parse import split_line
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import TuiphoneError
+
+
+def read_script(path: str) -> list[tuple[int, str]]:
+    """(line number, text) of every line with a command. Raises OSError."""
+    text = Path(path).read_text(encoding="utf-8")
+    return [(n, line) for n, line in enumerate(text.splitlines(), 1) if split_line(line)]
+
+
+async def run_lines(phone: PhoneApi, name: str, lines: list[tuple[int, str]],
+                    ns: argparse.Namespace) -> int:
+    first_failure = 0
+    for number, line in lines:
+        try:
+            command, args = parse_line(line)
+        except TuiphoneError as err:
+            code = exit_code(err)
+            print(f"{name}:{number}: {err}", file=sys.stderr)
+        else:
+            if getattr(ns, "json", False):
+                args.json = True
+            code = await run_on(phone, command, args)
+            if code:
+                print(f"{name}:{number}: '{line.strip()}' failed (exit {code})", file=sys.stderr)
+        first_failure = first_failure or code
+        if code and not ns.keep_going:
+            return code
+    return first_failure
+
+
+async def _main(ns: argparse.Namespace) -> int:
+    try:
+        lines = read_script(ns.file)
+    except (OSError, UnicodeDecodeError, TuiphoneError) as err:
+        print(f"tuiphone: run {ns.file}: {getattr(err, 'strerror', None) or err}",
+              file=sys.stderr)
+        return USAGE
+    remote = await attach()
+    if remote is not None:
+        try:
+            return await run_lines(remote, ns.file, lines, ns)
+        finally:
+            await remote.close()
+    try:
+        async with private_engine(config_for(ns)) as phone:
+            return await run_lines(phone, ns.file, lines, ns)
+    except TuiphoneError as err:
+        from tuiphone.cli.output import print_error
+
+        print_error(err)
+        return exit_code(err)
+
+
+def run_script(ns: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_main(ns))
+    except KeyboardInterrupt:
+        return INTERRUPTED

@@ -1,0 +1,117 @@
+"""call: place a test call, send DTMF, stay a while, hang up, report media quality."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from tuiphone.commands import callflow, callreport
+from tuiphone.commands.errors import Unsupported, with_result
+from tuiphone.commands.junit import write_junit
+from tuiphone.commands.spec import Command, arg
+from tuiphone.commands.util import opt
+from tuiphone.control.feed import EventFeed
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.errors import Timeout, TuiphoneError, UsageError
+
+
+def parse_headers(values: list[str] | None) -> dict[str, str]:
+    """``['X-Test: 1']`` -> ``{'X-Test': '1'}``. Raises UsageError."""
+    headers: dict[str, str] = {}
+    for item in values or ():
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"--header wants 'Name: value', got {item!r}")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+async def call(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+    if args.srtp is not None:
+        raise Unsupported("--srtp works only when this command starts its own engine; "
+                          "set srtp in the account for a running engine")
+    try:
+        rep = await _place(phone, args)
+        callreport.check(args, rep)
+    except TuiphoneError as err:
+        if args.junit:
+            write_junit(args.junit, args.uri, err, getattr(err, "result", None))
+        raise
+    if args.junit:
+        write_junit(args.junit, args.uri, None, rep)
+    return rep
+
+
+async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+    async with EventFeed(phone) as feed:
+        started = time.monotonic()
+        info = await phone.call(args.uri, opt(args, "account"), parse_headers(args.header))
+        try:
+            final = await callflow.wait_final(feed, info, args.timeout)
+        except Timeout as err:
+            with contextlib.suppress(TuiphoneError):
+                await phone.hangup(info.id)
+            rep = callreport.report(args.uri, info, None, None, "", "timeout")
+            raise with_result(err, rep) from None
+        setup_ms = (time.monotonic() - started) * 1000
+        if final.state is CallState.ENDED:
+            return callreport.report(args.uri, final, setup_ms, None, "", "failed")
+        return await _connected(phone, feed, args, final, setup_ms)
+
+
+async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
+                     call: CallInfo, setup_ms: float) -> dict[str, Any]:
+    if args.play:
+        await phone.play(call.id, args.play)
+    if args.record:
+        await phone.record(call.id, args.record)
+    received: list[str] = []
+    sender = asyncio.ensure_future(callflow.send_dtmf(phone, call.id, args.dtmf or ""))
+    stay_s = max(args.duration, callflow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
+    alive = await callflow.stay(feed, call.id, stay_s, received)
+    sender.cancel()
+    with contextlib.suppress(asyncio.CancelledError, TuiphoneError):
+        await sender
+    stats = None
+    if alive:
+        with contextlib.suppress(TuiphoneError):
+            stats = await phone.call_stats(call.id)
+        with contextlib.suppress(TuiphoneError):
+            await phone.hangup(call.id)
+    ended = await _ended(feed, call)
+    return callreport.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
+
+
+async def _ended(feed: EventFeed, call: CallInfo) -> CallInfo:
+    """The final snapshot of the call (with its end time), or the last one seen."""
+    try:
+        return await callflow.wait_ended(feed, call, 5.0)
+    except Timeout:
+        return call
+
+
+COMMANDS = (
+    Command("call", "place a test call and report its setup time and media quality", call,
+            aliases=("dial",), args=(
+        arg("uri", metavar="URI", complete="contact", help="who to call (URI, number, user, echo)"),
+        arg("--header", "-H", action="append", metavar="'NAME: VALUE'",
+            help="add a SIP header to the INVITE (repeatable)"),
+        arg("--play", metavar="WAV", help="play this WAV file into the call"),
+        arg("--record", metavar="WAV", help="record the call into this WAV file"),
+        arg("--dtmf", metavar="DIGITS", help="send DIGITS after answer (',' = 1 s pause)"),
+        arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
+        arg("--timeout", type=float, default=30.0, metavar="S",
+            help="wait at most S seconds for answer (exit 3)"),
+        arg("--expect", type=callreport.expect_value, metavar="answered|CODE",
+            help="the outcome that counts as success (default: answered)"),
+        arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
+        arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
+        arg("--srtp", choices=("off", "optional", "mandatory"),
+            help="SRTP for this call (only with a private engine)"),
+        arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
+    )),
+)

@@ -1,0 +1,53 @@
+"""The report of a test call and the checks ``--expect``/``--min-mos`` make on it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tuiphone.commands.errors import CallRefused, ExpectationFailed
+from tuiphone.model.call import CallInfo, CallStats
+
+
+def report(uri: str, call: CallInfo, setup_ms: float | None, stats: CallStats | None,
+           dtmf: str, result: str) -> dict[str, Any]:
+    s = stats or CallStats()
+    duration = 0.0
+    if call.answered is not None:
+        duration = max(0.0, (call.ended or call.answered) - call.answered)
+    return {
+        "uri": uri, "call_id": call.id, "result": result,
+        "status_code": call.code, "reason": call.reason,
+        "setup_ms": None if setup_ms is None else round(setup_ms, 1),
+        "duration_s": round(duration, 2),
+        "codec": s.codec, "srtp": s.srtp,
+        "rx": {"packets": s.rx_packets, "lost": s.rx_lost, "jitter_ms": s.rx_jitter_ms},
+        "tx": {"packets": s.tx_packets},
+        "rtt_ms": s.rtt_ms, "mos": s.mos, "dtmf_received": dtmf,
+    }
+
+
+def check(args: argparse.Namespace, rep: dict[str, Any]) -> None:
+    """Raise CallRefused (exit 4) or ExpectationFailed (exit 1); return if all is well."""
+    expect = args.expect or "answered"
+    code = int(rep["status_code"] or 0)
+    if rep["result"] != "answered":
+        if expect != str(code):
+            raise CallRefused(code, str(rep["reason"]), rep)
+        return
+    if expect != "answered":
+        raise ExpectationFailed(f"expected {expect}, the call was answered", rep)
+    mos = rep["mos"]
+    if args.min_mos is not None and (mos is None or mos < args.min_mos):
+        raise ExpectationFailed(f"MOS {mos} is below --min-mos {args.min_mos:g}", rep)
+    wanted = args.expect_dtmf
+    if wanted and wanted.upper() not in str(rep["dtmf_received"]).upper():
+        got = rep["dtmf_received"] or "nothing"
+        raise ExpectationFailed(f"expected DTMF {wanted!r}, received {got!r}", rep)
+
+
+def expect_value(text: str) -> str:
+    """argparse type for --expect: ``answered`` or a SIP status code 300-699."""
+    if text == "answered" or (text.isdigit() and 300 <= int(text) <= 699):
+        return text
+    raise argparse.ArgumentTypeError("use 'answered' or a status code 300-699")

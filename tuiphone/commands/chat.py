@@ -1,0 +1,65 @@
+"""message, messages, history: chat and the call log."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from tuiphone.commands.errors import with_result
+from tuiphone.commands.spec import Command, arg
+from tuiphone.commands.util import opt
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.call import HistoryEntry
+from tuiphone.control.feed import EventFeed
+from tuiphone.model.errors import SipError
+from tuiphone.model.events import MessageStatus
+from tuiphone.model.message import Delivery, Message
+
+
+async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
+    """Send and wait for the delivery report. Raises SipError (exit 4), Timeout (exit 3)."""
+    async with EventFeed(phone) as feed:
+        sent = await phone.send_message(args.uri, args.text, opt(args, "account"))
+        deadline = time.monotonic() + args.timeout
+        while sent.delivery is Delivery.PENDING:
+            event = await feed.next(max(0.0, deadline - time.monotonic()))
+            if event is None:
+                break
+            if isinstance(event, MessageStatus) and event.message.id == sent.id:
+                sent = event.message
+    if sent.delivery is Delivery.FAILED:
+        raise with_result(SipError(sent.code, sent.reason or "not delivered"), sent)
+    return sent
+
+
+async def messages(phone: PhoneApi, args: argparse.Namespace) -> list[Message]:
+    return await phone.messages(args.uri, args.limit)
+
+
+async def history(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:
+    entries: list[HistoryEntry] = await phone.history(args.limit)
+    return [_row(e) for e in entries]
+
+
+def _row(e: HistoryEntry) -> dict[str, Any]:
+    from tuiphone.control.codec import to_jsonable
+
+    return {**to_jsonable(e), "duration_s": round(e.duration_s, 1)}
+
+
+def _limit(default: int) -> Any:
+    return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
+
+
+COMMANDS = (
+    Command("message", "send a chat message (SIP MESSAGE)", message, aliases=("msg",), args=(
+        arg("uri", metavar="URI", complete="contact", help="recipient"),
+        arg("text", metavar="TEXT", help="the message (quote it)"),
+        arg("--timeout", type=float, default=10.0, metavar="S",
+            help="wait S seconds for the delivery report"))),
+    Command("messages", "list chat messages, optionally with one peer", messages,
+            args=(arg("uri", metavar="URI", nargs="?", complete="contact",
+                      help="only messages with this peer"), _limit(100))),
+    Command("history", "list recent calls", history, running=True, args=(_limit(50),)),
+)

@@ -1,0 +1,114 @@
+"""What ``wait`` can wait for: a check on the current state plus a test for each event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tuiphone.commands.errors import Unsupported
+from tuiphone.engine.api import PhoneState
+from tuiphone.model.account import RegState
+from tuiphone.model.call import CallState
+from tuiphone.model.errors import UsageError
+from tuiphone.model.events import (
+    CallChanged,
+    DtmfReceived,
+    Event,
+    IncomingCall,
+    MessageReceived,
+    RegistrationChanged,
+)
+
+
+@dataclass
+class Condition:
+    """``now`` looks at a snapshot, ``seen`` at one event; either returning non-None ends
+    the wait with that value as the result."""
+
+    text: str
+    now: Callable[[PhoneState], object | None]
+    seen: Callable[[Event], object | None]
+    memory: list[str] = field(default_factory=list)
+
+
+def registered(account: str | None) -> Condition:
+    def pick(state: PhoneState) -> str | None:
+        return account or state.default_account
+
+    holder: dict[str, str | None] = {}
+
+    def now(state: PhoneState) -> object | None:
+        holder["id"] = wanted = pick(state)
+        for acc in state.accounts:
+            if acc.id == wanted:
+                if acc.reg_state is RegState.NONE:
+                    raise UsageError(f"account {acc.id!r} does not register (direct/IP mode)")
+                return acc if acc.reg_state is RegState.REGISTERED else None
+        raise UsageError(f"no account {wanted!r}")
+
+    def seen(event: Event) -> object | None:
+        if isinstance(event, RegistrationChanged) and event.account.id == holder.get("id"):
+            return event.account if event.account.reg_state is RegState.REGISTERED else None
+        return None
+
+    return Condition(f"account {account or 'default'} registered", now, seen)
+
+
+def call_state(word: str) -> Condition:
+    try:
+        target = CallState(word.lower())
+    except ValueError:
+        names = ", ".join(s.value for s in CallState)
+        raise UsageError(f"wait call: unknown state {word!r} (one of: {names})") from None
+
+    def now(state: PhoneState) -> object | None:
+        return next((c for c in state.calls if c.state is target), None)
+
+    def seen(event: Event) -> object | None:
+        if isinstance(event, CallChanged | IncomingCall) and event.call.state is target:
+            return event.call
+        return None
+
+    return Condition(f"a call {target.value}", now, seen)
+
+
+def message(sender: str | None) -> Condition:
+    def seen(event: Event) -> object | None:
+        if isinstance(event, MessageReceived) and (not sender or sender in event.message.peer):
+            return event.message
+        return None
+
+    return Condition(f"a message{' from ' + sender if sender else ''}", lambda _s: None, seen)
+
+
+def dtmf(digits: str) -> Condition:
+    cond = Condition(f"DTMF {digits}", lambda _s: None, lambda _e: None)
+
+    def seen(event: Event) -> object | None:
+        if isinstance(event, DtmfReceived):
+            cond.memory.append(event.digit.upper())
+            got = "".join(cond.memory)
+            if digits.upper() in got:
+                return {"call_id": event.call_id, "digits": got}
+        return None
+
+    cond.seen = seen
+    return cond
+
+
+def build(kind: str, params: list[str], sender: str | None, account: str | None) -> Condition:
+    """Raises UsageError for wrong parameters, Unsupported for ``lamp``."""
+    wanted = {"registered": 0, "call": 1, "message": 0, "dtmf": 1, "lamp": 2}[kind]
+    if len(params) != wanted:
+        raise UsageError(f"wait {kind}: expected {wanted} parameter(s), got {len(params)}")
+    if sender and kind != "message":
+        raise UsageError("--from only goes with 'wait message'")
+    if kind == "registered":
+        return registered(account)
+    if kind == "call":
+        return call_state(params[0])
+    if kind == "message":
+        return message(sender)
+    if kind == "dtmf":
+        return dtmf(params[0])
+    raise Unsupported("wait lamp: BLF lamps are not available in command mode yet")

@@ -1,0 +1,60 @@
+"""How a command is declared: once, for every front end."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tuiphone.engine.api import PhoneApi
+
+# async (phone, args) -> JSON-able result; a streaming command is an async generator.
+Handler = Callable[[PhoneApi, argparse.Namespace], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument, passed to ``argparse.add_argument(*flags, **options)``.
+
+    ``complete`` names what the REPL offers for it: "account", "call", "contact",
+    or a tuple of literal words.
+    """
+
+    flags: tuple[str, ...]
+    help: str
+    options: dict[str, Any] = field(default_factory=dict)
+    complete: str | tuple[str, ...] | None = None
+
+    @property
+    def positional(self) -> bool:
+        return not self.flags[0].startswith("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: ``running`` ones only make sense on an engine that is already running
+    (exit 6 without one); ``stream`` ones yield items until stopped."""
+
+    name: str
+    help: str
+    handler: Handler
+    args: tuple[Arg, ...] = ()
+    aliases: tuple[str, ...] = ()
+    running: bool = False
+    stream: bool = False
+    details: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+def arg(*flags: str, help: str, complete: str | tuple[str, ...] | None = None, **options: Any) -> Arg:
+    """Shorthand: ``arg("--count", type=int, default=1, help="...")``."""
+    return Arg(flags=flags, help=help, options=options, complete=complete)
+
+
+TIMEOUT = arg("--timeout", type=float, default=None, metavar="S", help="give up after S seconds")
+CALL = arg("call", nargs="?", default=None, metavar="CALL", complete="call",
+           help="call id (default: the only call)")

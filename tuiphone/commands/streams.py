@@ -1,0 +1,70 @@
+"""events, trace: the event stream and the SIP trace (text, JSON, or pcap)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tuiphone.commands import pcap
+from tuiphone.commands.spec import Command, arg
+from tuiphone.control.codec import event_to_jsonable, to_jsonable
+from tuiphone.control.feed import EventFeed
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import UsageError
+from tuiphone.model.events import SipTrace
+from tuiphone.model.trace import TraceEntry
+
+
+async def events(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any]:
+    """A snapshot, then every event as ``{"event": kind, ...}``, until interrupted."""
+    async with EventFeed(phone) as feed:
+        yield {"event": "snapshot", "state": to_jsonable(phone.state())}
+        while (event := await feed.next()) is not None:
+            yield event_to_jsonable(event)
+
+
+async def trace(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any]:
+    """Past entries, then (``--follow``) new ones. With ``--pcap`` items are summaries."""
+    async with EventFeed(phone) as feed:
+        entries = await phone.trace(args.limit)
+        sink = _PcapSink(args.pcap) if args.pcap else None
+        try:
+            for entry in entries:
+                yield sink.add(entry) if sink else entry
+            while args.follow and (event := await feed.next()) is not None:
+                if isinstance(event, SipTrace):
+                    yield sink.add(event.entry) if sink else event.entry
+        finally:
+            if sink:
+                sink.close()
+
+
+class _PcapSink:
+    def __init__(self, path: str) -> None:
+        try:
+            self._out = open(path, "wb")  # noqa: SIM115 - closed by close()
+        except OSError as err:
+            raise UsageError(f"--pcap {path}: {err.strerror}") from err
+        pcap.write_header(self._out)
+
+    def add(self, entry: TraceEntry) -> dict[str, Any]:
+        pcap.write_entry(self._out, entry)
+        self._out.flush()
+        return {"pcap": self._out.name, "direction": entry.direction, "peer": entry.peer,
+                "first_line": entry.first_line}
+
+    def close(self) -> None:
+        self._out.close()
+
+
+COMMANDS = (
+    Command("events", "stream engine events as JSON lines (starts with a snapshot)", events,
+            running=True, stream=True),
+    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save", trace,
+            running=True, stream=True, args=(
+        arg("--follow", "-f", action="store_true", help="keep printing new messages"),
+        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
+        arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
+    )),
+)

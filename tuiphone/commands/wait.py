@@ -1,0 +1,52 @@
+"""wait: block until a condition holds, so scripts never need sleeps."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from tuiphone.commands import conditions
+from tuiphone.commands.spec import Command, arg
+from tuiphone.commands.util import opt
+from tuiphone.control.codec import to_jsonable
+from tuiphone.control.feed import EventFeed
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import Timeout
+
+
+async def wait(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+    """The current state is checked once the subscription is live, so nothing is missed.
+    Raises Timeout (exit 3)."""
+    cond = conditions.build(args.condition, args.params, args.sender, opt(args, "account"))
+    started = time.monotonic()
+    async with EventFeed(phone) as feed:
+        found = cond.now(phone.state())
+        deadline = None if args.timeout <= 0 else started + args.timeout
+        while found is None:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                event = await feed.next(left)
+            except Timeout:
+                raise Timeout(f"{cond.text}: not within {args.timeout:g} s") from None
+            if event is None:
+                raise Timeout(f"{cond.text}: the engine stopped")
+            found = cond.seen(event)
+    waited = round(time.monotonic() - started, 3)
+    return {"condition": cond.text, "waited_s": waited, "match": to_jsonable(found)}
+
+
+COMMANDS = (
+    Command("wait", "block until a condition holds (exit 3 on timeout)", wait, args=(
+        arg("condition", choices=("registered", "call", "message", "dtmf", "lamp"),
+            help="registered | call STATE | message | dtmf DIGITS | lamp URI STATE"),
+        arg("params", nargs="*", metavar="PARAM",
+            complete=tuple(s for s in ("incoming", "ringing", "connected", "ended")),
+            help="STATE, DIGITS, or URI STATE"),
+        arg("--from", dest="sender", metavar="URI", help="wait message: only from this peer"),
+        arg("--timeout", type=float, default=30.0, metavar="S",
+            help="give up after S seconds (0 waits forever; default 30)"),
+    ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
+               "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
+               "  tuiphone wait message --from sip:bob@example.com"),
+)

@@ -1,0 +1,153 @@
+"""ControlServer: serves one engine's PhoneApi on a Unix socket to any number of clients.
+
+Only processes of our own uid may talk to it: the directory is 0700, the socket 0600,
+and each peer's uid is checked with SO_PEERCRED (a misconfigured directory must not be
+enough to reach the phone). A ``subscribe`` request turns its connection into an event
+stream that starts with ``{"event": "snapshot", "state": ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from tuiphone.control import wire
+from tuiphone.control.codec import event_to_jsonable, to_jsonable
+from tuiphone.control.feed import EventFeed
+from tuiphone.control.methods import invoke
+from tuiphone.control.paths import prepare_socket_dir, socket_path
+from tuiphone.control.peer import peer_uid
+from tuiphone.control.stale import claim_socket_path
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import UsageError
+
+log = logging.getLogger("tuiphone.control.server")
+
+
+class ControlServer:
+    def __init__(self, phone: PhoneApi, path: Path | None = None) -> None:
+        self.phone = phone
+        self.path = path or socket_path()
+        self._server: asyncio.AbstractServer | None = None
+        self._clients: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        """Listen. Raises UsageError if another engine already listens on the path,
+        ConfigError if the directory is unsafe."""
+        prepare_socket_dir(self.path)
+        await claim_socket_path(self.path)
+        old = os.umask(0o177)  # the socket is born 0600, no window with wider rights
+        try:
+            self._server = await asyncio.start_unix_server(
+                self._accept, path=str(self.path), limit=wire.MAX_LINE
+            )
+        finally:
+            os.umask(old)
+        os.chmod(self.path, 0o600)
+
+    async def close(self) -> None:
+        """Stop listening, drop every client and remove the socket file."""
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._clients):
+            task.cancel()
+        await asyncio.gather(*self._clients, return_exceptions=True)
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.ensure_future(self._serve(reader, writer))
+        self._clients.add(task)
+        task.add_done_callback(self._clients.discard)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            if peer_uid(writer.get_extra_info("socket")) != os.getuid():
+                denied = {"code": "PermissionDenied", "message": "foreign uid"}
+                writer.write(wire.encode({"id": None, "ok": False, "error": denied}))
+                await writer.drain()
+                return
+            await _Connection(self.phone, reader, writer).run()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+
+class _Connection:
+    """One client: requests run concurrently, replies carry the request id."""
+
+    def __init__(
+        self, phone: PhoneApi, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.phone, self.reader, self.writer = phone, reader, writer
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        try:
+            while line := await self.reader.readline():
+                if not line.strip():
+                    continue
+                try:
+                    request = wire.decode(line)
+                except Exception as err:  # noqa: BLE001 - reported to the client
+                    await self.send({"id": None, "ok": False, "error": wire.error_body(err)})
+                    continue
+                if request.get("cmd") == "subscribe":
+                    await self.stream(request.get("id"))
+                    return
+                task = asyncio.ensure_future(self.handle(request))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+        finally:
+            for task in list(self.tasks):
+                task.cancel()
+
+    async def handle(self, request: dict[str, Any]) -> None:
+        rid = request.get("id")
+        args = request.get("args") or {}
+        try:
+            if not isinstance(args, dict):
+                raise UsageError("args must be a JSON object")
+            result = await invoke(self.phone, str(request.get("cmd")), args)
+            reply: dict[str, Any] = {"id": rid, "ok": True, "result": to_jsonable(result)}
+        except asyncio.CancelledError:
+            raise
+        except Exception as err:  # noqa: BLE001 - every failure goes back to the client
+            reply = {"id": rid, "ok": False, "error": wire.error_body(err)}
+        await self.send(reply)
+
+    async def stream(self, rid: object) -> None:
+        """Snapshot, then every event, until the client hangs up or the engine stops."""
+        hangup = asyncio.ensure_future(self.reader.read())  # EOF (or junk) ends the stream
+        try:
+            async with EventFeed(self.phone) as feed:
+                state = to_jsonable(self.phone.state())
+                await self.send({"id": rid, "event": "snapshot", "state": state})
+                await self._forward(feed, hangup)
+        finally:
+            hangup.cancel()
+
+    async def _forward(self, feed: EventFeed, hangup: asyncio.Future[bytes]) -> None:
+        while True:
+            nxt = asyncio.ensure_future(feed.next())
+            await asyncio.wait({nxt, hangup}, return_when=asyncio.FIRST_COMPLETED)
+            if not nxt.done():
+                nxt.cancel()
+                return
+            event = nxt.result()
+            if event is None:
+                return
+            await self.send(event_to_jsonable(event))
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self.lock:
+            self.writer.write(wire.encode(message))
+            await self.writer.drain()
