@@ -154,6 +154,7 @@ class Baresip:
             return f"<sip:{self.user}@127.0.0.1>;regint=0;answermode={answer};audio_codecs=pcmu"
         return (
             f"<sip:{self.user}@127.0.0.1:{registrar_port}>;auth_pass={password};"
+            f'outbound="sip:127.0.0.1:{registrar_port};lr";'
             f"answermode={answer};regint=300;audio_codecs=pcmu"
         )
 

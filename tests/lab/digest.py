@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 
-from tests.lab.sipwire import SipResponse, UdpSipClient, build_request, new_tag
+from tests.lab.sipwire import SipMessage, UdpSipClient, build_request, new_tag
 
 _PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s,]+))')
 
@@ -40,6 +41,41 @@ def authorization(
     return "Digest " + ", ".join(fields)
 
 
+def send_with_auth(
+    client: UdpSipClient,
+    host: str,
+    port: int,
+    method: str,
+    uri: str,
+    *,
+    from_uri: str,
+    to_uri: str | None = None,
+    credentials: tuple[str, str] | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+    body: str = "",
+    timeout_s: float = 5.0,
+) -> SipMessage:
+    """Send a request; if challenged and ``credentials`` (user, password) are given,
+    answer the challenge once. Returns the final response (a wrong password yields
+    the server's second 401/407, never a loop)."""
+    base = dict(
+        local_port=client.local_port, from_uri=from_uri, to_uri=to_uri,
+        call_id=secrets.token_hex(10), from_tag=new_tag(), body=body,
+    )
+    req = build_request(method, uri, cseq=1, headers=headers, **base)  # type: ignore[arg-type]
+    resp = client.final_response(req, host, port, timeout_s)
+    if resp.code not in (401, 407) or credentials is None:
+        return resp
+    asked, answer = (
+        ("www-authenticate", "Authorization") if resp.code == 401
+        else ("proxy-authenticate", "Proxy-Authorization")
+    )
+    cred = authorization(parse_challenge(resp.header(asked)), method, uri, *credentials)
+    extra = [*headers, (answer, cred)]
+    req = build_request(method, uri, cseq=2, headers=extra, **base)  # type: ignore[arg-type]
+    return client.final_response(req, host, port, timeout_s)
+
+
 def register(
     host: str,
     port: int,
@@ -50,37 +86,21 @@ def register(
     domain: str | None = None,
     timeout_s: float = 5.0,
     client: UdpSipClient | None = None,
-) -> SipResponse:
-    """REGISTER ``user`` with Contact at the client's UDP port; answer one challenge.
-
-    Returns the final response after at most one authenticated retry (so a wrong
-    password yields the server's second 401/403, not a loop).
-    """
+) -> SipMessage:
+    """REGISTER ``user`` with its Contact at the client's UDP port (see ``send_with_auth``)."""
     own = client is None
     client = client or UdpSipClient()
     try:
         aor = f"sip:{user}@{domain or host}"
-        reg_uri = f"sip:{domain or host}:{port}"
-        base = dict(
-            local_port=client.local_port,
-            from_uri=aor,
-            to_uri=aor,
-            call_id=secrets.token_hex(10),
-            from_tag=new_tag(),
-        )
-        extra = [
+        headers = [
             ("Contact", f"<sip:{user}@127.0.0.1:{client.local_port}>"),
             ("Expires", str(expires)),
         ]
-        req = build_request("REGISTER", reg_uri, cseq=1, headers=extra, **base)  # type: ignore[arg-type]
-        resp = client.final_response(req, host, port, timeout_s)
-        if resp.code not in (401, 407) or password is None:
-            return resp
-        header = "www-authenticate" if resp.code == 401 else "proxy-authenticate"
-        answer = "Authorization" if resp.code == 401 else "Proxy-Authorization"
-        cred = authorization(parse_challenge(resp.header(header)), "REGISTER", reg_uri, user, password)
-        req = build_request("REGISTER", reg_uri, cseq=2, headers=[*extra, (answer, cred)], **base)  # type: ignore[arg-type]
-        return client.final_response(req, host, port, timeout_s)
+        creds = (user, password) if password is not None else None
+        return send_with_auth(
+            client, host, port, "REGISTER", f"sip:{domain or host}:{port}",
+            from_uri=aor, to_uri=aor, credentials=creds, headers=headers, timeout_s=timeout_s,
+        )
     finally:
         if own:
             client.close()

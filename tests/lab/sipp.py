@@ -39,14 +39,19 @@ class Sipp:
     @classmethod
     def uas(
         cls, binary: str, workdir: Path, *, scenario_file: Path | None = None,
-        calls: int | None = None, rtp_echo: bool = True,
+        calls: int | None = None, rtp_echo: bool = True, duration_ms: int | None = None,
     ) -> Sipp:
-        """Start a UAS on a free port. Returns once it is spawned (see ``wait_ready``)."""
+        """Start a UAS on a free port. Returns once it is spawned (see ``wait_ready``).
+
+        ``duration_ms`` is the ``<pause/>`` of scenarios that hang up themselves.
+        """
         sipp = cls(binary, workdir, procs.free_port(), procs.free_port(), name="uas")
         args = ["-sf", str(scenario_file)] if scenario_file else ["-sn", "uas"]
         args += ["-mi", procs.HOST, "-mp", str(sipp.media_port)]
-        if rtp_echo and scenario_file is None:
+        if rtp_echo:
             args.append("-rtp_echo")
+        if duration_ms is not None:
+            args += ["-d", str(duration_ms)]
         sipp._spawn(args, calls)
         return sipp
 

@@ -16,14 +16,34 @@ from tests.lab.procs import HOST
 
 
 @dataclass(frozen=True, slots=True)
-class SipResponse:
-    """A parsed response: status line, headers (lower-case names, in order), body."""
+class SipMessage:
+    """A parsed SIP message: start line, headers (lower-case names, in order), body."""
 
-    code: int
-    reason: str
+    start_line: str
     headers: tuple[tuple[str, str], ...]
     body: str
     raw: str
+
+    @property
+    def is_response(self) -> bool:
+        return self.start_line.startswith("SIP/2.0 ")
+
+    @property
+    def code(self) -> int:
+        """The status code of a response (0 for a request)."""
+        return int(self.start_line.split(" ", 2)[1]) if self.is_response else 0
+
+    @property
+    def reason(self) -> str:
+        parts = self.start_line.split(" ", 2)
+        return parts[2] if self.is_response and len(parts) > 2 else ""
+
+    @property
+    def method(self) -> str:
+        """The method of a request, or of the CSeq of a response."""
+        if not self.is_response:
+            return self.start_line.split(" ", 1)[0]
+        return self.header("cseq").split(" ")[-1]
 
     def header(self, name: str) -> str:
         """The first value of header ``name`` (case-insensitive), '' if absent."""
@@ -31,16 +51,17 @@ class SipResponse:
         return next((v for k, v in self.headers if k == name), "")
 
 
-def parse_response(data: bytes) -> SipResponse:
-    """Parse one SIP response datagram. Raises ValueError for anything else."""
+
+def parse_message(data: bytes) -> SipMessage:
+    """Parse one SIP datagram. Raises ValueError if it is not SIP."""
     text = data.decode("utf-8", errors="replace")
     head, _, body = text.partition("\r\n\r\n")
     lines = head.split("\r\n")
-    parts = lines[0].split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("SIP/2.0"):
-        raise ValueError(f"not a SIP response: {lines[0]!r}")
+    first = lines[0]
+    if not (first.startswith("SIP/2.0 ") or first.endswith(" SIP/2.0")):
+        raise ValueError(f"not a SIP message: {first!r}")
     headers = tuple(_split_header(line) for line in lines[1:] if ":" in line)
-    return SipResponse(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, body, text)
+    return SipMessage(first, headers, body, text)
 
 
 def _split_header(line: str) -> tuple[str, str]:
@@ -75,32 +96,89 @@ class UdpSipClient:
 
     def final_response(
         self, data: bytes | str, host: str, port: int, timeout_s: float = 5.0
-    ) -> SipResponse:
-        """Send ``data`` and return the first final (>= 200) response.
+    ) -> SipMessage:
+        """Send a request and return its first final (>= 200) response.
 
-        Provisional responses are skipped. Raises TimeoutError when none comes in time.
+        Responses to other requests (late retransmissions) and provisionals are
+        skipped; a non-2xx final answer to an INVITE is ACKed so it stops
+        retransmitting. Raises TimeoutError when none comes in time.
         """
-        self.send(data, host, port)
+        text = data.decode() if isinstance(data, bytes) else data
+        self.send(text, host, port)
+        call_id = _header_of(text, "call-id")
         deadline = time.monotonic() + timeout_s
         while True:
             resp = self.receive(deadline - time.monotonic())
-            if resp.code >= 200:
-                return resp
+            if resp.code < 200 or resp.header("call-id") != call_id:
+                continue
+            if resp.method == "INVITE" and resp.code >= 300:
+                self.send(ack_for(text, resp), host, port)
+            return resp
 
-    def receive(self, timeout_s: float) -> SipResponse:
-        """The next response datagram (requests and junk are ignored). Raises TimeoutError."""
+    def receive(self, timeout_s: float) -> SipMessage:
+        """The next response datagram (requests and junk are skipped). Raises TimeoutError."""
+        return self._next(lambda m: m.is_response, timeout_s)
+
+    def receive_request(self, timeout_s: float, method: str | None = None) -> SipMessage:
+        """The next request (of ``method`` if given), skipping everything else."""
+        return self._next(
+            lambda m: not m.is_response and method in (None, m.method), timeout_s
+        )
+
+    def reply(self, request: SipMessage, code: int = 200, reason: str = "OK") -> None:
+        """Answer ``request`` statelessly, back to its top Via (we only talk over loopback)."""
+        copied = ("via", "from", "to", "call-id", "cseq")
+        lines = [f"SIP/2.0 {code} {reason}"]
+        lines += [f"{k.title()}: {v}" for k, v in request.headers if k in copied]
+        host, port = _via_address(request.header("via"))
+        self.send("\r\n".join(lines) + "\r\nContent-Length: 0\r\n\r\n", host, port)
+
+    def _next(self, wanted: Callable[[SipMessage], bool], timeout_s: float) -> SipMessage:
         deadline = time.monotonic() + timeout_s
         while (left := deadline - time.monotonic()) > 0:
             self.sock.settimeout(left)
             try:
                 data, _ = self.sock.recvfrom(65535)
             except (TimeoutError, socket.timeout) as err:
-                raise TimeoutError("no SIP response in time") from err
+                raise TimeoutError("no SIP message in time") from err
             try:
-                return parse_response(data)
+                msg = parse_message(data)
             except ValueError:
                 continue
-        raise TimeoutError("no SIP response in time")
+            if wanted(msg):
+                return msg
+        raise TimeoutError("no SIP message in time")
+
+
+def _header_of(request: str, name: str) -> str:
+    head = request.split("\r\n\r\n", 1)[0]
+    for line in head.split("\r\n")[1:]:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return ""
+
+
+def ack_for(invite: str, response: SipMessage) -> str:
+    """The hop-by-hop ACK for a non-2xx final response to ``invite`` (RFC 3261 17.1.1.3)."""
+    uri = invite.split(" ", 2)[1]
+    lines = [
+        f"ACK {uri} SIP/2.0",
+        f"Via: {_header_of(invite, 'via')}",
+        "Max-Forwards: 70",
+        f"From: {_header_of(invite, 'from')}",
+        f"To: {response.header('to')}",
+        f"Call-ID: {_header_of(invite, 'call-id')}",
+        f"CSeq: {_header_of(invite, 'cseq').split()[0]} ACK",
+        "Content-Length: 0",
+    ]
+    return "\r\n".join(lines) + "\r\n\r\n"
+
+
+def _via_address(via: str) -> tuple[str, int]:
+    sent_by = via.split(None, 1)[1].split(";", 1)[0]
+    host, _, port = sent_by.partition(":")
+    return host, int(port or 5060)
 
 
 def _bound_socket() -> socket.socket:
@@ -141,7 +219,7 @@ def build_request(
     return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
-def options_ping(host: str, port: int, timeout_s: float = 2.0) -> SipResponse:
+def options_ping(host: str, port: int, timeout_s: float = 2.0) -> SipMessage:
     """Send one OPTIONS to ``sip:host:port`` and return its final response."""
     with UdpSipClient() as client:
         req = build_request(
@@ -155,7 +233,7 @@ def options_ping(host: str, port: int, timeout_s: float = 2.0) -> SipResponse:
 
 def wait_for_options(
     host: str, port: int, timeout_s: float, alive: Callable[[], bool] | None = None
-) -> SipResponse:
+) -> SipMessage:
     """Probe with OPTIONS until anything answers; bounded by ``timeout_s``.
 
     ``alive`` (optional) is checked between probes so a crashed server fails fast.
