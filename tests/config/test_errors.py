@@ -175,3 +175,14 @@ def test_echo_id_is_reserved_while_echo_line_is_on(problems_of: Problems) -> Non
 def test_echo_id_is_free_without_echo_line(load_text: Callable[..., object]) -> None:
     text = '[[accounts]]\nid = "echo"\nuri = "sip:echo@x"\n[engine]\necho_line = false\n'
     assert load_text(text).accounts[0].id == "echo"  # type: ignore[attr-defined]
+
+
+def test_unterminated_string_points_at_its_line(problems_of: Problems) -> None:
+    assert problems_of('[ui]\ntheme = "unterminated\n') == [
+        "CFG:2:22: TOML syntax error: illegal character '\\n'"
+    ]
+
+
+def test_syntax_error_without_trailing_newline(problems_of: Problems) -> None:
+    (problem,) = problems_of("[ui]\ncodecs = [")
+    assert problem == "CFG:2: TOML syntax error: invalid value at end of file"

@@ -7,6 +7,7 @@ import re
 
 from tuiphone.config.reader import Reader
 from tuiphone.config.schema import SecretSpec
+from tuiphone.config.sections import expand
 from tuiphone.config.secrets import parse_secret
 from tuiphone.model.account import AccountConfig, DtmfMethod, Features, SrtpMode, Transport
 
@@ -61,7 +62,7 @@ def parse_account(reader: Reader, file_mode: int | None) -> tuple[AccountConfig,
         local_port=reader.integer("local_port", 0, 0, 65535),
         srtp=reader.choice("srtp", SrtpMode, _DEFAULTS.srtp),
         tls_verify=reader.flag("tls_verify", _DEFAULTS.tls_verify),
-        ca_file=reader.opt_text("ca_file"),
+        ca_file=expand(reader.opt_text("ca_file")),
         stun=reader.strings("stun"),
         ice=reader.flag("ice", _DEFAULTS.ice),
         codecs=reader.strings("codecs"),

@@ -85,7 +85,9 @@ def syntax_message(name: str, text: str, err: tomllib.TOMLDecodeError) -> str:
     message = str(err)
     match = _POSITION.match(message)
     if match:
-        return (f"{name}:{match['line']}:{match['col']}: TOML syntax error: "
-                f"{match['msg'][:1].lower()}{match['msg'][1:]}")
-    line = max(text.count("\n"), 1)
-    return f"{name}:{line}: TOML syntax error: {message}"
+        where, detail = f"{match['line']}:{match['col']}", match["msg"]
+    else:
+        where = str(max(len(text.splitlines()), 1))
+        detail = message.removesuffix(" (at end of document)")
+        detail += " at end of file" if detail != message else ""
+    return f"{name}:{where}: TOML syntax error: {detail[:1].lower()}{detail[1:]}"

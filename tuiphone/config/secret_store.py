@@ -173,5 +173,6 @@ def read_store_secret(name: str, *, prompt: Prompt | None = None,
         raise SecretError(f"{name}: no password in the secret store {store.path}; "
                           f"add one with: tuiphone secret set {name}")
     value = store.get(name, store_passphrase(prompt))
-    assert value is not None  # names() just listed it
+    if value is None:  # removed by another process since names()
+        raise SecretError(f"{name}: no password in the secret store {store.path}")
     return value

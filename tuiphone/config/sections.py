@@ -16,7 +16,8 @@ LAYOUTS = ("auto", "wide", "narrow")
 _REGION = re.compile(r"[A-Z]{2}")
 
 
-def _path(value: str | None) -> str | None:
+def expand(value: str | None) -> str | None:
+    """``~`` expanded; None stays None."""
     return None if value is None else os.path.expanduser(value)
 
 
@@ -24,8 +25,8 @@ def parse_audio(reader: Reader) -> MediaSettings:
     defaults = MediaSettings()
     settings = MediaSettings(
         mode=reader.one_of("mode", AUDIO_MODES, defaults.mode),
-        play_file=_path(reader.opt_text("play_file")),
-        record_dir=_path(reader.opt_text("record_dir")),
+        play_file=expand(reader.opt_text("play_file")),
+        record_dir=expand(reader.opt_text("record_dir")),
         vad=reader.flag("vad", defaults.vad),
         echo_cancel=reader.flag("echo_cancel", defaults.echo_cancel),
     )
@@ -53,7 +54,7 @@ def parse_engine(reader: Reader) -> EngineConfig:
     engine = EngineConfig(
         bind_address=reader.text("bind_address", defaults.bind_address),
         echo_line=reader.flag("echo_line", defaults.echo_line),
-        sip_trace_file=_path(reader.opt_text("sip_trace_file")),
+        sip_trace_file=expand(reader.opt_text("sip_trace_file")),
         history_limit=reader.integer("history_limit", defaults.history_limit, 0, 10**9),
         user_agent=reader.text("user_agent", defaults.user_agent),
     )
@@ -73,7 +74,7 @@ def _carddav(reader: Reader, file_mode: int | None) -> CardDavConfig | None:
         username=reader.opt_text("username"),
         secret=parse_secret(reader, f"carddav:{book_id}", file_mode),
         verify=reader.flag("verify", True),
-        ca_file=_path(reader.opt_text("ca_file")),
+        ca_file=expand(reader.opt_text("ca_file")),
     )
     reader.finish()
     return book if book_id and url else None
