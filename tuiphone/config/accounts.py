@@ -7,8 +7,8 @@ import re
 
 from tuiphone.config.reader import Reader
 from tuiphone.config.schema import SecretSpec
-from tuiphone.config.sections import expand
 from tuiphone.config.secrets import parse_secret
+from tuiphone.config.sections import expand
 from tuiphone.model.account import AccountConfig, DtmfMethod, Features, SrtpMode, Transport
 
 MAX_PJSUA_ACCOUNTS = 8
