@@ -163,6 +163,10 @@ def test_file_without_accounts_gets_the_local_account(load_text: Load) -> None:
     assert config.embedded is False
 
 
+def test_empty_account_list_gets_the_local_account(load_text: Load) -> None:
+    assert [a.id for a in load_text("accounts = []\n").accounts] == ["local"]
+
+
 def test_env_var_selects_the_file(write_config: Callable[..., Path],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TUIPHONE_CONFIG", str(write_config('[ui]\ntheme = "env"\n', name="e")))

@@ -49,7 +49,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
 def parse_config(text: str, source: Path | None = None, file_mode: int | None = None) -> AppConfig:
     """Parse TOML ``text``; ``file_mode`` (permission bits) decides if a plain password is ok.
 
-    A file without ``[[accounts]]`` gets the embedded ``local`` account.
+    A file without ``[[accounts]]`` gets the embedded ``local`` account, so
+    ``AppConfig.accounts`` is never empty.
     """
     name = str(source) if source is not None else "<config>"
     data = _toml(text, name)
@@ -58,7 +59,7 @@ def parse_config(text: str, source: Path | None = None, file_mode: int | None = 
     engine = parse_engine(root.table("engine"))
     accounts, secrets = parse_accounts(root, file_mode, engine.echo_line)
     config = AppConfig(
-        accounts=accounts if "accounts" in data else (local_account(),),
+        accounts=accounts or (local_account(),),
         secrets=MappingProxyType(secrets),
         audio=parse_audio(root.table("audio")),
         ui=parse_ui(root.table("ui"), root.table("keymap")),
