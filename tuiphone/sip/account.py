@@ -43,7 +43,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED
         else:
-            reg = RegState.FAILED
+            reg, expires = RegState.FAILED, 0
             if code == 0 and prm.status:
                 reason = self.core.stack.ep.utilStrError(int(prm.status))
         self.core.registration(self.state(reg, code, reason, expires))

@@ -84,12 +84,12 @@ class Core:
                 check_uri(self.stack.ep, uri)
         acc = PjAccount(self, cfg)
         tid = self._transport_for(cfg)
+        acc.contact = self._contact(cfg, tid)
         try:
             acc.create(build_config(cfg, password, tid, self.stack.settings.bind_address), True)
         except pj.Error as err:
             raise convert(err, f"adding account {cfg.id}") from None
         self.accounts[cfg.id] = acc
-        acc.contact = self._contact(cfg, tid)
         if not cfg.registers:
             self.registration(acc.state(RegState.NONE))
         return acc.contact
