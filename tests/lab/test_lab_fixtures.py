@@ -73,6 +73,18 @@ def test_proxy_delivers_message_to_registered_user(kamailio):
         assert sender.receive(5.0).code == 200
 
 
+def test_proxy_relays_to_an_explicit_foreign_port(kamailio):
+    with UdpSipClient() as peer, UdpSipClient() as sender:
+        target = f"sip:trunk@127.0.0.1:{peer.local_port}"
+        msg = build_request("MESSAGE", target, local_port=sender.local_port,
+                            from_uri="sip:guest@127.0.0.1", body="via proxy")
+        sender.send(msg, kamailio.host, kamailio.port)
+        got = peer.receive_request(5.0, "MESSAGE")
+        peer.reply(got, 202, "Accepted")
+        assert sender.receive(5.0).code == 202
+    assert got.body == "via proxy"
+
+
 def test_unknown_user_busy_and_noanswer_routes(kamailio_factory):
     kam = kamailio_factory(noanswer_ms=1000)
     with UdpSipClient() as client:
