@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 from tuiphone.model.errors import Timeout
 from tuiphone.model.events import Event
@@ -37,18 +37,13 @@ class EventBus:
                 still.append((match, fut))
         self._waiters = still
 
-    async def subscribe(self) -> AsyncIterator[Event]:
-        """Yield every event published after this call until ``close``."""
+    def subscribe(self) -> Subscription:
+        """Every event published from now on (registered at once, not at first read)."""
         queue: asyncio.Queue[object] = asyncio.Queue()
+        if self._closed:
+            queue.put_nowait(_CLOSED)
         self._queues.add(queue)
-        try:
-            while not self._closed or not queue.empty():
-                item = await queue.get()
-                if item is _CLOSED:
-                    return
-                yield item  # type: ignore[misc]
-        finally:
-            self._queues.discard(queue)
+        return Subscription(queue, self._queues)
 
     def waiter(self, match: Callable[[Event], bool]) -> asyncio.Future[Event]:
         """A future resolved by the first later event for which ``match`` is true."""
@@ -72,3 +67,24 @@ class EventBus:
             if not fut.done():
                 fut.cancel()
         self._waiters = []
+
+
+class Subscription:
+    """An async iterator over one subscriber's queue; ``aclose`` unsubscribes."""
+
+    def __init__(self, queue: asyncio.Queue[object], owners: set[asyncio.Queue[object]]) -> None:
+        self._queue = queue
+        self._owners = owners
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> Event:
+        item = await self._queue.get()
+        if item is _CLOSED:
+            self._owners.discard(self._queue)
+            raise StopAsyncIteration
+        return item  # type: ignore[return-value]
+
+    async def aclose(self) -> None:
+        self._owners.discard(self._queue)

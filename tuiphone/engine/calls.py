@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tuiphone.engine.dialstring import DialTarget, parse_dial
@@ -107,7 +109,8 @@ class CallControl:
     async def hangup_all(self: Phone) -> int:
         calls = self.live.visible_calls()
         for call in calls:
-            await self.backend.hangup(call.id, 0)
+            with contextlib.suppress(NotFound):  # a peer leg may end with its partner
+                await self.backend.hangup(call.id, 0)
         return len(calls)
 
     async def redirect(self: Phone, call_id: str | None, target: str) -> None:
@@ -156,10 +159,9 @@ class CallControl:
 
     async def fresh_stats(self: Phone, call_id: str) -> CallStats:
         stats = await self.backend.call_stats(call_id)
-        if stats.codec:
-            from dataclasses import replace
-
-            stats = replace(stats, mos=round(estimate_mos(stats), 2))
+        mos = estimate_mos(stats)
+        if mos is not None:
+            stats = replace(stats, mos=round(mos, 2))
         self.live.stats[call_id] = stats
         return stats
 
@@ -220,13 +222,17 @@ class CallControl:
             )
         )
 
-    async def close_calls(self: Phone) -> None:
-        for call in list(self.live.calls.values()):
-            if call.state in _LIVE or call.state is CallState.INCOMING:
-                try:
-                    await self.backend.hangup(call.id, 0)
-                except TuiphoneError:
-                    pass
+    async def close_calls(self: Phone, timeout_s: float = 5.0) -> None:
+        """Hang up every call and wait (bounded) until each has ended and is in history."""
+        ids = set(self.live.calls)
+        for call_id in ids:
+            try:
+                await self.backend.hangup(call_id, 0)
+            except TuiphoneError:
+                pass
+        if ids & set(self.live.calls):
+            with contextlib.suppress(TuiphoneError):
+                await self.bus.wait(lambda _ev: not ids & set(self.live.calls), timeout_s)
         for tasks in self._call_tasks.values():
             for task in tasks:
                 task.cancel()

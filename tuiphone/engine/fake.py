@@ -62,6 +62,7 @@ class FakeBackend:
         self.played: dict[str, str] = {}
         self.recorded: dict[str, str] = {}
         self.looped: set[str] = set()
+        self.ended: set[str] = set()
         self.stopped = False
         self._emit: Emit | None = None
         self._ids = itertools.count(1)
@@ -87,6 +88,7 @@ class FakeBackend:
             changes["ended"] = time.time()
             changes["media"] = MediaState.NONE
             del self.legs[call_id]
+            self.ended.add(call_id)
         leg.info = replace(leg.info, **changes)  # type: ignore[arg-type]
         self._send(CallChanged(leg.info))
 
@@ -189,6 +191,8 @@ class FakeBackend:
             self._set(call_id, state=CallState.RINGING, code=code, reason="Ringing")
 
     async def hangup(self, call_id: str, code: int = 0) -> None:
+        if call_id in self.ended:
+            return  # idempotent, like pjsua2's backend
         leg = self._leg(call_id)
         incoming_unanswered = leg.info.direction is Direction.INCOMING and not leg.info.answered
         if incoming_unanswered:
@@ -270,7 +274,7 @@ class FakeBackend:
     async def call_stats(self, call_id: str) -> CallStats:
         leg = self._leg(call_id)
         seconds = max(0.0, time.time() - (leg.info.answered or time.time()))
-        packets = int(seconds * 50)
+        packets = max(1, int(seconds * 50))
         return CallStats("PCMU", 8000, packets, 0, 0.5, packets, 1.0, 20.0)
 
     async def play_file(self, call_id: str, path: str) -> None:

@@ -33,8 +33,8 @@ from tuiphone.engine.storage import open_store
 from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
-from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
-from tuiphone.model.events import Event, MessageReceived, MessageStatus, SipTrace
+from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
+from tuiphone.model.events import Event, MessageReceived, MessageStatus, Notice, SipTrace
 from tuiphone.model.message import Delivery, Message
 from tuiphone.model.trace import TraceEntry
 
@@ -167,6 +167,13 @@ class Phone(CallControl):
         return False
 
     def _persist(self, event: Event) -> None:
+        try:
+            self._persist_one(event)
+        except TuiphoneError as err:
+            # A full disk must not take calls down with it; say it once per event.
+            self.bus.publish(Notice("error", f"not saved: {err}"))
+
+    def _persist_one(self, event: Event) -> None:
         match event:
             case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
                 self.store.add_message(msg)
@@ -185,8 +192,12 @@ class Phone(CallControl):
             fh.write(head + entry.text.rstrip() + "\n\n")
 
     def record_history(self, entry: HistoryEntry) -> None:
-        if entry.account_id != ECHO_ID:
+        if entry.account_id == ECHO_ID:
+            return
+        try:
             self.store.add_call(entry)
+        except TuiphoneError as err:
+            self.bus.publish(Notice("error", f"call history not saved: {err}"))
 
     # chat
 
