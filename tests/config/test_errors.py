@@ -186,3 +186,8 @@ def test_unterminated_string_points_at_its_line(problems_of: Problems) -> None:
 def test_syntax_error_without_trailing_newline(problems_of: Problems) -> None:
     (problem,) = problems_of("[ui]\ncodecs = [")
     assert problem == "CFG:2: TOML syntax error: invalid value at end of file"
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read: Is a directory"):
+        load_config(tmp_path)
