@@ -47,11 +47,16 @@ def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
         if isinstance(value, dict):
             rows.extend(_flat(value, f"{prefix}{key}."))
         else:
-            rows.append((f"{prefix}{key}", _cell(value)))
+            rows.append((f"{prefix}{key}", _cell(value, key)))
     return rows
 
 
-def _cell(value: object) -> str:
+_TIMES = frozenset({"started", "answered", "ended", "timestamp"})
+
+
+def _cell(value: object, key: str = "") -> str:
+    if key in _TIMES and isinstance(value, int | float):
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(value))
     if value is None:
         return "-"
     if isinstance(value, list):
@@ -67,10 +72,11 @@ def _human(data: Any) -> None:
 
     console = Console(highlight=False)
     if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
-        columns = list(dict.fromkeys(k for row in data for k in row))
+        columns = [c for c in dict.fromkeys(k for row in data for k in row)
+                   if any(_cell(row.get(c)) not in ("", "-") for row in data)]
         table = Table(*columns)
         for row in data:
-            table.add_row(*(_cell(row.get(c)) for c in columns))
+            table.add_row(*(_cell(row.get(c), c) for c in columns))
         console.print(table)
     elif isinstance(data, list):
         console.print("(none)" if not data else "\n".join(_cell(v) for v in data))

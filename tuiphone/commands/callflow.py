@@ -19,7 +19,10 @@ async def wait_final(feed: EventFeed, call: CallInfo, timeout_s: float | None) -
     deadline = None if timeout_s is None else time.monotonic() + timeout_s
     while call.state not in (CallState.CONNECTED, CallState.ENDED):
         left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        event = await feed.next(left)
+        try:
+            event = await feed.next(left)
+        except Timeout:
+            raise Timeout(f"no final answer within {timeout_s:g} s") from None
         if event is None:
             raise Timeout("the engine stopped before the call was answered")
         if isinstance(event, CallChanged) and event.call.id == call.id:
