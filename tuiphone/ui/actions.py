@@ -1,0 +1,77 @@
+"""The one action table: bindings, footer, command palette, help and ``--bindings``.
+
+Each ``ActionSpec`` becomes a Textual ``Binding`` with ``id`` = ``spec.id``, so the
+config's ``[keymap]`` table (binding id -> keys) remaps it through ``App.set_keymap``.
+``scope`` names the widget whose BINDINGS carry it: ``app``, ``screen`` (the main
+screen, always active), or a pane id (active while focus is inside that pane).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    id: str
+    key: str
+    action: str
+    description: str
+    scope: str
+    show: bool = True
+    priority: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("app.help", "f1", "help", "Help", "app"),
+    ActionSpec("app.quit", "ctrl+q", "quit", "Quit", "app", priority=True),
+    ActionSpec("app.theme", "f12", "next_theme", "Next theme", "app", show=False),
+    ActionSpec("call.answer", "f2", "answer", "Answer", "screen"),
+    ActionSpec("call.hangup", "f3", "hangup", "Hang up", "screen"),
+    ActionSpec("call.hold", "f4", "hold", "Hold/resume", "screen"),
+    ActionSpec("call.mute", "f5", "mute", "Mute", "screen"),
+    ActionSpec("call.transfer", "f6", "transfer", "Transfer", "screen"),
+    ActionSpec("call.attended", "f7", "attended", "Attended transfer", "screen", show=False),
+    ActionSpec("call.conference", "f8", "conference", "Conference", "screen", show=False),
+    ActionSpec("call.voicemail", "f9", "voicemail", "To voicemail", "screen", show=False),
+    ActionSpec("pane.next", "ctrl+n", "next_pane", "Next pane", "screen", show=False),
+    ActionSpec("pane.previous", "ctrl+b", "previous_pane", "Previous pane", "screen", show=False),
+    ActionSpec("pane.dialpad", "ctrl+g", "go('dialpad')", "Dialpad", "screen", show=False),
+    ActionSpec("pane.chat", "ctrl+y", "go('chat')", "Chat", "screen", show=False),
+    ActionSpec("dialpad.mode", "ctrl+t", "toggle_mode", "Tones/dial", "dialpad"),
+    ActionSpec("calls.filter", "ctrl+f", "filter", "Filter history", "calls"),
+    ActionSpec("contacts.message", "ctrl+o", "message", "Message contact", "contacts"),
+    ActionSpec("incoming.answer", "a", "choose('answer')", "Answer", "incoming"),
+    ActionSpec("incoming.reject", "r", "choose('reject')", "Reject", "incoming"),
+    ActionSpec("incoming.voicemail", "v", "choose('voicemail')", "Voicemail", "incoming"),
+    ActionSpec("incoming.later", "escape", "choose('later')", "Decide later", "incoming"),
+    ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
+)
+
+
+def bindings_for(scope: str) -> list[Binding]:
+    """The Textual bindings of one scope, ids and all."""
+    return [
+        Binding(s.key, s.action, s.description, show=s.show, id=s.id, priority=s.priority)
+        for s in ACTIONS
+        if s.scope == scope
+    ]
+
+
+def specs_for(scopes: Iterable[str]) -> list[ActionSpec]:
+    wanted = set(scopes)
+    return [s for s in ACTIONS if s.scope in wanted]
+
+
+def keys_of(spec: ActionSpec, keymap: Mapping[str, str]) -> str:
+    """The keys in force for ``spec`` given a config keymap (id -> keys)."""
+    return keymap.get(spec.id, spec.key)
+
+
+def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
+    """Keymap ids that name no action (reported to the user, never fatal)."""
+    known = {s.id for s in ACTIONS}
+    return sorted(k for k in keymap if k not in known)

@@ -1,0 +1,119 @@
+"""TuiphoneApp: themes, keymap, the main screen, and the engine started after first paint."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+
+from tuiphone.config.schema import AppConfig, UiConfig
+from tuiphone.engine.api import PhoneApi
+from tuiphone.ui.actions import bindings_for, unknown_ids
+from tuiphone.ui.contacts_source import ContactSource
+from tuiphone.ui.palette import PhoneCommands
+from tuiphone.ui.screens.help import HelpScreen
+from tuiphone.ui.screens.main import MainScreen
+from tuiphone.ui.themes import BUILTIN_DIR, DEFAULT_THEME, load_themes, user_theme_dir
+from tuiphone.ui.widgets.quickdial import Favourite
+from tuiphone.ui.widgets.statusbar import StatusBar
+
+PhoneFactory = Callable[[], Awaitable[PhoneApi]]
+
+
+def favourites_of(config: AppConfig | None) -> list[Favourite]:
+    """Config ``[[quickdial]]`` entries, then the built-in echo line."""
+    entries = config.quickdial if config is not None else ()
+    favs = [Favourite(e.label, e.uri, watch=e.blf or e.presence) for e in entries]
+    if config is None or config.engine.echo_line:
+        favs.append(Favourite("echo test", "echo"))
+    return favs
+
+
+class TuiphoneApp(App[int]):
+    """``phone_factory`` builds (or attaches to) the engine; it is awaited in a worker after
+    the first paint. A phone with a true ``is_remote`` attribute counts as attached: quitting
+    closes the connection and leaves its calls up; a local phone is stopped on quit.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuiphone"
+    BINDINGS = bindings_for("app")
+    COMMANDS = App.COMMANDS | {PhoneCommands}
+
+    def __init__(self, phone_factory: PhoneFactory, config: AppConfig | None = None, *,
+                 contacts: ContactSource | None = None, clock: Callable[[], float] = time.time,
+                 voicemail_uri: str | None = None, theme_dirs: tuple[Path, ...] | None = None):
+        super().__init__()
+        self.phone_factory = phone_factory
+        self.config = config
+        self.ui = config.ui if config is not None else UiConfig()
+        self.keymap = dict(self.ui.keymap)
+        self.phone: PhoneApi | None = None
+        self.theme_dirs = theme_dirs if theme_dirs is not None else (BUILTIN_DIR, user_theme_dir())
+        self.own_themes: list[str] = []
+        self.main = MainScreen(favourites_of(config), contacts, clock, self.ui.layout,
+                               voicemail_uri)
+
+    def on_mount(self) -> None:
+        self._install_themes()
+        self.set_keymap(self.keymap)
+        bad = unknown_ids(self.keymap)
+        if bad:
+            self.notify(f"[keymap] names no action: {', '.join(bad)}", severity="warning")
+        self.push_screen(self.main)
+        self.call_after_refresh(self.start_engine)
+
+    def _install_themes(self) -> None:
+        themes, problems = load_themes(*self.theme_dirs)
+        for theme in themes:
+            self.register_theme(theme)
+        self.own_themes = [t.name for t in themes]
+        for problem in problems:
+            self.notify(str(problem), title="Theme skipped", severity="warning", timeout=8)
+        self.use_theme(self.ui.theme)
+
+    def use_theme(self, name: str) -> bool:
+        """Switch theme; an unknown name notifies and falls back to the default."""
+        if name in self.available_themes:
+            self.theme = name
+            return True
+        self.notify(f"No theme {name!r}; using {DEFAULT_THEME}", severity="warning")
+        self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        return False
+
+    @work(exclusive=True, group="engine")
+    async def start_engine(self) -> None:
+        status = self.main.query_one(StatusBar)
+        try:
+            phone = await self.phone_factory()
+        except Exception as err:  # any failure to start must leave a usable, honest UI
+            status.engine = f"failed: {err}"
+            self.notify(f"Engine did not start: {err}", severity="error", timeout=15)
+            return
+        self.phone = phone
+        self.main.attach(phone, bool(getattr(phone, "is_remote", False)))
+
+    async def action_quit(self) -> None:
+        await self.release_phone()
+        self.exit(0)
+
+    async def release_phone(self) -> None:
+        """Detach from a remote engine (its calls stay up) or stop our own."""
+        phone, self.phone = self.phone, None
+        if phone is None:
+            return
+        closer = getattr(phone, "close" if getattr(phone, "is_remote", False) else "stop", None)
+        if closer is not None:
+            await closer()
+
+    def action_help(self) -> None:
+        pane = self.main.current_pane() if self.screen is self.main else "incoming"
+        self.push_screen(HelpScreen(["app", "screen", pane], self.keymap))
+
+    def action_next_theme(self) -> None:
+        names = self.own_themes or [DEFAULT_THEME]
+        index = names.index(self.theme) + 1 if self.theme in names else 0
+        self.use_theme(names[index % len(names)])

@@ -1,0 +1,82 @@
+"""How phone values read on screen: words plus a glyph, never colour alone."""
+
+from __future__ import annotations
+
+from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.message import Delivery, Message
+
+_STATE_GLYPH = {
+    CallState.CALLING: "→",
+    CallState.INCOMING: "←",
+    CallState.RINGING: "◎",
+    CallState.CONNECTING: "◌",
+    CallState.CONNECTED: "●",
+    CallState.ENDED: "✕",
+}
+_DELIVERY_MARK = {
+    Delivery.PENDING: "… pending",
+    Delivery.SENT: "✓ sent",
+    Delivery.FAILED: "✕ failed",
+    Delivery.RECEIVED: "",
+}
+
+
+def state_class(call: CallInfo) -> str:
+    """The CSS state class of a call (``-connected``, ``-hold``, ...)."""
+    return "-hold" if call.on_hold else f"-{call.state.value}"
+
+
+def state_words(call: CallInfo) -> str:
+    """'● Connected', '◐ On hold', '✕ Ended (486 Busy Here)'."""
+    if call.on_hold and call.state is CallState.CONNECTED:
+        return "◐ On hold"
+    words = f"{_STATE_GLYPH[call.state]} {call.state.label}"
+    if call.state is CallState.ENDED and call.code:
+        words += f" ({call.code} {call.reason})".rstrip()
+    return words
+
+
+def duration(seconds: float) -> str:
+    """'0:07', '12:34', '1:02:03'."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes}:{secs:02}"
+
+
+def call_timer(call: CallInfo, now: float) -> str:
+    start = call.answered if call.answered is not None else call.started
+    return duration(now - start) if start else ""
+
+
+def party(uri: str, name: str = "") -> str:
+    """A short caller label: the display name, else user@host without scheme or params."""
+    return name or thread_key(uri)
+
+
+def thread_key(uri: str) -> str:
+    """'echo@127.0.0.1' for 'sip:echo@127.0.0.1:5060;transport=udp' (ports and params go)."""
+    bare = uri.strip().strip("<>")
+    for scheme in ("sips:", "sip:", "tel:"):
+        if bare.lower().startswith(scheme):
+            bare = bare[len(scheme) :]
+            break
+    bare = bare.split(";", 1)[0]
+    user, at, host = bare.rpartition("@")
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return f"{user}{at}{host}" if at else host
+
+
+def outcome(entry: HistoryEntry) -> str:
+    """History result: 'answered 0:42' or the failure cause."""
+    if entry.answered is not None:
+        return f"answered {duration(entry.duration_s)}"
+    return f"{entry.code} {entry.reason}".strip() or "not answered"
+
+
+def delivery_mark(message: Message) -> str:
+    mark = _DELIVERY_MARK[message.delivery]
+    if message.delivery is Delivery.FAILED and message.code:
+        mark += f" ({message.code} {message.reason})"
+    return mark

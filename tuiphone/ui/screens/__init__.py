@@ -1,0 +1,1 @@
+"""Screens: the main screen owns the phone work; modals ask one question."""

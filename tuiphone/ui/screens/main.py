@@ -1,0 +1,312 @@
+"""The main screen: lays out the panes, owns the phone, turns events into pane updates."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, TabbedContent, TabPane
+
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.events import (
+    CallChanged, DtmfReceived, Event, IncomingCall, MessageReceived, MessageStatus, Notice,
+    SipTrace, TransferStatus,
+)
+from tuiphone.model.message import Message
+from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.chat_model import ChatBook
+from tuiphone.ui.contacts_source import ContactSource, caller_name
+from tuiphone.ui.format import party, state_words, thread_key
+from tuiphone.ui.lamps import lamps_from_calls
+from tuiphone.ui.messages import ChatRequested, DialRequested, PhoneEvent
+from tuiphone.ui.screens.call_work import CallWork
+from tuiphone.ui.screens.incoming import IncomingCallScreen
+from tuiphone.ui.screens.layout import PANES, is_wide
+from tuiphone.ui.widgets.calls import CallsPane
+from tuiphone.ui.widgets.chat import ChatPane
+from tuiphone.ui.widgets.contacts import ContactsPane
+from tuiphone.ui.widgets.dialpad import Dialpad
+from tuiphone.ui.widgets.history import HistoryView
+from tuiphone.ui.widgets.ladder import LadderPane
+from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
+from tuiphone.ui.widgets.statusbar import StatusBar
+
+
+class MainScreen(CallWork, Screen[None]):
+    """Gets its phone through ``attach`` once the engine is up (after the first paint)."""
+
+    BINDINGS = bindings_for("screen")
+
+    def __init__(self, favourites: Sequence[Favourite], contacts: ContactSource | None,
+                 clock: Callable[[], float] = time.time, layout: str = "auto",
+                 voicemail_uri: str | None = None) -> None:
+        super().__init__()
+        self.phone: PhoneApi | None = None
+        self.favourites = list(favourites)
+        self.contacts = contacts
+        self.clock = clock
+        self.layout_pref = layout
+        self.voicemail_uri = voicemail_uri
+        self.book = ChatBook()
+        self.chat_thread: str | None = None
+        self.wide = False
+        self._modals: dict[str, IncomingCallScreen] = {}
+        self._trace_due = False
+
+    def compose(self) -> ComposeResult:
+        self.wide = is_wide(self.app.size, self.layout_pref)
+        self.set_class(self.wide, "-wide")
+        panes = {pid: self._pane(pid) for pid, _ in PANES}
+        if self.wide:
+            with Grid(id="panes"):
+                for pid, title in PANES:
+                    panes[pid].border_title = title
+                    yield panes[pid]
+        else:
+            with TabbedContent(id="tabs"):
+                for pid, title in PANES:
+                    with TabPane(title, id=f"tab-{pid}"):
+                        yield panes[pid]
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def _pane(self, pid: str) -> Widget:
+        match pid:
+            case "dialpad":
+                return Dialpad(id=pid, classes="pane")
+            case "calls":
+                return CallsPane(clock=self.clock, id=pid, classes="pane")
+            case "chat":
+                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane")
+            case "quickdial":
+                return QuickDial(self.favourites, id=pid, classes="pane")
+            case "contacts":
+                return ContactsPane(self.contacts, id=pid, classes="pane")
+            case _:
+                return LadderPane(id=pid, classes="pane")
+
+    def on_mount(self) -> None:
+        self.query_one("#dial-input", Input).focus()
+        self.set_interval(2.0, self._poll_stats)
+
+    async def on_resize(self, event: Resize) -> None:
+        if is_wide(event.size, self.layout_pref) != self.wide:
+            self.chat_thread = self.query_one(ChatPane).current
+            await self.recompose()
+            self.on_mount()
+            self.refresh_state()
+            self.query_one(HistoryView).set_entries(self._history)
+            if self.phone is not None:
+                self.refresh_trace()
+
+    # engine link
+
+    def attach(self, phone: PhoneApi, attached: bool) -> None:
+        self.phone = phone
+        self.query_one(StatusBar).engine = "attached" if attached else "local"
+        self._pump(phone)
+        self._load(phone)
+        self.refresh_state()
+
+    @work(group="events", exclusive=True)
+    async def _pump(self, phone: PhoneApi) -> None:
+        """Forward every engine event to this screen as a message, in order."""
+        async for event in phone.events():
+            self.post_message(PhoneEvent(event))
+
+    @work(group="load")
+    async def _load(self, phone: PhoneApi) -> None:
+        self._history = await phone.history()
+        self.query_one(HistoryView).set_entries(self._history)
+        messages = await phone.messages(limit=200)
+        self.book.load(messages)
+        self.query_one(ChatPane).on_mount()
+        self.refresh_trace()
+
+    _history: list = []  # type: ignore[type-arg]
+
+    def calls(self) -> tuple[CallInfo, ...]:
+        return self.phone.state().calls if self.phone is not None else ()
+
+    def selected_call(self, *states: CallState) -> CallInfo | None:
+        """The highlighted call, or the only one; notifies when there is none."""
+        calls = [c for c in self.calls() if not states or c.state in states]
+        chosen = self.query_one(CallsPane).selected
+        call = next((c for c in calls if c.id == chosen), calls[0] if calls else None)
+        if call is None:
+            self.notify("No call", severity="warning")
+        return call
+
+    def refresh_state(self) -> None:
+        if self.phone is None:
+            return
+        state = self.phone.state()
+        self.query_one(CallsPane).calls = state.calls
+        self.query_one(StatusBar).phone_state = state
+        self.query_one(StatusBar).unread = self.book.total_unread()
+        self.query_one(Dialpad).in_call = any(c.state is CallState.CONNECTED for c in state.calls)
+        self.query_one(QuickDial).set_lamps(lamps_from_calls(state.calls, state.echo_uri))
+
+    # events
+
+    @on(PhoneEvent)
+    def _event(self, message: PhoneEvent) -> None:
+        self.dispatch_event(message.event)
+        self.refresh_state()
+
+    def dispatch_event(self, event: Event) -> None:
+        match event:
+            case IncomingCall(call=call):
+                self._ring(call)
+            case CallChanged(call=call) if call.state is CallState.ENDED:
+                self._ended(call)
+            case MessageReceived(message=msg) | MessageStatus(message=msg):
+                self.query_one(ChatPane).add(msg)
+            case DtmfReceived(call_id=call_id, digit=digit):
+                # the engine also publishes digits of the echo line's hidden leg
+                if any(c.id == call_id for c in self.calls()):
+                    self.query_one(Dialpad).show_received(digit)
+            case TransferStatus(final=True, code=code, reason=reason):
+                self.notify(f"Transfer: {code} {reason}")
+            case SipTrace():
+                self._trace_soon()
+            case Notice(level=level, text=text):
+                severity = "error" if level == "error" else "warning" if level == "warning" else "information"
+                self.notify(text, severity=severity)  # type: ignore[arg-type]
+            case _:
+                pass
+
+    def _ring(self, call: CallInfo) -> None:
+        name = caller_name(self.contacts, call.remote_uri, party(call.remote_uri, call.remote_name))
+        waiting = any(c.state is CallState.CONNECTED for c in self.calls())
+        modal = IncomingCallScreen(call, name, waiting)
+        self._modals[call.id] = modal
+        self.app.push_screen(modal, lambda choice: self._chosen(call.id, choice))
+
+    def _chosen(self, call_id: str, choice: str | None) -> None:
+        self._modals.pop(call_id, None)
+        if choice == "answer":
+            self.answer_call(call_id)
+        elif choice == "reject":
+            self.run_phone("Reject", lambda: self.phone.reject(call_id, 486))  # type: ignore[union-attr]
+        elif choice == "voicemail":
+            self.to_voicemail(call_id)
+
+    def _ended(self, call: CallInfo) -> None:
+        modal = self._modals.pop(call.id, None)
+        if modal is not None and modal.is_current:
+            modal.dismiss("ended")
+        self.query_one(CallsPane).show_ended(call)
+        self.notify(f"{party(call.remote_uri, call.remote_name)}: {state_words(call)}")
+        self._reload_history()
+
+    @work(group="history", exclusive=True)
+    async def _reload_history(self) -> None:
+        if self.phone is not None:
+            self._history = await self.phone.history()
+            self.query_one(HistoryView).set_entries(self._history)
+
+    def _trace_soon(self) -> None:
+        if not self._trace_due:
+            self._trace_due = True
+            self.set_timer(0.5, self.refresh_trace)
+
+    @work(group="trace", exclusive=True)
+    async def refresh_trace(self) -> None:
+        self._trace_due = False
+        if self.phone is not None:
+            self.query_one(LadderPane).set_trace(await self.phone.trace())
+
+    @work(group="stats", exclusive=True)
+    async def _poll_stats(self) -> None:
+        pane = self.query_one(CallsPane)
+        live = [c for c in pane.calls if c.state is CallState.CONNECTED]
+        if self.phone is None or not live:
+            return
+        stats = {}
+        for call in live:
+            try:
+                stats[call.id] = await self.phone.call_stats(call.id)
+            except Exception:  # a call that just ended has no stats; skip this round
+                continue
+        pane.set_stats(stats)
+
+    # intents from panes
+
+    @on(DialRequested)
+    def _dial(self, message: DialRequested) -> None:
+        self.dial(message.target)
+        self.go("calls", focus=False)
+
+    @on(Dialpad.DtmfRequested)
+    def _dtmf(self, message: Dialpad.DtmfRequested) -> None:
+        self.send_dtmf(message.digits)
+
+    @on(ChatRequested)
+    def _open_chat(self, message: ChatRequested) -> None:
+        self.open_chat(message.peer)
+
+    def open_chat(self, peer: str) -> None:
+        self.go("chat", focus=False)
+        self.query_one(ChatPane).open_thread(peer)
+        self.call_after_refresh(self.query_one("#chat-body").focus)
+
+    @on(ChatPane.SendRequested)
+    def _send(self, message: ChatPane.SendRequested) -> None:
+        self._send_message(message.peer, message.body)
+
+    @work(group="phone")
+    async def _send_message(self, peer: str, body: str) -> None:
+        sent = await self.run_phone("Send", lambda: self.phone.send_message(peer, body)).wait()  # type: ignore[union-attr]
+        if isinstance(sent, Message):
+            chat = self.query_one(ChatPane)
+            if thread_key(sent.peer) != chat.current and chat.current:
+                self.book.drop_if_empty(chat.current)
+                chat.open_thread(sent.peer)
+            chat.add(sent)
+
+    @on(LadderPane.RefreshRequested)
+    def _ladder(self) -> None:
+        self.refresh_trace()
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        self.query_one(ChatPane).mark_visible(event.pane.id == "tab-chat")
+        self.refresh_state()
+
+    # navigation
+
+    def current_pane(self) -> str:
+        node = self.focused
+        while node is not None and not node.has_class("pane"):
+            node = node.parent  # type: ignore[assignment]
+        return node.id if node is not None and node.id else "dialpad"
+
+    def go(self, pane: str, focus: bool = True) -> None:
+        if not self.wide:
+            self.query_one(TabbedContent).active = f"tab-{pane}"
+        if focus:
+            self.call_after_refresh(self._focus_in, pane)
+
+    def _focus_in(self, pane: str) -> None:
+        target = self.query_one(f"#{pane}")
+        chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
+        if chain:
+            chain[0].focus()
+
+    def action_go(self, pane: str) -> None:
+        self.go(pane)
+
+    def action_next_pane(self, step: int = 1) -> None:
+        ids = [pid for pid, _ in PANES]
+        self.go(ids[(ids.index(self.current_pane()) + step) % len(ids)])
+
+    def action_previous_pane(self) -> None:
+        self.action_next_pane(-1)

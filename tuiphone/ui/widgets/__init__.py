@@ -1,0 +1,1 @@
+"""The panes of the main screen. Each posts intents; the main screen does the work."""

@@ -1,0 +1,122 @@
+"""Chat pane: thread list with unread counts, the conversation, and a compose box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message as TMessage
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tuiphone.model.message import Message
+from tuiphone.ui.chat_model import ChatBook, Thread
+from tuiphone.ui.format import delivery_mark
+
+
+class ChatPane(Horizontal):
+    """Holds a ``ChatBook``. Posts ``ChatPane.SendRequested`` when the user sends."""
+
+    @dataclass
+    class SendRequested(TMessage):
+        peer: str
+        body: str
+
+    def __init__(self, book: ChatBook | None = None, current: str | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.book = book or ChatBook()
+        self.current = current  # thread key
+        self.visible = True  # the screen clears this while the pane is hidden in a tab
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="threads")
+        with Vertical(id="conversation-box"):
+            yield Input(placeholder="to: contact, user or sip: URI", id="chat-to")
+            with VerticalScroll(id="conversation"):
+                yield Static("No messages yet.", id="conversation-text")
+            yield Input(placeholder="message — Enter sends", id="chat-body")
+
+    def on_mount(self) -> None:
+        self._render_threads()
+        self._render_conversation()
+
+    def add(self, message: Message) -> None:
+        """Show a new message or a delivery update."""
+        thread = self.book.add(message, unread=not self._reading(message.peer))
+        self._render_threads()
+        if thread.key == self.current:
+            self._render_conversation()
+
+    def open_thread(self, uri: str) -> None:
+        thread = self.book.thread(uri)
+        self.current = thread.key
+        thread.unread = 0
+        self.query_one("#chat-to", Input).value = thread.uri
+        self._render_threads()
+        self._render_conversation()
+
+    def mark_visible(self, visible: bool) -> None:
+        self.visible = visible
+        if visible and self.current in self.book.threads:
+            self.book.threads[self.current].unread = 0
+            self._render_threads()
+
+    def _reading(self, peer: str) -> bool:
+        return self.visible and self.current == self.book.thread(peer).key
+
+    def _render_threads(self) -> None:
+        threads = self.query_one("#threads", OptionList)
+        threads.clear_options()
+        for t in self.book.threads.values():
+            label = f"{t.key} ({t.unread})" if t.unread else t.key
+            threads.add_option(Option(label, id=t.key))
+        if self.current in self.book.threads:
+            threads.highlighted = list(self.book.threads).index(self.current)
+
+    def _render_conversation(self) -> None:
+        thread = self.book.threads.get(self.current or "")
+        self.query_one("#conversation-text", Static).update(_conversation(thread))
+        self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+
+    @on(OptionList.OptionSelected, "#threads")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        thread = self.book.threads.get(event.option.id or "")
+        if thread is not None:
+            self.open_thread(thread.uri)
+            self.query_one("#chat-body", Input).focus()
+
+    @on(Input.Submitted, "#chat-to")
+    def _to(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.open_thread(event.value.strip())
+            self.query_one("#chat-body", Input).focus()
+
+    @on(Input.Submitted, "#chat-body")
+    def _send(self, event: Input.Submitted) -> None:
+        peer = self.query_one("#chat-to", Input).value.strip()
+        body = event.value
+        if not peer:
+            self.notify("Pick a thread or type an address first", severity="warning")
+            return
+        if body.strip():
+            event.input.value = ""
+            self.post_message(self.SendRequested(peer, body))
+
+
+def _conversation(thread: Thread | None) -> Text:
+    if thread is None or not thread.messages:
+        return Text("No messages yet.")
+    text = Text()
+    for m in sorted(thread.messages.values(), key=lambda m: m.timestamp):
+        who = "me" if m.direction == "out" else thread.key.split("@")[0]
+        text.append(f"{who}: ", style="bold")
+        text.append(m.body)
+        mark = delivery_mark(m)
+        if mark:
+            text.append(f"  {mark}", style="dim")
+        text.append("\n")
+    return text

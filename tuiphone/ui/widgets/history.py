@@ -1,0 +1,67 @@
+"""Call history with a filter box: any text matches party, cause or direction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input
+
+from tuiphone.model.call import Direction, HistoryEntry
+from tuiphone.ui.format import outcome, party
+from tuiphone.ui.messages import DialRequested
+
+
+def history_time(epoch: float) -> str:
+    return time.strftime("%m-%d %H:%M", time.localtime(epoch))
+
+
+class HistoryView(Vertical):
+    """Rows of finished calls; Enter on a row redials it (posts ``DialRequested``)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.entries: list[HistoryEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter history", id="history-filter")
+        table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
+        table.add_columns("When", "", "Party", "Result", "MOS")
+        yield table
+
+    def set_entries(self, entries: Sequence[HistoryEntry]) -> None:
+        self.entries = list(entries)
+        self._redraw()
+
+    @on(Input.Changed, "#history-filter")
+    def _filter(self) -> None:
+        self._redraw()
+
+    def _visible(self) -> list[HistoryEntry]:
+        needle = self.query_one("#history-filter", Input).value.strip().lower()
+        return [e for e in self.entries if needle in _haystack(e)]
+
+    def _redraw(self) -> None:
+        table = self.query_one("#history-table", DataTable)
+        table.clear()
+        for e in self._visible():
+            arrow = "↗ out" if e.direction is Direction.OUTGOING else "↙ in"
+            mos = f"{e.mos:.1f}" if e.mos is not None else "—"
+            table.add_row(history_time(e.started), arrow, party(e.remote_uri, e.remote_name),
+                          outcome(e), mos, key=f"{e.call_id}-{e.started}")
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _redial(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        visible = self._visible()
+        if 0 <= event.cursor_row < len(visible):
+            self.post_message(DialRequested(visible[event.cursor_row].remote_uri))
+
+
+def _haystack(entry: HistoryEntry) -> str:
+    return " ".join(
+        (entry.remote_uri, entry.remote_name, entry.reason, entry.direction.value, outcome(entry))
+    ).lower()

@@ -1,0 +1,46 @@
+"""Status bar: accounts and registration, MWI, audio mode, engine/attach state."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from tuiphone.engine.api import PhoneState
+from tuiphone.model.account import AccountState, RegState
+
+_REG = {
+    RegState.NONE: "◇ direct",
+    RegState.REGISTERING: "◌ registering",
+    RegState.REGISTERED: "● registered",
+    RegState.UNREGISTERED: "○ unregistered",
+    RegState.FAILED: "✕ failed",
+}
+
+
+def account_text(acc: AccountState) -> str:
+    text = f"{acc.id} {_REG[acc.reg_state]}"
+    return f"{text} ({acc.code} {acc.reason})" if acc.reg_state is RegState.FAILED else text
+
+
+class StatusBar(Static):
+    """``engine`` is 'starting', 'local', 'attached' or 'failed: ...'."""
+
+    phone_state: reactive[PhoneState | None] = reactive(None, always_update=True)
+    engine: reactive[str] = reactive("starting")
+    unread: reactive[int] = reactive(0)
+
+    def render(self) -> str:
+        parts = [f"engine: {self.engine}"]
+        state = self.phone_state
+        if state is not None:
+            parts.extend(account_text(a) for a in state.accounts)
+            new = sum(m.new for m in state.mwi)
+            if state.mwi:
+                parts.append(f"✉ MWI {new}")
+            parts.append(f"audio: {state.audio_mode}")
+        if self.unread:
+            parts.append(f"chat: {self.unread} unread")
+        return "  │  ".join(parts)
+
+    def watch_engine(self, engine: str) -> None:
+        self.set_class(engine.startswith("failed"), "-failed")
