@@ -29,7 +29,7 @@ def main() -> None:
     ap.add_argument("--poll", type=int, default=10)
     args = ap.parse_args()
     ep = pj.Endpoint()
-    ep.libCreate()
+    ep.libCreate()  # prints a banner on stdout; the JSON line is the one starting with '{'
     cfg = pj.EpConfig()
     cfg.uaConfig.threadCnt = 0
     cfg.uaConfig.mainThreadOnly = True
@@ -51,7 +51,7 @@ def main() -> None:
     while time.monotonic() - t0 < args.window:
         ep.libHandleEvents(args.poll)
     pct = (cpu_ns() - c0) / ((time.monotonic() - t0) * 1e9) * 100
-    print(json.dumps({"metric": "idle_cpu_pct", "variant": f"plain_poll{args.poll}", "value": round(pct, 4),
+    print(json.dumps({"name": "plain_idle_cpu_pct", "variant": f"poll{args.poll}", "value": round(pct, 4), "unit": "%",
                       "window_s": args.window, "threads": len(os.listdir("/proc/self/task"))}))
     del acc
     ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)

@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -51,6 +52,17 @@ async def latency(backend: PjBackend, jobs: int) -> list[float]:
     return samples
 
 
+def plain_baseline(window: float) -> float | None:
+    """Idle CPU of plain_pjsua2.py (default media threads, 10 ms poll), run afterwards."""
+    script = os.path.join(os.path.dirname(__file__), "plain_pjsua2.py")
+    proc = subprocess.run([sys.executable, script, "--window", str(window)], capture_output=True, text=True,
+                          timeout=window + 60)
+    for line in proc.stdout.splitlines():
+        if line.startswith("{"):
+            return float(json.loads(line)["value"])
+    return None
+
+
 async def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--window", type=float, default=10.0)
@@ -61,16 +73,17 @@ async def main() -> None:
     try:
         await backend.add_account(AccountConfig(id="bench", uri="sip:bench@127.0.0.1"), None)
         lat = await latency(backend, args.jobs)
-        print(json.dumps({"metric": "cmd_latency_ms", "median": round(statistics.median(lat), 3),
-                          "p90": round(sorted(lat)[int(len(lat) * 0.9)], 3), "n": len(lat)}))
+        print(json.dumps({"name": "cmd_latency_ms", "value": round(statistics.median(lat), 3), "unit": "ms",
+                          "p90": round(sorted(lat)[int(len(lat) * 0.9)], 3), "n": len(lat)}), flush=True)
         await asyncio.sleep(1.0)  # settle after the latency burst
         c0, t0 = cpu_ns(), time.monotonic()
         await asyncio.sleep(args.window)
         pct = (cpu_ns() - c0) / ((time.monotonic() - t0) * 1e9) * 100
-        print(json.dumps({"metric": "idle_cpu_pct", "value": round(pct, 4), "window_s": args.window,
-                          "threads": len(os.listdir("/proc/self/task"))}))
+        threads = len(os.listdir("/proc/self/task"))
     finally:
         await backend.stop()
+    print(json.dumps({"name": "idle_cpu_pct", "value": round(pct, 4), "unit": "%", "window_s": args.window,
+                      "threads": threads, "baseline": plain_baseline(args.window)}))
 
 
 if __name__ == "__main__":
