@@ -1,0 +1,155 @@
+"""The engine (Phone over the pjsua2 backend) against the real lab: Kamailio with
+digest auth, baresip as a foreign UA, SIPp as a trunk."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+pytest.importorskip("pjsua2")
+pytest.importorskip("tuiphone.engine.phone")
+pytest.importorskip("tuiphone.sip")
+
+from tests.lab.engine_harness import (  # noqa: E402
+    Watch,
+    direct_account,
+    eventually,
+    lab_account,
+    phone_factory,  # noqa: F401 - fixture
+)
+from tuiphone.model.account import RegState, Transport  # noqa: E402
+from tuiphone.model.call import CallState  # noqa: E402
+from tuiphone.model.events import IncomingCall, MessageReceived, MessageStatus  # noqa: E402
+from tuiphone.model.message import Delivery  # noqa: E402
+
+pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
+
+
+async def registered_phone(kam, phone_factory, *users, **kwargs):
+    """A started phone whose accounts registered on add (registerOnAdd)."""
+    phone = await phone_factory(*(lab_account(kam, u, **kwargs) for u in users))
+    watch = Watch(phone)
+    for user in users:
+        acc = await watch.settled(phone, user)
+        assert acc.reg_state is RegState.REGISTERED, f"{user}: {acc.code} {acc.reason}"
+    return phone
+
+
+def message_status(msg_id):
+    return lambda e: isinstance(e, MessageStatus) and e.message.id == msg_id \
+        and e.message.delivery is not Delivery.PENDING
+
+
+async def test_register_with_digest_auth(kamailio, phone_factory):
+    phone = await registered_phone(kamailio, phone_factory, "alice")
+    assert phone.state().accounts[0].code == 200
+    acc = await phone.register("alice", timeout_s=20)  # an explicit re-REGISTER
+    assert acc.reg_state is RegState.REGISTERED
+    assert acc.code == 200
+    assert kamailio.count_requests("REGISTER", "alice") >= 3  # challenged, accepted, refreshed
+
+
+async def test_wrong_password_fails_without_hammering(kamailio, phone_factory):
+    phone = await phone_factory(lab_account(kamailio, "alice"), passwords={"alice": "wrong"})
+    watch = Watch(phone)
+    acc = await watch.settled(phone, "alice")
+    assert acc.reg_state is RegState.FAILED
+    assert acc.code in (401, 403)
+    # The engine's back-off retry fails again; by then only a handful of REGISTERs
+    # went out (each attempt is REGISTER + one authenticated retry).
+    again = await watch.failed("alice", timeout_s=40)
+    assert again.account.code in (401, 403)
+    assert kamailio.count_requests("REGISTER", "alice") <= 8
+
+
+async def test_call_baresip_send_dtmf_and_hang_up(kamailio, baresip, phone_factory):
+    phone = await registered_phone(kamailio, phone_factory, "alice")
+    watch = Watch(phone)
+    call = await phone.call("carol")
+    connected = await watch.call_state(call.id, CallState.CONNECTED)
+    assert "carol" in connected.remote_uri
+    await baresip.ctrl.await_event("CALL_ESTABLISHED")
+    await phone.dtmf("123#", call.id)
+    digits = [(await baresip.ctrl.await_event("CALL_DTMF_START"))["param"] for _ in range(4)]
+    assert "".join(digits) == "123#"
+    await phone.hangup(call.id)
+    await watch.call_state(call.id, CallState.ENDED)
+    await baresip.ctrl.await_event("CALL_CLOSED")
+
+
+async def test_called_by_baresip_and_answer(kamailio, baresip, phone_factory):
+    phone = await registered_phone(kamailio, phone_factory, "alice")
+    watch = Watch(phone)
+    await asyncio.to_thread(baresip.dial, kamailio.aor("alice"))
+    incoming = await watch.wait(lambda e: isinstance(e, IncomingCall))
+    assert "carol" in incoming.call.remote_uri
+    await phone.answer(incoming.call.id)
+    await watch.call_state(incoming.call.id, CallState.CONNECTED)
+    await baresip.ctrl.await_event("CALL_ESTABLISHED")
+    await asyncio.to_thread(baresip.hangup)
+    ended = await watch.call_state(incoming.call.id, CallState.ENDED)
+    assert ended.answered is not None
+
+
+async def test_message_through_proxy_and_to_unknown_user(kamailio, phone_factory):
+    phone = await registered_phone(kamailio, phone_factory, "alice", "bob")
+    watch = Watch(phone)
+    msg = await phone.send_message("sip:bob@127.0.0.1", "hello bob", account_id="alice")
+    status = await watch.wait(message_status(msg.id))
+    assert status.message.delivery is Delivery.SENT
+    assert status.message.code == 200
+    received = await watch.wait(lambda e: isinstance(e, MessageReceived))
+    assert received.message.body == "hello bob"
+    assert received.message.account_id == "bob"
+    lost = await phone.send_message("sip:nobody@127.0.0.1", "anyone?", account_id="alice")
+    failed = await watch.wait(message_status(lost.id))
+    assert failed.message.delivery is Delivery.FAILED
+    assert failed.message.code == 404
+
+
+async def test_sipp_uas_echoes_rtp(sipp_factory, phone_factory):
+    uas = sipp_factory.uas(calls=1)
+    phone = await phone_factory(direct_account())
+    watch = Watch(phone)
+    call = await phone.call(f"sip:echo@{uas.uri_host}")
+    await watch.call_state(call.id, CallState.CONNECTED)
+    stats = await eventually(lambda: phone.call_stats(call.id), lambda s: s.rx_packets > 0)
+    assert stats.rx_packets > 0
+    assert stats.codec
+    await phone.hangup(call.id)
+    await watch.call_state(call.id, CallState.ENDED)
+    assert uas.wait(60) == 0, uas.log_tail()
+
+
+@pytest.mark.parametrize(("target", "code"), [("busy", 486), ("nobody", 404)])
+async def test_call_rejected_by_proxy(kamailio, phone_factory, target, code):
+    phone = await registered_phone(kamailio, phone_factory, "alice")
+    watch = Watch(phone)
+    call = await phone.call(target)
+    ended = await watch.call_state(call.id, CallState.ENDED)
+    assert ended.code == code
+
+
+async def test_unanswered_call_times_out(kamailio_factory, phone_factory):
+    kam = kamailio_factory(noanswer_ms=3000)
+    phone = await registered_phone(kam, phone_factory, "alice")
+    watch = Watch(phone)
+    call = await phone.call("noanswer")
+    await watch.call_state(call.id, CallState.RINGING)
+    ended = await watch.call_state(call.id, CallState.ENDED)
+    assert ended.code == 408
+
+
+async def test_registration_recovers_after_registrar_restart(kamailio, phone_factory):
+    phone = await registered_phone(
+        kamailio, phone_factory, "alice", transport=Transport.TCP, expires=10
+    )
+    watch = Watch(phone)
+    kamailio.stop()
+    failed = await watch.failed("alice", timeout_s=60)
+    assert failed.account.reg_state is RegState.FAILED
+    kamailio.start()  # same port, empty location table
+    back = await watch.registered("alice", timeout_s=60)
+    assert back.account.code == 200
+    assert phone.state().accounts[0].reg_state is RegState.REGISTERED
