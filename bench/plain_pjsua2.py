@@ -51,8 +51,18 @@ def main() -> None:
     while time.monotonic() - t0 < args.window:
         ep.libHandleEvents(args.poll)
     pct = (cpu_ns() - c0) / ((time.monotonic() - t0) * 1e9) * 100
-    print(json.dumps({"name": "plain_idle_cpu_pct", "variant": f"poll{args.poll}", "value": round(pct, 4), "unit": "%",
-                      "window_s": args.window, "threads": len(os.listdir("/proc/self/task"))}))
+    print(
+        json.dumps(
+            {
+                "name": "plain_idle_cpu_pct",
+                "variant": f"poll{args.poll}",
+                "value": round(pct, 4),
+                "unit": "%",
+                "window_s": args.window,
+                "threads": len(os.listdir("/proc/self/task")),
+            }
+        )
+    )
     del acc
     ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
 

@@ -46,7 +46,7 @@ async def latency(backend: PjBackend, jobs: int) -> list[float]:
     for _ in range(jobs):
         started: list[float] = []
         t0 = time.perf_counter()
-        await loop.run(lambda: started.append(time.perf_counter()))
+        await loop.run(lambda box=started: box.append(time.perf_counter()))
         samples.append((started[0] - t0) * 1000)
         await asyncio.sleep(0.01)  # let the thread fall back into its long poll
     return samples
@@ -55,8 +55,12 @@ async def latency(backend: PjBackend, jobs: int) -> list[float]:
 def plain_baseline(window: float) -> float | None:
     """Idle CPU of plain_pjsua2.py (default media threads, 10 ms poll), run afterwards."""
     script = os.path.join(os.path.dirname(__file__), "plain_pjsua2.py")
-    proc = subprocess.run([sys.executable, script, "--window", str(window)], capture_output=True, text=True,
-                          timeout=window + 60)
+    proc = subprocess.run(
+        [sys.executable, script, "--window", str(window)],
+        capture_output=True,
+        text=True,
+        timeout=window + 60,
+    )
     for line in proc.stdout.splitlines():
         if line.startswith("{"):
             return float(json.loads(line)["value"])
@@ -73,8 +77,18 @@ async def main() -> None:
     try:
         await backend.add_account(AccountConfig(id="bench", uri="sip:bench@127.0.0.1"), None)
         lat = await latency(backend, args.jobs)
-        print(json.dumps({"name": "cmd_latency_ms", "value": round(statistics.median(lat), 3), "unit": "ms",
-                          "p90": round(sorted(lat)[int(len(lat) * 0.9)], 3), "n": len(lat)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "name": "cmd_latency_ms",
+                    "value": round(statistics.median(lat), 3),
+                    "unit": "ms",
+                    "p90": round(sorted(lat)[int(len(lat) * 0.9)], 3),
+                    "n": len(lat),
+                }
+            ),
+            flush=True,
+        )
         await asyncio.sleep(1.0)  # settle after the latency burst
         c0, t0 = cpu_ns(), time.monotonic()
         await asyncio.sleep(args.window)
@@ -82,8 +96,18 @@ async def main() -> None:
         threads = len(os.listdir("/proc/self/task"))
     finally:
         await backend.stop()
-    print(json.dumps({"name": "idle_cpu_pct", "value": round(pct, 4), "unit": "%", "window_s": args.window,
-                      "threads": threads, "baseline": plain_baseline(args.window)}))
+    print(
+        json.dumps(
+            {
+                "name": "idle_cpu_pct",
+                "value": round(pct, 4),
+                "unit": "%",
+                "window_s": args.window,
+                "threads": threads,
+                "baseline": plain_baseline(args.window),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,10 @@ class Lab:
 
 async def _lab(media: MediaSettings) -> AsyncIterator[Lab]:
     backend, events = PjBackend(), Events()
-    await backend.start(BackendSettings(media=media, log_level=int(__import__("os").environ.get("PJLOG","0"))), events)
+    await backend.start(
+        BackendSettings(media=media, log_level=int(__import__("os").environ.get("PJLOG", "0"))),
+        events,
+    )
     try:
         yield Lab(backend, events, {})
     finally:

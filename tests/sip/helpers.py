@@ -29,7 +29,7 @@ class Events:
             if not fut.done() and pred(event):
                 fut.set_result(event)
 
-    async def wait(self, pred: Pred, timeout: float = WAIT_S, since: int = 0) -> Any:
+    async def wait(self, pred: Pred, timeout: float = WAIT_S, since: int = 0) -> Any:  # noqa: ASYNC109
         for ev in self.items[since:]:
             if pred(ev):
                 return ev
@@ -80,5 +80,5 @@ def dominant_freq(path: str) -> tuple[float, float]:
     rms = math.sqrt(sum(s * s for s in loud) / len(loud))
     start = next((i for i, s in enumerate(samples) if abs(s) > rms / 2), 0)
     seg = samples[start : start + rate * 2]
-    crossings = sum(1 for a, b in zip(seg, seg[1:]) if (a < 0) != (b < 0))
+    crossings = sum(1 for a, b in zip(seg, seg[1:], strict=False) if (a < 0) != (b < 0))
     return crossings / 2 / (len(seg) / rate) if seg else 0.0, rms

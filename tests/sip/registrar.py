@@ -73,5 +73,7 @@ def _header(text: str, name: str) -> str:
 
 async def start_registrar(users: dict[str, str]) -> Registrar:
     loop = asyncio.get_running_loop()
-    _, proto = await loop.create_datagram_endpoint(lambda: Registrar(users), local_addr=("127.0.0.1", 0))
+    _, proto = await loop.create_datagram_endpoint(
+        lambda: Registrar(users), local_addr=("127.0.0.1", 0)
+    )
     return proto

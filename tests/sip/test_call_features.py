@@ -24,7 +24,9 @@ async def connect(lab: Lab, caller: str = "alice", callee: str = "bob") -> tuple
     await lab.backend.answer(inc.call.id)
     await lab.events.wait(call_is(cid, CallState.CONNECTED), since=since)
     await lab.events.wait(
-        lambda e: isinstance(e, CallChanged) and e.call.id == cid and e.call.media is MediaState.ACTIVE,
+        lambda e: (
+            isinstance(e, CallChanged) and e.call.id == cid and e.call.media is MediaState.ACTIVE
+        ),
         since=since,
     )
     return cid, inc.call.id
@@ -38,9 +40,13 @@ def digits_for(lab: Lab, call_id: str) -> str:
 async def test_dtmf_both_ways(pair: Lab, method: DtmfMethod) -> None:
     a, b = await connect(pair)
     await pair.backend.send_dtmf(a, "12#", method)
-    await pair.events.wait(lambda e: isinstance(e, DtmfReceived) and e.call_id == b and e.digit == "#")
+    await pair.events.wait(
+        lambda e: isinstance(e, DtmfReceived) and e.call_id == b and e.digit == "#"
+    )
     await pair.backend.send_dtmf(b, "*9", method)
-    await pair.events.wait(lambda e: isinstance(e, DtmfReceived) and e.call_id == a and e.digit == "9")
+    await pair.events.wait(
+        lambda e: isinstance(e, DtmfReceived) and e.call_id == a and e.digit == "9"
+    )
     assert digits_for(pair, b).startswith("12#")
     assert digits_for(pair, a).startswith("*9")
 
@@ -71,7 +77,9 @@ async def test_hold_and_resume(pair: Lab) -> None:
 async def test_mute_sets_flag(pair: Lab) -> None:
     a, _ = await connect(pair)
     await pair.backend.set_mute(a, True)
-    ev = await pair.events.wait(lambda e: isinstance(e, CallChanged) and e.call.id == a and e.call.muted)
+    ev = await pair.events.wait(
+        lambda e: isinstance(e, CallChanged) and e.call.id == a and e.call.muted
+    )
     assert ev.call.state is CallState.CONNECTED
 
 
@@ -81,7 +89,9 @@ async def test_redirect_answers_302(pair: Lab) -> None:
     await pair.backend.redirect(inc.call.id, "sip:carol@127.0.0.1")
     await pair.events.wait(call_is(inc.call.id, CallState.ENDED))
     assert any(
-        isinstance(e, SipTrace) and e.entry.direction == "tx" and e.entry.first_line.startswith("SIP/2.0 302")
+        isinstance(e, SipTrace)
+        and e.entry.direction == "tx"
+        and e.entry.first_line.startswith("SIP/2.0 302")
         and "sip:carol@127.0.0.1" in e.entry.text
         for e in pair.events.items
     )
@@ -101,7 +111,9 @@ async def test_malformed_uri_sends_nothing(pair: Lab) -> None:
     for bad in ("bob", "sip:", "sip:bob@", "http://x", "sip:bo b@127.0.0.1"):
         with pytest.raises(InvalidUri):
             await pair.backend.make_call("alice", bad)
-    assert not [e for e in pair.events.items if isinstance(e, SipTrace) and "INVITE" in e.entry.first_line]
+    assert not [
+        e for e in pair.events.items if isinstance(e, SipTrace) and "INVITE" in e.entry.first_line
+    ]
 
 
 async def test_unknown_ids(pair: Lab) -> None:

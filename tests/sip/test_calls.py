@@ -6,16 +6,19 @@ import pytest
 
 from tests.sip.conftest import Lab
 from tests.sip.helpers import call_is
+from tuiphone.model.account import RegState
 from tuiphone.model.call import CallState, Direction
 from tuiphone.model.events import IncomingCall, RegistrationChanged
-from tuiphone.model.account import RegState
 
 pytestmark = pytest.mark.pjsua
 
 
 async def test_direct_accounts_report_none(pair: Lab) -> None:
     regs = pair.events.of(RegistrationChanged)
-    assert {r.account.id: r.account.reg_state for r in regs} == {"alice": RegState.NONE, "bob": RegState.NONE}
+    assert {r.account.id: r.account.reg_state for r in regs} == {
+        "alice": RegState.NONE,
+        "bob": RegState.NONE,
+    }
     assert pair.contacts["bob"].startswith("sip:bob@127.0.0.1:")
 
 

@@ -25,14 +25,16 @@ async def files_lab(tmp_path: Path) -> AsyncIterator[Lab]:
     write_tone(str(tmp_path / "tone440.wav"), 440, 2.0)
     write_tone(str(tmp_path / "silence.wav"), 0, 1.0)
     (tmp_path / "rec").mkdir()
-    media = MediaSettings(mode="files", play_file=str(tmp_path / "tone440.wav"), record_dir=str(tmp_path / "rec"))
+    media = MediaSettings(
+        mode="files", play_file=str(tmp_path / "tone440.wav"), record_dir=str(tmp_path / "rec")
+    )
     async for lab in _lab(media):
         await lab.add("alice")
         await lab.add("bob")
         yield lab
 
 
-async def wait_rx_packets(backend: PjBackend, call_id: str, n: int, timeout: float = 30.0) -> int:
+async def wait_rx_packets(backend: PjBackend, call_id: str, n: int, timeout: float = 30.0) -> int:  # noqa: ASYNC109
     """Poll the RTP counters until ``n`` packets arrived (media needs wall time to flow)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:

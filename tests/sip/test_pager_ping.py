@@ -23,18 +23,28 @@ async def test_message_delivered_and_received(pair: Lab) -> None:
     assert got.message.delivery is Delivery.RECEIVED
     assert not got.message.truncated
     status = await pair.events.wait(lambda e: isinstance(e, MessageStatus))
-    assert (status.message.id, status.message.delivery, status.message.code) == ("m1", Delivery.SENT, 200)
+    assert (status.message.id, status.message.delivery, status.message.code) == (
+        "m1",
+        Delivery.SENT,
+        200,
+    )
 
 
 async def test_oversize_message_refused_before_sending(pair: Lab) -> None:
     with pytest.raises(LimitExceeded):
-        await pair.backend.send_message("alice", pair.contacts["bob"], "x" * 3001, "text/plain", "m2")
-    assert not [e for e in pair.events.items if isinstance(e, SipTrace) and "MESSAGE" in e.entry.first_line]
+        await pair.backend.send_message(
+            "alice", pair.contacts["bob"], "x" * 3001, "text/plain", "m2"
+        )
+    assert not [
+        e for e in pair.events.items if isinstance(e, SipTrace) and "MESSAGE" in e.entry.first_line
+    ]
 
 
 async def test_message_to_dead_port_fails_once(pair: Lab) -> None:
     # 3000 B fits our check; a TCP target that refuses gives one FAILED status.
-    await pair.backend.send_message("alice", "sip:x@127.0.0.1:9;transport=tcp", "hi", "text/plain", "m3")
+    await pair.backend.send_message(
+        "alice", "sip:x@127.0.0.1:9;transport=tcp", "hi", "text/plain", "m3"
+    )
     st = await pair.events.wait(lambda e: isinstance(e, MessageStatus), timeout=60)
     assert st.message.id == "m3"
     assert st.message.delivery is Delivery.FAILED
@@ -63,10 +73,12 @@ async def test_trace_entries_have_direction_and_peer(pair: Lab) -> None:
     traces = [e.entry for e in pair.events.of(SipTrace)]
     tx = [t for t in traces if t.direction == "tx" and t.first_line.startswith("OPTIONS")]
     rx = [t for t in traces if t.direction == "rx" and t.first_line.startswith("SIP/2.0 200")]
-    assert tx and rx
+    assert tx
+    assert rx
     assert tx[0].peer == f"127.0.0.1:{port}"
     assert tx[0].transport == "UDP"
-    assert tx[0].call_id and tx[0].call_id == rx[0].call_id
+    assert tx[0].call_id
+    assert tx[0].call_id == rx[0].call_id
 
 
 async def test_ninth_account_refused(lab: Lab) -> None:

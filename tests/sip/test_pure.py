@@ -29,7 +29,8 @@ def test_parse_dump() -> None:
 def test_parse_rx_tcp() -> None:
     text = DUMP.replace("TX", "RX").replace(" to UDP", " from TCP")
     entry = parse_dump(text, 1.0)
-    assert entry is not None and (entry.direction, entry.transport) == ("rx", "TCP")
+    assert entry is not None
+    assert (entry.direction, entry.transport) == ("rx", "TCP")
 
 
 def test_not_a_dump() -> None:
@@ -68,7 +69,10 @@ def test_mwi() -> None:
 
 
 def test_srtp_suite() -> None:
-    assert srtp_suite("  SRTP status: Active Crypto-suite: AES_CM_128_HMAC_SHA1_80\n") == "AES_CM_128_HMAC_SHA1_80"
+    assert (
+        srtp_suite("  SRTP status: Active Crypto-suite: AES_CM_128_HMAC_SHA1_80\n")
+        == "AES_CM_128_HMAC_SHA1_80"
+    )
     assert srtp_suite("SRTP status: Not active") == ""
 
 
@@ -80,7 +84,13 @@ class FakePjError(Exception):
 
 @pytest.mark.parametrize(
     ("status", "kind"),
-    [(70010, LimitExceeded), (171039, InvalidUri), (120111, NetworkError), (171173, NetworkError), (1, BackendError)],
+    [
+        (70010, LimitExceeded),
+        (171039, InvalidUri),
+        (120111, NetworkError),
+        (171173, NetworkError),
+        (1, BackendError),
+    ],
 )
 def test_classify(status: int, kind: type) -> None:
     assert type(classify(FakePjError(status, "r"), "doing")) is kind
@@ -95,7 +105,9 @@ def test_convert_drops_tracebacks() -> None:
     assert out.__cause__.__traceback__ is None
 
 
-@pytest.mark.parametrize("uri", ["sip:a@127.0.0.1", "sips:a@h.example:5061;transport=tls", "sip:h", "sip:[::1]:5060"])
+@pytest.mark.parametrize(
+    "uri", ["sip:a@127.0.0.1", "sips:a@h.example:5061;transport=tls", "sip:h", "sip:[::1]:5060"]
+)
 def test_good_uris(uri: str) -> None:
     assert looks_like_sip_uri(uri)
 

@@ -25,7 +25,9 @@ async def registrar() -> AsyncIterator[Registrar]:
 
 
 def cfg(reg: Registrar, user: str = "alice") -> AccountConfig:
-    return AccountConfig(id=user, uri=f"sip:{user}@127.0.0.1", registrar=f"sip:127.0.0.1:{reg.port}")
+    return AccountConfig(
+        id=user, uri=f"sip:{user}@127.0.0.1", registrar=f"sip:127.0.0.1:{reg.port}"
+    )
 
 
 def reg_is(state: RegState):  # noqa: ANN201
@@ -49,7 +51,16 @@ async def test_wrong_password_fails_once(lab: Lab, registrar: Registrar) -> None
     await lab.backend.sync()
     # one plain REGISTER and one answer to the challenge; the retry waits 10+ s
     assert len(registrar.registers) == 2
-    assert len([e for e in lab.events.items if isinstance(e, RegistrationChanged) and e.account.reg_state is RegState.FAILED]) == 1
+    assert (
+        len(
+            [
+                e
+                for e in lab.events.items
+                if isinstance(e, RegistrationChanged) and e.account.reg_state is RegState.FAILED
+            ]
+        )
+        == 1
+    )
 
 
 async def test_password_never_in_trace(lab: Lab, registrar: Registrar) -> None:

@@ -25,7 +25,9 @@ def connected_between(lab: Lab, a: str, b: str) -> bool:
     for e in lab.events.of(CallChanged):
         latest[e.call.id] = e
     return any(
-        e.call.account_id == a and f"sip:{b}@" in e.call.remote_uri and e.call.state is CallState.CONNECTED
+        e.call.account_id == a
+        and f"sip:{b}@" in e.call.remote_uri
+        and e.call.state is CallState.CONNECTED
         for e in latest.values()
     )
 
@@ -57,7 +59,9 @@ async def test_attended_transfer_sends_refer_with_replaces(trio: Lab) -> None:
     final = await ev.wait(lambda e: isinstance(e, TransferStatus) and e.final)
     assert final.call_id == bob_leg
     refer = next(
-        e.entry.text for e in ev.of(SipTrace) if e.entry.direction == "tx" and e.entry.first_line.startswith("REFER")
+        e.entry.text
+        for e in ev.of(SipTrace)
+        if e.entry.direction == "tx" and e.entry.first_line.startswith("REFER")
     )
     assert "Replaces=" in refer
     assert "sip:carol@127.0.0.1" in refer

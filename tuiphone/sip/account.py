@@ -31,8 +31,12 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         self.config = config
         self.contact = ""
 
-    def state(self, reg: RegState, code: int = 0, reason: str = "", expires: int = 0) -> AccountState:
-        return AccountState(self.config.id, self.config.uri, reg, code, reason, expires, self.contact)
+    def state(
+        self, reg: RegState, code: int = 0, reason: str = "", expires: int = 0
+    ) -> AccountState:
+        return AccountState(
+            self.config.id, self.config.uri, reg, code, reason, expires, self.contact
+        )
 
     def onRegStarted(self, prm: pj.OnRegStartedParam) -> None:
         if prm.renew:  # un-REGISTER ends in onRegState as UNREGISTERED
@@ -114,7 +118,9 @@ def _media(ac: pj.AccountConfig, cfg: AccountConfig) -> None:
     mc = ac.mediaConfig
     mc.srtpUse = _SRTP[cfg.srtp]
     # 1 would require TLS for SRTP; SDES over plain UDP works with 0 (lab-facts Q7).
-    mc.srtpSecureSignaling = 1 if cfg.transport is Transport.TLS and cfg.srtp is not SrtpMode.OFF else 0
+    mc.srtpSecureSignaling = (
+        1 if cfg.transport is Transport.TLS and cfg.srtp is not SrtpMode.OFF else 0
+    )
 
 
 def _user_part(uri: str) -> str:

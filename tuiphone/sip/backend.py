@@ -79,7 +79,9 @@ class PjBackend:
     async def set_registration(self, account_id: str, register: bool) -> None:
         await self._run(lambda c: c.set_registration(account_id, register))
 
-    async def make_call(self, account_id: str, uri: str, headers: Mapping[str, str] | None = None) -> str:
+    async def make_call(
+        self, account_id: str, uri: str, headers: Mapping[str, str] | None = None
+    ) -> str:
         hdrs = dict(headers or {})
         return await self._run(lambda c: c.calls.make(c.account(account_id), uri, hdrs))
 
@@ -119,7 +121,9 @@ class PjBackend:
     async def send_message(
         self, account_id: str, uri: str, body: str, content_type: str, message_id: str
     ) -> None:
-        await self._run(lambda c: c.pager.send(c.account(account_id), uri, body, content_type, message_id))
+        await self._run(
+            lambda c: c.pager.send(c.account(account_id), uri, body, content_type, message_id)
+        )
 
     async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
         """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError, InvalidUri."""

@@ -54,7 +54,8 @@ def _dialog(node: Element) -> DialogInfo:
         id=node.get("id", ""),
         call_id=node.get("call-id", ""),
         state=(node.findtext(f"{NS}state") or "").strip().lower(),
-        direction=LampDirection(direction) if direction in ("initiator", "recipient")
+        direction=LampDirection(direction)
+        if direction in ("initiator", "recipient")
         else LampDirection.NONE,
         remote_identity=_party(node, "remote"),
         local_tag=node.get("local-tag", ""),

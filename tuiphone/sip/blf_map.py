@@ -44,10 +44,13 @@ def dialog_of(raw: RawDlgInfo) -> DialogInfo | None:
     if not (raw.dialog_id or raw.state or raw.call_id):
         return None
     return DialogInfo(
-        id=raw.dialog_id, call_id=raw.call_id, state=norm(raw.state),
+        id=raw.dialog_id,
+        call_id=raw.call_id,
+        state=norm(raw.state),
         direction=direction_of(raw.direction),
         remote_identity=raw.remote_identity or raw.remote_target,
-        local_tag=raw.local_tag, remote_tag=raw.remote_tag,
+        local_tag=raw.local_tag,
+        remote_tag=raw.remote_tag,
     )
 
 
@@ -82,8 +85,9 @@ def dialogs_lamp(uri: str, dialogs: tuple[DialogInfo, ...]) -> Lamp:
     live = [(s, d) for s, d in rated if s is not None and s is not LampState.IDLE]
     if live:
         state, lead = max(live, key=lambda pair: _RANK[pair[0]])
-        return Lamp(uri, state, lead.direction, lead.remote_identity,
-                    dialogs=tuple(d for _, d in live))
+        return Lamp(
+            uri, state, lead.direction, lead.remote_identity, dialogs=tuple(d for _, d in live)
+        )
     odd = tuple(d for s, d in rated if s is None)
     if odd:
         return Lamp(uri, LampState.UNKNOWN, dialogs=odd, reason=f"dialog state {odd[0].state!r}")
@@ -100,7 +104,10 @@ def merged(doc: DialogInfoDoc, previous: Lamp | None) -> tuple[DialogInfo, ...]:
 
 
 def to_lamp(
-    uri: str, raw: RawDlgInfo, previous: Lamp | None, now: float,
+    uri: str,
+    raw: RawDlgInfo,
+    previous: Lamp | None,
+    now: float,
     doc: DialogInfoDoc | None = None,
 ) -> Lamp:
     """Map ``raw`` (and the full body ``doc`` when one was read) to a Lamp for ``uri``;

@@ -31,10 +31,22 @@ class PjStr(ctypes.Structure):
 
 
 _STR_FIELDS = [
-    "uri", "dialog_id", "dialog_info_state", "dialog_info_entity", "dialog_call_id",
-    "dialog_remote_tag", "dialog_local_tag", "dialog_direction", "dialog_state",
-    "dialog_duration", "local_identity", "local_identity_display", "local_target_uri",
-    "remote_identity", "remote_identity_display", "remote_target_uri",
+    "uri",
+    "dialog_id",
+    "dialog_info_state",
+    "dialog_info_entity",
+    "dialog_call_id",
+    "dialog_remote_tag",
+    "dialog_local_tag",
+    "dialog_direction",
+    "dialog_state",
+    "dialog_duration",
+    "local_identity",
+    "local_identity_display",
+    "local_target_uri",
+    "remote_identity",
+    "remote_identity_display",
+    "remote_target_uri",
 ]
 
 
@@ -119,8 +131,10 @@ def _proto(func: Any, argtypes: list[type]) -> None:
 
 def subscribe(buddy_id: int, on: bool) -> None:
     """Start (``on``) or stop the dialog-event subscription. Raises NativeError."""
-    _check("pjsua_buddy_subscribe_dlg_event", library().pjsua_buddy_subscribe_dlg_event(
-        buddy_id, 1 if on else 0))
+    _check(
+        "pjsua_buddy_subscribe_dlg_event",
+        library().pjsua_buddy_subscribe_dlg_event(buddy_id, 1 if on else 0),
+    )
 
 
 def update(buddy_id: int) -> None:
@@ -134,17 +148,26 @@ def read_info(buddy_id: int) -> RawDlgInfo:
     status = library().pjsua_buddy_get_dlg_event_info(buddy_id, ctypes.byref(st))
     _check("pjsua_buddy_get_dlg_event_info", status)
     return RawDlgInfo(
-        buddy_id=st.id, uri=st.uri.text(), info_state=st.dialog_info_state.text(),
-        entity=st.dialog_info_entity.text(), dialog_id=st.dialog_id.text(),
-        call_id=st.dialog_call_id.text(), local_tag=st.dialog_local_tag.text(),
-        remote_tag=st.dialog_remote_tag.text(), direction=st.dialog_direction.text(),
-        state=st.dialog_state.text(), duration=st.dialog_duration.text(),
-        local_identity=st.local_identity.text(), local_target=st.local_target_uri.text(),
+        buddy_id=st.id,
+        uri=st.uri.text(),
+        info_state=st.dialog_info_state.text(),
+        entity=st.dialog_info_entity.text(),
+        dialog_id=st.dialog_id.text(),
+        call_id=st.dialog_call_id.text(),
+        local_tag=st.dialog_local_tag.text(),
+        remote_tag=st.dialog_remote_tag.text(),
+        direction=st.dialog_direction.text(),
+        state=st.dialog_state.text(),
+        duration=st.dialog_duration.text(),
+        local_identity=st.local_identity.text(),
+        local_target=st.local_target_uri.text(),
         remote_identity=st.remote_identity.text(),
         remote_display=st.remote_identity_display.text(),
-        remote_target=st.remote_target_uri.text(), sub_state=st.sub_state,
+        remote_target=st.remote_target_uri.text(),
+        sub_state=st.sub_state,
         sub_state_name=(st.sub_state_name or b"").decode("ascii", "replace"),
-        term_code=st.sub_term_code, term_reason=st.sub_term_reason.text(),
+        term_code=st.sub_term_code,
+        term_reason=st.sub_term_reason.text(),
     )
 
 

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 class PjCall(pj.Call):  # type: ignore[misc]
     """``info`` is always the latest snapshot; getInfo() raises after DISCONNECTED."""
 
-    def __init__(self, core: Core, acc: pj.Account, account_id: str, info: CallInfo, pj_id: int = -1) -> None:
+    def __init__(
+        self, core: Core, acc: pj.Account, account_id: str, info: CallInfo, pj_id: int = -1
+    ) -> None:
         if pj_id >= 0:
             super().__init__(acc, pj_id)
         else:

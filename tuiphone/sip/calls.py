@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from tuiphone.sip.account import PjAccount
     from tuiphone.sip.core import Core
 
-_DTMF = {DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833, DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO}
+_DTMF = {
+    DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833,
+    DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO,
+}
 _DTMF_CHARS = frozenset("0123456789*#ABCDabcd")
 
 

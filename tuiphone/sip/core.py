@@ -4,8 +4,8 @@ to the asyncio loop. Every method runs on the pjsip thread."""
 from __future__ import annotations
 
 import asyncio
-import time
 import logging
+import time
 from collections.abc import Callable
 
 import pjsua2 as pj
@@ -135,7 +135,9 @@ class Core:
         try:
             acc.setRegistration(register)
         except pj.Error as err:
-            raise convert(err, f"{'registering' if register else 'unregistering'} {account_id}") from None
+            raise convert(
+                err, f"{'registering' if register else 'unregistering'} {account_id}"
+            ) from None
 
     def registration(self, state: AccountState) -> None:
         self.emit(RegistrationChanged(state))
@@ -207,7 +209,9 @@ class Core:
 
     def _busy(self) -> bool:
         live = any(c.info.state is not CallState.ENDED for c in self.calls.calls.values())
-        return live or any(a.config.registers and self._reg_active(a) for a in self.accounts.values())
+        return live or any(
+            a.config.registers and self._reg_active(a) for a in self.accounts.values()
+        )
 
     @staticmethod
     def _reg_active(acc: PjAccount) -> bool:

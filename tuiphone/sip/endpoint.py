@@ -94,13 +94,17 @@ class Stack:
         cfg.boundAddress = self.settings.bind_address
         if tls is not None:
             cfg.tlsConfig = tls
-        types = {"udp": pj.PJSIP_TRANSPORT_UDP, "tcp": pj.PJSIP_TRANSPORT_TCP, "tls": pj.PJSIP_TRANSPORT_TLS}
+        types = {
+            "udp": pj.PJSIP_TRANSPORT_UDP,
+            "tcp": pj.PJSIP_TRANSPORT_TCP,
+            "tls": pj.PJSIP_TRANSPORT_TLS,
+        }
         try:
             tid = int(self.ep.transportCreate(types[kind], cfg))
         except pj.Error as err:
-            raise NetworkError(f"cannot bind {kind.upper()} {self.settings.bind_address}:{port}") from convert(
-                err, "binding"
-            )
+            raise NetworkError(
+                f"cannot bind {kind.upper()} {self.settings.bind_address}:{port}"
+            ) from convert(err, "binding")
         self.transports[key] = tid
         return tid
 

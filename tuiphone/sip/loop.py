@@ -8,6 +8,7 @@ UDP SIP port, which ends the long poll at once (pjsip ignores the datagram).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import socket
@@ -116,6 +117,7 @@ class PjLoop:
 
     def stop(self, timeout: float = 15.0) -> None:
         """Ask the loop to end, wait for teardown. Call from a non-pjsip thread."""
+
         def flag() -> None:
             self._stop = True
 
@@ -126,7 +128,9 @@ class PjLoop:
         self._sock.close()
 
 
-def _complete(loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any]) -> None:
+def _complete(
+    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any]
+) -> None:
     try:
         result = fn()
     except TuiphoneError as err:
@@ -140,7 +144,10 @@ def _complete(loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Cal
 
 
 def _settle(
-    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], result: Any, err: BaseException | None
+    loop: asyncio.AbstractEventLoop,
+    fut: asyncio.Future[Any],
+    result: Any,
+    err: BaseException | None,
 ) -> None:
     def apply() -> None:
         if fut.done():
@@ -150,7 +157,5 @@ def _settle(
         else:
             fut.set_result(result)
 
-    try:
+    with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
         loop.call_soon_threadsafe(apply)
-    except RuntimeError:  # the loop is closed: nobody is waiting any more
-        pass

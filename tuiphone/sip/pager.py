@@ -44,9 +44,13 @@ class Pager:
         """Send; the outcome arrives as a MessageStatus event. Raises LimitExceeded, InvalidUri."""
         size = len(body.encode("utf-8"))
         if size > MAX_BODY:
-            raise LimitExceeded(f"message body is {size} bytes; at most {MAX_BODY} fit in one SIP MESSAGE")
+            raise LimitExceeded(
+                f"message body is {size} bytes; at most {MAX_BODY} fit in one SIP MESSAGE"
+            )
         check_uri(self.core.stack.ep, uri)
-        msg = Message(message_id, acc.config.id, "out", uri, body, content_type, time.time(), Delivery.PENDING)
+        msg = Message(
+            message_id, acc.config.id, "out", uri, body, content_type, time.time(), Delivery.PENDING
+        )
         self.pending.append(msg)
         prm = pj.SendInstantMessageParam()
         prm.content = body
@@ -81,8 +85,16 @@ class Pager:
         self.pending.remove(msg)
         delivery = Delivery.SENT if 200 <= code < 300 else Delivery.FAILED
         done = Message(
-            msg.id, msg.account_id, "out", msg.peer, msg.body, msg.content_type,
-            msg.timestamp, delivery, code, reason,
+            msg.id,
+            msg.account_id,
+            "out",
+            msg.peer,
+            msg.body,
+            msg.content_type,
+            msg.timestamp,
+            delivery,
+            code,
+            reason,
         )
         self.core.message_status(done)
 
@@ -93,7 +105,7 @@ class Pager:
         except Exception:
             whole = ""
         m = _CONTENT_LENGTH.search(whole)
-        truncated = bool(m) and int(m.group(1)) > len(body.encode("utf-8"))
+        truncated = m is not None and int(m.group(1)) > len(body.encode("utf-8"))
         msg = Message(
             id=uuid.uuid4().hex,
             account_id=acc.config.id,

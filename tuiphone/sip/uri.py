@@ -8,7 +8,9 @@ import pjsua2 as pj
 
 from tuiphone.model.errors import InvalidUri
 
-_SHAPE = re.compile(r"^sips?:(?:[^@\s<>\"]+@)?[A-Za-z0-9.\-\[\]:]+(?::\d{1,5})?(?:;[^\s<>\"]*)?$", re.I)
+_SHAPE = re.compile(
+    r"^sips?:(?:[^@\s<>\"]+@)?[A-Za-z0-9.\-\[\]:]+(?::\d{1,5})?(?:;[^\s<>\"]*)?$", re.I
+)
 
 
 def looks_like_sip_uri(uri: str) -> bool:
