@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.contacts import servers
+from tuiphone.contacts.dav.client import DavClient
+from tuiphone.contacts.dav.ops import make_book
 
 
 @pytest.fixture
@@ -13,3 +18,20 @@ def vdir(tmp_path: Path) -> Path:
     folder = tmp_path / "vdir"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session", params=["radicale", "xandikos"])
+def dav_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One real CardDAV server per kind for the whole session; tests make their own books."""
+    start = servers.radicale if request.param == "radicale" else servers.xandikos
+    with start(tmp_path_factory.mktemp(request.param)) as server:
+        yield server
+
+
+@pytest.fixture
+async def book_url(dav_server: servers.Server) -> str:
+    """A fresh, empty address book on the server; returns its absolute URL."""
+    url = f"{dav_server.url.rstrip('/')}{dav_server.home}{uuid.uuid4().hex}/"
+    async with DavClient(servers.settings(dav_server)) as client:
+        await make_book(client, url, "Test book")
+    return url

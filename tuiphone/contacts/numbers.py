@@ -8,6 +8,7 @@ turns ``555-0123`` into a bogus ``+15550123``.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 
@@ -31,6 +32,7 @@ def _parse(text: str, region: str) -> str | None:
     return phonenumbers.format_number(num, PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=65536)
 def to_e164(text: str, region: str) -> str | None:
     """E.164 form of a dialled/stored number, or None. ``00…`` is retried as ``+…``
     because PBXs send it even where the international prefix is different."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tuiphone.contacts.contact import Contact
 from tuiphone.contacts.errors import ConflictError, VdirError
+from tuiphone.contacts.filecache import FileCache
 from tuiphone.contacts.reader import ReadResult, read_file
 from tuiphone.contacts.vcard.card import Card
 
@@ -29,11 +30,12 @@ def vcf_files(folder: Path) -> list[Path]:
     return [folder / n for n in names if not n.startswith(".")]
 
 
-def read_vdir(folder: Path, book: str) -> ReadResult:
-    """Every contact of every ``*.vcf`` in ``folder``; bad files/cards become warnings."""
+def read_vdir(folder: Path, book: str, cache: FileCache | None = None) -> ReadResult:
+    """Every contact of every ``*.vcf`` in ``folder``; bad files/cards become warnings.
+    With a ``cache``, files whose (mtime, size) did not change are not parsed again."""
     result = ReadResult()
     for path in vcf_files(folder):
-        result.extend(read_file(path, book))
+        result.extend(cache.read(path, book) if cache is not None else read_file(path, book))
     return result
 
 
@@ -68,27 +70,27 @@ def create_file(folder: Path, uid: str, data: bytes) -> Path:
     return path
 
 
+def splice(data: bytes, old: Card, new: bytes, where: str) -> bytes:
+    """``data`` with ``old``'s bytes replaced by ``new``; ConflictError if ``data``
+    no longer holds ``old`` where it was read (the file changed meanwhile)."""
+    if data[old.offset : old.offset + len(old.raw)] != old.raw:
+        raise ConflictError(f"{where}: changed on disk since it was read; reload first")
+    return data[: old.offset] + new + data[old.offset + len(old.raw) :]
+
+
 def replace_card(contact: Contact, new: Card) -> None:
     """Splice ``new`` over ``contact.card`` in its file; other cards there are kept.
 
     Raises ConflictError if the file changed on disk since the contact was read.
     """
     path = Path(contact.origin.path)
-    old = contact.card
-    data = _read(path)
-    if data[old.offset : old.offset + len(old.raw)] != old.raw:
-        raise ConflictError(f"{path}: changed on disk since it was read; reload first")
-    atomic_write(path, data[: old.offset] + new.raw + data[old.offset + len(old.raw) :])
+    atomic_write(path, splice(_read(path), contact.card, new.raw, str(path)))
 
 
 def remove_card(contact: Contact) -> None:
-    """Delete the contact's card: the file if it holds only that card."""
+    """Delete the contact's card: the whole file if it held only that card."""
     path = Path(contact.origin.path)
-    old = contact.card
-    data = _read(path)
-    if data[old.offset : old.offset + len(old.raw)] != old.raw:
-        raise ConflictError(f"{path}: changed on disk since it was read; reload first")
-    rest = data[: old.offset] + data[old.offset + len(old.raw) :]
+    rest = splice(_read(path), contact.card, b"", str(path))
     if b"BEGIN:VCARD" in rest.upper():
         atomic_write(path, rest)
         return
@@ -96,6 +98,11 @@ def remove_card(contact: Contact) -> None:
         path.unlink()
     except OSError as err:
         raise VdirError(f"{path}: cannot delete: {err.strerror}") from err
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; VdirError naming the file if it cannot be read."""
+    return _read(path)
 
 
 def _read(path: Path) -> bytes:

@@ -1,0 +1,1 @@
+"""A small async CardDAV client (httpx + defusedxml) and a local vdir cache."""
