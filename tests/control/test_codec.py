@@ -1,0 +1,71 @@
+"""Every event and result type survives JSON and back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tuiphone.control import wire
+from tuiphone.control.codec import event_from_jsonable, event_to_jsonable, from_jsonable
+from tuiphone.engine.api import MwiState, PhoneState
+from tuiphone.model import errors
+from tuiphone.model.account import AccountState, RegState
+from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
+from tuiphone.model.events import (
+    CallChanged,
+    DtmfReceived,
+    IncomingCall,
+    MessageReceived,
+    MessageStatus,
+    MwiChanged,
+    Notice,
+    RegistrationChanged,
+    SipTrace,
+    TransferStatus,
+)
+from tuiphone.model.message import Delivery, Message
+from tuiphone.model.trace import TraceEntry
+
+CALL = CallInfo("c1", "local", Direction.INCOMING, "sip:a@b", CallState.RINGING,
+                media=MediaState.ACTIVE, answered=None, headers=(("X-A", "1"),))
+MSG = Message("m1", "local", "in", "sip:a@b", "hi", "text/plain", 1.5, Delivery.RECEIVED)
+EVENTS = [
+    RegistrationChanged(AccountState("a", "sip:a@b", RegState.REGISTERED, 200, "OK", 300)),
+    CallChanged(CALL), IncomingCall(CALL), DtmfReceived("c1", "#"),
+    MessageReceived(MSG), MessageStatus(MSG), MwiChanged("a", True, 2, 1),
+    TransferStatus("c1", 200, "OK", True), SipTrace(TraceEntry(1.0, "rx", "UDP", "1.2.3.4:5060",
+                                                               "OPTIONS sip:x SIP/2.0\r\n")),
+    Notice("info", "hello"),
+]
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: e.kind)
+def test_event_round_trip(event):
+    data = json.loads(json.dumps(event_to_jsonable(event)))
+    assert data["event"] == event.kind
+    assert event_from_jsonable(data) == event
+
+
+def test_state_round_trip():
+    state = PhoneState(accounts=(EVENTS[0].account,), calls=(CALL,),
+                       mwi=(MwiState("a", True, 1, 0),), default_account="a")
+    data = json.loads(json.dumps(event_to_jsonable(CallChanged(CALL))))
+    assert data["call"]["headers"] == [["X-A", "1"]]
+    from tuiphone.control.codec import to_jsonable
+
+    assert from_jsonable(PhoneState, json.loads(json.dumps(to_jsonable(state)))) == state
+
+
+@pytest.mark.parametrize("err", [
+    errors.SipError(486, "Busy Here"), errors.Timeout("slow"), errors.NetworkError("dns"),
+    errors.NotFound("c9"), errors.InvalidUri("x"), errors.LimitExceeded("4"),
+])
+def test_errors_round_trip(err):
+    back = wire.error_from_body(json.loads(json.dumps(wire.error_body(err))))
+    assert type(back) is type(err) and str(back) == str(err)
+
+
+def test_foreign_exceptions_become_backend_errors():
+    back = wire.error_from_body(wire.error_body(RuntimeError("boom")))
+    assert isinstance(back, errors.BackendError) and "boom" in str(back)

@@ -1,0 +1,160 @@
+"""The control socket itself: permissions, peer uid, snapshots, stale files."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pwd
+import socket
+import stat
+
+import pytest
+
+from tuiphone.control import ControlServer, socket_path
+from tuiphone.model.errors import ConfigError, UsageError
+
+
+async def raw_client(path):
+    return await asyncio.open_unix_connection(str(path))
+
+
+async def read_json(reader):
+    line = await asyncio.wait_for(reader.readline(), 5)
+    assert line, "connection closed"
+    return json.loads(line)
+
+
+async def test_socket_and_directory_are_private(engine):
+    path = socket_path()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_ISSOCK(path.stat().st_mode)
+
+
+async def test_request_reply_carries_the_id(engine):
+    reader, writer = await raw_client(socket_path())
+    writer.write(b'{"id": "x1", "cmd": "ping", "args": {"uri": "sip:a@example.com"}}\n')
+    writer.write(b'not json\n')
+    reply = await read_json(reader)
+    junk = await read_json(reader)
+    if reply["id"] is None:  # requests run concurrently: either may answer first
+        reply, junk = junk, reply
+    assert reply == {"id": "x1", "ok": True,
+                     "result": {"code": 200, "reason": "OK", "rtt_ms": 0.1}}
+    assert junk["ok"] is False and junk["error"]["code"] == "UsageError"
+    writer.close()
+
+
+async def test_subscribe_starts_with_a_snapshot_then_events(engine):
+    reader, writer = await raw_client(socket_path())
+    writer.write(b'{"id": 1, "cmd": "subscribe"}\n')
+    snapshot = await read_json(reader)
+    assert snapshot["event"] == "snapshot"
+    assert {a["id"] for a in snapshot["state"]["accounts"]} == {"local", "bob", "work"}
+    await engine.call("sip:alice@example.com")
+    event = await read_json(reader)
+    assert event["event"] == "call" and event["call"]["state"] == "calling"
+    writer.close()
+
+
+async def test_stale_socket_is_replaced(engine_free_path):
+    path = engine_free_path
+    dead = socket.socket(socket.AF_UNIX)
+    dead.bind(str(path))
+    dead.close()  # the file stays, nobody listens: what a crashed engine leaves
+    server = ControlServer(_NullPhone(), path)
+    await server.start()
+    try:
+        reader, writer = await raw_client(path)
+        writer.write(b'{"id": 1, "cmd": "state"}\n')
+        assert (await read_json(reader))["ok"] is True
+        writer.close()
+    finally:
+        await server.close()
+    assert not path.exists()
+
+
+async def test_live_socket_is_not_taken_over(engine):
+    with pytest.raises(UsageError, match="already running"):
+        await ControlServer(_NullPhone(), socket_path()).start()
+
+
+async def test_a_regular_file_is_never_deleted(engine_free_path):
+    engine_free_path.write_text("mine")
+    with pytest.raises(ConfigError, match="not a socket"):
+        await ControlServer(_NullPhone(), engine_free_path).start()
+    assert engine_free_path.read_text() == "mine"
+
+
+def _child(path: str, out: int) -> None:
+    """Runs in the forked child as nobody: connect, ask, report through the pipe."""
+    result: dict = {}
+    try:
+        nobody = pwd.getpwnam("nobody")
+        os.setgid(nobody.pw_gid)
+        os.setuid(nobody.pw_uid)
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(10)
+        try:
+            s.connect(path)
+        except OSError as err:
+            result = {"connect": err.errno}
+        else:
+            s.sendall(b'{"id": 1, "cmd": "state"}\n')
+            line = s.makefile().readline()
+            result = {"reply": json.loads(line) if line else None}
+    except BaseException as err:  # noqa: BLE001 - reported to the parent
+        result = {"child_error": repr(err)}
+    os.write(out, json.dumps(result).encode())
+
+
+async def run_as_nobody(path) -> dict:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never return into pytest
+        try:
+            _child(str(path), write_end)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    loop = asyncio.get_running_loop()
+    await asyncio.wait_for(loop.run_in_executor(None, os.waitpid, pid, 0), 30)
+    with os.fdopen(read_end, "rb") as pipe:
+        return json.loads(pipe.read())
+
+
+needs_root = pytest.mark.skipif(os.getuid() != 0, reason="needs root to become nobody")
+
+
+@needs_root
+async def test_foreign_uid_cannot_even_reach_the_socket(engine):
+    import errno
+
+    assert await run_as_nobody(socket_path()) == {"connect": errno.EACCES}
+
+
+@needs_root
+async def test_foreign_uid_is_rejected_by_peer_credentials(engine):
+    path = socket_path()
+    # Simulate a careless directory: only SO_PEERCRED stands between nobody and the phone.
+    for p in (path.parent.parent, path.parent):
+        p.chmod(0o755)
+    path.chmod(0o666)
+    result = await run_as_nobody(path)
+    assert result["reply"]["ok"] is False
+    assert result["reply"]["error"]["code"] == "PermissionDenied"
+
+
+class _NullPhone:
+    def state(self):
+        from tuiphone.engine.api import PhoneState
+
+        return PhoneState()
+
+
+@pytest.fixture
+def engine_free_path():
+    path = socket_path()
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    return path
