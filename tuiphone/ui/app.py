@@ -54,11 +54,13 @@ class TuiphoneApp(App[int]):
         self.phone: PhoneApi | None = None
         self.theme_dirs = theme_dirs if theme_dirs is not None else (BUILTIN_DIR, user_theme_dir())
         self.own_themes: list[str] = []
+        self._theme_problems = self._install_themes()
         self.main = MainScreen(favourites_of(config), contacts, clock, self.ui.layout,
                                voicemail_uri)
 
     def on_mount(self) -> None:
-        self._install_themes()
+        for problem in self._theme_problems:
+            self.notify(problem, title="Theme", severity="warning", timeout=8)
         self.set_keymap(self.keymap)
         bad = unknown_ids(self.keymap)
         if bad:
@@ -66,21 +68,23 @@ class TuiphoneApp(App[int]):
         self.push_screen(self.main)
         self.call_after_refresh(self.start_engine)
 
-    def _install_themes(self) -> None:
+    def _install_themes(self) -> list[str]:
+        """Register every theme file and pick the configured one, before the first paint
+        (so the stylesheet is built once). Returns problems to show once mounted."""
         themes, problems = load_themes(*self.theme_dirs)
         for theme in themes:
             self.register_theme(theme)
         self.own_themes = [t.name for t in themes]
-        for problem in problems:
-            self.notify(str(problem), title="Theme skipped", severity="warning", timeout=8)
-        self.use_theme(self.ui.theme)
+        notes = [f"{p} (skipped)" for p in problems]
+        if not self.use_theme(self.ui.theme):
+            notes.append(f"No theme {self.ui.theme!r}; using {self.theme}")
+        return notes
 
     def use_theme(self, name: str) -> bool:
-        """Switch theme; an unknown name notifies and falls back to the default."""
+        """Switch theme; an unknown name falls back to the default and returns False."""
         if name in self.available_themes:
             self.theme = name
             return True
-        self.notify(f"No theme {name!r}; using {DEFAULT_THEME}", severity="warning")
         self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         return False
 
@@ -117,3 +121,4 @@ class TuiphoneApp(App[int]):
         names = self.own_themes or [DEFAULT_THEME]
         index = names.index(self.theme) + 1 if self.theme in names else 0
         self.use_theme(names[index % len(names)])
+        self.notify(f"Theme: {self.theme}", timeout=2)

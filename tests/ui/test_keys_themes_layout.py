@@ -1,0 +1,140 @@
+"""Keymap overrides, themes, the 80×24 tab layout, help and the palette."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+from textual.widgets import TabbedContent
+
+from tests.ui.helpers import make_app, until
+from tuiphone.model.call import CallState
+from tuiphone.ui.actions import ACTIONS
+from tuiphone.ui.bindings import format_bindings
+from tuiphone.ui.screens.help import HelpScreen
+from tuiphone.ui.themes import BUILTIN_DIR, load_themes
+
+REPO_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+def test_package_themes_are_a_copy_of_repo_themes() -> None:
+    names = sorted(p.name for p in REPO_THEMES.glob("*.toml"))
+    assert len(names) >= 3
+    match, mismatch, errors = filecmp.cmpfiles(REPO_THEMES, BUILTIN_DIR, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    themes, problems = load_themes(BUILTIN_DIR)
+    assert problems == []
+    assert {"tuiphone-dark", "tuiphone-light", "tuiphone-mono"} <= {t.name for t in themes}
+
+
+def test_action_ids_unique_and_listed() -> None:
+    ids = [a.id for a in ACTIONS]
+    assert len(ids) == len(set(ids))
+    lines = format_bindings({"call.hangup": "ctrl+x"}).splitlines()
+    assert len(lines) == len(ACTIONS)
+    hangup = next(line for line in lines if line.startswith("call.hangup"))
+    assert hangup.split()[1] == "ctrl+x"
+
+
+async def test_keymap_override_moves_hangup() -> None:
+    app, phone = make_app(keymap={"call.hangup": "f10"})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.press(*"echo", "enter")
+        await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.CONNECTED])
+        await pilot.press("f3")  # the default key no longer hangs up
+        for _ in range(5):
+            await pilot.pause()
+        assert phone.state().calls
+        await pilot.press("f10")
+        await until(pilot, lambda: not phone.state().calls)
+
+
+async def test_theme_from_config_and_cycle() -> None:
+    app, _ = make_app(theme="tuiphone-light")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "tuiphone-light"
+        await pilot.press("f12")
+        assert app.theme == "tuiphone-mono"
+        await pilot.press("f12")
+        assert app.theme == "tuiphone-dark"
+
+
+async def test_broken_and_unknown_theme_notify_and_fall_back(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('name = "bad"\nprimary = "not-a-colour"\n')
+    (tmp_path / "worse.toml").write_text("name = [\n")
+    app, _ = make_app(theme="bad")
+    app.theme_dirs = (BUILTIN_DIR, tmp_path)
+    app._theme_problems = app._install_themes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "tuiphone-dark"
+        texts = " ".join(n.message for n in app._notifications)
+        assert "bad.toml" in texts and "worse.toml" in texts and "No theme 'bad'" in texts
+
+
+async def test_user_theme_folder_is_loaded(tmp_path: Path) -> None:
+    folder = Path(__import__("os").environ["XDG_CONFIG_HOME"]) / "tuiphone" / "themes"
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text('name = "mine"\nprimary = "#ff8800"\ndark = true\n')
+    app, _ = make_app(theme="mine")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "mine"
+
+
+async def test_small_terminal_uses_tabs_and_ctrl_n_moves() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tabs = app.main.query_one(TabbedContent)
+        assert tabs.active == "tab-dialpad"
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: tabs.active == "tab-calls")
+        await pilot.press("ctrl+g")
+        await until(pilot, lambda: tabs.active == "tab-dialpad")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "dial-input")
+
+
+async def test_resize_switches_layout_and_keeps_history() -> None:
+    app, phone = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.press(*"busy", "enter")
+        await until(pilot, lambda: len(app.main._history) == 1)
+        await pilot.resize_terminal(160, 48)
+        await until(pilot, lambda: app.main.wide and not app.main.query(TabbedContent))
+        table = app.main.query_one("#history-table")
+        await until(pilot, lambda: table.row_count == 1)
+
+
+async def test_help_lists_focused_pane_keys() -> None:
+    app, _ = make_app(keymap={"dialpad.mode": "ctrl+z"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = str(app.screen.query_one("#help-text").content)
+        assert "ctrl+z" in text and "Tones/dial" in text and "Hang up" in text
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main)
+
+
+async def test_palette_dials() -> None:
+    app, phone = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"noanswer")
+        await until(pilot, lambda: "Dial noanswer" in str(
+            [str(o.prompt) for o in app.screen.query("CommandList").first().options]))
+        for _ in range(20):
+            highlighted = app.screen.query("CommandList").first()
+            option = highlighted.get_option_at_index(highlighted.highlighted or 0)
+            if "Dial noanswer" in str(option.prompt):
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.RINGING])
