@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.backend import BackendSettings, Emit, PingResult
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, NetworkError, Timeout, UsageError
 from tuiphone.sip.loop import PjLoop
+
+if TYPE_CHECKING:
+    from tuiphone.sip.core import Core
 
 T = TypeVar("T")
 _MODES = ("null", "files", "device")
@@ -27,7 +30,7 @@ class PjBackend:
 
     def __init__(self) -> None:
         self._loop: PjLoop | None = None
-        self._core: object | None = None
+        self._core: Core | None = None
 
     @property
     def running(self) -> bool:
@@ -42,7 +45,7 @@ class PjBackend:
 
         aio = asyncio.get_running_loop()
         holder: list[Core] = []
-        pj_loop = PjLoop(lambda ms: holder[0].stack.handle_events(ms), settings.poll_ms)
+        pj_loop = PjLoop(lambda ms: holder[0].poll(ms), settings.poll_ms)
 
         def setup() -> int:
             holder.append(Core(settings, aio, emit, pj_loop.post))
@@ -65,6 +68,15 @@ class PjBackend:
         if loop is None or core is None:
             raise BackendError("the SIP backend is not running")
         return await loop.run(lambda: fn(core, *args))
+
+    async def run_in_stack(self, fn: Callable[[Core], T]) -> T:
+        """Run ``fn(core)`` on the pjsip thread (for sibling modules such as BLF).
+
+        ``core.account(id)`` gives the pj.Account, ``core.emit`` hands events to the
+        engine loop, ``core.poll_hooks`` run after every poll. ``fn`` must raise only
+        tuiphone errors and must not keep pjsua2 objects beyond ``stop()``.
+        """
+        return await self._run(fn)
 
     async def sync(self) -> None:
         """Return once the pjsip thread has run every job queued before this call."""

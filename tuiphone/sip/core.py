@@ -57,6 +57,7 @@ class Core:
         self.media = MediaManager(self)
         self.pager = Pager(self)
         self.pinger = Pinger(self)
+        self.poll_hooks: list[Callable[[], None]] = []  # run after each libHandleEvents
 
     def emit(self, event: Event) -> None:
         """Hand ``event`` to the engine's loop (any thread)."""
@@ -64,6 +65,15 @@ class Core:
             self._loop.call_soon_threadsafe(self._emit, event)
         except RuntimeError:
             log.debug("event dropped, loop closed: %s", event.kind)
+
+    def poll(self, ms: int) -> None:
+        """One libHandleEvents wait, then the poll hooks (e.g. BLF polling fallback)."""
+        self.stack.handle_events(ms)
+        for hook in list(self.poll_hooks):
+            try:
+                hook()
+            except Exception:  # a faulty hook must not kill the pjsip thread
+                log.exception("poll hook failed")
 
     def log_debug(self, text: str) -> None:
         log.debug("%s", text)
