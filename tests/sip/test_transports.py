@@ -90,6 +90,12 @@ async def test_truncated_incoming_message_is_flagged(pair: Lab) -> None:
     assert second.message.truncated
 
 
+MWI_HEADERS = (
+    "Event: message-summary\nSubscription-State: active\n"
+    "Content-Type: application/simple-message-summary\n"
+)
+
+
 async def test_unsolicited_mwi(lab: Lab) -> None:
     contact = await lab.add("alice", features=Features(mwi=True))
     body = "Messages-Waiting: yes\nVoice-Message: 3/1 (0/0)\n"
@@ -98,7 +104,7 @@ async def test_unsolicited_mwi(lab: Lab) -> None:
         raw_request(
             "NOTIFY",
             contact,
-            "Event: message-summary\nSubscription-State: active\nContent-Type: application/simple-message-summary\n",
+            MWI_HEADERS,
             body.replace("\n", "\r\n"),
         ),
     )
