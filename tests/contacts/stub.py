@@ -83,7 +83,8 @@ def multistatus(*responses: str, token: str | None = None) -> bytes:
 
 def member(href: str, etag: str, data: str | None = None, status: int = 200) -> str:
     if status != 200:
-        return f"<d:response><d:href>{href}</d:href><d:status>HTTP/1.1 {status} X</d:status></d:response>"
+        gone = f"<d:status>HTTP/1.1 {status} X</d:status>"
+        return f"<d:response><d:href>{href}</d:href>{gone}</d:response>"
     card = (
         f'<c:address-data xmlns:c="urn:ietf:params:xml:ns:carddav">{data}</c:address-data>'
         if data is not None
