@@ -1,0 +1,96 @@
+"""Each exit status, produced by the real entry point (fake backend, no SIP)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.conftest import tuiphone
+
+
+def test_answered_call_exits_0():
+    run = tuiphone("call", "echo", "--json")
+    assert run.code == 0, run.err
+    assert run.json()["result"] == "answered"
+
+
+def test_unmet_expectation_exits_1():
+    run = tuiphone("call", "echo", "--expect-dtmf", "9")
+    assert run.code == 1
+    assert "expected DTMF" in run.err
+
+
+@pytest.mark.parametrize("args", [
+    ("call",),                         # missing URI
+    ("call", "echo", "--duration", "soon"),
+    ("frobnicate",),
+    ("--config",),
+])
+def test_usage_errors_exit_2(args):
+    run = tuiphone(*args)
+    assert run.code == 2
+    assert "Traceback" not in run.err and run.err
+
+
+def test_config_error_exits_2_with_file_and_line(tmp_path):
+    bad = tmp_path / "config.toml"
+    bad.write_text("[[accounts]]\nid = 'x'\nuri = 42\n")
+    run = tuiphone("--config", str(bad), "status")
+    assert run.code == 2
+    assert str(bad) in run.err and "Traceback" not in run.err
+
+
+def test_missing_config_file_exits_2(tmp_path):
+    run = tuiphone("status", "--config", str(tmp_path / "nope.toml"))
+    assert run.code == 2
+    assert "not found" in run.err
+
+
+def test_wait_timeout_exits_3():
+    run = tuiphone("wait", "call", "incoming", "--timeout", "0.2")
+    assert run.code == 3
+    assert "not within" in run.err
+
+
+def test_busy_exits_4():
+    run = tuiphone("call", "sip:busy@example.com")
+    assert run.code == 4
+    assert "486" in run.err
+
+
+def test_not_found_exits_4_and_reports_404():
+    run = tuiphone("--json", "call", "sip:nobody@example.com")
+    assert run.code == 4
+    assert run.json()["status_code"] == 404
+
+
+def test_expect_486_against_busy_exits_0():
+    run = tuiphone("call", "sip:busy@example.com", "--expect", "486", "--json")
+    assert run.code == 0, run.err
+    assert run.json()["status_code"] == 486
+
+
+@pytest.mark.parametrize("command", [("answer",), ("hangup", "--all"), ("calls",),
+                                      ("events",), ("dtmf", "1")])
+def test_running_engine_commands_exit_6_without_one(command):
+    run = tuiphone(*command)
+    assert run.code == 6
+    assert "needs a running engine" in run.err
+
+
+def test_srtp_override_applies_to_a_private_engine():
+    run = tuiphone("call", "echo", "--srtp", "mandatory", "--json")
+    assert run.code == 0, run.err
+
+
+def test_junit_report(tmp_path):
+    report = tmp_path / "junit.xml"
+    run = tuiphone("call", "sip:busy@example.com", "--junit", str(report))
+    assert run.code == 4
+    text = report.read_text()
+    assert "<failure" in text and "486" in text
+
+
+def test_version_and_help():
+    assert tuiphone("--version").out.startswith("tuiphone ")
+    run = tuiphone("--help")
+    assert run.code == 0 and "call" in run.out and "Exit status" in run.out

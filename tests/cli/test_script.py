@@ -1,0 +1,60 @@
+"""``tuiphone run FILE``: one engine for the whole script, stop at the first failure."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.conftest import tuiphone
+
+SCRIPT = """\
+# a trunk test
+status
+call echo --dtmf 7 --expect-dtmf 7   # the echo line sends DTMF back
+call sip:busy@example.com --expect 486
+history --limit 5
+"""
+
+
+def test_script_runs_end_to_end_on_one_engine(tmp_path):
+    script = tmp_path / "test.tp"
+    script.write_text(SCRIPT)
+    run = tuiphone("run", str(script), "--json")
+    assert run.code == 0, run.err
+    docs = [json.loads(d) for d in _documents(run.out)]
+    assert docs[0]["engine"] == "in-process"
+    assert docs[1]["dtmf_received"] == "7"
+    assert [h["code"] for h in docs[3]] == [486, 200]
+
+
+def test_script_stops_at_the_first_failure(tmp_path):
+    script = tmp_path / "fail.tp"
+    script.write_text("call sip:busy@example.com\nstatus\n")
+    run = tuiphone("run", str(script), "--json")
+    assert run.code == 4
+    assert f"{script}:1:" in run.err
+    assert '"engine"' not in run.out
+
+
+def test_keep_going_runs_every_line_and_keeps_the_first_code(tmp_path):
+    script = tmp_path / "fail.tp"
+    script.write_text("bogus-command\nstatus\n")
+    run = tuiphone("run", "-k", str(script), "--json")
+    assert run.code == 2
+    assert '"engine"' in run.out
+
+
+def test_missing_script_exits_2(tmp_path):
+    assert tuiphone("run", str(tmp_path / "none")).code == 2
+
+
+def _documents(text: str) -> list[str]:
+    """Split concatenated pretty-printed JSON documents."""
+    decoder, pos, docs = json.JSONDecoder(), 0, []
+    text = text.strip()
+    while pos < len(text):
+        _obj, end = decoder.raw_decode(text, pos)
+        docs.append(text[pos:end])
+        pos = end
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    return docs
