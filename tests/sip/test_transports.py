@@ -11,7 +11,7 @@ from tests.sip.test_call_features import connect
 from tuiphone.model.account import AccountConfig, Features, SrtpMode, Transport
 from tuiphone.model.backend import BackendSettings
 from tuiphone.model.errors import NetworkError
-from tuiphone.model.events import MessageReceived, MwiChanged, RegistrationChanged
+from tuiphone.model.events import MessageReceived, MessageStatus, MwiChanged, RegistrationChanged
 from tuiphone.sip import PjBackend
 
 pytestmark = pytest.mark.pjsua
@@ -157,3 +157,26 @@ async def test_stopped_backend_raises_backend_error() -> None:
 
 def test_account_config_default_direct() -> None:
     assert not AccountConfig(id="x", uri="sip:x@h").registers
+
+
+async def test_second_backend_in_process_refused(lab: Lab) -> None:
+    from tuiphone.model.errors import BackendError
+
+    other = PjBackend()
+    with pytest.raises(BackendError, match="one pjsua2 Endpoint"):
+        await other.start(BackendSettings(), lambda e: None)
+    await lab.add("alice")  # the first one is unharmed
+
+
+async def test_failing_callback_does_not_kill_the_thread(pair: Lab) -> None:
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug in a callback")
+
+    def patch(core: object) -> None:
+        core.pager.received = boom  # type: ignore[attr-defined]
+
+    await pair.backend.run_in_stack(patch)
+    await pair.backend.send_message("alice", pair.contacts["bob"], "hi", "text/plain", "m9")
+    await pair.events.wait(lambda e: isinstance(e, MessageStatus) and e.message.id == "m9")
+    result = await pair.backend.ping("alice", pair.contacts["bob"], 10.0)
+    assert result.code == 200

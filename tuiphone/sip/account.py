@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMode, Transport
+from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 
 if TYPE_CHECKING:
@@ -38,10 +39,12 @@ class PjAccount(pj.Account):  # type: ignore[misc]
             self.config.id, self.config.uri, reg, code, reason, expires, self.contact
         )
 
+    @guarded
     def onRegStarted(self, prm: pj.OnRegStartedParam) -> None:
         if prm.renew:  # un-REGISTER ends in onRegState as UNREGISTERED
             self.core.registration(self.state(RegState.REGISTERING))
 
+    @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
         code, reason, expires = int(prm.code), str(prm.reason), int(prm.expiration)
         if 200 <= code < 300:
@@ -52,15 +55,19 @@ class PjAccount(pj.Account):  # type: ignore[misc]
                 reason = self.core.stack.ep.utilStrError(int(prm.status))
         self.core.registration(self.state(reg, code, reason, expires))
 
+    @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         self.core.calls.incoming(self, int(prm.callId), str(prm.rdata.wholeMsg))
 
+    @guarded
     def onInstantMessage(self, prm: pj.OnInstantMessageParam) -> None:
         self.core.pager.received(self, prm)
 
+    @guarded
     def onInstantMessageStatus(self, prm: pj.OnInstantMessageStatusParam) -> None:
         self.core.pager.status(self, prm)
 
+    @guarded
     def onMwiInfo(self, prm: pj.OnMwiInfoParam) -> None:
         try:
             body = str(prm.rdata.wholeMsg)
@@ -69,6 +76,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         waiting, new, old = parse_mwi(body)
         self.core.mwi(self.config.id, waiting, new, old)
 
+    @guarded
     def onSendRequest(self, prm: pj.OnSendRequestParam) -> None:
         self.core.pinger.on_response(self, prm)
 

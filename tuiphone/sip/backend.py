@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _MODES = ("null", "files", "device")
+_active: list[PjBackend] = []  # pjsua2 allows one Endpoint per process
 
 
 class PjBackend:
@@ -40,6 +41,8 @@ class PjBackend:
         """Start the pjsip thread and stack. Raises NetworkError, UsageError, BackendError."""
         if self.running:
             raise UsageError("the SIP backend is already running")
+        if _active and _active[0] is not self:
+            raise BackendError("another PjBackend is running in this process (one pjsua2 Endpoint)")
         _check_media(settings)
         from tuiphone.sip.core import Core  # imports pjsua2: only when started
 
@@ -55,13 +58,20 @@ class PjBackend:
             if holder:
                 holder.pop().shutdown()
 
-        await asyncio.to_thread(pj_loop.start, setup, teardown)
+        _active.append(self)
+        try:
+            await asyncio.to_thread(pj_loop.start, setup, teardown)
+        except BaseException:
+            _active.remove(self)
+            raise
         self._loop, self._core = pj_loop, holder[0]
 
     async def stop(self) -> None:
         loop, self._loop, self._core = self._loop, None, None
         if loop is not None:
             await asyncio.to_thread(loop.stop)
+        if self in _active:
+            _active.remove(self)
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         loop, core = self._loop, self._core

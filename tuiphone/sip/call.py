@@ -13,6 +13,7 @@ import pjsua2 as pj
 
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
+from tuiphone.sip.guard import guarded
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
@@ -58,6 +59,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
             "sip_call_id": str(ci.callIdString),
         }
 
+    @guarded
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         fields = self.refresh()
         state = fields.get("state", CallState.ENDED)
@@ -74,6 +76,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         if state is CallState.ENDED:
             self.core.call_ended(self)  # defers the delete: never inside this callback
 
+    @guarded
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
         try:
             ci = self.getInfo()
@@ -93,18 +96,25 @@ class PjCall(pj.Call):  # type: ignore[misc]
 
     def onCallRedirected(self, prm: pj.OnCallRedirectedParam) -> int:
         """Don't follow 3xx silently: end the call and let the user decide."""
-        self.redirected_to = str(prm.targetUri)
+        try:
+            self.redirected_to = str(prm.targetUri)
+        except Exception:  # must return an int to C++ whatever happens
+            self.redirected_to = "?"
         return int(pj.PJSIP_REDIRECT_STOP)
 
+    @guarded
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
         self.core.dtmf_received(self, str(prm.digit))
 
+    @guarded
     def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
         prm.newCall = self.core.calls.adopt_transfer(self, str(prm.dstUri))
 
+    @guarded
     def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
         self.core.transfer_status(self, int(prm.statusCode), str(prm.reason), bool(prm.finalNotify))
 
+    @guarded
     def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:
         prm.newCall = self.core.calls.adopt_replacement(self, int(prm.newCallId))
 
