@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tuiphone.model.errors import NetworkError, Timeout, TuiphoneError
+from tuiphone.model.errors import NetworkError, NotFound, Timeout, TuiphoneError
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,10 @@ class ContactsError(TuiphoneError):
 
 class VdirError(ContactsError):
     """A vdir folder or file could not be read or written."""
+
+
+class NotFoundError(ContactsError, NotFound):
+    """A contact or source id that does not exist."""
 
 
 class EditError(ContactsError):

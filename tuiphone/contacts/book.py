@@ -1,0 +1,184 @@
+"""ContactBook: every configured source behind one index, with writes routed back.
+
+``load`` is CPU-bound (parsing, number normalisation): call it from a worker thread
+(``asyncio.to_thread``). The async methods run on the engine's loop. After a write
+or sync the index is rebuilt; files that did not change are not parsed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tuiphone.contacts.contact import Contact, Origin
+from tuiphone.contacts.dav.book import CardDavBook
+from tuiphone.contacts.dav.sync import SyncProgress, SyncReport
+from tuiphone.contacts.editing import ContactEdit, apply_edit, ensure_uid, new_card
+from tuiphone.contacts.errors import (
+    DavError,
+    EditError,
+    NotFoundError,
+    ParseWarning,
+    VdirError,
+)
+from tuiphone.contacts.filecache import FileCache
+from tuiphone.contacts.index import ContactIndex
+from tuiphone.contacts.reader import ReadResult, parse_bytes
+from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
+from tuiphone.contacts.vdir import create_file, read_bytes, read_vdir, remove_card, replace_card
+
+BookProgress = Callable[[str, SyncProgress], None]
+
+
+class ContactBook:
+    """Not thread-safe: one caller at a time (the engine serialises access)."""
+
+    def __init__(
+        self,
+        sources: list[Source],
+        region: str = "US",
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.region = region
+        self._sources = {s.id: s for s in sources}
+        self._dav = {
+            s.id: CardDavBook(s.id, s.settings, s.cache_dir, s.book_url, transport)
+            for s in sources
+            if isinstance(s, CardDavSource)
+        }
+        self._files = FileCache()
+        self._results: dict[str, ReadResult] = {}
+        self.index = ContactIndex.build([], region)
+
+    @property
+    def warnings(self) -> list[ParseWarning]:
+        """Problems from the last load: skipped cards, unreadable files or folders."""
+        return [w for r in self._results.values() for w in r.warnings]
+
+    def load(self) -> list[ParseWarning]:
+        """(Re)read every source and rebuild the index; returns the warnings.
+        A broken source becomes a warning; the others still load."""
+        for source_id in self._sources:
+            self._results[source_id] = self._read(source_id)
+        self._rebuild()
+        return self.warnings
+
+    def _read(self, source_id: str) -> ReadResult:
+        source = self._sources[source_id]
+        try:
+            if isinstance(source, VdirSource):
+                return read_vdir(source.path, source.id, self._files)
+            if isinstance(source, FileSource):
+                return self._files.read(source.path, source.id)
+            return self._dav[source.id].load()
+        except VdirError as err:
+            return ReadResult(warnings=[ParseWarning(source_id, 0, str(err))])
+
+    def _reload(self, source_id: str) -> None:
+        self._results[source_id] = self._read(source_id)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        everything = [c for r in self._results.values() for c in r.contacts]
+        self.index = ContactIndex.build(everything, self.region)
+
+    def search(self, text: str, limit: int = 50) -> list[Contact]:
+        return self.index.search(text, limit)
+
+    def lookup(self, number_or_uri: str) -> Contact | None:
+        return self.index.lookup(number_or_uri)
+
+    def writable(self, source_id: str) -> bool:
+        return not isinstance(self._sources.get(source_id), FileSource | None)
+
+    async def sync(self, progress: BookProgress | None = None) -> dict[str, SyncReport | DavError]:
+        """Sync every CardDAV source; a failing one is reported, the others still sync."""
+        results: dict[str, SyncReport | DavError] = {}
+        for source_id, book in self._dav.items():
+            step = (lambda p, s=source_id: progress(s, p)) if progress else None
+            try:
+                results[source_id] = await book.sync(step)
+            except DavError as err:
+                results[source_id] = err
+            self._results[source_id] = self._read(source_id)
+        self._rebuild()
+        return results
+
+    def _source_of(self, contact: Contact) -> Source:
+        source = self._sources.get(contact.origin.book)
+        if source is None:
+            raise NotFoundError(f"no contact source named {contact.origin.book!r}")
+        if isinstance(source, FileSource):
+            raise EditError(f"{source.path}: imported file is read only; import it into a vdir")
+        return source
+
+    async def save(self, contact: Contact, edit: ContactEdit) -> Contact:
+        """Write ``edit`` back (only changed lines); returns the re-read contact.
+        Raises ConflictError if the card changed meanwhile, EditError if read only."""
+        source = self._source_of(contact)
+        if isinstance(source, CardDavSource):
+            saved = await self._dav[source.id].save(contact, edit)
+        else:
+            replace_card(contact, apply_edit(contact.card, edit))
+            saved = contact
+        self._reload(source.id)
+        return self._find(saved) or saved
+
+    async def create(self, source_id: str, edit: ContactEdit) -> Contact:
+        """Add a new contact (vCard 3.0) to a vdir or CardDAV source."""
+        source = self._sources.get(source_id)
+        if isinstance(source, CardDavSource):
+            created = await self._dav[source_id].create(edit)
+        elif isinstance(source, VdirSource):
+            data = new_card(edit)
+            path = create_file(source.path, _uid(data), data)
+            created = read_vdir_file(path, source_id)
+        else:
+            raise EditError(f"cannot add contacts to source {source_id!r}")
+        self._reload(source_id)
+        return self._find(created) or created
+
+    async def delete(self, contact: Contact) -> None:
+        source = self._source_of(contact)
+        if isinstance(source, CardDavSource):
+            await self._dav[source.id].delete(contact)
+        else:
+            remove_card(contact)
+        self._reload(source.id)
+
+    def import_file(self, path: Path, source_id: str) -> int:
+        """Copy every card of a ``.vcf`` file into a vdir source, one file each
+        (adding a UID where missing). Returns how many cards were imported."""
+        source = self._sources.get(source_id)
+        if not isinstance(source, VdirSource):
+            raise EditError(f"source {source_id!r} is not a vdir")
+        result = parse_bytes(read_bytes(path), _origin(path))
+        for contact in result.contacts:
+            card, uid = ensure_uid(contact.card)
+            create_file(source.path, uid, card.raw)
+        self._reload(source_id)
+        return len(result.contacts)
+
+    def _find(self, like: Contact) -> Contact | None:
+        for contact in self._results.get(like.origin.book, ReadResult()).contacts:
+            same = contact.uid == like.uid if like.uid else contact.card.offset == like.card.offset
+            if contact.origin.path == like.origin.path and same:
+                return contact
+        return None
+
+
+def _uid(data: bytes) -> str:
+    return parse_bytes(data, _origin(Path("new"))).contacts[0].uid
+
+
+def _origin(path: Path) -> Origin:
+    return Origin("import", str(path))
+
+
+def read_vdir_file(path: Path, book: str) -> Contact:
+    contacts = parse_bytes(read_bytes(path), Origin(book, str(path))).contacts
+    if not contacts:
+        raise VdirError(f"{path}: no card after writing it")
+    return contacts[0]
