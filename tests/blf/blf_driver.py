@@ -8,6 +8,7 @@ the teardown both completed.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import sys
@@ -23,7 +24,7 @@ from tuiphone.model.errors import InvalidUri, LimitExceeded
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.sip import blf_native as native
 from tuiphone.sip.blf import MAX_BLF, BlfWatcher
-from tuiphone.sip.blf_hook import HookLayout
+from tuiphone.sip.blf_hook import HookLayout, locate_slot
 
 OUT = os.fdopen(os.dup(1), "w", buffering=1)
 FORGED = HookLayout(evsub_delta=24)  # deliberately wrong: must downgrade to polling
@@ -64,7 +65,11 @@ def scenario_selfcheck(stack: Stack, arg: str) -> None:
     target = f"sip:nobody@127.0.0.1:{stack.port}"
     w.subscribe(target)
     emit(reached=stack.pump_until(is_state(w, target, LampState.FAILED), 10))
+    anchor = locate_slot(HookLayout())
+    slots = [HookLayout().dlg_delta, HookLayout().evsub_dlg_delta]
+    emit(slots_before_close=[ctypes.c_void_p.from_address(anchor + d).value for d in slots])
     w.close()
+    emit(slots_after_close=[ctypes.c_void_p.from_address(anchor + d).value for d in slots])
 
 
 def fill_buddies(acc: pj.Account, count: int) -> list[pj.Buddy]:

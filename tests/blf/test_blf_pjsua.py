@@ -9,6 +9,7 @@ import pytest
 
 from tests.blf.driver import run_driver
 from tuiphone.sip.blf import MAX_BLF
+from tuiphone.sip.blf_hook import LayoutError, check_versions
 from tuiphone.sip.blf_native import MAX_BUDDIES
 
 pytestmark = pytest.mark.pjsua
@@ -26,6 +27,8 @@ def test_self_check_passes_on_this_wheel_and_events_arrive_by_callback() -> None
     assert run.first("reached") is True
     assert "PJSIP_EINVALIDURI" in run.first("invalid_uri")
     assert run.first("done") is True
+    assert all(run.first("slots_before_close"))
+    assert run.first("slots_after_close") == [None, None]  # cleared before libDestroy
 
 
 def test_forged_layout_falls_back_to_polling() -> None:
@@ -35,6 +38,7 @@ def test_forged_layout_falls_back_to_polling() -> None:
     assert (check["ok"], check["mode"]) == (False, "poll")
     assert "on_buddy_evsub_state" in check["detail"]
     assert [lamp["state"] for lamp in run.all("lamp")] == ["unknown", "failed"]
+    assert run.first("slots_before_close") == [None, None]  # nothing written when unsure
 
 
 def test_watcher_refuses_before_pjsua_buddy_table_is_full() -> None:
@@ -51,3 +55,13 @@ def test_pjsua_aborts_past_its_buddy_table_which_is_why_we_guard() -> None:
     assert run.returncode == -signal.SIGABRT
     assert max(run.all("buddies")) == MAX_BUDDIES
     assert "pjsua_buddy_add" in run.stderr
+
+
+@pytest.mark.parametrize("lib_version", ["2.16", "2.15", ""])
+def test_other_library_versions_are_refused(lib_version: str) -> None:
+    with pytest.raises(LayoutError, match="BLF needs 2.15.1"):
+        check_versions(lib_version)
+
+
+def test_this_wheel_passes_the_version_check() -> None:
+    check_versions("2.15.1")  # raises if the installed wheel or the struct mirror differ
