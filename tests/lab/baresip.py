@@ -7,6 +7,7 @@ got its 200 (or at once with ``register=False``).
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -68,10 +69,13 @@ class Baresip:
         Raises RuntimeError with the log tail when it does not come up.
         """
         bs = cls(binary, workdir, user, procs.free_port(), procs.free_port())
-        bs._write_home(registrar_port, password if password is not None else f"{user}pw",
-                       tone_hz, auto_answer)
+        bs._write_home(
+            registrar_port, password if password is not None else f"{user}pw", tone_hz, auto_answer
+        )
         bs.proc = procs.spawn(
-            [binary, "-f", str(bs.confdir)], bs.log_path, cwd=workdir,
+            [binary, "-f", str(bs.confdir)],
+            bs.log_path,
+            cwd=workdir,
             env={"HOME": str(workdir / "home"), "PATH": "/usr/bin:/bin"},
         )
         try:
@@ -114,10 +118,8 @@ class Baresip:
     def stop(self) -> None:
         """Ask it to quit over ctrl_tcp, then stop by PID (bounded). Idempotent."""
         if self.ctrl is not None:
-            try:
+            with contextlib.suppress(OSError, TimeoutError, ConnectionError):
                 self.ctrl.command("quit", timeout_s=2)
-            except (OSError, TimeoutError, ConnectionError):
-                pass
             self.ctrl.close()
             self.ctrl = None
         if self.proc is not None:
@@ -140,10 +142,15 @@ class Baresip:
         self.dump_dir.mkdir(exist_ok=True)
         tone = write_tone(self.workdir / "tone.wav", tone_hz)
         modules = "\n".join(f"module {m}" for m in MODULES)
-        (self.confdir / "config").write_text(CONFIG.format(
-            sip_port=self.sip_port, ctrl_port=self.ctrl_port, tone=tone,
-            dump=self.dump_dir, modules=modules,
-        ))
+        (self.confdir / "config").write_text(
+            CONFIG.format(
+                sip_port=self.sip_port,
+                ctrl_port=self.ctrl_port,
+                tone=tone,
+                dump=self.dump_dir,
+                modules=modules,
+            )
+        )
         (self.confdir / "accounts").write_text(
             self._account_line(registrar_port, password, auto_answer) + "\n"
         )
@@ -182,18 +189,14 @@ class Baresip:
             self._check_alive()
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no {needle.strip()!r} in baresip's log")
-            try:
+            with contextlib.suppress(TimeoutError):
                 self._client().wait_event("REGISTER_OK", 0.1)
-            except TimeoutError:
-                pass
 
     def _wait_exit(self, seconds: float) -> None:
         """Back off between connect attempts by waiting on the process itself."""
-        try:
-            assert self.proc is not None
+        assert self.proc is not None
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(seconds)
-        except subprocess.TimeoutExpired:
-            pass
 
     def _check_alive(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

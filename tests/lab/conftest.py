@@ -1,5 +1,6 @@
-"""Lab fixtures (Kamailio, baresip, SIPp) for every test under tests/lab/."""
+"""Lab fixtures (Kamailio, baresip, SIPp, a real-engine Phone) for tests under tests/lab/."""
 
+from tests.lab.engine_harness import phone_factory  # noqa: F401 - fixture
 from tests.lab.fixtures import (  # noqa: F401 - fixtures are found by name
     baresip,
     baresip_factory,

@@ -6,6 +6,7 @@ A reader thread collects every event and response; waits are bounded and never s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import queue
 import secrets
@@ -48,10 +49,8 @@ class CtrlClient:
         self._reader.start()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._sock.close()
         self._reader.join(5)
 
@@ -84,7 +83,7 @@ class CtrlClient:
             try:
                 msg = self._inbox.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty as err:
-                raise TimeoutError(f"baresip: no matching ctrl_tcp message in {timeout_s}s") from err
+                raise TimeoutError(f"baresip: no matching message in {timeout_s}s") from err
             if msg is None:
                 raise ConnectionError("baresip closed the ctrl_tcp connection")
             with self._lock:
@@ -114,4 +113,3 @@ class CtrlClient:
                 with self._lock:
                     self.history.append(msg)
                 self._inbox.put(msg)
-

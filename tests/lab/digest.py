@@ -59,15 +59,20 @@ def send_with_auth(
     answer the challenge once. Returns the final response (a wrong password yields
     the server's second 401/407, never a loop)."""
     base = dict(
-        local_port=client.local_port, from_uri=from_uri, to_uri=to_uri,
-        call_id=secrets.token_hex(10), from_tag=new_tag(), body=body,
+        local_port=client.local_port,
+        from_uri=from_uri,
+        to_uri=to_uri,
+        call_id=secrets.token_hex(10),
+        from_tag=new_tag(),
+        body=body,
     )
     req = build_request(method, uri, cseq=1, headers=headers, **base)  # type: ignore[arg-type]
     resp = client.final_response(req, host, port, timeout_s)
     if resp.code not in (401, 407) or credentials is None:
         return resp
     asked, answer = (
-        ("www-authenticate", "Authorization") if resp.code == 401
+        ("www-authenticate", "Authorization")
+        if resp.code == 401
         else ("proxy-authenticate", "Proxy-Authorization")
     )
     cred = authorization(parse_challenge(resp.header(asked)), method, uri, *credentials)
@@ -98,8 +103,16 @@ def register(
         ]
         creds = (user, password) if password is not None else None
         return send_with_auth(
-            client, host, port, "REGISTER", f"sip:{domain or host}:{port}",
-            from_uri=aor, to_uri=aor, credentials=creds, headers=headers, timeout_s=timeout_s,
+            client,
+            host,
+            port,
+            "REGISTER",
+            f"sip:{domain or host}:{port}",
+            from_uri=aor,
+            to_uri=aor,
+            credentials=creds,
+            headers=headers,
+            timeout_s=timeout_s,
         )
     finally:
         if own:

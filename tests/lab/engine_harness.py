@@ -18,15 +18,24 @@ WAIT_S = 30.0
 
 
 def lab_account(
-    kam: Kamailio, user: str, *, transport: Transport = Transport.UDP, expires: int = 60,
+    kam: Kamailio,
+    user: str,
+    *,
+    transport: Transport = Transport.UDP,
+    expires: int = 60,
     **kwargs: Any,
 ) -> AccountConfig:
     """``user`` registering at ``kam`` and sending everything through it (outbound proxy)."""
     tp = ";transport=tcp" if transport is Transport.TCP else ""
     return AccountConfig(
-        id=user, uri=f"sip:{user}@{kam.domain}", registrar=f"sip:{kam.host}:{kam.port}{tp}",
-        proxy=(f"sip:{kam.host}:{kam.port};lr{tp}",), username=user, transport=transport,
-        register_expires=expires, **kwargs,
+        id=user,
+        uri=f"sip:{user}@{kam.domain}",
+        registrar=f"sip:{kam.host}:{kam.port}{tp}",
+        proxy=(f"sip:{kam.host}:{kam.port};lr{tp}",),
+        username=user,
+        transport=transport,
+        register_expires=expires,
+        **kwargs,
     )
 
 
@@ -90,8 +99,12 @@ class Watch:
     async def call_state(self, call_id: str, state: CallState, timeout_s: float = WAIT_S) -> Any:
         """The CallInfo of ``call_id`` once it reaches ``state`` (or ENDED: then fail fast)."""
         ev = await self.wait(
-            lambda e: isinstance(e, CallChanged) and e.call.id == call_id
-            and e.call.state in (state, CallState.ENDED), timeout_s,
+            lambda e: (
+                isinstance(e, CallChanged)
+                and e.call.id == call_id
+                and e.call.state in (state, CallState.ENDED)
+            ),
+            timeout_s,
         )
         assert isinstance(ev, CallChanged)
         if ev.call.state is not state:
@@ -101,7 +114,8 @@ class Watch:
 
 def _reg(ev: Event, account_id: str, state: str) -> bool:
     return (
-        isinstance(ev, RegistrationChanged) and ev.account.id == account_id
+        isinstance(ev, RegistrationChanged)
+        and ev.account.id == account_id
         and ev.account.reg_state.value == state
     )
 

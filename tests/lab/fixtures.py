@@ -6,6 +6,7 @@ Every process is stopped by PID at teardown, even when the test fails.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,8 @@ class _Stack:
 
     def close(self) -> None:
         for item in reversed(self.items):
-            try:
+            with contextlib.suppress(Exception):  # keep stopping the rest
                 item.stop()
-            except Exception:  # noqa: BLE001 - keep stopping the rest
-                pass
 
 
 @pytest.fixture

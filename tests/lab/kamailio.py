@@ -54,7 +54,12 @@ class Kamailio:
 
     @classmethod
     def launch(
-        cls, binary: str, workdir: Path, *, auth: bool = True, tls: bool = False,
+        cls,
+        binary: str,
+        workdir: Path,
+        *,
+        auth: bool = True,
+        tls: bool = False,
         noanswer_ms: int = 4000,
     ) -> Kamailio:
         """Configure ``workdir`` and start; raises RuntimeError/TimeoutError with the log tail."""
@@ -117,9 +122,7 @@ class Kamailio:
         """How many ``method`` requests the script logged (``LAB-REQ`` lines) so far."""
         needle = f"LAB-REQ {method} "
         who = f"from=sip:{from_user}@" if from_user else ""
-        return sum(
-            1 for line in self.log_text().splitlines() if needle in line and who in line
-        )
+        return sum(1 for line in self.log_text().splitlines() if needle in line and who in line)
 
     def _alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

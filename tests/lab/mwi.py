@@ -18,15 +18,23 @@ def summary(account: str, new: int, old: int) -> str:
 
 
 def notify_unsolicited(
-    contact_host: str, contact_port: int, user: str, new: int, old: int = 0,
-    domain: str = "127.0.0.1", timeout_s: float = 5.0,
+    contact_host: str,
+    contact_port: int,
+    user: str,
+    new: int,
+    old: int = 0,
+    domain: str = "127.0.0.1",
+    timeout_s: float = 5.0,
 ) -> SipMessage:
     """Send an out-of-dialog MWI NOTIFY to a UA's contact and return its final response."""
     aor = f"sip:{user}@{domain}"
     with UdpSipClient() as client:
         req = build_request(
-            "NOTIFY", f"sip:{user}@{contact_host}:{contact_port}",
-            local_port=client.local_port, from_uri=f"sip:voicemail@{domain}", to_uri=aor,
+            "NOTIFY",
+            f"sip:{user}@{contact_host}:{contact_port}",
+            local_port=client.local_port,
+            from_uri=f"sip:voicemail@{domain}",
+            to_uri=aor,
             headers=[
                 ("Event", "message-summary"),
                 ("Subscription-State", "active"),
@@ -38,8 +46,14 @@ def notify_unsolicited(
 
 
 def publish(
-    host: str, port: int, user: str, new: int, old: int = 0,
-    domain: str = "127.0.0.1", expires: int = 3600, timeout_s: float = 5.0,
+    host: str,
+    port: int,
+    user: str,
+    new: int,
+    old: int = 0,
+    domain: str = "127.0.0.1",
+    expires: int = 3600,
+    timeout_s: float = 5.0,
 ) -> SipMessage:
     """PUBLISH ``user``'s mailbox state to Kamailio; its presence_mwi NOTIFYs watchers.
 
@@ -48,8 +62,11 @@ def publish(
     aor = f"sip:{user}@{domain}"
     with UdpSipClient() as client:
         req = build_request(
-            "PUBLISH", aor,
-            local_port=client.local_port, from_uri=f"sip:voicemail@{domain}", to_uri=aor,
+            "PUBLISH",
+            aor,
+            local_port=client.local_port,
+            from_uri=f"sip:voicemail@{domain}",
+            to_uri=aor,
             headers=[
                 ("Event", "message-summary"),
                 ("Expires", str(expires)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -61,10 +62,8 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> int | None:
     """
     if proc.poll() is None:
         _signal(proc.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            pass
     _kill_group(proc.pid)
     try:
         proc.wait(timeout_s)
@@ -74,18 +73,14 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> int | None:
 
 
 def _signal(pid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _kill_group(pgid: int) -> None:
     """Children that outlived their parent (kamailio workers) die with the group."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def tail(path: Path, lines: int = 40) -> str:
@@ -108,7 +103,7 @@ def wait_udp_bound(
     deadline = time.monotonic() + timeout_s
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"process {proc.pid} exited ({proc.returncode}) before binding {port}")
+            raise RuntimeError(f"process {proc.pid} exited ({proc.returncode}) before binding")
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
                 probe.bind((host, port))
@@ -116,7 +111,5 @@ def wait_udp_bound(
             return
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing bound UDP {host}:{port} within {timeout_s}s")
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(0.05)
-        except subprocess.TimeoutExpired:
-            pass

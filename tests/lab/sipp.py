@@ -38,8 +38,14 @@ class Sipp:
 
     @classmethod
     def uas(
-        cls, binary: str, workdir: Path, *, scenario_file: Path | None = None,
-        calls: int | None = None, rtp_echo: bool = True, duration_ms: int | None = None,
+        cls,
+        binary: str,
+        workdir: Path,
+        *,
+        scenario_file: Path | None = None,
+        calls: int | None = None,
+        rtp_echo: bool = True,
+        duration_ms: int | None = None,
     ) -> Sipp:
         """Start a UAS on a free port. Returns once it is spawned (see ``wait_ready``).
 
@@ -57,8 +63,15 @@ class Sipp:
 
     @classmethod
     def uac(
-        cls, binary: str, workdir: Path, target: str, *, service: str = "sipp",
-        calls: int = 1, duration_ms: int = 1000, scenario_file: Path | None = None,
+        cls,
+        binary: str,
+        workdir: Path,
+        target: str,
+        *,
+        service: str = "sipp",
+        calls: int = 1,
+        duration_ms: int = 1000,
+        scenario_file: Path | None = None,
         extra: tuple[str, ...] = (),
     ) -> Sipp:
         """Place ``calls`` calls to ``target`` (host:port) for R-URI user ``service``."""

@@ -51,7 +51,6 @@ class SipMessage:
         return next((v for k, v in self.headers if k == name), "")
 
 
-
 def parse_message(data: bytes) -> SipMessage:
     """Parse one SIP datagram. Raises ValueError if it is not SIP."""
     text = data.decode("utf-8", errors="replace")
@@ -121,9 +120,7 @@ class UdpSipClient:
 
     def receive_request(self, timeout_s: float, method: str | None = None) -> SipMessage:
         """The next request (of ``method`` if given), skipping everything else."""
-        return self._next(
-            lambda m: not m.is_response and method in (None, m.method), timeout_s
-        )
+        return self._next(lambda m: not m.is_response and method in (None, m.method), timeout_s)
 
     def reply(self, request: SipMessage, code: int = 200, reason: str = "OK") -> None:
         """Answer ``request`` statelessly, back to its top Via (we only talk over loopback)."""
@@ -139,7 +136,7 @@ class UdpSipClient:
             self.sock.settimeout(left)
             try:
                 data, _ = self.sock.recvfrom(65535)
-            except (TimeoutError, socket.timeout) as err:
+            except TimeoutError as err:
                 raise TimeoutError("no SIP message in time") from err
             try:
                 msg = parse_message(data)

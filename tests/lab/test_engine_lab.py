@@ -16,7 +16,6 @@ from tests.lab.engine_harness import (  # noqa: E402
     direct_account,
     eventually,
     lab_account,
-    phone_factory,  # noqa: F401 - fixture
 )
 from tuiphone.model.account import RegState, Transport  # noqa: E402
 from tuiphone.model.call import CallState  # noqa: E402
@@ -37,8 +36,11 @@ async def registered_phone(kam, phone_factory, *users, **kwargs):
 
 
 def message_status(msg_id):
-    return lambda e: isinstance(e, MessageStatus) and e.message.id == msg_id \
+    return lambda e: (
+        isinstance(e, MessageStatus)
+        and e.message.id == msg_id
         and e.message.delivery is not Delivery.PENDING
+    )
 
 
 async def test_register_with_digest_auth(kamailio, phone_factory):

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.lab
 
 def invite(client: UdpSipClient, target: str, port: int) -> str:
     return build_request(
-        "INVITE", target, local_port=client.local_port, from_uri="sip:guest@127.0.0.1",
+        "INVITE",
+        target,
+        local_port=client.local_port,
+        from_uri="sip:guest@127.0.0.1",
         headers=[("Contact", f"<sip:guest@127.0.0.1:{client.local_port}>")],
     )
 
@@ -62,8 +65,11 @@ def test_proxy_delivers_message_to_registered_user(kamailio):
     with UdpSipClient() as bob, UdpSipClient() as sender:
         assert register(kamailio.host, kamailio.port, "bob", "bobpw", client=bob).code == 200
         msg = build_request(
-            "MESSAGE", "sip:bob@127.0.0.1", local_port=sender.local_port,
-            from_uri="sip:guest@127.0.0.1", headers=[("Content-Type", "text/plain")],
+            "MESSAGE",
+            "sip:bob@127.0.0.1",
+            local_port=sender.local_port,
+            from_uri="sip:guest@127.0.0.1",
+            headers=[("Content-Type", "text/plain")],
             body="hello bob",
         )
         sender.send(msg, kamailio.host, kamailio.port)
@@ -76,8 +82,13 @@ def test_proxy_delivers_message_to_registered_user(kamailio):
 def test_proxy_relays_to_an_explicit_foreign_port(kamailio):
     with UdpSipClient() as peer, UdpSipClient() as sender:
         target = f"sip:trunk@127.0.0.1:{peer.local_port}"
-        msg = build_request("MESSAGE", target, local_port=sender.local_port,
-                            from_uri="sip:guest@127.0.0.1", body="via proxy")
+        msg = build_request(
+            "MESSAGE",
+            target,
+            local_port=sender.local_port,
+            from_uri="sip:guest@127.0.0.1",
+            body="via proxy",
+        )
         sender.send(msg, kamailio.host, kamailio.port)
         got = peer.receive_request(5.0, "MESSAGE")
         peer.reply(got, 202, "Accepted")
@@ -97,10 +108,18 @@ def test_mwi_publish_reaches_subscriber(kamailio):
     with UdpSipClient() as alice:
         aor = "sip:alice@127.0.0.1"
         sub = send_with_auth(
-            alice, kamailio.host, kamailio.port, "SUBSCRIBE", aor, from_uri=aor,
+            alice,
+            kamailio.host,
+            kamailio.port,
+            "SUBSCRIBE",
+            aor,
+            from_uri=aor,
             credentials=("alice", "alicepw"),
-            headers=[("Event", "message-summary"), ("Expires", "60"),
-                     ("Contact", f"<sip:alice@127.0.0.1:{alice.local_port}>")],
+            headers=[
+                ("Event", "message-summary"),
+                ("Expires", "60"),
+                ("Contact", f"<sip:alice@127.0.0.1:{alice.local_port}>"),
+            ],
         )
         assert sub.code in (200, 202)
         alice.reply(alice.receive_request(5.0, "NOTIFY"))
@@ -113,15 +132,18 @@ def test_mwi_publish_reaches_subscriber(kamailio):
 
 def test_tls_listener_serves_its_self_signed_cert(kamailio_tls):
     ctx = ssl.create_default_context(cafile=str(kamailio_tls.cert_path))
-    with socket.create_connection(("127.0.0.1", kamailio_tls.tls_port), timeout=10) as raw:
-        with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
-            tls.sendall(
-                build_request(
-                    "OPTIONS", f"sip:127.0.0.1:{kamailio_tls.tls_port};transport=tls",
-                    local_port=5061, from_uri="sip:probe@127.0.0.1",
-                ).replace("SIP/2.0/UDP", "SIP/2.0/TLS").encode()
-            )
-            assert tls.recv(4096).startswith(b"SIP/2.0 200")
+    request = build_request(
+        "OPTIONS",
+        f"sip:127.0.0.1:{kamailio_tls.tls_port};transport=tls",
+        local_port=5061,
+        from_uri="sip:probe@127.0.0.1",
+    ).replace("SIP/2.0/UDP", "SIP/2.0/TLS")
+    with (
+        socket.create_connection(("127.0.0.1", kamailio_tls.tls_port), timeout=10) as raw,
+        ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(request.encode())
+        assert tls.recv(4096).startswith(b"SIP/2.0 200")
 
 
 def test_malformed_datagrams_do_not_stop_kamailio(kamailio):
@@ -143,14 +165,16 @@ def test_sipp_uas_answers_sipp_uac(sipp_factory):
 def test_sipp_reject_scenarios(sipp_factory, code):
     uas = sipp_factory.uas(scenario_file=scenario(f"uas_{code}"))
     with UdpSipClient() as client:
-        resp = client.final_response(invite(client, f"sip:x@{uas.uri_host}", uas.port),
-                                     "127.0.0.1", uas.port, 10.0)
+        resp = client.final_response(
+            invite(client, f"sip:x@{uas.uri_host}", uas.port), "127.0.0.1", uas.port, 10.0
+        )
     assert resp.code == code
 
 
 def test_baresip_calls_baresip_through_proxy(kamailio, baresip, baresip_factory):
     dave = baresip_factory(kamailio.port, "dave", tone_hz=440.0)
-    assert baresip.ctrl is not None and dave.ctrl is not None
+    assert baresip.ctrl is not None
+    assert dave.ctrl is not None
     dave.dial(kamailio.aor("carol"))
     baresip.ctrl.wait_event("CALL_ESTABLISHED", 15)
     dave.ctrl.wait_event("CALL_ESTABLISHED", 15)

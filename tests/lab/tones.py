@@ -43,5 +43,5 @@ def rms(samples: list[int]) -> float:
 def dominant_freq(samples: list[int], rate: int) -> float:
     """Frequency estimated from zero crossings of the loud part (good enough for one sine)."""
     loud = [s for s in samples if abs(s) > 0] or [0]
-    crossings = sum(1 for a, b in zip(loud, loud[1:]) if (a < 0) != (b < 0))
+    crossings = sum(1 for a, b in zip(loud, loud[1:], strict=False) if (a < 0) != (b < 0))
     return crossings * rate / (2 * len(loud))
