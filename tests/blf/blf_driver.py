@@ -20,7 +20,7 @@ from typing import Any
 import pjsua2 as pj
 
 from tests.blf.pjharness import Call, Stack
-from tuiphone.model.errors import InvalidUri, LimitExceeded
+from tuiphone.model.errors import BackendError, InvalidUri, LimitExceeded
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.sip import blf_native as native
 from tuiphone.sip.blf import MAX_BLF, BlfWatcher
@@ -54,6 +54,13 @@ def is_state(w: BlfWatcher, uri: str, *states: LampState) -> Callable[[], bool]:
     return lambda: uri in w.lamps() and w.lamps()[uri].state in states
 
 
+def off_thread(w: BlfWatcher) -> None:
+    try:
+        w.subscribe("sip:x@127.0.0.1")
+    except BackendError as err:
+        emit(wrong_thread=str(err))
+
+
 def scenario_selfcheck(stack: Stack, arg: str) -> None:
     """Self-check, then a SUBSCRIBE to our own UA, which refuses Event: dialog."""
     acc = stack.account("carol", None)
@@ -62,6 +69,9 @@ def scenario_selfcheck(stack: Stack, arg: str) -> None:
         w.subscribe("not a uri")
     except InvalidUri as err:
         emit(invalid_uri=str(err))
+    elsewhere = threading.Thread(target=lambda: off_thread(w))
+    elsewhere.start()
+    elsewhere.join()
     target = f"sip:nobody@127.0.0.1:{stack.port}"
     w.subscribe(target)
     emit(reached=stack.pump_until(is_state(w, target, LampState.FAILED), 10))
@@ -89,6 +99,7 @@ def scenario_limit(stack: Stack, arg: str) -> None:
     """pjsua takes PJSUA_MAX_BUDDIES buddies; the watcher refuses before that."""
     acc = stack.account("carol", None)
     raw = fill_buddies(acc, native.MAX_BUDDIES)
+    emit(left_when_full=native.buddies_left())
     del raw[MAX_BLF - 5:]
     w = watcher(stack, acc, forged=False)
     ok = 0

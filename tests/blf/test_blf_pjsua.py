@@ -26,6 +26,7 @@ def test_self_check_passes_on_this_wheel_and_events_arrive_by_callback() -> None
     assert states == [("unknown", 0), ("failed", 489)]
     assert run.first("reached") is True
     assert "PJSIP_EINVALIDURI" in run.first("invalid_uri")
+    assert "off the thread" in run.first("wrong_thread")
     assert run.first("done") is True
     assert all(run.first("slots_before_close"))
     assert run.first("slots_after_close") == [None, None]  # cleared before libDestroy
@@ -45,6 +46,7 @@ def test_watcher_refuses_before_pjsua_buddy_table_is_full() -> None:
     run = run_driver("limit")
     assert run.returncode == 0, run.stderr[-2000:]
     assert max(run.all("buddies")) == MAX_BUDDIES
+    assert run.first("left_when_full") == 0
     assert run.first("watcher_ok") == 5
     assert run.first("buddy_count") == MAX_BLF
     assert str(MAX_BLF) in run.first("limit")

@@ -13,6 +13,7 @@ must not call pjsua2 (hand the Lamp to another thread and return).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,6 +82,12 @@ class BlfWatcher:
         self._lamps: dict[str, Lamp] = {}
         self._check = ROUTER.attach(layout or HookLayout())
         self._closed = False
+        self._owner = threading.get_ident()
+
+    def _on_owner_thread(self) -> None:
+        # pjsua aborts the process when called from an unregistered thread; fail politely.
+        if threading.get_ident() != self._owner:
+            raise BackendError("BlfWatcher used off the thread that owns the Endpoint")
 
     def self_check(self) -> SelfCheckResult:
         """How lamp changes are detected: "callback" (hook verified) or "poll"."""
@@ -94,8 +101,10 @@ class BlfWatcher:
         """Watch ``uri`` (idempotent). Emits an UNKNOWN lamp at once.
 
         Raises LimitExceeded when the wheel's buddy table would overflow, InvalidUri
-        when pjsua rejects the URI, BackendError after close() or on a struct mismatch.
+        when pjsua rejects the URI, BackendError after close(), off the owner thread
+        or on a struct mismatch.
         """
+        self._on_owner_thread()
         if self._closed:
             raise BackendError("BlfWatcher is closed")
         if uri in self._watches:
@@ -139,6 +148,7 @@ class BlfWatcher:
 
     def unsubscribe(self, uri: str) -> None:
         """Stop watching ``uri`` (unSUBSCRIBE, then delete the buddy). Idempotent."""
+        self._on_owner_thread()
         if uri in self._watches:
             native.subscribe(self._watches[uri].buddy_id, False)
             self._drop(uri)
@@ -153,6 +163,7 @@ class BlfWatcher:
     def poll(self) -> int:
         """Re-read every lamp when in "poll" mode; returns how many changed. Cheap no-op
         in "callback" mode, so the owner may call it after every ``libHandleEvents``."""
+        self._on_owner_thread()
         if self._check.mode == "callback":
             return 0
         return sum(self._refresh(w) for w in list(self._watches.values()))
@@ -160,6 +171,7 @@ class BlfWatcher:
     def close(self) -> None:
         """Unsubscribe all and release the hook. Call on the pjsip thread before the
         Account is shut down and before ``libDestroy``. Idempotent."""
+        self._on_owner_thread()
         if self._closed:
             return
         for uri in list(self._watches):

@@ -176,6 +176,12 @@ def buddy_count() -> int:
     return int(library().pjsua_get_buddy_count())
 
 
+def buddies_left() -> int:
+    """How many more pjsua buddies may be created. Creating one more than this aborts
+    the process (an assertion in pjsua_buddy_add), so every Buddy.create must check."""
+    return MAX_BUDDIES - buddy_count()
+
+
 def _check(func: str, status: int) -> None:
     if status != PJ_SUCCESS:
         raise NativeError(func, status)
