@@ -7,7 +7,9 @@ import importlib
 import sys
 from typing import Any
 
-from tuiphone.commands.exitcodes import USAGE
+from tuiphone.commands.output import print_error
+from tuiphone.commands.exitcodes import USAGE, exit_code
+from tuiphone.model.errors import TuiphoneError
 
 
 def _entry(module: str, name: str) -> Any:
@@ -20,12 +22,17 @@ def _entry(module: str, name: str) -> Any:
 
 
 def run_tui(ns: argparse.Namespace) -> int:
-    main = _entry("tuiphone.ui", "main")
-    if main is None:
+    """``tuiphone.ui.run(config_path)``; a config error is reported, not a traceback."""
+    run = _entry("tuiphone.ui", "run")
+    if run is None:
         print("tuiphone: the TUI is not available in this build; try 'tuiphone --help'",
               file=sys.stderr)
         return USAGE
-    return int(main(ns) or 0)
+    try:
+        return int(run(getattr(ns, "config", None)) or 0)
+    except TuiphoneError as err:
+        print_error(err)
+        return exit_code(err)
 
 
 def print_bindings() -> int:
@@ -38,6 +45,6 @@ def print_bindings() -> int:
 
 
 def run_shell(ns: argparse.Namespace) -> int:
-    from tuiphone.shell.app import run_shell as shell
-
-    return shell(ns)
+    # importlib keeps cli and shell independent siblings (import-linter layers)
+    shell = _entry("tuiphone.shell.app", "run_shell")
+    return int(shell(ns))

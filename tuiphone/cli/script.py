@@ -11,8 +11,9 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tuiphone.cli.engine import attach, config_for, private_engine
-from tuiphone.cli.oneshot import INTERRUPTED, run_on
+from tuiphone.commands.hosting import attach, config_for, private_engine
+from tuiphone.cli.oneshot import INTERRUPTED
+from tuiphone.commands.present import run_on
 from tuiphone.commands.exitcodes import USAGE, exit_code
 from tuiphone.commands.runner import parse_line
 from tuiphone.commands.parse import split_line
@@ -64,7 +65,7 @@ async def _main(ns: argparse.Namespace) -> int:
         async with private_engine(config_for(ns)) as phone:
             return await run_lines(phone, ns.file, lines, ns)
     except TuiphoneError as err:
-        from tuiphone.cli.output import print_error
+        from tuiphone.commands.output import print_error
 
         print_error(err)
         return exit_code(err)

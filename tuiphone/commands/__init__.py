@@ -4,7 +4,14 @@ Cheap to import: no Textual, no prompt_toolkit, no rich.
 """
 
 from tuiphone.commands.exitcodes import exit_code
-from tuiphone.commands.runner import CommandHelp, execute, list_commands, parse_line, run_line
+from tuiphone.commands.runner import (
+    CommandHelp,
+    execute,
+    list_commands,
+    parse_line,
+    run_command_line,
+    run_line,
+)
 from tuiphone.commands.spec import Arg, Command
 from tuiphone.commands.table import COMMANDS, find
 
@@ -18,5 +25,6 @@ __all__ = [
     "find",
     "list_commands",
     "parse_line",
+    "run_command_line",
     "run_line",
 ]

@@ -64,3 +64,10 @@ async def run_line(phone: PhoneApi, line: str) -> Any:
     """
     command, args = parse_line(line)
     return await execute(phone, command, args)
+
+
+async def run_command_line(phone: PhoneApi, line: str) -> str:
+    """``run_line`` rendered as plain text (the TUI's ':' line and palette)."""
+    from tuiphone.commands.text import as_text
+
+    return as_text(await run_line(phone, line))

@@ -1,0 +1,39 @@
+"""Run a parsed command on an engine, print its outcome, return its exit status.
+
+Shared by the one-shot CLI, scripts and the shell so they print and fail alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from tuiphone.commands.errors import result_of
+from tuiphone.commands.exitcodes import exit_code
+from tuiphone.commands.output import print_error, print_item, print_result
+from tuiphone.commands.runner import execute, stream
+from tuiphone.commands.spec import Command
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import TuiphoneError
+
+
+async def run_on(phone: PhoneApi, command: Command, ns: argparse.Namespace) -> int:
+    """Tuiphone errors become an exit status and a message on stderr; a bug still raises."""
+    as_json = bool(getattr(ns, "json", False))
+    try:
+        if command.stream:
+            async for item in stream(phone, command, ns):
+                print_item(item, as_json)
+        else:
+            print_result(await execute(phone, command, ns), as_json)
+    except TuiphoneError as err:
+        return failed(err, as_json)
+    return 0
+
+
+def failed(err: TuiphoneError, as_json: bool) -> int:
+    """Print the report a failed command still carries, then the error; the exit status."""
+    result = result_of(err)
+    if result is not None:
+        print_result(result, as_json)
+    print_error(err)
+    return exit_code(err)

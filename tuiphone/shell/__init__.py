@@ -1,0 +1,1 @@
+"""``tuiphone shell``: the command table in a prompt_toolkit REPL."""
