@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.backend import SipBackend
@@ -27,8 +28,9 @@ def echo_account(host: str) -> AccountConfig:
 class EchoLine:
     """Reacts to the echo account's events. Loop-thread only."""
 
-    def __init__(self, backend: SipBackend) -> None:
+    def __init__(self, backend: SipBackend, route: Callable[[str], str]) -> None:
         self._backend = backend
+        self._route = route  # sender URI -> where to reach it (own accounts' contacts)
         self._legs: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -48,7 +50,7 @@ class EchoLine:
                 reply = f"echo: {msg.body}"
                 self._spawn(
                     self._backend.send_message(
-                        ECHO_ID, msg.peer, reply, "text/plain", uuid.uuid4().hex[:12]
+                        ECHO_ID, self._route(msg.peer), reply, "text/plain", uuid.uuid4().hex[:12]
                     )
                 )
             case _:

@@ -42,6 +42,13 @@ MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
 
 
+def _aor_key(uri: str) -> str:
+    """'alice@host' of a SIP URI, without scheme, port and parameters, lower-cased host."""
+    rest = uri.strip("<>").split(":", 1)[-1].split(";", 1)[0]
+    user, _, host = rest.rpartition("@")
+    return f"{user}@{host.rsplit(':', 1)[0].lower()}"
+
+
 class Phone(CallControl):
     def __init__(self, setup: EngineSetup, backend: SipBackend) -> None:
         self.setup = setup
@@ -54,6 +61,7 @@ class Phone(CallControl):
         self._echo: EchoLine | None = None
         self._echo_uri: str | None = None
         self._configs: dict[str, AccountConfig] = {}
+        self._contacts: dict[str, str] = {}
         self._started = False
         CallControl.__init__(self)
 
@@ -88,7 +96,7 @@ class Phone(CallControl):
 
     async def _start_echo(self) -> None:
         self.live.hidden_accounts.add(ECHO_ID)
-        self._echo = EchoLine(self.backend)
+        self._echo = EchoLine(self.backend, self.route_local)
         contact = await self.backend.add_account(
             echo_account(self.setup.backend.bind_address), None
         )
@@ -105,7 +113,7 @@ class Phone(CallControl):
             raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 limit)")
         password = self.setup.passwords(config.id) if config.registers else None
         self._configs[config.id] = config
-        await self.backend.add_account(config, password)
+        self._contacts[config.id] = await self.backend.add_account(config, password)
         self.registrar.track(config)
         return self.live.accounts.get(config.id) or self.registrar.initial_state(config)
 
@@ -115,6 +123,15 @@ class Phone(CallControl):
         self.registrar.forget(account_id)
         del self._configs[account_id]
         self.live.accounts.pop(account_id, None)
+
+    def route_local(self, uri: str) -> str:
+        """``uri`` itself, or the contact of our own account whose address it is: a
+        direct account's AOR carries no port, so replies must go to its contact."""
+        key = _aor_key(uri)
+        for acc_id, acc in self._configs.items():
+            if _aor_key(acc.uri) == key and acc_id in self._contacts:
+                return self._contacts[acc_id].strip("<>")
+        return uri
 
     def account(self, account_id: str | None) -> AccountConfig:
         """The named account, or the default (first) one. Raises NotFound."""
