@@ -11,15 +11,21 @@ pytest.importorskip("pjsua2")
 pytest.importorskip("tuiphone.engine.phone")
 pytest.importorskip("tuiphone.sip")
 
+from tests.lab import mwi  # noqa: E402
 from tests.lab.engine_harness import (  # noqa: E402
     Watch,
     direct_account,
     eventually,
     lab_account,
 )
-from tuiphone.model.account import RegState, Transport  # noqa: E402
+from tuiphone.model.account import AccountConfig, Features, RegState, Transport  # noqa: E402
 from tuiphone.model.call import CallState  # noqa: E402
-from tuiphone.model.events import IncomingCall, MessageReceived, MessageStatus  # noqa: E402
+from tuiphone.model.events import (  # noqa: E402
+    IncomingCall,
+    MessageReceived,
+    MessageStatus,
+    MwiChanged,
+)
 from tuiphone.model.message import Delivery  # noqa: E402
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
@@ -155,3 +161,50 @@ async def test_registration_recovers_after_registrar_restart(kamailio, phone_fac
     back = await watch.registered("alice", timeout_s=60)
     assert back.account.code == 200
     assert phone.state().accounts[0].reg_state is RegState.REGISTERED
+
+
+def contact_hostport(contact):
+    """host, port of a Contact like ``<sip:alice@127.0.0.1:40321;ob>``."""
+    hostport = contact.split("@", 1)[1].split(";", 1)[0].split(">", 1)[0]
+    host, _, port = hostport.partition(":")
+    return host, int(port)
+
+
+async def test_mwi_published_to_kamailio_reaches_the_phone(kamailio, phone_factory):
+    phone = await registered_phone(kamailio, phone_factory, "alice", features=Features(mwi=True))
+    watch = Watch(phone)
+    # Whether pjsua's SUBSCRIBE lands before or after this PUBLISH, Kamailio keeps
+    # the publication and NOTIFYs it (at once, or with the subscription's first NOTIFY).
+    resp = await asyncio.to_thread(mwi.publish, kamailio.host, kamailio.port, "alice", 3, 1)
+    assert resp.code == 200
+    ev = await watch.wait(lambda e: isinstance(e, MwiChanged) and e.new == 3)
+    assert ev.waiting
+    assert ev.old == 1
+    assert phone.state().mwi[0].new == 3
+
+
+async def test_unsolicited_mwi_notify_reaches_the_phone(kamailio, phone_factory):
+    phone = await registered_phone(kamailio, phone_factory, "alice", features=Features(mwi=True))
+    watch = Watch(phone)
+    host, port = contact_hostport(phone.state().accounts[0].contact)
+    resp = await asyncio.to_thread(mwi.notify_unsolicited, host, port, "alice", 5, 2)
+    assert resp.code == 200
+    ev = await watch.wait(lambda e: isinstance(e, MwiChanged) and e.new == 5)
+    assert ev.old == 2
+
+
+async def test_register_over_tls_with_the_lab_ca(kamailio_tls, phone_factory):
+    kam = kamailio_tls
+    acc = AccountConfig(
+        id="alice",
+        uri="sip:alice@127.0.0.1",
+        registrar=f"sip:127.0.0.1:{kam.tls_port};transport=tls",
+        proxy=(f"sip:127.0.0.1:{kam.tls_port};lr;transport=tls",),
+        username="alice",
+        transport=Transport.TLS,
+        ca_file=str(kam.cert_path),
+    )
+    phone = await phone_factory(acc)
+    state = await Watch(phone).settled(phone, "alice")
+    assert state.reg_state is RegState.REGISTERED, f"{state.code} {state.reason}"
+    assert kam.count_requests("REGISTER", "alice") >= 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 
 import pytest
 
@@ -196,3 +197,66 @@ def test_baresip_dials_sipp_echo_and_hears_its_tone(baresip_factory, sipp_factor
     samples, rate = read_mono(carol.received_wavs()[0])
     assert rms(samples) > 500
     assert 800 < dominant_freq(samples, rate) < 960
+
+
+def subscribe(client, kam, user, target_user, event):
+    """An authenticated SUBSCRIBE from ``user`` to ``target_user``'s ``event``."""
+    target = f"sip:{target_user}@127.0.0.1"
+    return send_with_auth(
+        client,
+        kam.host,
+        kam.port,
+        "SUBSCRIBE",
+        target,
+        from_uri=f"sip:{user}@127.0.0.1",
+        to_uri=target,
+        credentials=(user, f"{user}pw"),
+        headers=[
+            ("Event", event),
+            ("Expires", "60"),
+            ("Contact", f"<sip:{user}@127.0.0.1:{client.local_port}>"),
+        ],
+    )
+
+
+def test_presence_subscription_gets_a_notify(kamailio):
+    with UdpSipClient() as erin:
+        assert subscribe(erin, kamailio, "erin", "bob", "presence").code in (200, 202)
+        note = erin.receive_request(5.0, "NOTIFY")
+        erin.reply(note)
+    assert note.header("event") == "presence"
+    assert note.header("subscription-state").startswith("active")
+
+
+def test_dialog_events_follow_a_call(kamailio, baresip, baresip_factory):
+    dave = baresip_factory(kamailio.port, "dave")
+    with UdpSipClient() as erin:
+        assert subscribe(erin, kamailio, "erin", "dave", "dialog").code in (200, 202)
+        erin.reply(erin.receive_request(5.0, "NOTIFY"))
+        dave.dial(kamailio.aor("carol"))
+        bodies = []
+        while "confirmed" not in (bodies[-1] if bodies else ""):
+            note = erin.receive_request(10.0, "NOTIFY")
+            erin.reply(note)
+            bodies.append(note.body.lower())
+    assert "dialog-info" in bodies[-1]
+    assert 'direction="initiator"' in bodies[-1]
+
+
+def test_unsolicited_mwi_notify_reaches_a_contact():
+    result = {}
+    with UdpSipClient() as ua:
+        # notify_unsolicited blocks for the final answer, so it runs in a thread
+        # while this socket plays the UA.
+        sender = threading.Thread(
+            target=lambda: result.update(
+                resp=mwi.notify_unsolicited("127.0.0.1", ua.local_port, "alice", new=3, old=1)
+            )
+        )
+        sender.start()
+        note = ua.receive_request(5.0, "NOTIFY")
+        ua.reply(note)
+        sender.join(10)
+    assert result["resp"].code == 200
+    assert "Voice-Message: 3/1" in note.body
+    assert note.header("content-type") == mwi.CONTENT_TYPE
