@@ -1,0 +1,76 @@
+"""The REPL driven through prompt_toolkit's pipe input, and its completer."""
+
+from __future__ import annotations
+
+import pytest
+from prompt_toolkit import PromptSession
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
+from prompt_toolkit.history import FileHistory
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from tuiphone.shell.completer import CommandCompleter
+from tuiphone.shell.repl import repl
+
+
+async def drive(phone, text: str, history=None) -> int:
+    with create_pipe_input() as pipe:
+        pipe.send_text(text)
+        pipe.close()
+        session = PromptSession(input=pipe, output=DummyOutput(), history=history)
+        return await repl(phone, session, as_json=True)
+
+
+async def test_commands_run_and_print_json(phone, capsys):
+    status = await drive(phone, "status\ncall echo --dtmf 3\nexit\n")
+    out = capsys.readouterr().out
+    assert status == 0
+    assert '"engine": "in-process"' in out
+    assert '"dtmf_received": "3"' in out
+
+
+async def test_failures_set_the_status_and_do_not_end_the_shell(phone, capsys):
+    status = await drive(phone, "call sip:busy@example.com\nfrobnicate\n")
+    captured = capsys.readouterr()
+    assert status == 2  # the last line's status; end of input leaves the loop
+    assert "486" in captured.err and "frobnicate" in captured.err
+
+
+async def test_help_lists_commands_and_explains_one(phone, capsys):
+    await drive(phone, "help\nhelp call\nexit\n")
+    out = capsys.readouterr().out
+    assert "wait" in out and "--min-mos" in out
+
+
+async def test_history_file_is_written(phone, tmp_path):
+    path = tmp_path / "history"
+    await drive(phone, "status\nexit\n", FileHistory(str(path)))
+    assert "status" in path.read_text()
+
+
+def complete(phone, text: str) -> list[str]:
+    completer = CommandCompleter(phone, contacts=lambda: ["alice", "bob"])
+    doc = Document(text, len(text))
+    return [c.text for c in completer.get_completions(doc, CompleteEvent())]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ca", ["call", "calls"]),
+    ("call --min", ["--min-mos"]),
+    ("call a", ["alice"]),
+    ("call ", ["alice", "bob", "echo"]),
+    ("register --account w", ["work"]),
+    ("help wa", ["wait"]),
+    ("wait call co", ["connected"]),
+])
+async def test_completion(phone, text, expected):
+    assert complete(phone, text) == expected
+
+
+async def test_call_ids_complete_from_live_state(phone):
+    from tuiphone.commands import run_line
+
+    placed = await phone.call("sip:noanswer@example.com")
+    await run_line(phone, "wait call ringing --timeout 5")
+    assert complete(phone, "hangup ") == [placed.id]
