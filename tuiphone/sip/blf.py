@@ -4,6 +4,8 @@
 subscription through ctypes (``tuiphone.sip.blf_native``). Lamp changes arrive through
 the ``on_buddy_dlg_event_state`` slot (``tuiphone.sip.blf_hook``) when the layout
 self-check passes, or by calling ``poll()`` after each ``libHandleEvents`` otherwise.
+In callback mode the raw NOTIFY body is read too (``self_check().full_body``), giving
+every ``<dialog>`` and ``+sip.rendering`` hold; otherwise pjsua's one-dialog view is used.
 
 Threading: every method, and ``on_lamp``, runs on the thread that owns the Endpoint.
 ``on_lamp`` may run while pjsua holds the buddy's dialog lock: it must not block and
@@ -30,7 +32,8 @@ from tuiphone.sip.blf_hook import HookLayout, LayoutError, SelfCheckResult, chec
 from tuiphone.sip.blf_map import SUB_ACTIVE, to_lamp
 from tuiphone.sip.blf_router import ROUTER
 
-# Buddies left for presence and MESSAGE (pager) buddies of the backend.
+# The buddy table is process-wide (all accounts, presence and pager buddies too): leave
+# room for the others; subscribe() refuses once the table holds MAX_BLF buddies.
 RESERVED_BUDDIES = 16
 MAX_BLF = native.MAX_BUDDIES - RESERVED_BUDDIES
 PJ_ETOOMANY = 70010
