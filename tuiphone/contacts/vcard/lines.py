@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 _LOGICAL = re.compile(rb"[^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*(?:\r\n|\r|\n|\Z)")
 _FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]")
-_ENDING = re.compile(rb"(?:\r\n|\r|\n)\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +46,21 @@ def _breaks(chunk: bytes) -> int:
     return chunk.count(b"\n") or chunk.count(b"\r")
 
 
+def _strip_ending(chunk: bytes) -> bytes:
+    if chunk.endswith(b"\r\n"):
+        return chunk[:-2]
+    return chunk[:-1] if chunk.endswith((b"\n", b"\r")) else chunk
+
+
+def _unfold(content: bytes) -> bytes:
+    # bytes.replace handles the common CRLF folds at C speed; the regex the rest.
+    if b"\r\n" in content:
+        content = content.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
+    if b"\n" in content or b"\r" in content:
+        content = _FOLD.sub(b"", content)
+    return content
+
+
 def _folded(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
     """(start, end, lineno, unfolded content) per folded line."""
     lineno = 1
@@ -56,9 +70,7 @@ def _folded(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
             if match.start() >= len(data):
                 break
             continue
-        content = _ENDING.sub(b"", chunk)
-        if b"\n" in content or b"\r" in content:
-            content = _FOLD.sub(b"", content)
+        content = _unfold(_strip_ending(chunk))
         yield match.start(), match.end(), lineno, content
         lineno += _breaks(chunk)
 
