@@ -33,7 +33,7 @@ class LadderPane(Vertical):
             yield OptionList(id="dialogs")
             with Vertical(id="ladder-box"):
                 yield Static("", id="ladder-head")
-                yield OptionList(id="ladder")
+                yield OptionList(id="ladder-rungs")
         with VerticalScroll(id="raw-box"):
             yield Static("No SIP traffic yet.", id="raw", markup=False)
 
@@ -61,7 +61,7 @@ class LadderPane(Vertical):
         if event.option_index < len(self.dialogs):
             self._show(self.dialogs[event.option_index])
 
-    @on(OptionList.OptionHighlighted, "#ladder")
+    @on(OptionList.OptionHighlighted, "#ladder-rungs")
     def _rung(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if self.current and event.option_index < len(self.current.entries):
@@ -69,11 +69,22 @@ class LadderPane(Vertical):
             head = f"{entry.direction.upper()} {entry.transport} {entry.peer}\n\n"
             self.query_one("#raw", Static).update(head + entry.text.replace("\r\n", "\n"))
 
+    def on_resize(self) -> None:
+        if self.current is not None:
+            self._show(self.current)
+
+    def _rung_width(self) -> int:
+        """Arrows fill the ladder box (time column and gutters take 16 cells)."""
+        width = self.query_one("#ladder-rungs", OptionList).content_size.width
+        return max(14, width - 16) if width else RUNG_WIDTH
+
     def _show(self, dialog: Dialog) -> None:
         self.current = dialog
         t0 = dialog.entries[0].timestamp
-        self.query_one("#ladder-head", Static).update(header(dialog, RUNG_WIDTH))
-        ladder = self.query_one("#ladder", OptionList)
+        width = self._rung_width()
+        self.query_one("#ladder-head", Static).update(header(dialog, width))
+        ladder = self.query_one("#ladder-rungs", OptionList)
+        keep = ladder.highlighted or 0
         ladder.clear_options()
-        ladder.add_options(Option(arrow(e, t0, RUNG_WIDTH)) for e in dialog.entries)
-        ladder.highlighted = 0
+        ladder.add_options(Option(arrow(e, t0, width)) for e in dialog.entries)
+        ladder.highlighted = min(keep, len(dialog.entries) - 1)

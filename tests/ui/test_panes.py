@@ -1,0 +1,106 @@
+"""QuickDial, Contacts and the SIP ladder, each with the smallest real input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.widgets import Input, OptionList
+
+from tests.ui.helpers import make_app, until
+from tests.ui.stub_phone import TRACE, StubPhone
+from tuiphone.model.call import CallState
+from tuiphone.ui.app import TuiphoneApp
+from tuiphone.ui.screens.incoming import IncomingCallScreen
+from tuiphone.ui.ladder_render import arrow, group_dialogs, summary
+from tuiphone.ui.widgets.contacts import NO_BOOKS
+
+
+def test_ladder_groups_by_call_id_and_draws_direction() -> None:
+    dialogs = group_dialogs(TRACE)
+    assert [d.call_id for d in dialogs] == ["call-1", "msg-1"]
+    assert [summary(e) for e in dialogs[0].entries] == [
+        "INVITE", "100 Trying", "180 Ringing", "200 OK", "ACK"]
+    t0 = TRACE[0].timestamp
+    assert arrow(TRACE[0], t0, 20).endswith("▶│") and "+0.000s" in arrow(TRACE[0], t0, 20)
+    assert "│◀" in arrow(TRACE[1], t0, 20) and "100 Trying" in arrow(TRACE[1], t0, 20)
+
+
+async def test_ladder_pane_shows_raw_message_of_highlighted_rung() -> None:
+    phone = StubPhone()
+
+    async def factory() -> StubPhone:
+        return phone
+
+    app = TuiphoneApp(factory)  # type: ignore[arg-type]
+    async with app.run_test(size=(160, 48)) as pilot:
+        dialogs = app.main.query_one("#dialogs", OptionList)
+        await until(pilot, lambda: dialogs.option_count == 2)
+        dialogs.highlighted = 0
+        rungs = app.main.query_one("#ladder-rungs", OptionList)
+        await until(pilot, lambda: rungs.option_count == 5)
+        rungs.highlighted = 2
+        raw = app.main.query_one("#raw")
+        await until(pilot, lambda: "SIP/2.0 180 Ringing" in str(raw.content))
+        assert "RX UDP 127.0.0.1:5062" in str(raw.content)
+
+
+async def test_quickdial_button_dials_and_lamp_lights() -> None:
+    app, phone = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.click("#fav-0")  # Bob, a local account: rings him
+        await until(pilot, lambda: any(c.state is CallState.RINGING for c in phone.state().calls))
+        assert app.main.query_one("#fav-0").has_class("-ringing")
+        assert "◎ R" in str(app.main.query_one("#fav-0").label)
+
+
+@dataclass(frozen=True)
+class _Num:
+    number: str
+
+
+@dataclass(frozen=True)
+class _Card:
+    display_name: str
+    sips: tuple[str, ...]
+    phones: tuple[_Num, ...] = ()
+
+
+class _Book:
+    cards = (_Card("Bob Builder", ("sip:bob@127.0.0.1",)), _Card("Ann", (), (_Num("555"),)))
+
+    def search(self, text: str) -> list[_Card]:
+        return [c for c in self.cards if text.lower() in c.display_name.lower()]
+
+    def lookup(self, uri: str) -> _Card | None:
+        return next((c for c in self.cards if uri in c.sips), None)
+
+
+async def test_contacts_search_dial_and_caller_name() -> None:
+    app, phone = make_app()
+    app.main.contacts = _Book()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        app.main.query_one("#contact-search", Input).focus()
+        await pilot.press(*"bui")
+        results = app.main.query_one("#contact-results", OptionList)
+        await until(pilot, lambda: results.option_count == 1)
+        assert "sip:bob@127.0.0.1" in str(app.main.query_one("#contact-detail").content)
+        await pilot.press("enter")
+        await until(pilot, lambda: any(c.account_id == "local" and c.remote_uri ==
+                                       "sip:bob@127.0.0.1" for c in phone.state().calls))
+        await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen))
+        await pilot.press("r")
+        await until(pilot, lambda: not phone.state().calls)
+        await phone.call("sip:me@127.0.0.1", account_id="bob")
+        await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen)
+                    and app.screen.call.account_id == "local")
+        assert str(app.screen.query_one("#incoming-caller").content) == "Bob Builder"
+
+
+async def test_contacts_without_books_says_so() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert str(app.main.query_one("#contact-detail").content) == NO_BOOKS
+        assert app.main.query_one("#contact-search", Input).disabled

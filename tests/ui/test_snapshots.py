@@ -1,0 +1,72 @@
+"""Looks: the real app over a fixed-data phone, each theme, 80×24 and 160×48."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tests.ui.helpers import until
+from tests.ui.stub_phone import T0, StubPhone
+from tuiphone.config.schema import AppConfig, QuickDialEntry, UiConfig
+from tuiphone.model.account import AccountConfig
+from tuiphone.ui.app import TuiphoneApp
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+def snapshot_app(theme: str) -> TuiphoneApp:
+    phone = StubPhone()
+
+    async def factory() -> StubPhone:
+        return phone
+
+    config = AppConfig(
+        accounts=(AccountConfig("local", "sip:me@127.0.0.1"),),
+        ui=UiConfig(theme=theme),
+        quickdial=(QuickDialEntry("Bob", "sip:bob@127.0.0.1"),
+                   QuickDialEntry("Alice", "sip:alice@pbx.example", blf=True)),
+    )
+    return TuiphoneApp(factory, config, clock=lambda: T0)  # type: ignore[arg-type]
+
+
+def before(tab: str | None = None, chat: bool = False):  # type: ignore[no-untyped-def]
+    async def run(pilot: Pilot[object]) -> None:
+        app = pilot.app
+        assert isinstance(app, TuiphoneApp)
+        await until(pilot, lambda: app.phone is not None)
+        await until(pilot, lambda: app.main.query_one("#history-table").row_count == 2)
+        await until(pilot, lambda: app.main.query_one("#dialogs").option_count == 2)
+        app.main._poll_stats()
+        await until(pilot, lambda: bool(app.main.query_one("CallsPane").stats))
+        app.main.open_chat("sip:echo@127.0.0.1")
+        if tab is not None:
+            app.main.go(tab)
+        for widget in app.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+    return run
+
+
+@pytest.mark.parametrize("theme", ["tuiphone-dark", "tuiphone-light", "tuiphone-mono"])
+def test_grid_160x48(snap_compare, theme: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(theme), terminal_size=(160, 48), run_before=before())
+
+
+@pytest.mark.parametrize(("theme", "tab"), [
+    ("tuiphone-dark", "dialpad"),
+    ("tuiphone-light", "calls"),
+    ("tuiphone-mono", "chat"),
+    ("tuiphone-dark", "ladder"),
+    ("tuiphone-mono", "quickdial"),
+])
+def test_tabs_80x24(snap_compare, theme: str, tab: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(snapshot_app(theme), terminal_size=(80, 24), run_before=before(tab))
