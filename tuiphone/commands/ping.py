@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 from typing import Any
 
 from tuiphone.commands.errors import with_result
@@ -36,7 +35,7 @@ async def ping(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     report: dict[str, Any] = {"uri": args.uri, "sent": len(replies), "received": len(rtts),
                               "replies": replies}
     if rtts:
-        report.update(rtt_min_ms=min(rtts), rtt_avg_ms=round(statistics.fmean(rtts), 2),
+        report.update(rtt_min_ms=min(rtts), rtt_avg_ms=round(sum(rtts) / len(rtts), 2),
                       rtt_max_ms=max(rtts))
     _check(replies, report)
     return report
