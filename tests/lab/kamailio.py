@@ -102,6 +102,7 @@ class Kamailio:
         rundir.mkdir(exist_ok=True)
         self.proc = procs.spawn(self._argv(rundir), self.log_path, cwd=self.workdir)
         try:
+            procs.wait_udp_bound(self.port, self.proc, READY_TIMEOUT_S)
             wait_for_options(self.host, self.port, READY_TIMEOUT_S, self._alive)
         except (RuntimeError, TimeoutError) as err:
             self.stop()

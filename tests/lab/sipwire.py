@@ -240,7 +240,7 @@ def wait_for_options(
         if alive is not None and not alive():
             raise RuntimeError(f"server on {host}:{port} exited before answering")
         try:
-            return options_ping(host, port, min(0.5, max(0.05, deadline - time.monotonic())))
+            return options_ping(host, port, min(0.3, max(0.05, deadline - time.monotonic())))
         except (TimeoutError, ConnectionRefusedError):
             continue
     raise TimeoutError(f"nothing answered OPTIONS on {host}:{port} within {timeout_s}s")

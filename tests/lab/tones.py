@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import array
 import math
 import struct
+import sys
 import wave
 from pathlib import Path
 
 
-def write_tone(path: Path, freq_hz: float = 880.0, seconds: float = 10.0, rate: int = 8000) -> Path:
-    """A mono 16-bit sine WAV at ``rate`` (baresip's aufile needs the exact source rate)."""
-    frames = int(seconds * rate)
-    amp = 12000
-    samples = (int(amp * math.sin(2 * math.pi * freq_hz * i / rate)) for i in range(frames))
+def write_tone(path: Path, freq_hz: float = 880.0, seconds: int = 60, rate: int = 8000) -> Path:
+    """A mono 16-bit sine WAV at ``rate`` (baresip's aufile needs the exact source rate).
+
+    baresip ends a call when its aufile source runs dry, hence a long default.
+    One second is computed and repeated: whole-hertz tones fit a second exactly.
+    """
+    second = array.array(
+        "h", (int(12000 * math.sin(2 * math.pi * freq_hz * i / rate)) for i in range(rate))
+    )
+    if sys.byteorder != "little":
+        second.byteswap()
     with wave.open(str(path), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(rate)
-        wav.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+        wav.writeframes(second.tobytes() * seconds)
     return path
 
 
