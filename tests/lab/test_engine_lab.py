@@ -18,7 +18,9 @@ from tests.lab.engine_harness import (  # noqa: E402
     eventually,
     lab_account,
 )
+from tests.lab.tones import dominant_freq, read_mono, rms, write_tone  # noqa: E402
 from tuiphone.model.account import AccountConfig, Features, RegState, Transport  # noqa: E402
+from tuiphone.model.backend import BackendSettings, MediaSettings  # noqa: E402
 from tuiphone.model.call import CallState  # noqa: E402
 from tuiphone.model.events import (  # noqa: E402
     IncomingCall,
@@ -208,3 +210,25 @@ async def test_register_over_tls_with_the_lab_ca(kamailio_tls, phone_factory):
     state = await Watch(phone).settled(phone, "alice")
     assert state.reg_state is RegState.REGISTERED, f"{state.code} {state.reason}"
     assert kam.count_requests("REGISTER", "alice") >= 1
+
+
+async def test_baresip_hears_the_phones_file_audio(kamailio, baresip, phone_factory, tmp_path):
+    tone = write_tone(tmp_path / "440.wav", 440.0, seconds=5, rate=16000)
+    media = MediaSettings(mode="files", play_file=str(tone))
+    phone = await phone_factory(
+        lab_account(kamailio, "alice"), backend=BackendSettings(media=media)
+    )
+    acc = await Watch(phone).settled(phone, "alice")
+    assert acc.reg_state is RegState.REGISTERED
+    watch = Watch(phone)
+    call = await phone.call("carol")
+    await watch.call_state(call.id, CallState.CONNECTED)
+    await baresip.ctrl.await_event("CALL_ESTABLISHED")
+    # RTP statistics have no event: poll until a second of audio went out.
+    await eventually(lambda: phone.call_stats(call.id), lambda s: s.tx_packets >= 50)
+    await phone.hangup(call.id)
+    await baresip.ctrl.await_event("CALL_CLOSED")
+    baresip.stop()  # closes the WAV dumps
+    samples, rate = read_mono(baresip.received_wavs()[0])
+    assert rms(samples) > 300
+    assert 380 < dominant_freq(samples, rate) < 500
