@@ -59,5 +59,5 @@ class Contact:
         """Decode the first PHOTO now: (mime, bytes), ("url", url) or None if absent/corrupt."""
         for prop in self.card.props:
             if prop.name == "PHOTO":
-                return decode_photo(prop)
+                return decode_photo(prop, self.card.value_of(prop))
         return None

@@ -43,9 +43,10 @@ def _mime(prop: Property) -> str:
     return _MIME.get(kind, f"image/{kind}" if kind else "application/octet-stream")
 
 
-def decode_photo(prop: Property) -> PhotoData | PhotoUrl | None:
-    """(mime, bytes), ("url", url), or None when the data is missing or corrupt."""
-    value = prop.value.strip()
+def decode_photo(prop: Property, value: str) -> PhotoData | PhotoUrl | None:
+    """(mime, bytes), ("url", url), or None when the data is missing or corrupt.
+    ``value`` is the property's full value (``Card.value_of(prop)``)."""
+    value = value.strip()
     if value[:5].lower() == "data:":
         return _data_uri(value)
     encoding = {e.lower() for e in prop.param("ENCODING")}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.vcard.lines import LogicalLine, logical_lines
-from tuiphone.contacts.vcard.prop import Property, parse_property
+from tuiphone.contacts.vcard.prop import LAZY, Property, parse_property, parse_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,13 @@ class Card:
             if prop.name == name:
                 return prop.value
         return ""
+
+    def value_of(self, prop: Property) -> str:
+        """``prop``'s value, re-read from ``raw`` when it was kept lazily."""
+        if prop.value or prop.name not in LAZY:
+            return prop.value
+        line = next(logical_lines(self.raw[prop.start : prop.end]), None)
+        return parse_value(line.text) if line is not None else ""
 
     def all(self, name: str) -> list[Property]:
         return [p for p in self.props if p.name == name]

@@ -14,10 +14,15 @@ _NAME = re.compile(r"^[A-Za-z0-9-]+$")
 _ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"}
 
 
+# Binary blobs are big; their value is re-read from the card's bytes on demand.
+LAZY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+
+
 @dataclass(frozen=True, slots=True)
 class Property:
     """A parsed property. ``name``/param keys are upper case; ``value`` is still escaped
-    (but quoted-printable is decoded). ``start``/``end`` index the card's raw bytes."""
+    (but quoted-printable is decoded). ``start``/``end`` index the card's raw bytes.
+    For the LAZY names ``value`` is '' here: use ``Card.value_of``."""
 
     group: str
     name: str
@@ -80,4 +85,13 @@ def parse_property(text: str, start: int, end: int, lineno: int) -> Property | N
     value = text[colon + 1 :]
     if any(k == "ENCODING" and v and v[0].upper() == "QUOTED-PRINTABLE" for k, v in params):
         value = _qp_decode(value, params)
-    return Property(group, name.upper(), params, value, start, end, lineno)
+    name = name.upper()
+    if name in LAZY:
+        value = ""
+    return Property(group, name, params, value, start, end, lineno)
+
+
+def parse_value(text: str) -> str:
+    """The value part of one logical line (for lazily kept properties)."""
+    colon = find_unquoted(text, ":")
+    return text[colon + 1 :] if colon >= 0 else ""
