@@ -97,7 +97,10 @@ async def test_redirect_answers_302(pair: Lab) -> None:
     )
     ended = await pair.events.wait(call_is(cid, CallState.ENDED))
     assert ended.call.code == 302
+    await pair.backend.sync()  # the ended call is dropped by now
     await pair.backend.hangup(cid)  # already ended: a no-op
+    with pytest.raises(UsageError, match="ended"):
+        await pair.backend.hold(cid)
 
 
 async def test_fifth_call_is_refused(pair: Lab) -> None:

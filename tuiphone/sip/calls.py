@@ -6,6 +6,7 @@ live here and are dropped outside their own callbacks.
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.account import DtmfMethod
-from tuiphone.model.call import CallState, Direction
+from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.sip.call import PjCall, new_info
 from tuiphone.sip.endpoint import MAX_CALLS
@@ -28,6 +29,7 @@ _DTMF = {
     DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833,
     DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO,
 }
+_ENDED_KEPT = 64  # ids of ended calls remembered, so late ops get a clear error
 _DTMF_CHARS = frozenset("0123456789*#ABCDabcd")
 
 
@@ -35,11 +37,15 @@ class CallRegistry:
     def __init__(self, core: Core) -> None:
         self.core = core
         self.calls: dict[str, PjCall] = {}
+        self.ended: collections.OrderedDict[str, CallInfo] = collections.OrderedDict()
         self._ids = itertools.count(1)
 
     def get(self, key: str) -> PjCall:
+        """The live wrapper of ``key``. Raises UsageError if it ended, NotFound if unknown."""
         call = self.calls.get(key)
         if call is None:
+            if key in self.ended:
+                raise UsageError(f"call {key} has ended")
             raise NotFound(f"no call {key!r}")
         return call
 
@@ -102,6 +108,8 @@ class CallRegistry:
 
     def hangup(self, key: str, code: int) -> None:
         """CANCEL/BYE/final response; a no-op for a call that has already ended."""
+        if key in self.ended:
+            return
         call = self.get(key)
         if call.info.state is CallState.ENDED or not live_id(call):
             return
@@ -170,7 +178,11 @@ class CallRegistry:
 
     def discard(self, key: str) -> None:
         """Forget a call (its Python wrapper dies here, outside its callbacks)."""
-        self.calls.pop(key, None)
+        call = self.calls.pop(key, None)
+        if call is not None:
+            self.ended[key] = call.info
+            while len(self.ended) > _ENDED_KEPT:
+                self.ended.popitem(last=False)
         if not self.calls:
             self.core.stack.set_sound(False)
 
