@@ -28,7 +28,8 @@ def test_unmet_expectation_exits_1():
 def test_usage_errors_exit_2(args):
     run = tuiphone(*args)
     assert run.code == 2
-    assert "Traceback" not in run.err and run.err
+    assert "Traceback" not in run.err
+    assert run.err
 
 
 def test_config_error_exits_2_with_file_and_line(tmp_path):
@@ -36,7 +37,8 @@ def test_config_error_exits_2_with_file_and_line(tmp_path):
     bad.write_text("[[accounts]]\nid = 'x'\nuri = 42\n")
     run = tuiphone("--config", str(bad), "status")
     assert run.code == 2
-    assert str(bad) in run.err and "Traceback" not in run.err
+    assert str(bad) in run.err
+    assert "Traceback" not in run.err
 
 
 def test_missing_config_file_exits_2(tmp_path):
@@ -87,10 +89,13 @@ def test_junit_report(tmp_path):
     run = tuiphone("call", "sip:busy@example.com", "--junit", str(report))
     assert run.code == 4
     text = report.read_text()
-    assert "<failure" in text and "486" in text
+    assert "<failure" in text
+    assert "486" in text
 
 
 def test_version_and_help():
     assert tuiphone("--version").out.startswith("tuiphone ")
     run = tuiphone("--help")
-    assert run.code == 0 and "call" in run.out and "Exit status" in run.out
+    assert run.code == 0
+    assert "call" in run.out
+    assert "Exit status" in run.out

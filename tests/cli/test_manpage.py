@@ -59,4 +59,5 @@ def test_man_page_renders_without_warnings():
         pytest.skip("groff not installed")
     proc = subprocess.run(["groff", "-man", "-Tutf8", "-ww", str(MAN)],
                           capture_output=True, text=True, check=False)
-    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert not proc.stderr.strip(), proc.stderr

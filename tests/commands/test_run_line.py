@@ -157,7 +157,8 @@ async def test_unknown_command_and_bad_option_are_usage_errors(phone):
 async def test_history_after_a_call(phone):
     await run_line(phone, "call echo")
     rows = await run_line(phone, "history --limit 5")
-    assert rows and rows[0]["code"] == 200
+    assert rows
+    assert rows[0]["code"] == 200
 
 
 def test_every_command_is_listed_with_usage():

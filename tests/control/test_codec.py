@@ -63,9 +63,11 @@ def test_state_round_trip():
 ])
 def test_errors_round_trip(err):
     back = wire.error_from_body(json.loads(json.dumps(wire.error_body(err))))
-    assert type(back) is type(err) and str(back) == str(err)
+    assert type(back) is type(err)
+    assert str(back) == str(err)
 
 
 def test_foreign_exceptions_become_backend_errors():
     back = wire.error_from_body(wire.error_body(RuntimeError("boom")))
-    assert isinstance(back, errors.BackendError) and "boom" in str(back)
+    assert isinstance(back, errors.BackendError)
+    assert "boom" in str(back)

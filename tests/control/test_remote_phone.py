@@ -30,7 +30,8 @@ async def test_state_is_mirrored(remote, engine):
 async def test_call_answer_hangup_across_the_socket(remote):
     async with EventFeed(remote) as feed:
         placed = await remote.call("sip:me@127.0.0.1", account_id="bob")
-        assert isinstance(placed, CallInfo) and placed.direction is Direction.OUTGOING
+        assert isinstance(placed, CallInfo)
+        assert placed.direction is Direction.OUTGOING
         incoming = await next_call_event(feed, CallState.INCOMING)
         answered = await remote.answer(incoming.id)
         assert answered.id == incoming.id

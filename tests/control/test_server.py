@@ -42,7 +42,8 @@ async def test_request_reply_carries_the_id(engine):
         reply, junk = junk, reply
     assert reply == {"id": "x1", "ok": True,
                      "result": {"code": 200, "reason": "OK", "rtt_ms": 0.1}}
-    assert junk["ok"] is False and junk["error"]["code"] == "UsageError"
+    assert junk["ok"] is False
+    assert junk["error"]["code"] == "UsageError"
     writer.close()
 
 
@@ -54,7 +55,8 @@ async def test_subscribe_starts_with_a_snapshot_then_events(engine):
     assert {a["id"] for a in snapshot["state"]["accounts"]} == {"local", "bob", "work"}
     await engine.call("sip:alice@example.com")
     event = await read_json(reader)
-    assert event["event"] == "call" and event["call"]["state"] == "calling"
+    assert event["event"] == "call"
+    assert event["call"]["state"] == "calling"
     writer.close()
 
 

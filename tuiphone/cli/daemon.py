@@ -12,9 +12,9 @@ import os
 import signal
 import sys
 
+from tuiphone.commands.exitcodes import exit_code
 from tuiphone.commands.hosting import config_for, owned_engine
 from tuiphone.commands.output import print_error
-from tuiphone.commands.exitcodes import exit_code
 from tuiphone.control import socket_path
 from tuiphone.model.errors import TuiphoneError
 

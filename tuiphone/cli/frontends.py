@@ -7,8 +7,8 @@ import importlib
 import sys
 from typing import Any
 
-from tuiphone.commands.output import print_error
 from tuiphone.commands.exitcodes import USAGE, exit_code
+from tuiphone.commands.output import print_error
 from tuiphone.model.errors import TuiphoneError
 
 

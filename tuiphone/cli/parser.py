@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from tuiphone import __version__
 from tuiphone.commands.parse import add_command, global_options
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     return top
 
 
-def _front_ends(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _front_ends(sub: argparse._SubParsersAction[Any]) -> None:
     daemon = sub.add_parser("daemon", help="run the engine with no UI, serving the "
                                            "control socket (see tuiphone.service)")
     shell = sub.add_parser("shell", help="interactive command shell with completion")

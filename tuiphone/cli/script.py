@@ -11,12 +11,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tuiphone.commands.hosting import attach, config_for, private_engine
 from tuiphone.cli.oneshot import INTERRUPTED
-from tuiphone.commands.present import run_on
 from tuiphone.commands.exitcodes import USAGE, exit_code
-from tuiphone.commands.runner import parse_line
+from tuiphone.commands.hosting import attach, config_for, private_engine
 from tuiphone.commands.parse import split_line
+from tuiphone.commands.present import run_on
+from tuiphone.commands.runner import parse_line
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import TuiphoneError
 

@@ -51,9 +51,9 @@ async def stay(feed: EventFeed, call_id: str, seconds: float, received: list[str
             return False
         if isinstance(event, DtmfReceived) and event.call_id == call_id:
             received.append(event.digit)
-        elif isinstance(event, CallChanged) and event.call.id == call_id:
-            if event.call.state is CallState.ENDED:
-                return False
+        elif (isinstance(event, CallChanged) and event.call.id == call_id
+              and event.call.state is CallState.ENDED):
+            return False
     return True
 
 

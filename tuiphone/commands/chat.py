@@ -9,9 +9,9 @@ from typing import Any
 from tuiphone.commands.errors import with_result
 from tuiphone.commands.spec import Command, arg
 from tuiphone.commands.util import opt
+from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import HistoryEntry
-from tuiphone.control.feed import EventFeed
 from tuiphone.model.errors import SipError
 from tuiphone.model.events import MessageStatus
 from tuiphone.model.message import Delivery, Message

@@ -50,7 +50,9 @@ class Command:
         return (self.name, *self.aliases)
 
 
-def arg(*flags: str, help: str, complete: str | tuple[str, ...] | None = None, **options: Any) -> Arg:
+def arg(
+    *flags: str, help: str, complete: str | tuple[str, ...] | None = None, **options: Any
+) -> Arg:
     """Shorthand: ``arg("--count", type=int, default=1, help="...")``."""
     return Arg(flags=flags, help=help, options=options, complete=complete)
 

@@ -13,7 +13,6 @@ import json
 import types
 import typing
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +73,13 @@ def event_from_jsonable(data: Mapping[str, Any]) -> ev.Event:
     return typing.cast(ev.Event, from_jsonable(cls, fields))
 
 
-@cache
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
 def _hints(cls: type[Any]) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def from_jsonable(tp: Any, data: Any) -> Any:

@@ -138,7 +138,8 @@ class _Connection:
     async def _forward(self, feed: EventFeed, hangup: asyncio.Future[bytes]) -> None:
         while True:
             nxt = asyncio.ensure_future(feed.next())
-            await asyncio.wait({nxt, hangup}, return_when=asyncio.FIRST_COMPLETED)
+            both: set[asyncio.Future[Any]] = {nxt, hangup}
+            await asyncio.wait(both, return_when=asyncio.FIRST_COMPLETED)
             if not nxt.done():
                 nxt.cancel()
                 return

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
 
+from tuiphone.commands.exitcodes import exit_code
 from tuiphone.commands.hosting import attach, config_for, owned_engine
 from tuiphone.commands.output import print_error
-from tuiphone.commands.exitcodes import exit_code
 from tuiphone.config.paths import ensure_dir, state_dir
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import TuiphoneError

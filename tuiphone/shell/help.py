@@ -20,7 +20,7 @@ def command_help(name: str) -> str:
     if command is None:
         return f"no command {name!r}; type 'help' for the list"
     sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    return sub.choices[command.name].format_help()
+    return str(sub.choices[command.name].format_help())
 
 
 def help_text(words: list[str]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prompt_toolkit import PromptSession
 
-from tuiphone.commands.present import failed, run_on
 from tuiphone.commands.parse import split_line
+from tuiphone.commands.present import failed, run_on
 from tuiphone.commands.runner import parse_line
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import TuiphoneError
