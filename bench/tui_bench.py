@@ -1,0 +1,123 @@
+"""TUI start-up benchmarks in a real terminal (tmux); prints JSON lines.
+
+    python bench/tui_bench.py [--runs 5]
+
+tui_first_paint_s: process start until tmux shows the full first screen (all six pane
+titles and the footer). Baseline, same run: a minimal Textual app with six panes that
+imports pjsua2 before it starts, i.e. what the TUI would cost if it built the engine first.
+tui_engine_ready_s: until the status bar says the (pjsua2) engine is up; no baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+TUI = "from tuiphone.ui import run; raise SystemExit(run())"
+PANES = ("Dialpad", "Calls", "Chat", "QuickDial", "Contacts", "SIP ladder", "palette")
+BASELINE = '''
+import pjsua2  # noqa: F401  the cost the real TUI defers until after the first paint
+from textual.app import App
+from textual.containers import Grid
+from textual.widgets import Footer, Static
+
+class Six(App):
+    CSS = "Grid { grid-size: 3 2; } Static { border: round $primary; }"
+    def compose(self):
+        with Grid():
+            for n in range(1, 7):
+                yield Static(f"pane-{n}")
+        yield Footer()
+
+Six().run()
+'''
+
+
+def emit(name: str, value: float | None, unit: str, baseline: float | None) -> None:
+    rnd = (lambda v: None if v is None else round(v, 3))
+    print(json.dumps({"name": name, "value": rnd(value), "unit": unit,
+                      "baseline": rnd(baseline)}), flush=True)
+
+
+def _screen(session: str) -> str:
+    done = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                          capture_output=True, text=True)
+    return done.stdout
+
+
+def time_until(command: str, env: dict[str, str], markers: list[tuple[str, ...]],
+               timeout_s: float = 30.0) -> list[float | None]:
+    """Start ``command`` in a fresh 120×40 tmux session; seconds until each marker set
+    is on screen at once (None if it never shows)."""
+    session = f"tuibench{os.getpid()}"
+    found: list[float | None] = [None] * len(markers)
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    "-e", f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}", command],
+                   check=True, env=env)
+    try:
+        while time.perf_counter() - start < timeout_s and None in found:
+            screen = _screen(session)
+            now = time.perf_counter() - start
+            for i, wanted in enumerate(markers):
+                if found[i] is None and all(m in screen for m in wanted):
+                    found[i] = now
+            time.sleep(0.01)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return found
+
+
+def private_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+                "XDG_RUNTIME_DIR"):
+        path = tmp / var.lower()
+        path.mkdir(mode=0o700)
+        env[var] = str(path)
+    env.pop("TUIPHONE_BACKEND", None)  # measure the real pjsua2 engine
+    return env
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        print("tmux is not installed", file=sys.stderr)
+        return 2
+    paint, ready, base = [], [], []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
+            env = private_env(Path(tmp))
+            script = Path(tmp) / "six.py"
+            script.write_text(BASELINE)
+            first, engine = time_until(f"cd {ROOT} && {PY} -c '{TUI}'", env,
+                                       [PANES, ("engine: local",)])
+            (b,) = time_until(f"{PY} {script}", env,
+                              [tuple(f"pane-{n}" for n in range(1, 7)) + ("palette",)])
+        paint.append(first)
+        ready.append(engine)
+        base.append(b)
+
+    def med(xs: list[float | None]) -> float | None:
+        good = [x for x in xs if x is not None]
+        return statistics.median(good) if good else None
+
+    emit("tui_first_paint_s", med(paint), "s", med(base))
+    emit("tui_engine_ready_s", med(ready), "s", None)
+    return 0 if med(paint) is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
