@@ -4,6 +4,7 @@ digest auth, baresip as a foreign UA, SIPp as a trunk."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -18,6 +19,7 @@ from tests.lab.engine_harness import (  # noqa: E402
     eventually,
     lab_account,
 )
+from tests.lab.sipwire import UdpSipClient  # noqa: E402
 from tests.lab.tones import dominant_freq, read_mono, rms, write_tone  # noqa: E402
 from tuiphone.model.account import AccountConfig, Features, RegState, Transport  # noqa: E402
 from tuiphone.model.backend import BackendSettings, MediaSettings  # noqa: E402
@@ -232,3 +234,34 @@ async def test_baresip_hears_the_phones_file_audio(kamailio, baresip, phone_fact
     samples, rate = read_mono(baresip.received_wavs()[0])
     assert rms(samples) > 300
     assert 380 < dominant_freq(samples, rate) < 500
+
+
+async def test_sipp_uac_calls_an_auto_answering_phone(sipp_factory, phone_factory):
+    phone = await phone_factory(replace(direct_account(), auto_answer=True))
+    watch = Watch(phone)
+    host, port = contact_hostport(phone.state().accounts[0].contact)
+    uac = sipp_factory.uac(f"{host}:{port}", service="tester", duration_ms=500)
+    incoming = await watch.wait(lambda e: isinstance(e, IncomingCall))
+    await watch.call_state(incoming.call.id, CallState.CONNECTED)
+    await watch.call_state(incoming.call.id, CallState.ENDED)  # SIPp sends BYE
+    assert await asyncio.to_thread(uac.wait, 60) == 0, uac.log_tail()
+
+
+async def test_malformed_datagrams_leave_the_phone_working(sipp_factory, phone_factory):
+    uas = sipp_factory.uas(calls=1)
+    phone = await phone_factory(direct_account())
+    host, port = contact_hostport(phone.state().accounts[0].contact)
+    junk = (
+        b"\x00\xff" * 64,
+        b"INVITE sip:tester@127.0.0.1 SIP/2.0\r\nVia: broken\r\n\r\n",
+        b"SIP/2.0 200 OK\r\nCSeq: x\r\n\r\n",
+        b"MESSAGE sip:tester@127.0.0.1 SIP/2.0\r\nContent-Length: 99999\r\n\r\nhi",
+    )
+    with UdpSipClient() as client:
+        for datagram in junk:
+            client.send(datagram, host, port)
+    watch = Watch(phone)
+    call = await phone.call(f"sip:echo@{uas.uri_host}")
+    await watch.call_state(call.id, CallState.CONNECTED)
+    await phone.hangup(call.id)
+    await watch.call_state(call.id, CallState.ENDED)
