@@ -1,0 +1,45 @@
+"""Streaming commands against a daemon: ``events`` and ``trace --pcap``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.cli.conftest import ROOT, cli_env, tuiphone
+
+
+def test_events_stream_snapshot_then_call_events(daemon):
+    proc = subprocess.Popen([sys.executable, "-m", "tuiphone.cli.main", "events", "--json"],
+                            env=cli_env(), cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["event"] == "snapshot"
+        assert tuiphone("call", "echo").code == 0
+        seen = []
+        while not seen or seen[-1] != "ended":
+            event = json.loads(proc.stdout.readline())
+            if event["event"] == "call":
+                seen.append(event["call"]["state"])
+        assert seen[0] == "calling"
+        assert "connected" in seen
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_trace_to_pcap(daemon, tmp_path):
+    out = tmp_path / "sip.pcap"
+    run = tuiphone("trace", "--pcap", str(out), "--json")
+    assert run.code == 0, run.err
+    assert out.read_bytes()[:4] == bytes.fromhex("d4c3b2a1")
+
+
+def test_ping_with_count(daemon):
+    run = tuiphone("ping", "sip:alice@example.com", "-c", "2", "-i", "0", "--json")
+    assert run.code == 0, run.err
+    assert run.json()["received"] == 2
+
+
+def test_ping_refused_exits_4(daemon):
+    assert tuiphone("ping", "sip:nobody@example.com").code == 4

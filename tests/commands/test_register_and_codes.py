@@ -1,0 +1,56 @@
+"""REGISTER reporting, and the one exception-to-exit-status table."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuiphone.commands import exit_code, run_line
+from tuiphone.commands.errors import CallRefused, ExpectationFailed, NoEngine, Unsupported
+from tuiphone.commands.register import is_challenge
+from tuiphone.control.errors import EngineNotRunning
+from tuiphone.model import errors
+from tuiphone.model.trace import TraceEntry
+
+
+def _rx(first: str, cseq: str) -> TraceEntry:
+    return TraceEntry(1.0, "rx", "UDP", "1.2.3.4:5060", f"{first}\r\nCSeq: {cseq}\r\n\r\n")
+
+
+def test_challenges_are_401_or_407_answers_to_register():
+    assert is_challenge(_rx("SIP/2.0 401 Unauthorized", "1 REGISTER"))
+    assert is_challenge(_rx("SIP/2.0 407 Proxy Authentication Required", "2 REGISTER"))
+    assert not is_challenge(_rx("SIP/2.0 401 Unauthorized", "1 INVITE"))
+    assert not is_challenge(_rx("SIP/2.0 200 OK", "3 REGISTER"))
+    tx = TraceEntry(1.0, "tx", "UDP", "x", "SIP/2.0 401 Unauthorized\r\nCSeq: 1 REGISTER\r\n")
+    assert not is_challenge(tx)
+
+
+async def test_register_reports_code_expiry_and_time(phone):
+    result = await run_line(phone, "--account work register --timeout 5")
+    assert result["status_code"] == 200
+    assert result["expires"] == 300
+    assert result["auth_challenges"] == 0
+    assert result["time_ms"] >= 0
+
+
+async def test_register_a_direct_account_is_a_usage_error(phone):
+    with pytest.raises(errors.UsageError, match="no registrar"):
+        await run_line(phone, "register")
+
+
+@pytest.mark.parametrize(("err", "code"), [
+    (ExpectationFailed("x"), 1),
+    (errors.BackendError("x"), 1),
+    (errors.UsageError("x"), 2),
+    (errors.InvalidUri("x"), 2),
+    (Unsupported("x"), 2),
+    (errors.ConfigError(["f:1: k: bad"]), 2),
+    (errors.Timeout("x"), 3),
+    (errors.SipError(486, "Busy Here"), 4),
+    (CallRefused(404, "Not Found"), 4),
+    (errors.NetworkError("dns"), 5),
+    (NoEngine("x"), 6),
+    (EngineNotRunning("x"), 6),
+])
+def test_exit_code_table(err, code):
+    assert exit_code(err) == code
