@@ -105,8 +105,13 @@ class TuiphoneApp(App[int]):
         self.exit(0)
 
     async def release_phone(self) -> None:
-        """Detach from a remote engine (its calls stay up) or stop our own."""
+        """Detach from a remote engine (its calls stay up) or stop our own. A factory with
+        a ``release`` coroutine knows what it built and does it instead."""
         phone, self.phone = self.phone, None
+        release = getattr(self.phone_factory, "release", None)
+        if release is not None:
+            await release()
+            return
         if phone is None:
             return
         closer = getattr(phone, "close" if getattr(phone, "is_remote", False) else "stop", None)

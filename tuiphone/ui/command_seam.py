@@ -1,8 +1,8 @@
 """The seam to command mode (``tuiphone.commands``), which may not exist yet.
 
-Expected: ``async def run_line(phone: PhoneApi, line: str) -> str`` that runs one
+Expected: ``async def run_command_line(phone: PhoneApi, line: str) -> str`` that runs one
 command-mode line against a phone and returns its human output (raising
-``tuiphone.model.errors`` types). Until it exists the palette offers only its own actions.
+``tuiphone.model.errors`` types). Without it the palette offers only its own actions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-_NAMES = ("run_line", "run_command_line")
+_NAMES = ("run_command_line",)
 
 
 def command_runner() -> Callable[[Any, str], Awaitable[str]] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from tuiphone.config.schema import AppConfig
 from tuiphone.engine.api import PhoneApi
@@ -13,44 +14,82 @@ from tuiphone.ui.contacts_source import ContactSource
 
 async def attach_or_none() -> PhoneApi | None:
     """A RemotePhone if an engine already serves the control socket, else None."""
-    try:
-        from tuiphone.control.paths import socket_path
-        from tuiphone.control.remote import RemotePhone
-    except ImportError:
-        return None
+    from tuiphone.control import RemotePhone, socket_path
+
     path = socket_path()
     if not path.exists():
         return None
     try:
         phone = await RemotePhone.connect(path)
-    except Exception:  # a stale socket: nobody is listening, so we run our own engine
+    except Exception:  # a stale socket (nobody listening): we run our own engine
         return None
     phone.is_remote = True  # type: ignore[attr-defined]
     return phone  # type: ignore[return-value]
 
 
-def phone_factory(config: AppConfig) -> Callable[[], Awaitable[PhoneApi]]:
-    """Attach if possible, else build and start a local engine. The engine module (and
-    pjsua2 with it) is imported in a thread so the first paint never waits for it."""
+class EngineFactory:
+    """Attach to a running engine if there is one, else build ours and serve it on the
+    control socket so later front ends attach to us. ``release`` undoes what was done:
+    detach (the remote engine's calls stay up) or close the socket and stop our engine.
 
-    async def build() -> PhoneApi:
+    The engine module (and pjsua2 with it) is imported in a thread so the first paint
+    never waits for it.
+    """
+
+    def __init__(self, config: AppConfig, build: Callable[[AppConfig], Any] | None = None):
+        self.config = config
+        self.build = build
+        self.phone: Any = None
+        self.server: Any = None
+
+    async def __call__(self) -> PhoneApi:
         remote = await attach_or_none()
         if remote is not None:
+            self.phone = remote
             return remote
-        factory = await asyncio.to_thread(importlib.import_module, "tuiphone.engine.factory")
-        backend = await asyncio.to_thread(factory.default_backend)
-        phone = factory.build_phone(config, backend=backend)
-        await phone.start()
-        return phone  # type: ignore[no-any-return]
+        if self.build is not None:
+            self.phone = self.build(self.config)
+        else:
+            factory = await asyncio.to_thread(importlib.import_module, "tuiphone.engine.factory")
+            backend = await asyncio.to_thread(factory.default_backend)
+            self.phone = factory.build_phone(self.config, backend=backend)
+        await self.phone.start()
+        await self._serve()
+        return self.phone  # type: ignore[no-any-return]
 
-    return build
+    async def _serve(self) -> None:
+        from tuiphone.control import ControlServer, socket_path
+        from tuiphone.control.stale import claim_socket_path
+
+        try:
+            await claim_socket_path(socket_path())
+            self.server = ControlServer(self.phone, socket_path())
+            await self.server.start()
+        except Exception:  # no socket is a lost convenience, not a reason to fail
+            self.server = None
+
+    async def release(self) -> None:
+        phone, self.phone = self.phone, None
+        if phone is None:
+            return
+        if getattr(phone, "is_remote", False):
+            await phone.close()
+            return
+        if self.server is not None:
+            await self.server.close()
+        await phone.stop()
+
+
+def phone_factory(config: AppConfig) -> Callable[[], Awaitable[PhoneApi]]:
+    return EngineFactory(config)
 
 
 def open_contacts(config: AppConfig) -> ContactSource | None:
     """The address-book index, or None when no book is configured (or not yet built).
 
-    Seam: ``tuiphone.contacts`` is expected to offer an index with ``search(text)`` and
-    ``lookup(uri)``; until then the Contacts pane says no books are configured.
+    Seam: ``tuiphone.contacts`` is expected to offer ``tuiphone.contacts.index.open_index
+    (config)`` returning an object with ``search(text)`` and ``lookup(uri)``; until then
+    the Contacts pane says no address books are configured.
     """
     if not (config.contacts.vdirs or config.contacts.carddav):
         return None
@@ -59,4 +98,4 @@ def open_contacts(config: AppConfig) -> ContactSource | None:
     except ImportError:
         return None
     opener = getattr(module, "open_index", None)
-    return opener(config) if callable(opener) else None
+    return opener(config) if callable(opener) else None  # type: ignore[no-any-return]

@@ -1,0 +1,47 @@
+"""Attach: a running engine's control socket is used instead of a second engine."""
+
+from __future__ import annotations
+
+from tests.ui.helpers import BOB, ME, make_phone, until
+from tuiphone.config.schema import AppConfig
+from tuiphone.control import ControlServer, socket_path
+from tuiphone.model.call import CallState
+from tuiphone.ui.app import TuiphoneApp
+from tuiphone.ui.startup import EngineFactory
+from tuiphone.ui.widgets.statusbar import StatusBar
+
+
+async def test_attaches_to_running_engine_and_detach_leaves_calls_up() -> None:
+    engine = make_phone()
+    await engine.start()
+    server = ControlServer(engine, socket_path())
+    await server.start()
+    built: list[object] = []
+    factory = EngineFactory(AppConfig(accounts=(ME, BOB)), build=built.append)
+    app = TuiphoneApp(factory, AppConfig(accounts=(ME, BOB)))
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await until(pilot, lambda: app.phone is not None, rounds=400)
+            status = app.main.query_one(StatusBar)
+            assert status.engine == "attached" and built == []
+            await pilot.press(*"echo", "enter")
+            await until(pilot, lambda: [c.state for c in engine.state().calls]
+                        == [CallState.CONNECTED], rounds=400)
+            table = app.main.query_one("#active-calls")
+            await until(pilot, lambda: table.row_count == 1, rounds=400)
+            await app.release_phone()
+        assert [c.state for c in engine.state().calls] == [CallState.CONNECTED]
+    finally:
+        await server.close()
+        await engine.stop()
+
+
+async def test_without_engine_builds_its_own_and_serves_it() -> None:
+    factory = EngineFactory(AppConfig(accounts=(ME, BOB)), build=lambda _c: make_phone())
+    app = TuiphoneApp(factory, AppConfig(accounts=(ME, BOB)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.phone is not None, rounds=400)
+        assert app.main.query_one(StatusBar).engine == "local"
+        assert socket_path().exists()
+        await app.release_phone()
+        assert not socket_path().exists()
