@@ -64,15 +64,16 @@ async def test_server_error_keeps_the_cache(tmp_path: Path) -> None:
 
 async def test_timeout_is_a_clear_error(tmp_path: Path) -> None:
     with stub_server(healthy) as stub:
-        book = await synced_book(stub.url, tmp_path, timeout_s=0.5)
+        book = await synced_book(stub.url, tmp_path)
 
         def hang(request: Request) -> Reply:
-            stub.release.wait(30)  # held until the test ends, never a timing guess
+            stub.release.wait(60)  # held until the test ends, never a timing guess
             return 500, {}, b""
 
         stub.handler = hang
+        impatient = make_book(stub.url, tmp_path, timeout_s=0.5)
         with pytest.raises(DavTimeout, match="no answer"):
-            await book.sync()
+            await impatient.sync()
     assert_cache_intact(book, tmp_path)
 
 
