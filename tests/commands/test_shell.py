@@ -52,7 +52,8 @@ async def test_history_file_is_written(phone, tmp_path):
 
 
 def complete(phone, text: str) -> list[str]:
-    completer = CommandCompleter(phone, contacts=lambda: ["alice", "bob"])
+    book = [("sip:alice@example.com", "Alice Smith"), ("+4930123", "Bob Jones")]
+    completer = CommandCompleter(phone, contacts=lambda: book)
     doc = Document(text, len(text))
     return [c.text for c in completer.get_completions(doc, CompleteEvent())]
 
@@ -60,8 +61,10 @@ def complete(phone, text: str) -> list[str]:
 @pytest.mark.parametrize(("text", "expected"), [
     ("ca", ["call", "calls"]),
     ("call --min", ["--min-mos"]),
-    ("call a", ["alice"]),
-    ("call ", ["alice", "bob", "echo"]),
+    ("call jo", ["+4930123"]),
+    ("call sip:al", ["sip:alice@example.com"]),
+    ("call ", ["echo", "sip:alice@example.com", "+4930123"]),
+    ("ping al", ["sip:alice@example.com"]),
     ("register --account w", ["work"]),
     ("help wa", ["wait"]),
     ("wait call co", ["connected"]),
@@ -76,3 +79,23 @@ async def test_call_ids_complete_from_live_state(phone):
     placed = await phone.call("sip:noanswer@example.com")
     await run_line(phone, "wait call ringing --timeout 5")
     assert complete(phone, "hangup ") == [placed.id]
+
+
+def test_contacts_come_from_the_configured_vdirs(tmp_path):
+    from tuiphone.shell.contacts import vdir_contacts
+
+    vdir = tmp_path / "book"
+    vdir.mkdir()
+    (vdir / "carol.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c1\r\nFN:Carol Diaz\r\n"
+        "IMPP:sip:carol@example.com\r\nEND:VCARD\r\n")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[contacts]\nvdirs = ["{vdir}"]\n')
+    load = vdir_contacts(str(config))
+    assert load() == [("sip:carol@example.com", "Carol Diaz")]
+
+
+def test_contacts_loader_tolerates_a_broken_config(tmp_path):
+    from tuiphone.shell.contacts import vdir_contacts
+
+    assert vdir_contacts(str(tmp_path / "missing.toml"))() == []

@@ -17,6 +17,7 @@ from tuiphone.config.paths import ensure_dir, state_dir
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.shell.completer import CommandCompleter
+from tuiphone.shell.contacts import vdir_contacts
 from tuiphone.shell.repl import repl
 
 HISTORY_NAME = "shell_history"
@@ -36,16 +37,18 @@ async def shell_engine(ns: argparse.Namespace) -> AsyncIterator[PhoneApi]:
         yield phone
 
 
-def session_for(phone: PhoneApi) -> PromptSession[str]:
+def session_for(phone: PhoneApi, config_path: str | None) -> PromptSession[str]:
     history = ensure_dir(state_dir()) / HISTORY_NAME
-    return PromptSession(history=FileHistory(str(history)),
-                         completer=CommandCompleter(phone), complete_while_typing=False)
+    completer = CommandCompleter(phone, vdir_contacts(config_path))
+    return PromptSession(history=FileHistory(str(history)), completer=completer,
+                         complete_while_typing=False)
 
 
 async def _main(ns: argparse.Namespace) -> int:
     try:
         async with shell_engine(ns) as phone:
-            return await repl(phone, session_for(phone), bool(getattr(ns, "json", False)))
+            session = session_for(phone, getattr(ns, "config", None))
+            return await repl(phone, session, bool(getattr(ns, "json", False)))
     except TuiphoneError as err:
         print_error(err)
         return exit_code(err)

@@ -15,7 +15,7 @@ from tuiphone.model.errors import UsageError
 
 SHELL_WORDS = ("help", "exit", "quit")
 GLOBAL_FLAGS = ("--account", "--json", "--config")
-ContactSource = Callable[[], Iterable[str]]
+ContactSource = Callable[[], Iterable[tuple[str, str]]]  # (dial string, name)
 
 
 class CommandCompleter(Completer):
@@ -35,6 +35,22 @@ class CommandCompleter(Completer):
         for word in self.candidates(words, current):
             if word.startswith(current):
                 yield Completion(word, start_position=-len(current))
+        if self.wants_contact(words, current):
+            yield from self.contact_completions(current)
+
+    def wants_contact(self, before: list[str], current: str) -> bool:
+        command = BY_NAME.get(before[0]) if before else None
+        if command is None or current.startswith("-"):
+            return False
+        spec = _option_for(command, before[-1]) or _positional(command, before)
+        return spec is not None and spec.complete == "contact"
+
+    def contact_completions(self, current: str) -> Iterator[Completion]:
+        """Match the name or the address; insert the address."""
+        low = current.lower()
+        for dial, name in self.contacts():
+            if dial.startswith(current) or any(w.startswith(low) for w in name.lower().split()):
+                yield Completion(dial, start_position=-len(current), display=f"{name} <{dial}>")
 
     def candidates(self, before: list[str], current: str) -> list[str]:
         if not before:
@@ -58,7 +74,7 @@ class CommandCompleter(Completer):
         if isinstance(spec.complete, tuple):
             return list(spec.complete)
         return {"account": self.accounts, "call": self.calls,
-                "contact": self.contact_names}[spec.complete]()
+                "contact": self.echo}[spec.complete]()
 
     def accounts(self) -> list[str]:
         return [a.id for a in self.phone.state().accounts]
@@ -66,10 +82,8 @@ class CommandCompleter(Completer):
     def calls(self) -> list[str]:
         return [c.id for c in self.phone.state().calls]
 
-    def contact_names(self) -> list[str]:
-        names = list(self.contacts())
-        echo = self.phone.state().echo_uri
-        return names + (["echo"] if echo else [])
+    def echo(self) -> list[str]:
+        return ["echo"] if self.phone.state().echo_uri else []
 
 
 def _option_for(command: Command, word: str) -> Arg | None:
