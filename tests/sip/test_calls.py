@@ -6,8 +6,10 @@ import pytest
 
 from tests.sip.conftest import Lab
 from tests.sip.helpers import call_is
+from tests.sip.test_call_features import connect
 from tuiphone.model.account import RegState
 from tuiphone.model.call import CallState, Direction
+from tuiphone.model.errors import UsageError
 from tuiphone.model.events import IncomingCall, RegistrationChanged
 
 pytestmark = pytest.mark.pjsua
@@ -29,6 +31,7 @@ async def test_call_states_both_sides(pair: Lab) -> None:
     assert inc.call.direction is Direction.INCOMING
     assert inc.call.account_id == "bob"
     assert inc.call.remote_uri.startswith("sip:alice@127.0.0.1")
+    assert ("X-Test", "yes") in inc.call.headers
     await ev.wait(call_is(cid, CallState.RINGING))
     await pair.backend.answer(inc.call.id)
     connected = await ev.wait(call_is(cid, CallState.CONNECTED))
@@ -40,3 +43,24 @@ async def test_call_states_both_sides(pair: Lab) -> None:
     await ev.wait(call_is(cid, CallState.ENDED))
     assert ev.call_states(cid)[:2] == [CallState.CALLING, CallState.RINGING]
     assert ev.call_states(cid)[-2:] == [CallState.CONNECTED, CallState.ENDED]
+
+
+async def test_header_injection_refused(pair: Lab) -> None:
+    with pytest.raises(UsageError):
+        await pair.backend.make_call("alice", pair.contacts["bob"], {"X-A": "1\r\nX-B: 2"})
+    with pytest.raises(UsageError):
+        await pair.backend.make_call("alice", pair.contacts["bob"], {"Bad Name": "1"})
+
+
+async def test_codec_order_applies(lab: Lab) -> None:
+    await lab.add("alice", codecs=("PCMU",))
+    await lab.add("bob")
+    a, _ = await connect(lab)
+    stats = await lab.backend.call_stats(a)
+    assert stats.codec == "PCMU"
+    assert stats.clock_rate == 8000
+
+
+async def test_unknown_codec_refused(lab: Lab) -> None:
+    with pytest.raises(UsageError, match="opus"):
+        await lab.add("alice", codecs=("opus",))

@@ -6,7 +6,13 @@ import pytest
 
 from tuiphone.model.call import CallState, Direction, MediaState
 from tuiphone.model.errors import BackendError, InvalidUri, LimitExceeded, NetworkError
-from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
+from tuiphone.sip.callinfo import (
+    call_state,
+    custom_headers,
+    media_state,
+    split_name_addr,
+    srtp_suite,
+)
 from tuiphone.sip.errors import classify, convert
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.trace_parse import mask_secrets, parse_dump
@@ -115,3 +121,8 @@ def test_good_uris(uri: str) -> None:
 @pytest.mark.parametrize("uri", ["", "a@b", "sip:", "sip:a b@h", "tel:+1", "sip:a@h>"])
 def test_bad_uris(uri: str) -> None:
     assert not looks_like_sip_uri(uri)
+
+
+def test_custom_headers() -> None:
+    msg = "INVITE sip:b@h SIP/2.0\r\nX-A: 1\r\nSubject: hi\r\nFrom: <sip:a@h>\r\n\r\nX-Body: no"
+    assert custom_headers(msg) == (("X-A", "1"), ("Subject", "hi"))

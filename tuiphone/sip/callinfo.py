@@ -52,3 +52,15 @@ def srtp_suite(dump: str) -> str:
     """The crypto suite from Call.dump() text ("SRTP status: Active Crypto-suite: X"), else ""."""
     m = re.search(r"SRTP status:\s*Active\s+Crypto-suite:\s*(\S+)", dump)
     return m.group(1) if m else ""
+
+
+def custom_headers(msg: str) -> tuple[tuple[str, str], ...]:
+    """The X-* and Subject headers of a SIP message's header section, in order."""
+    out: list[tuple[str, str]] = []
+    for line in msg.replace("\r\n", "\n").split("\n")[1:]:
+        if not line.strip():
+            break
+        name, sep, value = line.partition(":")
+        if sep and (name.lower().startswith("x-") or name.lower() == "subject"):
+            out.append((name.strip(), value.strip()))
+    return tuple(out)

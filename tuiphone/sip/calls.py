@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from tuiphone.model.account import DtmfMethod
 from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.sip.call import PjCall, new_info
+from tuiphone.sip.callinfo import custom_headers
 from tuiphone.sip.endpoint import MAX_CALLS
 from tuiphone.sip.errors import PJSIP_ESESSIONTERMINATED, convert, pj_status
 from tuiphone.sip.uri import check_uri
@@ -29,6 +31,7 @@ _DTMF = {
     DtmfMethod.RFC4733: pj.PJSUA_DTMF_METHOD_RFC2833,
     DtmfMethod.INFO: pj.PJSUA_DTMF_METHOD_SIP_INFO,
 }
+_TOKEN = re.compile(r"[A-Za-z0-9!%*_+`'~.-]+")
 _ENDED_KEPT = 64  # ids of ended calls remembered, so late ops get a clear error
 _DTMF_CHARS = frozenset("0123456789*#ABCDabcd")
 
@@ -70,7 +73,7 @@ class CallRegistry:
         call = self._new(acc, Direction.OUTGOING, uri)
         op = pj.CallOpParam(True)
         for name, value in (headers or {}).items():
-            op.txOption.headers.append(_header(name, value))
+            op.txOption.headers.append(_header(*check_header(name, value)))
         try:
             call.makeCall(uri, op)
         except pj.Error as err:
@@ -85,7 +88,7 @@ class CallRegistry:
     def incoming(self, acc: PjAccount, pj_id: int, whole_msg: str) -> None:
         from_hdr = _header_value(whole_msg, ("from", "f"))
         call = self._new(acc, Direction.INCOMING, from_hdr, pj_id)
-        call.update(**call.refresh())
+        call.update(**call.refresh(), headers=custom_headers(whole_msg))
         self.core.incoming_call(call)
         self._answer(call, 200 if acc.config.auto_answer else 180)
 
@@ -198,6 +201,13 @@ class CallRegistry:
 def live_id(call: pj.Call) -> bool:
     """True if the wrapper has a pjsua call slot (pjsua asserts on id -1)."""
     return 0 <= int(call.getId()) < MAX_CALLS
+
+
+def check_header(name: str, value: str) -> tuple[str, str]:
+    """A custom header as given, or UsageError (no CR/LF injection, token names only)."""
+    if not _TOKEN.fullmatch(name) or "\r" in value or "\n" in value:
+        raise UsageError(f"bad SIP header {name!r}: names are tokens, values one line")
+    return name, value
 
 
 def _header(name: str, value: str) -> pj.SipHeader:

@@ -29,6 +29,7 @@ from tuiphone.model.message import Message
 from tuiphone.sip.account import PjAccount, build_config
 from tuiphone.sip.call import PjCall
 from tuiphone.sip.calls import CallRegistry, live_id
+from tuiphone.sip.codecs import apply_order
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.media import MediaManager
@@ -92,6 +93,10 @@ class Core:
         for uri in (cfg.uri, cfg.registrar, *cfg.proxy):
             if uri is not None:
                 check_uri(self.stack.ep, uri)
+        if cfg.codecs:
+            apply_order(self.stack.ep, cfg.codecs)  # endpoint-wide (see codecs.py)
+        if cfg.stun:
+            self._stun(cfg.stun)
         acc = PjAccount(self, cfg)
         tid = self._transport_for(cfg)
         acc.contact = self._contact(cfg, tid)
@@ -103,6 +108,16 @@ class Core:
         if not cfg.registers:
             self.registration(acc.state(RegState.NONE))
         return acc.contact
+
+    def _stun(self, servers: tuple[str, ...]) -> None:
+        """STUN servers are endpoint-wide in pjsua too; resolved in the background."""
+        vec = pj.StringVector()
+        for server in servers:
+            vec.append(server)
+        try:
+            self.stack.ep.natUpdateStunServers(vec, False)
+        except pj.Error as err:
+            raise convert(err, "setting STUN servers") from None
 
     def _transport_for(self, cfg: AccountConfig) -> int:
         kind = cfg.transport.value
