@@ -24,6 +24,7 @@ class Contact:
 
     ``sips`` are ``sip:``/``sips:`` URIs from IMPP, X-SIP and ``TEL:sip:``.
     ``uid`` may be '' for cards that have none (vdir files without UID).
+    ``card`` is kept slim (bytes only) to save memory; ``card.parsed()`` has the lines.
     """
 
     uid: str
@@ -45,19 +46,17 @@ class Contact:
     version: str
     card: Card
     origin: Origin
+    has_photo: bool = False
 
     @property
     def key(self) -> str:
         """A stable id within one book: the UID, else path and card offset."""
         return self.uid or f"{self.origin.path}#{self.card.offset}"
 
-    @property
-    def has_photo(self) -> bool:
-        return any(p.name == "PHOTO" for p in self.card.props)
-
     def photo(self) -> PhotoData | PhotoUrl | None:
         """Decode the first PHOTO now: (mime, bytes), ("url", url) or None if absent/corrupt."""
-        for prop in self.card.props:
+        card = self.card.parsed()
+        for prop in card.props:
             if prop.name == "PHOTO":
-                return decode_photo(prop, self.card.value_of(prop))
+                return decode_photo(prop, card.value_of(prop))
         return None

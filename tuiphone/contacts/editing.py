@@ -147,6 +147,7 @@ def _plan_sips(plan: _Planner, sips: Sequence[str]) -> None:
 def apply_edit(card: Card, edit: ContactEdit) -> Card:
     """The edited card. Only lines whose value changed are rewritten; new lines go
     just before END. Unknown properties and untouched lines stay byte-identical."""
+    original, card = card, card.parsed()
     plan = _Planner(card)
     for name, value in _single_lines(edit).items():
         plan.single(name, value)
@@ -157,7 +158,7 @@ def apply_edit(card: Card, edit: ContactEdit) -> Card:
     if edit.sips is not None:
         _plan_sips(plan, edit.sips)
     if not plan.replace and not plan.add:
-        return card
+        return original
     return apply_patch(card, Patch(tuple(plan.replace.items()), tuple(plan.add)))
 
 
@@ -179,8 +180,9 @@ def new_card(edit: ContactEdit, uid: str | None = None) -> bytes:
 
 def ensure_uid(card: Card) -> tuple[Card, str]:
     """The card with a UID (added if missing) and that UID."""
+    original, card = card, card.parsed()
     uid = unescape(card.first("UID")).strip()
     if uid:
-        return card, uid
+        return original, uid
     uid = str(uuid.uuid4())
     return apply_patch(card, Patch(add=(fold(f"UID:{uid}", card.newline),))), uid

@@ -158,6 +158,7 @@ def to_contact(card: Card, origin: Origin) -> Contact:
         note=_text(card, "NOTE"),
         rev=_text(card, "REV"),
         version=card.version,
-        card=card,
+        card=card.slimmed(),
         origin=origin,
+        has_photo=any(p.name == "PHOTO" for p in card.props),
     )

@@ -22,6 +22,21 @@ class Card:
     offset: int = 0
     lineno: int = 1
     has_end: bool = True
+    slim: bool = False
+
+    def slimmed(self) -> Card:
+        """The same card without its parsed properties (they cost more memory than
+        the bytes); ``parsed`` brings them back."""
+        return Card(self.raw, (), self.offset, self.lineno, self.has_end, True)
+
+    def parsed(self) -> Card:
+        """This card with ``props`` filled in (parses ``raw`` again if slim)."""
+        if not self.slim:
+            return self
+        for item in split_cards(self.raw, "card"):
+            if isinstance(item, Card):
+                return Card(item.raw, item.props, self.offset, self.lineno, self.has_end)
+        return Card(self.raw, (), self.offset, self.lineno, self.has_end)
 
     @property
     def newline(self) -> bytes:

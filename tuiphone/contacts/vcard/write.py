@@ -73,6 +73,7 @@ def apply_patch(card: Card, patch: Patch) -> Card:
 
     A card that lacked END:VCARD gets one. Raises EditError for a bad index.
     """
+    card = card.parsed()
     if any(not 0 <= i < len(card.props) for i, _ in patch.replace):
         raise EditError(f"no such property in this card: {[i for i, _ in patch.replace]}")
     raw = card.raw
