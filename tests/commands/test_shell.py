@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent
@@ -10,6 +12,7 @@ from prompt_toolkit.history import FileHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from tests.commands.test_run_line import subscribed
 from tuiphone.shell.completer import CommandCompleter
 from tuiphone.shell.repl import repl
 
@@ -99,3 +102,19 @@ def test_contacts_loader_tolerates_a_broken_config(tmp_path):
     from tuiphone.shell.contacts import vdir_contacts
 
     assert vdir_contacts(str(tmp_path / "missing.toml"))() == []
+
+
+async def test_interrupting_a_stream_returns_to_the_prompt(phone, capsys):
+    import os
+    import signal
+
+    from tuiphone.shell.repl import interruptible, run_one
+
+    async def events_then_interrupt() -> int:
+        stream = asyncio.ensure_future(run_one(phone, "events", True))
+        await subscribed(phone, 1)
+        os.kill(os.getpid(), signal.SIGINT)
+        return await stream
+
+    assert await interruptible(events_then_interrupt()) == 130
+    assert '"snapshot"' in capsys.readouterr().out

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import sys
+from collections.abc import Coroutine
+from typing import Any
+
 from prompt_toolkit import PromptSession
 
 from tuiphone.commands.parse import split_line
@@ -12,6 +18,7 @@ from tuiphone.model.errors import TuiphoneError
 from tuiphone.shell.help import help_text
 
 PROMPT = "tuiphone> "
+INTERRUPTED = 130
 
 
 async def repl(phone: PhoneApi, session: PromptSession[str], as_json: bool = False) -> int:
@@ -32,7 +39,27 @@ async def repl(phone: PhoneApi, session: PromptSession[str], as_json: bool = Fal
         if words[0] == "help":
             print(help_text(words))
             continue
-        status = await run_one(phone, line, as_json)
+        status = await interruptible(run_one(phone, line, as_json))
+
+
+async def interruptible(work: Coroutine[Any, Any, int]) -> int:
+    """Run one command so that Ctrl-C stops it (``events``, ``trace -f``, a long call)
+    and returns to the prompt instead of ending the shell."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    try:
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+        pass
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if not task.cancelled():
+            raise  # we were cancelled ourselves, not the command
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 async def run_one(phone: PhoneApi, line: str, as_json: bool) -> int:
