@@ -96,3 +96,27 @@ async def test_device_mode_is_refused() -> None:
     with pytest.raises(UsageError, match="audio extra"):
         await backend.start(BackendSettings(media=MediaSettings(mode="device")), lambda e: None)
     assert not backend.running
+
+
+async def test_conference_bridges_audio(tmp_path: Path) -> None:
+    """alice calls bob and carol and bridges them: bob hears carol's 440 Hz tone."""
+    silence, tone = tmp_path / "silence.wav", tmp_path / "tone.wav"
+    write_tone(str(silence), 0, 1.0)
+    write_tone(str(tone), 440, 2.0)
+    async for lab in _lab(MediaSettings(mode="files", play_file=str(silence))):
+        for name in ("alice", "bob", "carol"):
+            await lab.add(name)
+        ab, ba = await connect(lab, "alice", "bob")
+        ac, ca = await connect(lab, "alice", "carol")
+        await lab.backend.play_file(ca, str(tone))
+        await lab.backend.conference([ab, ac])
+        heard = tmp_path / "bob.wav"
+        await lab.backend.record_call(ba, str(heard))
+        base = (await lab.backend.call_stats(ba)).rx_packets
+        assert await wait_rx_packets(lab.backend, ba, base + 75) >= base + 75
+        await lab.backend.hangup(ab)
+        await lab.events.wait(call_is(ba, CallState.ENDED))
+        await lab.backend.sync()
+        freq, rms = dominant_freq(str(heard))
+        assert rms > 300
+        assert 400 < freq < 480
