@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Coroutine
@@ -47,10 +48,9 @@ async def interruptible(work: Coroutine[Any, Any, int]) -> int:
     and returns to the prompt instead of ending the shell."""
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work)
-    try:
+    # not possible off the main thread (e.g. embedded): then Ctrl-C ends the shell
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGINT, task.cancel)
-    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
-        pass
     try:
         return await task
     except asyncio.CancelledError:
