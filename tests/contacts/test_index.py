@@ -26,6 +26,7 @@ BOOK = contacts(
     card("Dieter", "TEL;VALUE=uri:tel:+49-89-123456", "X-SIP:4711@pbx.example.org"),
     card("Office A", "TEL:+1 212 555 0100"),
     card("Office B", "TEL:212-555-0100"),
+    card("Reception", "TEL;TYPE=work:47-11"),
 )
 
 
@@ -115,6 +116,14 @@ def test_sip_uri_host_case_insensitive_and_user_as_number(us: ContactIndex) -> N
     by_number = us.lookup("sip:+4989123456@other.host")
     assert by_number is not None
     assert by_number.display_name == "Dieter"
+
+
+def test_short_pbx_extensions_match_exactly(us: ContactIndex) -> None:
+    for incoming in ("4711", "sip:4711@10.0.0.1", "tel:47 11"):
+        found = us.lookup(incoming)
+        assert found is not None
+        assert found.display_name == "Reception", incoming
+    assert us.lookup("471") is None
 
 
 def test_shared_number_returns_all_and_misses_return_none(us: ContactIndex) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tuiphone.contacts.contact import Contact
-from tuiphone.contacts.numbers import digit_suffix, sip_key, to_e164
+from tuiphone.contacts.numbers import digit_suffix, only_digits, sip_key, to_e164
 
 
 @dataclass(slots=True)
@@ -17,6 +17,7 @@ class CallerIdTable:
     by_e164: dict[str, list[int]] = field(default_factory=dict)
     by_suffix: dict[str, list[int]] = field(default_factory=dict)
     by_sip: dict[str, list[int]] = field(default_factory=dict)
+    by_digits: dict[str, list[int]] = field(default_factory=dict)  # short/odd numbers
 
     def add(self, pos: int, contact: Contact) -> None:
         for phone in contact.phones:
@@ -31,6 +32,10 @@ class CallerIdTable:
         e164 = to_e164(number, self.region)
         if e164 is not None:
             _push(self.by_e164, e164, pos)
+        else:  # PBX extensions like 4711 never become E.164
+            digits = only_digits(number)
+            if digits:
+                _push(self.by_digits, digits, pos)
         suffix = digit_suffix(number)
         if suffix is not None:
             _push(self.by_suffix, suffix, pos)
@@ -48,6 +53,9 @@ class CallerIdTable:
         e164 = to_e164(text, self.region)
         if e164 is not None and e164 in self.by_e164:
             return self.by_e164[e164]
+        exact = self.by_digits.get(only_digits(text)) if e164 is None else None
+        if exact:
+            return exact
         suffix = digit_suffix(e164 or text)
         return self.by_suffix.get(suffix, []) if suffix else []
 

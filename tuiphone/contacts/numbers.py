@@ -47,6 +47,14 @@ def to_e164(text: str, region: str) -> str | None:
     return e164
 
 
+def only_digits(text: str) -> str:
+    """The digits of a dial string ('' if none); parameters after ';' dropped."""
+    text = text.strip()
+    if text[:4].lower() == "tel:":
+        text = text[4:]
+    return _NON_DIGIT.sub("", text.split(";", 1)[0]) if _DIALABLE.match(text) else ""
+
+
 def digit_suffix(text: str, length: int = SUFFIX_DIGITS) -> str | None:
     """The last ``length`` digits, if the number has at least that many."""
     digits = _NON_DIGIT.sub("", text.split(";", 1)[0])
