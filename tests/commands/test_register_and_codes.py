@@ -6,7 +6,7 @@ import pytest
 
 from tuiphone.commands import exit_code, run_line
 from tuiphone.commands.errors import CallRefused, ExpectationFailed, NoEngine, Unsupported
-from tuiphone.commands.register import is_challenge
+from tuiphone.commands.regtrace import exchange, is_challenge
 from tuiphone.control.errors import EngineNotRunning
 from tuiphone.model import errors
 from tuiphone.model.trace import TraceEntry
@@ -54,3 +54,17 @@ async def test_register_a_direct_account_is_a_usage_error(phone):
 ])
 def test_exit_code_table(err, code):
     assert exit_code(err) == code
+
+
+def test_exchange_counts_challenges_and_times_the_transaction():
+    def e(ts, direction, first):
+        return TraceEntry(ts, direction, "UDP", "1.2.3.4:5060",
+                          f"{first}\r\nCSeq: 1 REGISTER\r\n\r\n")
+
+    trace = [e(9.0, "tx", "REGISTER sip:old SIP/2.0"),
+             e(10.0, "tx", "REGISTER sip:x SIP/2.0"), e(10.01, "rx", "SIP/2.0 401 Unauthorized"),
+             e(10.02, "tx", "REGISTER sip:x SIP/2.0"), e(10.05, "rx", "SIP/2.0 200 OK")]
+    seen = exchange(trace, since=10.0)
+    assert seen.challenges == 1
+    assert seen.time_ms == pytest.approx(50.0)
+    assert exchange([], since=0).time_ms is None

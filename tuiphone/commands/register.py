@@ -6,38 +6,56 @@ import argparse
 import time
 from typing import Any
 
+from tuiphone.commands.regtrace import exchange
 from tuiphone.commands.spec import TIMEOUT, Command
-from tuiphone.commands.util import opt
+from tuiphone.commands.util import account_state, opt
+from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
-from tuiphone.model.trace import TraceEntry
+from tuiphone.engine.registration import failure_error
+from tuiphone.model.account import AccountState, RegState
+from tuiphone.model.errors import Timeout
+from tuiphone.model.events import RegistrationChanged
 
-
-def is_challenge(entry: TraceEntry) -> bool:
-    """A 401/407 answer to a REGISTER that we received."""
-    first = entry.first_line.split()
-    if entry.direction != "rx" or len(first) < 2 or first[1] not in ("401", "407"):
-        return False
-    return any(
-        line.lower().startswith(("cseq:",)) and "REGISTER" in line.upper()
-        for line in entry.text.splitlines()
-    )
+_FINAL = (RegState.REGISTERED, RegState.FAILED, RegState.UNREGISTERED)
 
 
 async def register(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+    """Send REGISTER and wait for the final answer. An engine that is registering right
+    now (one just started for this command) is not asked twice: its answer is reported,
+    and the trace is read from its start. Raises SipError, Timeout, NetworkError."""
     started_wall, started = time.time(), time.monotonic()
-    state = await phone.register(opt(args, "account"), args.timeout)
-    elapsed_ms = (time.monotonic() - started) * 1000
-    trace = await phone.trace()
-    challenges = sum(1 for e in trace if e.timestamp >= started_wall and is_challenge(e))
+    async with EventFeed(phone) as feed:
+        current = account_state(phone, opt(args, "account"))
+        if current.reg_state is RegState.REGISTERING:
+            state = await _final(feed, current.id, args.timeout)
+            started_wall = 0.0
+            if state.reg_state is not RegState.REGISTERED:
+                raise failure_error(state)
+        else:
+            state = await phone.register(current.id, args.timeout)
+    elapsed_ms = round((time.monotonic() - started) * 1000, 1)
+    seen = exchange(await phone.trace(), started_wall)
     return {
-        "account": state.id,
-        "state": state.reg_state.value,
-        "status_code": state.code,
-        "reason": state.reason,
-        "expires": state.expires,
-        "time_ms": round(elapsed_ms, 1),
-        "auth_challenges": challenges,
+        "account": state.id, "state": state.reg_state.value,
+        "status_code": state.code, "reason": state.reason, "expires": state.expires,
+        "time_ms": seen.time_ms if seen.time_ms is not None else elapsed_ms,
+        "auth_challenges": seen.challenges,
     }
+
+
+async def _final(feed: EventFeed, account_id: str, timeout_s: float | None) -> AccountState:
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    while True:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            event = await feed.next(left)
+        except Timeout:
+            raise Timeout(f"{account_id}: no final answer within {timeout_s:g} s") from None
+        if event is None:
+            raise Timeout(f"{account_id}: the engine stopped")
+        if (isinstance(event, RegistrationChanged) and event.account.id == account_id
+                and event.account.reg_state in _FINAL):
+            return event.account
 
 
 async def unregister(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
