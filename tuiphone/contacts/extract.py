@@ -106,55 +106,68 @@ def _text(card: Card, name: str) -> str:
     return unescape(card.first(name)).strip()
 
 
-def to_contact(card: Card, origin: Origin) -> Contact:
-    """Extract every field we use. Never raises on odd values."""
-    labels = card_labels(card)
-    phones: list[Phone] = []
-    sips: list[str] = []
-    emails: list[Email] = []
-    addresses: list[Address] = []
-    categories: list[str] = []
-    for prop in card.props:
+def _email(prop: Property, labels: dict[str, str]) -> Email:
+    label = labels.get(prop.group.lower(), "") if prop.group else ""
+    address = unescape(prop.value).strip()
+    if address[:7].lower() == "mailto:":
+        address = address[7:]
+    return Email(address, prop.types - {"pref"}, label, _pref(prop))
+
+
+class _Lists:
+    """The multi-valued fields, filled in one pass over the properties."""
+
+    def __init__(self, card: Card) -> None:
+        self.phones: list[Phone] = []
+        self.sips: list[str] = []
+        self.emails: list[Email] = []
+        self.addresses: list[Address] = []
+        self.categories: list[str] = []
+        labels = card_labels(card)
+        for prop in card.props:
+            self._add(prop, labels)
+
+    def _add(self, prop: Property, labels: dict[str, str]) -> None:
         kind = prop.name
         if kind == "TEL":
             item = phone_item(prop, labels)
-            (sips.append(item) if isinstance(item, str) else phones.append(item))
+            (self.sips.append(item) if isinstance(item, str) else self.phones.append(item))
         elif kind == "EMAIL":
-            label = labels.get(prop.group.lower(), "") if prop.group else ""
-            address = unescape(prop.value).strip()
-            if address[:7].lower() == "mailto:":
-                address = address[7:]
-            emails.append(Email(address, prop.types - {"pref"}, label, _pref(prop)))
+            self.emails.append(_email(prop, labels))
         elif kind == "IMPP":
             sip = impp_sip(prop)
             if sip:
-                sips.append(sip)
+                self.sips.append(sip)
         elif kind in ("X-SIP", "X-SIP-URI"):
-            sips.append(x_sip(prop))
+            self.sips.append(x_sip(prop))
         elif kind == "ADR":
-            addresses.append(_address(prop, labels))
+            self.addresses.append(_address(prop, labels))
         elif kind == "CATEGORIES":
-            categories.extend(c.strip() for c in split_escaped(prop.value, ",") if c.strip())
+            self.categories += [c.strip() for c in split_escaped(prop.value, ",") if c.strip()]
+
+
+def to_contact(card: Card, origin: Origin) -> Contact:
+    """Extract every field we use. Never raises on odd values."""
+    lists = _Lists(card)
     name = _name(card.first("N"))
     fn = _text(card, "FN")
     org = ", ".join(p.strip() for p in split_escaped(card.first("ORG"), ";") if p.strip())
-    bday = card.first("BDAY")
-    gender = card.first("GENDER")
+    bday, gender = card.first("BDAY"), card.first("GENDER")
     return Contact(
         uid=_text(card, "UID"),
-        display_name=_display(fn, name, org, phones, emails),
+        display_name=_display(fn, name, org, lists.phones, lists.emails),
         name=name,
         fn=fn,
         nickname=_text(card, "NICKNAME"),
         org=org,
         title=_text(card, "TITLE"),
-        phones=tuple(phones),
-        emails=tuple(emails),
-        sips=tuple(dict.fromkeys(sips)),
-        addresses=tuple(addresses),
+        phones=tuple(lists.phones),
+        emails=tuple(lists.emails),
+        sips=tuple(dict.fromkeys(lists.sips)),
+        addresses=tuple(lists.addresses),
         birthday=_birthday(bday) if bday.strip() else None,
         gender=_gender(gender) if gender.strip() else None,
-        categories=tuple(categories),
+        categories=tuple(lists.categories),
         note=_text(card, "NOTE"),
         rev=_text(card, "REV"),
         version=card.version,
