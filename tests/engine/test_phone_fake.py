@@ -224,3 +224,22 @@ async def test_two_calls_make_the_implicit_choice_ambiguous():
         await phone.hold(a.id)
     finally:
         await phone.stop()
+
+
+async def test_register_right_after_start_joins_the_pending_register():
+    backend = FakeBackend()
+    calls = []
+    original = backend.set_registration
+
+    async def counting(account_id, register):
+        calls.append(register)
+        await original(account_id, register)
+
+    backend.set_registration = counting
+    phone = await started(REG, backend=backend)
+    try:
+        acc = await phone.register("reg", timeout_s=5)
+        assert acc.reg_state is RegState.REGISTERED
+        assert calls == [], "a REGISTER in flight must be joined, not repeated"
+    finally:
+        await phone.stop()

@@ -108,7 +108,7 @@ class FakeBackend:
         user_host(config.uri)
         self.accounts[config.id] = config
         if config.registers:
-            await self.set_registration(config.id, True)
+            self._registration(config.id, True)
         else:
             self._send(RegistrationChanged(AccountState(config.id, config.uri, RegState.NONE)))
         user, host = user_host(config.uri)
@@ -118,6 +118,9 @@ class FakeBackend:
         self.accounts.pop(account_id, None)
 
     async def set_registration(self, account_id: str, register: bool) -> None:
+        self._registration(account_id, register)
+
+    def _registration(self, account_id: str, register: bool) -> None:
         acc = self.accounts[account_id]
         self._send(RegistrationChanged(AccountState(acc.id, acc.uri, RegState.REGISTERING)))
         if not register:

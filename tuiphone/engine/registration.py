@@ -123,7 +123,11 @@ class Registrar:
             )
 
         waiter = self._phone.bus.waiter(final)
-        await self._phone.backend.set_registration(account_id, register)
+        current = self._phone.live.accounts.get(account_id)
+        in_flight = current is not None and current.reg_state is RegState.REGISTERING
+        # pjsua refuses a second REGISTER while one is pending (PJSIP_EBUSY): join it.
+        if not (register and in_flight):
+            await self._phone.backend.set_registration(account_id, register)
         try:
             event = await asyncio.wait_for(waiter, timeout_s)
         except TimeoutError as err:
