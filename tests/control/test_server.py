@@ -89,13 +89,14 @@ async def test_a_regular_file_is_never_deleted(engine_free_path):
     assert engine_free_path.read_text() == "mine"
 
 
-def _child(path: str, out: int) -> None:
-    """Runs in the forked child as nobody: connect, ask, report through the pipe."""
+def _child(path: str, out: int, uid: int, gid: int) -> None:
+    """Runs in the forked child as nobody: connect, ask, report through the pipe.
+    Only system calls here: a forked child of a threaded process must not take locks."""
     result: dict = {}
     try:
-        nobody = pwd.getpwnam("nobody")
-        os.setgid(nobody.pw_gid)
-        os.setuid(nobody.pw_uid)
+        os.setgroups([])
+        os.setgid(gid)
+        os.setuid(uid)
         s = socket.socket(socket.AF_UNIX)
         s.settimeout(10)
         try:
@@ -112,11 +113,12 @@ def _child(path: str, out: int) -> None:
 
 
 async def run_as_nobody(path) -> dict:
+    nobody = pwd.getpwnam("nobody")
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never return into pytest
         try:
-            _child(str(path), write_end)
+            _child(str(path), write_end, nobody.pw_uid, nobody.pw_gid)
         finally:
             os._exit(0)
     os.close(write_end)
