@@ -27,6 +27,10 @@ None), ``gender``, ``categories``, ``note``, ``uid``, ``rev``, ``version``,
 ``ContactIndex.build(contacts, region)`` gives ``search``/``lookup``/``lookup_all``
 without a book. ``parse_bytes``/``read_file``/``read_vdir`` read cards directly.
 
+``ReachabilityCache(probe)`` (Smart Contacts, pure part): ``await cache.check(uri)``
+probes through an injected ``async probe(uri) -> bool`` (e.g. SIP OPTIONS via the
+engine), rate-limited and expiring; ``cache.get(uri)`` never probes.
+
 Errors: every exception is a ``ContactsError`` (a ``TuiphoneError``):
 ``ConflictError`` (card changed on the server/disk: nothing was overwritten),
 ``DavAuthError``, ``DavTimeout``, ``DavConnectionError`` (also TLS trust),
@@ -55,6 +59,7 @@ from tuiphone.contacts.errors import (
 )
 from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
 from tuiphone.contacts.index import ContactIndex
+from tuiphone.contacts.reachability import Reachability, ReachabilityCache
 from tuiphone.contacts.reader import ReadResult, parse_bytes, read_file
 from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
 from tuiphone.contacts.vdir import read_vdir
@@ -85,6 +90,8 @@ __all__ = [
     "Origin",
     "ParseWarning",
     "Phone",
+    "Reachability",
+    "ReachabilityCache",
     "ReadResult",
     "Source",
     "SyncProgress",
