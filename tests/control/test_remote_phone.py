@@ -80,3 +80,12 @@ async def test_commands_run_unchanged_on_a_remote_phone(remote):
 async def test_connect_without_engine_says_so():
     with pytest.raises(EngineNotRunning):
         await RemotePhone.connect()
+
+
+async def test_play_and_record_paths_are_absolute_for_the_engine(remote, engine, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    await run_line(remote, "call echo --play in.wav --record out.wav --duration 0.1")
+    backend = engine.backend
+    assert list(backend.played.values()) == [str(tmp_path / "in.wav")]
+    assert list(backend.recorded.values()) == [str(tmp_path / "out.wav")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import time
 from typing import Any
 
@@ -65,10 +66,11 @@ async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
 
 async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
                      call: CallInfo, setup_ms: float) -> dict[str, Any]:
+    # absolute, because an attached engine runs in another directory
     if args.play:
-        await phone.play(call.id, args.play)
+        await phone.play(call.id, os.path.abspath(args.play))
     if args.record:
-        await phone.record(call.id, args.record)
+        await phone.record(call.id, os.path.abspath(args.record))
     received: list[str] = []
     sender = asyncio.ensure_future(callflow.send_dtmf(phone, call.id, args.dtmf or ""))
     stay_s = max(args.duration, callflow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
