@@ -31,6 +31,11 @@ def parse_headers(values: list[str] | None) -> dict[str, str]:
     return headers
 
 
+def absolute(path: str) -> str:
+    """An attached engine runs in another directory: send it absolute paths."""
+    return os.path.abspath(path)
+
+
 async def call(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     if args.srtp is not None:
         raise Unsupported("--srtp works only when this command starts its own engine; "
@@ -66,11 +71,10 @@ async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
 
 async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
                      call: CallInfo, setup_ms: float) -> dict[str, Any]:
-    # absolute, because an attached engine runs in another directory
     if args.play:
-        await phone.play(call.id, os.path.abspath(args.play))
+        await phone.play(call.id, absolute(args.play))
     if args.record:
-        await phone.record(call.id, os.path.abspath(args.record))
+        await phone.record(call.id, absolute(args.record))
     received: list[str] = []
     sender = asyncio.ensure_future(callflow.send_dtmf(phone, call.id, args.dtmf or ""))
     stay_s = max(args.duration, callflow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
