@@ -64,3 +64,15 @@ def test_a_good_card_next_to_garbage_still_loads(before: bytes, after: bytes) ->
     ada = next(c for c in result.contacts if c.display_name == "Dr. Ada Lovelace")
     assert ada.phones[0].number == "+44-20-7946-0018"
     _exercise(data)
+
+
+@FUZZ
+@given(st.sampled_from([corpus.V4, corpus.APPLE, corpus.V21_QP, corpus.LATIN1]), st.text())
+def test_any_edited_name_reads_back_and_other_lines_stay(data: bytes, name: str) -> None:
+    (contact,) = parse_bytes(data, Origin("fuzz", "f.vcf")).contacts
+    edited = apply_edit(contact.card, ContactEdit(fn=name))
+    (again,) = parse_bytes(edited.raw, Origin("fuzz", "f.vcf")).contacts
+    assert again.fn == name.replace("\r\n", "\n").replace("\r", "\n").strip()
+    card = contact.card.parsed()
+    kept = [card.raw[p.start : p.end] for p in card.props if p.name != "FN"]
+    assert all(span in edited.raw for span in kept)

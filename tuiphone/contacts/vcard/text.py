@@ -69,6 +69,7 @@ def split_escaped(value: str, sep: str) -> list[str]:
 
 def escape(value: str, structured: bool = False) -> str:
     """Escape text for a property value; ``structured`` leaves ``;`` for the caller."""
-    out = value.replace("\\", "\\\\").replace("\r\n", "\n").replace("\n", "\\n")
+    out = value.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
+    out = out.replace("\n", "\\n")
     out = out.replace(",", "\\,")
     return out if structured else out.replace(";", "\\;")
