@@ -10,7 +10,7 @@ from tuiphone.commands import run_line
 from tuiphone.control import EngineNotRunning, RemotePhone
 from tuiphone.control.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState, Direction
-from tuiphone.model.errors import NotFound, SipError, UsageError
+from tuiphone.model.errors import NotFound, SipError, Timeout, UsageError
 from tuiphone.model.events import CallChanged, IncomingCall
 
 
@@ -89,3 +89,12 @@ async def test_play_and_record_paths_are_absolute_for_the_engine(remote, engine,
     backend = engine.backend
     assert list(backend.played.values()) == [str(tmp_path / "in.wav")]
     assert list(backend.recorded.values()) == [str(tmp_path / "out.wav")]
+
+
+async def test_mirror_follows_calls(remote):
+    placed = await remote.call("sip:noanswer@example.com")
+    await remote.wait_state(lambda s: [c.id for c in s.calls] == [placed.id], 5)
+    await remote.hangup(placed.id)
+    await remote.wait_state(lambda s: s.calls == (), 5)
+    with pytest.raises(Timeout):
+        await remote.wait_state(lambda s: False, 0.05)

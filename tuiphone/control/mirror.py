@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 from tuiphone.control.subscription import Subscription
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.state import LiveState
+from tuiphone.model.errors import Timeout
 
 
 class Mirror:
@@ -19,6 +21,7 @@ class Mirror:
             calls={c.id: c for c in snapshot.calls},
             mwi={m.account_id: m for m in snapshot.mwi},
         )
+        self._changed = asyncio.Condition()
         self._task = asyncio.ensure_future(self._follow())
 
     @classmethod
@@ -28,6 +31,17 @@ class Mirror:
     async def _follow(self) -> None:
         async for event in self._sub:
             self._live.apply(event)
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[PhoneState], bool], timeout_s: float) -> None:
+        """Return once ``predicate(state())`` holds. Raises Timeout."""
+        try:
+            async with self._changed:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: predicate(self.state())), timeout_s)
+        except TimeoutError:
+            raise Timeout(f"the engine state did not change within {timeout_s:g} s") from None
 
     def state(self) -> PhoneState:
         b = self._base

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,11 @@ class RemotePhone:
     def state(self) -> PhoneState:
         assert self._mirror is not None, "call RemotePhone.connect() first"
         return self._mirror.state()
+
+    async def wait_state(self, predicate: Callable[[PhoneState], bool], timeout_s: float) -> None:
+        """Wait until the mirrored state satisfies ``predicate``. Raises Timeout."""
+        assert self._mirror is not None, "call RemotePhone.connect() first"
+        await self._mirror.wait_for(predicate, timeout_s)
 
     def events(self) -> AsyncIterator[Event]:
         return Subscription(self.path)
