@@ -69,6 +69,8 @@ class Card:
 
 
 def _keyword(line: LogicalLine) -> str:
+    if len(line.text) > 40:  # BEGIN/END lines are short; skip the copies for photos
+        return ""
     return line.text.strip().lstrip("\ufeff").upper().replace(" ", "")
 
 
