@@ -1,0 +1,125 @@
+"""The tuiphone side of bench/engine_bench.py: Phone over PjBackend in its own process.
+
+Same modes and stdout protocol as bench/baseline_pjsua2.py (setup, idle, call),
+driven only through the public Phone API. The account prefers G722/16000
+(``codecs``); VAD is off by default (MediaSettings.vad=False); the echo line is
+off so both sides have one account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from tuiphone.engine.phone import Phone  # noqa: E402
+from tuiphone.engine.setup import EngineSetup  # noqa: E402
+from tuiphone.model.account import AccountConfig, RegState  # noqa: E402
+from tuiphone.model.call import CallState  # noqa: E402
+from tuiphone.model.events import CallChanged  # noqa: E402
+from tuiphone.sip import PjBackend  # noqa: E402
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+async def registered(phone: Phone, account_id: str, timeout_s: float = 10.0) -> None:
+    """Poll the snapshot (only before any measurement starts)."""
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        for acc in phone.state().accounts:
+            if acc.id == account_id and acc.reg_state is RegState.REGISTERED:
+                return
+            if acc.id == account_id and acc.reg_state is RegState.FAILED:
+                raise SystemExit(f"registration failed: {acc.code} {acc.reason}")
+        await asyncio.sleep(0.01)
+    raise SystemExit("registration timed out")
+
+
+async def dial(phone: Phone, target: str) -> tuple[str, float]:
+    """Phone.call() -> CallChanged CONNECTED for that call; returns (call id, ms)."""
+    sub = phone.events()
+    t0 = time.perf_counter()
+    info = await phone.call(target)
+    async for ev in sub:
+        if isinstance(ev, CallChanged) and ev.call.id == info.id:
+            if ev.call.state is CallState.CONNECTED:
+                ms = (time.perf_counter() - t0) * 1000
+                break
+            if ev.call.state is CallState.ENDED:
+                raise SystemExit(f"call ended: {ev.call.code} {ev.call.reason}")
+    await sub.aclose()
+    return info.id, ms
+
+
+async def hangup(phone: Phone, call_id: str) -> None:
+    fut = phone.bus.waiter(
+        lambda e: isinstance(e, CallChanged)
+        and e.call.id == call_id
+        and e.call.state is CallState.ENDED
+    )
+    await phone.hangup(call_id)
+    await asyncio.wait_for(fut, 5)
+    await phone.backend.sync()  # type: ignore[attr-defined]  # the deferred discard ran
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=("setup", "idle", "call"))
+    ap.add_argument("--registrar", required=True, help="host:port")
+    ap.add_argument("--user", required=True)
+    ap.add_argument("--target", default="")
+    ap.add_argument("--calls", type=int, default=20)
+    args = ap.parse_args()
+    acc = AccountConfig(
+        id=args.user,
+        uri=f"sip:{args.user}@127.0.0.1",
+        registrar=f"sip:{args.registrar}",
+        proxy=(f"sip:{args.registrar};lr",),
+        codecs=("G722/16000",),
+        register_expires=300,
+    )
+    phone = Phone(EngineSetup(accounts=(acc,), echo_line=False), PjBackend())
+    await phone.start()
+    try:
+        await registered(phone, acc.id)
+        say("REGISTERED")
+        if args.mode == "setup":
+            samples = []
+            for _ in range(args.calls):
+                call_id, ms = await dial(phone, args.target)
+                samples.append(round(ms, 3))
+                await hangup(phone, call_id)
+            say(json.dumps({"samples_ms": samples}))
+            return
+        call_id = ""
+        if args.mode == "call":
+            call_id, ms = await dial(phone, args.target)
+            say(f"CONFIRMED {ms:.3f}")
+        while (await asyncio.to_thread(sys.stdin.readline)).strip() not in ("quit", ""):
+            pass
+        if call_id:
+            stats = await phone.call_stats(call_id)
+            say(
+                json.dumps(
+                    {
+                        "codec": f"{stats.codec}/{stats.clock_rate}",
+                        "rx_packets": stats.rx_packets,
+                        "tx_packets": stats.tx_packets,
+                        "threads": len(os.listdir("/proc/self/task")),
+                    }
+                )
+            )
+    finally:
+        await phone.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
