@@ -124,3 +124,13 @@ async def test_unknown_ids(pair: Lab) -> None:
         await pair.backend.hangup("c999")
     with pytest.raises(NotFound):
         await pair.backend.make_call("nobody", pair.contacts["bob"])
+
+
+async def test_bad_answer_and_hangup_codes(pair: Lab) -> None:
+    a, _ = await connect(pair)
+    with pytest.raises(UsageError):
+        await pair.backend.answer(a, 999)
+    with pytest.raises(UsageError):
+        await pair.backend.hangup(a, 200)
+    with pytest.raises(UsageError, match="outgoing"):
+        await pair.backend.answer(a, 200)

@@ -13,7 +13,7 @@ from tuiphone.sip.callinfo import (
     split_name_addr,
     srtp_suite,
 )
-from tuiphone.sip.errors import classify, convert
+from tuiphone.sip.errors import classify, convert, strip_tracebacks
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.trace_parse import mask_secrets, parse_dump
 from tuiphone.sip.uri import looks_like_sip_uri
@@ -126,3 +126,20 @@ def test_bad_uris(uri: str) -> None:
 def test_custom_headers() -> None:
     msg = "INVITE sip:b@h SIP/2.0\r\nX-A: 1\r\nSubject: hi\r\nFrom: <sip:a@h>\r\n\r\nX-Body: no"
     assert custom_headers(msg) == (("X-A", "1"), ("Subject", "hi"))
+
+
+def test_strip_walks_cause_and_context() -> None:
+    def inner() -> None:
+        raise KeyError("inner")
+
+    try:
+        try:
+            inner()
+        except KeyError:
+            raise ValueError("outer") from None
+    except ValueError as err:
+        outer = err
+    assert outer.__context__ is not None
+    strip_tracebacks(outer)
+    assert outer.__traceback__ is None
+    assert outer.__context__.__traceback__ is None

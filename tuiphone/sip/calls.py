@@ -93,7 +93,12 @@ class CallRegistry:
         self._answer(call, 200 if acc.config.auto_answer else 180)
 
     def answer(self, key: str, code: int) -> None:
-        self._answer(self.live(key), code)
+        if not 101 <= code <= 699:
+            raise UsageError(f"answer code must be 101-699, not {code}")
+        call = self.live(key)
+        if call.info.direction is Direction.OUTGOING:
+            raise UsageError(f"call {key} is outgoing: only incoming calls can be answered")
+        self._answer(call, code)
 
     def _answer(self, call: PjCall, code: int, contact: str | None = None) -> None:
         op = pj.CallOpParam(True)
@@ -111,6 +116,8 @@ class CallRegistry:
 
     def hangup(self, key: str, code: int) -> None:
         """CANCEL/BYE/final response; a no-op for a call that has already ended."""
+        if code and not 300 <= code <= 699:
+            raise UsageError(f"hangup code must be 0 or 300-699, not {code}")
         if key in self.ended:
             return
         call = self.get(key)

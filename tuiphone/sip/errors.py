@@ -63,9 +63,23 @@ def convert(err: BaseException, action: str) -> TuiphoneError:
     return out
 
 
+def strip_tracebacks(err: BaseException) -> BaseException:
+    """Drop the tracebacks of ``err`` and of every cause/context it chains to.
+
+    Those frames hold pjsua2 objects (a Call in a local) that must not outlive
+    ``libDestroy``. Returns ``err``.
+    """
+    todo: list[Any] = [err]
+    seen: set[int] = set()
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        cur.__traceback__ = None
+        todo += [cur.__cause__, cur.__context__]
+    return err
+
+
 def _strip(err: Any) -> None:
-    seen = 0
-    while err is not None and seen < 8:
-        err.__traceback__ = None
-        err = err.__cause__ or err.__context__
-        seen += 1
+    strip_tracebacks(err)

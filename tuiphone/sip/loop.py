@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from tuiphone.model.errors import BackendError, TuiphoneError
+from tuiphone.sip.errors import strip_tracebacks
 
 T = TypeVar("T")
 Job = Callable[[], None]
@@ -134,10 +135,11 @@ def _complete(
     try:
         result = fn()
     except TuiphoneError as err:
-        _settle(loop, fut, None, err.with_traceback(None))
+        _settle(loop, fut, None, strip_tracebacks(err))
         return
     except Exception as err:  # a bug: don't let it kill the pjsip thread
         log.exception("job failed on the pjsip thread")
+        strip_tracebacks(err)
         _settle(loop, fut, None, BackendError(f"{type(err).__name__}: {err}"))
         return
     _settle(loop, fut, result, None)
