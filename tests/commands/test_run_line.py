@@ -93,9 +93,14 @@ async def test_wait_registered_sees_the_fake_registration(phone):
     assert result["match"]["reg_state"] == "registered"
 
 
+async def test_wait_registered_picks_the_first_registering_account(phone):
+    result = await run_line(phone, "wait registered --timeout 5")
+    assert result["match"]["id"] == "work"
+
+
 async def test_wait_registered_on_a_direct_account_is_a_usage_error(phone):
     with pytest.raises(UsageError, match="does not register"):
-        await run_line(phone, "wait registered")
+        await run_line(phone, "--account local wait registered")
 
 
 async def test_wait_times_out(phone):

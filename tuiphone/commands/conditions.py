@@ -31,14 +31,21 @@ class Condition:
     memory: list[str] = field(default_factory=list)
 
 
-def registered(account: str | None) -> Condition:
-    def pick(state: PhoneState) -> str | None:
-        return account or state.default_account
+def _registering_account(state: PhoneState, account: str | None) -> str:
+    """The named account, else the default one if it registers, else the first that does."""
+    if account:
+        return account
+    registering = [a.id for a in state.accounts if a.reg_state is not RegState.NONE]
+    if state.default_account in registering or not registering:
+        return state.default_account or ""
+    return registering[0]
 
-    holder: dict[str, str | None] = {}
+
+def registered(account: str | None) -> Condition:
+    holder: dict[str, str] = {}
 
     def now(state: PhoneState) -> object | None:
-        holder["id"] = wanted = pick(state)
+        holder["id"] = wanted = _registering_account(state, account)
         for acc in state.accounts:
             if acc.id == wanted:
                 if acc.reg_state is RegState.NONE:
