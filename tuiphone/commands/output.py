@@ -66,26 +66,45 @@ def _cell(value: object, key: str = "") -> str:
     return str(value)
 
 
-def _human(data: Any) -> None:
-    from rich.console import Console
+def _is_rows(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(r, dict) for r in value)
+
+
+def _rows_table(rows: list[dict[str, Any]], title: str | None = None) -> Any:
     from rich.table import Table
 
+    columns = [c for c in dict.fromkeys(k for row in rows for k in row)
+               if any(_cell(row.get(c)) not in ("", "-") for row in rows)]
+    table = Table(*columns, title=title, title_justify="left")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c), c) for c in columns))
+    return table
+
+
+def _record_table(data: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in _flat({k: v for k, v in data.items() if not _is_rows(v)}):
+        table.add_row(key, value)
+    return table
+
+
+def _human(data: Any) -> None:
+    """A table per list of records; a record's own lists of records become sub-tables."""
+    from rich.console import Console
+
     console = Console(highlight=False)
-    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
-        columns = [c for c in dict.fromkeys(k for row in data for k in row)
-                   if any(_cell(row.get(c)) not in ("", "-") for row in data)]
-        table = Table(*columns)
-        for row in data:
-            table.add_row(*(_cell(row.get(c), c) for c in columns))
-        console.print(table)
+    if _is_rows(data):
+        console.print(_rows_table(data))
     elif isinstance(data, list):
         console.print("(none)" if not data else "\n".join(_cell(v) for v in data))
     elif isinstance(data, dict):
-        table = Table(show_header=False, box=None)
-        table.add_column(style="bold")
-        table.add_column()
-        for key, value in _flat(data):
-            table.add_row(key, value)
-        console.print(table)
+        console.print(_record_table(data))
+        for key, value in data.items():
+            if _is_rows(value):
+                console.print(_rows_table(value, title=key))
     else:
         console.print(_cell(data))
