@@ -98,3 +98,19 @@ async def test_mirror_follows_calls(remote):
     await remote.wait_state(lambda s: s.calls == (), 5)
     with pytest.raises(Timeout):
         await remote.wait_state(lambda s: False, 0.05)
+
+
+async def test_engine_going_away_is_an_engine_gone_error(engine):
+    from tuiphone.control import EngineGone, socket_path
+    from tuiphone.control.server import ControlServer
+
+    server = ControlServer(engine, socket_path().with_name("other.sock"))
+    await server.start()
+    client = await RemotePhone.connect(server.path)
+    await server.close()
+    try:
+        with pytest.raises(EngineGone):
+            for _ in range(3):  # the reset may surface on the first or a later request
+                await client.ping("sip:a@example.com")
+    finally:
+        await client.close()

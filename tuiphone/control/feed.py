@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
-from tuiphone.model.errors import Timeout
+from tuiphone.model.errors import Timeout, TuiphoneError
 from tuiphone.model.events import Event
 
 
@@ -42,6 +42,8 @@ class EventFeed:
         try:
             async for event in stream:
                 self._queue.put_nowait(event)
+        except (OSError, TuiphoneError):
+            pass  # the engine went away: readers see the end of the stream
         finally:
             self._queue.put_nowait(None)
             closer: Any = getattr(stream, "aclose", None)

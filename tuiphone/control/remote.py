@@ -25,6 +25,7 @@ from tuiphone.engine.api import PhoneState
 from tuiphone.model.account import AccountState
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.errors import UsageError
 from tuiphone.model.events import Event
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
@@ -67,6 +68,8 @@ class RemotePhone:
                 fut = self._pending.pop(reply.get("id", -1), None)
                 if fut is not None and not fut.done():
                     fut.set_result(reply)
+        except (OSError, ValueError, UsageError):
+            pass  # a reset or garbage: every pending request fails below
         finally:
             for fut in self._pending.values():
                 if not fut.done():
@@ -75,13 +78,18 @@ class RemotePhone:
 
     async def request(self, cmd: str, **args: Any) -> Any:
         """Send one request and return its decoded result. Raises what the engine raised."""
-        if self._writer is None or self._writer.is_closing():
+        reading = self._reader_task is not None and not self._reader_task.done()
+        if self._writer is None or self._writer.is_closing() or not reading:
             raise EngineGone("not connected to an engine")
         rid = next(self._ids)
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[rid] = fut
-        self._writer.write(wire.encode({"id": rid, "cmd": cmd, "args": args}))
-        await self._writer.drain()
+        try:
+            self._writer.write(wire.encode({"id": rid, "cmd": cmd, "args": args}))
+            await self._writer.drain()
+        except OSError as err:
+            self._pending.pop(rid, None)
+            raise EngineGone(f"lost the engine: {err}") from err
         reply = await fut
         if not reply.get("ok"):
             raise wire.error_from_body(reply.get("error") or {})
