@@ -1,0 +1,53 @@
+"""The tuned idle recipe, checked by thread names (deterministic, unlike CPU %):
+no pjmedia "media" worker ever, and the null device's "clock" only during calls."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from tests.sip.conftest import Lab
+from tests.sip.helpers import call_is
+from tests.sip.test_call_features import connect
+from tuiphone.model.call import CallState
+
+pytestmark = pytest.mark.pjsua
+
+
+def thread_names() -> list[str]:
+    names = []
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                names.append(f.read().strip())
+        except OSError:
+            continue  # the thread exited meanwhile
+    return names
+
+
+async def gone(name: str, timeout: float) -> bool:  # noqa: ASYNC109
+    """Poll until no thread is called ``name`` (an OS-level state with no event to await)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while name in thread_names():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+async def test_clock_runs_only_during_calls(pair: Lab) -> None:
+    assert "media" not in thread_names()
+    assert "clock" not in thread_names()
+    a, b = await connect(pair)
+    assert "clock" in thread_names()
+    await pair.backend.hangup(a)
+    await pair.events.wait(call_is(a, CallState.ENDED))
+    await pair.events.wait(call_is(b, CallState.ENDED))
+    await pair.backend.sync()  # both legs dropped: the sound device is closed
+    assert not await pair.backend.run_in_stack(lambda core: core.stack.sound_on)
+    # the clock thread exits asynchronously once the device is closed
+    assert await gone("clock", timeout=10.0)
+    assert "media" not in thread_names()
