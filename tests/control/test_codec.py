@@ -71,3 +71,14 @@ def test_foreign_exceptions_become_backend_errors():
     back = wire.error_from_body(wire.error_body(RuntimeError("boom")))
     assert isinstance(back, errors.BackendError)
     assert "boom" in str(back)
+
+
+def test_command_layer_errors_arrive_as_their_model_base_with_the_report():
+    from tuiphone.commands.errors import CallRefused, Unsupported
+
+    back = wire.error_from_body(json.loads(json.dumps(
+        wire.error_body(CallRefused(404, "Not Found", {"status_code": 404})))))
+    assert isinstance(back, errors.SipError)
+    assert back.code == 404
+    assert back.result == {"status_code": 404}
+    assert type(wire.error_from_body(wire.error_body(Unsupported("x")))) is errors.UsageError

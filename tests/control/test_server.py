@@ -162,3 +162,35 @@ def engine_free_path():
     path = socket_path()
     path.parent.mkdir(mode=0o700, exist_ok=True)
     return path
+
+
+async def test_run_request_runs_a_table_command_and_keeps_its_report(engine_free_path):
+    from tuiphone.commands.socket_run import socket_requests
+    from tuiphone.engine.fake import FakeBackend
+    from tuiphone.engine.phone import Phone
+    from tuiphone.engine.setup import EngineSetup
+    from tuiphone.model.account import AccountConfig
+
+    phone = Phone(EngineSetup(accounts=(AccountConfig("local", "sip:me@127.0.0.1"),)),
+                  FakeBackend())
+    await phone.start()
+    server = ControlServer(phone, engine_free_path, extra=socket_requests(phone))
+    await server.start()
+    try:
+        reader, writer = await raw_client(engine_free_path)
+        writer.write(b'{"id": 1, "cmd": "run", "args": {"line": "call echo --dtmf 4"}}\n')
+        ok = await read_json(reader)
+        writer.write(b'{"id": 2, "cmd": "run", "args": {"argv": ["call", "sip:busy@x.org"]}}\n')
+        refused = await read_json(reader)
+        writer.write(b'{"id": 3, "cmd": "run", "args": {"line": "events"}}\n')
+        stream = await read_json(reader)
+        writer.close()
+    finally:
+        await server.close()
+        await phone.stop()
+    assert ok["ok"] is True
+    assert ok["result"]["dtmf_received"] == "4"
+    assert refused["error"]["code"] == "CallRefused"
+    assert refused["error"]["base"] == "SipError"
+    assert refused["error"]["result"]["status_code"] == 486
+    assert "subscribe" in stream["error"]["message"]

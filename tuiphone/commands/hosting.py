@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from tuiphone.commands.errors import NoEngine
+from tuiphone.commands.socket_run import socket_requests
 from tuiphone.commands.spec import Command
 from tuiphone.config import AppConfig, load_config
 from tuiphone.control import ControlServer, EngineNotRunning, RemotePhone, socket_path
@@ -66,7 +67,7 @@ async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIter
     await claim_socket_path(path)  # fail before the SIP stack binds its ports
     phone = build_phone(config)
     await phone.start()
-    server = ControlServer(phone, path)
+    server = ControlServer(phone, path, extra=socket_requests(phone))
     try:
         await server.start()
         yield phone

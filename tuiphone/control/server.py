@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,17 @@ from tuiphone.model.errors import UsageError
 log = logging.getLogger("tuiphone.control.server")
 
 
+# cmd name -> coroutine taking the request's args: how higher layers (the command
+# table) add requests without this package importing them
+ExtraHandler = Callable[[dict[str, Any]], Awaitable[object]]
+
+
 class ControlServer:
-    def __init__(self, phone: PhoneApi, path: Path | None = None) -> None:
+    def __init__(self, phone: PhoneApi, path: Path | None = None,
+                 extra: Mapping[str, ExtraHandler] | None = None) -> None:
         self.phone = phone
         self.path = path or socket_path()
+        self.extra = dict(extra or {})
         self._server: asyncio.AbstractServer | None = None
         self._clients: set[asyncio.Task[None]] = set()
 
@@ -71,7 +79,7 @@ class ControlServer:
                 writer.write(wire.encode({"id": None, "ok": False, "error": denied}))
                 await writer.drain()
                 return
-            await _Connection(self.phone, reader, writer).run()
+            await _Connection(self.phone, reader, writer, self.extra).run()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -84,9 +92,13 @@ class _Connection:
     """One client: requests run concurrently, replies carry the request id."""
 
     def __init__(
-        self, phone: PhoneApi, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        phone: PhoneApi,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        extra: Mapping[str, ExtraHandler],
     ) -> None:
-        self.phone, self.reader, self.writer = phone, reader, writer
+        self.phone, self.reader, self.writer, self.extra = phone, reader, writer, extra
         self.tasks: set[asyncio.Task[None]] = set()
         self.lock = asyncio.Lock()
 
@@ -116,7 +128,9 @@ class _Connection:
         try:
             if not isinstance(args, dict):
                 raise UsageError("args must be a JSON object")
-            result = await invoke(self.phone, str(request.get("cmd")), args)
+            cmd = str(request.get("cmd"))
+            extra = self.extra.get(cmd)
+            result = await (extra(args) if extra else invoke(self.phone, cmd, args))
             reply: dict[str, Any] = {"id": rid, "ok": True, "result": to_jsonable(result)}
         except asyncio.CancelledError:
             raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tuiphone.control.codec import to_jsonable
 from tuiphone.model import errors
 
 MAX_LINE = 4 * 1024 * 1024  # a trace reply can be large; anything past this is abuse
@@ -31,25 +32,46 @@ def decode(line: bytes) -> dict[str, Any]:
     return data
 
 
+def _model_base(err: errors.TuiphoneError) -> str:
+    """The nearest class of ``tuiphone.model.errors`` (what every client knows)."""
+    for cls in type(err).__mro__:
+        if getattr(errors, cls.__name__, None) is cls:
+            return str(cls.__name__)
+    return "TuiphoneError"
+
+
 def error_body(err: BaseException) -> dict[str, Any]:
-    """The ``error`` member for an exception; foreign exceptions become BackendError."""
+    """The ``error`` member for an exception; foreign exceptions become BackendError.
+
+    ``code`` is the exact class name, ``base`` the nearest model error class; a report
+    the failed command still produced (``err.result``) travels as ``result``."""
     if not isinstance(err, errors.TuiphoneError):
-        return {"code": "BackendError", "message": f"{type(err).__name__}: {err}"}
-    body: dict[str, Any] = {"code": type(err).__name__, "message": str(err)}
+        return {"code": "BackendError", "base": "BackendError",
+                "message": f"{type(err).__name__}: {err}"}
+    body: dict[str, Any] = {"code": type(err).__name__, "base": _model_base(err),
+                            "message": str(err)}
     if isinstance(err, errors.SipError):
         body.update(sip_code=err.code, reason=err.reason)
+    result = getattr(err, "result", None)
+    if result is not None:
+        body["result"] = to_jsonable(result)
     return body
 
 
 def error_from_body(body: dict[str, Any]) -> errors.TuiphoneError:
-    """Rebuild the exception the server raised (a base class if the name is unknown here)."""
+    """Rebuild the exception the server raised, as its nearest model error class."""
     code = str(body.get("code", "BackendError"))
     message = str(body.get("message", ""))
-    cls = getattr(errors, code, None)
-    if code == "SipError" or (isinstance(cls, type) and issubclass(cls, errors.SipError)):
-        return errors.SipError(int(body.get("sip_code", 0)), str(body.get("reason", message)))
-    if code == "ConfigError":
-        return errors.ConfigError(message.splitlines())
-    if isinstance(cls, type) and issubclass(cls, errors.TuiphoneError):
-        return cls(message)
-    return errors.BackendError(f"{code}: {message}")
+    cls = getattr(errors, code, None) or getattr(errors, str(body.get("base")), None)
+    if not (isinstance(cls, type) and issubclass(cls, errors.TuiphoneError)):
+        return errors.BackendError(f"{code}: {message}")
+    if issubclass(cls, errors.SipError):
+        err: errors.TuiphoneError = errors.SipError(
+            int(body.get("sip_code", 0)), str(body.get("reason", message)))
+    elif issubclass(cls, errors.ConfigError):
+        err = errors.ConfigError(message.splitlines())
+    else:
+        err = cls(message)
+    if "result" in body:
+        err.result = body["result"]  # type: ignore[attr-defined]
+    return err
