@@ -116,8 +116,11 @@ async def test_stale_etag_is_a_conflict_and_nothing_is_overwritten(
             await book.save(mine, ContactEdit(fn="Mine"))
         with pytest.raises(ConflictError):
             await ops.put_card(client, href, card("u01", "Again"), None)
+        with pytest.raises(ConflictError, match="not deleted"):
+            await book.delete(mine)
         _, data = await ops.get_card(client, href)
     assert b"FN:Theirs" in data
+    assert [c.display_name for c in book.load().contacts] == ["Person u01"]
 
 
 async def test_edit_create_delete_through_the_book(

@@ -165,3 +165,10 @@ def test_all_cases_in_one_file_lose_nothing() -> None:
     ]
     result = load(b"".join(cases))
     assert len(result.contacts) == len(cases) + 1
+
+
+def test_a_dangling_soft_line_break_never_swallows_begin_or_end() -> None:
+    broken = b"BEGIN:VCARD\r\nFN;ENCODING=QUOTED-PRINTABLE:Half=\r\nEND:VCARD\r\n"
+    result = load(b";ENCODING=QUOTED-PRINTABLE:x=\r\n" + corpus.V4 + broken)
+    assert [c.display_name for c in result.contacts] == ["Dr. Ada Lovelace", "Half"]
+    assert result.warnings == []

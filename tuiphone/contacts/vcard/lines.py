@@ -42,6 +42,12 @@ def _is_qp(content: bytes) -> bool:
     return b"QUOTED-PRINTABLE" in head
 
 
+def _is_boundary(content: bytes) -> bool:
+    # A soft line break never swallows the start or end of a card.
+    head = content[:12].lstrip().upper()
+    return head.startswith((b"BEGIN:VCARD", b"END:VCARD"))
+
+
 def _breaks(chunk: bytes) -> int:
     return chunk.count(b"\n") or chunk.count(b"\r")
 
@@ -80,7 +86,7 @@ def logical_lines(data: bytes) -> Iterator[LogicalLine]:
     pending: tuple[int, int, int, bytes] | None = None
     for start, end, lineno, content in _folded(data):
         if pending is not None:
-            if pending[3].endswith(b"=") and _is_qp(pending[3]):
+            if pending[3].endswith(b"=") and _is_qp(pending[3]) and not _is_boundary(content):
                 pending = (pending[0], end, pending[2], pending[3][:-1] + content)
                 continue
             yield LogicalLine(pending[0], pending[1], pending[2], decode(pending[3]))
