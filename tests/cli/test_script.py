@@ -58,3 +58,11 @@ def _documents(text: str) -> list[str]:
         while pos < len(text) and text[pos].isspace():
             pos += 1
     return docs
+
+
+def test_bad_quoting_names_its_line(tmp_path):
+    script = tmp_path / "quote.tp"
+    script.write_text("# header\n\nstatus\nmessage sip:a@b 'unterminated\n")
+    run = tuiphone("run", str(script), "--json")
+    assert run.code == 2
+    assert f"{script}:4:" in run.err

@@ -14,7 +14,6 @@ from pathlib import Path
 from tuiphone.cli.oneshot import INTERRUPTED
 from tuiphone.commands.exitcodes import USAGE, exit_code
 from tuiphone.commands.hosting import attach, config_for, private_engine
-from tuiphone.commands.parse import split_line
 from tuiphone.commands.present import run_on
 from tuiphone.commands.runner import parse_line
 from tuiphone.engine.api import PhoneApi
@@ -22,9 +21,11 @@ from tuiphone.model.errors import TuiphoneError
 
 
 def read_script(path: str) -> list[tuple[int, str]]:
-    """(line number, text) of every line with a command. Raises OSError."""
+    """(line number, text) of every line that is not blank or a comment. Raises OSError.
+    Bad quoting is left for the line's own turn, so its error names its line."""
     text = Path(path).read_text(encoding="utf-8")
-    return [(n, line) for n, line in enumerate(text.splitlines(), 1) if split_line(line)]
+    return [(n, line) for n, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.lstrip().startswith("#")]
 
 
 async def run_lines(phone: PhoneApi, name: str, lines: list[tuple[int, str]],
