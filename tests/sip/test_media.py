@@ -12,7 +12,7 @@ from tests.sip.conftest import Lab, _lab
 from tests.sip.helpers import call_is, dominant_freq, write_tone
 from tests.sip.test_call_features import connect
 from tuiphone.model.account import DtmfMethod
-from tuiphone.model.backend import BackendSettings, MediaSettings
+from tuiphone.model.backend import MediaSettings
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.sip import PjBackend
@@ -89,13 +89,6 @@ async def test_conference_needs_two_calls(pair: Lab) -> None:
     with pytest.raises(UsageError):
         await pair.backend.conference([a])
     await pair.backend.conference([a, b])  # both legs bridged locally
-
-
-async def test_device_mode_is_refused() -> None:
-    backend = PjBackend()
-    with pytest.raises(UsageError, match="audio extra"):
-        await backend.start(BackendSettings(media=MediaSettings(mode="device")), lambda e: None)
-    assert not backend.running
 
 
 async def test_conference_bridges_audio(tmp_path: Path) -> None:

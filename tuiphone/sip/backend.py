@@ -192,4 +192,6 @@ def _check_media(settings: BackendSettings) -> None:
     if mode not in _MODES:
         raise UsageError(f"unknown audio mode {mode!r}; use one of {', '.join(_MODES)}")
     if mode == "device":
-        raise UsageError("audio mode 'device' needs the audio extra (not available in this build)")
+        from tuiphone.sip.device import load_sounddevice  # raises UsageError if missing
+
+        load_sounddevice()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.sip.device import DeviceBridge, load_sounddevice
 from tuiphone.sip.errors import convert
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class MediaManager:
         self.core = core
         self.media = core.stack.settings.media
         self.ports: dict[str, CallPorts] = {}
+        self.device: DeviceBridge | None = None  # "device" mode, open while calls exist
 
     def _audio(self, call: PjCall) -> pj.AudioMedia:
         if call.audio is None:
@@ -52,9 +54,9 @@ class MediaManager:
         """Media became active: wire the call once (again after a re-INVITE)."""
         ports = self.ports.setdefault(call.key, CallPorts())
         am = self._audio(call)
-        dev = self.core.stack.ep.audDevManager()
+        source, sink = self._endpoints()
         if ports.source is None:
-            ports.source = dev.getCaptureDevMedia()
+            ports.source = source
         if self.media.mode == "files" and not ports.wired:
             if self.media.play_file:
                 self.play(call, self.media.play_file)
@@ -63,8 +65,17 @@ class MediaManager:
                 self.record(call, os.path.join(self.media.record_dir, name))
         if not ports.muted:
             ports.source.startTransmit(am)
-        am.startTransmit(dev.getPlaybackDevMedia())
+        am.startTransmit(sink)
         ports.wired = True
+
+    def _endpoints(self) -> tuple[pj.AudioMedia, pj.AudioMedia]:
+        """(what calls hear by default, where their audio goes) for the mode."""
+        if self.media.mode == "device":
+            if self.device is None:
+                self.device = DeviceBridge(load_sounddevice())
+            return self.device.ports()
+        dev = self.core.stack.ep.audDevManager()
+        return dev.getCaptureDevMedia(), dev.getPlaybackDevMedia()
 
     def play(self, call: PjCall, path: str) -> None:
         """Replace what the call hears with the WAV at ``path`` (looped)."""
@@ -143,6 +154,14 @@ class MediaManager:
     def release(self, key: str) -> None:
         """Drop every port of a call (finalises recordings)."""
         self.ports.pop(key, None)
+        if not self.ports:
+            self._close_device()
 
     def release_all(self) -> None:
         self.ports.clear()
+        self._close_device()
+
+    def _close_device(self) -> None:
+        device, self.device = self.device, None
+        if device is not None:
+            device.close()
