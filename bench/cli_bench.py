@@ -34,7 +34,8 @@ def emit(name: str, value: float, unit: str, baseline: float | None) -> None:
 
 def _run_ms(code: str, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run([PY, "-c", code], check=True, env=env, cwd=ROOT)
+    subprocess.run([PY, "-c", code], check=False, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
     return (time.perf_counter() - start) * 1000
 
 
@@ -45,6 +46,15 @@ def cli_import_ms(runs: int = 15) -> tuple[float, float]:
     ours = [_run_ms("import tuiphone.cli.main", env) for _ in range(runs)]
     base = [_run_ms("pass", env) for _ in range(runs)]
     return statistics.median(ours), statistics.median(base)
+
+
+def cli_help_ms(runs: int = 15) -> float:
+    """Median wall time of ``tuiphone --help``: the whole command table and parser load
+    (``import tuiphone.cli.main`` alone defers them into ``main()``)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = "import sys; from tuiphone.cli.main import main; sys.argv[1:] = ['--help']; main()"
+    _run_ms(code, env)
+    return statistics.median(_run_ms(code, env) for _ in range(runs))
 
 
 def _start_daemon(env: dict[str, str], sock: Path) -> subprocess.Popen[bytes]:
@@ -121,6 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     ours, base = cli_import_ms()
     emit("cli_import_ms", ours - base, "ms", base)
+    emit("cli_help_ms", cli_help_ms() - base, "ms", base)
     emit("socket_rtt_ms", socket_rtt_ms(), "ms", None)
     if args.registrar:
         emit("cli_cold_register_s", cli_cold_register_s(args.registrar, args.user,

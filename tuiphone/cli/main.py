@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from tuiphone.cli.parser import build_parser
-
 
 def main(argv: list[str] | None = None) -> int:
     """Return the exit status (see man tuiphone, EXIT STATUS)."""
-    ns = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    if words == ["--version"]:  # answered before the command table is even imported
+        from tuiphone import __version__
+
+        print(f"tuiphone {__version__}")
+        return 0
+    from tuiphone.cli.parser import build_parser
+
+    ns = build_parser().parse_args(words)
     if ns.bindings:
         from tuiphone.cli.frontends import print_bindings
 
