@@ -14,6 +14,7 @@ from tuiphone.sip.callinfo import (
     srtp_suite,
 )
 from tuiphone.sip.errors import classify, convert, strip_tracebacks
+from tuiphone.sip.frame_ring import FrameRing
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.trace_parse import mask_secrets, parse_dump
 from tuiphone.sip.uri import looks_like_sip_uri
@@ -143,3 +144,14 @@ def test_strip_walks_cause_and_context() -> None:
     strip_tracebacks(outer)
     assert outer.__traceback__ is None
     assert outer.__context__.__traceback__ is None
+
+
+def test_frame_ring_drops_oldest_and_pads() -> None:
+    ring = FrameRing(4, depth=2)
+    assert ring.pop() == b"\0\0\0\0"
+    assert ring.underruns == 1
+    for frame in (b"aaaa", b"bb", b"cccccc"):
+        ring.push(frame)
+    assert len(ring) == 2
+    assert ring.pop() == b"bb\0\0"
+    assert ring.pop() == b"cccc"
