@@ -6,8 +6,8 @@ the null sound device opened only around calls, libHandleEvents(500) while idle
 (10 ms while waiting for a call state, to keep the timing honest).
 
 Modes (one Endpoint per process; stdout carries marker lines and JSON lines):
-  setup   register, make --calls calls to --target one after another, print one
-          JSON line with the makeCall -> CONFIRMED samples (ms), exit.
+  setup   register; then --calls times: read a line on stdin, call --target, wait
+          for CONFIRMED, hang up, print "SAMPLE <makeCall -> CONFIRMED ms>".
   idle    register, print REGISTERED, idle until "quit" on stdin.
   call    register, call --target, print CONFIRMED, stay in the call until "quit",
           print one JSON line with the stream's codec and packet counts.
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import sys
 import threading
 import time
@@ -39,13 +40,16 @@ class Quit:
 
     def __init__(self) -> None:
         self.event = threading.Event()
+        self.go: queue.SimpleQueue[str] = queue.SimpleQueue()
         threading.Thread(target=self._read, name="stdin", daemon=True).start()
 
     def _read(self) -> None:
         for line in sys.stdin:
             if line.strip() == "quit":
                 break
+            self.go.put(line)
         self.event.set()
+        self.go.put("")
 
     def __bool__(self) -> bool:
         return self.event.is_set()
@@ -109,6 +113,7 @@ class UA:
         cfg.medConfig.hasIoqueue = False
         cfg.medConfig.threadCnt = 0
         cfg.medConfig.noVad = True
+        cfg.medConfig.sndAutoCloseTime = -1  # the device is opened/closed by hand here
         cfg.logConfig.level = cfg.logConfig.consoleLevel = 1
         self.ep.libInit(cfg)
         tc = pj.TransportConfig()
@@ -202,12 +207,11 @@ def main() -> None:
     try:
         ua.register()
         if args.mode == "setup":
-            samples = []
             for _ in range(args.calls):
+                quit_.go.get()  # one "go" line per call: the driver alternates the sides
                 call, ms = ua.dial(args.target)
-                samples.append(round(ms, 3))
                 ua.hangup(call)
-            say(json.dumps({"samples_ms": samples}))
+                say(f"SAMPLE {ms:.3f}")
         elif args.mode == "call":
             call, ms = ua.dial(args.target)
             say(f"CONFIRMED {ms:.3f}")

@@ -1,6 +1,7 @@
 """The tuiphone side of bench/engine_bench.py: Phone over PjBackend in its own process.
 
-Same modes and stdout protocol as bench/baseline_pjsua2.py (setup, idle, call),
+Same modes and stdout protocol as bench/baseline_pjsua2.py (setup, idle, call,
+and callee: an auto_answer account, used only to check the engine as the callee),
 driven only through the public Phone API. The account prefers G722/16000
 (``codecs``); VAD is off by default (MediaSettings.vad=False); the echo line is
 off so both sides have one account.
@@ -61,9 +62,9 @@ async def dial(phone: Phone, target: str) -> tuple[str, float]:
 
 async def hangup(phone: Phone, call_id: str) -> None:
     fut = phone.bus.waiter(
-        lambda e: isinstance(e, CallChanged)
-        and e.call.id == call_id
-        and e.call.state is CallState.ENDED
+        lambda e: (
+            isinstance(e, CallChanged) and e.call.id == call_id and e.call.state is CallState.ENDED
+        )
     )
     await phone.hangup(call_id)
     await asyncio.wait_for(fut, 5)
@@ -72,7 +73,7 @@ async def hangup(phone: Phone, call_id: str) -> None:
 
 async def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=("setup", "idle", "call"))
+    ap.add_argument("mode", choices=("setup", "idle", "call", "callee"))
     ap.add_argument("--registrar", required=True, help="host:port")
     ap.add_argument("--user", required=True)
     ap.add_argument("--target", default="")
@@ -85,6 +86,7 @@ async def main() -> None:
         proxy=(f"sip:{args.registrar};lr",),
         codecs=("G722/16000",),
         register_expires=300,
+        auto_answer=args.mode == "callee",
     )
     phone = Phone(EngineSetup(accounts=(acc,), echo_line=False), PjBackend())
     await phone.start()
@@ -92,12 +94,11 @@ async def main() -> None:
         await registered(phone, acc.id)
         say("REGISTERED")
         if args.mode == "setup":
-            samples = []
             for _ in range(args.calls):
+                await asyncio.to_thread(sys.stdin.readline)  # "go": the driver alternates
                 call_id, ms = await dial(phone, args.target)
-                samples.append(round(ms, 3))
                 await hangup(phone, call_id)
-            say(json.dumps({"samples_ms": samples}))
+                say(f"SAMPLE {ms:.3f}")
             return
         call_id = ""
         if args.mode == "call":
