@@ -7,7 +7,7 @@ import pytest
 from tests.sip.conftest import Lab
 from tests.sip.helpers import call_is
 from tests.sip.test_call_features import connect
-from tuiphone.model.account import RegState
+from tuiphone.model.account import AccountConfig, RegState
 from tuiphone.model.call import CallState, Direction
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import IncomingCall, RegistrationChanged
@@ -64,3 +64,12 @@ async def test_codec_order_applies(lab: Lab) -> None:
 async def test_unknown_codec_refused(lab: Lab) -> None:
     with pytest.raises(UsageError, match="opus"):
         await lab.add("alice", codecs=("opus",))
+
+
+async def test_name_addr_account_uri(lab: Lab) -> None:
+    await lab.backend.add_account(AccountConfig(id="al", uri='"Alice A" <sip:al@127.0.0.1>'), None)
+    bob = await lab.add("bob")
+    await lab.backend.make_call("al", bob)
+    inc = await lab.events.wait(lambda e: isinstance(e, IncomingCall))
+    assert inc.call.remote_name == "Alice A"
+    assert inc.call.remote_uri.startswith("sip:al@127.0.0.1")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMode, Transport
+from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 
@@ -112,7 +113,7 @@ def _sip(ac: pj.AccountConfig, cfg: AccountConfig, password: str | None, transpo
     for proxy in cfg.proxy:
         sc.proxies.append(proxy)
     if password is not None or cfg.username:
-        user = cfg.username or _user_part(cfg.uri)
+        user = cfg.username or user_part(cfg.uri)
         sc.authCreds.append(pj.AuthCredInfo("digest", cfg.realm or "*", user, 0, password or ""))
     if transport_id >= 0:
         sc.transportId = transport_id
@@ -131,6 +132,7 @@ def _media(ac: pj.AccountConfig, cfg: AccountConfig) -> None:
     )
 
 
-def _user_part(uri: str) -> str:
-    rest = uri.split(":", 1)[-1]
-    return rest.split("@", 1)[0] if "@" in rest else rest
+def user_part(uri: str) -> str:
+    """The user of a SIP URI or name-addr ("" when it has none)."""
+    rest = split_name_addr(uri)[1].split(":", 1)[-1]
+    return rest.split("@", 1)[0] if "@" in rest else ""

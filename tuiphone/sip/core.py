@@ -26,7 +26,7 @@ from tuiphone.model.events import (
     TransferStatus,
 )
 from tuiphone.model.message import Message
-from tuiphone.sip.account import PjAccount, build_config
+from tuiphone.sip.account import PjAccount, build_config, user_part
 from tuiphone.sip.call import PjCall
 from tuiphone.sip.calls import CallRegistry, live_id
 from tuiphone.sip.codecs import apply_order
@@ -130,7 +130,7 @@ class Core:
     def _contact(self, cfg: AccountConfig, tid: int) -> str:
         if tid < 0:
             tid = self.stack.tcp_id if cfg.transport is Transport.TCP else self.stack.udp_id
-        user = cfg.uri.split(":", 1)[-1].split("@", 1)[0] if "@" in cfg.uri else ""
+        user = user_part(cfg.uri)
         host = f"{self.stack.settings.bind_address}:{self.stack.local_port(tid)}"
         params = "" if cfg.transport is Transport.UDP else f";transport={cfg.transport.value}"
         return f"sip:{user + '@' if user else ''}{host}{params}"

@@ -7,6 +7,7 @@ import re
 import pjsua2 as pj
 
 from tuiphone.model.errors import InvalidUri
+from tuiphone.sip.callinfo import split_name_addr
 
 _SHAPE = re.compile(
     r"^sips?:(?:[^@\s<>\"]+@)?[A-Za-z0-9.\-\[\]:]+(?::\d{1,5})?(?:;[^\s<>\"]*)?$", re.I
@@ -19,8 +20,12 @@ def looks_like_sip_uri(uri: str) -> bool:
 
 
 def check_uri(ep: pj.Endpoint, uri: str) -> None:
-    """Raise InvalidUri unless both our check and pjsip's parser accept ``uri``. pjsip thread."""
-    if not isinstance(uri, str) or not looks_like_sip_uri(uri.strip()):
+    """Raise InvalidUri unless both our check and pjsip's parser accept ``uri``
+    (a bare URI or a name-addr such as ``"Alice" <sip:alice@host>``). pjsip thread."""
+    if not isinstance(uri, str):
+        raise InvalidUri(f"not a SIP URI: {uri!r}")
+    inner = split_name_addr(uri)[1] if "<" in uri else uri.strip()
+    if not looks_like_sip_uri(inner):
         raise InvalidUri(f"not a SIP URI: {uri!r} (expected sip:user@host[:port])")
     status = int(ep.utilVerifySipUri(uri.strip()))
     if status != 0:
