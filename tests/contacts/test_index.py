@@ -118,6 +118,26 @@ def test_sip_uri_host_case_insensitive_and_user_as_number(us: ContactIndex) -> N
     assert by_number.display_name == "Dieter"
 
 
+def test_address_country_reads_national_numbers_of_contacts_abroad() -> None:
+    book = contacts(
+        # Too short for the 9-digit suffix fallback: only the ADR hint can find it.
+        card("Klaus", "TEL:089 123456", "ADR:;;Marienplatz 1;München;;80331;Deutschland"),
+        card(
+            "Moira",
+            "item1.TEL:020 7946 0999",
+            "item2.ADR:;;1 High St;London;;;",
+            "item2.X-ABADR:gb",
+        ),
+    )
+    index = ContactIndex.build(book, "US")
+    assert ContactIndex.build(book[:1], "US").lookup("+4989123456") is not None
+    klaus = index.lookup("+4989123456")
+    assert klaus is not None
+    assert klaus.display_name == "Klaus"
+    assert klaus.addresses[0].country_code == "DE"
+    assert book[1].addresses[0].country_code == "GB"
+
+
 def test_short_pbx_extensions_match_exactly(us: ContactIndex) -> None:
     for incoming in ("4711", "sip:4711@10.0.0.1", "tel:47 11"):
         found = us.lookup(incoming)

@@ -20,8 +20,11 @@ class CallerIdTable:
     by_digits: dict[str, list[int]] = field(default_factory=dict)  # short/odd numbers
 
     def add(self, pos: int, contact: Contact) -> None:
+        hints = {a.country_code for a in contact.addresses if a.country_code} - {self.region}
         for phone in contact.phones:
             self._add_number(pos, phone.number)
+            if hints and not phone.number.lstrip().startswith(("+", "00")):
+                self._add_hinted(pos, phone.number, hints)
         for uri in contact.sips:
             key = sip_key(uri)
             if key is not None:
@@ -39,6 +42,13 @@ class CallerIdTable:
         suffix = digit_suffix(number)
         if suffix is not None:
             _push(self.by_suffix, suffix, pos)
+
+    def _add_hinted(self, pos: int, number: str, hints: set[str]) -> None:
+        # A national number of a contact abroad also gets its foreign E.164 key.
+        for region in sorted(hints):
+            e164 = to_e164(number, region)
+            if e164 is not None:
+                _push(self.by_e164, e164, pos)
 
     def find(self, number_or_uri: str) -> list[int]:
         """Positions of the contacts that own this number or URI; [] if none."""

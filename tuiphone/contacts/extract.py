@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tuiphone.contacts.contact import Contact, Origin
+from tuiphone.contacts.countries import country_code
 from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
 from tuiphone.contacts.vcard.card import Card
 from tuiphone.contacts.vcard.prop import Property
@@ -62,10 +63,22 @@ def x_sip(prop: Property) -> str:
     return _sip_uri(value) or "sip:" + value
 
 
-def _address(prop: Property, labels: dict[str, str]) -> Address:
+def card_countries(card: Card) -> dict[str, str]:
+    """Apple's ``itemN.X-ABADR:de`` country codes by group."""
+    return {
+        p.group.lower(): unescape(p.value).strip().upper()
+        for p in card.props
+        if p.group and p.name == "X-ABADR" and len(p.value.strip()) == 2
+    }
+
+
+def _address(prop: Property, labels: dict[str, str], countries: dict[str, str]) -> Address:
     p = (split_escaped(prop.value, ";") + [""] * 7)[:7]
-    label = labels.get(prop.group.lower(), "") if prop.group else ""
-    return Address(p[0], p[1], p[2], p[3], p[4], p[5], p[6], prop.types - {"pref"}, label)
+    group = prop.group.lower()
+    label = labels.get(group, "") if group else ""
+    code = countries.get(group, "") if group else ""
+    code = code or country_code(p[6])
+    return Address(p[0], p[1], p[2], p[3], p[4], p[5], p[6], prop.types - {"pref"}, label, code)
 
 
 def _birthday(value: str) -> Birthday:
@@ -124,6 +137,7 @@ class _Lists:
         self.addresses: list[Address] = []
         self.categories: list[str] = []
         labels = card_labels(card)
+        self._countries = card_countries(card)
         for prop in card.props:
             self._add(prop, labels)
 
@@ -141,7 +155,7 @@ class _Lists:
         elif kind in ("X-SIP", "X-SIP-URI"):
             self.sips.append(x_sip(prop))
         elif kind == "ADR":
-            self.addresses.append(_address(prop, labels))
+            self.addresses.append(_address(prop, labels, self._countries))
         elif kind == "CATEGORIES":
             self.categories += [c.strip() for c in split_escaped(prop.value, ",") if c.strip()]
 

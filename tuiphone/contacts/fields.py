@@ -62,6 +62,7 @@ class Address:
     country: str = ""
     types: frozenset[str] = frozenset()
     label: str = ""
+    country_code: str = ""  # ISO 3166 alpha-2 (upper case) from X-ABADR or the country
 
     def lines(self) -> list[str]:
         """Human-readable lines, empty parts dropped."""
