@@ -1,6 +1,9 @@
 # tuiphone developer entry points. `make run` and `make test` are the README's two commands.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || echo python3)
+# The first interpreter that really runs and is 3.11 or 3.12 (pyenv shims may exist but fail).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+	  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
@@ -8,6 +11,7 @@ PYTEST_ARGS ?=
 .PHONY: run setup setup-test lab test bench check clean
 
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "tuiphone needs Python 3.11 or 3.12 (python3.11/python3.12 on PATH)"; exit 1; }
 	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] < (3, 13), "tuiphone needs Python 3.11 or 3.12 (the pjsua2 wheel exists up to 3.12)"'
 	$(PYTHON) -m venv $(VENV) || { echo "python venv failed: on Debian/Ubuntu run: apt-get install python3-venv"; exit 1; }
 	$(BIN)/pip install -q --upgrade pip
