@@ -41,7 +41,7 @@ COMMANDS = (
         arg("condition", choices=("registered", "call", "message", "dtmf", "lamp"),
             help="registered | call STATE | message | dtmf DIGITS | lamp URI STATE"),
         arg("params", nargs="*", metavar="PARAM",
-            complete=tuple(s for s in ("incoming", "ringing", "connected", "ended")),
+            complete=("incoming", "ringing", "connected", "ended"),
             help="STATE, DIGITS, or URI STATE"),
         arg("--from", dest="sender", metavar="URI", help="wait message: only from this peer"),
         arg("--timeout", type=float, default=30.0, metavar="S",
