@@ -36,7 +36,8 @@ async def seed(server: Server, book_url: str, *uids: str) -> dict[str, str]:
 
 
 def make_book(server: Server, book_url: str, tmp_path: Path) -> CardDavBook:
-    return CardDavBook("dav", servers.settings(server), tmp_path / "cache", book_url)
+    # Configured without the trailing slash, as users type it.
+    return CardDavBook("dav", servers.settings(server), tmp_path / "cache", book_url.rstrip("/"))
 
 
 def names(book: CardDavBook) -> list[str]:

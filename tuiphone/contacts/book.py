@@ -121,7 +121,10 @@ class ContactBook:
         if isinstance(source, CardDavSource):
             saved = await self._dav[source.id].save(contact, edit)
         else:
-            replace_card(contact, apply_edit(contact.card, edit))
+            card = apply_edit(contact.card, edit)
+            if card is contact.card:
+                return contact
+            replace_card(contact, card)
             saved = contact
         self._reload(source.id)
         return self._find(saved) or saved

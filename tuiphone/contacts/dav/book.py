@@ -54,7 +54,8 @@ class CardDavBook:
             if not books:
                 raise DavError(f"{self.settings.url}: no address book found for this user")
             self.book_url = books[0].url
-        return client.url(self.book_url)
+        url = client.url(self.book_url)
+        return url if url.endswith("/") else url + "/"  # hrefs are joined onto it
 
     async def sync(self, progress: Progress | None = None) -> SyncReport:
         """Bring the cache up to date. Raises DavError subclasses; cache stays valid."""
