@@ -27,7 +27,6 @@ from cryptography.x509.oid import NameOID
 from tuiphone.contacts.dav.client import DavSettings
 
 READY_DEADLINE_S = 90.0  # a loaded 2-core CI box can be very slow to import these
-BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +101,7 @@ def radicale(tmp: Path, tls: bool = False) -> Iterator[Server]:
     cfg = _radicale_config(tmp, port, certs[1:] if certs else None)
     scheme = "https" if tls else "http"
     url = f"{scheme}://127.0.0.1:{port}/"
-    args = [str(BIN / "radicale"), "--config", str(cfg)]
+    args = [sys.executable, "-m", "radicale", "--config", str(cfg)]
     ctx = ssl.create_default_context(cafile=str(certs[0])) if certs else True
     with _run(args, url, tmp / "radicale.log", ctx):
         yield Server(
@@ -113,7 +112,7 @@ def radicale(tmp: Path, tls: bool = False) -> Iterator[Server]:
 @contextmanager
 def xandikos(tmp: Path) -> Iterator[Server]:
     port = free_port()
-    args = [str(BIN / "xandikos"), "serve", "-d", str(tmp / "data"), "--defaults"]
+    args = [sys.executable, "-m", "xandikos", "serve", "-d", str(tmp / "data"), "--defaults"]
     args += ["-l", "127.0.0.1", "-p", str(port)]
     url = f"http://127.0.0.1:{port}/"
     with _run(args, url, tmp / "xandikos.log"):
