@@ -8,14 +8,14 @@ import httpx
 import pytest
 
 from tests.contacts import corpus
-from tuiphone.contacts import filecache
+from tuiphone.contacts import filecache, reader
 from tuiphone.contacts.book import ContactBook
 from tuiphone.contacts.dav.client import DavSettings
 from tuiphone.contacts.editing import ContactEdit
 from tuiphone.contacts.errors import DavConnectionError, EditError
 from tuiphone.contacts.fields import Phone
 from tuiphone.contacts.reader import ReadResult
-from tuiphone.contacts.sources import CardDavSource, FileSource, VdirSource
+from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def book(vdir: Path, tmp_path: Path) -> ContactBook:
     (vdir / "johnny.vcf").write_bytes(corpus.APPLE)
     export = tmp_path / "export.vcf"
     export.write_bytes(corpus.ANDROID + corpus.EMPTY_CARD)
-    sources = [VdirSource("home", vdir), FileSource("export", export)]
+    sources: list[Source] = [VdirSource("home", vdir), FileSource("export", export)]
     contact_book = ContactBook(sources, region="US")
     contact_book.load()
     return contact_book
@@ -91,7 +91,7 @@ def test_unchanged_files_are_not_parsed_again(
     book: ContactBook, vdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    real = filecache.read_file
+    real = reader.read_file
 
     def counting(path: Path, source: str, href: str = "") -> ReadResult:
         parsed.append(path.name)

@@ -7,7 +7,7 @@ or sync the index is rebuilt; files that did not change are not parsed again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
@@ -37,7 +37,7 @@ class ContactBook:
 
     def __init__(
         self,
-        sources: list[Source],
+        sources: Sequence[Source],
         region: str = "US",
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
