@@ -172,3 +172,31 @@ def test_a_dangling_soft_line_break_never_swallows_begin_or_end() -> None:
     result = load(b";ENCODING=QUOTED-PRINTABLE:x=\r\n" + corpus.V4 + broken)
     assert [c.display_name for c in result.contacts] == ["Dr. Ada Lovelace", "Half"]
     assert result.warnings == []
+
+
+def test_outlook_quoted_printable_in_windows_1252() -> None:
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\n"
+        b"N;LANGUAGE=de;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\r\n"
+        b"FN;CHARSET=Windows-1252;ENCODING=QUOTED-PRINTABLE:J=FCrgen M=FCller=0D=0A\r\n"
+        b"TEL;WORK;VOICE:+49 (30) 1234-567\r\n"
+        b"EMAIL;PREF;INTERNET:jm@example.de\r\nEND:VCARD\r\n"
+    )
+    c = one(data)
+    assert c.display_name == "Jürgen Müller"
+    assert (c.name.family, c.name.given) == ("Müller", "Jürgen")
+    assert c.phones[0].types == frozenset({"work", "voice"})
+    assert c.emails[0].pref
+
+
+def test_google_and_nextcloud_styles() -> None:
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:G User\r\nN:User;G;;;\r\n"
+        b'TEL;TYPE="HOME,VOICE":+1 650-253-0000\r\n'
+        b"item1.EMAIL;TYPE=INTERNET:g@example.com\r\nitem1.X-ABLabel:Custom\r\n"
+        b"CATEGORIES:myContacts,Starred in Android\r\nEND:VCARD\r\n"
+    )
+    c = one(data)
+    assert c.phones[0].types == frozenset({"home", "voice"})
+    assert c.emails[0].label == "Custom"
+    assert c.categories == ("myContacts", "Starred in Android")
