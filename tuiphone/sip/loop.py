@@ -37,6 +37,7 @@ class PjLoop:
         self._poll_ms = poll_ms
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self._stop = False
+        self._closed = False  # teardown done: queued requests fail, jobs are dropped
         self._thread: threading.Thread | None = None
         self._wake_addr: tuple[str, int] | None = None
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -59,12 +60,15 @@ class PjLoop:
                 self._wake_addr = ("127.0.0.1", setup())
             except BaseException as err:  # handed to the starting thread
                 failure.append(err)
-                ready.set()
                 teardown()
+                self._closed = True
+                ready.set()
                 return
             ready.set()
             self._run()
             teardown()
+            self._closed = True
+            self._fail_pending()
 
         self._thread = threading.Thread(target=main, name="pjsip", daemon=True)
         self._thread.start()
@@ -79,7 +83,10 @@ class PjLoop:
             self._drain()
             if self._stop:
                 break
-            self._poll(self._poll_ms)
+            try:
+                self._poll(self._poll_ms)
+            except Exception:  # keep the only pjsua2 thread alive
+                log.exception("libHandleEvents failed")
         self._drain()
 
     def _drain(self) -> None:
@@ -88,7 +95,20 @@ class PjLoop:
                 job = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            job()
+            try:
+                job()
+            except Exception:  # a deferred job with a bug; requests never raise
+                log.exception("deferred job failed on the pjsip thread")
+
+    def _fail_pending(self) -> None:
+        """After teardown: fail queued requests, drop plain jobs (pjsua is gone). Any thread."""
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(job, _Request):
+                job.fail()
 
     def post(self, job: Job) -> None:
         """Queue ``job`` for the pjsip thread and wake it. Any thread."""
@@ -113,7 +133,9 @@ class PjLoop:
             raise BackendError("the SIP backend is not running")
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[T] = loop.create_future()
-        self.post(lambda: _complete(loop, fut, fn))
+        self.post(_Request(loop, fut, fn))
+        if self._closed:  # lost the race with stop(): nobody will run it
+            self._fail_pending()
         return await fut
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -127,6 +149,23 @@ class PjLoop:
             assert self._thread is not None
             self._thread.join(timeout)
         self._sock.close()
+
+
+class _Request:
+    """A job whose result (or error) goes to an asyncio future."""
+
+    __slots__ = ("loop", "fut", "fn")
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any]
+    ) -> None:
+        self.loop, self.fut, self.fn = loop, fut, fn
+
+    def __call__(self) -> None:
+        _complete(self.loop, self.fut, self.fn)
+
+    def fail(self) -> None:
+        _settle(self.loop, self.fut, None, BackendError("the SIP backend has stopped"))
 
 
 def _complete(
