@@ -52,7 +52,9 @@ class World:
         return contact
 
     def state_of(self, call_id: str, state: CallState):
-        return lambda e: isinstance(e, CallChanged) and e.call.id == call_id and e.call.state is state
+        return lambda e: (
+            isinstance(e, CallChanged) and e.call.id == call_id and e.call.state is state
+        )
 
 
 @pytest.fixture(params=["fake", "pjsua"])
@@ -87,7 +89,8 @@ async def test_direct_accounts_report_no_registration(world: World):
 async def test_call_answer_hangup(world: World):
     out, inc = await connected_pair(world)
     incoming = next(e for e in world.events.events if isinstance(e, IncomingCall)).call
-    assert incoming.direction is Direction.INCOMING and incoming.account_id == "bob"
+    assert incoming.direction is Direction.INCOMING
+    assert incoming.account_id == "bob"
     assert "alice" in incoming.remote_uri
     await world.backend.hangup(out)
     ended = await world.events.wait(world.state_of(inc, CallState.ENDED))
@@ -109,20 +112,30 @@ async def test_hold_and_resume_change_media_state(world: World):
     out, inc = await connected_pair(world)
     await world.backend.hold(out)
     await world.events.wait(
-        lambda e: isinstance(e, CallChanged) and e.call.id == out
-        and e.call.media is MediaState.LOCAL_HOLD
+        lambda e: (
+            isinstance(e, CallChanged)
+            and e.call.id == out
+            and e.call.media is MediaState.LOCAL_HOLD
+        )
     )
     await world.events.wait(
-        lambda e: isinstance(e, CallChanged) and e.call.id == inc
-        and e.call.media is MediaState.REMOTE_HOLD
+        lambda e: (
+            isinstance(e, CallChanged)
+            and e.call.id == inc
+            and e.call.media is MediaState.REMOTE_HOLD
+        )
     )
     await world.backend.resume(out)
     await world.events.wait(
-        lambda e: isinstance(e, CallChanged) and e.call.id == inc
-        and e.call.media is MediaState.ACTIVE and e.call.state is CallState.CONNECTED
-        and any(
-            isinstance(p, CallChanged) and p.call.media is MediaState.REMOTE_HOLD
-            for p in world.events.events
+        lambda e: (
+            isinstance(e, CallChanged)
+            and e.call.id == inc
+            and e.call.media is MediaState.ACTIVE
+            and e.call.state is CallState.CONNECTED
+            and any(
+                isinstance(p, CallChanged) and p.call.media is MediaState.REMOTE_HOLD
+                for p in world.events.events
+            )
         )
     )
 
@@ -130,9 +143,11 @@ async def test_hold_and_resume_change_media_state(world: World):
 async def test_message_delivery_and_status(world: World):
     await world.backend.send_message("alice", world.uris["bob"], "héllo ☃", "text/plain", "m1")
     got = await world.events.wait(lambda e: isinstance(e, MessageReceived))
-    assert got.message.body == "héllo ☃" and got.message.account_id == "bob"
+    assert got.message.body == "héllo ☃"
+    assert got.message.account_id == "bob"
     status = await world.events.wait(lambda e: isinstance(e, MessageStatus))
-    assert status.message.id == "m1" and status.message.delivery is Delivery.SENT
+    assert status.message.id == "m1"
+    assert status.message.delivery is Delivery.SENT
     assert status.message.code == 200
 
 
@@ -153,7 +168,8 @@ async def test_unknown_call_is_not_found(world: World):
 
 async def test_ping_other_account(world: World):
     result = await world.backend.ping("alice", world.uris["bob"], 5.0)
-    assert result.code == 200 and result.rtt_ms >= 0
+    assert result.code == 200
+    assert result.rtt_ms >= 0
 
 
 async def test_stats_of_connected_call(world: World):

@@ -34,7 +34,9 @@ async def started(*accounts: AccountConfig, backend: FakeBackend | None = None, 
 
 
 def call_state(call_id: str, state: CallState):
-    return lambda ev: isinstance(ev, CallChanged) and ev.call.id == call_id and ev.call.state is state
+    return lambda ev: (
+        isinstance(ev, CallChanged) and ev.call.id == call_id and ev.call.state is state
+    )
 
 
 async def test_embedded_start_has_direct_account_and_echo_line():
@@ -44,7 +46,8 @@ async def test_embedded_start_has_direct_account_and_echo_line():
         state = phone.state()
         assert [a.id for a in state.accounts] == ["alice"]
         assert state.accounts[0].reg_state is RegState.NONE
-        assert state.echo_uri is not None and state.echo_uri.startswith("sip:echo@127.0.0.1")
+        assert state.echo_uri is not None
+        assert state.echo_uri.startswith("sip:echo@127.0.0.1")
         assert state.default_account == "alice"
     finally:
         await phone.stop()
@@ -54,7 +57,8 @@ async def test_register_success_and_state():
     phone = await started(REG)
     try:
         acc = await phone.register("reg", timeout_s=5)
-        assert acc.reg_state is RegState.REGISTERED and acc.code == 200
+        assert acc.reg_state is RegState.REGISTERED
+        assert acc.code == 200
         assert phone.state().accounts[0].reg_state is RegState.REGISTERED
     finally:
         await phone.stop()
@@ -69,8 +73,9 @@ async def test_register_failure_raises_and_backs_off():
         assert err.value.code == 403
         # The back-off retries by itself: another attempt follows without any command.
         retried = await phone.bus.wait(
-            lambda ev: isinstance(ev, RegistrationChanged)
-            and ev.account.reg_state is RegState.FAILED,
+            lambda ev: (
+                isinstance(ev, RegistrationChanged) and ev.account.reg_state is RegState.FAILED
+            ),
             timeout_s=5,
         )
         assert retried.account.code == 403
@@ -105,13 +110,16 @@ async def test_call_echo_connects_echoes_dtmf_and_lands_in_history():
         await phone.hangup(call.id)
         await phone.bus.wait(call_state(call.id, CallState.ENDED), 5)
         history = await phone.history()
-        assert history[0].call_id == call.id and history[0].answered is not None
+        assert history[0].call_id == call.id
+        assert history[0].answered is not None
         seen = []
         async for ev in events:
             seen.append(ev)
             if isinstance(ev, CallChanged) and ev.call.state is CallState.ENDED:
                 break
-        assert all(getattr(getattr(e, "call", None), "account_id", "alice") == "alice" for e in seen)
+        assert all(
+            getattr(getattr(e, "call", None), "account_id", "alice") == "alice" for e in seen
+        )
     finally:
         await phone.stop()
 
@@ -122,7 +130,8 @@ async def test_incoming_call_answer_between_two_accounts():
         incoming = phone.bus.waiter(lambda ev: isinstance(ev, IncomingCall))
         out = await phone.call("sip:bob@127.0.0.1", account_id="alice")
         inc = (await asyncio.wait_for(incoming, 5)).call
-        assert inc.account_id == "bob" and inc.state is CallState.INCOMING
+        assert inc.account_id == "bob"
+        assert inc.state is CallState.INCOMING
         answered = await phone.answer(inc.id)
         assert answered.id == inc.id
         await phone.bus.wait(call_state(out.id, CallState.CONNECTED), 5)
@@ -141,7 +150,8 @@ async def test_busy_call_ends_with_cause_in_history():
         ended = await phone.bus.wait(call_state(call.id, CallState.ENDED), 5)
         assert (ended.call.code, ended.call.reason) == (486, "Busy Here")
         history = await phone.history()
-        assert history[0].code == 486 and history[0].answered is None
+        assert history[0].code == 486
+        assert history[0].answered is None
     finally:
         await phone.stop()
 
@@ -182,7 +192,8 @@ async def test_chat_with_echo_line_round_trip_and_persistence():
         assert sent.delivery is Delivery.PENDING
         assert (await asyncio.wait_for(status, 5)).message.delivery is Delivery.SENT
         got = (await asyncio.wait_for(reply, 5)).message
-        assert got.body == "echo: hello" and got.account_id == "alice"
+        assert got.body == "echo: hello"
+        assert got.account_id == "alice"
         await asyncio.sleep(0)
         thread = await phone.messages()
         assert [m.body for m in thread] == ["hello", "echo: hello"]
@@ -208,7 +219,9 @@ async def test_call_stats_carry_a_mos():
         call = await phone.call("sip:someone@example.test")
         await phone.bus.wait(call_state(call.id, CallState.CONNECTED), 5)
         stats = await phone.call_stats(call.id)
-        assert stats.codec == "PCMU" and stats.mos is not None and 4.0 < stats.mos <= 4.5
+        assert stats.codec == "PCMU"
+        assert stats.mos is not None
+        assert 4.0 < stats.mos <= 4.5
     finally:
         await phone.stop()
 

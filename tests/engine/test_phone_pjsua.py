@@ -38,7 +38,9 @@ def reached(call_id: str, state: CallState):
 
 
 async def test_echo_line_answers_and_echoes_dtmf(phone: Phone, tmp_path):
-    connected = phone.bus.waiter(lambda e: isinstance(e, CallChanged) and e.call.state is CallState.CONNECTED)
+    connected = phone.bus.waiter(
+        lambda e: isinstance(e, CallChanged) and e.call.state is CallState.CONNECTED
+    )
     call = await phone.call("echo")
     assert (await asyncio.wait_for(connected, 10)).call.id == call.id
     echoed = phone.bus.waiter(lambda e: isinstance(e, DtmfReceived) and e.call_id == call.id)
@@ -49,14 +51,16 @@ async def test_echo_line_answers_and_echoes_dtmf(phone: Phone, tmp_path):
     await phone.hangup(call.id)
     await asyncio.wait_for(ended, 10)
     rows = Store(str(tmp_path / "t.db")).history()
-    assert rows[0].call_id == call.id and rows[0].answered is not None
+    assert rows[0].call_id == call.id
+    assert rows[0].answered is not None
 
 
 async def test_echo_line_replies_to_chat(phone: Phone):
     reply = phone.bus.waiter(lambda e: isinstance(e, MessageReceived))
     await phone.send_message("echo", "ping?")
     got = (await asyncio.wait_for(reply, 10)).message
-    assert got.body == "echo: ping?" and got.account_id == "local"
+    assert got.body == "echo: ping?"
+    assert got.account_id == "local"
 
 
 async def test_incoming_call_between_local_accounts(phone: Phone):

@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any
 
+from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget, parse_dial
 from tuiphone.engine.mos import estimate_mos
+from tuiphone.engine.setup import EngineSetup
+from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
+from tuiphone.model.backend import SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import CallChanged, Event, IncomingCall
-
-if TYPE_CHECKING:
-    from tuiphone.engine.phone import Phone
 
 MAX_CALLS = 4  # PJSUA_MAX_CALLS in the wheel
 _LIVE = (CallState.CALLING, CallState.RINGING, CallState.CONNECTING, CallState.CONNECTED)
@@ -28,16 +29,31 @@ def _header_name_ok(name: str) -> bool:
 
 
 class CallControl:
-    """Mixin: needs ``backend``, ``live``, ``setup``, ``account()``, ``echo_uri``."""
+    """Base of ``Phone`` holding call control; Phone provides what is declared here."""
 
-    def __init__(self: Phone) -> None:
+    backend: SipBackend
+    live: LiveState
+    setup: EngineSetup
+    bus: EventBus
+
+    def account(self, account_id: str | None) -> AccountConfig:
+        raise NotImplementedError
+
+    def record_history(self, entry: HistoryEntry) -> None:
+        raise NotImplementedError
+
+    @property
+    def echo_uri(self) -> str | None:
+        raise NotImplementedError
+
+    def __init__(self) -> None:
         self._post_dial: dict[str, str] = {}
         self._started_at: dict[str, float] = {}
         self._call_tasks: dict[str, set[asyncio.Task[None]]] = {}
 
     # dialing
 
-    def resolve_target(self: Phone, text: str, acc: AccountConfig) -> DialTarget:
+    def resolve_target(self, text: str, acc: AccountConfig) -> DialTarget:
         """Turn what the user typed into a URI. ``echo`` is the built-in test line."""
         if text.strip().lower() == "echo" and self.echo_uri:
             return DialTarget(uri=self.echo_uri, post_dial="", display="echo")
@@ -45,7 +61,7 @@ class CallControl:
         return parse_dial(text, domain)
 
     async def call(
-        self: Phone,
+        self,
         uri: str,
         account_id: str | None = None,
         headers: Mapping[str, str] | None = None,
@@ -69,7 +85,7 @@ class CallControl:
             started=time.time(),
         )
 
-    def get_call(self: Phone, call_id: str | None, *states: CallState) -> CallInfo:
+    def get_call(self, call_id: str | None, *states: CallState) -> CallInfo:
         """The named call, or the single visible call in one of ``states`` (any if none).
 
         Raises NotFound when there is none, UsageError when the choice is ambiguous."""
@@ -90,44 +106,44 @@ class CallControl:
 
     # actions
 
-    async def answer(self: Phone, call_id: str | None = None) -> CallInfo:
+    async def answer(self, call_id: str | None = None) -> CallInfo:
         call = self.get_call(call_id, CallState.INCOMING, CallState.RINGING)
         if call.direction is not Direction.INCOMING:
             raise UsageError(f"call {call.id} is outgoing; nothing to answer")
         await self.backend.answer(call.id, 200)
         return self.live.calls.get(call.id, call)
 
-    async def reject(self: Phone, call_id: str | None = None, code: int = 486) -> None:
+    async def reject(self, call_id: str | None = None, code: int = 486) -> None:
         call = self.get_call(call_id, CallState.INCOMING, CallState.RINGING)
         if not 300 <= code <= 699:
             raise UsageError(f"reject code must be 300-699, not {code}")
         await self.backend.hangup(call.id, code)
 
-    async def hangup(self: Phone, call_id: str | None = None) -> None:
+    async def hangup(self, call_id: str | None = None) -> None:
         await self.backend.hangup(self.get_call(call_id).id, 0)
 
-    async def hangup_all(self: Phone) -> int:
+    async def hangup_all(self) -> int:
         calls = self.live.visible_calls()
         for call in calls:
             with contextlib.suppress(NotFound):  # a peer leg may end with its partner
                 await self.backend.hangup(call.id, 0)
         return len(calls)
 
-    async def redirect(self: Phone, call_id: str | None, target: str) -> None:
+    async def redirect(self, call_id: str | None, target: str) -> None:
         call = self.get_call(call_id, CallState.INCOMING, CallState.RINGING)
         uri = self.resolve_target(target, self.account(call.account_id)).uri
         await self.backend.redirect(call.id, uri)
 
-    async def hold(self: Phone, call_id: str | None = None) -> None:
+    async def hold(self, call_id: str | None = None) -> None:
         await self.backend.hold(self.get_call(call_id, CallState.CONNECTED).id)
 
-    async def resume(self: Phone, call_id: str | None = None) -> None:
+    async def resume(self, call_id: str | None = None) -> None:
         await self.backend.resume(self.get_call(call_id, CallState.CONNECTED).id)
 
-    async def mute(self: Phone, call_id: str | None = None, muted: bool = True) -> None:
+    async def mute(self, call_id: str | None = None, muted: bool = True) -> None:
         await self.backend.set_mute(self.get_call(call_id, CallState.CONNECTED).id, muted)
 
-    async def dtmf(self: Phone, digits: str, call_id: str | None = None) -> None:
+    async def dtmf(self, digits: str, call_id: str | None = None) -> None:
         bad = sorted({d for d in digits if d not in "0123456789*#ABCDabcd"})
         if not digits or bad:
             raise UsageError(f"DTMF digits are 0-9 * # A-D; got {''.join(bad) or 'nothing'}")
@@ -135,29 +151,29 @@ class CallControl:
         method = self.account(call.account_id).dtmf
         await self.backend.send_dtmf(call.id, digits.upper(), method)
 
-    async def transfer(self: Phone, target: str, call_id: str | None = None) -> None:
+    async def transfer(self, target: str, call_id: str | None = None) -> None:
         call = self.get_call(call_id, CallState.CONNECTED)
         uri = self.resolve_target(target, self.account(call.account_id)).uri
         await self.backend.transfer(call.id, uri)
 
-    async def transfer_attended(self: Phone, call_id: str, target_call_id: str) -> None:
+    async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
         a = self.get_call(call_id, CallState.CONNECTED)
         b = self.get_call(target_call_id, CallState.CONNECTED)
         await self.backend.transfer_attended(a.id, b.id)
 
-    async def conference(self: Phone, call_ids: tuple[str, ...]) -> None:
+    async def conference(self, call_ids: tuple[str, ...]) -> None:
         if len(call_ids) < 2:
             raise UsageError("a conference needs at least two calls")
         ids = tuple(self.get_call(c, CallState.CONNECTED).id for c in call_ids)
         await self.backend.conference(ids)
 
-    async def play(self: Phone, call_id: str, path: str) -> None:
+    async def play(self, call_id: str, path: str) -> None:
         await self.backend.play_file(self.get_call(call_id).id, path)
 
-    async def record(self: Phone, call_id: str, path: str) -> None:
+    async def record(self, call_id: str, path: str) -> None:
         await self.backend.record_call(self.get_call(call_id).id, path)
 
-    async def fresh_stats(self: Phone, call_id: str) -> CallStats:
+    async def fresh_stats(self, call_id: str) -> CallStats:
         stats = await self.backend.call_stats(call_id)
         mos = estimate_mos(stats)
         if mos is not None:
@@ -167,7 +183,7 @@ class CallControl:
 
     # event hooks
 
-    def on_call_event(self: Phone, event: Event) -> None:
+    def on_call_event(self, event: Event) -> None:
         match event:
             case IncomingCall(call=call):
                 self._started_at[call.id] = call.started or time.time()
@@ -183,25 +199,23 @@ class CallControl:
             case _:
                 pass
 
-    def _spawn(self: Phone, call_id: str, coro: object) -> None:
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def _spawn(self, call_id: str, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
         self._call_tasks.setdefault(call_id, set()).add(task)
 
-    async def _poll_stats(self: Phone, call_id: str) -> None:
+    async def _poll_stats(self, call_id: str) -> None:
         while call_id in self.live.calls:
-            try:
+            with contextlib.suppress(TuiphoneError):
                 await self.fresh_stats(call_id)
-            except TuiphoneError:
-                pass
             await asyncio.sleep(self.setup.stats_interval_s)
 
-    async def _send_post_dial(self: Phone, call_id: str, digits: str) -> None:
+    async def _send_post_dial(self, call_id: str, digits: str) -> None:
         for chunk in digits.split(","):
             if chunk:
                 await self.dtmf(chunk, call_id)
             await asyncio.sleep(1.0)  # ',' is a one-second pause by convention
 
-    def _finish(self: Phone, call: CallInfo) -> None:
+    def _finish(self, call: CallInfo) -> None:
         for task in self._call_tasks.pop(call.id, set()):
             task.cancel()
         self._post_dial.pop(call.id, None)
@@ -222,14 +236,12 @@ class CallControl:
             )
         )
 
-    async def close_calls(self: Phone, timeout_s: float = 5.0) -> None:
+    async def close_calls(self, timeout_s: float = 5.0) -> None:
         """Hang up every call and wait (bounded) until each has ended and is in history."""
         ids = set(self.live.calls)
         for call_id in ids:
-            try:
+            with contextlib.suppress(TuiphoneError):
                 await self.backend.hangup(call_id, 0)
-            except TuiphoneError:
-                pass
         if ids & set(self.live.calls):
             with contextlib.suppress(TuiphoneError):
                 await self.bus.wait(lambda _ev: not ids & set(self.live.calls), timeout_s)

@@ -147,8 +147,15 @@ class FakeBackend:
         if len(self.legs) >= 4:
             raise LimitExceeded("at most 4 simultaneous calls")
         call_id = f"c{next(self._ids)}"
-        info = CallInfo(call_id, acc.id, Direction.OUTGOING, uri, CallState.CALLING,
-                        started=time.time(), headers=tuple((headers or {}).items()))
+        info = CallInfo(
+            call_id,
+            acc.id,
+            Direction.OUTGOING,
+            uri,
+            CallState.CALLING,
+            started=time.time(),
+            headers=tuple((headers or {}).items()),
+        )
         self.legs[call_id] = _Leg(info)
         self._send(CallChanged(info))
         callee = self._local_account(uri)
@@ -159,16 +166,23 @@ class FakeBackend:
             self._set(call_id, state=CallState.ENDED, code=code, reason=reason)
         elif user != "noanswer":
             self._set(call_id, state=CallState.RINGING, code=180, reason="Ringing")
-            self._set(call_id, state=CallState.CONNECTED, code=200, reason="OK",
-                      media=MediaState.ACTIVE)
+            self._set(
+                call_id, state=CallState.CONNECTED, code=200, reason="OK", media=MediaState.ACTIVE
+            )
         else:
             self._set(call_id, state=CallState.RINGING, code=180, reason="Ringing")
         return call_id
 
     def _ring_local(self, call_id: str, caller: AccountConfig, callee: AccountConfig) -> None:
         in_id = f"c{next(self._ids)}"
-        info = CallInfo(in_id, callee.id, Direction.INCOMING, caller.uri, CallState.INCOMING,
-                        started=time.time())
+        info = CallInfo(
+            in_id,
+            callee.id,
+            Direction.INCOMING,
+            caller.uri,
+            CallState.INCOMING,
+            started=time.time(),
+        )
         self.legs[in_id] = _Leg(info, peer=call_id)
         self.legs[call_id].peer = in_id
         self._send(IncomingCall(info))
@@ -178,11 +192,13 @@ class FakeBackend:
 
     def _connect(self, call_id: str) -> None:
         leg = self._leg(call_id)
-        self._set(call_id, state=CallState.CONNECTED, code=200, reason="OK",
-                  media=MediaState.ACTIVE)
+        self._set(
+            call_id, state=CallState.CONNECTED, code=200, reason="OK", media=MediaState.ACTIVE
+        )
         if leg.peer in self.legs:
-            self._set(leg.peer, state=CallState.CONNECTED, code=200, reason="OK",
-                      media=MediaState.ACTIVE)
+            self._set(
+                leg.peer, state=CallState.CONNECTED, code=200, reason="OK", media=MediaState.ACTIVE
+            )
 
     async def answer(self, call_id: str, code: int = 200) -> None:
         leg = self._leg(call_id)
@@ -202,7 +218,9 @@ class FakeBackend:
             code = code or 603
             reason = {486: "Busy Here", 603: "Decline"}.get(code, "Rejected")
         else:
-            code, reason = (200, "Normal call clearing") if leg.info.answered else (487, "Request Terminated")
+            code, reason = (
+                (200, "Normal call clearing") if leg.info.answered else (487, "Request Terminated")
+            )
         self._set(call_id, state=CallState.ENDED, code=code, reason=reason)
         if leg.peer in self.legs:
             self._set(leg.peer, state=CallState.ENDED, code=code, reason=reason)
@@ -258,14 +276,23 @@ class FakeBackend:
         user, _ = user_host(uri)
         callee = self._local_account(uri)
         now = time.time()
-        out = Message(message_id, account_id, "out", uri, body, content_type, now, Delivery.SENT,
-                      200, "OK")
+        out = Message(
+            message_id, account_id, "out", uri, body, content_type, now, Delivery.SENT, 200, "OK"
+        )
         if callee is None and user in _REMOTE:
             code, reason = _REMOTE[user]
             out = replace(out, delivery=Delivery.FAILED, code=code, reason=reason)
         elif callee is not None:
-            incoming = Message(f"in-{message_id}", callee.id, "in", acc.uri, body, content_type,
-                               now, Delivery.RECEIVED)
+            incoming = Message(
+                f"in-{message_id}",
+                callee.id,
+                "in",
+                acc.uri,
+                body,
+                content_type,
+                now,
+                Delivery.RECEIVED,
+            )
             self._send(MessageReceived(incoming))
         self._send(MessageStatus(out))
 

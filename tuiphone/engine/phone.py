@@ -16,11 +16,10 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.bus import EventBus
@@ -32,7 +31,7 @@ from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import PingResult, SipBackend
-from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.call import CallStats, HistoryEntry
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import Event, MessageReceived, MessageStatus, Notice, SipTrace
 from tuiphone.model.message import Delivery, Message
