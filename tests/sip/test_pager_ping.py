@@ -106,3 +106,18 @@ async def test_remove_account_with_pending_ping(lab: Lab) -> None:
     await lab.add("alice")  # the id is free again
     await lab.backend.stop()
     assert not lab.backend.running
+
+
+async def test_many_peers_reuse_buddy_slots(pair: Lab) -> None:
+    """More peers than the pager's buddy cache: old buddies are recycled, sends still work."""
+    port = pair.contacts["bob"].rsplit(":", 1)[1]
+    for i in range(20):
+        await pair.backend.send_message(
+            "alice", f"sip:bob{i}@127.0.0.1:{port}", "x", "text/plain", f"n{i}"
+        )
+    await pair.backend.send_message("alice", pair.contacts["bob"], "last", "text/plain", "n-last")
+    done = await pair.events.wait(
+        lambda e: isinstance(e, MessageStatus) and e.message.id == "n-last"
+    )
+    assert done.message.code == 200
+    assert await pair.backend.run_in_stack(lambda core: len(core.pager.buddies)) <= 16

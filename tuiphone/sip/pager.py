@@ -7,10 +7,10 @@ pjsua may both raise and report 503 for one message: each is reported once.
 
 from __future__ import annotations
 
+import collections
 import re
 import time
 import uuid
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pjsua2 as pj
@@ -25,19 +25,16 @@ if TYPE_CHECKING:
     from tuiphone.sip.account import PjAccount
     from tuiphone.sip.core import Core
 
+MAX_BUDDIES = 16  # = blf.RESERVED_BUDDIES
 MAX_BODY = 3000  # bytes of UTF-8; leaves room for headers and a 407 retry
 _CONTENT_LENGTH = re.compile(r"^(?:Content-Length|l)\s*:\s*(\d+)", re.I | re.M)
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    message: Message
 
 
 class Pager:
     def __init__(self, core: Core) -> None:
         self.core = core
-        self.buddies: dict[tuple[str, str], pj.Buddy] = {}
+        # LRU: pjsua has 256 buddy slots in all, shared with BLF and presence
+        self.buddies: collections.OrderedDict[tuple[str, str], pj.Buddy] = collections.OrderedDict()
         self.pending: list[Message] = []
 
     def send(self, acc: PjAccount, uri: str, body: str, content_type: str, message_id: str) -> None:
@@ -65,13 +62,17 @@ class Pager:
     def _buddy(self, acc: PjAccount, uri: str) -> pj.Buddy:
         key = (acc.config.id, uri)
         buddy = self.buddies.get(key)
-        if buddy is None:
+        if buddy is not None:
+            self.buddies.move_to_end(key)
+        else:
             cfg = pj.BuddyConfig()
             cfg.uri = uri
             cfg.subscribe = False
             buddy = pj.Buddy()
             buddy.create(acc, cfg)
             self.buddies[key] = buddy
+            while len(self.buddies) > MAX_BUDDIES:
+                self.buddies.popitem(last=False)  # Buddy.~Buddy deletes the pjsua buddy
         return buddy
 
     def status(self, acc: PjAccount, prm: pj.OnInstantMessageStatusParam) -> None:
