@@ -175,3 +175,14 @@ async def test_new_cards_are_version_3_for_vobject_servers(
     created = await book.create(ContactEdit(fn="Three"))
     assert created.version == "3.0"
     assert new_card(ContactEdit(fn="x")).startswith(b"BEGIN:VCARD\r\nVERSION:3.0\r\n")
+
+
+async def test_photos_we_write_survive_the_server(
+    dav_server: Server, book_url: str, tmp_path: Path
+) -> None:
+    book = make_book(dav_server, book_url, tmp_path)
+    picture = bytes(range(256)) * 8
+    created = await book.create(ContactEdit(fn="Pictured", photo=("image/jpeg", picture)))
+    assert created.photo() == ("image/jpeg", picture)
+    saved = await book.save(created, ContactEdit(photo=("image/png", picture[::-1])))
+    assert saved.photo() == ("image/png", picture[::-1])

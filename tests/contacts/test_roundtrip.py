@@ -135,3 +135,35 @@ def test_ensure_uid_adds_one_only_when_missing() -> None:
     assert uid
     assert f"UID:{uid}".encode() in with_uid.raw
     assert ensure_uid(with_uid) == (with_uid, uid)
+
+
+@pytest.mark.parametrize(
+    ("data", "form"),
+    [
+        (corpus.V4, b"PHOTO:data:image/jpeg;base64,"),
+        (corpus.APPLE, b"PHOTO;ENCODING=b;TYPE=JPEG:"),
+        (corpus.V21_QP, b"PHOTO;ENCODING=BASE64;TYPE=JPEG:"),
+    ],
+)
+def test_setting_a_photo_replaces_only_the_photo_lines(data: bytes, form: bytes) -> None:
+    c = one(data)
+    picture = bytes(range(256)) * 3
+    edited = apply_edit(c.card, ContactEdit(photo=("image/jpeg", picture)))
+    assert form in edited.raw
+    again = one(edited.raw)
+    assert again.photo() == ("image/jpeg", picture)
+    card = c.card.parsed()
+    for prop in card.props:
+        if prop.name != "PHOTO":
+            assert card.raw[prop.start : prop.end] in edited.raw
+    assert apply_edit(edited, ContactEdit(photo=("image/jpeg", picture))) is edited
+
+
+def test_removing_and_adding_a_photo() -> None:
+    c = one(corpus.APPLE)
+    bare = apply_edit(c.card, ContactEdit(photo=("", b"")))
+    assert b"PHOTO" not in bare.raw
+    assert one(bare.raw).photo() is None
+    added = apply_edit(bare, ContactEdit(photo=("image/png", b"\x89PNG")))
+    assert added.raw.endswith(b"PHOTO;ENCODING=b;TYPE=PNG:iVBORw==\r\nEND:VCARD\r\n")
+    assert new_card(ContactEdit(fn="P", photo=("image/png", b"\x89PNG"))).count(b"PHOTO") == 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tuiphone.contacts.extract import card_labels, impp_sip, phone_item, x_sip
 from tuiphone.contacts.fields import Email, Name, Phone
+from tuiphone.contacts.photo import decode_photo, photo_line
 from tuiphone.contacts.vcard.card import Card
 from tuiphone.contacts.vcard.prop import Property
 from tuiphone.contacts.vcard.text import escape, split_escaped, unescape
@@ -28,6 +29,7 @@ class ContactEdit:
     emails: Sequence[Email] | None = None
     sips: Sequence[str] | None = None
     categories: Sequence[str] | None = None
+    photo: tuple[str, bytes] | None = None  # (mime, data); ("", b"") removes the photo
 
 
 def _types(types: frozenset[str], pref: bool) -> list[tuple[str, str]]:
@@ -144,6 +146,22 @@ def _plan_sips(plan: _Planner, sips: Sequence[str]) -> None:
     plan.multi(existing, [(s, format_line(name, s)) for s in uris])
 
 
+def _plan_photo(plan: _Planner, photo: tuple[str, bytes]) -> None:
+    card = plan.card
+    found = [(i, p) for i, p in enumerate(card.props) if p.name == "PHOTO"]
+    if not photo[1]:
+        plan.replace.update((i, b"") for i, _ in found)
+        return
+    if found and decode_photo(found[0][1], card.value_of(found[0][1])) == photo:
+        return
+    line = photo_line(photo[0], photo[1], card.version or "3.0")
+    if found:
+        group = found[0][1].group
+        plan.replace[found[0][0]] = fold(f"{group}.{line}" if group else line, plan.nl)
+    else:
+        plan.add.append(fold(line, plan.nl))
+
+
 def apply_edit(card: Card, edit: ContactEdit) -> Card:
     """The edited card. Only lines whose value changed are rewritten; new lines go
     just before END. Unknown properties and untouched lines stay byte-identical."""
@@ -157,6 +175,8 @@ def apply_edit(card: Card, edit: ContactEdit) -> Card:
         _plan_emails(plan, edit.emails)
     if edit.sips is not None:
         _plan_sips(plan, edit.sips)
+    if edit.photo is not None:
+        _plan_photo(plan, edit.photo)
     if not plan.replace and not plan.add:
         return original
     return apply_patch(card, Patch(tuple(plan.replace.items()), tuple(plan.add)))
@@ -174,6 +194,8 @@ def new_card(edit: ContactEdit, uid: str | None = None) -> bytes:
     for e in edit.emails or ():
         lines.append(format_line("EMAIL", escape(e.address), _types(e.types, e.pref)))
     lines += [format_line("IMPP", s if ":" in s else "sip:" + s) for s in edit.sips or ()]
+    if edit.photo is not None and edit.photo[1]:
+        lines.append(photo_line(edit.photo[0], edit.photo[1], "3.0"))
     lines.append("END:VCARD")
     return b"".join(fold(line) for line in lines)
 

@@ -56,3 +56,15 @@ def decode_photo(prop: Property, value: str) -> PhotoData | PhotoUrl | None:
     if "://" in value[:12]:
         return ("url", value)
     return None
+
+
+def photo_line(mime: str, data: bytes, version: str) -> str:
+    """A PHOTO line (unfolded) in the card version's own form: a ``data:`` URI for
+    4.0, ``ENCODING=b`` for 3.0 (which vobject-based servers such as Radicale
+    keep, unlike 4.0 data URIs), ``ENCODING=BASE64`` for 2.1."""
+    payload = base64.b64encode(data).decode("ascii")
+    if version.startswith("4"):
+        return f"PHOTO:data:{mime};base64,{payload}"
+    subtype = mime.rsplit("/", 1)[-1].upper() or "JPEG"
+    encoding = "BASE64" if version.startswith("2") else "b"
+    return f"PHOTO;ENCODING={encoding};TYPE={subtype}:{payload}"
