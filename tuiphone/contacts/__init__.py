@@ -13,6 +13,8 @@ No Textual, prompt_toolkit or pjsua2 here. Typical use by the engine::
     book.lookup('"Bob" <sip:+4930123@pbx>')  -> Contact | None   # caller ID
     results = await book.sync(progress=lambda source_id, p: ...)  # CardDAV sources
     saved = await book.save(contact, ContactEdit(fn="New Name"))  # patches one line
+    # ContactEdit also takes name, org, note, birthday, phones, emails, sips,
+    # categories, photo=(mime, bytes) (("", b"") removes it).
     new = await book.create("home", ContactEdit(fn="X", phones=(Phone("030 1"),)))
     await book.delete(contact)
     book.import_file(Path("export.vcf"), "home")
