@@ -173,10 +173,15 @@ class UA:
             if ended and not self.calls:
                 self.ep.audDevManager().setNoDev()
 
-    def close(self) -> None:
-        for call in list(self.calls):
+    def _hangup_all(self) -> None:
+        for call in self.calls:
             if not call.ended:
                 call.hangup(pj.CallOpParam(True))
+
+    def close(self) -> None:
+        # No Call reference may outlive libDestroy (not even a loop variable here):
+        # a pjsua2 Call destroyed after it aborts the process.
+        self._hangup_all()
         self.wait(lambda: all(c.ended for c in self.calls), 2)
         self.calls.clear()
         self.acc.setRegistration(False)
@@ -205,22 +210,29 @@ def main() -> None:
     quit_ = Quit()
     ua = UA(args.registrar, args.user)
     try:
-        ua.register()
-        if args.mode == "setup":
-            for _ in range(args.calls):
-                quit_.go.get()  # one "go" line per call: the driver alternates the sides
-                call, ms = ua.dial(args.target)
-                ua.hangup(call)
-                say(f"SAMPLE {ms:.3f}")
-        elif args.mode == "call":
-            call, ms = ua.dial(args.target)
-            say(f"CONFIRMED {ms:.3f}")
-            ua.idle(quit_)
-            say(json.dumps(stream_info(call) | {"threads": len(os.listdir("/proc/self/task"))}))
-        else:
-            ua.idle(quit_)
+        run(ua, quit_, args)
     finally:
         ua.close()
+
+
+def run(ua: UA, quit_: Quit, args: argparse.Namespace) -> None:
+    """Every Call reference dies with this frame, before libDestroy: a pjsua2 Call
+    destroyed after libDestroy aborts the process (pjsua_call_set_user_data assert)."""
+    ua.register()
+    if args.mode == "setup":
+        for _ in range(args.calls):
+            if quit_.go.get().strip() != "go":  # the driver alternates the sides
+                break  # "quit" or EOF
+            call, ms = ua.dial(args.target)
+            ua.hangup(call)
+            say(f"SAMPLE {ms:.3f}")
+    elif args.mode == "call":
+        call, ms = ua.dial(args.target)
+        say(f"CONFIRMED {ms:.3f}")
+        ua.idle(quit_)
+        say(json.dumps(stream_info(call) | {"threads": len(os.listdir("/proc/self/task"))}))
+    else:
+        ua.idle(quit_)
 
 
 if __name__ == "__main__":

@@ -136,6 +136,8 @@ class Child:
         except subprocess.TimeoutExpired:
             log(f"{self.name} did not exit; killing pid {self.pid}")
             procs.stop(self.proc)  # type: ignore[arg-type]
+        if self.proc.returncode:
+            log(f"{self.name} exited with {self.proc.returncode}{self._tail()}")
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         self._log.close()

@@ -95,7 +95,9 @@ async def main() -> None:
         say("REGISTERED")
         if args.mode == "setup":
             for _ in range(args.calls):
-                await asyncio.to_thread(sys.stdin.readline)  # "go": the driver alternates
+                line = await asyncio.to_thread(sys.stdin.readline)  # the driver alternates
+                if line.strip() != "go":
+                    break  # "quit" or EOF
                 call_id, ms = await dial(phone, args.target)
                 await hangup(phone, call_id)
                 say(f"SAMPLE {ms:.3f}")
