@@ -73,3 +73,12 @@ async def test_name_addr_account_uri(lab: Lab) -> None:
     inc = await lab.events.wait(lambda e: isinstance(e, IncomingCall))
     assert inc.call.remote_name == "Alice A"
     assert inc.call.remote_uri.startswith("sip:al@127.0.0.1")
+
+
+async def test_incoming_call_event_comes_first(pair: Lab) -> None:
+    await pair.backend.make_call("alice", pair.contacts["bob"])
+    inc = await pair.events.wait(lambda e: isinstance(e, IncomingCall))
+    first = next(
+        e for e in pair.events.items if getattr(getattr(e, "call", None), "id", None) == inc.call.id
+    )
+    assert isinstance(first, IncomingCall)

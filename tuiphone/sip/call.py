@@ -40,8 +40,12 @@ class PjCall(pj.Call):  # type: ignore[misc]
 
     def update(self, **changes: object) -> None:
         """Replace fields of the snapshot and emit CallChanged."""
-        self.info = dataclasses.replace(self.info, **changes)  # type: ignore[arg-type]
+        self.amend(**changes)
         self.core.call_changed(self)
+
+    def amend(self, **changes: object) -> None:
+        """Replace fields of the snapshot without emitting (the caller reports it)."""
+        self.info = dataclasses.replace(self.info, **changes)  # type: ignore[arg-type]
 
     def refresh(self) -> dict[str, object]:
         """Fields read from getInfo(); {} once the call is gone."""

@@ -88,7 +88,7 @@ class CallRegistry:
     def incoming(self, acc: PjAccount, pj_id: int, whole_msg: str) -> None:
         from_hdr = _header_value(whole_msg, ("from", "f"))
         call = self._new(acc, Direction.INCOMING, from_hdr, pj_id)
-        call.update(**call.refresh(), headers=custom_headers(whole_msg))
+        call.amend(**call.refresh(), headers=custom_headers(whole_msg))
         self.core.incoming_call(call)
         self._answer(call, 200 if acc.config.auto_answer else 180)
 
