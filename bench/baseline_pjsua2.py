@@ -176,7 +176,10 @@ class UA:
     def _hangup_all(self) -> None:
         for call in self.calls:
             if not call.ended:
-                call.hangup(pj.CallOpParam(True))
+                try:
+                    call.hangup(pj.CallOpParam(True))
+                except pj.Error:
+                    call.ended = True
 
     def close(self) -> None:
         # No Call reference may outlive libDestroy (not even a loop variable here):
@@ -191,7 +194,10 @@ class UA:
 
 
 def stream_info(call: Call) -> dict[str, object]:
-    info, stat = call.getStreamInfo(0), call.getStreamStat(0)
+    try:
+        info, stat = call.getStreamInfo(0), call.getStreamStat(0)
+    except pj.Error as err:  # the call ended early: say so, keep no traceback (Call refs)
+        return {"error": str(err.reason)}
     return {
         "codec": f"{info.codecName}/{info.codecClockRate}",
         "rx_packets": int(stat.rtcp.rxStat.pkt),

@@ -265,7 +265,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--window", type=float, default=20.0, help="CPU windows, seconds")
     ap.add_argument("--calls", type=int, default=20, help="calls for call_setup_ms")
-    ap.add_argument("--rounds", type=int, default=2, help="call CPU windows per side")
+    ap.add_argument("--rounds", type=int, default=3, help="call CPU windows per side")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
     args = ap.parse_args()
     binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
@@ -337,6 +337,12 @@ def main() -> int:
                 "threads": last["tuiphone"].get("threads"),
                 "baseline_threads": last["baseline"].get("threads"),
                 "method": "both callers in a call to bob at once, same window; mean of rounds",
+                "errors": [
+                    f"{side}: {r[side]['error']}"
+                    for r in rounds
+                    for side in SIDES
+                    if r[side].get("error")
+                ],
             }
         )
 

@@ -22,6 +22,7 @@ from tuiphone.engine.phone import Phone  # noqa: E402
 from tuiphone.engine.setup import EngineSetup  # noqa: E402
 from tuiphone.model.account import AccountConfig, RegState  # noqa: E402
 from tuiphone.model.call import CallState  # noqa: E402
+from tuiphone.model.errors import TuiphoneError  # noqa: E402
 from tuiphone.model.events import CallChanged  # noqa: E402
 from tuiphone.sip import PjBackend  # noqa: E402
 
@@ -109,7 +110,11 @@ async def main() -> None:
         while (await asyncio.to_thread(sys.stdin.readline)).strip() not in ("quit", ""):
             pass
         if call_id:
-            stats = await phone.call_stats(call_id)
+            try:
+                stats = await phone.call_stats(call_id)
+            except TuiphoneError as err:  # the call ended early
+                say(json.dumps({"error": str(err)}))
+                return
             say(
                 json.dumps(
                     {
