@@ -17,8 +17,6 @@ from tuiphone.sip.mwi import parse_mwi
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
 
-FIRST_RETRY_S = 10
-RETRY_S = 30
 _SRTP = {
     SrtpMode.OFF: pj.PJMEDIA_SRTP_DISABLED,
     SrtpMode.OPTIONAL: pj.PJMEDIA_SRTP_OPTIONAL,
@@ -103,8 +101,10 @@ def _registration(ac: pj.AccountConfig, cfg: AccountConfig) -> None:
     if cfg.registrar is not None:
         rc.registrarUri = cfg.registrar
     rc.timeoutSec = cfg.register_expires
-    rc.retryIntervalSec = RETRY_S  # a wrong password is retried only at this pace
-    rc.firstRetryIntervalSec = FIRST_RETRY_S
+    # The engine owns retries (tuiphone.engine.registration: growing back-off);
+    # pjsua's own fixed-interval retry would double the REGISTERs.
+    rc.retryIntervalSec = 0
+    rc.firstRetryIntervalSec = 0
     rc.unregWaitMsec = 2000
 
 
