@@ -39,6 +39,8 @@ RESULT_TYPES: dict[str, Any] = {
     "history": list[HistoryEntry],
     "ping": PingResult,
     "trace": list[TraceEntry],
+    "lookup_contact": dict[str, Any] | None,
+    "search_contacts": list[dict[str, Any]],
 }
 
 

@@ -206,3 +206,13 @@ class RemotePhone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         result: list[TraceEntry] = await self.request("trace", limit=limit)
         return result
+
+    async def lookup_contact(self, uri: str) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self.request("lookup_contact", uri=uri)
+        return result
+
+    async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self.request(
+            "search_contacts", text=text, limit=limit
+        )
+        return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from tuiphone.model.account import AccountState
 from tuiphone.model.backend import PingResult
@@ -113,3 +113,12 @@ class PhoneApi(Protocol):
     ) -> PingResult: ...
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
+
+    async def lookup_contact(self, uri: str) -> dict[str, Any] | None:
+        """The address-book contact owning a number or SIP URI (caller ID), as plain data
+        (id, name, org, numbers, sips, emails, book), or None. None too while the
+        contacts are still loading or when none are configured."""
+
+    async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Contacts matching every word of ``text`` (name, org, number, address), as in
+        ``lookup_contact``; at most ``limit``."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuiphone.config.paths import data_dir
-from tuiphone.config.schema import AppConfig
+from tuiphone.config.schema import AppConfig, CardDavConfig, ContactsConfig
 from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.backend import SipBackend
+
+if TYPE_CHECKING:
+    from tuiphone.contacts import ContactBook, Source
 
 BACKEND_ENV = "TUIPHONE_BACKEND"  # "fake" runs the engine without SIP (tests, demos)
 
@@ -49,5 +53,50 @@ def engine_setup(config: AppConfig, *, db_path: Path | None = None) -> EngineSet
 def build_phone(
     config: AppConfig, *, backend: SipBackend | None = None, db_path: Path | None = None
 ) -> Phone:
-    """A Phone ready to ``start()``. Nothing is started or created here."""
-    return Phone(engine_setup(config, db_path=db_path), backend or default_backend())
+    """A Phone ready to ``start()``. Nothing is started or created here; the address
+    books (if any) are read in a worker thread once the phone has started."""
+    phone = Phone(engine_setup(config, db_path=db_path), backend or default_backend())
+    contacts = config.contacts
+    if contacts.vdirs or contacts.carddav:
+        phone.attach_contacts(lambda: _loaded(contacts_book(contacts, secrets=False)))
+    return phone
+
+
+def _loaded(book: ContactBook) -> ContactBook:
+    book.load()
+    return book
+
+
+def contacts_book(
+    config: ContactsConfig, only: str | None = None, *, secrets: bool = True
+) -> ContactBook:
+    """A ContactBook over the configured vdirs (ids ``vdir1``, ``vdir2``...) and CardDAV
+    books (their own ids; cached under the data dir), not loaded yet. ``only`` keeps one
+    source. With ``secrets`` it resolves CardDAV passwords (may run a command: call it
+    from a thread); without, the CardDAV caches can be read but not synced."""
+    from tuiphone.contacts import ContactBook
+
+    sources = [s for s in contact_sources(config, secrets) if only is None or s.id == only]
+    return ContactBook(sources, region=config.default_region)
+
+
+def contact_sources(config: ContactsConfig, secrets: bool = True) -> list[Source]:
+    from tuiphone.contacts import VdirSource
+
+    sources: list[Source] = [
+        VdirSource(f"vdir{i}", Path(p).expanduser()) for i, p in enumerate(config.vdirs, 1)
+    ]
+    return sources + [_carddav(book, secrets) for book in config.carddav]
+
+
+def _carddav(book: CardDavConfig, secrets: bool) -> Source:
+    from tuiphone.contacts import CardDavSource, DavSettings
+
+    settings = DavSettings(
+        url=book.url,
+        username=book.username or "",
+        password=(resolve_secret(book.secret) if secrets else None) or "",
+        verify=book.verify,
+        ca_file=book.ca_file,
+    )
+    return CardDavSource(book.id, settings, cache_dir=data_dir() / "carddav" / book.id)

@@ -20,9 +20,11 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.bus import EventBus
+from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import CallControl
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.registration import Registrar
@@ -62,7 +64,14 @@ class Phone(CallControl):
         self._configs: dict[str, AccountConfig] = {}
         self._contacts: dict[str, str] = {}
         self._started = False
+        self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
+        self._open_book: BookOpener | None = None
         CallControl.__init__(self)
+
+    def attach_contacts(self, open_book: BookOpener) -> None:
+        """Name calls from an address book. ``open_book`` builds and loads it; it runs
+        in a worker thread after ``start`` (never on the loop, never delaying start)."""
+        self._open_book = open_book
 
     # lifecycle
 
@@ -79,12 +88,15 @@ class Phone(CallControl):
             await self.add_account(acc)
         if self.setup.echo_line:
             await self._start_echo()
+        if self._open_book is not None:
+            self.callerid.start(self._open_book)
 
     async def stop(self) -> None:
         """Hang up, unregister and destroy the stack. Idempotent."""
         if not self._started:
             return
         self._started = False
+        await self.callerid.close()
         await self.close_calls()
         self.registrar.close()
         if self._echo:
@@ -167,6 +179,7 @@ class Phone(CallControl):
 
     def _on_event(self, event: Event) -> None:
         """Called by the backend on the loop thread, in order."""
+        event = self.callerid.enrich(event)
         self.live.apply(event)
         if self._echo:
             self._echo.on_event(event)
@@ -249,6 +262,14 @@ class Phone(CallControl):
 
     async def history(self, limit: int = 50) -> list[HistoryEntry]:
         return self.store.history(limit=limit)
+
+    # contacts
+
+    async def lookup_contact(self, uri: str) -> dict[str, Any] | None:
+        return self.callerid.lookup(uri)
+
+    async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        return self.callerid.search(text, limit)
 
     # diagnostics
 

@@ -1,0 +1,112 @@
+"""Caller ID: names for calls from the user's address books, loaded off the loop.
+
+``CallerId.start(open_book)`` runs ``open_book`` (build a ``ContactBook``, resolve
+CardDAV passwords, ``load()``) in a worker thread; until it finishes calls simply
+have no contact name. Every other method runs on the engine's loop. Contacts are
+local data: nothing here sends them anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.events import CallChanged, Event, IncomingCall
+
+if TYPE_CHECKING:
+    from tuiphone.contacts import Contact, ContactBook
+
+BookOpener = Callable[[], "ContactBook"]  # runs in a worker thread; returns a loaded book
+Notify = Callable[[str, str], None]  # (level, text)
+
+
+def contact_summary(contact: Contact) -> dict[str, Any]:
+    """Plain data for front ends and the control socket."""
+    return {
+        "id": contact.key,
+        "name": contact.display_name,
+        "org": contact.org,
+        "numbers": [p.number for p in contact.phones],
+        "sips": list(contact.sips),
+        "emails": [e.address for e in contact.emails],
+        "book": contact.origin.book,
+    }
+
+
+class CallerId:
+    def __init__(self, notify: Notify) -> None:
+        self._notify = notify
+        self._book: ContactBook | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._names: dict[str, str] = {}  # call id -> contact name, fixed at first sight
+
+    def start(self, open_book: BookOpener) -> None:
+        """Load the book in a thread; returns at once."""
+        self._task = asyncio.ensure_future(self._load(open_book))
+
+    async def _load(self, open_book: BookOpener) -> None:
+        try:
+            book = await asyncio.to_thread(open_book)
+        except Exception as err:  # noqa: BLE001 - a broken book must not stop the phone
+            self._notify("warning", f"contacts not loaded: {err}")
+            return
+        self._book = book
+        if book.warnings:
+            first = book.warnings[0]
+            self._notify("warning", f"contacts: {len(book.warnings)} problem(s); first: {first}")
+
+    async def ready(self) -> None:
+        """Wait until loading has finished (or failed)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    @property
+    def book(self) -> ContactBook | None:
+        return self._book
+
+    def find(self, uri: str) -> Contact | None:
+        if self._book is None or not uri:
+            return None
+        try:
+            return self._book.lookup(uri)
+        except Exception:  # noqa: BLE001 - a bad number must not stop a call from ringing
+            return None
+
+    def lookup(self, uri: str) -> dict[str, Any] | None:
+        found = self.find(uri)
+        return contact_summary(found) if found is not None else None
+
+    def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+        if self._book is None:
+            return []
+        return [contact_summary(c) for c in self._book.search(text, limit)]
+
+    def enrich(self, event: Event) -> Event:
+        """The event with the call's ``remote_name`` taken from a matching contact."""
+        match event:
+            case IncomingCall(call=call):
+                return IncomingCall(self._named(call))
+            case CallChanged(call=call):
+                return CallChanged(self._named(call))
+        return event
+
+    def _named(self, call: CallInfo) -> CallInfo:
+        name = self._names.get(call.id)
+        if name is None:
+            found = self.find(call.remote_uri)
+            name = found.display_name if found is not None else ""
+            if self._book is not None:  # before loading, a later event may still name it
+                self._names[call.id] = name
+        if call.state is CallState.ENDED:
+            self._names.pop(call.id, None)
+        return replace(call, remote_name=name) if name else call
