@@ -1,6 +1,6 @@
 """Engine benchmarks against a real Kamailio, each side in its own process. JSON lines.
 
-Usage: python bench/engine_bench.py [--window S] [--calls N]
+Usage: python bench/engine_bench.py [--window S] [--calls N] [--rounds N] [--keep]
 
 Starts Kamailio (no auth) on free 127.0.0.1 ports in a temp dir, and a plain
 pjsua2 callee "bob" (bench/baseline_pjsua2.py callee: auto-answers with 200,
