@@ -111,3 +111,19 @@ async def test_no_contacts_configured_means_no_names(tmp_path: Path) -> None:
         assert await phone.lookup_contact("sip:alice@127.0.0.1") is None
     finally:
         await phone.stop()
+
+
+async def test_remote_phone_carries_contacts_over_the_socket(phone: Phone) -> None:
+    from tuiphone.control import ControlServer, RemotePhone, socket_path
+
+    server = ControlServer(phone, socket_path())
+    await server.start()
+    remote = await RemotePhone.connect()
+    try:
+        found = await remote.lookup_contact("sip:alice@127.0.0.1")
+        assert found == await phone.lookup_contact("sip:alice@127.0.0.1")
+        assert await remote.lookup_contact("sip:zed@127.0.0.1") is None
+        assert await remote.search_contacts("ali", limit=5) == await phone.search_contacts("ali")
+    finally:
+        await remote.close()
+        await server.close()

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 from tuiphone.commands.errors import NoEngine
 from tuiphone.commands.socket_run import socket_requests
@@ -78,7 +79,11 @@ async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIter
 
 @contextlib.asynccontextmanager
 async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[PhoneApi]:
-    """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError."""
+    """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError.
+    A ``local`` command gets no engine at all (its handler must not use ``phone``)."""
+    if command.local:
+        yield cast(PhoneApi, None)
+        return
     remote = await attach()
     if remote is not None:
         try:

@@ -15,7 +15,17 @@ from tuiphone.model.errors import ConfigError
 from tuiphone.model.trace import TraceEntry
 
 
+class Verbatim(str):
+    """A result printed exactly as it is (an exported vCard file), never as a table."""
+
+    __slots__ = ()
+
+
 def print_result(result: object, as_json: bool) -> None:
+    if isinstance(result, Verbatim) and not as_json:
+        sys.stdout.write(result)
+        sys.stdout.flush()
+        return
     data = to_jsonable(result)
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))

@@ -34,7 +34,8 @@ class Arg:
 @dataclass(frozen=True, slots=True)
 class Command:
     """A command: ``running`` ones only make sense on an engine that is already running
-    (exit 6 without one); ``stream`` ones yield items until stopped."""
+    (exit 6 without one); ``stream`` ones yield items until stopped; ``local`` ones do
+    their work in the caller's process and never need an engine (one-shot runs start none)."""
 
     name: str
     help: str
@@ -44,6 +45,7 @@ class Command:
     running: bool = False
     stream: bool = False
     details: str = ""
+    local: bool = False
 
     @property
     def names(self) -> tuple[str, ...]:

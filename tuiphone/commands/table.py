@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from tuiphone.commands import call, callctl, chat, info, midcall, ping, register, streams, wait
+from tuiphone.commands import (
+    call,
+    callctl,
+    chat,
+    contacts,
+    info,
+    midcall,
+    ping,
+    register,
+    streams,
+    wait,
+)
 from tuiphone.commands.spec import Command
 
 COMMANDS: tuple[Command, ...] = (
@@ -15,6 +26,7 @@ COMMANDS: tuple[Command, ...] = (
     *chat.COMMANDS,
     *wait.COMMANDS,
     *streams.COMMANDS,
+    *contacts.COMMANDS,
 )
 
 BY_NAME: dict[str, Command] = {name: c for c in COMMANDS for name in c.names}
