@@ -31,6 +31,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.TransferStatus,
         ev.SipTrace,
         ev.Notice,
+        ev.LampChanged,
     )
 }
 

@@ -10,6 +10,7 @@ from tuiphone.model.account import AccountState
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.errors import UsageError
+from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 
@@ -41,6 +42,9 @@ RESULT_TYPES: dict[str, Any] = {
     "trace": list[TraceEntry],
     "lookup_contact": dict[str, Any] | None,
     "search_contacts": list[dict[str, Any]],
+    "lamps": list[Lamp],
+    "set_presence": None,
+    "pickup": CallInfo,
 }
 
 

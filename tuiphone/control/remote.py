@@ -27,6 +27,7 @@ from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import Event
+from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 
@@ -215,4 +216,17 @@ class RemotePhone:
         result: list[dict[str, Any]] = await self.request(
             "search_contacts", text=text, limit=limit
         )
+        return result
+
+    async def lamps(self) -> list[Lamp]:
+        result: list[Lamp] = await self.request("lamps")
+        return result
+
+    async def set_presence(
+        self, state: str, note: str = "", account_id: str | None = None
+    ) -> None:
+        await self.request("set_presence", state=state, note=note, account_id=account_id)
+
+    async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
+        result: CallInfo = await self.request("pickup", target=target, account_id=account_id)
         return result

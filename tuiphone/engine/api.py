@@ -17,6 +17,7 @@ from tuiphone.model.account import AccountState
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.events import Event
+from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 
@@ -122,3 +123,17 @@ class PhoneApi(Protocol):
     async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         """Contacts matching every word of ``text`` (name, org, number, address), as in
         ``lookup_contact``; at most ``limit``."""
+
+    async def lamps(self) -> list[Lamp]:
+        """Every QuickDial lamp (BLF/presence) and the echo line's, keyed by ``Lamp.uri``:
+        the entry's ``uri`` as configured, or "echo". LampChanged events follow changes."""
+
+    async def set_presence(
+        self, state: str, note: str = "", account_id: str | None = None
+    ) -> None:
+        """Publish our status: available, away, dnd, busy/on-the-phone, offline. Raises
+        UsageError when the account's features.presence is off."""
+
+    async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
+        """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
+        UsageError (no pickup template)."""

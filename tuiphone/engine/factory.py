@@ -47,6 +47,7 @@ def engine_setup(config: AppConfig, *, db_path: Path | None = None) -> EngineSet
         echo_line=config.engine.echo_line,
         db_path=db_path if db_path is not None else data_dir() / "tuiphone.db",
         trace_file=Path(trace_file) if trace_file else None,
+        quickdial=config.quickdial,
     )
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from tuiphone.engine.fake_lamps import FakeLamps
 from tuiphone.model.account import AccountConfig, AccountState, DtmfMethod, RegState
 from tuiphone.model.backend import BackendSettings, Emit, PingResult
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, MediaState
@@ -23,11 +24,13 @@ from tuiphone.model.events import (
     DtmfReceived,
     Event,
     IncomingCall,
+    LampChanged,
     MessageReceived,
     MessageStatus,
     RegistrationChanged,
     TransferStatus,
 )
+from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.message import Delivery, Message
 
 MAX_BODY = 3000
@@ -67,6 +70,7 @@ class FakeBackend:
         self._emit: Emit | None = None
         self._ids = itertools.count(1)
         self._settings = BackendSettings()
+        self.lamps = FakeLamps(self._local_id, self._account_legs, self._send)
 
     # plumbing
 
@@ -91,6 +95,7 @@ class FakeBackend:
             self.ended.add(call_id)
         leg.info = replace(leg.info, **changes)  # type: ignore[arg-type]
         self._send(CallChanged(leg.info))
+        self.lamps.refresh_all()
 
     # lifecycle and accounts
 
@@ -318,3 +323,37 @@ class FakeBackend:
     async def loopback(self, call_id: str) -> None:
         self._leg(call_id)
         self.looped.add(call_id)
+
+    # lamps and presence
+
+    def _local_id(self, uri: str) -> str | None:
+        try:
+            acc = self._local_account(uri)
+        except InvalidUri:
+            return None
+        return acc.id if acc is not None else None
+
+    def _account_legs(self, account_id: str) -> list[CallInfo]:
+        return [leg.info for leg in self.legs.values() if leg.info.account_id == account_id]
+
+    async def subscribe_lamps(
+        self, account_id: str, uris: Sequence[str], *, blf: bool, presence: bool
+    ) -> None:
+        if account_id not in self.accounts:
+            raise NotFound(f"no account {account_id!r}")
+        good = []
+        for uri in uris:
+            try:
+                user_host(uri)
+                good.append(uri)
+            except InvalidUri as err:
+                self._send(LampChanged(Lamp(uri, LampState.FAILED, reason=str(err))))
+        self.lamps.subscribe(account_id, good)
+
+    async def unsubscribe_lamps(self, account_id: str, uris: Sequence[str]) -> None:
+        self.lamps.unsubscribe(account_id, uris)
+
+    async def set_presence(self, account_id: str, state: str, note: str = "") -> None:
+        if account_id not in self.accounts:
+            raise NotFound(f"no account {account_id!r}")
+        self.lamps.set_presence(account_id, state, note)

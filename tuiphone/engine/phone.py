@@ -16,10 +16,11 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from tuiphone.engine.api import PhoneState
@@ -27,15 +28,26 @@ from tuiphone.engine.bus import EventBus
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import CallControl
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.lamps import LampBoard
+from tuiphone.engine.pickup import pickup_dial
+from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import PingResult, SipBackend
-from tuiphone.model.call import CallStats, HistoryEntry
+from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
-from tuiphone.model.events import Event, MessageReceived, MessageStatus, Notice, SipTrace
+from tuiphone.model.events import (
+    Event,
+    LampChanged,
+    MessageReceived,
+    MessageStatus,
+    Notice,
+    SipTrace,
+)
+from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Delivery, Message
 from tuiphone.model.trace import TraceEntry
 
@@ -66,6 +78,9 @@ class Phone(CallControl):
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
         self._open_book: BookOpener | None = None
+        self.lamp_board = LampBoard(self)
+        self.presence = PresenceKeeper(self)
+        self._background: set[asyncio.Task[None]] = set()
         CallControl.__init__(self)
 
     def attach_contacts(self, open_book: BookOpener) -> None:
@@ -88,6 +103,7 @@ class Phone(CallControl):
             await self.add_account(acc)
         if self.setup.echo_line:
             await self._start_echo()
+        await self.lamp_board.start()
         if self._open_book is not None:
             self.callerid.start(self._open_book)
 
@@ -98,6 +114,9 @@ class Phone(CallControl):
         self._started = False
         await self.callerid.close()
         await self.close_calls()
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         self.registrar.close()
         if self._echo:
             await self._echo.close()
@@ -179,12 +198,17 @@ class Phone(CallControl):
 
     def _on_event(self, event: Event) -> None:
         """Called by the backend on the loop thread, in order."""
+        if isinstance(event, LampChanged):
+            self.lamp_board.on_backend(event)  # re-keyed and published there
+            return
         event = self.callerid.enrich(event)
         self.live.apply(event)
         if self._echo:
             self._echo.on_event(event)
         self.registrar.on_event(event)
         self.on_call_event(event)
+        self.lamp_board.on_event(event)
+        self.presence.on_event(event)
         self._persist(event)
         if not self.live.is_hidden(event) and not self._is_echo_chat(event):
             self.bus.publish(event)
@@ -270,6 +294,33 @@ class Phone(CallControl):
 
     async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         return self.callerid.search(text, limit)
+
+    # lamps, presence, pickup
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run ``coro`` in the background; its TuiphoneError becomes a Notice."""
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and isinstance(task.exception(), TuiphoneError):
+            self.bus.publish(Notice("warning", str(task.exception())))
+
+    async def lamps(self) -> list[Lamp]:
+        return self.lamp_board.lamps()
+
+    async def set_presence(
+        self, state: str, note: str = "", account_id: str | None = None
+    ) -> None:
+        await self.presence.set(state, note, account_id)
+
+    async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
+        entry = self.lamp_board.entry(target)
+        if entry is None:
+            raise NotFound(f"pickup: no QuickDial entry {target!r}")
+        return await self.call(pickup_dial(entry), account_id)
 
     # diagnostics
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tuiphone.config.schema import QuickDialEntry
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings
 
@@ -26,4 +27,5 @@ class EngineSetup:
     trace_size: int = 2000  # SIP messages kept in the ring
     trace_file: Path | None = None  # append every SIP message here (features.sip_trace_log)
     stats_interval_s: float = 2.0  # RTP stats poll while a call is connected
+    quickdial: tuple[QuickDialEntry, ...] = ()  # lamps/pickup; subscribed per features
     register_backoff_s: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 120.0, 300.0)

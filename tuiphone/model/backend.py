@@ -19,6 +19,7 @@ from tuiphone.model.call import CallStats
 from tuiphone.model.events import Event
 
 Emit = Callable[[Event], None]
+PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +121,18 @@ class SipBackend(Protocol):
 
     async def loopback(self, call_id: str) -> None:
         """Send the call's received audio straight back to it (the echo test line)."""
+
+    async def subscribe_lamps(
+        self, account_id: str, uris: Sequence[str], *, blf: bool, presence: bool
+    ) -> None:
+        """Watch ``uris`` from ``account_id``: dialog events (``blf``) and/or presence.
+        Each URI's lamp arrives as LampChanged (UNKNOWN at once, then real states); a URI
+        that cannot be subscribed gets a FAILED lamp. Idempotent. Raises LimitExceeded
+        once the wheel's buddy table is full (the URIs before that stay subscribed)."""
+
+    async def unsubscribe_lamps(self, account_id: str, uris: Sequence[str]) -> None:
+        """Stop watching ``uris`` (both kinds). Idempotent."""
+
+    async def set_presence(self, account_id: str, state: str, note: str = "") -> None:
+        """Publish our own status: "available", "away", "dnd", "busy" (or "on-the-phone"),
+        "offline". Raises UsageError for another state."""

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo
+from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 
@@ -86,6 +87,15 @@ class Notice:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class LampChanged:
+    """A BLF/presence lamp changed. From the engine, ``lamp.uri`` is the QuickDial
+    entry's ``uri`` as configured (or "echo"); from a backend, the subscribed URI."""
+
+    kind: ClassVar[str] = "lamp"
+    lamp: Lamp
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -97,4 +107,5 @@ Event = (
     | TransferStatus
     | SipTrace
     | Notice
+    | LampChanged
 )

@@ -92,6 +92,7 @@ def build_config(
     _media(ac, cfg)
     ac.mediaConfig.transportConfig.boundAddress = bind
     ac.mwiConfig.enabled = cfg.features.mwi
+    ac.presConfig.publishEnabled = cfg.features.presence  # privacy: off unless asked
     return ac
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _MODES = ("null", "files", "device")
+LAMP_CHUNK = 20  # URIs subscribed per pjsip-thread job
 _active: list[PjBackend] = []  # pjsua2 allows one Endpoint per process
 
 
@@ -176,6 +177,24 @@ class PjBackend:
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))
+
+    async def subscribe_lamps(
+        self, account_id: str, uris: Sequence[str], *, blf: bool, presence: bool
+    ) -> None:
+        """One pjsip-thread job per chunk, so calls and polls run between chunks."""
+        todo = list(uris)
+        for start in range(0, len(todo), LAMP_CHUNK):
+            chunk = todo[start : start + LAMP_CHUNK]
+            await self._run(lambda c, ch=chunk: c.lamps.subscribe(account_id, ch, blf, presence))
+
+    async def unsubscribe_lamps(self, account_id: str, uris: Sequence[str]) -> None:
+        todo = list(uris)
+        for start in range(0, len(todo), LAMP_CHUNK):
+            chunk = todo[start : start + LAMP_CHUNK]
+            await self._run(lambda c, ch=chunk: c.lamps.unsubscribe(account_id, ch))
+
+    async def set_presence(self, account_id: str, state: str, note: str = "") -> None:
+        await self._run(lambda c: c.lamps.set_presence(account_id, state, note))
 
 
 def _settle_ping(fut: asyncio.Future[PingResult], result: PingResult | None, error: str) -> None:

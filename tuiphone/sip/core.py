@@ -32,6 +32,7 @@ from tuiphone.sip.calls import CallRegistry, live_id
 from tuiphone.sip.codecs import apply_order
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
+from tuiphone.sip.lamps import LampHub
 from tuiphone.sip.media import MediaManager
 from tuiphone.sip.pager import Pager
 from tuiphone.sip.pinger import Pinger
@@ -58,6 +59,7 @@ class Core:
         self.media = MediaManager(self)
         self.pager = Pager(self)
         self.pinger = Pinger(self)
+        self.lamps = LampHub(self)
         self.poll_hooks: list[Callable[[], None]] = []  # run after each libHandleEvents
 
     def emit(self, event: Event) -> None:
@@ -141,6 +143,7 @@ class Core:
             if call.info.account_id == account_id and call.info.state is not CallState.ENDED:
                 raise UsageError(f"account {account_id!r} still has call {key}")
         self.pager.forget_account(account_id)
+        self.lamps.forget_account(account_id)
         del self.accounts[account_id]
         if self.pinger.busy(account_id):
             self.graveyard.append(acc)
@@ -211,6 +214,10 @@ class Core:
     def shutdown(self, wait_s: float = 2.0) -> None:
         """Hang up, unregister (bounded wait for the answers), drop every pjsua2
         object, then libDestroy without the network wait."""
+        try:
+            self.lamps.close()  # BLF hooks and buddies go before accounts and libDestroy
+        except Exception:
+            log.exception("closing lamps failed")
         self.calls.hangup_all()
         for acc in self.accounts.values():
             if acc.config.registers and self._reg_active(acc):

@@ -17,6 +17,7 @@ import pjsua2 as pj
 
 from tuiphone.model.errors import LimitExceeded
 from tuiphone.model.message import Delivery, Message
+from tuiphone.sip import blf_native
 from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.errors import pj_status, pj_text
 from tuiphone.sip.uri import check_uri
@@ -48,12 +49,13 @@ class Pager:
         msg = Message(
             message_id, acc.config.id, "out", uri, body, content_type, time.time(), Delivery.PENDING
         )
+        buddy = self._buddy(acc, uri)  # LimitExceeded before anything is pending
         self.pending.append(msg)
         prm = pj.SendInstantMessageParam()
         prm.content = body
         prm.contentType = content_type
         try:
-            self._buddy(acc, uri).sendInstantMessage(prm)
+            buddy.sendInstantMessage(prm)
         except pj.Error as err:
             # pjsua may already have called onInstantMessageStatus for this one.
             if msg in self.pending:
@@ -65,6 +67,12 @@ class Pager:
         if buddy is not None:
             self.buddies.move_to_end(key)
         else:
+            if blf_native.buddies_left() < 1 and self.buddies:
+                self.buddies.popitem(last=False)  # make room in pjsua's shared table
+            if blf_native.buddies_left() < 1:
+                raise LimitExceeded(
+                    f"pjsua's {blf_native.MAX_BUDDIES} buddy slots are all in use (BLF lamps)"
+                )
             cfg = pj.BuddyConfig()
             cfg.uri = uri
             cfg.subscribe = False

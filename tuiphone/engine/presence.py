@@ -1,0 +1,61 @@
+"""Our own presence: what the user chose, and "on the phone" while a call is connected.
+
+Only for accounts whose ``features.presence`` is on (privacy); others raise UsageError.
+A chosen "dnd" or "offline" is never overridden by "on the phone". Loop-thread only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tuiphone.model.backend import PRESENCE_STATES
+from tuiphone.model.call import CallState
+from tuiphone.model.errors import UsageError
+from tuiphone.model.events import CallChanged, Event
+
+if TYPE_CHECKING:
+    from tuiphone.engine.phone import Phone
+
+ON_THE_PHONE = ("busy", "On the phone")
+_KEEP = ("dnd", "offline")  # chosen states a call does not override
+
+
+class PresenceKeeper:
+    def __init__(self, phone: Phone) -> None:
+        self._phone = phone
+        self._chosen: dict[str, tuple[str, str]] = {}
+        self._on_phone: set[str] = set()
+
+    async def set(self, state: str, note: str, account_id: str | None) -> None:
+        acc = self._phone.account(account_id)
+        if not acc.features.presence:
+            raise UsageError(f"presence is off for account {acc.id!r} (features.presence)")
+        if state not in PRESENCE_STATES:
+            raise UsageError(f"unknown presence {state!r} (one of: {', '.join(PRESENCE_STATES)})")
+        self._chosen[acc.id] = (state, note)
+        if acc.id in self._on_phone and state not in _KEEP:
+            return  # published when the call ends
+        self._on_phone.discard(acc.id)
+        await self._phone.backend.set_presence(acc.id, state, note)
+
+    def on_event(self, event: Event) -> None:
+        if not isinstance(event, CallChanged):
+            return
+        account_id = event.call.account_id
+        try:
+            acc = self._phone.account(account_id)
+        except UsageError:
+            return  # the echo line or a removed account
+        if not acc.features.presence:
+            return
+        chosen = self._chosen.get(account_id, ("available", ""))
+        talking = any(
+            c.account_id == account_id and c.state is CallState.CONNECTED
+            for c in self._phone.live.calls.values()
+        )
+        if talking and account_id not in self._on_phone and chosen[0] not in _KEEP:
+            self._on_phone.add(account_id)
+            self._phone.spawn(self._phone.backend.set_presence(account_id, *ON_THE_PHONE))
+        elif not talking and account_id in self._on_phone:
+            self._on_phone.discard(account_id)
+            self._phone.spawn(self._phone.backend.set_presence(account_id, *chosen))
