@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tuiphone.model.account import RegState
 from tuiphone.model.backend import PRESENCE_STATES
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import UsageError
-from tuiphone.model.events import CallChanged, Event
+from tuiphone.model.events import CallChanged, Event, RegistrationChanged
 
 if TYPE_CHECKING:
     from tuiphone.engine.phone import Phone
@@ -25,6 +26,7 @@ class PresenceKeeper:
         self._phone = phone
         self._chosen: dict[str, tuple[str, str]] = {}
         self._on_phone: set[str] = set()
+        self._published: set[str] = set()  # accounts whose status went out since registering
 
     async def set(self, state: str, note: str, account_id: str | None) -> None:
         acc = self._phone.account(account_id)
@@ -39,14 +41,33 @@ class PresenceKeeper:
         await self._phone.backend.set_presence(acc.id, state, note)
 
     def on_event(self, event: Event) -> None:
-        if not isinstance(event, CallChanged):
+        if isinstance(event, RegistrationChanged):
+            self._registration(event)
+        elif isinstance(event, CallChanged):
+            self._call(event)
+
+    def _registration(self, event: RegistrationChanged) -> None:
+        """Publish the current status once registered (pjsua sends nothing by itself)."""
+        acc_id, state = event.account.id, event.account.reg_state
+        if state is not RegState.REGISTERED:
+            if state is not RegState.REGISTERING:
+                self._published.discard(acc_id)
             return
-        account_id = event.call.account_id
+        if acc_id in self._published or not self._enabled(acc_id):
+            return
+        self._published.add(acc_id)
+        current = ON_THE_PHONE if acc_id in self._on_phone else self._chosen.get(acc_id)
+        self._phone.spawn(self._phone.backend.set_presence(acc_id, *(current or ("available", ""))))
+
+    def _enabled(self, account_id: str) -> bool:
         try:
-            acc = self._phone.account(account_id)
+            return self._phone.account(account_id).features.presence
         except UsageError:
-            return  # the echo line or a removed account
-        if not acc.features.presence:
+            return False  # the echo line or a removed account
+
+    def _call(self, event: CallChanged) -> None:
+        account_id = event.call.account_id
+        if not self._enabled(account_id):
             return
         chosen = self._chosen.get(account_id, ("available", ""))
         talking = any(
