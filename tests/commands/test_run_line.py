@@ -128,9 +128,9 @@ async def test_wait_message_from_a_peer(phone):
     assert result["match"]["body"] == "hello"
 
 
-async def test_wait_lamp_is_not_supported_yet(phone):
-    with pytest.raises(Unsupported):
-        await run_line(phone, "wait lamp sip:bob@example.com busy")
+async def test_wait_lamp_checks_the_state_name(phone):  # more in test_lamps.py
+    with pytest.raises(UsageError):
+        await run_line(phone, "wait lamp sip:bob@example.com sleepy")
 
 
 async def test_message_to_nobody_is_refused(phone):

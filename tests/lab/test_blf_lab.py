@@ -144,4 +144,5 @@ async def test_pickup_dials_the_entry_template(kamailio, phone_factory):
     await watch.call_state(call.id, CallState.ENDED)  # Kamailio knows no *8bob
     invites = [e.first_line for e in await phone.trace() if e.direction == "tx"
                and e.first_line.startswith("INVITE ")]
-    assert invites and invites[-1].startswith(f"INVITE sip:*8bob@{kamailio.domain}")
+    assert invites
+    assert invites[-1].startswith(f"INVITE sip:*8bob@{kamailio.domain}")

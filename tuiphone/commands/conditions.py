@@ -15,9 +15,11 @@ from tuiphone.model.events import (
     DtmfReceived,
     Event,
     IncomingCall,
+    LampChanged,
     MessageReceived,
     RegistrationChanged,
 )
+from tuiphone.model.lamp import Lamp, LampState
 
 
 @dataclass
@@ -103,8 +105,41 @@ def dtmf(digits: str) -> Condition:
     return cond
 
 
-def build(kind: str, params: list[str], sender: str | None, account: str | None) -> Condition:
-    """Raises UsageError for wrong parameters, Unsupported for ``lamp``."""
+def _aor(uri: str) -> str:
+    rest = uri.strip().strip("<>").split(":", 1)[-1].split(";", 1)[0]
+    user, sep, host = rest.partition("@")
+    return f"{user}@{host.rsplit(':', 1)[0].lower()}" if sep else user
+
+
+def lamp(uri: str, word: str, current: Callable[[], list[Lamp]]) -> Condition:
+    """``current`` gives the lamps before waiting (PhoneState has none)."""
+    try:
+        target = LampState(word.lower())
+    except ValueError:
+        names = ", ".join(s.value for s in LampState)
+        raise UsageError(f"wait lamp: unknown state {word!r} (one of: {names})") from None
+
+    def match(lamp: Lamp) -> Lamp | None:
+        same = lamp.uri == uri or _aor(lamp.uri) == _aor(uri)
+        return lamp if same and lamp.state is target else None
+
+    def now(_state: PhoneState) -> object | None:
+        return next((found for found in map(match, current()) if found), None)
+
+    def seen(event: Event) -> object | None:
+        return match(event.lamp) if isinstance(event, LampChanged) else None
+
+    return Condition(f"lamp {uri} {target.value}", now, seen)
+
+
+def build(
+    kind: str,
+    params: list[str],
+    sender: str | None,
+    account: str | None,
+    lamps: Callable[[], list[Lamp]] = list,
+) -> Condition:
+    """Raises UsageError for wrong parameters. ``lamps``: the current lamps."""
     wanted = {"registered": 0, "call": 1, "message": 0, "dtmf": 1, "lamp": 2}[kind]
     if len(params) != wanted:
         raise UsageError(f"wait {kind}: expected {wanted} parameter(s), got {len(params)}")
@@ -118,4 +153,6 @@ def build(kind: str, params: list[str], sender: str | None, account: str | None)
         return message(sender)
     if kind == "dtmf":
         return dtmf(params[0])
-    raise Unsupported("wait lamp: BLF lamps are not available in command mode yet")
+    if kind == "lamp":
+        return lamp(params[0], params[1], lamps)
+    raise Unsupported(f"wait {kind}: not supported")

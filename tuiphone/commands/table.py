@@ -8,6 +8,7 @@ from tuiphone.commands import (
     chat,
     contacts,
     info,
+    lamps,
     midcall,
     ping,
     register,
@@ -27,6 +28,7 @@ COMMANDS: tuple[Command, ...] = (
     *wait.COMMANDS,
     *streams.COMMANDS,
     *contacts.COMMANDS,
+    *lamps.COMMANDS,
 )
 
 BY_NAME: dict[str, Command] = {name: c for c in COMMANDS for name in c.names}

@@ -13,14 +13,19 @@ from tuiphone.control.codec import to_jsonable
 from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import Timeout
+from tuiphone.model.lamp import Lamp
 
 
 async def wait(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     """The current state is checked once the subscription is live, so nothing is missed.
     Raises Timeout (exit 3)."""
-    cond = conditions.build(args.condition, args.params, args.sender, opt(args, "account"))
+    cond = conditions.build(args.condition, args.params, args.sender, opt(args, "account"),
+                            lambda: current)
+    current: list[Lamp] = []
     started = time.monotonic()
     async with EventFeed(phone) as feed:
+        if args.condition == "lamp":
+            current = await phone.lamps()
         found = cond.now(phone.state())
         deadline = None if args.timeout <= 0 else started + args.timeout
         while found is None:
@@ -48,5 +53,6 @@ COMMANDS = (
             help="give up after S seconds (0 waits forever; default 30)"),
     ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
                "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
-               "  tuiphone wait message --from sip:bob@example.com"),
+               "  tuiphone wait message --from sip:bob@example.com\n"
+               "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
 )

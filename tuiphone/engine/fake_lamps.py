@@ -52,6 +52,7 @@ class FakeLamps:
         self._local, self._legs, self._send = local, legs, send
         self.watched: dict[str, set[str]] = {}  # watching account -> URIs
         self.presence: dict[str, tuple[str, str]] = {}  # account -> (state, note)
+        self.published: list[tuple[str, str, str]] = []  # (account, state, note), in order
         self._last: dict[str, Lamp] = {}
 
     def subscribe(self, account_id: str, uris: Sequence[str]) -> None:
@@ -69,6 +70,7 @@ class FakeLamps:
         if state not in PRESENCE_STATES:
             raise UsageError(f"unknown presence {state!r} (one of: {', '.join(PRESENCE_STATES)})")
         self.presence[account_id] = (state, note)
+        self.published.append((account_id, state, note))
         self.refresh_all()
 
     def refresh_all(self) -> None:

@@ -37,6 +37,7 @@ class _AccountLamps:
         self.buddies: dict[str, PresenceBuddy] = {}
         self.blf: dict[str, Lamp] = {}
         self.pres: dict[str, Lamp] = {}
+        self.shown: dict[str, Lamp] = {}  # last merged lamp emitted per URI
 
 
 class LampHub:
@@ -55,7 +56,8 @@ class LampHub:
         if pres is not None:
             acc.pres[uri] = pres
         lamp = merge(acc.blf.get(uri), acc.pres.get(uri))
-        if lamp is not None:
+        if lamp is not None and acc.shown.get(uri) != lamp:
+            acc.shown[uri] = lamp
             self.core.emit(LampChanged(lamp))
 
     def subscribe(self, account_id: str, uris: Sequence[str], blf: bool, presence: bool) -> None:
@@ -110,6 +112,7 @@ class LampHub:
             acc.buddies.pop(uri, None)  # Buddy.~Buddy: unSUBSCRIBE and delete
             acc.blf.pop(uri, None)
             acc.pres.pop(uri, None)
+            acc.shown.pop(uri, None)
 
     def set_presence(self, account_id: str, state: str, note: str) -> None:
         status = status_for(state, note)
