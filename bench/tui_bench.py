@@ -44,7 +44,9 @@ Six().run()
 
 
 def emit(name: str, value: float | None, unit: str, baseline: float | None) -> None:
-    rnd = (lambda v: None if v is None else round(v, 3))
+    def rnd(v: float | None) -> float | None:
+        return None if v is None else round(v, 3)
+
     print(json.dumps({"name": name, "value": rnd(value), "unit": unit,
                       "baseline": rnd(baseline)}), flush=True)
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tuiphone.config.schema import AppConfig, QuickDialEntry, UiConfig
+from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
-from tuiphone.engine.fake import FakeBackend
 from tuiphone.model.account import AccountConfig
 from tuiphone.ui.app import TuiphoneApp
 
@@ -38,7 +38,7 @@ def make_app(phone: Phone | None = None, **ui: object) -> tuple[TuiphoneApp, Pho
     return TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0), phone
 
 
-async def until(pilot: Pilot[object], predicate: Callable[[], bool], rounds: int = 200) -> None:
+async def until(pilot: Pilot[object], predicate: Callable[[], bool], rounds: int = 1000) -> None:
     """Let the app run until ``predicate`` holds; fail after ``rounds`` pauses."""
     for _ in range(rounds):
         if predicate():

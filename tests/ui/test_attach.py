@@ -23,7 +23,8 @@ async def test_attaches_to_running_engine_and_detach_leaves_calls_up() -> None:
         async with app.run_test(size=(160, 48)) as pilot:
             await until(pilot, lambda: app.phone is not None, rounds=400)
             status = app.main.query_one(StatusBar)
-            assert status.engine == "attached" and built == []
+            assert status.engine == "attached"
+            assert built == []
             await pilot.press(*"echo", "enter")
             await until(pilot, lambda: [c.state for c in engine.state().calls]
                         == [CallState.CONNECTED], rounds=400)

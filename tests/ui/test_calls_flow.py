@@ -20,7 +20,8 @@ async def test_focus_starts_in_dialpad() -> None:
     app, _ = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert app.focused is not None and app.focused.id == "dial-input"
+        assert app.focused is not None
+        assert app.focused.id == "dial-input"
 
 
 async def test_dial_echo_connect_hang_up_history() -> None:

@@ -16,7 +16,8 @@ async def test_chat_round_trip_with_echo() -> None:
         chat = app.main.query_one(ChatPane)
         app.main.query_one("#chat-to", Input).focus()
         await pilot.press(*"echo", "enter")
-        assert app.focused is not None and app.focused.id == "chat-body"
+        assert app.focused is not None
+        assert app.focused.id == "chat-body"
         await pilot.press(*"hello", "enter")
         await until(pilot, lambda: chat.current == "echo@127.0.0.1"
                     and len(chat.book.threads["echo@127.0.0.1"].messages) == 2)

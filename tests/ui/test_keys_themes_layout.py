@@ -71,7 +71,9 @@ async def test_broken_and_unknown_theme_notify_and_fall_back(tmp_path: Path) -> 
         await pilot.pause()
         assert app.theme == "tuiphone-dark"
         texts = " ".join(n.message for n in app._notifications)
-        assert "bad.toml" in texts and "worse.toml" in texts and "No theme 'bad'" in texts
+        assert "bad.toml" in texts
+        assert "worse.toml" in texts
+        assert "No theme 'bad'" in texts
 
 
 async def test_user_theme_folder_is_loaded(tmp_path: Path) -> None:
@@ -92,6 +94,7 @@ async def test_small_terminal_uses_tabs_and_ctrl_n_moves() -> None:
         assert tabs.active == "tab-dialpad"
         await pilot.press("ctrl+n")
         await until(pilot, lambda: tabs.active == "tab-calls")
+        await until(pilot, lambda: app.main.current_pane() == "calls")
         await pilot.press("ctrl+g")
         await until(pilot, lambda: tabs.active == "tab-dialpad")
         await until(pilot, lambda: app.focused is not None and app.focused.id == "dial-input")
@@ -116,7 +119,9 @@ async def test_help_lists_focused_pane_keys() -> None:
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = str(app.screen.query_one("#help-text").content)
-        assert "ctrl+z" in text and "Tones/dial" in text and "Hang up" in text
+        assert "ctrl+z" in text
+        assert "Tones/dial" in text
+        assert "Hang up" in text
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.main)
 

@@ -10,8 +10,8 @@ from tests.ui.helpers import make_app, until
 from tests.ui.stub_phone import TRACE, StubPhone
 from tuiphone.model.call import CallState
 from tuiphone.ui.app import TuiphoneApp
-from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.ladder_render import arrow, group_dialogs, summary
+from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.widgets.contacts import NO_BOOKS
 
 
@@ -21,8 +21,10 @@ def test_ladder_groups_by_call_id_and_draws_direction() -> None:
     assert [summary(e) for e in dialogs[0].entries] == [
         "INVITE", "100 Trying", "180 Ringing", "200 OK", "ACK"]
     t0 = TRACE[0].timestamp
-    assert arrow(TRACE[0], t0, 20).endswith("▶│") and "+0.000s" in arrow(TRACE[0], t0, 20)
-    assert "│◀" in arrow(TRACE[1], t0, 20) and "100 Trying" in arrow(TRACE[1], t0, 20)
+    assert arrow(TRACE[0], t0, 20).endswith("▶│")
+    assert "+0.000s" in arrow(TRACE[0], t0, 20)
+    assert "│◀" in arrow(TRACE[1], t0, 20)
+    assert "100 Trying" in arrow(TRACE[1], t0, 20)
 
 
 async def test_ladder_pane_shows_raw_message_of_highlighted_rung() -> None:

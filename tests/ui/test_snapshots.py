@@ -40,17 +40,22 @@ def before(tab: str | None = None, chat: bool = False):  # type: ignore[no-untyp
     async def run(pilot: Pilot[object]) -> None:
         app = pilot.app
         assert isinstance(app, TuiphoneApp)
+        for widget in app.query(Input):  # before any focus change: no blink timer toggles
+            widget.cursor_blink = False
         await until(pilot, lambda: app.phone is not None)
         await until(pilot, lambda: app.main.query_one("#history-table").row_count == 2)
         await until(pilot, lambda: app.main.query_one("#dialogs").option_count == 2)
         app.main._poll_stats()
         await until(pilot, lambda: bool(app.main.query_one("CallsPane").stats))
         app.main.open_chat("sip:echo@127.0.0.1")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "chat-body")
         if tab is not None:
-            app.main.go(tab)
-        for widget in app.query(Input):
-            widget.cursor_blink = False
-        await pilot.pause()
+            app.main.go(tab, focus=False)
+            await until(pilot, lambda: app.main.query_one("#tabs").active == f"tab-{tab}")
+        # No focus in snapshots: a focused Input's cursor is drawn or not depending on
+        # when its Focus event lands, which made them flaky on a loaded machine.
+        app.screen.set_focus(None)
+        await until(pilot, lambda: not any(w.has_focus for w in app.screen.query("*")))
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
     return run

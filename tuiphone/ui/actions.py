@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
-def bindings_for(scope: str) -> list[Binding]:
+def bindings_for(scope: str) -> list[BindingType]:
     """The Textual bindings of one scope, ids and all."""
     return [
         Binding(s.key, s.action, s.description, show=s.show, id=s.id, priority=s.priority)

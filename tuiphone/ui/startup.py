@@ -24,7 +24,7 @@ async def attach_or_none() -> PhoneApi | None:
     except Exception:  # a stale socket (nobody listening): we run our own engine
         return None
     phone.is_remote = True  # type: ignore[attr-defined]
-    return phone  # type: ignore[return-value]
+    return phone
 
 
 class EngineFactory:
@@ -98,4 +98,4 @@ def open_contacts(config: AppConfig) -> ContactSource | None:
     except ImportError:
         return None
     opener = getattr(module, "open_index", None)
-    return opener(config) if callable(opener) else None  # type: ignore[no-any-return]
+    return opener(config) if callable(opener) else None

@@ -9,17 +9,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.events import Resize
-from textual.screen import Screen
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
-    CallChanged, DtmfReceived, Event, IncomingCall, MessageReceived, MessageStatus, Notice,
-    SipTrace, TransferStatus,
+    CallChanged,
+    DtmfReceived,
+    Event,
+    IncomingCall,
+    MessageReceived,
+    MessageStatus,
+    Notice,
+    SipTrace,
+    TransferStatus,
 )
-from tuiphone.model.message import Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.contacts_source import ContactSource, caller_name
@@ -38,8 +45,10 @@ from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
 from tuiphone.ui.widgets.statusbar import StatusBar
 
+_SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
 
-class MainScreen(CallWork, Screen[None]):
+
+class MainScreen(CallWork):
     """Gets its phone through ``attach`` once the engine is up (after the first paint)."""
 
     BINDINGS = bindings_for("screen")
@@ -178,8 +187,7 @@ class MainScreen(CallWork, Screen[None]):
             case SipTrace():
                 self._trace_soon()
             case Notice(level=level, text=text):
-                severity = "error" if level == "error" else "warning" if level == "warning" else "information"
-                self.notify(text, severity=severity)  # type: ignore[arg-type]
+                self.notify(text, severity=_SEVERITY.get(level, "information"))
             case _:
                 pass
 
@@ -195,7 +203,7 @@ class MainScreen(CallWork, Screen[None]):
         if choice == "answer":
             self.answer_call(call_id)
         elif choice == "reject":
-            self.run_phone("Reject", lambda: self.phone.reject(call_id, 486))  # type: ignore[union-attr]
+            self.run_phone("Reject", lambda: self.need_phone().reject(call_id, 486))
         elif choice == "voicemail":
             self.to_voicemail(call_id)
 
@@ -264,13 +272,19 @@ class MainScreen(CallWork, Screen[None]):
 
     @work(group="phone")
     async def _send_message(self, peer: str, body: str) -> None:
-        sent = await self.run_phone("Send", lambda: self.phone.send_message(peer, body)).wait()  # type: ignore[union-attr]
-        if isinstance(sent, Message):
-            chat = self.query_one(ChatPane)
-            if thread_key(sent.peer) != chat.current and chat.current:
-                self.book.drop_if_empty(chat.current)
-                chat.open_thread(sent.peer)
-            chat.add(sent)
+        if self.phone is None:
+            self.notify("The engine is still starting", severity="warning")
+            return
+        try:
+            sent = await self.phone.send_message(peer, body)
+        except TuiphoneError as err:
+            self.notify(f"Send to {peer}: {err}", severity="error")
+            return
+        chat = self.query_one(ChatPane)
+        if thread_key(sent.peer) != chat.current and chat.current:
+            self.book.drop_if_empty(chat.current)  # 'echo' became sip:echo@host
+            chat.open_thread(sent.peer)
+        chat.add(sent)
 
     @on(LadderPane.RefreshRequested)
     def _ladder(self) -> None:
@@ -296,6 +310,8 @@ class MainScreen(CallWork, Screen[None]):
             self.call_after_refresh(self._focus_in, pane)
 
     def _focus_in(self, pane: str) -> None:
+        if not self.wide and self.query_one(TabbedContent).active != f"tab-{pane}":
+            return  # another go() won the race; do not pull focus into a hidden tab
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
         if chain:

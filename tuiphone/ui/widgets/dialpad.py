@@ -38,8 +38,8 @@ class Dialpad(Vertical):
         yield Static(id="dial-mode")
         with Grid(id="keypad"):
             for key in KEYS:
-                yield Button(key, id=f"key-{'star' if key == '*' else 'hash' if key == '#' else key}",
-                             classes="key", compact=True)
+                name = {"*": "star", "#": "hash"}.get(key, key)
+                yield Button(key, id=f"key-{name}", classes="key", compact=True)
         yield Static("", id="dtmf-rx")
 
     def on_mount(self) -> None:

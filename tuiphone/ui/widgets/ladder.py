@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 

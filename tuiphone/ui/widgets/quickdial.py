@@ -35,7 +35,7 @@ class QuickDial(Grid):
         }
 
     def compose(self) -> ComposeResult:
-        for index, fav in enumerate(self.favourites):
+        for index in range(len(self.favourites)):
             yield Button(self._label(index), id=f"fav-{index}", classes="favourite", compact=True)
 
     def on_mount(self) -> None:
