@@ -8,7 +8,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from tuiphone.model.call import CallInfo
-from tuiphone.ui.actions import bindings_for, specs_for
+from tuiphone.ui.actions import bindings_for, keys_of, specs_for
 from tuiphone.ui.format import thread_key
 
 Choice = str  # "answer" | "reject" | "voicemail" | "later"
@@ -29,12 +29,15 @@ class IncomingCallScreen(ModalScreen[Choice]):
         with Vertical(id="incoming-box"):
             title = "Call waiting" if self.waiting else "Incoming call"
             yield Label(f"← {title}", id="incoming-title")
-            yield Label(self.caller, id="incoming-caller")
-            yield Label(thread_key(self.call.remote_uri), id="incoming-uri")
+            yield Label(self.caller, id="incoming-caller", markup=False)
+            uri = thread_key(self.call.remote_uri)
+            if uri != self.caller:
+                yield Label(uri, id="incoming-uri", markup=False)
             with Horizontal(id="incoming-buttons"):
                 for spec in specs_for(["incoming"]):
                     choice = spec.action.split("'")[1]
-                    yield Button(f"{spec.description} [{spec.key}]", id=f"choose-{choice}",
+                    keys = keys_of(spec, getattr(self.app, "keymap", {}))
+                    yield Button(f"{spec.description} ({keys})", id=f"choose-{choice}",
                                  compact=True)
 
     def on_mount(self) -> None:
