@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.contract.test_backend_contract import world  # noqa: F401 - fixture
-from tuiphone.model.errors import UsageError
+from tuiphone.model.errors import LimitExceeded, UsageError
 from tuiphone.model.events import LampChanged
 from tuiphone.model.lamp import LampState
 
@@ -36,3 +36,10 @@ async def test_presence_of_a_peer_follows_what_it_publishes(world):  # noqa: F81
 async def test_an_unknown_presence_state_is_refused(world):  # noqa: F811
     with pytest.raises(UsageError):
         await world.backend.set_presence("alice", "sleepy", "")
+
+
+async def test_the_buddy_cap_is_a_clear_limit(world):  # noqa: F811
+    uris = [f"sip:u{i}@127.0.0.1:9" for i in range(241)]  # nobody listens on port 9
+    with pytest.raises(LimitExceeded, match="240"):
+        await world.backend.subscribe_lamps("alice", uris, blf=True, presence=False)
+    await world.backend.unsubscribe_lamps("alice", uris)

@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable, Sequence
 
 from tuiphone.model.backend import PRESENCE_STATES
 from tuiphone.model.call import CallInfo, CallState, Direction
-from tuiphone.model.errors import UsageError
+from tuiphone.model.errors import LimitExceeded, UsageError
 from tuiphone.model.events import Event, LampChanged
 from tuiphone.model.lamp import Lamp, LampDirection, LampState
 
+MAX_LAMPS = 240  # as tuiphone.sip.blf.MAX_BLF: pjsua's 256 buddies less the pager's 16
 _PRESENCE = {
     "available": LampState.IDLE,
     "away": LampState.AWAY,
@@ -57,6 +58,8 @@ class FakeLamps:
 
     def subscribe(self, account_id: str, uris: Sequence[str]) -> None:
         for uri in uris:
+            if sum(map(len, self.watched.values())) >= MAX_LAMPS:
+                raise LimitExceeded(f"at most {MAX_LAMPS} lamps")
             self.watched.setdefault(account_id, set()).add(uri)
             self._last.pop(uri, None)
             self._send(LampChanged(Lamp(uri, LampState.UNKNOWN)))
