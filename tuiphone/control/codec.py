@@ -32,6 +32,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.SipTrace,
         ev.Notice,
         ev.LampChanged,
+        ev.SmartContactChanged,
     )
 }
 

@@ -45,6 +45,7 @@ RESULT_TYPES: dict[str, Any] = {
     "lamps": list[Lamp],
     "set_presence": None,
     "pickup": CallInfo,
+    "smart_contacts": dict[str, bool],
 }
 
 

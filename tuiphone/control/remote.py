@@ -230,3 +230,7 @@ class RemotePhone:
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
         result: CallInfo = await self.request("pickup", target=target, account_id=account_id)
         return result
+
+    async def smart_contacts(self) -> dict[str, bool]:
+        result: dict[str, bool] = await self.request("smart_contacts")
+        return result

@@ -137,3 +137,9 @@ class PhoneApi(Protocol):
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
         """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
         UsageError (no pickup template)."""
+
+    async def smart_contacts(self) -> dict[str, bool]:
+        """Smart Contacts: contact id (as in ``lookup_contact``) -> whether it is a user on
+        the default account's SIP provider, for contacts probed so far. Empty when that
+        account's features.smart_contacts is off (then nothing is ever probed).
+        SmartContactChanged events follow new answers."""

@@ -33,6 +33,7 @@ from tuiphone.engine.pickup import pickup_dial
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
 from tuiphone.engine.setup import EngineSetup
+from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.model.account import AccountConfig, AccountState
@@ -80,6 +81,7 @@ class Phone(CallControl):
         self._open_book: BookOpener | None = None
         self.lamp_board = LampBoard(self)
         self.presence = PresenceKeeper(self)
+        self.smart = SmartContacts(self)  # probes only with features.smart_contacts
         self._background: set[asyncio.Task[None]] = set()
         CallControl.__init__(self)
 
@@ -106,12 +108,14 @@ class Phone(CallControl):
         await self.lamp_board.start()
         if self._open_book is not None:
             self.callerid.start(self._open_book)
+            self.smart.start()
 
     async def stop(self) -> None:
         """Hang up, unregister and destroy the stack. Idempotent."""
         if not self._started:
             return
         self._started = False
+        await self.smart.close()
         await self.callerid.close()
         await self.close_calls()
         for task in list(self._background):
@@ -294,6 +298,9 @@ class Phone(CallControl):
 
     async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         return self.callerid.search(text, limit)
+
+    async def smart_contacts(self) -> dict[str, bool]:
+        return self.smart.verdicts()
 
     # lamps, presence, pickup
 

@@ -96,6 +96,17 @@ class LampChanged:
     lamp: Lamp
 
 
+@dataclass(frozen=True, slots=True)
+class SmartContactChanged:
+    """Smart Contacts learnt (or changed its mind) whether a contact is a user on the
+    default account's SIP provider. ``contact_id`` is the contact's ``key`` (the ``id``
+    of ``lookup_contact``/``search_contacts``)."""
+
+    kind: ClassVar[str] = "smart_contact"
+    contact_id: str
+    on_net: bool
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -108,4 +119,5 @@ Event = (
     | SipTrace
     | Notice
     | LampChanged
+    | SmartContactChanged
 )
