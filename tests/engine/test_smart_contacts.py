@@ -253,3 +253,20 @@ async def test_real_backend_two_local_accounts(local_dir: Path, tmp_path: Path) 
         assert phone.smart.probes == 1
     finally:
         await phone.stop()
+
+
+async def test_registering_account_probes_once_registered(
+    contacts_dir: Path, tmp_path: Path
+) -> None:
+    from tuiphone.model.account import RegState
+
+    backend = CountingBackend()
+    acc = AccountConfig(id="me", uri="sip:me@127.0.0.1", registrar="sip:127.0.0.1",
+                        features=SMART)
+    phone = await started(acc, contacts_dir, backend, tmp_path)
+    try:
+        await asyncio.wait_for(phone.smart.scanned(), 10)
+        assert phone.live.accounts["me"].reg_state is RegState.REGISTERED
+        assert len(await phone.smart_contacts()) == 3
+    finally:
+        await phone.stop()

@@ -33,7 +33,7 @@ from tuiphone.contacts.reachability import ReachabilityCache
 from tuiphone.engine.dialstring import parse_dial
 from tuiphone.model.account import AccountConfig, RegState
 from tuiphone.model.errors import NotFound, TuiphoneError
-from tuiphone.model.events import RegistrationChanged, SmartContactChanged
+from tuiphone.model.events import Notice, RegistrationChanged, SmartContactChanged
 
 if TYPE_CHECKING:
     from tuiphone.contacts import Contact
@@ -169,8 +169,14 @@ class SmartContacts:
     async def _run(self) -> None:
         await self._phone.callerid.ready()
         while True:
-            await self.scan()
-            self._scanned.set()
+            try:
+                await self.scan()
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:  # noqa: BLE001 - a failed pass must not end the loop
+                self._phone.bus.publish(Notice("warning", f"smart contacts: {err}"))
+            finally:
+                self._scanned.set()
             await self._sleep(self._rescan)
 
     async def scan(self) -> None:
