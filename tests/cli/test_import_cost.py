@@ -19,3 +19,25 @@ def test_one_shot_imports_are_light():
     out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True,
                          env=cli_env(), cwd=ROOT, check=True).stdout.strip()
     assert out == ""
+
+
+REGISTER = """
+import sys
+from tuiphone.cli.parser import parser_for
+from tuiphone.commands.hosting import needs_echo
+import tuiphone.cli.oneshot
+ns = parser_for(["register"]).parse_args(["register"])
+assert not needs_echo(ns.command, ns)
+ns.command.run
+lazy = ("tuiphone.commands.call", "tuiphone.commands.contacts", "tuiphone.commands.chat",
+        "tuiphone.contacts", "tuiphone.engine.phone", "tuiphone.control.remote",
+        "tuiphone.control.server", "tuiphone.store", "rich", "httpx")
+print(",".join(m for m in lazy if m in sys.modules))
+"""
+
+
+def test_register_loads_only_its_own_handler():
+    """Command declarations are cheap; only the handler of the command run is imported."""
+    out = subprocess.run([sys.executable, "-c", REGISTER], capture_output=True, text=True,
+                         env=cli_env(), cwd=ROOT, check=True).stdout.strip()
+    assert out == ""

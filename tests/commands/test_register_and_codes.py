@@ -68,3 +68,21 @@ def test_exchange_counts_challenges_and_times_the_transaction():
     assert seen.challenges == 1
     assert seen.time_ms == pytest.approx(50.0)
     assert exchange([], since=0).time_ms is None
+
+
+def test_private_engine_gets_the_echo_line_only_when_used():
+    from tuiphone.commands.hosting import needs_echo
+    from tuiphone.commands.runner import parse_line
+
+    def needs(line: str) -> bool:
+        return needs_echo(*parse_line(line))
+
+    assert not needs("register")
+    assert not needs("call sip:bob@example.com --dtmf 1")
+    assert needs("call echo")
+    assert needs("ping sip:echo@127.0.0.1:5060")
+    assert needs("message ECHO hi")
+    assert needs("wait lamp echo busy")
+    assert needs("status")  # shows echo_uri
+    assert needs("lamps")
+    assert needs("pickup Test")  # a QuickDial entry may point at the echo line

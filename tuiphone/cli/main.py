@@ -13,9 +13,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"tuiphone {__version__}")
         return 0
-    from tuiphone.cli.parser import build_parser
+    from tuiphone.cli.parser import parser_for
 
-    ns = build_parser().parse_args(words)
+    ns = parser_for(words).parse_args(words)
     if ns.bindings:
         from tuiphone.cli.frontends import print_bindings
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from tuiphone import __version__
 from tuiphone.commands.parse import add_command, global_options
-from tuiphone.commands.table import COMMANDS
+from tuiphone.commands.spec import Command
+from tuiphone.commands.table import COMMANDS, find
 
 EPILOG = (
     "With no COMMAND the TUI starts. Exit status: 0 ok, 1 expectation not met, "
@@ -20,16 +21,36 @@ class _Parser(argparse.ArgumentParser):
     """The normal argparse, exiting with status 2 on bad usage."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Command | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``only``, one that knows just that command (all a
+    one-shot run needs: building ~40 sub-parsers costs more than the run's parsing)."""
     top = _Parser(prog="tuiphone", description="A terminal SIP softphone.", epilog=EPILOG)
     top.add_argument("--version", action="version", version=f"tuiphone {__version__}")
     top.add_argument("--bindings", action="store_true", help="list the TUI key bindings")
     global_options(top, None)
     sub = top.add_subparsers(dest="command_name", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
+    for command in COMMANDS if only is None else (only,):
         add_command(sub, command, parser_class=_Parser)  # type: ignore[arg-type]
-    _front_ends(sub)
+    if only is None:
+        _front_ends(sub)
     return top
+
+
+def parser_for(words: list[str]) -> argparse.ArgumentParser:
+    """The parser for this command line: just its command's when the line is
+    ``[--config F] [--account ID] [--json] COMMAND ...`` (the result is the same),
+    the whole one for anything else (help, front ends, the TUI, errors)."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("--config", "--account"):
+            i += 2
+        elif word == "--json" or word.startswith(("--config=", "--account=")):
+            i += 1
+        else:
+            command = None if word.startswith("-") else find(word)
+            return build_parser(command)
+    return build_parser()
 
 
 def _front_ends(sub: argparse._SubParsersAction[Any]) -> None:

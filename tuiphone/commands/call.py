@@ -12,7 +12,6 @@ from typing import Any
 from tuiphone.commands import callflow, callreport
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.junit import write_junit
-from tuiphone.commands.spec import Command, arg
 from tuiphone.commands.util import opt
 from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
@@ -98,26 +97,3 @@ async def _ended(feed: EventFeed, call: CallInfo) -> CallInfo:
         return await callflow.wait_ended(feed, call, 5.0)
     except Timeout:
         return call
-
-
-COMMANDS = (
-    Command("call", "place a test call and report its setup time and media quality", call,
-            aliases=("dial",), args=(
-        arg("uri", metavar="URI", complete="contact", help="who to call (URI, number, user, echo)"),
-        arg("--header", "-H", action="append", metavar="'NAME: VALUE'",
-            help="add a SIP header to the INVITE (repeatable)"),
-        arg("--play", metavar="WAV", help="play this WAV file into the call"),
-        arg("--record", metavar="WAV", help="record the call into this WAV file"),
-        arg("--dtmf", metavar="DIGITS", help="send DIGITS after answer (',' = 1 s pause)"),
-        arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
-        arg("--timeout", type=float, default=30.0, metavar="S",
-            help="wait at most S seconds for answer (exit 3)"),
-        arg("--expect", type=callreport.expect_value, metavar="answered|CODE",
-            help="the outcome that counts as success (default: answered)"),
-        arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
-        arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
-        arg("--srtp", choices=("off", "optional", "mandatory"),
-            help="SRTP for this call (only with a private engine)"),
-        arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
-    )),
-)

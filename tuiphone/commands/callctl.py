@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tuiphone.commands.spec import CALL, Command, arg
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallInfo
 from tuiphone.model.errors import UsageError
@@ -31,15 +30,3 @@ async def hangup(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
         return {"hung_up": await phone.hangup_all()}
     await phone.hangup(args.call)
     return {"hung_up": 1}
-
-
-COMMANDS = (
-    Command("calls", "list the calls in progress", calls, running=True),
-    Command("answer", "answer an incoming call", answer, args=(CALL,), running=True,
-            aliases=("a",)),
-    Command("reject", "reject an incoming call", reject, running=True, args=(
-        CALL, arg("--code", type=int, default=486, metavar="N",
-                  help="final response code, 300-699 (default 486)"))),
-    Command("hangup", "end a call (or every call)", hangup, running=True, aliases=("h",),
-            args=(CALL, arg("--all", action="store_true", help="end every call"))),
-)

@@ -44,10 +44,3 @@ def check(args: argparse.Namespace, rep: dict[str, Any]) -> None:
     if wanted and wanted.upper() not in str(rep["dtmf_received"]).upper():
         got = rep["dtmf_received"] or "nothing"
         raise ExpectationFailed(f"expected DTMF {wanted!r}, received {got!r}", rep)
-
-
-def expect_value(text: str) -> str:
-    """argparse type for --expect: ``answered`` or a SIP status code 300-699."""
-    if text == "answered" or (text.isdigit() and 300 <= int(text) <= 699):
-        return text
-    raise argparse.ArgumentTypeError("use 'answered' or a status code 300-699")

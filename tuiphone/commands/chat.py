@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from tuiphone.commands.errors import with_result
-from tuiphone.commands.spec import Command, arg
 from tuiphone.commands.util import opt
 from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
@@ -46,20 +45,3 @@ def _row(e: HistoryEntry) -> dict[str, Any]:
     from tuiphone.control.codec import to_jsonable
 
     return {**to_jsonable(e), "duration_s": round(e.duration_s, 1)}
-
-
-def _limit(default: int) -> Any:
-    return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
-
-
-COMMANDS = (
-    Command("message", "send a chat message (SIP MESSAGE)", message, aliases=("msg",), args=(
-        arg("uri", metavar="URI", complete="contact", help="recipient"),
-        arg("text", metavar="TEXT", help="the message (quote it)"),
-        arg("--timeout", type=float, default=10.0, metavar="S",
-            help="wait S seconds for the delivery report"))),
-    Command("messages", "list chat messages, optionally with one peer", messages,
-            args=(arg("uri", metavar="URI", nargs="?", complete="contact",
-                      help="only messages with this peer"), _limit(100))),
-    Command("history", "list recent calls", history, running=True, args=(_limit(50),)),
-)

@@ -12,27 +12,35 @@ import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from tuiphone.commands.errors import NoEngine
-from tuiphone.commands.socket_run import socket_requests
 from tuiphone.commands.spec import Command
-from tuiphone.config import AppConfig, load_config
-from tuiphone.control import ControlServer, EngineNotRunning, RemotePhone, socket_path
-from tuiphone.control.stale import claim_socket_path
-from tuiphone.engine.api import PhoneApi
-from tuiphone.model.account import SrtpMode
+from tuiphone.control.paths import socket_path
+
+if TYPE_CHECKING:  # the rest is imported when used: one-shot commands start fast
+    from tuiphone.config import AppConfig
+    from tuiphone.control import RemotePhone
+    from tuiphone.engine.api import PhoneApi
 
 
 async def attach(path: Path | None = None) -> RemotePhone | None:
+    path = path or socket_path()
+    if not path.exists():  # what connecting would find out (EngineNotRunning), sooner
+        return None
+    from tuiphone.control import EngineNotRunning, RemotePhone
+
     try:
-        return await RemotePhone.connect(path or socket_path())
+        return await RemotePhone.connect(path)
     except EngineNotRunning:
         return None
 
 
 def config_for(ns: argparse.Namespace) -> AppConfig:
     """Load the config, applying per-invocation overrides. Raises ConfigError."""
+    from tuiphone.config.loader import load_config
+    from tuiphone.model.account import SrtpMode
+
     config = load_config(getattr(ns, "config", None))
     srtp = getattr(ns, "srtp", None)
     if srtp is not None:
@@ -62,6 +70,9 @@ async def private_engine(config: AppConfig) -> AsyncIterator[PhoneApi]:
 @contextlib.asynccontextmanager
 async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIterator[PhoneApi]:
     """Start an engine and serve it. Raises UsageError if one already runs."""
+    from tuiphone.commands.socket_run import socket_requests
+    from tuiphone.control import ControlServer
+    from tuiphone.control.stale import claim_socket_path
     from tuiphone.engine.factory import build_phone
 
     path = path or socket_path()
@@ -82,7 +93,7 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
     """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError.
     A ``local`` command gets no engine at all (its handler must not use ``phone``)."""
     if command.local:
-        yield cast(PhoneApi, None)
+        yield cast("PhoneApi", None)
         return
     remote = await attach()
     if remote is not None:
@@ -94,5 +105,22 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
     if command.running:
         raise NoEngine(f"'{command.name}' needs a running engine; start one with "
                        "'tuiphone daemon' or the TUI")
-    async with private_engine(config_for(ns)) as phone:
+    config = config_for(ns)
+    if config.engine.echo_line and not needs_echo(command, ns):
+        config = dataclasses.replace(
+            config, engine=dataclasses.replace(config.engine, echo_line=False))
+    async with private_engine(config) as phone:
         yield phone
+
+
+def needs_echo(command: Command, ns: argparse.Namespace) -> bool:
+    """Whether a one-shot command's private engine needs the built-in echo line: the
+    command shows it, or an argument names it (``call echo``, ``ping sip:echo@...``).
+    Skipping it saves a pjsua2 account and its transport set-up on every run."""
+    if command.echo:
+        return True
+    for value in vars(ns).values():
+        words = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(w, str) and "echo" in w.lower() for w in words):
+            return True
+    return False

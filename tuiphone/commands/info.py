@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tuiphone.commands.spec import Command
 from tuiphone.control.codec import to_jsonable
 from tuiphone.engine.api import PhoneApi
 
@@ -23,10 +22,3 @@ async def status(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
 
 async def accounts(phone: PhoneApi, args: argparse.Namespace) -> list[Any]:
     return list(phone.state().accounts)
-
-
-COMMANDS = (
-    Command("status", "show the engine: accounts, calls, audio mode", status),
-    Command("accounts", "list accounts and their registration state", accounts,
-            aliases=("acc",)),
-)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tuiphone.commands.spec import CALL, Command, arg
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
 
@@ -59,26 +58,3 @@ def _other(phone: PhoneApi, target_call: str) -> str:
 async def conference(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     await phone.conference(tuple(args.calls))
     return {"conference": list(args.calls)}
-
-
-COMMANDS = (
-    Command("hold", "put a call on hold", hold, args=(CALL,), running=True),
-    Command("resume", "take a call off hold", resume, args=(CALL,), running=True),
-    Command("mute", "stop sending audio", mute, args=(CALL,), running=True),
-    Command("unmute", "send audio again", unmute, args=(CALL,), running=True),
-    Command("dtmf", "send DTMF digits (0-9 * # A-D)", dtmf, running=True, args=(
-        arg("digits", metavar="DIGITS", help="the digits"),
-        arg("--call", metavar="CALL", complete="call", help="call id")),),
-    Command("transfer", "transfer a call (blind, or attended with --attended)", transfer,
-            running=True, aliases=("xfer",), args=(
-        arg("target", metavar="TARGET", nargs="?", complete="contact",
-            help="where to send the call (blind transfer)"),
-        arg("--attended", metavar="CALL", complete="call",
-            help="connect to this other call instead (attended transfer)"),
-        arg("--call", dest="call_from", metavar="CALL", complete="call",
-            help="the call to transfer (default: the only one)")),),
-    Command("conference", "join calls into a local conference", conference, running=True,
-            aliases=("conf",), args=(
-        arg("calls", nargs="+", metavar="CALL", complete="call",
-            help="two or more call ids"),)),
-)

@@ -1,11 +1,16 @@
 """Printing results: one JSON document (or JSON lines), or rich tables for people.
 
-rich is imported only here, and only for human output; colour only on a TTY.
+rich is imported only here, and only for human output; colour only on a TTY. Output
+that is not a terminal and that rich would print verbatim (a record of short plain
+ASCII values, plain lines) is written directly, byte for byte what rich prints,
+without importing rich (see ``_plain``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 import time
 from typing import Any
@@ -104,9 +109,85 @@ def _record_table(data: dict[str, Any]) -> Any:
 
 def _human(data: Any) -> None:
     """A table per list of records; a record's own lists of records become sub-tables."""
+    if not _is_terminal():
+        text = _plain(data, _width())
+        if text is not None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+    _rich(data)
+
+
+def _is_terminal() -> bool:
+    """What rich's Console decides (TTY_COMPATIBLE, FORCE_COLOR, then isatty)."""
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return tty_compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _width() -> int:
+    """rich's console width: the first standard stream that is a terminal, $COLUMNS, 80."""
+    width = 0
+    for fd in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(fd).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    return width or 80
+
+
+_PRINTABLE = re.compile(r"[ -~]*")
+# rich markup, or what could be an :emoji: code (the characters of rich's emoji names)
+_MARKUP = re.compile(r"\[|:[\w!#&()*+.\-]*:")
+
+
+def _verbatim(text: str) -> bool:
+    """True if rich prints ``text`` as it is (no markup, emoji codes or wide chars)."""
+    return _PRINTABLE.fullmatch(text) is not None and _MARKUP.search(text) is None
+
+
+def _plain(data: Any, width: int) -> str | None:
+    """Exactly what ``_rich`` prints without colour, or None when rich is needed
+    (tables with borders, wrapping, anything but plain ASCII)."""
+    if isinstance(data, dict):
+        if any(_is_rows(v) for v in data.values()):
+            return None
+        rows = _flat(data)
+        if not rows or not all(_verbatim(k) and _verbatim(v) for k, v in rows):
+            return None
+        key_w = max(len(k) for k, _ in rows)
+        value_w = max(len(v) for _, v in rows)
+        if key_w + value_w + 4 > width:
+            return None
+        return "".join(f" {k.ljust(key_w)}  {v.ljust(value_w)} \n" for k, v in rows)
+    if _is_rows(data):
+        return None
+    if isinstance(data, list):
+        text = "(none)" if not data else "\n".join(_cell(v) for v in data)
+    else:
+        text = _cell(data)
+    lines = text.split("\n")
+    if not all(_verbatim(line) and line == line.strip() and len(line) <= width
+               for line in lines):
+        return None
+    return text + "\n"
+
+
+def _rich(data: Any, console: Any = None) -> None:
     from rich.console import Console
 
-    console = Console(highlight=False)
+    console = console or Console(highlight=False)
     if _is_rows(data):
         console.print(_rows_table(data))
     elif isinstance(data, list):

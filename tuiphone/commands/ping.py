@@ -7,7 +7,6 @@ import asyncio
 from typing import Any
 
 from tuiphone.commands.errors import with_result
-from tuiphone.commands.spec import Command, arg
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import SipError, Timeout, UsageError
@@ -48,14 +47,3 @@ def _check(replies: list[dict[str, Any]], report: dict[str, Any]) -> None:
     if not any(200 <= c < 300 for c in codes):
         last = next(r for r in reversed(replies) if "status_code" in r)
         raise with_result(SipError(last["status_code"], last["reason"]), report)
-
-
-COMMANDS = (
-    Command("ping", "send OPTIONS and print the round-trip time of each", ping, args=(
-        arg("uri", metavar="URI", complete="contact", help="target (URI, number or user)"),
-        arg("--count", "-c", type=int, default=1, metavar="N", help="number of requests"),
-        arg("--interval", "-i", type=float, default=1.0, metavar="S",
-            help="seconds between requests"),
-        arg("--timeout", type=float, default=5.0, metavar="S", help="wait per request"),
-    )),
-)

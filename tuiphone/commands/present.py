@@ -6,14 +6,17 @@ Shared by the one-shot CLI, scripts and the shell so they print and fail alike.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from tuiphone.commands.errors import result_of
 from tuiphone.commands.exitcodes import exit_code
 from tuiphone.commands.output import print_error, print_item, print_result
 from tuiphone.commands.runner import execute, stream
 from tuiphone.commands.spec import Command
-from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import TuiphoneError
+
+if TYPE_CHECKING:
+    from tuiphone.engine.api import PhoneApi
 
 
 async def run_on(phone: PhoneApi, command: Command, ns: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from tuiphone.commands.regtrace import exchange
-from tuiphone.commands.spec import TIMEOUT, Command
 from tuiphone.commands.util import account_state, opt
 from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
@@ -62,13 +61,3 @@ async def unregister(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any
     state = await phone.unregister(opt(args, "account"))
     return {"account": state.id, "state": state.reg_state.value,
             "status_code": state.code, "reason": state.reason}
-
-
-COMMANDS = (
-    Command("register", "send REGISTER and wait for the final answer", register,
-            args=(TIMEOUT,), aliases=("reg",),
-            details="Prints status code, reason, expiry, time to the final response and\n"
-                    "the number of 401/407 challenges seen in the SIP trace."),
-    Command("unregister", "remove the registration (REGISTER with Expires: 0)", unregister,
-            aliases=("unreg",)),
-)

@@ -7,12 +7,14 @@ import inspect
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.commands.parse import Parser, line_parser, parse_words, split_line
 from tuiphone.commands.spec import Command
 from tuiphone.commands.table import COMMANDS
-from tuiphone.engine.api import PhoneApi
+
+if TYPE_CHECKING:
+    from tuiphone.engine.api import PhoneApi
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def parse_line(line: str) -> tuple[Command, argparse.Namespace]:
 
 async def execute(phone: PhoneApi, command: Command, args: argparse.Namespace) -> Any:
     """Run a non-streaming command and return its result."""
-    result = command.handler(phone, args)
+    result = command.run(phone, args)
     if inspect.isasyncgen(result):
         return [item async for item in result]
     return await result
@@ -52,7 +54,7 @@ async def execute(phone: PhoneApi, command: Command, args: argparse.Namespace) -
 
 def stream(phone: PhoneApi, command: Command, args: argparse.Namespace) -> AsyncIterator[Any]:
     """The items of a streaming command."""
-    result: AsyncIterator[Any] = command.handler(phone, args)
+    result: AsyncIterator[Any] = command.run(phone, args)
     return result
 
 

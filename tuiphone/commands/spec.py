@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from tuiphone.engine.api import PhoneApi
+if TYPE_CHECKING:
+    from tuiphone.engine.api import PhoneApi
 
 # async (phone, args) -> JSON-able result; a streaming command is an async generator.
-Handler = Callable[[PhoneApi, argparse.Namespace], Any]
+Handler = Callable[["PhoneApi", argparse.Namespace], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +38,41 @@ class Arg:
 class Command:
     """A command: ``running`` ones only make sense on an engine that is already running
     (exit 6 without one); ``stream`` ones yield items until stopped; ``local`` ones do
-    their work in the caller's process and never need an engine (one-shot runs start none)."""
+    their work in the caller's process and never need an engine (one-shot runs start none).
+    A private engine gets the built-in echo line only for ``echo`` commands and commands
+    with an argument naming it (see ``hosting.needs_echo``).
+
+    ``handler`` is the function itself or ``"module:function"``, a module of
+    ``tuiphone.commands`` imported only when the command runs (see ``run``)."""
 
     name: str
     help: str
-    handler: Handler
+    handler: Handler | str
     args: tuple[Arg, ...] = ()
     aliases: tuple[str, ...] = ()
     running: bool = False
     stream: bool = False
     details: str = ""
     local: bool = False
+    echo: bool = False  # shows the built-in echo line even when no argument names it
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def run(self) -> Handler:
+        """The handler, its module imported on first use."""
+        if isinstance(self.handler, str):
+            return _resolve(self.handler)
+        return self.handler
+
+
+@cache
+def _resolve(ref: str) -> Handler:
+    module, _, name = ref.partition(":")
+    handler: Handler = getattr(importlib.import_module(f"tuiphone.commands.{module}"), name)
+    return handler
 
 
 def arg(

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from tuiphone.commands import pcap
-from tuiphone.commands.spec import Command, arg
 from tuiphone.control.codec import event_to_jsonable, to_jsonable
 from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
@@ -56,15 +55,3 @@ class _PcapSink:
 
     def close(self) -> None:
         self._out.close()
-
-
-COMMANDS = (
-    Command("events", "stream engine events as JSON lines (starts with a snapshot)", events,
-            running=True, stream=True),
-    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save", trace,
-            running=True, stream=True, args=(
-        arg("--follow", "-f", action="store_true", help="keep printing new messages"),
-        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
-        arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
-    )),
-)

@@ -1,34 +1,176 @@
-"""THE command table: every front end (CLI, REPL, scripts, TUI) reads this and only this."""
+"""THE command table: every front end (CLI, REPL, scripts, TUI) reads this and only this.
+
+Declarations only, cheap to import: a handler is named ``"module:function"`` (a module
+of this package) and imported when its command runs (``Command.run``), so ``tuiphone
+register`` never loads the contacts, chat or call code.
+"""
 
 from __future__ import annotations
 
-from tuiphone.commands import (
-    call,
-    callctl,
-    chat,
-    contacts,
-    info,
-    lamps,
-    midcall,
-    ping,
-    register,
-    streams,
-    wait,
-)
-from tuiphone.commands.spec import Command
+import argparse
+
+from tuiphone.commands.spec import CALL, TIMEOUT, Arg, Command, arg
+
+
+def expect_value(text: str) -> str:
+    """argparse type for --expect: ``answered`` or a SIP status code 300-699."""
+    if text == "answered" or (text.isdigit() and 300 <= int(text) <= 699):
+        return text
+    raise argparse.ArgumentTypeError("use 'answered' or a status code 300-699")
+
+
+def _limit(default: int) -> Arg:
+    return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
+
+
+# = tuiphone.model.backend.PRESENCE_STATES (a test checks), spelled out to keep this cheap
+PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline")
+
+# the contacts actions, in the order contacts.py dispatches them
+CONTACT_ACTIONS = ("search", "show", "lookup", "sync", "import", "export")
+
+_CONTACTS_DETAILS = """actions:
+  search [TEXT]          contacts matching every word (exit 1 if none)
+  show ID                one contact in full (ID from search)
+  lookup NUMBER_OR_URI   the contact owning a number or SIP URI (exit 1 if none)
+  sync [BOOK]            sync CardDAV books, progress on stderr (exit 5 network/TLS)
+  import FILE            copy a .vcf file's cards into the first vdir
+  export                 every card to stdout (--format vcf|json)"""
 
 COMMANDS: tuple[Command, ...] = (
-    *info.COMMANDS,
-    *register.COMMANDS,
-    *ping.COMMANDS,
-    *call.COMMANDS,
-    *callctl.COMMANDS,
-    *midcall.COMMANDS,
-    *chat.COMMANDS,
-    *wait.COMMANDS,
-    *streams.COMMANDS,
-    *contacts.COMMANDS,
-    *lamps.COMMANDS,
+    # info
+    Command("status", "show the engine: accounts, calls, audio mode", "info:status",
+            echo=True),
+    Command("accounts", "list accounts and their registration state", "info:accounts",
+            aliases=("acc",)),
+    # register
+    Command("register", "send REGISTER and wait for the final answer", "register:register",
+            args=(TIMEOUT,), aliases=("reg",),
+            details="Prints status code, reason, expiry, time to the final response and\n"
+                    "the number of 401/407 challenges seen in the SIP trace."),
+    Command("unregister", "remove the registration (REGISTER with Expires: 0)",
+            "register:unregister",
+            aliases=("unreg",)),
+    # ping
+    Command("ping", "send OPTIONS and print the round-trip time of each", "ping:ping", args=(
+        arg("uri", metavar="URI", complete="contact", help="target (URI, number or user)"),
+        arg("--count", "-c", type=int, default=1, metavar="N", help="number of requests"),
+        arg("--interval", "-i", type=float, default=1.0, metavar="S",
+            help="seconds between requests"),
+        arg("--timeout", type=float, default=5.0, metavar="S", help="wait per request"),
+    )),
+    # call
+    Command("call", "place a test call and report its setup time and media quality", "call:call",
+            aliases=("dial",), args=(
+        arg("uri", metavar="URI", complete="contact", help="who to call (URI, number, user, echo)"),
+        arg("--header", "-H", action="append", metavar="'NAME: VALUE'",
+            help="add a SIP header to the INVITE (repeatable)"),
+        arg("--play", metavar="WAV", help="play this WAV file into the call"),
+        arg("--record", metavar="WAV", help="record the call into this WAV file"),
+        arg("--dtmf", metavar="DIGITS", help="send DIGITS after answer (',' = 1 s pause)"),
+        arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
+        arg("--timeout", type=float, default=30.0, metavar="S",
+            help="wait at most S seconds for answer (exit 3)"),
+        arg("--expect", type=expect_value, metavar="answered|CODE",
+            help="the outcome that counts as success (default: answered)"),
+        arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
+        arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
+        arg("--srtp", choices=("off", "optional", "mandatory"),
+            help="SRTP for this call (only with a private engine)"),
+        arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
+    )),
+    # callctl
+    Command("calls", "list the calls in progress", "callctl:calls", running=True),
+    Command("answer", "answer an incoming call", "callctl:answer", args=(CALL,), running=True,
+            aliases=("a",)),
+    Command("reject", "reject an incoming call", "callctl:reject", running=True, args=(
+        CALL, arg("--code", type=int, default=486, metavar="N",
+                  help="final response code, 300-699 (default 486)"))),
+    Command("hangup", "end a call (or every call)", "callctl:hangup", running=True, aliases=("h",),
+            args=(CALL, arg("--all", action="store_true", help="end every call"))),
+    # midcall
+    Command("hold", "put a call on hold", "midcall:hold", args=(CALL,), running=True),
+    Command("resume", "take a call off hold", "midcall:resume", args=(CALL,), running=True),
+    Command("mute", "stop sending audio", "midcall:mute", args=(CALL,), running=True),
+    Command("unmute", "send audio again", "midcall:unmute", args=(CALL,), running=True),
+    Command("dtmf", "send DTMF digits (0-9 * # A-D)", "midcall:dtmf", running=True, args=(
+        arg("digits", metavar="DIGITS", help="the digits"),
+        arg("--call", metavar="CALL", complete="call", help="call id")),),
+    Command("transfer", "transfer a call (blind, or attended with --attended)", "midcall:transfer",
+            running=True, aliases=("xfer",), args=(
+        arg("target", metavar="TARGET", nargs="?", complete="contact",
+            help="where to send the call (blind transfer)"),
+        arg("--attended", metavar="CALL", complete="call",
+            help="connect to this other call instead (attended transfer)"),
+        arg("--call", dest="call_from", metavar="CALL", complete="call",
+            help="the call to transfer (default: the only one)")),),
+    Command("conference", "join calls into a local conference", "midcall:conference", running=True,
+            aliases=("conf",), args=(
+        arg("calls", nargs="+", metavar="CALL", complete="call",
+            help="two or more call ids"),)),
+    # chat
+    Command("message", "send a chat message (SIP MESSAGE)", "chat:message", aliases=("msg",), args=(
+        arg("uri", metavar="URI", complete="contact", help="recipient"),
+        arg("text", metavar="TEXT", help="the message (quote it)"),
+        arg("--timeout", type=float, default=10.0, metavar="S",
+            help="wait S seconds for the delivery report"))),
+    Command("messages", "list chat messages, optionally with one peer", "chat:messages",
+            args=(arg("uri", metavar="URI", nargs="?", complete="contact",
+                      help="only messages with this peer"), _limit(100))),
+    Command("history", "list recent calls", "chat:history", running=True, args=(_limit(50),)),
+    # wait
+    Command("wait", "block until a condition holds (exit 3 on timeout)", "wait:wait", args=(
+        arg("condition", choices=("registered", "call", "message", "dtmf", "lamp"),
+            help="registered | call STATE | message | dtmf DIGITS | lamp URI STATE"),
+        arg("params", nargs="*", metavar="PARAM",
+            complete=("incoming", "ringing", "connected", "ended"),
+            help="STATE, DIGITS, or URI STATE"),
+        arg("--from", dest="sender", metavar="URI", help="wait message: only from this peer"),
+        arg("--timeout", type=float, default=30.0, metavar="S",
+            help="give up after S seconds (0 waits forever; default 30)"),
+    ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
+               "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
+               "  tuiphone wait message --from sip:bob@example.com\n"
+               "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
+    # streams
+    Command("events", "stream engine events as JSON lines (starts with a snapshot)",
+            "streams:events",
+            running=True, stream=True),
+    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save",
+            "streams:trace",
+            running=True, stream=True, args=(
+        arg("--follow", "-f", action="store_true", help="keep printing new messages"),
+        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
+        arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
+    )),
+    # contacts
+    Command("contacts", "search, show, look up, sync, import and export contacts",
+            "contacts:contacts",
+            local=True, details=_CONTACTS_DETAILS, args=(
+                arg("action", choices=CONTACT_ACTIONS, metavar="ACTION",
+                    complete=CONTACT_ACTIONS,
+                    help="search, show, lookup, sync, import or export"),
+                arg("target", nargs="?", default=None, metavar="ARG",
+                    help="TEXT, ID, NUMBER_OR_URI, BOOK or FILE, by action"),
+                arg("--format", choices=("vcf", "json"), default="vcf",
+                    help="export format (default vcf; --json implies json)"),
+                arg("--limit", type=int, default=50, metavar="N",
+                    help="search: at most N contacts"))),
+    # lamps
+    Command("lamps", "list the BLF/presence lamps of the QuickDial entries", "lamps:lamps",
+            echo=True,
+            details="Entries are watched only when the default account turns on\n"
+                    "features.blf (blf entries) or features.presence (presence entries)."),
+    Command("presence", "publish our presence (features.presence)", "lamps:presence", args=(
+        arg("action", choices=("set",), help="set"),
+        arg("state", choices=PRESENCE_STATES, metavar="STATE",
+            help="available | away | dnd | busy | on-the-phone | offline"),
+        arg("--note", default="", metavar="TEXT", help="a note shown to watchers"),
+    )),
+    Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
+            "lamps:pickup", echo=True,
+            args=(arg("target", metavar="KEY|URI", complete="contact",
+                      help="the entry's label or URI"),)),
 )
 
 BY_NAME: dict[str, Command] = {name: c for c in COMMANDS for name in c.names}

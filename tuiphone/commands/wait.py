@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from tuiphone.commands import conditions
-from tuiphone.commands.spec import Command, arg
 from tuiphone.commands.util import opt
 from tuiphone.control.codec import to_jsonable
 from tuiphone.control.feed import EventFeed
@@ -39,20 +38,3 @@ async def wait(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
             found = cond.seen(event)
     waited = round(time.monotonic() - started, 3)
     return {"condition": cond.text, "waited_s": waited, "match": to_jsonable(found)}
-
-
-COMMANDS = (
-    Command("wait", "block until a condition holds (exit 3 on timeout)", wait, args=(
-        arg("condition", choices=("registered", "call", "message", "dtmf", "lamp"),
-            help="registered | call STATE | message | dtmf DIGITS | lamp URI STATE"),
-        arg("params", nargs="*", metavar="PARAM",
-            complete=("incoming", "ringing", "connected", "ended"),
-            help="STATE, DIGITS, or URI STATE"),
-        arg("--from", dest="sender", metavar="URI", help="wait message: only from this peer"),
-        arg("--timeout", type=float, default=30.0, metavar="S",
-            help="give up after S seconds (0 waits forever; default 30)"),
-    ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
-               "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
-               "  tuiphone wait message --from sip:bob@example.com\n"
-               "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
-)
