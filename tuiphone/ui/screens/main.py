@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from tuiphone.engine.api import PhoneApi
-from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.call import CallInfo, CallState, HistoryEntry
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
     CallChanged,
@@ -68,6 +68,8 @@ class MainScreen(CallWork):
         self.wide = False
         self._modals: dict[str, IncomingCallScreen] = {}
         self._trace_due = False
+        self._history: list[HistoryEntry] = []
+        self._wanted_pane = "dialpad"
 
     def compose(self) -> ComposeResult:
         self.wide = is_wide(self.app.size, self.layout_pref)
@@ -138,8 +140,6 @@ class MainScreen(CallWork):
         self.book.load(messages)
         self.query_one(ChatPane).on_mount()
         self.refresh_trace()
-
-    _history: list = []  # type: ignore[type-arg]
 
     def calls(self) -> tuple[CallInfo, ...]:
         return self.phone.state().calls if self.phone is not None else ()
@@ -304,18 +304,24 @@ class MainScreen(CallWork):
         return node.id if node is not None and node.id else "dialpad"
 
     def go(self, pane: str, focus: bool = True) -> None:
+        self._wanted_pane = pane
         if not self.wide:
             self.query_one(TabbedContent).active = f"tab-{pane}"
         if focus:
             self.call_after_refresh(self._focus_in, pane)
 
-    def _focus_in(self, pane: str) -> None:
-        if not self.wide and self.query_one(TabbedContent).active != f"tab-{pane}":
-            return  # another go() won the race; do not pull focus into a hidden tab
+    def _focus_in(self, pane: str, tries: int = 10) -> None:
+        if pane != self._wanted_pane:
+            return  # a later go() won
+        if not self.wide:
+            # a late focus event from the previous tab may have switched tabs back
+            self.query_one(TabbedContent).active = f"tab-{pane}"
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
         if chain:
             chain[0].focus()
+        elif tries:  # a just-shown tab joins the focus chain after its next layout
+            self.call_after_refresh(self._focus_in, pane, tries - 1)
 
     def action_go(self, pane: str) -> None:
         self.go(pane)
