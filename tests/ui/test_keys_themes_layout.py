@@ -95,6 +95,9 @@ async def test_small_terminal_uses_tabs_and_ctrl_n_moves() -> None:
         await pilot.press("ctrl+n")
         await until(pilot, lambda: tabs.active == "tab-calls")
         await until(pilot, lambda: app.main.current_pane() == "calls")
+        for _ in range(10):  # let TabbedContent see the focus move before switching back
+            await pilot.pause()
+        assert tabs.active == "tab-calls"
         await pilot.press("ctrl+g")
         await until(pilot, lambda: tabs.active == "tab-dialpad")
         await until(pilot, lambda: app.focused is not None and app.focused.id == "dial-input")
