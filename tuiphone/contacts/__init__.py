@@ -40,31 +40,78 @@ Errors: every exception is a ``ContactsError`` (a ``TuiphoneError``):
 Bad cards never raise: they become ``ParseWarning(source, line, message)``.
 """
 
-from tuiphone.contacts.book import ContactBook
-from tuiphone.contacts.contact import Contact, Origin
-from tuiphone.contacts.dav.client import DavSettings
-from tuiphone.contacts.dav.discovery import AddressBookInfo
-from tuiphone.contacts.dav.sync import SyncProgress, SyncReport
-from tuiphone.contacts.editing import ContactEdit
-from tuiphone.contacts.errors import (
-    ConflictError,
-    ContactsError,
-    DavAuthError,
-    DavConnectionError,
-    DavError,
-    DavHttpError,
-    DavProtocolError,
-    DavTimeout,
-    EditError,
-    ParseWarning,
-    VdirError,
-)
-from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
-from tuiphone.contacts.index import ContactIndex
-from tuiphone.contacts.reachability import Reachability, ReachabilityCache
-from tuiphone.contacts.reader import ReadResult, parse_bytes, read_file
-from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
-from tuiphone.contacts.vdir import read_vdir
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tuiphone.contacts.book import ContactBook
+    from tuiphone.contacts.contact import Contact, Origin
+    from tuiphone.contacts.dav.client import DavSettings
+    from tuiphone.contacts.dav.discovery import AddressBookInfo
+    from tuiphone.contacts.dav.sync import SyncProgress, SyncReport
+    from tuiphone.contacts.editing import ContactEdit
+    from tuiphone.contacts.errors import (
+        ConflictError,
+        ContactsError,
+        DavAuthError,
+        DavConnectionError,
+        DavError,
+        DavHttpError,
+        DavProtocolError,
+        DavTimeout,
+        EditError,
+        ParseWarning,
+        VdirError,
+    )
+    from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
+    from tuiphone.contacts.index import ContactIndex
+    from tuiphone.contacts.reachability import Reachability, ReachabilityCache
+    from tuiphone.contacts.reader import ReadResult, parse_bytes, read_file
+    from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
+    from tuiphone.contacts.vdir import read_vdir
+
+# Names load on first use: the engine and the one-shot CLI import this package for
+# one helper and must not pay for httpx, phonenumbers and the DAV client.
+_WHERE = {
+    "Address": "tuiphone.contacts.fields",
+    "AddressBookInfo": "tuiphone.contacts.dav.discovery",
+    "Birthday": "tuiphone.contacts.fields",
+    "CardDavSource": "tuiphone.contacts.sources",
+    "ConflictError": "tuiphone.contacts.errors",
+    "Contact": "tuiphone.contacts.contact",
+    "ContactBook": "tuiphone.contacts.book",
+    "ContactEdit": "tuiphone.contacts.editing",
+    "ContactIndex": "tuiphone.contacts.index",
+    "ContactsError": "tuiphone.contacts.errors",
+    "DavAuthError": "tuiphone.contacts.errors",
+    "DavConnectionError": "tuiphone.contacts.errors",
+    "DavError": "tuiphone.contacts.errors",
+    "DavHttpError": "tuiphone.contacts.errors",
+    "DavProtocolError": "tuiphone.contacts.errors",
+    "DavSettings": "tuiphone.contacts.dav.client",
+    "DavTimeout": "tuiphone.contacts.errors",
+    "EditError": "tuiphone.contacts.errors",
+    "Email": "tuiphone.contacts.fields",
+    "FileSource": "tuiphone.contacts.sources",
+    "Gender": "tuiphone.contacts.fields",
+    "Name": "tuiphone.contacts.fields",
+    "Origin": "tuiphone.contacts.contact",
+    "ParseWarning": "tuiphone.contacts.errors",
+    "Phone": "tuiphone.contacts.fields",
+    "Reachability": "tuiphone.contacts.reachability",
+    "ReachabilityCache": "tuiphone.contacts.reachability",
+    "ReadResult": "tuiphone.contacts.reader",
+    "Source": "tuiphone.contacts.sources",
+    "SyncProgress": "tuiphone.contacts.dav.sync",
+    "SyncReport": "tuiphone.contacts.dav.sync",
+    "VdirError": "tuiphone.contacts.errors",
+    "VdirSource": "tuiphone.contacts.sources",
+    "parse_bytes": "tuiphone.contacts.reader",
+    "read_file": "tuiphone.contacts.reader",
+    "read_vdir": "tuiphone.contacts.vdir",
+}
 
 __all__ = [
     "Address",
@@ -104,3 +151,16 @@ __all__ = [
     "read_file",
     "read_vdir",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
