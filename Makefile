@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "tuiphone needs Python 3.11 or 3.12 (python3.11/python3.12 on PATH)"; exit 1; }
 	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] < (3, 13), "tuiphone needs Python 3.11 or 3.12 (the pjsua2 wheel exists up to 3.12)"'
-	$(PYTHON) -m venv $(VENV) || { echo "python venv failed: on Debian/Ubuntu run: apt-get install python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); bash .ci/install-venv-support && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
