@@ -106,6 +106,15 @@ async def test_call_echo_connects_echoes_dtmf_and_lands_in_history():
         await phone.dtmf("5")
         assert (await asyncio.wait_for(waiter, 5)).digit == "5"
         assert backend.looped, "echo line did not loop audio back"
+        seen_digits = []
+        sub = phone.events()
+        await phone.dtmf("9")
+        async for ev in sub:
+            if isinstance(ev, DtmfReceived):
+                seen_digits.append(ev.call_id)
+                if ev.call_id == call.id:
+                    break
+        assert seen_digits == [call.id], "the echo leg's own DTMF must stay internal"
         assert [c.id for c in phone.state().calls] == [call.id], "echo leg must stay hidden"
         await phone.hangup(call.id)
         await phone.bus.wait(call_state(call.id, CallState.ENDED), 5)

@@ -10,6 +10,7 @@ from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo, CallState, CallStats
 from tuiphone.model.events import (
     CallChanged,
+    DtmfReceived,
     Event,
     IncomingCall,
     MwiChanged,
@@ -53,6 +54,9 @@ class LiveState:
                 return call.account_id in self.hidden_accounts
             case RegistrationChanged(account=acc):
                 return acc.id in self.hidden_accounts
+            case DtmfReceived(call_id=call_id):
+                call = self.calls.get(call_id)
+                return call is not None and call.account_id in self.hidden_accounts
             case _:
                 return False
 
