@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -38,7 +39,7 @@ def make_app(phone: Phone | None = None, **ui: object) -> tuple[TuiphoneApp, Pho
     return TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0), phone
 
 
-async def until(pilot: Pilot[object], predicate: Callable[[], bool], rounds: int = 1000) -> None:
+async def until(pilot: Pilot[Any], predicate: Callable[[], bool], rounds: int = 1000) -> None:
     """Let the app run until ``predicate`` holds; fail after ``rounds`` pauses."""
     for _ in range(rounds):
         if predicate():

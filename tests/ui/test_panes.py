@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.widgets import Input, OptionList
 
 from tests.ui.helpers import make_app, until
@@ -11,7 +9,6 @@ from tests.ui.stub_phone import TRACE, StubPhone
 from tuiphone.model.call import CallState
 from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.ladder_render import arrow, group_dialogs, summary
-from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.widgets.contacts import NO_BOOKS
 
 
@@ -54,50 +51,6 @@ async def test_quickdial_button_dials_and_lamp_lights() -> None:
         await until(pilot, lambda: any(c.state is CallState.RINGING for c in phone.state().calls))
         assert app.main.query_one("#fav-0").has_class("-ringing")
         assert "◎ R" in str(app.main.query_one("#fav-0").label)
-
-
-@dataclass(frozen=True)
-class _Num:
-    number: str
-
-
-@dataclass(frozen=True)
-class _Card:
-    display_name: str
-    sips: tuple[str, ...]
-    phones: tuple[_Num, ...] = ()
-
-
-class _Book:
-    cards = (_Card("Bob Builder", ("sip:bob@127.0.0.1",)), _Card("Ann", (), (_Num("555"),)))
-
-    def search(self, text: str) -> list[_Card]:
-        return [c for c in self.cards if text.lower() in c.display_name.lower()]
-
-    def lookup(self, uri: str) -> _Card | None:
-        return next((c for c in self.cards if uri in c.sips), None)
-
-
-async def test_contacts_search_dial_and_caller_name() -> None:
-    app, phone = make_app()
-    app.main.contacts = _Book()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
-        app.main.query_one("#contact-search", Input).focus()
-        await pilot.press(*"bui")
-        results = app.main.query_one("#contact-results", OptionList)
-        await until(pilot, lambda: results.option_count == 1)
-        assert "sip:bob@127.0.0.1" in str(app.main.query_one("#contact-detail").content)
-        await pilot.press("enter")
-        await until(pilot, lambda: any(c.account_id == "local" and c.remote_uri ==
-                                       "sip:bob@127.0.0.1" for c in phone.state().calls))
-        await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen))
-        await pilot.press("r")
-        await until(pilot, lambda: not phone.state().calls)
-        await phone.call("sip:me@127.0.0.1", account_id="bob")
-        await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen)
-                    and app.screen.call.account_id == "local")
-        assert str(app.screen.query_one("#incoming-caller").content) == "Bob Builder"
 
 
 async def test_contacts_without_books_says_so() -> None:

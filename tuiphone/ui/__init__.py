@@ -10,10 +10,16 @@ from __future__ import annotations
 def run(config_path: str | None = None) -> int:
     """Run the TUI until the user quits; returns the exit status."""
     from tuiphone.config import load_config
+    from tuiphone.config.appstate import apply_state
     from tuiphone.ui.app import TuiphoneApp
-    from tuiphone.ui.startup import open_contacts, phone_factory
+    from tuiphone.ui.startup import phone_factory
 
+    # QuickDial keys added in the app live in its state file, over the config's list
     config = load_config(config_path)
-    app = TuiphoneApp(phone_factory(config), config, contacts=open_contacts(config))
+    try:
+        config = apply_state(config)
+    except Exception as err:  # a damaged state file must not keep the phone from starting
+        print(f"tuiphone: saved QuickDial ignored: {err}")
+    app = TuiphoneApp(phone_factory(config), config)
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -12,7 +12,6 @@ from textual.app import App
 from tuiphone.config.schema import AppConfig, UiConfig
 from tuiphone.engine.api import PhoneApi
 from tuiphone.ui.actions import bindings_for, unknown_ids
-from tuiphone.ui.contacts_source import ContactSource
 from tuiphone.ui.palette import PhoneCommands
 from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.screens.main import MainScreen
@@ -44,7 +43,7 @@ class TuiphoneApp(App[int]):
     COMMANDS = App.COMMANDS | {PhoneCommands}
 
     def __init__(self, phone_factory: PhoneFactory, config: AppConfig | None = None, *,
-                 contacts: ContactSource | None = None, clock: Callable[[], float] = time.time,
+                 clock: Callable[[], float] = time.time,
                  voicemail_uri: str | None = None, theme_dirs: tuple[Path, ...] | None = None):
         super().__init__()
         self.phone_factory = phone_factory
@@ -55,8 +54,9 @@ class TuiphoneApp(App[int]):
         self.theme_dirs = theme_dirs if theme_dirs is not None else (BUILTIN_DIR, user_theme_dir())
         self.own_themes: list[str] = []
         self._theme_problems = self._install_themes()
-        self.main = MainScreen(favourites_of(config), contacts, clock, self.ui.layout,
-                               voicemail_uri)
+        books = config is not None and bool(config.contacts.vdirs or config.contacts.carddav)
+        self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
+                               voicemail_uri, quickdial=config.quickdial if config else ())
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:

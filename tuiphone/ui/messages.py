@@ -8,6 +8,7 @@ from textual.message import Message
 
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.events import Event
+from tuiphone.model.lamp import Lamp
 
 
 @dataclass
@@ -42,3 +43,21 @@ class ChatRequested(Message):
     """Any pane asks to open the chat thread with ``peer``."""
 
     peer: str
+
+
+@dataclass
+class LampUpdate(Message):
+    """An engine lamp changed; a newer update of the same lamp replaces a pending one."""
+
+    lamp: Lamp
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LampUpdate) and message.lamp.uri == self.lamp.uri
+
+
+@dataclass
+class AddToQuickDial(Message):
+    """The contacts pane asks for a new QuickDial key."""
+
+    label: str
+    uri: str

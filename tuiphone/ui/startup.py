@@ -1,4 +1,4 @@
-"""How the TUI gets its phone and address book, kept apart from the widgets."""
+"""How the TUI gets its phone, kept apart from the widgets."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Any
 
 from tuiphone.config.schema import AppConfig
 from tuiphone.engine.api import PhoneApi
-from tuiphone.ui.contacts_source import ContactSource
 
 
 async def attach_or_none() -> PhoneApi | None:
@@ -82,20 +81,3 @@ class EngineFactory:
 
 def phone_factory(config: AppConfig) -> Callable[[], Awaitable[PhoneApi]]:
     return EngineFactory(config)
-
-
-def open_contacts(config: AppConfig) -> ContactSource | None:
-    """The address-book index, or None when no book is configured (or not yet built).
-
-    Seam: ``tuiphone.contacts`` is expected to offer ``tuiphone.contacts.index.open_index
-    (config)`` returning an object with ``search(text)`` and ``lookup(uri)``; until then
-    the Contacts pane says no address books are configured.
-    """
-    if not (config.contacts.vdirs or config.contacts.carddav):
-        return None
-    try:
-        module = importlib.import_module("tuiphone.contacts.index")
-    except ImportError:
-        return None
-    opener = getattr(module, "open_index", None)
-    return opener(config) if callable(opener) else None

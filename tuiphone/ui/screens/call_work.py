@@ -110,6 +110,11 @@ class CallWork(Screen[None]):
         self.app.push_screen(PromptScreen("Blind transfer to:", "number or sip: URI"), go)
 
     def action_attended(self) -> None:
+        self.attended_to(None)
+
+    def attended_to(self, target: str | None) -> None:
+        """With two connected calls, join them; else consult ``target`` (or ask whom)
+        first, holding the current call."""
         connected = [c for c in self.calls() if c.state is CallState.CONNECTED]
         if len(connected) >= 2:
             held = next((c for c in connected if c.on_hold), connected[0])
@@ -122,7 +127,10 @@ class CallWork(Screen[None]):
             if target:
                 self.dial(target)
                 self.notify("Consulting: press the attended-transfer key again to complete")
-        self.app.push_screen(PromptScreen("Attended transfer: call whom first?"), consult)
+        if target:
+            consult(target)
+        else:
+            self.app.push_screen(PromptScreen("Attended transfer: call whom first?"), consult)
 
     def action_conference(self) -> None:
         ids = tuple(c.id for c in self.calls() if c.state is CallState.CONNECTED)

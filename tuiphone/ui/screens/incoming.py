@@ -40,6 +40,12 @@ class IncomingCallScreen(ModalScreen[Choice]):
                     yield Button(f"{spec.description} ({keys})", id=f"choose-{choice}",
                                  compact=True)
 
+    def set_caller(self, name: str) -> None:
+        """A better name for the caller (from the address book), once known."""
+        self.caller = name
+        if self.is_mounted:
+            self.query_one("#incoming-caller", Label).update(name)
+
     def on_mount(self) -> None:
         self.query_one("#choose-answer", Button).focus()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Footer, Input, TabbedContent, TabPane
 
+from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallInfo, CallState, HistoryEntry
 from tuiphone.model.errors import TuiphoneError
@@ -21,18 +24,26 @@ from tuiphone.model.events import (
     DtmfReceived,
     Event,
     IncomingCall,
+    LampChanged,
     MessageReceived,
     MessageStatus,
     Notice,
     SipTrace,
+    SmartContactChanged,
     TransferStatus,
 )
+from tuiphone.model.lamp import Lamp
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import ChatBook
-from tuiphone.ui.contacts_source import ContactSource, caller_name
 from tuiphone.ui.format import party, state_words, thread_key
 from tuiphone.ui.lamps import lamps_from_calls
-from tuiphone.ui.messages import ChatRequested, DialRequested, PhoneEvent
+from tuiphone.ui.messages import (
+    AddToQuickDial,
+    ChatRequested,
+    DialRequested,
+    LampUpdate,
+    PhoneEvent,
+)
 from tuiphone.ui.screens.call_work import CallWork
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
@@ -53,13 +64,20 @@ class MainScreen(CallWork):
 
     BINDINGS = bindings_for("screen")
 
-    def __init__(self, favourites: Sequence[Favourite], contacts: ContactSource | None,
+    def __init__(self, favourites: Sequence[Favourite], has_books: bool = False,
                  clock: Callable[[], float] = time.time, layout: str = "auto",
-                 voicemail_uri: str | None = None) -> None:
+                 voicemail_uri: str | None = None, *,
+                 quickdial: Sequence[QuickDialEntry] = (),
+                 state_path: Path | None = None) -> None:
         super().__init__()
         self.phone: PhoneApi | None = None
         self.favourites = list(favourites)
-        self.contacts = contacts
+        self.has_books = has_books
+        self.quickdial_entries = list(quickdial)  # what "add to QuickDial" saves, plus one
+        self.state_path = state_path  # the app's state file (None: the default one)
+        self.lamps: dict[str, Lamp] = {}  # engine lamps by configured uri
+        self.on_net: dict[str, bool] = {}  # Smart Contacts: contact id -> on our provider
+        self._named_threads: set[str] = set()
         self.clock = clock
         self.layout_pref = layout
         self.voicemail_uri = voicemail_uri
@@ -99,7 +117,7 @@ class MainScreen(CallWork):
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane")
             case "contacts":
-                return ContactsPane(self.contacts, id=pid, classes="pane")
+                return ContactsPane(self.has_books, id=pid, classes="pane")
             case _:
                 return LadderPane(id=pid, classes="pane")
 
@@ -114,6 +132,10 @@ class MainScreen(CallWork):
             self.on_mount()
             self.refresh_state()
             self.query_one(HistoryView).set_entries(self._history)
+            for lamp in self.lamps.values():
+                self.query_one(QuickDial).set_lamp(lamp)
+            self.query_one(ContactsPane).set_on_net(self.on_net)
+            self.query_one(ChatPane).names.update(self._thread_names)
             if self.phone is not None:
                 self.refresh_trace()
 
@@ -124,13 +146,42 @@ class MainScreen(CallWork):
         self.query_one(StatusBar).engine = "attached" if attached else "local"
         self._pump(phone)
         self._load(phone)
+        self._load_lamps(phone)
         self.refresh_state()
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
-        """Forward every engine event to this screen as a message, in order."""
+        """Forward every engine event to this screen as a message, in order; a lamp's
+        updates coalesce (only the newest pending one is shown)."""
         async for event in phone.events():
-            self.post_message(PhoneEvent(event))
+            if isinstance(event, LampChanged):
+                self.post_message(LampUpdate(event.lamp))
+            else:
+                self.post_message(PhoneEvent(event))
+
+    @work(group="lamps")
+    async def _load_lamps(self, phone: PhoneApi) -> None:
+        """The lamps and Smart Contacts verdicts so far; events bring the rest. A lamp
+        an event already updated keeps the event's (newer) state."""
+        try:
+            lamps = await phone.lamps()
+            verdicts = await phone.smart_contacts()
+        except Exception as err:  # an older engine without lamps: our own calls light keys
+            self.log.warning(f"lamps unavailable: {err}")
+            return
+        for lamp in lamps:
+            if lamp.uri not in self.lamps:
+                self._show_lamp(lamp)
+        self.on_net = {**verdicts, **self.on_net}
+        self.query_one(ContactsPane).set_on_net(self.on_net)
+
+    @on(LampUpdate)
+    def _lamp(self, message: LampUpdate) -> None:
+        self._show_lamp(message.lamp)
+
+    def _show_lamp(self, lamp: Lamp) -> None:
+        self.lamps[lamp.uri] = lamp
+        self.query_one(QuickDial).set_lamp(lamp)
 
     @work(group="load")
     async def _load(self, phone: PhoneApi) -> None:
@@ -140,6 +191,35 @@ class MainScreen(CallWork):
         self.book.load(messages)
         self.query_one(ChatPane).on_mount()
         self.refresh_trace()
+        self._name_threads()
+
+    @property
+    def _thread_names(self) -> dict[str, str]:
+        return self.query_one(ChatPane).names
+
+    @work(group="names")
+    async def _name_threads(self) -> None:
+        """Contact names for chat threads, each peer looked up once."""
+        if self.phone is None:
+            return
+        chat = self.query_one(ChatPane)
+        for key, thread in list(self.book.threads.items()):
+            if key in self._named_threads:
+                continue
+            self._named_threads.add(key)
+            found = await self._lookup(thread.uri)
+            if found and found.get("name"):
+                chat.names[key] = str(found["name"])
+                chat.refresh_threads()
+
+    async def _lookup(self, uri: str) -> dict[str, object] | None:
+        """The engine's contact for ``uri``; None on any failure (caller ID is a nicety)."""
+        if self.phone is None:
+            return None
+        try:
+            return await self.phone.lookup_contact(uri)
+        except Exception:
+            return None
 
     def calls(self) -> tuple[CallInfo, ...]:
         return self.phone.state().calls if self.phone is not None else ()
@@ -178,6 +258,11 @@ class MainScreen(CallWork):
                 self._ended(call)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
                 self.query_one(ChatPane).add(msg)
+                if thread_key(msg.peer) not in self._named_threads:
+                    self._name_threads()
+            case SmartContactChanged(contact_id=contact_id, on_net=on_net):
+                self.on_net[contact_id] = on_net
+                self.query_one(ContactsPane).set_on_net({contact_id: on_net})
             case DtmfReceived(call_id=call_id, digit=digit):
                 # the engine also publishes digits of the echo line's hidden leg
                 if any(c.id == call_id for c in self.calls()):
@@ -192,11 +277,19 @@ class MainScreen(CallWork):
                 pass
 
     def _ring(self, call: CallInfo) -> None:
-        name = caller_name(self.contacts, call.remote_uri, party(call.remote_uri, call.remote_name))
+        name = party(call.remote_uri, call.remote_name)
         waiting = any(c.state is CallState.CONNECTED for c in self.calls())
         modal = IncomingCallScreen(call, name, waiting)
         self._modals[call.id] = modal
         self.app.push_screen(modal, lambda choice: self._chosen(call.id, choice))
+        self._name_caller(modal)
+
+    @work(group="callerid")
+    async def _name_caller(self, modal: IncomingCallScreen) -> None:
+        """Ring at once; put the address book's name on the modal when it answers."""
+        found = await self._lookup(modal.call.remote_uri)
+        if found and found.get("name"):
+            modal.set_caller(str(found["name"]))
 
     def _chosen(self, call_id: str, choice: str | None) -> None:
         self._modals.pop(call_id, None)
@@ -256,6 +349,61 @@ class MainScreen(CallWork):
     @on(Dialpad.DtmfRequested)
     def _dtmf(self, message: Dialpad.DtmfRequested) -> None:
         self.send_dtmf(message.digits)
+
+    @on(QuickDial.PickupRequested)
+    def _pickup(self, message: QuickDial.PickupRequested) -> None:
+        target = message.target
+        self.run_phone(f"Pick up {target}", lambda: self.need_phone().pickup(target))
+        self.go("calls", focus=False)
+
+    @on(QuickDial.TransferRequested)
+    def _transfer_to_key(self, message: QuickDial.TransferRequested) -> None:
+        target = message.target
+        if message.attended:
+            self.attended_to(target)
+            return
+        call = self.selected_call(CallState.CONNECTED)
+        if call is not None:
+            self.run_phone("Transfer", lambda: self.need_phone().transfer(target, call.id))
+
+    @on(AddToQuickDial)
+    def _add_quickdial(self, message: AddToQuickDial) -> None:
+        if any(f.uri == message.uri for f in self.favourites):
+            self.notify(f"{message.label} is already on QuickDial")
+            return
+        fav = Favourite(message.label, message.uri)
+        self.favourites.append(fav)
+        self.query_one(QuickDial).add_favourite(fav)
+        self.quickdial_entries.append(QuickDialEntry(message.label, message.uri))
+        self._save_quickdial(list(self.quickdial_entries))
+
+    @work(group="appstate", exclusive=True)
+    async def _save_quickdial(self, entries: list[QuickDialEntry]) -> None:
+        from tuiphone.config.appstate import save_quickdial
+
+        try:
+            await asyncio.to_thread(save_quickdial, entries, self.state_path)
+        except Exception as err:  # the key stays for this session
+            self.notify(f"QuickDial not saved: {err}", severity="error")
+        else:
+            self.notify(f"Added {entries[-1].label} to QuickDial", timeout=3)
+
+    @on(ContactsPane.SearchRequested)
+    def _search_contacts(self, message: ContactsPane.SearchRequested) -> None:
+        self.search_contacts(message.text)
+
+    @work(group="contacts-search", exclusive=True)
+    async def search_contacts(self, text: str) -> None:
+        pane = self.query_one(ContactsPane)
+        if self.phone is None:
+            pane.show_results(text, [])
+            return
+        try:
+            results = await self.phone.search_contacts(text, 50)
+        except Exception as err:
+            self.notify(f"Contacts: {err}", severity="error")
+            return
+        pane.show_results(text, results)
 
     @on(ChatRequested)
     def _open_chat(self, message: ChatRequested) -> None:

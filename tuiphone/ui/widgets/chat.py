@@ -31,6 +31,7 @@ class ChatPane(Horizontal):
         self.book = book or ChatBook()
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
+        self.names: dict[str, str] = {}  # thread key -> contact name, when known
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -68,11 +69,15 @@ class ChatPane(Horizontal):
     def _reading(self, peer: str) -> bool:
         return self.visible and self.current == self.book.thread(peer).key
 
+    def refresh_threads(self) -> None:
+        self._render_threads()
+
     def _render_threads(self) -> None:
         threads = self.query_one("#threads", OptionList)
         threads.clear_options()
         for t in self.book.threads.values():
-            label = f"{t.key} ({t.unread})" if t.unread else t.key
+            name = self.names.get(t.key, t.key)
+            label = f"{name} ({t.unread})" if t.unread else name
             threads.add_option(Option(label, id=t.key))
         if self.current in self.book.threads:
             threads.highlighted = list(self.book.threads).index(self.current)

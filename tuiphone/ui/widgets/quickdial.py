@@ -1,4 +1,9 @@
-"""QuickDial: a grid of favourites with a lamp each; Enter or a click dials."""
+"""QuickDial: a grid of favourites with a lamp each; Enter or a click dials.
+
+Lamps come from two places: the engine (``set_lamp``, BLF/presence and the echo line,
+matched on ``Lamp.uri`` == the entry's configured uri) and, for entries the engine does
+not light, our own calls (``set_lamps``). Key actions work on the focused key.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,14 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
+from textual.events import DescendantFocus
+from textual.message import Message
 from textual.widgets import Button
 
-from tuiphone.model.lamp import LampState, lamp_badge
-from tuiphone.ui.format import thread_key
-from tuiphone.ui.messages import DialRequested
+from tuiphone.model.lamp import Lamp, LampDirection, LampState, lamp_badge
+from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.format import party, thread_key
+from tuiphone.ui.messages import ChatRequested, DialRequested
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,48 +32,136 @@ class Favourite:
     watch: bool = False
 
 
+def lamp_detail(lamp: Lamp) -> str:
+    """Who the lamp is about: the caller/callee while ringing, the other party when busy."""
+    who = party(lamp.remote) if lamp.remote else ""
+    if lamp.state is LampState.RINGING:
+        arrow = {LampDirection.RECIPIENT: "← ", LampDirection.INITIATOR: "→ "}.get(
+            lamp.direction, "")
+        return f"{arrow}{who}".strip()
+    if lamp.state in (LampState.BUSY, LampState.HOLD):
+        return who
+    if lamp.state is LampState.FAILED:
+        return f"{lamp.code} {lamp.reason}".strip() if lamp.code else "failed"
+    return ""
+
+
 class QuickDial(Grid):
-    """``set_lamps`` takes thread keys (user@host) -> LampState; others stay as they are."""
+    """``set_lamps`` takes thread keys (user@host) -> LampState; ``set_lamp`` an engine lamp."""
+
+    BINDINGS = bindings_for("quickdial")
+
+    @dataclass
+    class PickupRequested(Message):
+        target: str  # the entry's uri, as configured
+
+    @dataclass
+    class TransferRequested(Message):
+        target: str
+        attended: bool = False
 
     def __init__(self, favourites: Sequence[Favourite], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.favourites = list(favourites)
-        self.lamps: dict[int, LampState] = {
-            i: LampState.UNKNOWN if f.watch else LampState.IDLE for i, f in enumerate(favourites)
+        self.lamps: dict[int, Lamp] = {
+            i: Lamp(f.uri, LampState.UNKNOWN if f.watch else LampState.IDLE)
+            for i, f in enumerate(favourites)
         }
+        self.engine_uris: set[str] = set()  # entries whose lamp the engine drives
+        self.current = 0  # the key actions apply to (the last focused)
 
     def compose(self) -> ComposeResult:
         for index in range(len(self.favourites)):
-            yield Button(self._label(index), id=f"fav-{index}", classes="favourite", compact=True)
+            yield self._button(index)
+
+    def _button(self, index: int) -> Button:
+        return Button(self._label(index), id=f"fav-{index}", classes="favourite", compact=True)
 
     def on_mount(self) -> None:
         self._paint()
 
     def set_lamps(self, by_key: Mapping[str, LampState], *, local_only: bool = True) -> None:
-        """Lamps from our own calls (``local_only``) leave BLF-watched entries alone."""
+        """Lamps from our own calls (``local_only``) leave BLF-watched and engine-lit
+        entries alone."""
         for index, fav in enumerate(self.favourites):
-            if local_only and fav.watch:
+            if fav.uri in self.engine_uris or (local_only and fav.watch):
                 continue
             state = by_key.get(thread_key(fav.uri), LampState.IDLE)
-            self.lamps[index] = state
+            self.lamps[index] = Lamp(fav.uri, state)
         self._paint()
+
+    def set_lamp(self, lamp: Lamp) -> None:
+        """One lamp from the engine; entries with the same configured uri show it."""
+        self.engine_uris.add(lamp.uri)
+        for index, fav in enumerate(self.favourites):
+            if fav.uri == lamp.uri:
+                self.lamps[index] = lamp
+        self._paint()
+
+    def add_favourite(self, fav: Favourite) -> None:
+        index = len(self.favourites)
+        self.favourites.append(fav)
+        self.lamps[index] = Lamp(fav.uri, LampState.UNKNOWN if fav.watch else LampState.IDLE)
+        self.mount(self._button(index))
 
     def lamp_of(self, label: str) -> LampState:
         index = next(i for i, f in enumerate(self.favourites) if f.label == label)
-        return self.lamps[index]
+        return self.lamps[index].state
 
     def _label(self, index: int) -> str:
-        return f"{lamp_badge(self.lamps[index])}  {self.favourites[index].label}"
+        lamp = self.lamps[index]
+        text = f"{lamp_badge(lamp.state)}  {self.favourites[index].label}"
+        detail = lamp_detail(lamp)
+        return f"{text}  {detail}" if detail else text
 
     def _paint(self) -> None:
         for index in range(len(self.favourites)):
-            button = self.query_one(f"#fav-{index}", Button)
+            found = self.query(f"#fav-{index}")
+            if not found:
+                continue
+            button = found.first(Button)
             button.label = self._label(index)
             for state in LampState:
-                button.set_class(self.lamps[index] is state, f"-{state.value}")
+                button.set_class(self.lamps[index].state is state, f"-{state.value}")
+
+    @on(DescendantFocus)
+    def _focused(self, event: DescendantFocus) -> None:
+        if event.widget.id and event.widget.id.startswith("fav-"):
+            self.current = int(event.widget.id.removeprefix("fav-"))
 
     @on(Button.Pressed, ".favourite")
     def _dial(self, event: Button.Pressed) -> None:
         event.stop()
         index = int((event.button.id or "fav-0").removeprefix("fav-"))
         self.post_message(DialRequested(self.favourites[index].uri))
+
+    def focused_key(self) -> Favourite | None:
+        if not self.favourites:
+            self.notify("No QuickDial keys", severity="warning")
+            return None
+        return self.favourites[min(self.current, len(self.favourites) - 1)]
+
+    def action_call(self) -> None:
+        if fav := self.focused_key():
+            self.post_message(DialRequested(fav.uri))
+
+    def action_pickup(self) -> None:
+        if fav := self.focused_key():
+            self.post_message(self.PickupRequested(fav.uri))
+
+    def action_transfer(self) -> None:
+        if fav := self.focused_key():
+            self.post_message(self.TransferRequested(fav.uri))
+
+    def action_attended(self) -> None:
+        if fav := self.focused_key():
+            self.post_message(self.TransferRequested(fav.uri, attended=True))
+
+    def action_message(self) -> None:
+        if fav := self.focused_key():
+            self.post_message(ChatRequested(fav.uri))
+
+    def action_copy(self) -> None:
+        if fav := self.focused_key():
+            self.app.copy_to_clipboard(fav.uri)  # OSC 52: works over ssh too
+            self.notify(f"Copied {fav.uri}", timeout=2)
