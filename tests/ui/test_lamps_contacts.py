@@ -90,6 +90,15 @@ async def test_key_actions_message_copy_transfer() -> None:
         await until(pilot, lambda: app.focused is not None and app.focused.id == "fav-0")
         await pilot.press("y")
         assert copied == ["sip:bob@127.0.0.1"]
+        picked: list[str] = []
+
+        async def pickup(target: str, account_id: str | None = None) -> None:
+            picked.append(target)
+        phone.pickup = pickup  # type: ignore[method-assign,assignment]
+        await pilot.press("p")
+        await until(pilot, lambda: picked == ["sip:bob@127.0.0.1"])
+        app.main.go("quickdial")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "fav-0")
         await pilot.press("c")  # Bob is a local account: his phone rings
         await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen))
         await pilot.press("a")

@@ -148,6 +148,9 @@ class MainScreen(CallWork):
         self._load(phone)
         self._load_lamps(phone)
         self.refresh_state()
+        typed = self.query_one(ContactsPane).query_text
+        if typed:  # typed before the engine was up
+            self.search_contacts(typed)
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
