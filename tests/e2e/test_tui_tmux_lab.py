@@ -1,0 +1,161 @@
+"""The installed ``tuiphone`` TUI, driven through tmux like a user would, against the lab.
+
+1. An account registering at Kamailio (digest auth, outbound proxy) calls carol on
+   baresip (auto-answer) from the dialpad, hangs up with F3, sees the history row and
+   quits with ctrl+q: the process exits 0 with no traceback on screen.
+2. A fresh HOME with no config at all: the embedded default starts, ``echo`` answers.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REQUIRE_LAB, need_binary
+from tests.e2e.tmuxtui import TmuxTui
+from tests.lab.baresip import Baresip
+from tests.lab.kamailio import USERS, Kamailio
+
+pytestmark = [
+    pytest.mark.lab,
+    pytest.mark.skipif(
+        importlib.util.find_spec("pjsua2") is None and not REQUIRE_LAB, reason="pjsua2 missing"
+    ),
+]
+
+TRACEBACK = "Traceback (most recent call last)"
+# the status bar's "alice ● registered" (whitespace before it, so never "unregistered")
+REGISTERED = re.compile(r"\balice\s+\S\s+registered\b")
+CALL_TO_CAROL = re.compile(r"Connected\s+carol@127\.0\.0\.1")
+HISTORY_CAROL = re.compile(r"^.*\bout\s+carol@127\.0\.0\.1", re.MULTILINE)
+# the embedded default's direct-IP account, shown once the engine runs: a dial made
+# while the status bar still says "engine: starting" is refused with a toast
+LOCAL_READY = re.compile(r"engine: local\s+\S\s+local\s+\S\s+direct\b")
+DIALPAD_HINT = "number, user or sip: URI"
+
+
+def installed_tuiphone() -> str:
+    """The ``tuiphone`` console script installed next to this interpreter."""
+    script = Path(sys.executable).parent / "tuiphone"
+    if not os.access(script, os.X_OK):
+        reason = f"tuiphone is not installed next to {sys.executable} (pip install -e .)"
+        if REQUIRE_LAB:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return str(script)
+
+
+def isolated_env(root: Path, runtime: str, **extra: str) -> dict[str, str]:
+    """An environment from scratch: nothing of the developer's HOME, config or engine."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(root / "home"),
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_DATA_HOME": str(root / "data"),
+        "XDG_STATE_HOME": str(root / "state"),
+        "XDG_CACHE_HOME": str(root / "cache"),
+        "XDG_RUNTIME_DIR": runtime,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "xterm-256color",
+    }
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        Path(env[var]).mkdir(parents=True, exist_ok=True)
+    return env | extra
+
+
+@pytest.fixture
+def tui(tmp_path: Path) -> Iterator[Callable[..., TmuxTui]]:
+    """``start(argv, **env) -> TmuxTui``: the program runs in a private tmux server.
+
+    Teardown kills the server and the program by PID and removes the runtime dir.
+    """
+    tmux = need_binary("tmux")
+    # AF_UNIX paths are limited to 108 bytes: the control socket needs a short dir.
+    runtime = tempfile.mkdtemp(prefix="tp-e2e-")
+    os.chmod(runtime, 0o700)
+    started: list[TmuxTui] = []
+
+    def start(argv: list[str], **extra: str) -> TmuxTui:
+        session = TmuxTui(tmux, tmp_path, isolated_env(tmp_path / "user", runtime, **extra))
+        started.append(session)
+        session.start(argv)
+        return session
+
+    yield start
+    for session in started:
+        session.stop()
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def write_config(path: Path, kam: Kamailio) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "[[accounts]]\n"
+        'id = "alice"\n'
+        f'uri = "sip:alice@{kam.domain}"\n'
+        f'registrar = "sip:{kam.host}:{kam.port}"\n'
+        f'proxy = ["sip:{kam.host}:{kam.port};lr"]\n'
+        'username = "alice"\n'
+        'password_env = "TP_E2E_ALICE_PW"\n'
+        "\n[audio]\n"
+        'mode = "null"\n'
+    )
+    path.chmod(0o600)
+    return path
+
+
+def dial(session: TmuxTui, target: str) -> None:
+    """Type ``target`` into the dialpad (focused at start), check it landed, press Enter."""
+    session.wait_for("the dialpad", DIALPAD_HINT)
+    session.send_text(target)
+    session.wait_for(f"{target!r} in the dialpad", re.compile(rf"▊\s+{re.escape(target)}\s+▎"))
+    session.send_key("Enter")
+
+
+def hang_up(session: TmuxTui) -> str:
+    session.send_key("F3")
+    return session.wait_for("the ended call", lambda s: "Ended" in s and "No calls." in s)
+
+
+def quit_cleanly(session: TmuxTui) -> None:
+    """ctrl+q: the process exits 0 and leaves no traceback on the terminal."""
+    session.send_key("C-q")
+    code = session.wait_exit()
+    if code != 0 or TRACEBACK in session.last_screen:
+        session.fail(f"tuiphone exited with status {code}")
+
+
+def test_register_call_carol_hang_up_and_quit(
+    tui: Callable[..., TmuxTui], kamailio: Kamailio, baresip: Baresip, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "user" / "etc" / "config.toml", kamailio)
+    session = tui([installed_tuiphone(), "--config", str(config)], TP_E2E_ALICE_PW=USERS["alice"])
+
+    session.wait_for("alice registered in the status bar", REGISTERED)
+
+    dial(session, baresip.user)
+    session.wait_for("the call to carol connected", CALL_TO_CAROL)
+
+    hang_up(session)
+    session.wait_for("carol's row in the history", HISTORY_CAROL)
+
+    quit_cleanly(session)
+
+
+def test_no_config_echo_line(tui: Callable[..., TmuxTui]) -> None:
+    """A fresh HOME without any config: the embedded default and its echo line."""
+    session = tui([installed_tuiphone()])
+    session.wait_for("the local account in the status bar", LOCAL_READY)
+    dial(session, "echo")
+    session.wait_for("the echo call connected", "Connected")
+    hang_up(session)
+    quit_cleanly(session)
