@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import DataTable
+
 from tests.ui.helpers import BOB, ME, make_phone, until
 from tuiphone.config.schema import AppConfig
 from tuiphone.control import ControlServer, socket_path
@@ -28,7 +30,7 @@ async def test_attaches_to_running_engine_and_detach_leaves_calls_up() -> None:
             await pilot.press(*"echo", "enter")
             await until(pilot, lambda: [c.state for c in engine.state().calls]
                         == [CallState.CONNECTED], rounds=400)
-            table = app.main.query_one("#active-calls")
+            table = app.main.query_one("#active-calls", DataTable)
             await until(pilot, lambda: table.row_count == 1, rounds=400)
             await app.release_phone()
         assert [c.state for c in engine.state().calls] == [CallState.CONNECTED]

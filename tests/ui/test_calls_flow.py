@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from typing import cast
+
+from textual.widgets import DataTable, Input, Static
 
 from tests.ui.helpers import make_app, until
+from tuiphone.engine.fake import FakeBackend
 from tuiphone.model.call import CallState, MediaState
 from tuiphone.model.lamp import LampState
 from tuiphone.ui.screens.incoming import IncomingCallScreen
@@ -39,7 +42,7 @@ async def test_dial_echo_connect_hang_up_history() -> None:
         history = pane.query_one("#history-table", DataTable)
         await until(pilot, lambda: history.row_count == 1)
         assert "echo@127.0.0.1" in _cell_texts(history)
-        assert "Ended" in str(pane.query_one("#last-ended").content)
+        assert "Ended" in str(pane.query_one("#last-ended", Static).content)
         assert app.main.query_one(QuickDial).lamp_of("echo test") is LampState.IDLE
 
 
@@ -48,7 +51,7 @@ async def test_busy_callee_shows_cause() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await until(pilot, lambda: app.phone is not None)
         await pilot.press(*"sip:busy@example.com", "enter")
-        last = app.main.query_one("#last-ended")
+        last = app.main.query_one("#last-ended", Static)
         await until(pilot, lambda: "486 Busy Here" in str(last.content))
         assert "Ended" in str(last.content)
 
@@ -62,8 +65,8 @@ async def test_digits_in_call_are_dtmf_echoed_back() -> None:
         await pilot.press("1", "2", "#")
         call_id = phone.state().calls[0].id
         assert app.main.query_one("#dial-input", Input).value == ""
-        await until(pilot, lambda: phone.backend.sent_dtmf.get(call_id) == "12#")
-        rx = app.main.query_one("#dtmf-rx")
+        await until(pilot, lambda: cast(FakeBackend, phone.backend).sent_dtmf.get(call_id) == "12#")
+        rx = app.main.query_one("#dtmf-rx", Static)
         await until(pilot, lambda: "12#" in str(rx.content))
 
 
@@ -89,7 +92,7 @@ async def test_incoming_call_modal_answer() -> None:
         await until(pilot, lambda: app.phone is not None)
         await phone.call("sip:me@127.0.0.1", account_id="bob")
         await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen))
-        assert "bob@127.0.0.1" in str(app.screen.query_one("#incoming-caller").content)
+        assert "bob@127.0.0.1" in str(app.screen.query_one("#incoming-caller", Static).content)
         await pilot.press("a")
         await until(pilot, lambda: sorted(c.state.value for c in phone.state().calls)
                     == ["connected", "connected"])
@@ -116,7 +119,7 @@ async def test_call_waiting_holds_first_call() -> None:
         await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.CONNECTED])
         await phone.call("sip:me@127.0.0.1", account_id="bob")
         await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen))
-        assert "waiting" in str(app.screen.query_one("#incoming-title").content)
+        assert "waiting" in str(app.screen.query_one("#incoming-title", Static).content)
         await pilot.press("a")
         mine = [c for c in phone.state().calls if c.account_id == "local"]
         await until(pilot, lambda: len([c for c in phone.state().calls

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from tests.ui.helpers import make_app, until
 from tuiphone.model.message import Delivery
@@ -26,8 +26,9 @@ async def test_chat_round_trip_with_echo() -> None:
         assert bodies == ["echo: hello", "hello"]
         sent = next(m for m in thread.messages.values() if m.direction == "out")
         await until(pilot, lambda: thread.messages[sent.id].delivery is Delivery.SENT)
-        text = str(chat.query_one("#conversation-text").content)
-        await until(pilot, lambda: "✓ sent" in str(chat.query_one("#conversation-text").content))
+        text = str(chat.query_one("#conversation-text", Static).content)
+        conv = chat.query_one("#conversation-text", Static)
+        await until(pilot, lambda: "✓ sent" in str(conv.content))
         assert "echo: hello" in text
         assert "echo" not in chat.book.threads  # the typed alias left no empty thread
 
@@ -54,5 +55,5 @@ async def test_failed_delivery_is_marked() -> None:
         chat.open_thread("sip:busy@example.com")
         app.main.query_one("#chat-body", Input).focus()
         await pilot.press(*"hi", "enter")
-        conv = chat.query_one("#conversation-text")
+        conv = chat.query_one("#conversation-text", Static)
         await until(pilot, lambda: "✕ failed (486 Busy Here)" in str(conv.content))

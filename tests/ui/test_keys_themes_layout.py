@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from textual.widgets import TabbedContent
+from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
 from tests.ui.helpers import make_app, until
 from tuiphone.model.call import CallState
@@ -111,7 +111,7 @@ async def test_resize_switches_layout_and_keeps_history() -> None:
         await until(pilot, lambda: len(app.main._history) == 1)
         await pilot.resize_terminal(160, 48)
         await until(pilot, lambda: app.main.wide and not app.main.query(TabbedContent))
-        table = app.main.query_one("#history-table")
+        table = app.main.query_one("#history-table", DataTable)
         await until(pilot, lambda: table.row_count == 1)
 
 
@@ -121,7 +121,7 @@ async def test_help_lists_focused_pane_keys() -> None:
         await pilot.pause()
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
-        text = str(app.screen.query_one("#help-text").content)
+        text = str(app.screen.query_one("#help-text", Static).content)
         assert "ctrl+z" in text
         assert "Tones/dial" in text
         assert "Hang up" in text
@@ -137,9 +137,9 @@ async def test_palette_dials() -> None:
         await pilot.pause()
         await pilot.press(*"noanswer")
         await until(pilot, lambda: "Dial noanswer" in str(
-            [str(o.prompt) for o in app.screen.query("CommandList").first().options]))
+            [str(o.prompt) for o in app.screen.query("CommandList").first(OptionList).options]))
         for _ in range(20):
-            highlighted = app.screen.query("CommandList").first()
+            highlighted = app.screen.query("CommandList").first(OptionList)
             option = highlighted.get_option_at_index(highlighted.highlighted or 0)
             if "Dial noanswer" in str(option.prompt):
                 break

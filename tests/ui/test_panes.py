@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Button, Input, OptionList, Static
 
 from tests.ui.helpers import make_app, until
 from tests.ui.stub_phone import TRACE, StubPhone
@@ -38,7 +38,7 @@ async def test_ladder_pane_shows_raw_message_of_highlighted_rung() -> None:
         rungs = app.main.query_one("#ladder-rungs", OptionList)
         await until(pilot, lambda: rungs.option_count == 5)
         rungs.highlighted = 2
-        raw = app.main.query_one("#raw")
+        raw = app.main.query_one("#raw", Static)
         await until(pilot, lambda: "SIP/2.0 180 Ringing" in str(raw.content))
         assert "RX UDP 127.0.0.1:5062" in str(raw.content)
 
@@ -49,13 +49,13 @@ async def test_quickdial_button_dials_and_lamp_lights() -> None:
         await until(pilot, lambda: app.phone is not None)
         await pilot.click("#fav-0")  # Bob, a local account: rings him
         await until(pilot, lambda: any(c.state is CallState.RINGING for c in phone.state().calls))
-        assert app.main.query_one("#fav-0").has_class("-ringing")
-        assert "◎ R" in str(app.main.query_one("#fav-0").label)
+        assert app.main.query_one("#fav-0", Button).has_class("-ringing")
+        assert "◎ R" in str(app.main.query_one("#fav-0", Button).label)
 
 
 async def test_contacts_without_books_says_so() -> None:
     app, _ = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
-        assert str(app.main.query_one("#contact-detail").content) == NO_BOOKS
+        assert str(app.main.query_one("#contact-detail", Static).content) == NO_BOOKS
         assert app.main.query_one("#contact-search", Input).disabled

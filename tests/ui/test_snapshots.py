@@ -6,13 +6,14 @@ import time
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input, OptionList, TabbedContent
 
 from tests.ui.helpers import until
 from tests.ui.stub_phone import T0, StubPhone
 from tuiphone.config.schema import AppConfig, QuickDialEntry, UiConfig
 from tuiphone.model.account import AccountConfig
 from tuiphone.ui.app import TuiphoneApp
+from tuiphone.ui.widgets.calls import CallsPane
 
 
 @pytest.fixture(autouse=True)
@@ -43,15 +44,16 @@ def before(tab: str | None = None, chat: bool = False):  # type: ignore[no-untyp
         for widget in app.query(Input):  # before any focus change: no blink timer toggles
             widget.cursor_blink = False
         await until(pilot, lambda: app.phone is not None)
-        await until(pilot, lambda: app.main.query_one("#history-table").row_count == 2)
-        await until(pilot, lambda: app.main.query_one("#dialogs").option_count == 2)
+        await until(pilot, lambda: app.main.query_one("#history-table", DataTable).row_count == 2)
+        await until(pilot, lambda: app.main.query_one("#dialogs", OptionList).option_count == 2)
         app.main._poll_stats()
-        await until(pilot, lambda: bool(app.main.query_one("CallsPane").stats))
+        await until(pilot, lambda: bool(app.main.query_one(CallsPane).stats))
         app.main.open_chat("sip:echo@127.0.0.1")
         await until(pilot, lambda: app.focused is not None and app.focused.id == "chat-body")
         if tab is not None:
             app.main.go(tab, focus=False)
-            await until(pilot, lambda: app.main.query_one("#tabs").active == f"tab-{tab}")
+            tabs = app.main.query_one("#tabs", TabbedContent)
+            await until(pilot, lambda: tabs.active == f"tab-{tab}")
         # No focus in snapshots: a focused Input's cursor is drawn or not depending on
         # when its Focus event lands, which made them flaky on a loaded machine.
         app.screen.set_focus(None)
