@@ -55,8 +55,8 @@ class LiveState:
             case RegistrationChanged(account=acc):
                 return acc.id in self.hidden_accounts
             case DtmfReceived(call_id=call_id):
-                call = self.calls.get(call_id)
-                return call is not None and call.account_id in self.hidden_accounts
+                leg = self.calls.get(call_id)
+                return leg is not None and leg.account_id in self.hidden_accounts
             case _:
                 return False
 

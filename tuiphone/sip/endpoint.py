@@ -4,6 +4,7 @@ on the pjsip thread."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import os
 from collections.abc import Callable, Iterator
@@ -21,16 +22,26 @@ MAX_CALLS = 4  # PJSUA_MAX_CALLS compiled into the wheel (lab-facts Q7)
 
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
-    """libCreate prints banner lines to fd 1 before any log config applies."""
+    """libCreate prints banner lines to fd 1 before any log config applies.
+
+    C stdio may buffer them (stdout not a tty), so flush C streams while fd 1
+    still points at /dev/null; otherwise they leak onto the terminal at exit.
+    """
     saved = os.dup(1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 1)
         yield
     finally:
+        _flush_c_stdio()
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+
+
+def _flush_c_stdio() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).fflush(None)
 
 
 class Stack:
