@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import cast
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.ui.helpers import make_app, until
+from tests.ui.helpers import make_app, make_phone, until
 from tuiphone.engine.fake import FakeBackend
+from tuiphone.engine.phone import Phone
 from tuiphone.model.call import CallState, MediaState
 from tuiphone.model.lamp import LampState
+from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.widgets.calls import CallsPane
 from tuiphone.ui.widgets.quickdial import QuickDial
@@ -126,3 +129,21 @@ async def test_call_waiting_holds_first_call() -> None:
                                         if c.account_id == "local"]) == 2
                     and any(c.media is MediaState.LOCAL_HOLD for c in phone.state().calls))
         assert mine
+
+
+async def test_dial_typed_before_the_engine_is_up_waits_for_it() -> None:
+    phone = make_phone()
+    gate = asyncio.Event()
+
+    async def slow_factory() -> Phone:
+        await gate.wait()  # the engine starts only when the test says so
+        await phone.start()
+        return phone
+
+    app = TuiphoneApp(slow_factory, make_app(phone)[0].config, clock=lambda: 1_700_000_000.0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press(*"echo", "enter")
+        await pilot.pause()
+        assert app.phone is None
+        gate.set()
+        await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.CONNECTED])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 from textual import work
@@ -13,6 +15,7 @@ from tuiphone.model.errors import TuiphoneError
 from tuiphone.ui.screens.prompt import PromptScreen
 
 _RINGING_IN = (CallState.INCOMING, CallState.RINGING)
+ENGINE_WAIT_S = 30.0
 
 
 class CallWork(Screen[None]):
@@ -32,11 +35,28 @@ class CallWork(Screen[None]):
         assert self.phone is not None
         return self.phone
 
+    _phone_ready: asyncio.Event | None = None
+
+    def phone_ready(self) -> asyncio.Event:
+        """Set once the engine is attached; actions issued before then wait for it."""
+        if self._phone_ready is None:
+            self._phone_ready = asyncio.Event()
+            if self.phone is not None:
+                self._phone_ready.set()
+        return self._phone_ready
+
     @work(group="phone")
     async def run_phone(self, what: str, job: Callable[[], Awaitable[object]]) -> object:
-        """Run one phone call; a TuiphoneError becomes a notification, never a crash."""
+        """Run one phone call; a TuiphoneError becomes a notification, never a crash.
+
+        Typed before the engine is up (it starts after the first paint), the action
+        waits for it instead of being dropped."""
         if self.phone is None:
-            self.notify("The engine is still starting", severity="warning")
+            self.notify(f"{what}: waiting for the engine to start")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.phone_ready().wait(), ENGINE_WAIT_S)
+        if self.phone is None:
+            self.notify(f"{what}: the engine did not start", severity="error")
             return None
         try:
             return await job()

@@ -143,6 +143,7 @@ class MainScreen(CallWork):
 
     def attach(self, phone: PhoneApi, attached: bool) -> None:
         self.phone = phone
+        self.phone_ready().set()
         self.query_one(StatusBar).engine = "attached" if attached else "local"
         self._pump(phone)
         self._load(phone)
