@@ -57,3 +57,11 @@ async def test_failed_delivery_is_marked() -> None:
         await pilot.press(*"hi", "enter")
         conv = chat.query_one("#conversation-text", Static)
         await until(pilot, lambda: "✕ failed (486 Busy Here)" in str(conv.content))
+
+
+async def test_chat_key_lands_in_the_to_field_before_any_thread() -> None:
+    app, _phone = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.press("ctrl+y")
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "chat-to")

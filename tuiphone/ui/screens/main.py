@@ -13,7 +13,7 @@ from textual.containers import Grid
 from textual.events import Resize
 from textual.notifications import SeverityLevel
 from textual.widget import Widget
-from textual.widgets import Footer, Input, TabbedContent, TabPane
+from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi
@@ -470,10 +470,19 @@ class MainScreen(CallWork):
             self.query_one(TabbedContent).active = f"tab-{pane}"
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
-        if chain:
+        preferred = self._preferred_focus(pane)
+        if chain and preferred is not None and preferred in chain:
+            preferred.focus()
+        elif chain:
             chain[0].focus()
         elif tries:  # a just-shown tab joins the focus chain after its next layout
             self.call_after_refresh(self._focus_in, pane, tries - 1)
+
+    def _preferred_focus(self, pane: str) -> Widget | None:
+        """With no chat threads yet, the chat key lands in "to:", where typing helps."""
+        if pane == "chat" and self.query_one("#threads", OptionList).option_count == 0:
+            return self.query_one("#chat-to", Input)
+        return None
 
     def action_go(self, pane: str) -> None:
         self.go(pane)
