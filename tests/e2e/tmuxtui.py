@@ -24,7 +24,9 @@ from pathlib import Path
 WAIT_S = 20.0
 POLL_S = 0.1
 WIDTH, HEIGHT = 120, 40
-EXITED = re.compile(r"^\[exited (\d+)\]$", re.MULTILINE)
+# The wrapper's line, or tmux's own remain-on-exit notice when the wrapper's output
+# is lost with the alternate screen (seen in CI with tmux 3.3a).
+EXITED = re.compile(r"^\[exited (\d+)\]$|Pane is dead \(status (\d+)", re.MULTILINE)
 WRAPPER = '"$@"; echo "[exited $?]"'
 
 # remain-on-exit: the pane stays after the program ends, so its last screen can be
@@ -98,7 +100,9 @@ class TmuxTui:
     def exit_code(self) -> int | None:
         """The program's exit code once the wrapper printed it, else None."""
         found = EXITED.search(self.last_screen)
-        return int(found.group(1)) if found else None
+        if not found:
+            return None
+        return int(found.group(1) or found.group(2))
 
     def wait_for(
         self,
