@@ -6,6 +6,9 @@ tui_first_paint_s: process start until tmux shows the full first screen (all six
 titles and the footer). Baseline, same run: a minimal Textual app with six panes that
 imports pjsua2 before it starts, i.e. what the TUI would cost if it built the engine first.
 tui_engine_ready_s: until the status bar says the (pjsua2) engine is up; no baseline.
+tui_idle_cpu_pct / tui_rss_mb: the embedded default (engine included) left idle with the
+dialpad focused, against the same minimal app with a focused Input; the engine's own lean
+floor (~0.04 %, engine_bench idle_cpu_pct) is not in the baseline.
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ BASELINE = '''
 import pjsua2  # noqa: F401  the cost the real TUI defers until after the first paint
 from textual.app import App
 from textual.containers import Grid
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 class Six(App):
     CSS = "Grid { grid-size: 3 2; } Static { border: round $primary; }"
     def compose(self):
+        yield Input(placeholder="focused, blinking like the dialpad")
         with Grid():
             for n in range(1, 7):
                 yield Static(f"pane-{n}")
@@ -80,6 +84,67 @@ def time_until(command: str, env: dict[str, str], markers: list[tuple[str, ...]]
     return found
 
 
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def _cpu_ns(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                total += int((task / "schedstat").read_text().split()[0])
+            except (OSError, ValueError):
+                continue
+    return total
+
+
+def _rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024.0
+
+
+def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
+               window_s: float) -> tuple[float | None, float | None]:
+    """% of one core over ``window_s`` once ``ready`` is on screen, and RSS in MB."""
+    session = f"tuiidle{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    "-e", f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}", command],
+                   check=True, env=env)
+    try:
+        deadline = time.perf_counter() + 30
+        while not all(m in _screen(session) for m in ready):
+            if time.perf_counter() > deadline:
+                return None, None
+            time.sleep(0.05)
+        time.sleep(2.0)  # let start-up work (contacts, history) finish before the window
+        pane = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_pid}"],
+                              capture_output=True, text=True).stdout.strip()
+        pids = _descendants(int(pane))
+        before, t0 = _cpu_ns(pids), time.perf_counter()
+        time.sleep(window_s)  # the measurement window itself
+        used, wall = _cpu_ns(pids) - before, time.perf_counter() - t0
+        return 100.0 * used / 1e9 / wall, _rss_mb(pids)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
 def private_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
@@ -94,6 +159,7 @@ def private_env(tmp: Path) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--window", type=float, default=20.0)
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed", file=sys.stderr)
@@ -118,6 +184,15 @@ def main() -> int:
 
     emit("tui_first_paint_s", med(paint), "s", med(base))
     emit("tui_engine_ready_s", med(ready), "s", None)
+    with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
+        env = private_env(Path(tmp))
+        script = Path(tmp) / "six.py"
+        script.write_text(BASELINE)
+        cpu, rss = idle_after(f"cd {ROOT} && {PY} -c '{TUI}'", env, ("engine: local",),
+                              args.window)
+        base_cpu, base_rss = idle_after(f"{PY} {script}", env, ("pane-6",), args.window)
+    emit("tui_idle_cpu_pct", cpu, "%", base_cpu)
+    emit("tui_rss_mb", rss, "MB", base_rss)
     return 0 if med(paint) is not None else 1
 
 
