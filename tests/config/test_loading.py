@@ -139,6 +139,14 @@ def test_defaults_for_a_minimal_account(load_text: Load) -> None:
     assert account.registrar is None
 
 
+def test_account_voicemail(load_text: Load) -> None:
+    (account,) = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n'
+                           'voicemail = "sip:vm@h"\n').accounts
+    assert account.voicemail == "sip:vm@h"
+    (plain,) = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n').accounts
+    assert plain.voicemail is None
+
+
 def test_embedded_default_without_any_file() -> None:
     config = load_config()
     assert config.embedded is True

@@ -69,6 +69,7 @@ def parse_account(reader: Reader, file_mode: int | None) -> tuple[AccountConfig,
         dtmf=reader.choice("dtmf", DtmfMethod, _DEFAULTS.dtmf),
         auto_answer=reader.flag("auto_answer", _DEFAULTS.auto_answer),
         register_expires=reader.integer("register_expires", 300, 1, 2**31 - 1),
+        voicemail=reader.opt_text("voicemail"),
         features=_features(reader),
     )
     secret = parse_secret(reader, account.id, file_mode)

@@ -61,6 +61,7 @@ uri = "sip:{user}@127.0.0.1"
 #dtmf = "rfc4733"             # rfc4733 | info | inband
 #auto_answer = false
 #register_expires = 300
+#voicemail = "sip:voicemail@example.com"   # F9 sends callers here; F10 calls it
 # Everything that touches personal data is off unless you turn it on.
 #[accounts.features]
 #blf = true

@@ -59,6 +59,7 @@ class AccountConfig:
     dtmf: DtmfMethod = DtmfMethod.RFC4733
     auto_answer: bool = False
     register_expires: int = 300
+    voicemail: str | None = None  # SIP URI or dial string of the voicemail box
     features: Features = field(default_factory=Features)
 
     @property

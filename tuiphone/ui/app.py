@@ -54,6 +54,8 @@ class TuiphoneApp(App[int]):
         self.theme_dirs = theme_dirs if theme_dirs is not None else (BUILTIN_DIR, user_theme_dir())
         self.own_themes: list[str] = []
         self._theme_problems = self._install_themes()
+        if voicemail_uri is None and config is not None and config.accounts:
+            voicemail_uri = config.accounts[0].voicemail  # the default account's box
         books = config is not None and bool(config.contacts.vdirs or config.contacts.carddav)
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else ())

@@ -168,6 +168,14 @@ class CallWork(Screen[None]):
         if call is not None:
             self.to_voicemail(call.id)
 
+    def action_call_voicemail(self) -> None:
+        """Dial the default account's voicemail box."""
+        if self.voicemail_uri:
+            self.dial(self.voicemail_uri)
+        else:
+            self.notify("No voicemail configured: set voicemail = \"...\" in the account",
+                        severity="warning")
+
     def to_voicemail(self, call_id: str) -> None:
         """Redirect to the configured voicemail URI; with none, reject with 486."""
         target = self.voicemail_uri

@@ -53,7 +53,7 @@ from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
 from tuiphone.ui.widgets.history import HistoryView
 from tuiphone.ui.widgets.ladder import LadderPane
-from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
+from tuiphone.ui.widgets.quickdial import ECHO_URI, Favourite, QuickDial
 from tuiphone.ui.widgets.statusbar import StatusBar
 
 _SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
@@ -379,10 +379,19 @@ class MainScreen(CallWork):
         self.favourites.append(fav)
         self.query_one(QuickDial).add_favourite(fav)
         self.quickdial_entries.append(QuickDialEntry(message.label, message.uri))
-        self._save_quickdial(list(self.quickdial_entries))
+        self._save_quickdial(list(self.quickdial_entries), f"Added {message.label} to QuickDial")
+
+    @on(QuickDial.Edited)
+    def _quickdial_edited(self, message: QuickDial.Edited) -> None:
+        """Keys removed or moved: save the pane's order (the echo key is not saved)."""
+        self.favourites = list(self.query_one(QuickDial).favourites)
+        saved = {(e.label, e.uri): e for e in self.quickdial_entries}
+        self.quickdial_entries = [saved.get((f.label, f.uri), QuickDialEntry(f.label, f.uri))
+                                  for f in self.favourites if f.uri != ECHO_URI]
+        self._save_quickdial(list(self.quickdial_entries), None)
 
     @work(group="appstate", exclusive=True)
-    async def _save_quickdial(self, entries: list[QuickDialEntry]) -> None:
+    async def _save_quickdial(self, entries: list[QuickDialEntry], done: str | None) -> None:
         from tuiphone.config.appstate import save_quickdial
 
         try:
@@ -390,7 +399,8 @@ class MainScreen(CallWork):
         except Exception as err:  # the key stays for this session
             self.notify(f"QuickDial not saved: {err}", severity="error")
         else:
-            self.notify(f"Added {entries[-1].label} to QuickDial", timeout=3)
+            if done:
+                self.notify(done, timeout=3)
 
     @on(ContactsPane.SearchRequested)
     def _search_contacts(self, message: ContactsPane.SearchRequested) -> None:

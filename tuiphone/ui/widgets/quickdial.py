@@ -20,7 +20,10 @@ from textual.widgets import Button
 from tuiphone.model.lamp import Lamp, LampDirection, LampState, lamp_badge
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.format import party, thread_key
-from tuiphone.ui.messages import ChatRequested, DialRequested
+from tuiphone.ui.messages import AddToQuickDial, ChatRequested, DialRequested
+from tuiphone.ui.screens.prompt import PromptScreen
+
+ECHO_URI = "echo"  # the built-in echo key (tuiphone.ui.app.favourites_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,9 @@ class QuickDial(Grid):
     class TransferRequested(Message):
         target: str
         attended: bool = False
+
+    class Edited(Message):
+        """Keys were removed or moved in the pane; ``favourites`` has the new order."""
 
     def __init__(self, favourites: Sequence[Favourite], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -165,3 +171,51 @@ class QuickDial(Grid):
         if fav := self.focused_key():
             self.app.copy_to_clipboard(fav.uri)  # OSC 52: works over ssh too
             self.notify(f"Copied {fav.uri}", timeout=2)
+
+    def action_add_key(self) -> None:
+        def added(answer: str | None) -> None:
+            if not answer:
+                return
+            uri, _, label = answer.partition(" ")
+            self.post_message(AddToQuickDial(label.strip() or party(uri), uri))
+
+        self.app.push_screen(
+            PromptScreen("New QuickDial key: URI, then an optional label",
+                         "sip:bob@example.com Bob"), added)
+
+    def action_remove_key(self) -> None:
+        fav = self.focused_key()
+        if fav is None:
+            return
+        if fav.uri == ECHO_URI:
+            self.notify("The built-in echo key can't be removed "
+                        "(turn it off with [engine] echo_line = false)", severity="warning")
+            return
+        index = min(self.current, len(self.favourites) - 1)
+        lamps = [self.lamps[i] for i in range(len(self.favourites))]
+        del self.favourites[index], lamps[index]
+        self.lamps = dict(enumerate(lamps))
+        self.query_one(f"#fav-{len(self.favourites)}", Button).remove()
+        self._paint()
+        if self.favourites:
+            self._focus_key(min(index, len(self.favourites) - 1))
+        self.post_message(self.Edited())
+        self.notify(f"Removed {fav.label} from QuickDial", timeout=3)
+
+    def action_move_key(self, step: int) -> None:
+        if self.focused_key() is None:
+            return
+        index = min(self.current, len(self.favourites) - 1)
+        other = index + step
+        if not 0 <= other < len(self.favourites):
+            return
+        favs = self.favourites
+        favs[index], favs[other] = favs[other], favs[index]
+        self.lamps[index], self.lamps[other] = self.lamps[other], self.lamps[index]
+        self._paint()
+        self._focus_key(other)
+        self.post_message(self.Edited())
+
+    def _focus_key(self, index: int) -> None:
+        self.current = index
+        self.query_one(f"#fav-{index}", Button).focus()
