@@ -265,3 +265,21 @@ async def test_register_right_after_start_joins_the_pending_register():
         assert calls == [], "a REGISTER in flight must be joined, not repeated"
     finally:
         await phone.stop()
+
+
+async def test_password_lookup_runs_off_the_event_loop():
+    import threading
+
+    loop_thread = threading.current_thread()
+    seen = []
+
+    def password(account_id: str) -> str:
+        seen.append(threading.current_thread())
+        return "pw"
+
+    phone = await started(REG, passwords=password)
+    try:
+        assert seen, "the registering account's password was never looked up"
+        assert loop_thread not in seen, "a password_command must not block the loop"
+    finally:
+        await phone.stop()

@@ -145,7 +145,11 @@ class Phone(CallControl):
             raise UsageError(f"account id {config.id!r} is already in use")
         if len(self._configs) + (1 if self._echo else 0) >= MAX_ACCOUNTS:
             raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 limit)")
-        password = self.setup.passwords(config.id) if config.registers else None
+        # A password_command may take seconds: never on the loop (it is the UI's loop
+        # when the TUI owns the engine).
+        password = (
+            await asyncio.to_thread(self.setup.passwords, config.id) if config.registers else None
+        )
         self._configs[config.id] = config
         self._contacts[config.id] = await self.backend.add_account(config, password)
         self.registrar.track(config)
