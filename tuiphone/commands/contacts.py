@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tuiphone.commands import contacts_read, contacts_write
+from tuiphone.commands import contacts_edit, contacts_read, contacts_write
 from tuiphone.engine.api import PhoneApi
 
 _ACTIONS: dict[str, Callable[[argparse.Namespace], Awaitable[Any]]] = {
@@ -21,6 +21,9 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], Awaitable[Any]]] = {
     "sync": contacts_write.sync,
     "import": contacts_write.import_file,
     "export": contacts_read.export,
+    "add": contacts_edit.add,
+    "edit": contacts_edit.edit,
+    "delete": contacts_edit.delete,
 }
 
 

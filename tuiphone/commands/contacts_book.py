@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tuiphone.commands.util import opt
 from tuiphone.config import load_config
 from tuiphone.config.schema import ContactsConfig
-from tuiphone.control.codec import to_jsonable
-from tuiphone.engine.callerid import contact_summary
+from tuiphone.engine.contact_data import contact_details
 from tuiphone.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -51,18 +50,7 @@ async def open_book(
 
 def details(contact: Contact) -> dict[str, Any]:
     """Everything ``contacts show`` prints: the summary plus the rest of the card."""
-    return {
-        **contact_summary(contact),
-        "nickname": contact.nickname,
-        "title": contact.title,
-        "phones": [{"number": p.number, "kind": p.kind} for p in contact.phones],
-        "addresses": to_jsonable(list(contact.addresses)),
-        "birthday": contact.birthday.text if contact.birthday else "",
-        "categories": list(contact.categories),
-        "note": contact.note,
-        "uid": contact.uid,
-        "file": contact.origin.path,
-    }
+    return contact_details(contact)
 
 
 def card_text(contact: Contact) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tuiphone.commands.contacts_book import contacts_config, open_book
+from tuiphone.commands.contacts_notify import tell_engine
 from tuiphone.commands.errors import with_result
 from tuiphone.config.schema import ContactsConfig
 from tuiphone.model.errors import UsageError
@@ -30,6 +31,7 @@ async def sync(args: argparse.Namespace) -> list[dict[str, Any]]:
         raise UsageError(f"no CardDAV book {args.target!r} (known: {', '.join(known)})")
     book = await open_book(config, args.target, secrets=True, load=False)
     results = await book.sync(_progress)
+    await tell_engine()
     rows = [_row(source_id, outcome) for source_id, outcome in results.items()]
     for outcome in results.values():
         if isinstance(outcome, Exception):
@@ -53,7 +55,9 @@ async def import_file(args: argparse.Namespace) -> dict[str, Any]:
     if not config.vdirs:
         raise UsageError("contacts import needs a vdir to write to: set contacts.vdirs "
                          "in config.toml (CardDAV books are read only here)")
-    return await asyncio.to_thread(_import, config, Path(args.target))
+    result = await asyncio.to_thread(_import, config, Path(args.target))
+    await tell_engine()
+    return result
 
 
 def _import(config: ContactsConfig, path: Path) -> dict[str, Any]:

@@ -27,7 +27,9 @@ def _limit(default: int) -> Arg:
 PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline")
 
 # the contacts actions, in the order contacts.py dispatches them
-CONTACT_ACTIONS = ("search", "show", "lookup", "sync", "import", "export")
+CONTACT_ACTIONS = (
+    "search", "show", "lookup", "sync", "import", "export", "add", "edit", "delete"
+)
 
 _CONTACTS_DETAILS = """actions:
   search [TEXT]          contacts matching every word (exit 1 if none)
@@ -35,7 +37,12 @@ _CONTACTS_DETAILS = """actions:
   lookup NUMBER_OR_URI   the contact owning a number or SIP URI (exit 1 if none)
   sync [BOOK]            sync CardDAV books, progress on stderr (exit 5 network/TLS)
   import FILE            copy a .vcf file's cards into the first vdir
-  export                 every card to stdout (--format vcf|json)"""
+  export                 every card to stdout (--format vcf|json)
+  add --set fn=NAME ...  new card in --book (default: the first writable book)
+  edit ID --set F=V ...  change fields; only the edited lines of the card change
+  delete ID              remove the card (vdir file or CardDAV resource)
+fields for --set: fn, org, note, birthday (text); phones, emails, sips,
+categories (repeat --set to give several; an empty value clears the list)"""
 
 COMMANDS: tuple[Command, ...] = (
     # info
@@ -149,13 +156,16 @@ COMMANDS: tuple[Command, ...] = (
             local=True, details=_CONTACTS_DETAILS, args=(
                 arg("action", choices=CONTACT_ACTIONS, metavar="ACTION",
                     complete=CONTACT_ACTIONS,
-                    help="search, show, lookup, sync, import or export"),
+                    help="search, show, lookup, sync, import, export, add, edit, delete"),
                 arg("target", nargs="?", default=None, metavar="ARG",
                     help="TEXT, ID, NUMBER_OR_URI, BOOK or FILE, by action"),
                 arg("--format", choices=("vcf", "json"), default="vcf",
                     help="export format (default vcf; --json implies json)"),
                 arg("--limit", type=int, default=50, metavar="N",
-                    help="search: at most N contacts"))),
+                    help="search: at most N contacts"),
+                arg("--set", action="append", metavar="FIELD=VALUE",
+                    help="add/edit: a field to set (repeatable)"),
+                arg("--book", metavar="BOOK", help="add: the book to add to"))),
     # lamps
     Command("lamps", "list the BLF/presence lamps of the QuickDial entries", "lamps:lamps",
             echo=True,

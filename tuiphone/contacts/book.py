@@ -90,6 +90,10 @@ class ContactBook:
     def lookup(self, number_or_uri: str) -> Contact | None:
         return self.index.lookup(number_or_uri)
 
+    def source_ids(self) -> list[str]:
+        """The configured sources, in config order (vdirs, then CardDAV books)."""
+        return list(self._sources)
+
     def writable(self, source_id: str) -> bool:
         return not isinstance(self._sources.get(source_id), FileSource | None)
 

@@ -33,6 +33,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.Notice,
         ev.LampChanged,
         ev.SmartContactChanged,
+        ev.ContactsChanged,
     )
 }
 

@@ -218,6 +218,39 @@ class RemotePhone:
         )
         return result
 
+    async def contact(self, contact_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request("contact", contact_id=contact_id)
+        return result
+
+    async def contact_photo(self, contact_id: str) -> dict[str, str] | None:
+        result: dict[str, str] | None = await self.request(
+            "contact_photo", contact_id=contact_id
+        )
+        return result
+
+    async def contact_books(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self.request("contact_books")
+        return result
+
+    async def save_contact(self, contact_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request(
+            "save_contact", contact_id=contact_id, fields=fields
+        )
+        return result
+
+    async def create_contact(
+        self, fields: dict[str, Any], book: str | None = None
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = await self.request("create_contact", fields=fields, book=book)
+        return result
+
+    async def delete_contact(self, contact_id: str) -> None:
+        await self.request("delete_contact", contact_id=contact_id)
+
+    async def reload_contacts(self) -> int:
+        result: int = await self.request("reload_contacts")
+        return result
+
     async def lamps(self) -> list[Lamp]:
         result: list[Lamp] = await self.request("lamps")
         return result

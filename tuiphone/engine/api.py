@@ -124,6 +124,35 @@ class PhoneApi(Protocol):
         """Contacts matching every word of ``text`` (name, org, number, address), as in
         ``lookup_contact``; at most ``limit``."""
 
+    async def contact(self, contact_id: str) -> dict[str, Any]:
+        """Every field of one contact (``id`` from search/lookup), with ``writable``.
+        Raises NotFound; UsageError when no address book is configured."""
+
+    async def contact_photo(self, contact_id: str) -> dict[str, str] | None:
+        """The contact's PHOTO as ``{"mime", "data"}`` (base64), ``{"mime": "url", "url"}``
+        for a remote photo (never fetched), or None."""
+
+    async def contact_books(self) -> list[dict[str, Any]]:
+        """The configured address books: ``{"id", "writable"}`` in config order."""
+
+    async def save_contact(self, contact_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Change the given fields (fn, org, note, birthday: text; phones, emails, sips,
+        categories: lists of text) and write the card back; only edited lines change.
+        Returns the saved contact. Raises ConflictError (changed meanwhile, nothing
+        overwritten), UsageError (read-only book, bad field), NetworkError, Timeout."""
+
+    async def create_contact(
+        self, fields: dict[str, Any], book: str | None = None
+    ) -> dict[str, Any]:
+        """Add a contact (``fields`` as in ``save_contact``, ``fn`` required) to ``book``,
+        by default the first writable one."""
+
+    async def delete_contact(self, contact_id: str) -> None: ...
+
+    async def reload_contacts(self) -> int:
+        """Re-read the address books (files changed outside); returns the contact count.
+        A ContactsChanged event follows every change, whoever made it."""
+
     async def lamps(self) -> list[Lamp]:
         """Every QuickDial lamp (BLF/presence) and the echo line's, keyed by ``Lamp.uri``:
         the entry's ``uri`` as configured, or "echo". LampChanged events follow changes."""

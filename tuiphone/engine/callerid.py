@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from tuiphone.engine.contact_data import contact_summary
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.events import CallChanged, Event, IncomingCall
 
@@ -22,19 +23,7 @@ if TYPE_CHECKING:
 
 BookOpener = Callable[[], "ContactBook"]  # runs in a worker thread; returns a loaded book
 Notify = Callable[[str, str], None]  # (level, text)
-
-
-def contact_summary(contact: Contact) -> dict[str, Any]:
-    """Plain data for front ends and the control socket."""
-    return {
-        "id": contact.key,
-        "name": contact.display_name,
-        "org": contact.org,
-        "numbers": [p.number for p in contact.phones],
-        "sips": list(contact.sips),
-        "emails": [e.address for e in contact.emails],
-        "book": contact.origin.book,
-    }
+__all__ = ["BookOpener", "CallerId", "contact_summary"]
 
 
 class CallerId:

@@ -59,7 +59,9 @@ def build_phone(
     phone = Phone(engine_setup(config, db_path=db_path), backend or default_backend())
     contacts = config.contacts
     if contacts.vdirs or contacts.carddav:
-        phone.attach_contacts(lambda: _loaded(contacts_book(contacts, secrets=False)))
+        phone.attach_contacts(
+            lambda: _loaded(contacts_book(contacts, secrets=False)), watch=book_folders(contacts)
+        )
     return phone
 
 
@@ -90,6 +92,17 @@ def contact_sources(config: ContactsConfig, secrets: bool = True) -> list[Source
     return sources + [_carddav(book, secrets) for book in config.carddav]
 
 
+def book_folders(config: ContactsConfig) -> list[Path]:
+    """The folders whose changes mean the books must be re-read: every vdir and the
+    local cache of every CardDAV book (``contacts sync`` in another process writes it)."""
+    dav = [_dav_cache(book.id) for book in config.carddav]
+    return [Path(p).expanduser() for p in config.vdirs] + dav + [d / "cards" for d in dav]
+
+
+def _dav_cache(book_id: str) -> Path:
+    return data_dir() / "carddav" / book_id
+
+
 def _carddav(book: CardDavConfig, secrets: bool) -> Source:
     from tuiphone.contacts import CardDavSource, DavSettings
 
@@ -100,4 +113,4 @@ def _carddav(book: CardDavConfig, secrets: bool) -> Source:
         verify=book.verify,
         ca_file=book.ca_file,
     )
-    return CardDavSource(book.id, settings, cache_dir=data_dir() / "carddav" / book.id)
+    return CardDavSource(book.id, settings, cache_dir=_dav_cache(book.id))

@@ -20,13 +20,15 @@ import asyncio
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import CallControl
+from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.pickup import pickup_dial
@@ -79,16 +81,20 @@ class Phone(CallControl):
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
         self._open_book: BookOpener | None = None
+        self._book_paths: tuple[Path, ...] = ()
+        self.contact_desk = ContactDesk(self.callerid, self.bus.publish)
         self.lamp_board = LampBoard(self)
         self.presence = PresenceKeeper(self)
         self.smart = SmartContacts(self)  # probes only with features.smart_contacts
         self._background: set[asyncio.Task[None]] = set()
         CallControl.__init__(self)
 
-    def attach_contacts(self, open_book: BookOpener) -> None:
+    def attach_contacts(self, open_book: BookOpener, watch: Sequence[Path] = ()) -> None:
         """Name calls from an address book. ``open_book`` builds and loads it; it runs
-        in a worker thread after ``start`` (never on the loop, never delaying start)."""
+        in a worker thread after ``start`` (never on the loop, never delaying start).
+        The book is reloaded when one of the ``watch`` folders changes."""
         self._open_book = open_book
+        self._book_paths = tuple(watch)
 
     # lifecycle
 
@@ -108,6 +114,7 @@ class Phone(CallControl):
         await self.lamp_board.start()
         if self._open_book is not None:
             self.callerid.start(self._open_book)
+            self.contact_desk.watch(self._book_paths)
             self.smart.start()
 
     async def stop(self) -> None:
@@ -116,6 +123,7 @@ class Phone(CallControl):
             return
         self._started = False
         await self.smart.close()
+        await self.contact_desk.close()
         await self.callerid.close()
         await self.close_calls()
         for task in list(self._background):
@@ -305,6 +313,29 @@ class Phone(CallControl):
 
     async def smart_contacts(self) -> dict[str, bool]:
         return self.smart.verdicts()
+
+    async def contact(self, contact_id: str) -> dict[str, Any]:
+        return await self.contact_desk.details(contact_id)
+
+    async def contact_photo(self, contact_id: str) -> dict[str, str] | None:
+        return await self.contact_desk.photo(contact_id)
+
+    async def contact_books(self) -> list[dict[str, Any]]:
+        return await self.contact_desk.books()
+
+    async def save_contact(self, contact_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return await self.contact_desk.save(contact_id, fields)
+
+    async def create_contact(
+        self, fields: dict[str, Any], book: str | None = None
+    ) -> dict[str, Any]:
+        return await self.contact_desk.create(fields, book)
+
+    async def delete_contact(self, contact_id: str) -> None:
+        await self.contact_desk.delete(contact_id)
+
+    async def reload_contacts(self) -> int:
+        return await self.contact_desk.reload()
 
     # lamps, presence, pickup
 

@@ -107,6 +107,15 @@ class SmartContactChanged:
     on_net: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ContactsChanged:
+    """The address books changed (an edit, a sync, files changed on disk): searches,
+    caller ID and avatars should be refreshed. ``count`` contacts are loaded now."""
+
+    kind: ClassVar[str] = "contacts"
+    count: int
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -120,4 +129,5 @@ Event = (
     | Notice
     | LampChanged
     | SmartContactChanged
+    | ContactsChanged
 )

@@ -1,0 +1,81 @@
+"""contacts add / edit / delete: change one card, in the command's own process.
+
+The card is written back to its vdir (atomically, only edited lines changed) or its
+CardDAV book (ETag-guarded: a card changed meanwhile is a conflict, nothing is
+overwritten). A running engine is then asked to re-read the books at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from tuiphone.commands.contacts_book import contacts_config, open_book
+from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.commands.errors import ExpectationFailed
+from tuiphone.engine.contact_data import EDITABLE, LIST_FIELDS, contact_details, edit_from_fields
+from tuiphone.model.errors import UsageError
+
+
+def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
+    """``--set field=value`` pairs as editor fields. A list field (phones, emails, sips,
+    categories) given several times collects every value; an empty value clears it."""
+    fields: dict[str, Any] = {}
+    for pair in pairs or ():
+        name, eq, value = pair.partition("=")
+        name = name.strip().lower()
+        if not eq or name not in EDITABLE:
+            raise UsageError(f"--set {pair!r}: expected FIELD=VALUE, FIELD one of "
+                             f"{', '.join(EDITABLE)}")
+        if name in LIST_FIELDS:
+            fields.setdefault(name, [])
+            if value.strip():
+                fields[name].append(value)
+        else:
+            fields[name] = value
+    return fields
+
+
+async def add(args: argparse.Namespace) -> dict[str, Any]:
+    """New card in BOOK (--book, default the first vdir or CardDAV book)."""
+    fields = parse_sets(args.set)
+    if not str(fields.get("fn", "")).strip():
+        raise UsageError("contacts add: give a name with --set fn=NAME")
+    config = contacts_config(args)
+    book = await open_book(config, secrets=True)
+    target = args.book or next((s for s in book.source_ids() if book.writable(s)), None)
+    if target is None or not book.writable(target):
+        raise UsageError(f"contacts add: no writable address book {target or ''}".strip())
+    created = await book.create(target, edit_from_fields(fields))
+    await tell_engine()
+    return contact_details(created, True)
+
+
+async def edit(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.target:
+        raise UsageError("contacts edit: give a contact ID (from 'contacts search')")
+    fields = parse_sets(args.set)
+    if not fields:
+        raise UsageError("contacts edit: nothing to change; use --set FIELD=VALUE")
+    book = await open_book(contacts_config(args), secrets=True)
+    contact = _find(book, args.target)
+    saved = await book.save(contact, edit_from_fields(fields, contact))
+    await tell_engine()
+    return contact_details(saved, True)
+
+
+async def delete(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.target:
+        raise UsageError("contacts delete: give a contact ID (from 'contacts search')")
+    book = await open_book(contacts_config(args), secrets=True)
+    contact = _find(book, args.target)
+    await book.delete(contact)
+    await tell_engine()
+    return {"deleted": contact.key, "name": contact.display_name, "book": contact.origin.book}
+
+
+def _find(book: Any, wanted: str) -> Any:
+    for contact in book.index.contacts:
+        if contact.key == wanted:
+            return contact
+    raise ExpectationFailed(f"no contact with ID {wanted!r}")

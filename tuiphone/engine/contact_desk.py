@@ -1,0 +1,171 @@
+"""The address book as the engine serves it: details, photos, edits, reloads.
+
+``ContactDesk`` sits next to ``CallerId`` (which owns the loaded ``ContactBook``).
+Writes and reloads are serialised by one lock; parsing runs in worker threads while
+searches keep using the previous index until the new one is swapped in. Every change
+(our own edit, or files changed by vdirsyncer, khard or ``tuiphone contacts sync``
+in another process) publishes ``ContactsChanged`` so every front end refreshes.
+
+Outside changes are noticed by polling the modification time of each book's folder
+(one ``stat`` per folder): vdirsyncer, khard and tuiphone itself write a card to a
+temporary file and rename it, which changes the folder. An editor rewriting a card
+in place is only seen on the next explicit ``reload_contacts``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tuiphone.engine.callerid import CallerId
+from tuiphone.engine.contact_data import (
+    check_fields,
+    contact_details,
+    edit_from_fields,
+    photo_payload,
+)
+from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.events import ContactsChanged, Event, Notice
+
+if TYPE_CHECKING:
+    from tuiphone.contacts import Contact, ContactBook
+
+POLL_S = 5.0
+NO_BOOK = "no address book configured: set contacts.vdirs or [[contacts.carddav]]"
+
+
+def _stamp(paths: Sequence[Path]) -> tuple[int, ...]:
+    out = []
+    for path in paths:
+        try:
+            out.append(os.stat(path).st_mtime_ns)
+        except OSError:
+            out.append(-1)
+    return tuple(out)
+
+
+class ContactDesk:
+    def __init__(self, callerid: CallerId, publish: Callable[[Event], None]) -> None:
+        self._callerid = callerid
+        self._publish = publish
+        self._lock = asyncio.Lock()
+        self._watch: tuple[Path, ...] = ()
+        self._seen: tuple[int, ...] = ()
+        self._poller: asyncio.Task[None] | None = None
+        self.interval_s = POLL_S
+        self.watching = asyncio.Event()
+
+    def watch(self, paths: Sequence[Path]) -> None:
+        """Reload when one of these folders changes (checked every ``interval_s``).
+        Call after the book started loading; ``watching`` is set once the first look
+        has been taken (later changes are noticed)."""
+        self._watch = tuple(paths)
+        if self._watch and self._poller is None:
+            self._poller = asyncio.ensure_future(self._poll())
+
+    async def close(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+
+    async def _poll(self) -> None:
+        await self._callerid.ready()
+        if self._callerid.book is None:
+            return  # loading failed (already reported): nothing to refresh
+        self._seen = await asyncio.to_thread(_stamp, self._watch)
+        self.watching.set()
+        while True:
+            await asyncio.sleep(self.interval_s)
+            now = await asyncio.to_thread(_stamp, self._watch)
+            if now == self._seen or self._lock.locked():
+                continue
+            try:
+                await self.reload()
+            except Exception as err:  # noqa: BLE001 - the watch must outlive a bad reload
+                self._seen = now
+                self._publish(Notice("warning", f"contacts not reloaded: {err}"))
+
+    # reading
+
+    async def _book(self) -> ContactBook:
+        await self._callerid.ready()
+        book = self._callerid.book
+        if book is None:
+            raise UsageError(NO_BOOK)
+        return book
+
+    async def find(self, contact_id: str) -> Contact:
+        book = await self._book()
+        for contact in book.index.contacts:
+            if contact.key == contact_id:
+                return contact
+        raise NotFound(f"no contact with id {contact_id!r}")
+
+    async def details(self, contact_id: str) -> dict[str, Any]:
+        contact = await self.find(contact_id)
+        book = await self._book()
+        return contact_details(contact, book.writable(contact.origin.book))
+
+    async def photo(self, contact_id: str) -> dict[str, str] | None:
+        contact = await self.find(contact_id)
+        if not contact.has_photo:
+            return None
+        return await asyncio.to_thread(photo_payload, contact)
+
+    # writing
+
+    async def save(self, contact_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        check_fields(fields)
+        async with self._lock:
+            contact = await self.find(contact_id)
+            book = await self._book()
+            saved = await book.save(contact, edit_from_fields(fields, contact))
+            await self._changed(book)
+            return contact_details(saved, True)
+
+    async def create(self, fields: Mapping[str, Any], book_id: str | None) -> dict[str, Any]:
+        check_fields(fields)
+        if not str(fields.get("fn", "")).strip():
+            raise UsageError("a new contact needs a name (fn)")
+        async with self._lock:
+            book = await self._book()
+            target = book_id or next(iter(self.writable_books(book)), None)
+            if target is None:
+                raise UsageError("no writable address book (vdir or CardDAV) configured")
+            created = await book.create(target, edit_from_fields(fields))
+            await self._changed(book)
+            return contact_details(created, True)
+
+    async def delete(self, contact_id: str) -> None:
+        async with self._lock:
+            contact = await self.find(contact_id)
+            book = await self._book()
+            await book.delete(contact)
+            await self._changed(book)
+
+    @staticmethod
+    def writable_books(book: ContactBook) -> list[str]:
+        return [s for s in book.source_ids() if book.writable(s)]
+
+    async def books(self) -> list[dict[str, Any]]:
+        book = await self._book()
+        return [{"id": s, "writable": book.writable(s)} for s in book.source_ids()]
+
+    async def reload(self) -> int:
+        """Re-read every source (unchanged files are not parsed again); returns the count."""
+        book = await self._book()
+        async with self._lock:
+            await asyncio.to_thread(book.load)
+            await self._changed(book)
+        return len(book.index.contacts)
+
+    async def _changed(self, book: ContactBook) -> None:
+        if self._watch:
+            self._seen = await asyncio.to_thread(_stamp, self._watch)
+        self._publish(ContactsChanged(len(book.index.contacts)))
