@@ -3,10 +3,14 @@
 ``load`` is CPU-bound (parsing, number normalisation): call it from a worker thread
 (``asyncio.to_thread``). The async methods run on the engine's loop. After a write
 or sync the index is rebuilt; files that did not change are not parsed again.
+
+With a ``cache_dir`` the parse results and E.164 numbers also survive restarts
+(see ``tuiphone.contacts.persist``): ``load`` and ``sync`` write them there.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,7 +28,10 @@ from tuiphone.contacts.errors import (
     VdirError,
 )
 from tuiphone.contacts.filecache import FileCache
+from tuiphone.contacts.gcpause import gc_paused
 from tuiphone.contacts.index import ContactIndex
+from tuiphone.contacts.persist.bookcache import BookCache, Job
+from tuiphone.contacts.persist.e164 import NumberMemo
 from tuiphone.contacts.reader import ReadResult, parse_bytes
 from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
 from tuiphone.contacts.vdir import create_file, read_bytes, read_vdir, remove_card, replace_card
@@ -40,15 +47,22 @@ class ContactBook:
         sources: Sequence[Source],
         region: str = "US",
         transport: httpx.AsyncBaseTransport | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
+        """``cache_dir``: where the warm-start cache lives (None: no cache on disk)."""
         self.region = region
         self._sources = {s.id: s for s in sources}
+        self._files = {s.id: FileCache() for s in sources}
         self._dav = {
-            s.id: CardDavBook(s.id, s.settings, s.cache_dir, s.book_url, transport)
+            s.id: CardDavBook(
+                s.id, s.settings, s.cache_dir, s.book_url, transport, self._files[s.id]
+            )
             for s in sources
             if isinstance(s, CardDavSource)
         }
-        self._files = FileCache()
+        self._disk = BookCache(cache_dir) if cache_dir is not None else None
+        self._seeded: set[str] = set()
+        self._memo: NumberMemo | None = None
         self._results: dict[str, ReadResult] = {}
         self.index = ContactIndex.build([], region)
 
@@ -60,21 +74,54 @@ class ContactBook:
     def load(self) -> list[ParseWarning]:
         """(Re)read every source and rebuild the index; returns the warnings.
         A broken source becomes a warning; the others still load."""
-        for source_id in self._sources:
-            self._results[source_id] = self._read(source_id)
-        self._rebuild()
+        with gc_paused():
+            for source_id in self._sources:
+                self._results[source_id] = self._read(source_id)
+            self._rebuild()
+            self._persist()
         return self.warnings
 
+    def drop_cache(self) -> None:
+        """Delete the warm-start cache files (privacy erase); the in-memory state is
+        kept, and the next ``load`` or ``sync`` writes the cache again."""
+        if self._disk is None:
+            return
+        self._disk.drop()
+        for files in self._files.values():
+            files.changed = True
+        if self._memo is not None:
+            self._memo.changed = True
+
     def _read(self, source_id: str) -> ReadResult:
-        source = self._sources[source_id]
+        source, files = self._sources[source_id], self._files[source_id]
+        if self._disk is not None and source_id not in self._seeded:
+            self._seeded.add(source_id)
+            self._disk.seed(source, files)
         try:
             if isinstance(source, VdirSource):
-                return read_vdir(source.path, source.id, self._files)
+                result = read_vdir(source.path, source.id, files)
+                files.sweep()
+                return result
             if isinstance(source, FileSource):
-                return self._files.read(source.path, source.id)
+                result = files.read(source.path, source.id)
+                files.sweep()
+                return result
             return self._dav[source.id].load()
         except VdirError as err:
             return ReadResult(warnings=[ParseWarning(source_id, 0, str(err))])
+
+    def _persist(self) -> None:
+        for job in self._cache_jobs():
+            job()
+
+    def _cache_jobs(self) -> list[Job]:
+        """The cache writes due now, with their data taken now."""
+        if self._disk is None:
+            return []
+        jobs = [self._disk.saver(s, self._files[i]) for i, s in self._sources.items()]
+        if self._memo is not None:
+            jobs.append(self._disk.memo_saver(self._memo))
+        return [job for job in jobs if job is not None]
 
     def _reload(self, source_id: str) -> None:
         self._results[source_id] = self._read(source_id)
@@ -82,7 +129,13 @@ class ContactBook:
 
     def _rebuild(self) -> None:
         everything = [c for r in self._results.values() for c in r.contacts]
-        self.index = ContactIndex.build(everything, self.region)
+        if self._disk is None:
+            self.index = ContactIndex.build(everything, self.region)
+            return
+        if self._memo is None:
+            self._memo = self._disk.load_memo()
+        self._memo.begin()
+        self.index = ContactIndex.build(everything, self.region, self._memo)
 
     def search(self, text: str, limit: int = 50) -> list[Contact]:
         return self.index.search(text, limit)
@@ -106,8 +159,12 @@ class ContactBook:
                 results[source_id] = await book.sync(step)
             except DavError as err:
                 results[source_id] = err
-            self._results[source_id] = self._read(source_id)
-        self._rebuild()
+        with gc_paused():
+            for source_id in self._dav:
+                self._results[source_id] = self._read(source_id)
+            self._rebuild()
+        for job in self._cache_jobs():
+            await asyncio.to_thread(job)  # encoding a big book takes a while: off the loop
         return results
 
     def _source_of(self, contact: Contact) -> Source:

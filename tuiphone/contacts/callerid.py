@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tuiphone.contacts.contact import Contact
 from tuiphone.contacts.numbers import digit_suffix, only_digits, sip_key, to_e164
+
+Normalise = Callable[[str, str], "str | None"]
+_PLAIN_E164 = re.compile(r"\+[1-9]\d{5,14}")
 
 
 @dataclass(slots=True)
@@ -18,6 +22,7 @@ class CallerIdTable:
     by_suffix: dict[str, list[int]] = field(default_factory=dict)
     by_sip: dict[str, list[int]] = field(default_factory=dict)
     by_digits: dict[str, list[int]] = field(default_factory=dict)  # short/odd numbers
+    normalise: Normalise = to_e164  # to_e164 or a memo of it, used while building
 
     def add(self, pos: int, contact: Contact) -> None:
         hints = {a.country_code for a in contact.addresses if a.country_code} - {self.region}
@@ -32,7 +37,7 @@ class CallerIdTable:
                 _push(self.by_sip, f"{key[0].lower()}@{key[1]}", pos)
 
     def _add_number(self, pos: int, number: str) -> None:
-        e164 = to_e164(number, self.region)
+        e164 = self.normalise(number, self.region)
         if e164 is not None:
             _push(self.by_e164, e164, pos)
         else:  # PBX extensions like 4711 never become E.164
@@ -46,7 +51,7 @@ class CallerIdTable:
     def _add_hinted(self, pos: int, number: str, hints: set[str]) -> None:
         # A national number of a contact abroad also gets its foreign E.164 key.
         for region in sorted(hints):
-            e164 = to_e164(number, region)
+            e164 = self.normalise(number, region)
             if e164 is not None:
                 _push(self.by_e164, e164, pos)
 
@@ -60,6 +65,8 @@ class CallerIdTable:
             if hits:
                 return hits
             text = user
+        if _PLAIN_E164.fullmatch(text) and text in self.by_e164:
+            return self.by_e164[text]  # already a stored key: skip phonenumbers
         e164 = to_e164(text, self.region)
         if e164 is not None and e164 in self.by_e164:
             return self.by_e164[e164]
@@ -71,13 +78,18 @@ class CallerIdTable:
 
 
 def _push(table: dict[str, list[int]], key: str, pos: int) -> None:
-    hits = table.setdefault(key, [])
-    if pos not in hits:
+    # Positions arrive in increasing order, so a repeat can only be the last one.
+    hits = table.get(key)
+    if hits is None:
+        table[key] = [pos]
+    elif hits[-1] != pos:
         hits.append(pos)
 
 
-def build_table(contacts: Iterable[Contact], region: str) -> CallerIdTable:
-    table = CallerIdTable(region.upper())
+def build_table(
+    contacts: Iterable[Contact], region: str, normalise: Normalise = to_e164
+) -> CallerIdTable:
+    table = CallerIdTable(region.upper(), normalise=normalise)
     for pos, contact in enumerate(contacts):
         table.add(pos, contact)
     return table

@@ -10,8 +10,9 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from tuiphone.contacts.callerid import CallerIdTable, build_table
+from tuiphone.contacts.callerid import CallerIdTable, Normalise, build_table
 from tuiphone.contacts.contact import Contact
+from tuiphone.contacts.numbers import to_e164
 
 _NUMERIC = re.compile(r"^[+\d()./-]*\d[+\d()./-]*$")
 _NON_DIGIT = re.compile(r"\D")
@@ -42,10 +43,13 @@ class ContactIndex:
         self._last: tuple[str, list[int]] = ("", list(range(len(self._contacts))))
 
     @classmethod
-    def build(cls, contacts: Iterable[Contact], region: str = "US") -> ContactIndex:
-        """Index ``contacts``; ``region`` (ISO 3166 alpha-2) reads national numbers."""
+    def build(
+        cls, contacts: Iterable[Contact], region: str = "US", normalise: Normalise = to_e164
+    ) -> ContactIndex:
+        """Index ``contacts``; ``region`` (ISO 3166 alpha-2) reads national numbers;
+        ``normalise`` is ``to_e164`` or a memo of it."""
         ordered = sorted(contacts, key=lambda c: c.display_name.lower())
-        return cls(ordered, build_table(ordered, region))
+        return cls(ordered, build_table(ordered, region, normalise))
 
     def __len__(self) -> int:
         return len(self._contacts)

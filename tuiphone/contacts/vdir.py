@@ -23,19 +23,28 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 
 def vcf_files(folder: Path) -> list[Path]:
     """The ``*.vcf`` files of a folder, sorted; raises VdirError if it is unreadable."""
+    return [folder / n for n in _vcf_names(folder)]
+
+
+def _vcf_names(folder: Path) -> list[str]:
     try:
         names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".vcf"))
     except OSError as err:
         raise VdirError(f"{folder}: cannot list folder: {err.strerror}") from err
-    return [folder / n for n in names if not n.startswith(".")]
+    return [n for n in names if not n.startswith(".")]
 
 
 def read_vdir(folder: Path, book: str, cache: FileCache | None = None) -> ReadResult:
     """Every contact of every ``*.vcf`` in ``folder``; bad files/cards become warnings.
     With a ``cache``, files whose (mtime, size) did not change are not parsed again."""
     result = ReadResult()
-    for path in vcf_files(folder):
-        result.extend(cache.read(path, book) if cache is not None else read_file(path, book))
+    if cache is None:
+        for path in vcf_files(folder):
+            result.extend(read_file(path, book))
+        return result
+    base = os.path.join(folder, "")  # plain strings: a Path per file costs more than a hit
+    for name in _vcf_names(folder):
+        result.extend(cache.read(base + name, book))
     return result
 
 

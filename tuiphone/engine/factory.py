@@ -76,11 +76,15 @@ def contacts_book(
     """A ContactBook over the configured vdirs (ids ``vdir1``, ``vdir2``...) and CardDAV
     books (their own ids; cached under the data dir), not loaded yet. ``only`` keeps one
     source. With ``secrets`` it resolves CardDAV passwords (may run a command: call it
-    from a thread); without, the CardDAV caches can be read but not synced."""
+    from a thread); without, the CardDAV caches can be read but not synced. Parse
+    results are kept in the cache dir (``contacts/``) so later starts load fast."""
+    from tuiphone.config.paths import cache_dir
     from tuiphone.contacts import ContactBook
 
     sources = [s for s in contact_sources(config, secrets) if only is None or s.id == only]
-    return ContactBook(sources, region=config.default_region)
+    return ContactBook(
+        sources, region=config.default_region, cache_dir=cache_dir() / "contacts"
+    )
 
 
 def contact_sources(config: ContactsConfig, secrets: bool = True) -> list[Source]:

@@ -35,11 +35,13 @@ class CardDavBook:
         cache_dir: Path,
         book_url: str = "",
         transport: httpx.AsyncBaseTransport | None = None,
+        files: FileCache | None = None,
     ) -> None:
+        """``files`` remembers parsed cache files between loads (a new one if None)."""
         self.id, self.settings, self.book_url = book_id, settings, book_url
         self.cache = DavCache(cache_dir)
         self._transport = transport
-        self._files = FileCache()
+        self._files = files if files is not None else FileCache()
 
     def client(self) -> DavClient:
         return DavClient(self.settings, self._transport)
@@ -67,6 +69,7 @@ class CardDavBook:
         result = ReadResult()
         for href, item in sorted(self.cache.state.items.items()):
             result.extend(self._files.read(self.cache.cards / item.file, self.id, href))
+        self._files.sweep()
         return result
 
     async def _store(self, client: DavClient, href: str) -> Contact:

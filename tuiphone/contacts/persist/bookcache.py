@@ -1,0 +1,81 @@
+"""A ContactBook's warm-start cache folder: one file per source plus the numbers.
+
+Writing is best effort: a cache that cannot be written only costs the next
+start its speed, so OSError is swallowed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+from tuiphone.contacts.filecache import FileCache
+from tuiphone.contacts.persist import e164, store
+from tuiphone.contacts.persist.e164 import NumberMemo
+from tuiphone.contacts.sources import FileSource, Source, VdirSource
+
+
+def identity(source: Source) -> str:
+    """What a cache file belongs to: the kind, the id (it is in every Origin) and
+    the location, so a renamed or moved source never reads another's cache."""
+    if isinstance(source, VdirSource):
+        return f"vdir\n{source.id}\n{source.path}"
+    if isinstance(source, FileSource):
+        return f"file\n{source.id}\n{source.path}"
+    return f"carddav\n{source.id}\n{source.cache_dir}\n{source.book_url}"
+
+Job = Callable[[], None]
+
+
+class BookCache:
+    """Not thread-safe: used by one ContactBook, one call at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, source: Source) -> Path:
+        return store.cache_file(self.folder, identity(source))
+
+    def seed(self, source: Source, files: FileCache) -> None:
+        """Fill ``files`` with what was stored for ``source`` (nothing if unusable)."""
+        files.seed(store.load(self._file(source), identity(source)))
+
+    def saver(self, source: Source, files: FileCache) -> Job | None:
+        """If ``files`` changed since the last save: a job that stores what they
+        hold now (taken now, so the job may run on another thread)."""
+        if not files.changed:
+            return None
+        files.changed = False
+        path, ident, entries = self._file(source), identity(source), files.entries()
+        return lambda: _quietly(lambda: store.save(path, ident, entries))
+
+    def load_memo(self) -> NumberMemo:
+        return e164.load(self.folder)
+
+    def memo_saver(self, memo: NumberMemo) -> Job | None:
+        if not memo.dirty():
+            return None
+        folder, stamp, entries = self.folder, e164.stamp(), memo.take()
+        return lambda: _quietly(lambda: e164.save(folder, stamp, entries))
+
+    def drop(self) -> None:
+        """Delete every cache file (and leftover temp file) in the folder."""
+        try:
+            names = [p for p in self.folder.iterdir() if _ours(p.name)]
+        except OSError:
+            return
+        for path in names:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _ours(name: str) -> bool:
+    if name.startswith(".") and name.endswith(".tmp"):
+        return True
+    return name.endswith(store.SUFFIX) or name == e164.FILE_NAME
+
+
+def _quietly(job: Job) -> None:
+    with contextlib.suppress(OSError):
+        job()
