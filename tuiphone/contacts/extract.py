@@ -115,10 +115,6 @@ def _display(fn: str, name: Name, org: str, phones: list[Phone], emails: list[Em
     return phones[0].number if phones else "(no name)"
 
 
-def _text(card: Card, name: str) -> str:
-    return unescape(card.first(name)).strip()
-
-
 def _email(prop: Property, labels: dict[str, str]) -> Email:
     label = labels.get(prop.group.lower(), "") if prop.group else ""
     address = unescape(prop.value).strip()
@@ -160,21 +156,31 @@ class _Lists:
             self.categories += [c.strip() for c in split_escaped(prop.value, ",") if c.strip()]
 
 
+def _firsts(card: Card) -> dict[str, str]:
+    """The raw value of the first property of each name (``Card.first`` for all)."""
+    out: dict[str, str] = {}
+    for prop in card.props:
+        out.setdefault(prop.name, prop.value)
+    return out
+
+
 def to_contact(card: Card, origin: Origin) -> Contact:
     """Extract every field we use. Never raises on odd values."""
     lists = _Lists(card)
-    name = _name(card.first("N"))
-    fn = _text(card, "FN")
-    org = ", ".join(p.strip() for p in split_escaped(card.first("ORG"), ";") if p.strip())
-    bday, gender = card.first("BDAY"), card.first("GENDER")
+    first = _firsts(card)
+    get = first.get
+    name = _name(get("N", ""))
+    fn = unescape(get("FN", "")).strip()
+    org = ", ".join(p.strip() for p in split_escaped(get("ORG", ""), ";") if p.strip())
+    bday, gender = get("BDAY", ""), get("GENDER", "")
     return Contact(
-        uid=_text(card, "UID"),
+        uid=unescape(get("UID", "")).strip(),
         display_name=_display(fn, name, org, lists.phones, lists.emails),
         name=name,
         fn=fn,
-        nickname=_text(card, "NICKNAME"),
+        nickname=unescape(get("NICKNAME", "")).strip(),
         org=org,
-        title=_text(card, "TITLE"),
+        title=unescape(get("TITLE", "")).strip(),
         phones=tuple(lists.phones),
         emails=tuple(lists.emails),
         sips=tuple(dict.fromkeys(lists.sips)),
@@ -182,10 +188,10 @@ def to_contact(card: Card, origin: Origin) -> Contact:
         birthday=_birthday(bday) if bday.strip() else None,
         gender=_gender(gender) if gender.strip() else None,
         categories=tuple(lists.categories),
-        note=_text(card, "NOTE"),
-        rev=_text(card, "REV"),
-        version=card.version,
+        note=unescape(get("NOTE", "")).strip(),
+        rev=unescape(get("REV", "")).strip(),
+        version=get("VERSION", "").strip(),
         card=card.slimmed(),
         origin=origin,
-        has_photo=any(p.name == "PHOTO" for p in card.props),
+        has_photo="PHOTO" in first,
     )

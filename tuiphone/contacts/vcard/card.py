@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tuiphone.contacts.errors import ParseWarning
-from tuiphone.contacts.vcard.lines import LogicalLine, logical_lines
+from tuiphone.contacts.vcard.fastlines import fast_lines
+from tuiphone.contacts.vcard.lines import line_tuples, logical_lines
 from tuiphone.contacts.vcard.prop import LAZY, Property, parse_property, parse_value
 
 
@@ -68,26 +69,10 @@ class Card:
         return [p for p in self.props if p.name == name]
 
 
-def _keyword(line: LogicalLine) -> str:
-    if len(line.text) > 40:  # BEGIN/END lines are short; skip the copies for photos
+def _keyword(text: str) -> str:
+    if len(text) > 40:  # BEGIN/END lines are short; skip the copies for photos
         return ""
-    return line.text.strip().lstrip("\ufeff").upper().replace(" ", "")
-
-
-class _Builder:
-    def __init__(self, data: bytes, begin: LogicalLine) -> None:
-        self.data, self.begin = data, begin
-        self.props: list[Property] = []
-
-    def add(self, line: LogicalLine) -> None:
-        base = self.begin.start
-        prop = parse_property(line.text, line.start - base, line.end - base, line.lineno)
-        if prop is not None:
-            self.props.append(prop)
-
-    def close(self, end: int, has_end: bool) -> Card:
-        raw = self.data[self.begin.start : end]
-        return Card(raw, tuple(self.props), self.begin.start, self.begin.lineno, has_end)
+    return text.strip().lstrip("\ufeff").upper().replace(" ", "")
 
 
 def split_cards(data: bytes, source: str) -> Iterator[Card | ParseWarning]:
@@ -96,21 +81,31 @@ def split_cards(data: bytes, source: str) -> Iterator[Card | ParseWarning]:
     A new BEGIN:VCARD or the end of the data closes a card that lacks END:VCARD.
     Text outside cards is ignored. Never raises on bad input.
     """
-    current: _Builder | None = None
-    for line in logical_lines(data):
-        key = _keyword(line)
+    lines = fast_lines(data)
+    begin: tuple[int, int] | None = None  # offset and line number of BEGIN
+    props: list[Property] = []
+    for start, end, lineno, text in line_tuples(data) if lines is None else lines:
+        key = _keyword(text)
         if key == "BEGIN:VCARD":
-            if current is not None:
-                yield ParseWarning(source, current.begin.lineno, "card has no END:VCARD")
-                yield current.close(line.start, False)
-            current = _Builder(data, line)
-        elif current is None:
+            if begin is not None:
+                yield ParseWarning(source, begin[1], "card has no END:VCARD")
+                yield _card(data, begin, start, props, False)
+            begin, props = (start, lineno), []
+        elif begin is None:
             continue
         elif key == "END:VCARD":
-            yield current.close(line.end, True)
-            current = None
+            yield _card(data, begin, end, props, True)
+            begin = None
         else:
-            current.add(line)
-    if current is not None:
-        yield ParseWarning(source, current.begin.lineno, "card has no END:VCARD")
-        yield current.close(len(data), False)
+            prop = parse_property(text, start - begin[0], end - begin[0], lineno)
+            if prop is not None:
+                props.append(prop)
+    if begin is not None:
+        yield ParseWarning(source, begin[1], "card has no END:VCARD")
+        yield _card(data, begin, len(data), props, False)
+
+
+def _card(
+    data: bytes, begin: tuple[int, int], end: int, props: list[Property], closed: bool
+) -> Card:
+    return Card(data[begin[0] : end], tuple(props), begin[0], begin[1], closed)

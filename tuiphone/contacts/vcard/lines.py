@@ -15,6 +15,9 @@ _LOGICAL = re.compile(rb"[^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*(?:\r\n|\r|\n|\
 _FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]")
 
 
+Line = tuple[int, int, int, str]  # start, end, lineno, text
+
+
 @dataclass(frozen=True, slots=True)
 class LogicalLine:
     """One unfolded line; ``start``/``end`` span its physical lines and endings."""
@@ -37,7 +40,7 @@ def decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
-def _is_qp(content: bytes) -> bool:
+def is_qp(content: bytes) -> bool:
     head = content.split(b":", 1)[0].upper()
     return b"QUOTED-PRINTABLE" in head
 
@@ -58,7 +61,7 @@ def _strip_ending(chunk: bytes) -> bytes:
     return chunk[:-1] if chunk.endswith((b"\n", b"\r")) else chunk
 
 
-def _unfold(content: bytes) -> bytes:
+def unfold(content: bytes) -> bytes:
     # bytes.replace handles the common CRLF folds at C speed; the regex the rest.
     if b"\r\n" in content:
         content = content.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
@@ -76,20 +79,26 @@ def _folded(data: bytes) -> Iterator[tuple[int, int, int, bytes]]:
             if match.start() >= len(data):
                 break
             continue
-        content = _unfold(_strip_ending(chunk))
+        content = unfold(_strip_ending(chunk))
         yield match.start(), match.end(), lineno, content
         lineno += _breaks(chunk)
 
 
-def logical_lines(data: bytes) -> Iterator[LogicalLine]:
-    """Yield the logical lines of ``data`` in order, with exact byte spans."""
+def line_tuples(data: bytes) -> Iterator[Line]:
+    """``logical_lines`` as plain (start, end, lineno, text) tuples: cheaper to make."""
     pending: tuple[int, int, int, bytes] | None = None
     for start, end, lineno, content in _folded(data):
         if pending is not None:
-            if pending[3].endswith(b"=") and _is_qp(pending[3]) and not _is_boundary(content):
+            if pending[3].endswith(b"=") and is_qp(pending[3]) and not _is_boundary(content):
                 pending = (pending[0], end, pending[2], pending[3][:-1] + content)
                 continue
-            yield LogicalLine(pending[0], pending[1], pending[2], decode(pending[3]))
+            yield pending[0], pending[1], pending[2], decode(pending[3])
         pending = (start, end, lineno, content)
     if pending is not None:
-        yield LogicalLine(pending[0], pending[1], pending[2], decode(pending[3]))
+        yield pending[0], pending[1], pending[2], decode(pending[3])
+
+
+def logical_lines(data: bytes) -> Iterator[LogicalLine]:
+    """Yield the logical lines of ``data`` in order, with exact byte spans."""
+    for start, end, lineno, text in line_tuples(data):
+        yield LogicalLine(start, end, lineno, text)

@@ -74,6 +74,9 @@ def _qp_decode(value: str, params: Params) -> str:
 
 def parse_property(text: str, start: int, end: int, lineno: int) -> Property | None:
     """Parse one logical line; None if it is not a property (a garbage line)."""
+    colon = text.find(":")
+    if colon > 0 and ";" not in text[:colon] and '"' not in text[:colon]:
+        return _bare(text, colon, start, end, lineno)
     colon = find_unquoted(text, ":")
     if colon <= 0:
         return None
@@ -89,6 +92,16 @@ def parse_property(text: str, start: int, end: int, lineno: int) -> Property | N
     if name in LAZY:
         value = ""
     return Property(group, name, params, value, start, end, lineno)
+
+
+def _bare(text: str, colon: int, start: int, end: int, lineno: int) -> Property | None:
+    """The common case: no parameters, no quotes (what ``parse_property`` would do)."""
+    group, _, name = text[:colon].strip().rpartition(".")
+    if not _NAME.match(name):
+        return None
+    name = name.upper()
+    value = "" if name in LAZY else text[colon + 1 :]
+    return Property(group, name, (), value, start, end, lineno)
 
 
 def parse_value(text: str) -> str:
