@@ -2,14 +2,18 @@
 
 Lamps come from two places: the engine (``set_lamp``, BLF/presence and the echo line,
 matched on ``Lamp.uri`` == the entry's configured uri) and, for entries the engine does
-not light, our own calls (``set_lamps``). Key actions work on the focused key.
+not light, our own calls (``set_lamps``). Key actions work on the focused key. Keys whose
+contact has a photo show it (``load_avatars``); avatars follow the uri, not the position.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
@@ -22,6 +26,10 @@ from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.format import party, thread_key
 from tuiphone.ui.messages import AddToQuickDial, ChatRequested, DialRequested
 from tuiphone.ui.screens.prompt import PromptScreen
+from tuiphone.ui.widgets.quick_key import ContactLookup, QuickKey, avatar_for
+
+if TYPE_CHECKING:
+    from tuiphone.ui.avatar_loader import AvatarLoader
 
 ECHO_URI = "echo"  # the built-in echo key (tuiphone.ui.app.favourites_of)
 
@@ -75,13 +83,20 @@ class QuickDial(Grid):
         }
         self.engine_uris: set[str] = set()  # entries whose lamp the engine drives
         self.current = 0  # the key actions apply to (the last focused)
+        self.keys: list[QuickKey] = []  # in the order of ``favourites``
+        self.avatars: dict[str, RenderableType] = {}  # by entry uri: follows moved keys
+        self._avatar_source: tuple[ContactLookup, AvatarLoader] | None = None
+        self._avatar_round = 0  # bumped per load_avatars: a superseded load must not paint
 
     def compose(self) -> ComposeResult:
         for index in range(len(self.favourites)):
-            yield self._button(index)
+            yield self._key(index)
 
-    def _button(self, index: int) -> Button:
-        return Button(self._label(index), id=f"fav-{index}", classes="favourite", compact=True)
+    def _key(self, index: int) -> QuickKey:
+        key = QuickKey(index, self._label(index))
+        key.show_avatar(self.avatars.get(self.favourites[index].uri))
+        self.keys.append(key)
+        return key
 
     def on_mount(self) -> None:
         self._paint()
@@ -108,7 +123,9 @@ class QuickDial(Grid):
         index = len(self.favourites)
         self.favourites.append(fav)
         self.lamps[index] = Lamp(fav.uri, LampState.UNKNOWN if fav.watch else LampState.IDLE)
-        self.mount(self._button(index))
+        self.mount(self._key(index))
+        if self._avatar_source is not None and fav.uri != ECHO_URI:
+            self.run_worker(self._load_one(fav.uri, *self._avatar_source))
 
     def lamp_of(self, label: str) -> LampState:
         index = next(i for i, f in enumerate(self.favourites) if f.label == label)
@@ -121,14 +138,48 @@ class QuickDial(Grid):
         return f"{text}  {detail}" if detail else text
 
     def _paint(self) -> None:
-        for index in range(len(self.favourites)):
-            found = self.query(f"#fav-{index}")
-            if not found:
-                continue
-            button = found.first(Button)
-            button.label = self._label(index)
+        for index, key in enumerate(self.keys):
+            key.button.label = self._label(index)
             for state in LampState:
-                button.set_class(self.lamps[index].state is state, f"-{state.value}")
+                key.button.set_class(self.lamps[index].state is state, f"-{state.value}")
+            key.show_avatar(self.avatars.get(self.favourites[index].uri))
+
+    async def load_avatars(self, lookup: ContactLookup, loader: AvatarLoader) -> None:
+        """Look up every key's contact (but the echo key's) and show its photo, or no
+        tile. Call again when the address books changed, after ``loader.clear()``; keys
+        added later are looked up with the same ``lookup`` and ``loader``. Never raises
+        for a lookup error: that key keeps the tile it had."""
+        self._avatar_source = (lookup, loader)
+        self._avatar_round += 1
+        this_round = self._avatar_round
+        uris = list(dict.fromkeys(f.uri for f in self.favourites if f.uri != ECHO_URI))
+        tiles = await asyncio.gather(*(self._avatar(uri, lookup, loader) for uri in uris))
+        if this_round != self._avatar_round:
+            return  # the books changed again meanwhile: the newer load paints
+        current = {f.uri for f in self.favourites}
+        merged = {**self.avatars, **dict(zip(uris, tiles, strict=True))}
+        self.avatars = {u: t for u, t in merged.items() if t is not None and u in current}
+        self._paint()
+
+    async def _load_one(self, uri: str, lookup: ContactLookup, loader: AvatarLoader) -> None:
+        this_round = self._avatar_round
+        tile = await self._avatar(uri, lookup, loader)
+        if this_round != self._avatar_round or uri not in {f.uri for f in self.favourites}:
+            return
+        if tile is None:
+            self.avatars.pop(uri, None)
+        else:
+            self.avatars[uri] = tile
+        self._paint()
+
+    async def _avatar(
+        self, uri: str, lookup: ContactLookup, loader: AvatarLoader
+    ) -> RenderableType | None:
+        try:
+            return await avatar_for(uri, lookup, loader)
+        except Exception as err:  # noqa: BLE001 - a missing photo must not break the pane
+            self.log.warning(f"QuickDial avatar for {uri}: {err!r}")
+            return self.avatars.get(uri)
 
     @on(DescendantFocus)
     def _focused(self, event: DescendantFocus) -> None:
@@ -195,7 +246,7 @@ class QuickDial(Grid):
         lamps = [self.lamps[i] for i in range(len(self.favourites))]
         del self.favourites[index], lamps[index]
         self.lamps = dict(enumerate(lamps))
-        self.query_one(f"#fav-{len(self.favourites)}", Button).remove()
+        self.keys.pop().remove()
         self._paint()
         if self.favourites:
             self._focus_key(min(index, len(self.favourites) - 1))
@@ -218,4 +269,4 @@ class QuickDial(Grid):
 
     def _focus_key(self, index: int) -> None:
         self.current = index
-        self.query_one(f"#fav-{index}", Button).focus()
+        self.keys[index].button.focus()
