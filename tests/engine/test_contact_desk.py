@@ -43,8 +43,9 @@ async def phone(contacts_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-
         contacts=ContactsConfig(default_region="DE", vdirs=(str(contacts_dir),)),
     )
     p = build_phone(config, backend=FakeBackend(), db_path=tmp_path / "t.db")
+    loaded = changed(p)
     await p.start()
-    await p.callerid.ready()
+    assert (await asyncio.wait_for(loaded, 10)).count == 1  # type: ignore[attr-defined]
     yield p
     await p.stop()
 

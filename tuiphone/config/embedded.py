@@ -76,6 +76,7 @@ mode = "null"                 # null | files | device
 [ui]
 theme = "tuiphone-dark"
 layout = "auto"               # auto | wide | narrow
+avatars = "auto"              # auto (kitty/sixel when the terminal has them) | halfcell | off
 
 [keymap]                      # action id = keys, e.g. "ctrl+d" or "f5,ctrl+n"
 #"call.hangup" = "ctrl+e"

@@ -49,6 +49,7 @@ class UiConfig:
     theme: str = "tuiphone-dark"
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     layout: str = "auto"  # auto | wide | narrow
+    avatars: str = "auto"  # auto (kitty/sixel if the terminal has them) | halfcell | off
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from tuiphone.model.backend import MediaSettings
 
 AUDIO_MODES = ("null", "files", "device")
 LAYOUTS = ("auto", "wide", "narrow")
+AVATARS = ("auto", "halfcell", "kitty", "sixel", "off")
 _REGION = re.compile(r"[A-Z]{2}")
 
 
@@ -44,6 +45,7 @@ def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
         theme=reader.text("theme", defaults.theme),
         keymap=MappingProxyType({a: k for a, k in keys.items() if k.strip()}),
         layout=reader.one_of("layout", LAYOUTS, defaults.layout),
+        avatars=reader.one_of("avatars", AVATARS, defaults.avatars),
     )
     reader.finish()
     return ui

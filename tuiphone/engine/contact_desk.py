@@ -60,11 +60,11 @@ class ContactDesk:
         self.watching = asyncio.Event()
 
     def watch(self, paths: Sequence[Path]) -> None:
-        """Reload when one of these folders changes (checked every ``interval_s``).
-        Call after the book started loading; ``watching`` is set once the first look
-        has been taken (later changes are noticed)."""
+        """Announce the first load (ContactsChanged), then reload when one of these
+        folders changes (checked every ``interval_s``). Call after the book started
+        loading; ``watching`` is set once the first look has been taken."""
         self._watch = tuple(paths)
-        if self._watch and self._poller is None:
+        if self._poller is None:
             self._poller = asyncio.ensure_future(self._poll())
 
     async def close(self) -> None:
@@ -76,8 +76,12 @@ class ContactDesk:
 
     async def _poll(self) -> None:
         await self._callerid.ready()
-        if self._callerid.book is None:
+        book = self._callerid.book
+        if book is None:
             return  # loading failed (already reported): nothing to refresh
+        self._publish(ContactsChanged(len(book.index.contacts)))  # the first load is done
+        if not self._watch:
+            return
         self._seen = await asyncio.to_thread(_stamp, self._watch)
         self.watching.set()
         while True:
