@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.contacts import corpus
@@ -24,7 +25,7 @@ CARDS = {
         "LF_BOM_GARBAGE", "NO_FN", "ANDROID", "BAD_PHOTO", "URL_PHOTO", "RADICALE_GENDER",
         "CR_ONLY", "EMPTY_CARD",
     )
-}  # fmt: skip
+}
 ADA = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nTEL:030 123456\r\nEND:VCARD\r\n"
 BERLIN = "+4930123456"  # ADA's number read in Germany; in the US it is no E.164
 T0 = 1_700_000_000_000_000_000
@@ -229,3 +230,36 @@ def test_carddav_cache_vdir_is_cached(tmp_path: Path, cache: Path, parses: list[
     assert parses == []
     assert warm.index.contacts == cold.index.contacts
     assert [c.origin.href for c in warm.index.contacts] == ["/book/ada.vcf", "/book/bob.vcf"]
+
+
+def _multistatus(body: str) -> httpx.Response:
+    text = f'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" {_CARD_NS}>{body}</d:multistatus>'
+    return httpx.Response(207, content=text.encode(), headers={"Content-Type": "application/xml"})
+
+
+_CARD_NS = 'xmlns:c="urn:ietf:params:xml:ns:carddav"'
+_OK = "<d:status>HTTP/1.1 200 OK</d:status>"
+
+
+def _server(request: httpx.Request) -> httpx.Response:
+    if b"sync-collection" in request.content:
+        prop = '<d:propstat><d:prop><d:getetag>"1"</d:getetag></d:prop>' + _OK + "</d:propstat>"
+        item = f"<d:response><d:href>/b/ada.vcf</d:href>{prop}</d:response>"
+        return _multistatus(item + "<d:sync-token>tok-1</d:sync-token>")
+    card = ADA.decode().replace("\r\n", "&#13;\n")
+    prop = f'<d:prop><d:getetag>"1"</d:getetag><c:address-data>{card}</c:address-data></d:prop>'
+    return _multistatus(f"<d:response><d:href>/b/ada.vcf</d:href><d:propstat>{prop}{_OK}"
+                        "</d:propstat></d:response>")
+
+
+async def test_sync_writes_the_cache(tmp_path: Path, cache: Path, parses: list[str]) -> None:
+    source = CardDavSource("work", DavSettings("http://dav.invalid/"), tmp_path / "dav", "/b/")
+    book = ContactBook([source], transport=httpx.MockTransport(_server), cache_dir=cache)
+    book.load()
+    results = await book.sync()
+    assert results["work"].fetched == 1  # type: ignore[union-attr]
+    assert [c.fn for c in book.index.contacts] == ["Ada"]
+    parses.clear()
+    again = loaded([source], cache)
+    assert parses == []
+    assert [(c.fn, c.origin.href) for c in again.index.contacts] == [("Ada", "/b/ada.vcf")]

@@ -25,28 +25,30 @@ class CallerIdTable:
     normalise: Normalise = to_e164  # to_e164 or a memo of it, used while building
 
     def add(self, pos: int, contact: Contact) -> None:
-        hints = {a.country_code for a in contact.addresses if a.country_code} - {self.region}
+        """Index one contact; ``pos`` must not be lower than any added before."""
+        region, normalise = self.region, self.normalise
+        hints = _hints(contact, region) if contact.addresses else None
         for phone in contact.phones:
-            self._add_number(pos, phone.number)
-            if hints and not phone.number.lstrip().startswith(("+", "00")):
-                self._add_hinted(pos, phone.number, hints)
+            number = phone.number
+            e164 = normalise(number, region)
+            if e164 is not None:
+                _push(self.by_e164, e164, pos)
+            else:  # PBX extensions like 4711 never become E.164
+                digits = only_digits(number)
+                if digits:
+                    _push(self.by_digits, digits, pos)
+            suffix = digit_suffix(number)
+            if suffix is not None:
+                _push(self.by_suffix, suffix, pos)
+            if hints and not number.lstrip().startswith(("+", "00")):
+                self._add_hinted(pos, number, hints)
         for uri in contact.sips:
             key = sip_key(uri)
             if key is not None:
-                _push(self.by_sip, f"{key[0]}@{key[1]}", pos)
-                _push(self.by_sip, f"{key[0].lower()}@{key[1]}", pos)
-
-    def _add_number(self, pos: int, number: str) -> None:
-        e164 = self.normalise(number, self.region)
-        if e164 is not None:
-            _push(self.by_e164, e164, pos)
-        else:  # PBX extensions like 4711 never become E.164
-            digits = only_digits(number)
-            if digits:
-                _push(self.by_digits, digits, pos)
-        suffix = digit_suffix(number)
-        if suffix is not None:
-            _push(self.by_suffix, suffix, pos)
+                user, host = key
+                _push(self.by_sip, f"{user}@{host}", pos)
+                if not user.islower():
+                    _push(self.by_sip, f"{user.lower()}@{host}", pos)
 
     def _add_hinted(self, pos: int, number: str, hints: set[str]) -> None:
         # A national number of a contact abroad also gets its foreign E.164 key.
@@ -75,6 +77,10 @@ class CallerIdTable:
             return exact
         suffix = digit_suffix(e164 or text)
         return self.by_suffix.get(suffix, []) if suffix else []
+
+
+def _hints(contact: Contact, region: str) -> set[str]:
+    return {a.country_code for a in contact.addresses if a.country_code} - {region}
 
 
 def _push(table: dict[str, list[int]], key: str, pos: int) -> None:

@@ -36,12 +36,14 @@ def ensure_dir(folder: Path) -> None:
         folder.chmod(0o700)
 
 
-def write(path: Path, header: dict[str, Any], blobs: list[bytes]) -> None:
-    """Atomically replace ``path`` with the header and blobs (mode 0600)."""
-    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    size = sum(len(b) for b in blobs)
-    head = _HEAD.pack(MAGIC, FORMAT, len(text), size, zlib.crc32(text))
-    write_private(path, [head, text, *blobs])
+def write(path: Path, header: list[bytes], blobs: list[bytes]) -> None:
+    """Atomically replace ``path`` with the header (JSON text in pieces, so no
+    joined copy is made) and the blobs (mode 0600)."""
+    crc = 0
+    for piece in header:
+        crc = zlib.crc32(piece, crc)
+    hlen, blen = sum(map(len, header)), sum(map(len, blobs))
+    write_private(path, [_HEAD.pack(MAGIC, FORMAT, hlen, blen, crc), *header, *blobs])
 
 
 def write_private(path: Path, chunks: Iterable[bytes]) -> None:

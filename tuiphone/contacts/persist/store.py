@@ -7,6 +7,7 @@ A file's entry is used only while its (mtime_ns, size, inode) still match
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +35,23 @@ def cache_file(folder: Path, identity: str) -> Path:
 def save(path: Path, identity: str, entries: list[Entry]) -> None:
     """Write ``entries`` (raises OSError when the cache cannot be written)."""
     blobs: list[bytes] = []
-    files = []
-    for (name, book, href), stamp, result in sorted(entries, key=lambda e: e[0]):
+    head = _dumps({"identity": identity, "parser": PARSER_VERSION, "files": []})
+    pieces = [head[: -len("[]}")].encode("utf-8") + b"["]
+    for n, ((name, book, href), stamp, result) in enumerate(sorted(entries, key=_by_key)):
         rows = [encode(c, blobs) for c in result.contacts]
         warnings = [encode_warning(w) for w in result.warnings]
-        files.append([name, book, href, *stamp, rows, warnings])
-    header = {"identity": identity, "parser": PARSER_VERSION, "files": files}
-    disk.write(path, header, blobs)
+        item = _dumps([name, book, href, *stamp, rows, warnings])  # the rows die here
+        pieces.append((item if n == 0 else "," + item).encode("utf-8"))
+    pieces.append(b"]}")
+    disk.write(path, pieces, blobs)
+
+
+def _by_key(entry: Entry) -> tuple[str, str, str]:
+    return entry[0]
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def load(path: Path, identity: str) -> list[Entry]:
@@ -50,8 +61,12 @@ def load(path: Path, identity: str) -> list[Entry]:
         with disk.read(path) as (header, read_raw):
             if header.get("identity") != identity or header.get("parser") != PARSER_VERSION:
                 return []
-            decoder = Decoder(read_raw)
-            return [_entry(f, decoder) for f in header["files"]]
+            decoder, files = Decoder(read_raw), header["files"]
+            entries = []
+            for i, item in enumerate(files):
+                entries.append(_entry(item, decoder))
+                files[i] = None  # let the decoded rows go as we go
+            return entries
     except (OSError, disk.Corrupt, LookupError, TypeError, ValueError, AttributeError):
         return []
 
