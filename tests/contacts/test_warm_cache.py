@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.contacts import corpus
-from tuiphone.contacts import filecache, reader
+from tuiphone.contacts import drop_cache, filecache, reader
 from tuiphone.contacts.book import ContactBook
 from tuiphone.contacts.dav.cache import DavCache
 from tuiphone.contacts.dav.client import DavSettings
@@ -263,3 +265,15 @@ async def test_sync_writes_the_cache(tmp_path: Path, cache: Path, parses: list[s
     again = loaded([source], cache)
     assert parses == []
     assert [(c.fn, c.origin.href) for c in again.index.contacts] == [("Ada", "/b/ada.vcf")]
+
+
+def test_module_drop_cache_keeps_other_files_and_stays_light(vdir: Path, cache: Path) -> None:
+    write(vdir / "a.vcf", ADA)
+    loaded([VdirSource("home", vdir)], cache)
+    (cache / "notes.txt").write_text("not ours")
+    drop_cache(cache)
+    assert [p.name for p in cache.iterdir()] == ["notes.txt"]
+    drop_cache(cache / "missing")  # never raises
+    code = "import sys, tuiphone.contacts as c; c.drop_cache; print('phonenumbers' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -7,8 +7,10 @@ No Textual, prompt_toolkit or pjsua2 here. Typical use by the engine::
     book = ContactBook([VdirSource("home", Path("~/.contacts/home").expanduser()),
                         CardDavSource("work", DavSettings(url, user, secret),
                                       cache_dir=data_dir / "carddav" / "work")],
-                       region="DE")
+                       region="DE", cache_dir=cache_dir / "contacts")  # None: no cache
     warnings = await asyncio.to_thread(book.load)      # CPU-bound: use a thread
+    book.drop_cache()            # privacy erase: delete the warm-start cache files
+    drop_cache(cache_dir / "contacts")  # the same without a ContactBook
     book.search("jo sm", limit=20)  -> list[Contact]   # per keystroke, ~1 ms on 10k
     book.lookup('"Bob" <sip:+4930123@pbx>')  -> Contact | None   # caller ID
     results = await book.sync(progress=lambda source_id, p: ...)  # CardDAV sources
@@ -67,6 +69,7 @@ if TYPE_CHECKING:
     )
     from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
     from tuiphone.contacts.index import ContactIndex
+    from tuiphone.contacts.persist.erase import drop_cache
     from tuiphone.contacts.reachability import Reachability, ReachabilityCache
     from tuiphone.contacts.reader import ReadResult, parse_bytes, read_file
     from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
@@ -108,6 +111,7 @@ _WHERE = {
     "SyncReport": "tuiphone.contacts.dav.sync",
     "VdirError": "tuiphone.contacts.errors",
     "VdirSource": "tuiphone.contacts.sources",
+    "drop_cache": "tuiphone.contacts.persist.erase",
     "parse_bytes": "tuiphone.contacts.reader",
     "read_file": "tuiphone.contacts.reader",
     "read_vdir": "tuiphone.contacts.vdir",
@@ -147,6 +151,7 @@ __all__ = [
     "SyncReport",
     "VdirError",
     "VdirSource",
+    "drop_cache",
     "parse_bytes",
     "read_file",
     "read_vdir",

@@ -35,7 +35,9 @@ class CacheState:
     def to_json(self) -> str:
         items = {h: {"etag": i.etag, "file": i.file} for h, i in sorted(self.items.items())}
         data = {"book_url": self.book_url, "sync_token": self.sync_token, "items": items}
-        return json.dumps(data, indent=1)
+        # Compact: with ``indent`` json falls back to its pure-Python encoder, and
+        # this file is rewritten after every sync of what may be 10k cards.
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> CacheState:

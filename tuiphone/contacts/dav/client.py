@@ -6,6 +6,8 @@ All coroutines run on the caller's asyncio loop. Every failure surfaces as a
 
 from __future__ import annotations
 
+import functools
+import os
 import ssl
 import urllib.parse
 from dataclasses import dataclass
@@ -47,9 +49,17 @@ def _verify(settings: DavSettings) -> ssl.SSLContext | bool:
     if not settings.verify:
         return False
     try:
-        return ssl.create_default_context(cafile=settings.ca_file)
+        stamp = os.stat(settings.ca_file).st_mtime_ns if settings.ca_file else 0
+        return _context(settings.ca_file, stamp)
     except (OSError, ssl.SSLError) as err:
         raise DavConnectionError(f"CA file {settings.ca_file}: cannot load: {err}") from err
+
+
+@functools.lru_cache(maxsize=8)
+def _context(ca_file: str | None, stamp: int) -> ssl.SSLContext:
+    # Loading the CA store takes ~75 ms on a slow box: do it once per CA file
+    # version (``stamp`` is its mtime), not on every sync.
+    return ssl.create_default_context(cafile=ca_file)
 
 
 def _transport_error(err: httpx.TransportError, url: str) -> DavError:

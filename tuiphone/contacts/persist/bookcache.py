@@ -13,6 +13,7 @@ from pathlib import Path
 from tuiphone.contacts.filecache import FileCache
 from tuiphone.contacts.persist import e164, store
 from tuiphone.contacts.persist.e164 import NumberMemo
+from tuiphone.contacts.persist.erase import drop_cache
 from tuiphone.contacts.sources import FileSource, Source, VdirSource
 
 
@@ -61,19 +62,7 @@ class BookCache:
 
     def drop(self) -> None:
         """Delete every cache file (and leftover temp file) in the folder."""
-        try:
-            names = [p for p in self.folder.iterdir() if _ours(p.name)]
-        except OSError:
-            return
-        for path in names:
-            with contextlib.suppress(OSError):
-                path.unlink()
-
-
-def _ours(name: str) -> bool:
-    if name.startswith(".") and name.endswith(".tmp"):
-        return True
-    return name.endswith(store.SUFFIX) or name == e164.FILE_NAME
+        drop_cache(self.folder)
 
 
 def _quietly(job: Job) -> None:

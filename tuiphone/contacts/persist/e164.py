@@ -15,8 +15,9 @@ import phonenumbers
 
 from tuiphone.contacts.numbers import to_e164
 from tuiphone.contacts.persist.disk import write_private
+from tuiphone.contacts.persist.erase import NUMBERS_FILE
 
-FILE_NAME = "numbers.json"
+FILE_NAME = NUMBERS_FILE
 VERSION = 1
 
 Key = tuple[str, str]

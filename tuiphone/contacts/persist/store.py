@@ -21,15 +21,14 @@ from tuiphone.contacts.persist.codec import (
     encode,
     encode_warning,
 )
+from tuiphone.contacts.persist.erase import CACHE_SUFFIX
 from tuiphone.contacts.reader import ReadResult
-
-SUFFIX = ".cache"
 
 
 def cache_file(folder: Path, identity: str) -> Path:
     """Where the cache for the source ``identity`` (kind, id and location) lives."""
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
-    return folder / f"{digest}{SUFFIX}"
+    return folder / f"{digest}{CACHE_SUFFIX}"
 
 
 def save(path: Path, identity: str, entries: list[Entry]) -> None:
