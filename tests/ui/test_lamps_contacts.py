@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList
 
 from tests.ui.helpers import BOB, ME, make_app, until
 from tuiphone.config.appstate import load_quickdial
@@ -18,7 +18,7 @@ from tuiphone.model.lamp import Lamp, LampDirection, LampState
 from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.messages import LampUpdate
 from tuiphone.ui.screens.incoming import IncomingCallScreen
-from tuiphone.ui.widgets.contacts import ON_NET
+from tuiphone.ui.widgets.contacts import ON_NET, ContactsPane
 from tuiphone.ui.widgets.quickdial import QuickDial
 
 CARD = (
@@ -160,14 +160,14 @@ async def test_contacts_search_detail_smart_and_quickdial(tmp_path: Path) -> Non
         await pilot.press(*"bui")
         results = app.main.query_one("#contact-results", OptionList)
         await until(pilot, lambda: results.option_count == 1)
-        detail = app.main.query_one("#contact-detail", Static)
+        pane = app.main.query_one(ContactsPane)
         for field in ("Bob Builder", "Builders Ltd", "sip:bob@127.0.0.1", "bob@example.test",
                       "555", "vdir1"):
-            assert field in str(detail.content), field
+            assert field in pane.detail_text, field
         phone.bus.publish(SmartContactChanged("bob-1", True))
         await until(pilot, lambda: str(results.get_option_at_index(0).prompt)
                     .startswith(ON_NET))
-        assert f"{ON_NET} on our SIP provider" in str(detail.content)
+        assert f"{ON_NET} on our SIP provider" in pane.detail_text
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any(f.label == "Bob Builder" for f in app.main.favourites))
         await until(pilot, lambda: load_quickdial(tmp_path / "state.toml") is not None)

@@ -58,7 +58,8 @@ class TuiphoneApp(App[int]):
             voicemail_uri = config.accounts[0].voicemail  # the default account's box
         books = config is not None and bool(config.contacts.vdirs or config.contacts.carddav)
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
-                               voicemail_uri, quickdial=config.quickdial if config else ())
+                               voicemail_uri, quickdial=config.quickdial if config else (),
+                               avatars=self.ui.avatars)
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
@@ -122,7 +123,8 @@ class TuiphoneApp(App[int]):
 
     def action_help(self) -> None:
         pane = self.main.current_pane() if self.screen is self.main else "incoming"
-        self.push_screen(HelpScreen(["app", "screen", pane], self.keymap))
+        extra = {"contacts": ["contact-list"]}.get(pane, [])
+        self.push_screen(HelpScreen(["app", "screen", pane, *extra], self.keymap))
 
     def action_next_theme(self) -> None:
         names = self.own_themes or [DEFAULT_THEME]

@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from tuiphone.ui.actions import keys_of, specs_for
 
-_TITLES = {"app": "Everywhere", "screen": "Calls and panes"}
+_TITLES = {"app": "Everywhere", "screen": "Calls and panes",
+           "contact-list": "In the contact list"}
 
 
 def help_text(scopes: Sequence[str], keymap: Mapping[str, str]) -> str:

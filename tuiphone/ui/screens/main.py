@@ -21,6 +21,7 @@ from tuiphone.model.call import CallInfo, CallState, HistoryEntry
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
     CallChanged,
+    ContactsChanged,
     DtmfReceived,
     Event,
     IncomingCall,
@@ -34,6 +35,7 @@ from tuiphone.model.events import (
 )
 from tuiphone.model.lamp import Lamp
 from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.format import party, state_words, thread_key
 from tuiphone.ui.lamps import lamps_from_calls
@@ -44,7 +46,7 @@ from tuiphone.ui.messages import (
     LampUpdate,
     PhoneEvent,
 )
-from tuiphone.ui.screens.call_work import CallWork
+from tuiphone.ui.screens.contact_work import ContactWork
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
@@ -59,7 +61,7 @@ from tuiphone.ui.widgets.statusbar import StatusBar
 _SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
 
 
-class MainScreen(CallWork):
+class MainScreen(ContactWork):
     """Gets its phone through ``attach`` once the engine is up (after the first paint)."""
 
     BINDINGS = bindings_for("screen")
@@ -68,8 +70,9 @@ class MainScreen(CallWork):
                  clock: Callable[[], float] = time.time, layout: str = "auto",
                  voicemail_uri: str | None = None, *,
                  quickdial: Sequence[QuickDialEntry] = (),
-                 state_path: Path | None = None) -> None:
+                 state_path: Path | None = None, avatars: str = "auto") -> None:
         super().__init__()
+        self.avatars = AvatarLoader(None, avatars)
         self.phone: PhoneApi | None = None
         self.favourites = list(favourites)
         self.has_books = has_books
@@ -138,6 +141,7 @@ class MainScreen(CallWork):
             self.query_one(ChatPane).names.update(self._thread_names)
             if self.phone is not None:
                 self.refresh_trace()
+                self.load_quickdial_avatars()  # a new QuickDial: tiles from the cache
 
     # engine link
 
@@ -149,9 +153,9 @@ class MainScreen(CallWork):
         self._load(phone)
         self._load_lamps(phone)
         self.refresh_state()
-        typed = self.query_one(ContactsPane).query_text
-        if typed:  # typed before the engine was up
-            self.search_contacts(typed)
+        self.avatars.fetch = getattr(phone, "contact_photo", None)
+        self.query_one(ContactsPane).refresh_search()  # everyone, or what was typed
+        self.load_quickdial_avatars()
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
@@ -264,6 +268,8 @@ class MainScreen(CallWork):
                 self.query_one(ChatPane).add(msg)
                 if thread_key(msg.peer) not in self._named_threads:
                     self._name_threads()
+            case ContactsChanged():
+                self.contacts_changed()
             case SmartContactChanged(contact_id=contact_id, on_net=on_net):
                 self.on_net[contact_id] = on_net
                 self.query_one(ContactsPane).set_on_net({contact_id: on_net})
@@ -413,7 +419,7 @@ class MainScreen(CallWork):
             pane.show_results(text, [])
             return
         try:
-            results = await self.phone.search_contacts(text, 50)
+            results = await self.phone.search_contacts(text, 200 if not text else 50)
         except Exception as err:
             self.notify(f"Contacts: {err}", severity="error")
             return

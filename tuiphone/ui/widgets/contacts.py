@@ -1,8 +1,13 @@
-"""Contacts pane: search as you type, a detail view, Enter dials the first address.
+"""Contacts pane: search as you type, a detail card with the avatar, call/message/edit.
 
-The pane only shows what the screen gives it (``show_results``, ``set_on_net``); it asks
-for searches with ``SearchRequested``. Results are the engine's plain contact summaries
-(id, name, org, numbers, sips, emails, book).
+The pane only shows what the screen gives it (``show_results``, ``show_detail``,
+``set_on_net``) and asks with messages (``SearchRequested``, ``DetailRequested``,
+``EditRequested``, ``DeleteRequested``). Results are the engine's plain contact
+summaries (id, name, org, numbers, sips, emails, book, has_photo); details add every
+other field (see ``tuiphone.engine.contact_data``).
+
+An empty search lists everyone (alphabetically, up to the screen's limit). In the
+result list, ``e`` edits, ``n`` adds and ``delete`` removes a contact.
 """
 
 from __future__ import annotations
@@ -11,9 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,6 +32,9 @@ from tuiphone.ui.messages import AddToQuickDial, ChatRequested, DialRequested
 
 NO_BOOKS = "No address books configured. Add [contacts] vdirs or carddav to config.toml."
 ON_NET = "✓"
+AVATAR_CELLS = (12, 6)
+NARROW_BELOW = 60
+HINT = "Enter dials · e edit · n new · del delete"
 
 Summary = Mapping[str, Any]
 
@@ -32,19 +44,88 @@ def addresses(contact: Summary) -> list[str]:
     return [*map(str, contact.get("sips") or ()), *map(str, contact.get("numbers") or ())]
 
 
-def detail_lines(contact: Summary, on_net: bool | None) -> list[str]:
-    """Every field of the summary, labelled; empty fields left out."""
-    lines = [str(contact.get("name") or "(no name)")]
-    if contact.get("org"):
-        lines.append(str(contact["org"]))
-    lines.append("")
-    for key, title in (("numbers", "Phone"), ("sips", "SIP"), ("emails", "Email")):
-        lines += [f"{title:<6} {value}" for value in contact.get(key) or ()]
+def _phones(contact: Summary) -> list[tuple[str, str]]:
+    """(label, number): the number's kind (cell, work...) where the card says."""
+    phones = contact.get("phones")
+    if phones:
+        return [(str(p.get("kind") or "Phone"), str(p["number"])) for p in phones]
+    return [("Phone", str(n)) for n in contact.get("numbers") or ()]
+
+
+def detail_rows(contact: Summary) -> list[tuple[str, str]]:
+    """(label, value) rows for every field we have; a label only on a group's first row."""
+    rows: list[tuple[str, str]] = _phones(contact)
+    rows += [("SIP", str(s)) for s in contact.get("sips") or ()]
+    rows += [("Email", str(e)) for e in contact.get("emails") or ()]
+    for adr in contact.get("addresses") or ():
+        rows += [("Address", line) for line in adr["lines"]]
+    for key, title in (("birthday", "Born"), ("gender", "Gender")):
+        if contact.get(key):
+            rows.append((title, str(contact[key])))
+    if contact.get("categories"):
+        rows.append(("Tags", ", ".join(map(str, contact["categories"]))))
     if contact.get("book"):
-        lines.append(f"{'Book':<6} {contact['book']}")
+        read_only = contact.get("writable") is False
+        rows.append(("Book", f"{contact['book']}{' (read only)' if read_only else ''}"))
+    return [(title if i == 0 or rows[i - 1][0] != title else "", value)
+            for i, (title, value) in enumerate(rows)]
+
+
+def _heading(contact: Summary) -> list[str]:
+    lines = [str(contact.get("name") or "(no name)")]
+    return lines + [str(contact[k]) for k in ("nickname", "title", "org") if contact.get(k)]
+
+
+def _verdict(on_net: bool | None) -> str:
+    return f"{ON_NET} on our SIP provider" if on_net else "not on our SIP provider"
+
+
+def detail_lines(contact: Summary, on_net: bool | None) -> list[str]:
+    """The detail card as plain lines (what ``detail_renderable`` draws)."""
+    lines = [*_heading(contact), ""]
+    lines += [f"{title:<8}{value}" for title, value in detail_rows(contact)]
+    if contact.get("note"):
+        lines += ["", str(contact["note"])]
     if on_net is not None:
-        lines.append(f"{ON_NET} on our SIP provider" if on_net else "not on our SIP provider")
+        lines += ["", _verdict(on_net)]
     return lines
+
+
+def detail_renderable(contact: Summary, on_net: bool | None, hint: str) -> RenderableType:
+    """Name and title in bold, then a two-column grid: values wrap within their column."""
+    head = _heading(contact)
+    parts: list[RenderableType] = [Text(head[0], style="bold")]
+    parts += [Text(line) for line in head[1:]]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for title, value in detail_rows(contact):
+        grid.add_row(title, value)
+    parts += [Text(""), grid]
+    if contact.get("note"):
+        parts += [Text(""), Text(str(contact["note"]), style="italic")]
+    if on_net is not None:
+        parts += [Text(""), Text(_verdict(on_net))]
+    parts += [Text(""), Text(hint, style="dim")]
+    return Group(*parts)
+
+
+class ContactList(OptionList):
+    """The result list; letter keys act on the highlighted contact."""
+
+    BINDINGS = bindings_for("contact-list")
+
+    def action_edit(self) -> None:
+        self._pane().edit_current()
+
+    def action_new(self) -> None:
+        self._pane().post_message(ContactsPane.EditRequested(None))
+
+    def action_delete(self) -> None:
+        self._pane().delete_current()
+
+    def _pane(self) -> ContactsPane:
+        return self.query_ancestor(ContactsPane)
 
 
 class ContactsPane(Vertical):
@@ -54,52 +135,92 @@ class ContactsPane(Vertical):
     class SearchRequested(Message):
         text: str
 
+    @dataclass
+    class DetailRequested(Message):
+        """Fetch every field and the avatar of this contact for ``show_detail``."""
+
+        contact: Summary
+
+    @dataclass
+    class EditRequested(Message):
+        """Open the editor: ``contact_id`` None for a new contact."""
+
+        contact_id: str | None
+
+    @dataclass
+    class DeleteRequested(Message):
+        contact_id: str
+        name: str
+
     def __init__(self, has_books: bool, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.has_books = has_books
         self.results: list[Summary] = []
         self.on_net: dict[str, bool] = {}
         self.query_text = ""
+        self.shown: Summary | None = None  # what the detail card shows (maybe full details)
+        self.detail_text = "" if has_books else NO_BOOKS  # the card as plain text
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search contacts", id="contact-search",
                     disabled=not self.has_books)
         with Horizontal(id="contacts-body"):
-            yield OptionList(id="contact-results")
-            yield Static("" if self.has_books else NO_BOOKS, id="contact-detail", markup=False)
+            yield ContactList(id="contact-results")
+            with Horizontal(id="contact-card"):
+                yield Static("", id="contact-avatar")
+                with VerticalScroll(id="contact-text"):
+                    yield Static("" if self.has_books else NO_BOOKS, id="contact-detail",
+                                 markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#contact-avatar", Static).display = False
+
+    def on_resize(self, event: Resize) -> None:
+        # too narrow for list | card side by side (a grid cell): list above the card
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     @on(Input.Changed, "#contact-search")
     def _search(self, event: Input.Changed) -> None:
-        if not self.has_books:
-            return
-        self.query_text = event.value.strip()
-        if self.query_text:
+        if self.has_books:
+            self.query_text = event.value.strip()
             self.post_message(self.SearchRequested(self.query_text))
-        else:
-            self.show_results("", [])
+
+    def refresh_search(self) -> None:
+        """Ask again for the current text (the books changed)."""
+        if self.has_books:
+            self.post_message(self.SearchRequested(self.query_text))
 
     def show_results(self, text: str, results: Sequence[Summary]) -> None:
-        """Results of the search for ``text``; stale ones (the user typed on) are dropped."""
+        """Results of the search for ``text``; stale ones (the user typed on) are dropped.
+        The highlighted contact stays highlighted when it is still there."""
         if text != self.query_text:
             return
+        keep = self.shown.get("id") if self.shown else None
         self.results = list(results)
         self._render_results()
-        self._detail(0 if self.results else None)
+        ids = [c.get("id") for c in self.results]
+        index = ids.index(keep) if keep in ids else 0
+        if self.results:
+            self.query_one(ContactList).highlighted = index
+        self._detail(index if self.results else None, force=True)
 
     def set_on_net(self, verdicts: Mapping[str, bool]) -> None:
         self.on_net.update(verdicts)
         if self.results:
-            options = self.query_one("#contact-results", OptionList)
+            options = self.query_one(ContactList)
             keep = options.highlighted
             self._render_results()
             if keep is not None:
                 options.highlighted = keep
-            self._detail(keep or 0)
+            if self.shown is not None:
+                self._show_text(self.shown)
 
     def _render_results(self) -> None:
-        options = self.query_one("#contact-results", OptionList)
+        options = self.query_one(ContactList)
         options.clear_options()
-        options.add_options(Option(self._title(c)) for c in self.results)
+        options.add_options(
+            Option(Text(self._title(c), no_wrap=True, overflow="ellipsis")) for c in self.results
+        )
 
     def _title(self, contact: Summary) -> str:
         mark = f"{ON_NET} " if self.on_net.get(str(contact.get("id"))) else "  "
@@ -118,7 +239,7 @@ class ContactsPane(Vertical):
         self._dial(event.option_index)
 
     def _current(self) -> Summary | None:
-        index = self.query_one("#contact-results", OptionList).highlighted or 0
+        index = self.query_one(ContactList).highlighted or 0
         return self.results[index] if index < len(self.results) else None
 
     def action_call(self) -> None:
@@ -139,15 +260,56 @@ class ContactsPane(Vertical):
         label = str(contact.get("name") or addresses(contact)[0])
         self.post_message(AddToQuickDial(label, addresses(contact)[0]))
 
+    def edit_current(self) -> None:
+        contact = self._current()
+        if contact is None:
+            self.notify("No contact selected (n adds one)", severity="warning")
+        else:
+            self.post_message(self.EditRequested(str(contact["id"])))
+
+    def delete_current(self) -> None:
+        contact = self._current()
+        if contact is not None:
+            self.post_message(self.DeleteRequested(str(contact["id"]),
+                                                   str(contact.get("name") or "")))
+
     def _dial(self, index: int) -> None:
         if index < len(self.results) and addresses(self.results[index]):
             self.post_message(DialRequested(addresses(self.results[index])[0]))
 
-    def _detail(self, index: int | None) -> None:
-        detail = self.query_one("#contact-detail", Static)
+    def _detail(self, index: int | None, force: bool = False) -> None:
+        """Show the contact at ``index``; ask for its full details when it changed
+        (or with ``force``: the books changed under it)."""
         if index is None or index >= len(self.results):
-            detail.update("No match." if self.has_books else NO_BOOKS)
+            self.shown = None
+            self.query_one("#contact-avatar", Static).display = False
+            text = ("No match." if self.query_text else "No contacts yet: n adds one."
+                    ) if self.has_books else NO_BOOKS
+            self.detail_text = text
+            self.query_one("#contact-detail", Static).update(text)
             return
         contact = self.results[index]
+        same = self.shown is not None and self.shown.get("id") == contact.get("id")
+        if not same:
+            self.shown = contact
+            self._show_text(contact)
+        if not same or force:
+            self.post_message(self.DetailRequested(contact))
+
+    def show_detail(self, contact: Summary, avatar: RenderableType | None) -> None:
+        """Full details (and the avatar tile) of the contact on show; late answers for a
+        contact no longer highlighted are dropped."""
+        if self.shown is None or self.shown.get("id") != contact.get("id"):
+            return
+        self.shown = contact
+        self._show_text(contact)
+        tile = self.query_one("#contact-avatar", Static)
+        tile.display = avatar is not None
+        if avatar is not None:
+            tile.update(avatar)
+
+    def _show_text(self, contact: Summary) -> None:
         verdict = self.on_net.get(str(contact.get("id")))
-        detail.update("\n".join([*detail_lines(contact, verdict), "", "Enter dials"]))
+        self.detail_text = "\n".join(detail_lines(contact, verdict))
+        self.query_one("#contact-detail", Static).update(
+            detail_renderable(contact, verdict, HINT))

@@ -1,0 +1,171 @@
+"""The Contacts pane over a real vdir: everyone listed, full detail with the avatar,
+edit, new, delete, and changes made outside showing up."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+from pathlib import Path
+
+from PIL import Image
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from tests.ui.helpers import BOB, ME, until
+from tuiphone.config.schema import AppConfig, ContactsConfig, UiConfig
+from tuiphone.engine.factory import build_phone
+from tuiphone.engine.fake import FakeBackend
+from tuiphone.engine.phone import Phone
+from tuiphone.ui.app import TuiphoneApp
+from tuiphone.ui.avatar import HalfBlock, Placeholder
+from tuiphone.ui.screens.contact_edit import ContactEditScreen
+from tuiphone.ui.screens.prompt import ConfirmScreen
+from tuiphone.ui.widgets.contacts import ContactsPane
+
+
+def _png(colour: tuple[int, int, int]) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (24, 24), colour).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+ANNA = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:anna-1\r\nFN:Anna Arbor\r\nORG:Trees Inc\r\n"
+    "TEL;TYPE=cell:+1 212 555 0100\r\nEMAIL:anna@example.test\r\nBDAY:--0704\r\n"
+    "ADR;TYPE=work:;;1 Elm St;Springfield;;12345;USA\r\nNOTE:prefers chat\r\n"
+    "X-SECRET-SAUCE:kept\r\n"
+    f"PHOTO;ENCODING=b;TYPE=PNG:{_png((200, 30, 30))}\r\nEND:VCARD\r\n"
+)
+BOB_CARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bob-1\r\nFN:Bob Builder\r\n"
+    "IMPP:sip:bob@127.0.0.1\r\nEND:VCARD\r\n"
+)
+
+
+def _world(tmp_path: Path) -> tuple[TuiphoneApp, Phone, Path]:
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    (folder / "anna.vcf").write_bytes(ANNA.encode())
+    (folder / "bob.vcf").write_bytes(BOB_CARD.encode())
+    config = AppConfig(accounts=(ME, BOB), contacts=ContactsConfig(vdirs=(str(folder),)),
+                       ui=UiConfig(avatars="halfcell"))
+    phone = build_phone(config, backend=FakeBackend(), db_path=tmp_path / "tuiphone.db")
+
+    async def factory() -> Phone:
+        await phone.start()
+        return phone
+
+    app = TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0)
+    app.main.state_path = tmp_path / "state.toml"
+    return app, phone, folder
+
+
+def _detail(app: TuiphoneApp) -> str:
+    return app.main.query_one(ContactsPane).detail_text
+
+
+def _names(app: TuiphoneApp) -> list[str]:
+    results = app.main.query_one("#contact-results", OptionList)
+    return [str(results.get_option_at_index(i).prompt).strip()
+            for i in range(results.option_count)]
+
+
+async def test_everyone_listed_with_full_detail_and_avatar(tmp_path: Path) -> None:
+    app, phone, _ = _world(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: _names(app) == ["Anna Arbor", "Bob Builder"])
+        await until(pilot, lambda: "Springfield" in _detail(app))
+        for field in ("Trees Inc", "cell    +1 212 555 0100", "anna@example.test",
+                      "--0704", "1 Elm St", "prefers chat", "vdir1"):
+            assert field in _detail(app), field
+        avatar = app.main.query_one("#contact-avatar", Static)
+        await until(pilot, lambda: isinstance(avatar.content, HalfBlock))
+        assert avatar.display
+        tile = avatar.content
+        assert isinstance(tile, HalfBlock)
+        assert (tile.width, tile.height) == (12, 6)
+        assert tile.rows[0][0][0][0] > 150  # the photo's red
+        app.main.query_one("#contact-results", OptionList).focus()
+        await pilot.press("down")
+        await until(pilot, lambda: "sip:bob@127.0.0.1" in _detail(app))
+        await until(pilot, lambda: isinstance(avatar.content, Placeholder))
+
+
+async def test_edit_saves_only_what_changed(tmp_path: Path) -> None:
+    app, phone, folder = _world(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: len(_names(app)) == 2)
+        await until(pilot, lambda: "Springfield" in _detail(app))
+        app.main.query_one("#contact-results", OptionList).focus()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ContactEditScreen))
+        org = app.screen.query_one("#edit-org", Input)
+        assert org.value == "Trees Inc"
+        org.value = "Forest Ltd"
+        phones = app.screen.query_one("#edit-phones", TextArea)
+        assert phones.text == "+1 212 555 0100"
+        phones.text = "+1 212 555 0100\n+1 212 555 0199"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Forest Ltd" in _detail(app))
+        assert "+1 212 555 0199" in _detail(app)
+        text = (folder / "anna.vcf").read_bytes().decode()
+        assert "ORG:Forest Ltd\r\n" in text
+        assert "TEL;TYPE=cell:+1 212 555 0100\r\n" in text
+        assert "X-SECRET-SAUCE:kept\r\n" in text
+        assert "NOTE:prefers chat\r\n" in text
+        assert "PHOTO;ENCODING=b;TYPE=PNG:" in text
+        found = await phone.lookup_contact("+12125550199")
+        assert found is not None
+        assert found["name"] == "Anna Arbor"
+
+
+async def test_new_contact_and_delete(tmp_path: Path) -> None:
+    app, phone, folder = _world(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: len(_names(app)) == 2)
+        app.main.query_one("#contact-results", OptionList).focus()
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ContactEditScreen))
+        await pilot.press("ctrl+s")  # no name: refused, the form stays
+        assert isinstance(app.screen, ContactEditScreen)
+        app.screen.query_one("#edit-fn", Input).value = "Carla Cole"
+        app.screen.query_one("#edit-phones", TextArea).text = "030 1234"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Carla Cole" in _names(app))
+        assert len(os.listdir(folder)) == 3
+        results = app.main.query_one("#contact-results", OptionList)
+        results.highlighted = _names(app).index("Carla Cole")
+        results.focus()
+        await until(pilot, lambda: "Carla Cole" in _detail(app))
+        await pilot.press("delete")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # changed my mind
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert len(os.listdir(folder)) == 3
+        await pilot.press("delete")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await until(pilot, lambda: "Carla Cole" not in _names(app))
+        assert sorted(os.listdir(folder)) == ["anna.vcf", "bob.vcf"]
+
+
+async def test_cancel_writes_nothing_and_outside_changes_show(tmp_path: Path) -> None:
+    app, phone, folder = _world(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: len(_names(app)) == 2)
+        before = (folder / "anna.vcf").read_bytes()
+        app.main.query_one("#contact-results", OptionList).focus()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ContactEditScreen))
+        app.screen.query_one("#edit-org", Input).value = "Nope"
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ContactEditScreen))
+        assert (folder / "anna.vcf").read_bytes() == before
+        (folder / "dora.vcf").write_bytes(
+            BOB_CARD.replace("bob-1", "dora-1").replace("Bob Builder", "Dora Dune").encode())
+        await phone.reload_contacts()  # as `tuiphone contacts import` asks a running engine
+        await until(pilot, lambda: "Dora Dune" in _names(app))
