@@ -165,3 +165,15 @@ def test_sip_key_parsing() -> None:
     assert sip_key("sip:%2B123@[::1]:5060") == ("+123", "[::1]")
     assert sip_key("mailto:a@b") is None
     assert sip_key("sip:host.only") is None
+
+
+def test_plain_e164_fast_path_and_non_canonical_forms() -> None:
+    index = ContactIndex.build(
+        contacts(card("London", "TEL:+44 (0)20 7946 0000"), card("Boston", "TEL:617 555 0199")),
+        "US",
+    )
+    to_e164.cache_clear()
+    assert index.lookup("<sip:+16175550199@pbx.example.org>").fn == "Boston"  # type: ignore[union-attr]
+    # Not a stored key as written (national 0 kept): phonenumbers still reads it.
+    assert index.lookup("sip:+4402079460000@pbx").fn == "London"  # type: ignore[union-attr]
+    assert index.lookup("+99912345678") is None

@@ -98,17 +98,16 @@ class ContactBook:
             self._seeded.add(source_id)
             self._disk.seed(source, files)
         try:
+            if isinstance(source, CardDavSource):
+                return self._dav[source.id].load()
             if isinstance(source, VdirSource):
                 result = read_vdir(source.path, source.id, files)
-                files.sweep()
-                return result
-            if isinstance(source, FileSource):
+            else:
                 result = files.read(source.path, source.id)
-                files.sweep()
-                return result
-            return self._dav[source.id].load()
         except VdirError as err:
             return ReadResult(warnings=[ParseWarning(source_id, 0, str(err))])
+        files.sweep()  # forget deleted files
+        return result
 
     def _persist(self) -> None:
         for job in self._cache_jobs():
@@ -118,10 +117,7 @@ class ContactBook:
         """The cache writes due now, with their data taken now."""
         if self._disk is None:
             return []
-        jobs = [self._disk.saver(s, self._files[i]) for i, s in self._sources.items()]
-        if self._memo is not None:
-            jobs.append(self._disk.memo_saver(self._memo))
-        return [job for job in jobs if job is not None]
+        return self._disk.jobs(self._sources, self._files, self._memo)
 
     def _reload(self, source_id: str) -> None:
         self._results[source_id] = self._read(source_id)

@@ -51,6 +51,14 @@ class BookCache:
         path, ident, entries = self._file(source), identity(source), files.entries()
         return lambda: _quietly(lambda: store.save(path, ident, entries))
 
+    def jobs(
+        self, sources: dict[str, Source], files: dict[str, FileCache], memo: NumberMemo | None
+    ) -> list[Job]:
+        """The writes due for these sources (by id) and the memo."""
+        due = [self.saver(source, files[key]) for key, source in sources.items()]
+        due.append(self.memo_saver(memo) if memo is not None else None)
+        return [job for job in due if job is not None]
+
     def load_memo(self) -> NumberMemo:
         return e164.load(self.folder)
 
