@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from tests.contacts import corpus
 from tests.contacts.test_fuzz import _JUNK, FUZZ
+from tuiphone.contacts.vcard.card import Card, split_cards
 from tuiphone.contacts.vcard.fastlines import fast_lines
 from tuiphone.contacts.vcard.lines import line_tuples
 
@@ -66,3 +67,13 @@ def test_random_plain_lines_match(parts: list[bytes]) -> None:
     for nl in (b"\r\n", b"\n"):
         _same(nl.join(parts))
         _same(nl.join(parts) + nl)
+
+
+def test_begin_and_end_behind_odd_whitespace_and_bom() -> None:
+    data = b"\x0cbegin : vcard\r\nFN:A\r\n\xc2\xa0END:VCARD\r\nBDAY:x\r\n"
+    data += b"\xef\xbb\xbfBEGIN:VCARD\r\nFN:B\r\nEND:VCARD\r\n"
+    cards = [c for c in split_cards(data, "t") if isinstance(c, Card)]
+    assert [(c.has_end, [p.name for p in c.props]) for c in cards] == [
+        (True, ["FN"]),
+        (True, ["FN"]),
+    ]

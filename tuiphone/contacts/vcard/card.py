@@ -69,8 +69,14 @@ class Card:
         return [p for p in self.props if p.name == name]
 
 
+_KEY_START = frozenset("BbEe\ufeff")  # what a BEGIN/END line can start with (or space)
+
+
 def _keyword(text: str) -> str:
-    if len(text) > 40:  # BEGIN/END lines are short; skip the copies for photos
+    # BEGIN/END lines are short and start with one of a few characters: skip the
+    # copies for every other line (and for photos above all).
+    first = text[:1]
+    if len(text) > 40 or (first not in _KEY_START and not first.isspace()):
         return ""
     return text.strip().lstrip("\ufeff").upper().replace(" ", "")
 

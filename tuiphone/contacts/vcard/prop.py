@@ -52,15 +52,26 @@ def _param(part: str) -> tuple[str, tuple[str, ...]]:
     if not eq:
         bare = key.strip().upper()
         return ("ENCODING" if bare in _ENCODINGS else "TYPE", (key.strip(),))
+    if "," not in raw and '"' not in raw:
+        return key.strip().upper(), (raw.strip(),)
     values = tuple(v.strip().strip('"') for v in split_quoted(raw, ","))
     return key.strip().upper(), values
 
 
 def _merge(params: list[tuple[str, tuple[str, ...]]]) -> Params:
+    if len(params) < 2:
+        return tuple(params)
     merged: dict[str, tuple[str, ...]] = {}
     for key, values in params:
         merged[key] = merged.get(key, ()) + values
     return tuple(merged.items())
+
+
+def _is_qp(params: Params) -> bool:
+    for key, values in params:
+        if key == "ENCODING" and values and values[0].upper() == "QUOTED-PRINTABLE":
+            return True
+    return False
 
 
 def _qp_decode(value: str, params: Params) -> str:
@@ -86,7 +97,7 @@ def parse_property(text: str, start: int, end: int, lineno: int) -> Property | N
         return None
     params = _merge([_param(p) for p in head[1:] if p.strip()])
     value = text[colon + 1 :]
-    if any(k == "ENCODING" and v and v[0].upper() == "QUOTED-PRINTABLE" for k, v in params):
+    if _is_qp(params):
         value = _qp_decode(value, params)
     name = name.upper()
     if name in LAZY:
