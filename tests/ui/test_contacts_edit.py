@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from PIL import Image
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, TextArea
 
 from tests.ui.helpers import BOB, ME, until
 from tuiphone.config.schema import AppConfig, ContactsConfig, UiConfig
@@ -20,6 +20,7 @@ from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.avatar import HalfBlock, Placeholder
 from tuiphone.ui.screens.contact_edit import ContactEditScreen
 from tuiphone.ui.screens.prompt import ConfirmScreen
+from tuiphone.ui.widgets.avatar_view import AvatarView
 from tuiphone.ui.widgets.contacts import ContactsPane
 
 
@@ -79,17 +80,17 @@ async def test_everyone_listed_with_full_detail_and_avatar(tmp_path: Path) -> No
         for field in ("Trees Inc", "cell    +1 212 555 0100", "anna@example.test",
                       "--0704", "1 Elm St", "prefers chat", "vdir1"):
             assert field in _detail(app), field
-        avatar = app.main.query_one("#contact-avatar", Static)
-        await until(pilot, lambda: isinstance(avatar.content, HalfBlock))
+        avatar = app.main.query_one("#contact-avatar", AvatarView)
+        await until(pilot, lambda: isinstance(avatar.tile, HalfBlock))
         assert avatar.display
-        tile = avatar.content
+        tile = avatar.tile
         assert isinstance(tile, HalfBlock)
         assert (tile.width, tile.height) == (12, 6)
         assert tile.rows[0][0][0][0] > 150  # the photo's red
         app.main.query_one("#contact-results", OptionList).focus()
         await pilot.press("down")
         await until(pilot, lambda: "sip:bob@127.0.0.1" in _detail(app))
-        await until(pilot, lambda: isinstance(avatar.content, Placeholder))
+        await until(pilot, lambda: isinstance(avatar.tile, Placeholder))
 
 
 async def test_edit_saves_only_what_changed(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ def key(app: App[None], index: int) -> QuickKey:
 
 def pixels(app: App[None], index: int) -> list[list[tuple[RGB, RGB]]]:
     """The (upper, lower) colours of each ▀ of key ``index``'s tile, as drawn."""
-    tile = key(app, index).tile
+    tile = key(app, index).tile.query_one(".avatar-cells")
     rows = []
     for y in range(tile.size.height):
         cells: list[Segment] = [s for s in tile.render_line(y) if s.text]

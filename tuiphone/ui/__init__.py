@@ -20,6 +20,12 @@ def run(config_path: str | None = None) -> int:
         config = apply_state(config)
     except Exception as err:  # a damaged state file must not keep the phone from starting
         print(f"tuiphone: saved QuickDial ignored: {err}")
+    if config.ui.avatars in ("auto", "kitty", "sixel") and (
+        config.contacts.vdirs or config.contacts.carddav
+    ):
+        from tuiphone.ui.avatar import prepare_graphics
+
+        prepare_graphics()  # asks the terminal (≤ 0.2 s); impossible once the app runs
     app = TuiphoneApp(phone_factory(config), config)
     result = app.run()
     return result if isinstance(result, int) else 0

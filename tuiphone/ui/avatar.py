@@ -77,6 +77,10 @@ def prepare_graphics() -> str:
                 renderable.SixelImage, renderable.TGPImage
             ):
                 _graphics = renderable.Image
+            if _graphics is not None and _graphics is renderable.SixelImage:
+                # Sixel is shown by textual-image's widget, whose import asks the
+                # terminal for its cell size: do it now, not once Textual owns stdin
+                import textual_image.widget  # noqa: F401
     return _graphics_name(_graphics)
 
 
@@ -180,6 +184,16 @@ def load_image(data: bytes, size: tuple[int, int]) -> PilImage:
         image = Image.alpha_composite(base, rgba)
     image = image.convert("RGB")
     return ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
+
+
+def decode_photo(photo: Photo | None, size: tuple[int, int]) -> PilImage | None:
+    """The photo fitted to ``size`` pixels, or None (absent, a URL, unreadable)."""
+    return _decode(photo, size)
+
+
+def graphics_kind(mode: str) -> str:
+    """What ``render_avatar`` would draw with in ``mode``: kitty, sixel or halfcell."""
+    return _graphics_name(_graphics_for(mode))
 
 
 def _decode(photo: Photo | None, size: tuple[int, int]) -> PilImage | None:

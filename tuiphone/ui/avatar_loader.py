@@ -5,37 +5,51 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 
-from tuiphone.ui.avatar import Placeholder, render_avatar
+from tuiphone.ui.avatar import Placeholder, graphics_kind, render_avatar
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PilImage
 
 PhotoFetch = Callable[[str], Awaitable[dict[str, str] | None]]  # PhoneApi.contact_photo
+
+
+@dataclass(frozen=True, slots=True)
+class SixelTile:
+    """A photo for a Sixel terminal: shown by a widget, not as a renderable."""
+
+    image: PilImage
+    cells: tuple[int, int]
 
 
 class AvatarLoader:
     def __init__(self, fetch: PhotoFetch | None, mode: str = "auto") -> None:
         self.fetch = fetch
         self.mode = mode
-        self._tiles: dict[tuple[str, int, int], RenderableType] = {}
+        self._tiles: dict[tuple[str, int, int], RenderableType | SixelTile] = {}
 
     def clear(self) -> None:
         self._tiles.clear()
 
-    def cached(self, contact_id: str, cells: tuple[int, int]) -> RenderableType | None:
+    def cached(
+        self, contact_id: str, cells: tuple[int, int]
+    ) -> RenderableType | SixelTile | None:
         return self._tiles.get((contact_id, *cells))
 
     async def tile(
         self, contact_id: str, name: str, cells: tuple[int, int], has_photo: bool = True
-    ) -> RenderableType:
+    ) -> RenderableType | SixelTile:
         """The contact's photo as a ``cells`` (width, height) tile, else its initials.
         Never raises: an engine error or a bad picture gives the placeholder."""
         key = (contact_id, *cells)
         hit = self._tiles.get(key)
         if hit is not None:
             return hit
-        tile: RenderableType = Placeholder(name, cells)
+        tile: RenderableType | SixelTile = Placeholder(name, cells)
         if has_photo and self.fetch is not None and self.mode != "off":
             try:
                 payload = await self.fetch(contact_id)
@@ -49,5 +63,11 @@ class AvatarLoader:
 
 def _render(payload: dict[str, Any], cells: tuple[int, int], mode: str, name: str) -> Any:
     from tuiphone.engine.contact_data import photo_from_payload
+    from tuiphone.ui.avatar import decode_photo
 
-    return render_avatar(photo_from_payload(payload), cells, mode, name)
+    photo = photo_from_payload(payload)
+    if graphics_kind(mode) == "sixel":
+        image = decode_photo(photo, (cells[0] * 8, cells[1] * 16))  # ~ a cell's pixels
+        if image is not None:
+            return SixelTile(image, cells)
+    return render_avatar(photo, cells, mode, name)

@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.messages import AddToQuickDial, ChatRequested, DialRequested
+from tuiphone.ui.widgets.avatar_view import AvatarView, Tile
 
 NO_BOOKS = "No address books configured. Add [contacts] vdirs or carddav to config.toml."
 ON_NET = "✓"
@@ -167,13 +168,13 @@ class ContactsPane(Vertical):
         with Horizontal(id="contacts-body"):
             yield ContactList(id="contact-results")
             with Horizontal(id="contact-card"):
-                yield Static("", id="contact-avatar")
+                yield AvatarView(id="contact-avatar")
                 with VerticalScroll(id="contact-text"):
                     yield Static("" if self.has_books else NO_BOOKS, id="contact-detail",
                                  markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#contact-avatar", Static).display = False
+        self.query_one(AvatarView).show(None)
 
     def on_resize(self, event: Resize) -> None:
         # too narrow for list | card side by side (a grid cell): list above the card
@@ -282,7 +283,7 @@ class ContactsPane(Vertical):
         (or with ``force``: the books changed under it)."""
         if index is None or index >= len(self.results):
             self.shown = None
-            self.query_one("#contact-avatar", Static).display = False
+            self.query_one(AvatarView).show(None)
             text = ("No match." if self.query_text else "No contacts yet: n adds one."
                     ) if self.has_books else NO_BOOKS
             self.detail_text = text
@@ -296,17 +297,14 @@ class ContactsPane(Vertical):
         if not same or force:
             self.post_message(self.DetailRequested(contact))
 
-    def show_detail(self, contact: Summary, avatar: RenderableType | None) -> None:
+    def show_detail(self, contact: Summary, avatar: Tile | None) -> None:
         """Full details (and the avatar tile) of the contact on show; late answers for a
         contact no longer highlighted are dropped."""
         if self.shown is None or self.shown.get("id") != contact.get("id"):
             return
         self.shown = contact
         self._show_text(contact)
-        tile = self.query_one("#contact-avatar", Static)
-        tile.display = avatar is not None
-        if avatar is not None:
-            tile.update(avatar)
+        self.query_one(AvatarView).show(avatar)
 
     def _show_text(self, contact: Summary) -> None:
         verdict = self.on_net.get(str(contact.get("id")))

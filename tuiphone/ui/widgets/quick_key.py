@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Click
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from tuiphone.ui.avatar import Placeholder
+from tuiphone.ui.widgets.avatar_view import AvatarView, Tile
 
 if TYPE_CHECKING:
     from tuiphone.ui.avatar_loader import AvatarLoader
@@ -28,23 +28,25 @@ class QuickKey(Horizontal):
     def __init__(self, index: int, label: str) -> None:
         super().__init__(classes="quick-key")
         self.button = Button(label, id=f"fav-{index}", classes="favourite", compact=True)
-        self.tile = Static(classes="avatar")
-        self.avatar: RenderableType | None = None
+        self.tile = AvatarView(classes="avatar")
+        self.avatar: Tile | None = None
 
     def compose(self) -> ComposeResult:
         yield self.tile
         yield self.button
 
-    def show_avatar(self, avatar: RenderableType | None) -> None:
+    def show_avatar(self, avatar: Tile | None) -> None:
         """Show ``avatar`` (a ``TILE_CELLS`` renderable), or hide the tile for None."""
         if avatar is self.avatar:
             return
         self.avatar = avatar
-        self.tile.update(avatar if avatar is not None else "")
+        self.tile.show(avatar)
         self.set_class(avatar is not None, "-avatar")
 
     def on_click(self, event: Click) -> None:
-        if event.widget is self.tile:
+        if event.widget is self.tile or (
+            event.widget is not None and self.tile in event.widget.ancestors
+        ):
             event.stop()
             self.button.focus()
             # From the button's own queue: a message sent by our handler would stop at us
@@ -53,7 +55,7 @@ class QuickKey(Horizontal):
 
 async def avatar_for(
     uri: str, lookup: ContactLookup, loader: AvatarLoader
-) -> RenderableType | None:
+) -> Tile | None:
     """The photo tile of the contact owning ``uri``; None when there is no contact, no
     photo, or the photo can't be shown (initials would only repeat the label). Raises
     whatever ``lookup`` raises."""

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid
@@ -26,6 +25,7 @@ from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.format import party, thread_key
 from tuiphone.ui.messages import AddToQuickDial, ChatRequested, DialRequested
 from tuiphone.ui.screens.prompt import PromptScreen
+from tuiphone.ui.widgets.avatar_view import Tile
 from tuiphone.ui.widgets.quick_key import ContactLookup, QuickKey, avatar_for
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class QuickDial(Grid):
         self.engine_uris: set[str] = set()  # entries whose lamp the engine drives
         self.current = 0  # the key actions apply to (the last focused)
         self.keys: list[QuickKey] = []  # in the order of ``favourites``
-        self.avatars: dict[str, RenderableType] = {}  # by entry uri: follows moved keys
+        self.avatars: dict[str, Tile] = {}  # by entry uri: follows moved keys
         self._avatar_source: tuple[ContactLookup, AvatarLoader] | None = None
         self._avatar_round = 0  # bumped per load_avatars: a superseded load must not paint
 
@@ -174,7 +174,7 @@ class QuickDial(Grid):
 
     async def _avatar(
         self, uri: str, lookup: ContactLookup, loader: AvatarLoader
-    ) -> RenderableType | None:
+    ) -> Tile | None:
         try:
             return await avatar_for(uri, lookup, loader)
         except Exception as err:  # noqa: BLE001 - a missing photo must not break the pane
