@@ -9,17 +9,14 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
-import shutil
-import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REQUIRE_LAB, need_binary
+from tests.conftest import REQUIRE_LAB
+from tests.e2e.env import installed_tuiphone
 from tests.e2e.tmuxtui import TmuxTui
 from tests.lab.baresip import Baresip
 from tests.lab.kamailio import USERS, Kamailio
@@ -40,60 +37,6 @@ HISTORY_CAROL = re.compile(r"^.*\bout\s+carol@127\.0\.0\.1", re.MULTILINE)
 # while the status bar still says "engine: starting" is refused with a toast
 LOCAL_READY = re.compile(r"engine: local\s+\S\s+local\s+\S\s+direct\b")
 DIALPAD_HINT = "number, user or sip: URI"
-
-
-def installed_tuiphone() -> str:
-    """The ``tuiphone`` console script installed next to this interpreter."""
-    script = Path(sys.executable).parent / "tuiphone"
-    if not os.access(script, os.X_OK):
-        reason = f"tuiphone is not installed next to {sys.executable} (pip install -e .)"
-        if REQUIRE_LAB:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return str(script)
-
-
-def isolated_env(root: Path, runtime: str, **extra: str) -> dict[str, str]:
-    """An environment from scratch: nothing of the developer's HOME, config or engine."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(root / "home"),
-        "XDG_CONFIG_HOME": str(root / "config"),
-        "XDG_DATA_HOME": str(root / "data"),
-        "XDG_STATE_HOME": str(root / "state"),
-        "XDG_CACHE_HOME": str(root / "cache"),
-        "XDG_RUNTIME_DIR": runtime,
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TERM": "xterm-256color",
-    }
-    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        Path(env[var]).mkdir(parents=True, exist_ok=True)
-    return env | extra
-
-
-@pytest.fixture
-def tui(tmp_path: Path) -> Iterator[Callable[..., TmuxTui]]:
-    """``start(argv, **env) -> TmuxTui``: the program runs in a private tmux server.
-
-    Teardown kills the server and the program by PID and removes the runtime dir.
-    """
-    tmux = need_binary("tmux")
-    # AF_UNIX paths are limited to 108 bytes: the control socket needs a short dir.
-    runtime = tempfile.mkdtemp(prefix="tp-e2e-")
-    os.chmod(runtime, 0o700)
-    started: list[TmuxTui] = []
-
-    def start(argv: list[str], **extra: str) -> TmuxTui:
-        session = TmuxTui(tmux, tmp_path, isolated_env(tmp_path / "user", runtime, **extra))
-        started.append(session)
-        session.start(argv)
-        return session
-
-    yield start
-    for session in started:
-        session.stop()
-    shutil.rmtree(runtime, ignore_errors=True)
 
 
 def write_config(path: Path, kam: Kamailio) -> Path:

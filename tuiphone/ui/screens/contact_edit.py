@@ -14,13 +14,21 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 TEXT_FIELDS = (("fn", "Name"), ("org", "Organisation"), ("birthday", "Birthday"))
 LIST_FIELDS = (("phones", "Phone numbers, one per line"), ("emails", "Emails, one per line"),
                ("sips", "SIP addresses, one per line"))
+
+
+_FIELD_NAMES = {
+    "edit-book": "Address book", "edit-fn": "Name", "edit-org": "Organisation",
+    "edit-birthday": "Birthday", "edit-phones": "Phone numbers", "edit-emails": "Emails",
+    "edit-sips": "SIP addresses", "edit-categories": "Tags", "edit-note": "Note",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,7 @@ def _lines(text: str) -> list[str]:
 
 class ContactEditScreen(ModalScreen[EditResult | None]):
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
+    AUTO_FOCUS = "#edit-fn"  # focused as the form appears: keys typed at once land there
 
     def __init__(self, contact: Mapping[str, Any] | None, books: Sequence[str] = ()) -> None:
         """``contact`` None: a new contact, saved to one of ``books`` (writable ids)."""
@@ -67,30 +76,45 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
     def compose(self) -> ComposeResult:
         title = (f"Edit {self.before['fn'] or 'contact'}" if self.contact is not None
                  else "New contact")
-        with VerticalScroll(id="contact-edit-box"):
+        with Vertical(id="contact-edit-box"):
             yield Label(title, id="contact-edit-title")
-            if self.contact is None and len(self.books) > 1:
-                yield Label("Address book")
-                yield Select([(b, b) for b in self.books], value=self.books[0],
-                             allow_blank=False, id="edit-book")
-            for key, label in TEXT_FIELDS:
-                yield Label(label)
-                yield Input(self.before[key], id=f"edit-{key}",
-                            placeholder="YYYY-MM-DD or --MMDD" if key == "birthday" else "")
-            for key, label in LIST_FIELDS:
-                yield Label(label)
-                yield TextArea("\n".join(self.before[key]), id=f"edit-{key}",
-                               classes="edit-list")
-            yield Label("Tags, comma-separated")
-            yield Input(", ".join(self.before["categories"]), id="edit-categories")
-            yield Label("Note")
-            yield TextArea(self.before["note"], id="edit-note", classes="edit-list")
+            with VerticalScroll(id="contact-edit-fields"):
+                if self.contact is None and len(self.books) > 1:
+                    yield Label("Address book")
+                    yield Select([(b, b) for b in self.books], value=self.books[0],
+                                 allow_blank=False, id="edit-book", compact=True)
+                for key, label in TEXT_FIELDS:
+                    yield Label(label)
+                    yield Input(self.before[key], id=f"edit-{key}", compact=True,
+                                placeholder="YYYY-MM-DD or --MMDD" if key == "birthday" else "")
+                for key, label in LIST_FIELDS:
+                    yield Label(label)
+                    yield TextArea("\n".join(self.before[key]), id=f"edit-{key}",
+                                   classes="edit-list", compact=True)
+                yield Label("Tags, comma-separated")
+                yield Input(", ".join(self.before["categories"]), id="edit-categories",
+                            compact=True)
+                yield Label("Note")
+                yield TextArea(self.before["note"], id="edit-note", classes="edit-list",
+                               compact=True)
+            yield Label("", id="contact-edit-where")
             with Horizontal(id="contact-edit-buttons"):
-                yield Button("Save (ctrl+s)", id="edit-save", variant="primary")
-                yield Button("Cancel (esc)", id="edit-cancel")
+                yield Button("Save (ctrl+s)", id="edit-save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="edit-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#edit-fn", Input).focus()
+        fields = self.query_one("#contact-edit-fields")
+        fields.can_focus = False  # Tab goes field to field
+        # focusing the name scrolls it into view, cutting off its label: show the top
+        self.call_after_refresh(fields.scroll_home, animate=False)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Say in words which field has the keyboard (colour alone is lost on some
+        terminals and themes)."""
+        field = _FIELD_NAMES.get(event.widget.id or "", "")
+        self.query_one("#contact-edit-where", Label).update(
+            f"Editing: {field} · Tab next field · ctrl+s save · esc cancel" if field else
+            "Tab next field · ctrl+s save · esc cancel")
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: self.query_one(f"#edit-{k}", Input).value.strip()

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.events import Resize
+from textual.events import DescendantFocus, Resize
 from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
@@ -58,6 +58,14 @@ from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.quickdial import ECHO_URI, Favourite, QuickDial
 from tuiphone.ui.widgets.statusbar import StatusBar
 
+
+def _pane_of(node: Widget | None) -> str:
+    """The id of the pane holding ``node`` ("dialpad" when none does)."""
+    while node is not None and not node.has_class("pane"):
+        node = node.parent  # type: ignore[assignment]
+    return node.id if node is not None and node.id else "dialpad"
+
+
 _SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
 
 
@@ -91,6 +99,7 @@ class MainScreen(ContactWork):
         self._trace_due = False
         self._history: list[HistoryEntry] = []
         self._wanted_pane = "dialpad"
+        self._focus_pending = False  # a go() whose focus has not landed yet
 
     def compose(self) -> ComposeResult:
         self.wide = is_wide(self.app.size, self.layout_pref)
@@ -466,16 +475,23 @@ class MainScreen(ContactWork):
     # navigation
 
     def current_pane(self) -> str:
-        node = self.focused
-        while node is not None and not node.has_class("pane"):
-            node = node.parent  # type: ignore[assignment]
-        return node.id if node is not None and node.id else "dialpad"
+        return _pane_of(self.focused)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Focus moved: by our own go() (done once it reaches the wanted pane; focus
+        from an earlier go() arriving late is ignored) or by the user (Tab, a click)."""
+        pane = _pane_of(event.widget)
+        if not self._focus_pending:
+            self._wanted_pane = pane
+        elif pane == self._wanted_pane:
+            self._focus_pending = False
 
     def go(self, pane: str, focus: bool = True) -> None:
         self._wanted_pane = pane
         if not self.wide:
             self.query_one(TabbedContent).active = f"tab-{pane}"
         if focus:
+            self._focus_pending = True
             self.call_after_refresh(self._focus_in, pane)
 
     def _focus_in(self, pane: str, tries: int = 10) -> None:
@@ -487,12 +503,15 @@ class MainScreen(ContactWork):
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
         preferred = self._preferred_focus(pane)
-        if chain and preferred is not None and preferred in chain:
-            preferred.focus()
-        elif chain:
-            chain[0].focus()
+        choice = preferred if chain and preferred in chain else chain[0] if chain else None
+        if choice is not None:
+            if choice.has_focus:
+                self._focus_pending = False  # no focus event will come
+            choice.focus()
         elif tries:  # a just-shown tab joins the focus chain after its next layout
             self.call_after_refresh(self._focus_in, pane, tries - 1)
+        else:
+            self._focus_pending = False
 
     def _preferred_focus(self, pane: str) -> Widget | None:
         """With no chat threads yet, the chat key lands in "to:", where typing helps."""
@@ -505,7 +524,8 @@ class MainScreen(ContactWork):
 
     def action_next_pane(self, step: int = 1) -> None:
         ids = [pid for pid, _ in PANES]
-        self.go(ids[(ids.index(self.current_pane()) + step) % len(ids)])
+        # keys pressed faster than focus moves count from the pane on its way
+        self.go(ids[(ids.index(self._wanted_pane) + step) % len(ids)])
 
     def action_previous_pane(self) -> None:
         self.action_next_pane(-1)
