@@ -44,6 +44,13 @@ _CONTACTS_DETAILS = """actions:
 fields for --set: fn, org, note, birthday (text); phones, emails, sips,
 categories (repeat --set to give several; an empty value clears the list)"""
 
+_DATA_DETAILS = """actions:
+  export [--out FILE]    calls, messages, attachment records, counters as JSON
+  erase --yes            delete them, compact the database, remove the SIP trace log,
+                         the shell history and the address-book caches (your vCard
+                         folders, config, QuickDial and secrets stay)
+  erase --peer URI --yes only one peer's calls and messages"""
+
 COMMANDS: tuple[Command, ...] = (
     # info
     Command("status", "show the engine: accounts, calls, audio mode", "info:status",
@@ -166,6 +173,14 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--set", action="append", metavar="FIELD=VALUE",
                     help="add/edit: a field to set (repeatable)"),
                 arg("--book", metavar="BOOK", help="add: the book to add to"))),
+    # privacy
+    Command("data", "export or erase everything tuiphone keeps (history, chat, caches)",
+            "data:data", local=True, details=_DATA_DETAILS, args=(
+                arg("action", choices=("export", "erase"), metavar="ACTION",
+                    complete=("export", "erase"), help="export or erase"),
+                arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
+                arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
+                arg("--yes", action="store_true", help="erase: really delete"))),
     # lamps
     Command("lamps", "list the BLF/presence lamps of the QuickDial entries", "lamps:lamps",
             echo=True,

@@ -1,0 +1,94 @@
+"""data export / erase through the CLI: everything kept comes out, then is gone for good."""
+
+from __future__ import annotations
+
+import json
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.store.conftest import call, message
+from tuiphone.cli.main import main
+from tuiphone.config.paths import cache_dir, data_dir, state_dir
+from tuiphone.store import Store
+
+BOB = "sip:bob@example.com"
+SECRET = "the launch code is 0000"
+
+
+@pytest.fixture
+def kept(tmp_path: Path) -> Path:
+    """A database with two peers, a trace log, shell history and contacts caches."""
+    db = data_dir() / "tuiphone.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with Store(db) as store:
+        store.add_call(call(1))
+        store.add_call(call(2, peer=BOB))
+        store.add_message(message(1))
+        store.add_message(replace(message(2, peer=BOB), body=SECRET))
+    (data_dir() / "sip-trace.log").write_text("INVITE sip:bob@example.com SIP/2.0\n")
+    state_dir().mkdir(parents=True, exist_ok=True)
+    (state_dir() / "shell_history").write_text("call bob\n")
+    (cache_dir() / "contacts").mkdir(parents=True)
+    (cache_dir() / "contacts" / "abc.cache").write_bytes(b"cards")
+    (data_dir() / "carddav" / "work" / "cards").mkdir(parents=True)
+    (data_dir() / "carddav" / "work" / "cards" / "x.vcf").write_text("BEGIN:VCARD\r\n")
+    config = tmp_path / "config.toml"
+    config.write_text('[[accounts]]\nid = "a"\nuri = "sip:me@127.0.0.1"\n')
+    config.chmod(0o600)
+    return config
+
+
+def run(capsys: pytest.CaptureFixture[str], cfg: Path, *words: str) -> tuple[int, str, str]:
+    code = main(["--config", str(cfg), "data", *words])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_to_stdout_and_to_a_private_file(
+    kept: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, kept, "export", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert [c["remote_uri"] for c in document["calls"]] == ["sip:alice@example.com", BOB]
+    assert SECRET in [m["body"] for m in document["messages"]]
+    target = tmp_path / "mine.json"
+    code, out, _ = run(capsys, kept, "export", "--out", str(target), "--json")
+    assert code == 0
+    assert json.loads(out)["messages"] == 2
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert json.loads(target.read_text())["calls"] == document["calls"]
+
+
+def test_erase_needs_yes_and_then_leaves_nothing(
+    kept: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, kept, "erase")
+    assert code == 2
+    assert "--yes" in err
+    assert (data_dir() / "sip-trace.log").exists()
+    code, out, _ = run(capsys, kept, "erase", "--yes", "--json")
+    assert code == 0
+    assert json.loads(out)["rows_deleted"] == 4
+    with Store(data_dir() / "tuiphone.db") as store:
+        assert store.history() == []
+        assert store.messages() == []
+    raw = b"".join(p.read_bytes() for p in data_dir().glob("tuiphone.db*"))
+    assert SECRET.encode() not in raw  # compacted: not just unlinked pages
+    assert not (data_dir() / "sip-trace.log").exists()
+    assert not (state_dir() / "shell_history").exists()
+    assert not (cache_dir() / "contacts" / "abc.cache").exists()
+    assert not (data_dir() / "carddav").exists()
+    assert kept.exists()  # the config stays
+
+
+def test_erase_one_peer(kept: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, kept, "erase", "--peer", BOB, "--yes", "--json")
+    assert code == 0
+    assert json.loads(out) == {"rows_deleted": 2, "peer": BOB}
+    with Store(data_dir() / "tuiphone.db") as store:
+        assert [c.remote_uri for c in store.history()] == ["sip:alice@example.com"]
+    assert (data_dir() / "sip-trace.log").exists()

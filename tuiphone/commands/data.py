@@ -1,0 +1,116 @@
+"""data export / erase: everything tuiphone keeps about you, out or gone.
+
+Kept: call history, chat messages and their attachment records, usage counters (the
+SQLite database), the SIP trace log, the shell history, and copies of address books
+(the parsed-contacts cache, the CardDAV offline copies). Not touched: your config, the
+app's settings (state.toml), your secrets, and your own vCard folders.
+
+Both run in the command's own process (SQLite allows it while an engine runs); a
+running engine is then asked to re-read its address books.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.commands.output import Verbatim
+from tuiphone.commands.util import opt
+from tuiphone.config import load_config
+from tuiphone.config.paths import cache_dir, data_dir, state_dir
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import UsageError
+
+TRACE_LOG = "sip-trace.log"
+SHELL_HISTORY = "shell_history"
+
+
+def _db() -> Path:
+    return data_dir() / "tuiphone.db"
+
+
+def _trace_log(args: argparse.Namespace) -> Path:
+    configured = load_config(opt(args, "config")).engine.sip_trace_file
+    return Path(configured).expanduser() if configured else data_dir() / TRACE_LOG
+
+
+async def data(phone: PhoneApi, args: argparse.Namespace) -> Any:
+    """``phone`` is unused: a local command."""
+    if args.action == "export":
+        result = await asyncio.to_thread(_export, args)
+        if args.out or opt(args, "json"):
+            return result
+        return Verbatim(json.dumps(result, indent=2, ensure_ascii=False) + "\n")  # a dump
+    return await _erase(args)
+
+
+def _export(args: argparse.Namespace) -> dict[str, Any]:
+    """The database as JSON (to --out FILE, mode 0600, or standard output)."""
+    from tuiphone.store.store import Store
+
+    path = _db()
+    if path.exists():
+        store = Store(str(path))
+        try:
+            document = store.export_all()
+        finally:
+            store.close()
+    else:
+        document = {"format": "tuiphone-export", "calls": [], "messages": [],
+                    "attachments": [], "counters": {}}
+    if not args.out:
+        return document
+    out = Path(args.out).expanduser()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    return {"written": str(out), "calls": len(document["calls"]),
+            "messages": len(document["messages"])}
+
+
+async def _erase(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.yes:
+        what = f"everything kept about {args.peer}" if args.peer else "everything tuiphone keeps"
+        raise UsageError(f"data erase deletes {what}; add --yes to do it")
+    report = await asyncio.to_thread(_erase_files, args)
+    if not args.peer:
+        report["engine_told"] = await tell_engine()
+    return report
+
+
+def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
+    from tuiphone.contacts import drop_cache
+    from tuiphone.store.store import Store
+
+    rows = 0
+    if _db().exists():
+        store = Store(str(_db()))
+        try:
+            rows = store.erase_peer(args.peer) if args.peer else store.erase_all()
+        finally:
+            store.close()
+    if args.peer:
+        return {"rows_deleted": rows, "peer": args.peer}
+    removed = [str(p) for p in (_trace_log(args), state_dir() / SHELL_HISTORY) if _unlink(p)]
+    drop_cache(cache_dir() / "contacts")
+    dav = data_dir() / "carddav"
+    if dav.exists():
+        shutil.rmtree(dav, ignore_errors=True)
+        removed.append(str(dav))
+    return {"rows_deleted": rows, "files_removed": removed,
+            "contacts_cache": str(cache_dir() / "contacts")}
+
+
+def _unlink(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
