@@ -170,3 +170,23 @@ async def test_cancel_writes_nothing_and_outside_changes_show(tmp_path: Path) ->
             BOB_CARD.replace("bob-1", "dora-1").replace("Bob Builder", "Dora Dune").encode())
         await phone.reload_contacts()  # as `tuiphone contacts import` asks a running engine
         await until(pilot, lambda: "Dora Dune" in _names(app))
+
+
+async def test_ctrl_r_syncs_the_books_and_says_how_it_went(tmp_path: Path) -> None:
+    app, phone, _ = _world(tmp_path)
+    asked: list[bool] = []
+
+    async def sync() -> list[dict[str, object]]:
+        asked.append(True)
+        return [{"book": "work", "ok": True, "fetched": 3, "deleted": 1, "full": False},
+                {"book": "home", "ok": False, "error": "wrong user name or password"}]
+
+    phone.sync_contacts = sync  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: len(_names(app)) == 2)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: len(asked) == 1)
+        texts = lambda: [n.message for n in app._notifications]  # noqa: E731
+        await until(pilot, lambda: "work: 3 fetched, 1 deleted" in texts())
+        assert "home: wrong user name or password" in texts()

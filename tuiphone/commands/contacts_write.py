@@ -12,6 +12,7 @@ from tuiphone.commands.contacts_book import contacts_config, open_book
 from tuiphone.commands.contacts_notify import tell_engine
 from tuiphone.commands.errors import with_result
 from tuiphone.config.schema import ContactsConfig
+from tuiphone.engine.contact_sync import sync_row
 from tuiphone.model.errors import UsageError
 
 
@@ -32,18 +33,11 @@ async def sync(args: argparse.Namespace) -> list[dict[str, Any]]:
     book = await open_book(config, args.target, secrets=True, load=False)
     results = await book.sync(_progress)
     await tell_engine()
-    rows = [_row(source_id, outcome) for source_id, outcome in results.items()]
+    rows = [sync_row(source_id, outcome) for source_id, outcome in results.items()]
     for outcome in results.values():
         if isinstance(outcome, Exception):
             raise with_result(outcome, rows)
     return rows
-
-
-def _row(source_id: str, outcome: Any) -> dict[str, Any]:
-    if isinstance(outcome, Exception):
-        return {"book": source_id, "ok": False, "error": str(outcome)}
-    return {"book": source_id, "ok": True, "fetched": outcome.fetched,
-            "deleted": outcome.deleted, "full": outcome.full}
 
 
 async def import_file(args: argparse.Namespace) -> dict[str, Any]:

@@ -77,7 +77,7 @@ async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIter
 
     path = path or socket_path()
     await claim_socket_path(path)  # fail before the SIP stack binds its ports
-    phone = build_phone(config)
+    phone = build_phone(config, long_lived=True)
     await phone.start()
     server = ControlServer(phone, path, extra=socket_requests(phone))
     try:

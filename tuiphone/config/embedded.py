@@ -90,6 +90,7 @@ history_limit = 10000
 [contacts]
 default_region = "US"
 #vdirs = ["~/.contacts/personal"]
+sync_interval = 900           # s; a running TUI or daemon syncs CardDAV books (0: never)
 #[[contacts.carddav]]
 #id = "cloud"
 #url = "https://dav.example.com/addressbooks/alice/contacts/"

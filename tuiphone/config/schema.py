@@ -76,6 +76,7 @@ class ContactsConfig:
     default_region: str = "US"
     vdirs: tuple[str, ...] = ()
     carddav: tuple[CardDavConfig, ...] = ()
+    sync_interval: int = 900  # seconds between CardDAV syncs by a running TUI/daemon; 0: never
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,6 +99,7 @@ def parse_contacts(reader: Reader, file_mode: int | None) -> ContactsConfig:
         default_region=region,
         vdirs=tuple(os.path.expanduser(v) for v in reader.strings("vdirs")),
         carddav=tuple(books),
+        sync_interval=reader.integer("sync_interval", defaults.sync_interval, 0, 7 * 86400),
     )
     reader.finish()
     return contacts

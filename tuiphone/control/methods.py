@@ -49,6 +49,7 @@ RESULT_TYPES: dict[str, Any] = {
     "create_contact": dict[str, Any],
     "delete_contact": None,
     "reload_contacts": int,
+    "sync_contacts": list[dict[str, Any]],
     "lamps": list[Lamp],
     "set_presence": None,
     "pickup": CallInfo,

@@ -251,6 +251,10 @@ class RemotePhone:
         result: int = await self.request("reload_contacts")
         return result
 
+    async def sync_contacts(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = await self.request("sync_contacts")
+        return result
+
     async def lamps(self) -> list[Lamp]:
         result: list[Lamp] = await self.request("lamps")
         return result

@@ -153,6 +153,11 @@ class PhoneApi(Protocol):
         """Re-read the address books (files changed outside); returns the contact count.
         A ContactsChanged event follows every change, whoever made it."""
 
+    async def sync_contacts(self) -> list[dict[str, Any]]:
+        """Sync every CardDAV book now (RFC 6578, falling back to a full listing); one
+        row per book: ``{"book", "ok", "fetched", "deleted", "full"}`` or
+        ``{"book", "ok": False, "error"}``. Progress arrives as Notice events."""
+
     async def lamps(self) -> list[Lamp]:
         """Every QuickDial lamp (BLF/presence) and the echo line's, keyed by ``Lamp.uri``:
         the entry's ``uri`` as configured, or "echo". LampChanged events follow changes."""

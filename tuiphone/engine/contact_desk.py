@@ -28,6 +28,7 @@ from tuiphone.engine.contact_data import (
     edit_from_fields,
     photo_payload,
 )
+from tuiphone.engine.contact_sync import SyncTimer, sync_in_thread
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.events import ContactsChanged, Event, Notice
 
@@ -58,6 +59,8 @@ class ContactDesk:
         self._poller: asyncio.Task[None] | None = None
         self.interval_s = POLL_S
         self.watching = asyncio.Event()
+        self.sync_every = 0  # seconds between CardDAV syncs; 0: only on request
+        self.sync_timer = SyncTimer(self.sync, publish)
 
     def watch(self, paths: Sequence[Path]) -> None:
         """Announce the first load (ContactsChanged), then reload when one of these
@@ -68,6 +71,7 @@ class ContactDesk:
             self._poller = asyncio.ensure_future(self._poll())
 
     async def close(self) -> None:
+        await self.sync_timer.close()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -80,6 +84,7 @@ class ContactDesk:
         if book is None:
             return  # loading failed (already reported): nothing to refresh
         self._publish(ContactsChanged(len(book.index.contacts)))  # the first load is done
+        self.sync_timer.start(self.sync_every)
         if not self._watch:
             return
         self._seen = await asyncio.to_thread(_stamp, self._watch)
@@ -168,6 +173,14 @@ class ContactDesk:
             await asyncio.to_thread(book.load)
             await self._changed(book)
         return len(book.index.contacts)
+
+    async def sync(self) -> list[dict[str, Any]]:
+        """Sync the CardDAV books (in a worker thread); one row per book."""
+        book = await self._book()
+        async with self._lock:
+            rows = await asyncio.to_thread(sync_in_thread, book)
+            await self._changed(book)
+        return rows
 
     async def _changed(self, book: ContactBook) -> None:
         if self._watch:

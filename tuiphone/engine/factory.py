@@ -12,6 +12,7 @@ from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.backend import SipBackend
+from tuiphone.model.errors import TuiphoneError
 
 if TYPE_CHECKING:
     from tuiphone.contacts import ContactBook, Source
@@ -52,15 +53,26 @@ def engine_setup(config: AppConfig, *, db_path: Path | None = None) -> EngineSet
 
 
 def build_phone(
-    config: AppConfig, *, backend: SipBackend | None = None, db_path: Path | None = None
+    config: AppConfig,
+    *,
+    backend: SipBackend | None = None,
+    db_path: Path | None = None,
+    long_lived: bool = False,
 ) -> Phone:
     """A Phone ready to ``start()``. Nothing is started or created here; the address
-    books (if any) are read in a worker thread once the phone has started."""
+    books (if any) are read in a worker thread once the phone has started.
+
+    ``long_lived`` (the TUI, the daemon, the shell) also resolves CardDAV passwords in
+    that thread, so edits reach the server, and syncs the CardDAV books at start and
+    every ``contacts.sync_interval`` seconds. A one-shot command's private engine only
+    reads the local copies."""
     phone = Phone(engine_setup(config, db_path=db_path), backend or default_backend())
     contacts = config.contacts
     if contacts.vdirs or contacts.carddav:
         phone.attach_contacts(
-            lambda: _loaded(contacts_book(contacts, secrets=False)), watch=book_folders(contacts)
+            lambda: _loaded(contacts_book(contacts, secrets=long_lived, lenient=True)),
+            watch=book_folders(contacts),
+            sync_every=contacts.sync_interval if long_lived and contacts.carddav else 0,
         )
     return phone
 
@@ -71,7 +83,8 @@ def _loaded(book: ContactBook) -> ContactBook:
 
 
 def contacts_book(
-    config: ContactsConfig, only: str | None = None, *, secrets: bool = True
+    config: ContactsConfig, only: str | None = None, *, secrets: bool = True,
+    lenient: bool = False,
 ) -> ContactBook:
     """A ContactBook over the configured vdirs (ids ``vdir1``, ``vdir2``...) and CardDAV
     books (their own ids; cached under the data dir), not loaded yet. ``only`` keeps one
@@ -81,19 +94,23 @@ def contacts_book(
     from tuiphone.config.paths import cache_dir
     from tuiphone.contacts import ContactBook
 
-    sources = [s for s in contact_sources(config, secrets) if only is None or s.id == only]
+    sources = [
+        s for s in contact_sources(config, secrets, lenient) if only is None or s.id == only
+    ]
     return ContactBook(
         sources, region=config.default_region, cache_dir=cache_dir() / "contacts"
     )
 
 
-def contact_sources(config: ContactsConfig, secrets: bool = True) -> list[Source]:
+def contact_sources(
+    config: ContactsConfig, secrets: bool = True, lenient: bool = False
+) -> list[Source]:
     from tuiphone.contacts import VdirSource
 
     sources: list[Source] = [
         VdirSource(f"vdir{i}", Path(p).expanduser()) for i, p in enumerate(config.vdirs, 1)
     ]
-    return sources + [_carddav(book, secrets) for book in config.carddav]
+    return sources + [_carddav(book, secrets, lenient) for book in config.carddav]
 
 
 def book_folders(config: ContactsConfig) -> list[Path]:
@@ -107,13 +124,20 @@ def _dav_cache(book_id: str) -> Path:
     return data_dir() / "carddav" / book_id
 
 
-def _carddav(book: CardDavConfig, secrets: bool) -> Source:
+def _carddav(book: CardDavConfig, secrets: bool, lenient: bool = False) -> Source:
     from tuiphone.contacts import CardDavSource, DavSettings
 
+    password = None
+    if secrets:
+        try:
+            password = resolve_secret(book.secret)
+        except TuiphoneError:
+            if not lenient:
+                raise  # the engine reads the local copy anyway; the server will say 401
     settings = DavSettings(
         url=book.url,
         username=book.username or "",
-        password=(resolve_secret(book.secret) if secrets else None) or "",
+        password=password or "",
         verify=book.verify,
         ca_file=book.ca_file,
     )

@@ -89,12 +89,16 @@ class Phone(CallControl):
         self._background: set[asyncio.Task[None]] = set()
         CallControl.__init__(self)
 
-    def attach_contacts(self, open_book: BookOpener, watch: Sequence[Path] = ()) -> None:
+    def attach_contacts(
+        self, open_book: BookOpener, watch: Sequence[Path] = (), sync_every: int = 0
+    ) -> None:
         """Name calls from an address book. ``open_book`` builds and loads it; it runs
         in a worker thread after ``start`` (never on the loop, never delaying start).
-        The book is reloaded when one of the ``watch`` folders changes."""
+        The book is reloaded when one of the ``watch`` folders changes; its CardDAV
+        books are synced after loading and then every ``sync_every`` seconds (0: never)."""
         self._open_book = open_book
         self._book_paths = tuple(watch)
+        self.contact_desk.sync_every = sync_every
 
     # lifecycle
 
@@ -336,6 +340,9 @@ class Phone(CallControl):
 
     async def reload_contacts(self) -> int:
         return await self.contact_desk.reload()
+
+    async def sync_contacts(self) -> list[dict[str, Any]]:
+        return await self.contact_desk.sync()
 
     # lamps, presence, pickup
 

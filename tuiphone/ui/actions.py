@@ -48,6 +48,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("contacts.call", "ctrl+l", "call", "Call contact", "contacts"),
     ActionSpec("contacts.message", "ctrl+o", "message", "Message contact", "contacts"),
     ActionSpec("contacts.quickdial", "ctrl+s", "add_quickdial", "Add to QuickDial", "contacts"),
+    ActionSpec("contacts.sync", "ctrl+r", "sync", "Sync CardDAV", "contacts", show=False),
     ActionSpec("contacts.edit", "e", "edit", "Edit contact", "contact-list"),
     ActionSpec("contacts.new", "n", "new", "New contact", "contact-list"),
     ActionSpec("contacts.delete", "delete", "delete", "Delete contact", "contact-list"),

@@ -51,7 +51,7 @@ class EngineFactory:
         else:
             factory = await asyncio.to_thread(importlib.import_module, "tuiphone.engine.factory")
             backend = await asyncio.to_thread(factory.default_backend)
-            self.phone = factory.build_phone(self.config, backend=backend)
+            self.phone = factory.build_phone(self.config, backend=backend, long_lived=True)
         await self.phone.start()
         await self._serve()
         return self.phone  # type: ignore[no-any-return]

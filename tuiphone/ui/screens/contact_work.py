@@ -113,3 +113,27 @@ class ContactWork(CallWork):
             self.notify(f"Not deleted: {err}", severity="error", timeout=10)
             return
         self.notify(f"Deleted {name}", timeout=3)
+
+    @on(ContactsPane.SyncRequested)
+    def _sync_requested(self) -> None:
+        self.sync_books()
+
+    @work(group="contact-sync", exclusive=True)
+    async def sync_books(self) -> None:
+        phone = self.phone
+        if phone is None:
+            return
+        self.notify("Syncing address books…", timeout=2)
+        try:
+            rows = await phone.sync_contacts()
+        except Exception as err:  # noqa: BLE001
+            self.notify(f"Sync failed: {err}", severity="error", timeout=10)
+            return
+        if not rows:
+            self.notify("No CardDAV book configured", severity="warning")
+        for row in rows:
+            if row.get("ok"):
+                self.notify(f"{row['book']}: {row['fetched']} fetched, {row['deleted']} deleted",
+                            timeout=4)
+            else:
+                self.notify(f"{row['book']}: {row.get('error')}", severity="error", timeout=10)

@@ -148,6 +148,9 @@ class ContactsPane(Vertical):
 
         contact_id: str | None
 
+    class SyncRequested(Message):
+        """Sync the CardDAV books now."""
+
     @dataclass
     class DeleteRequested(Message):
         contact_id: str
@@ -260,6 +263,9 @@ class ContactsPane(Vertical):
             return
         label = str(contact.get("name") or addresses(contact)[0])
         self.post_message(AddToQuickDial(label, addresses(contact)[0]))
+
+    def action_sync(self) -> None:
+        self.post_message(self.SyncRequested())
 
     def edit_current(self) -> None:
         contact = self._current()
