@@ -91,6 +91,7 @@ history_limit = 10000
 default_region = "US"
 #vdirs = ["~/.contacts/personal"]
 sync_interval = 900           # s; a running TUI or daemon syncs CardDAV books (0: never)
+fetch_remote_photos = false   # true: GET photo URLs found in cards from their servers
 #[[contacts.carddav]]
 #id = "cloud"
 #url = "https://dav.example.com/addressbooks/alice/contacts/"

@@ -77,6 +77,7 @@ class ContactsConfig:
     vdirs: tuple[str, ...] = ()
     carddav: tuple[CardDavConfig, ...] = ()
     sync_interval: int = 900  # seconds between CardDAV syncs by a running TUI/daemon; 0: never
+    fetch_remote_photos: bool = False  # GET photo URLs found in cards (privacy: off)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,7 @@ def parse_contacts(reader: Reader, file_mode: int | None) -> ContactsConfig:
         vdirs=tuple(os.path.expanduser(v) for v in reader.strings("vdirs")),
         carddav=tuple(books),
         sync_interval=reader.integer("sync_interval", defaults.sync_interval, 0, 7 * 86400),
+        fetch_remote_photos=reader.flag("fetch_remote_photos", defaults.fetch_remote_photos),
     )
     reader.finish()
     return contacts

@@ -29,6 +29,7 @@ from tuiphone.engine.contact_data import (
     photo_payload,
 )
 from tuiphone.engine.contact_sync import SyncTimer, sync_in_thread
+from tuiphone.engine.photo_fetch import PhotoFetcher
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.events import ContactsChanged, Event, Notice
 
@@ -60,6 +61,8 @@ class ContactDesk:
         self.interval_s = POLL_S
         self.watching = asyncio.Event()
         self.sync_every = 0  # seconds between CardDAV syncs; 0: only on request
+        self.fetch_remote = False  # fetch PHOTO URLs (contacts.fetch_remote_photos)
+        self._fetcher = PhotoFetcher()
         self.sync_timer = SyncTimer(self.sync, publish)
 
     def watch(self, paths: Sequence[Path]) -> None:
@@ -122,10 +125,15 @@ class ContactDesk:
         return contact_details(contact, book.writable(contact.origin.book))
 
     async def photo(self, contact_id: str) -> dict[str, str] | None:
+        """The card's photo; a remote one (a URL) is fetched only when
+        ``fetch_remote`` is set (``contacts.fetch_remote_photos``)."""
         contact = await self.find(contact_id)
         if not contact.has_photo:
             return None
-        return await asyncio.to_thread(photo_payload, contact)
+        payload = await asyncio.to_thread(photo_payload, contact)
+        if payload is not None and payload.get("mime") == "url" and self.fetch_remote:
+            return await self._fetcher.payload(payload["url"]) or payload
+        return payload
 
     # writing
 

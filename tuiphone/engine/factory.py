@@ -74,6 +74,7 @@ def build_phone(
             watch=book_folders(contacts),
             sync_every=contacts.sync_interval if long_lived and contacts.carddav else 0,
         )
+        phone.contact_desk.fetch_remote = contacts.fetch_remote_photos
     return phone
 
 

@@ -1,0 +1,53 @@
+"""Remote contact photos (``PHOTO;VALUE=uri:https://...``), fetched only when the
+config allows (``[contacts] fetch_remote_photos = true``).
+
+Bounded in every way a hostile or broken server could abuse: a size cap read as a
+stream, a timeout, image content types only, TLS verification on. Results (and
+failures) are remembered per URL for the life of the engine, so a photo is fetched
+at most once and a dead server is not asked again on every redraw.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import httpx
+
+MAX_BYTES = 2_000_000
+TIMEOUT_S = 5.0
+SCHEMES = ("https://", "http://")
+
+
+class PhotoFetcher:
+    def __init__(self, max_bytes: int = MAX_BYTES, timeout_s: float = TIMEOUT_S) -> None:
+        self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
+        self._seen: dict[str, dict[str, str] | None] = {}
+
+    async def payload(self, url: str) -> dict[str, str] | None:
+        """``{"mime", "data" (base64)}`` for an image at ``url``, else None."""
+        if url not in self._seen:
+            self._seen[url] = await self._fetch(url)
+        return self._seen[url]
+
+    async def _fetch(self, url: str) -> dict[str, str] | None:
+        if not url.lower().startswith(SCHEMES):
+            return None
+        try:
+            async with (
+                httpx.AsyncClient(timeout=self.timeout_s, follow_redirects=True) as client,
+                client.stream("GET", url) as response,
+            ):
+                mime = response.headers.get("content-type", "").split(";")[0].strip()
+                if response.status_code != 200 or not mime.startswith("image/"):
+                    return None
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > self.max_bytes:
+                        return None
+        except (httpx.HTTPError, OSError, ValueError):
+            return None
+        if not body:
+            return None
+        return {"mime": mime, "data": base64.b64encode(bytes(body)).decode("ascii")}
