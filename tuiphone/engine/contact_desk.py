@@ -17,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tuiphone.engine.callerid import CallerId
 from tuiphone.engine.contact_data import (
@@ -36,8 +36,15 @@ from tuiphone.model.events import ContactsChanged, Event, Notice
 if TYPE_CHECKING:
     from tuiphone.contacts import Contact, ContactBook
 
+T = TypeVar("T")
 POLL_S = 5.0
 NO_BOOK = "no address book configured: set contacts.vdirs or [[contacts.carddav]]"
+
+
+async def _off_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run a book write on a private loop in a worker thread: after writing, the book
+    re-reads the source and rebuilds its index, which takes a while for big books."""
+    return await asyncio.to_thread(asyncio.run, work)
 
 
 def _stamp(paths: Sequence[Path]) -> tuple[int, ...]:
@@ -142,7 +149,7 @@ class ContactDesk:
         async with self._lock:
             contact = await self.find(contact_id)
             book = await self._book()
-            saved = await book.save(contact, edit_from_fields(fields, contact))
+            saved = await _off_loop(book.save(contact, edit_from_fields(fields, contact)))
             await self._changed(book)
             return contact_details(saved, True)
 
@@ -155,7 +162,7 @@ class ContactDesk:
             target = book_id or next(iter(self.writable_books(book)), None)
             if target is None:
                 raise UsageError("no writable address book (vdir or CardDAV) configured")
-            created = await book.create(target, edit_from_fields(fields))
+            created = await _off_loop(book.create(target, edit_from_fields(fields)))
             await self._changed(book)
             return contact_details(created, True)
 
@@ -163,7 +170,7 @@ class ContactDesk:
         async with self._lock:
             contact = await self.find(contact_id)
             book = await self._book()
-            await book.delete(contact)
+            await _off_loop(book.delete(contact))
             await self._changed(book)
 
     @staticmethod
