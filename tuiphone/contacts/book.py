@@ -30,8 +30,9 @@ from tuiphone.contacts.errors import (
 from tuiphone.contacts.filecache import FileCache
 from tuiphone.contacts.gcpause import gc_paused
 from tuiphone.contacts.index import ContactIndex
+from tuiphone.contacts.indexrow import IndexRow, make_rows, stamp
 from tuiphone.contacts.persist.bookcache import BookCache, Job
-from tuiphone.contacts.persist.e164 import NumberMemo
+from tuiphone.contacts.persist.lazymemo import LazyMemo
 from tuiphone.contacts.reader import ReadResult, parse_bytes
 from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
 from tuiphone.contacts.vdir import create_file, read_bytes, read_vdir, remove_card, replace_card
@@ -52,7 +53,7 @@ class ContactBook:
         """``cache_dir``: where the warm-start cache lives (None: no cache on disk)."""
         self.region = region
         self._sources = {s.id: s for s in sources}
-        self._files = {s.id: FileCache() for s in sources}
+        self._files = {s.id: FileCache(self._make_rows) for s in sources}
         self._dav = {
             s.id: CardDavBook(
                 s.id, s.settings, s.cache_dir, s.book_url, transport, self._files[s.id]
@@ -60,9 +61,9 @@ class ContactBook:
             for s in sources
             if isinstance(s, CardDavSource)
         }
-        self._disk = BookCache(cache_dir) if cache_dir is not None else None
+        self._disk = BookCache(cache_dir, stamp(region)) if cache_dir is not None else None
         self._seeded: set[str] = set()
-        self._memo: NumberMemo | None = None
+        self._e164 = LazyMemo(self._disk)
         self._results: dict[str, ReadResult] = {}
         self.index = ContactIndex.build([], region)
 
@@ -89,8 +90,8 @@ class ContactBook:
         self._disk.drop()
         for files in self._files.values():
             files.changed = True
-        if self._memo is not None:
-            self._memo.changed = True
+        if self._e164.memo is not None:
+            self._e164.memo.changed = True
 
     def _read(self, source_id: str) -> ReadResult:
         source, files = self._sources[source_id], self._files[source_id]
@@ -117,21 +118,23 @@ class ContactBook:
         """The cache writes due now, with their data taken now."""
         if self._disk is None:
             return []
-        return self._disk.jobs(self._sources, self._files, self._memo)
+        return self._disk.jobs(self._sources, self._files, self._e164.memo)
 
     def _reload(self, source_id: str) -> None:
         self._results[source_id] = self._read(source_id)
         self._rebuild()
 
     def _rebuild(self) -> None:
-        everything = [c for r in self._results.values() for c in r.contacts]
-        if self._disk is None:
-            self.index = ContactIndex.build(everything, self.region)
-            return
-        if self._memo is None:
-            self._memo = self._disk.load_memo()
-        self._memo.begin()
-        self.index = ContactIndex.build(everything, self.region, self._memo)
+        everything: list[Contact] = []
+        rows: list[IndexRow | None] = []
+        for result in self._results.values():
+            everything += result.contacts
+            rows += result.rows
+            rows += [None] * (len(everything) - len(rows))
+        self.index = ContactIndex.build(everything, self.region, self._e164, rows)
+
+    def _make_rows(self, contacts: list[Contact]) -> list[IndexRow | None]:
+        return make_rows(contacts, self.region, self._e164)
 
     def search(self, text: str, limit: int = 50) -> list[Contact]:
         return self.index.search(text, limit)

@@ -3,33 +3,46 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from tuiphone.contacts.contact import Contact
 from tuiphone.contacts.errors import ParseWarning
+from tuiphone.contacts.indexrow import IndexRow
 from tuiphone.contacts.reader import ReadResult, read_file
 
 Key = tuple[str, str, str]  # path, book, href
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode
 Entry = tuple[Key, Stamp, ReadResult]
+Derive = Callable[[list[Contact]], list[IndexRow | None]]
 
 
 class FileCache:
     """Re-parses a file only when its mtime, size or inode changed. Not thread-safe.
 
     ``changed`` turns True when a file was parsed or an entry dropped, so a caller
-    that persists the entries knows when to write them again.
+    that persists the entries knows when to write them again. With ``derive``
+    every result it holds also has its index rows (made once, when parsed).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, derive: Derive | None = None) -> None:
+        self._derive = derive
         self._entries: dict[Key, tuple[Stamp, ReadResult]] = {}
         self._seen: set[Key] = set()
         self.changed = False
 
     def seed(self, entries: Iterable[Entry]) -> None:
-        """Add stored entries (from the warm-start cache); newer ones already here win."""
+        """Add stored entries (from the warm-start cache); newer ones already here win.
+        Entries stored without rows get them now (and make the cache ``changed``)."""
         for key, stamp, result in entries:
-            self._entries.setdefault(key, (stamp, result))
+            if key not in self._entries:
+                self._entries[key] = (stamp, self._complete(result))
+
+    def _complete(self, result: ReadResult) -> ReadResult:
+        if self._derive is not None and len(result.rows) < len(result.contacts):
+            result.rows = self._derive(result.contacts)
+            self.changed = True
+        return result
 
     def read(self, path: Path | str, book: str, href: str = "") -> ReadResult:
         """The file's contacts, parsed again only if it changed."""
@@ -37,16 +50,31 @@ class FileCache:
         try:
             st = os.stat(name)
         except OSError as err:
-            return ReadResult(warnings=[ParseWarning(name, 0, f"cannot read: {err.strerror}")])
+            return _unreadable(name, err)
+        return self._result(name, book, href, st)
+
+    def _result(self, name: str, book: str, href: str, st: os.stat_result) -> ReadResult:
         key, stamp = (name, book, href), (st.st_mtime_ns, st.st_size, st.st_ino)
         self._seen.add(key)
         hit = self._entries.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        result = read_file(Path(name), book, href)
+        result = self._complete(read_file(Path(name), book, href))
         self._entries[key] = (stamp, result)
         self.changed = True
         return result
+
+    def read_all(self, names: Iterable[str], book: str) -> ReadResult:
+        """``read`` of every file (paths as strings) in order, merged into one result."""
+        merged, stat, result = ReadResult(), os.stat, self._result
+        for name in names:
+            try:
+                st = stat(name)
+            except OSError as err:
+                merged.extend(_unreadable(name, err))
+                continue
+            merged.extend(result(name, book, "", st))
+        return merged
 
     def sweep(self) -> None:
         """Drop the entries not read since the last sweep (deleted or renamed files)."""
@@ -62,3 +90,7 @@ class FileCache:
     def forget(self, path: Path) -> None:
         for key in [k for k in self._entries if k[0] == str(path)]:
             del self._entries[key]
+
+
+def _unreadable(name: str, err: OSError) -> ReadResult:
+    return ReadResult(warnings=[ParseWarning(name, 0, f"cannot read: {err.strerror}")])

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from tuiphone.contacts.callerid import CallerIdTable, Normalise, build_table
+from tuiphone.contacts.callerid import Normalise, build_table
 from tuiphone.contacts.contact import Contact
+from tuiphone.contacts.indexrow import IndexRow, make_row
 from tuiphone.contacts.numbers import to_e164
 
 _NUMERIC = re.compile(r"^[+\d()./-]*\d[+\d()./-]*$")
 _NON_DIGIT = re.compile(r"\D")
-
-
-def _haystack(c: Contact) -> str:
-    fields = [c.display_name, c.fn, c.nickname, c.org, *c.categories]
-    fields += [e.address for e in c.emails] + list(c.sips)
-    fields += [p.number for p in c.phones] + [_NON_DIGIT.sub("", p.number) for p in c.phones]
-    return "\n".join(f for f in fields if f).lower()
 
 
 def _token(tok: str) -> str:
@@ -33,23 +27,33 @@ class ContactIndex:
     """Immutable after ``build``; safe to share between threads (the narrowing
     cache is replaced atomically). Build a new index when the contacts change."""
 
-    def __init__(self, contacts: list[Contact], table: CallerIdTable) -> None:
-        """Use ``build``; ``contacts`` must be sorted by lowercased display name."""
+    def __init__(self, contacts: list[Contact], rows: list[IndexRow], region: str) -> None:
+        """Use ``build``; ``rows[i]`` belongs to ``contacts[i]``, both sorted by name."""
         self._contacts = contacts
-        self._names = [c.display_name.lower() for c in self._contacts]
+        self._names = [r.name for r in rows]
         self._spaced = [" " + n for n in self._names]
-        self._hays = [_haystack(c) for c in self._contacts]
-        self._table = table
+        self._hays = [r.haystack for r in rows]
+        self._table = build_table(rows, region)
         self._last: tuple[str, list[int]] = ("", list(range(len(self._contacts))))
 
     @classmethod
     def build(
-        cls, contacts: Iterable[Contact], region: str = "US", normalise: Normalise = to_e164
+        cls,
+        contacts: Iterable[Contact],
+        region: str = "US",
+        normalise: Normalise = to_e164,
+        rows: Sequence[IndexRow | None] = (),
     ) -> ContactIndex:
         """Index ``contacts``; ``region`` (ISO 3166 alpha-2) reads national numbers;
-        ``normalise`` is ``to_e164`` or a memo of it."""
-        ordered = sorted(contacts, key=lambda c: c.display_name.lower())
-        return cls(ordered, build_table(ordered, region, normalise))
+        ``normalise`` is ``to_e164`` or a memo of it. ``rows[i]``, when given and
+        not None, is ``contacts[i]``'s row made for ``region`` (not made again)."""
+        people = list(contacts)
+        made = [
+            row if row is not None else make_row(c, region, normalise)
+            for c, row in zip(people, _padded(rows, len(people)), strict=True)
+        ]
+        order = sorted(range(len(people)), key=[r.name for r in made].__getitem__)
+        return cls([people[i] for i in order], [made[i] for i in order], region)
 
     def __len__(self) -> int:
         return len(self._contacts)
@@ -98,3 +102,7 @@ class ContactIndex:
     def lookup_all(self, number_or_uri: str) -> list[Contact]:
         """Every contact sharing that number or URI (an office line may have many)."""
         return [self._contacts[i] for i in self._table.find(number_or_uri)]
+
+
+def _padded(rows: Sequence[IndexRow | None], size: int) -> Sequence[IndexRow | None]:
+    return rows if len(rows) == size else [*rows[:size], *[None] * (size - len(rows))]

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tuiphone.contacts.contact import Contact, Origin
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.extract import to_contact
 from tuiphone.contacts.vcard.card import Card, split_cards
 
+if TYPE_CHECKING:
+    from tuiphone.contacts.indexrow import IndexRow
+
 _USEFUL = {"FN", "N", "ORG", "TEL", "EMAIL", "IMPP", "X-SIP", "UID"}
 
 
 @dataclass(slots=True)
 class ReadResult:
-    """Contacts that loaded and warnings about what did not."""
+    """Contacts that loaded and warnings about what did not.
+
+    ``rows[i]``, where present and not None, is ``contacts[i]``'s index row (made
+    by whoever owns the region, see ``FileCache``); ``rows`` may be shorter.
+    """
 
     contacts: list[Contact] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    rows: list[IndexRow | None] = field(default_factory=list)
 
     def extend(self, other: ReadResult) -> None:
-        self.contacts.extend(other.contacts)
-        self.warnings.extend(other.warnings)
+        if other.rows:
+            self.rows += [None] * (len(self.contacts) - len(self.rows))
+            self.rows += other.rows
+        self.contacts += other.contacts
+        self.warnings += other.warnings
 
 
 def _check(card: Card, source: str) -> ParseWarning | None:

@@ -43,9 +43,7 @@ def read_vdir(folder: Path, book: str, cache: FileCache | None = None) -> ReadRe
             result.extend(read_file(path, book))
         return result
     base = os.path.join(folder, "")  # plain strings: a Path per file costs more than a hit
-    for name in _vcf_names(folder):
-        result.extend(cache.read(base + name, book))
-    return result
+    return cache.read_all([base + name for name in _vcf_names(folder)], book)
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -32,15 +32,17 @@ Job = Callable[[], None]
 class BookCache:
     """Not thread-safe: used by one ContactBook, one call at a time."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, rows_stamp: str) -> None:
+        """``rows_stamp``: ``indexrow.stamp`` of the region the book's rows are for."""
         self.folder = folder
+        self.rows_stamp = rows_stamp
 
     def _file(self, source: Source) -> Path:
         return store.cache_file(self.folder, identity(source))
 
     def seed(self, source: Source, files: FileCache) -> None:
         """Fill ``files`` with what was stored for ``source`` (nothing if unusable)."""
-        files.seed(store.load(self._file(source), identity(source)))
+        files.seed(store.load(self._file(source), identity(source), self.rows_stamp))
 
     def saver(self, source: Source, files: FileCache) -> Job | None:
         """If ``files`` changed since the last save: a job that stores what they
@@ -49,7 +51,8 @@ class BookCache:
             return None
         files.changed = False
         path, ident, entries = self._file(source), identity(source), files.entries()
-        return lambda: _quietly(lambda: store.save(path, ident, entries))
+        rows_stamp = self.rows_stamp
+        return lambda: _quietly(lambda: store.save(path, ident, entries, rows_stamp))
 
     def jobs(
         self, sources: dict[str, Source], files: dict[str, FileCache], memo: NumberMemo | None

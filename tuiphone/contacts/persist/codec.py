@@ -15,7 +15,7 @@ from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
 from tuiphone.contacts.vcard.card import Card
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: index rows stored with each file
 
 Row = list[Any]
 ReadRaw = Callable[[int], bytes]

@@ -2,8 +2,10 @@
 
 Normalising with ``phonenumbers`` is the slow half of building the caller-ID
 table, and its answer depends on the region and on the library's metadata, so
-both are part of the key. Only the pairs used by the last index build are
-written back, so numbers of deleted cards do not pile up.
+both are part of the key. Only the pairs used since the memo was loaded are
+written back, so numbers of deleted cards do not pile up. (Index rows in the
+parse cache carry the results for unchanged cards; the memo is read only when
+some card has to be normalised again.)
 """
 
 from __future__ import annotations
@@ -40,10 +42,6 @@ class NumberMemo:
             found = self._known[key] = to_e164(text, region)
             self.changed = True
             return found
-
-    def begin(self) -> None:
-        """Start an index build: from now on only the pairs it uses are kept."""
-        self._used = set()
 
     def used(self) -> dict[Key, str | None]:
         return {k: self._known[k] for k in self._used if k in self._known}

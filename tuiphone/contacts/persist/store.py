@@ -2,6 +2,8 @@
 
 A file's entry is used only while its (mtime_ns, size, inode) still match
 (``FileCache`` checks), so an edited, replaced or added card is parsed again.
+Index rows are kept too, under their ``indexrow.stamp``; rows of another stamp
+(region, ``phonenumbers`` version) are dropped on load and made again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from tuiphone.contacts.contact import Origin
 from tuiphone.contacts.filecache import Entry
+from tuiphone.contacts.indexrow import IndexRow
 from tuiphone.contacts.persist import disk
 from tuiphone.contacts.persist.codec import (
     PARSER_VERSION,
@@ -31,15 +34,19 @@ def cache_file(folder: Path, identity: str) -> Path:
     return folder / f"{digest}{CACHE_SUFFIX}"
 
 
-def save(path: Path, identity: str, entries: list[Entry]) -> None:
-    """Write ``entries`` (raises OSError when the cache cannot be written)."""
+def save(path: Path, identity: str, entries: list[Entry], rows_stamp: str) -> None:
+    """Write ``entries``, their rows as made for ``rows_stamp`` (raises OSError
+    when the cache cannot be written)."""
     blobs: list[bytes] = []
-    head = _dumps({"identity": identity, "parser": PARSER_VERSION, "files": []})
+    head = _dumps(
+        {"identity": identity, "parser": PARSER_VERSION, "rows": rows_stamp, "files": []}
+    )
     pieces = [head[: -len("[]}")].encode("utf-8") + b"["]
     for n, ((name, book, href), stamp, result) in enumerate(sorted(entries, key=_by_key)):
         rows = [encode(c, blobs) for c in result.contacts]
         warnings = [encode_warning(w) for w in result.warnings]
-        item = _dumps([name, book, href, *stamp, rows, warnings])  # the rows die here
+        index = result.rows if len(result.rows) == len(rows) and None not in result.rows else []
+        item = _dumps([name, book, href, *stamp, rows, warnings, index])  # the rows die here
         pieces.append((item if n == 0 else "," + item).encode("utf-8"))
     pieces.append(b"]}")
     disk.write(path, pieces, blobs)
@@ -53,27 +60,31 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def load(path: Path, identity: str) -> list[Entry]:
+def load(path: Path, identity: str, rows_stamp: str) -> list[Entry]:
     """The stored entries, or [] when the file is missing, damaged or not for
-    ``identity`` or this parser version."""
+    ``identity`` or this parser version. Their index rows are kept only if they
+    were made for ``rows_stamp``."""
     try:
         with disk.read(path) as (header, read_raw):
             if header.get("identity") != identity or header.get("parser") != PARSER_VERSION:
                 return []
             decoder, files = Decoder(read_raw), header["files"]
+            rows_ok = header.get("rows") == rows_stamp
             entries = []
             for i, item in enumerate(files):
-                entries.append(_entry(item, decoder))
+                entries.append(_entry(item, decoder, rows_ok))
                 files[i] = None  # let the decoded rows go as we go
             return entries
     except (OSError, disk.Corrupt, LookupError, TypeError, ValueError, AttributeError):
         return []
 
 
-def _entry(f: list[Any], decoder: Decoder) -> Entry:
-    name, book, href, mtime, size, ino, rows, warnings = f
+def _entry(f: list[Any], decoder: Decoder, rows_ok: bool) -> Entry:
+    name, book, href, mtime, size, ino, rows, warnings, index = f
     origin = Origin(book, name, href)
     result = ReadResult(
         [decoder.contact(r, origin) for r in rows], [decode_warning(w) for w in warnings]
     )
+    if rows_ok and len(index) == len(rows):
+        result.rows = [IndexRow._make(r) for r in index]
     return (name, book, href), (mtime, size, ino), result

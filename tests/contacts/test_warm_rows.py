@@ -1,0 +1,80 @@
+"""Index rows (sort name, haystack, caller-ID keys) come from the warm-start cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.contacts.test_warm_cache import ADA, BERLIN, loaded, write
+from tuiphone.contacts import indexrow
+from tuiphone.contacts.callerid import CallerKeys, Normalise, caller_keys
+from tuiphone.contacts.contact import Contact
+from tuiphone.contacts.persist import e164
+from tuiphone.contacts.sources import VdirSource
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "contacts"
+
+
+@pytest.fixture
+def keyed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The contacts whose caller-ID keys were worked out from now on."""
+    seen: list[str] = []
+
+    def counting(contact: Contact, region: str, normalise: Normalise) -> CallerKeys:
+        seen.append(contact.fn)
+        return caller_keys(contact, region, normalise)
+
+    monkeypatch.setattr(indexrow, "caller_keys", counting)
+    return seen
+
+
+def test_warm_load_makes_no_rows_and_reads_no_memo(
+    vdir: Path, cache: Path, keyed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(vdir / "a.vcf", ADA)
+    write(vdir / "b.vcf", ADA.replace(b"Ada", b"Bob").replace(b"123456", b"654321"))
+    loaded([VdirSource("home", vdir)], cache, "DE")
+    assert sorted(keyed) == ["Ada", "Bob"]
+    keyed.clear()
+
+    def no_memo(folder: Path) -> e164.NumberMemo:
+        raise AssertionError("memo read on a warm start")
+
+    monkeypatch.setattr(e164, "load", no_memo)
+    book = loaded([VdirSource("home", vdir)], cache, "DE")
+    assert keyed == []
+    found = book.lookup(BERLIN)
+    assert found is not None
+    assert found.fn == "Ada"
+    assert [c.fn for c in book.search("bo")] == ["Bob"]
+    assert [c.fn for c in book.search("654")] == ["Bob"]
+
+
+def test_rows_of_another_region_are_made_again_and_stored(
+    vdir: Path, cache: Path, keyed: list[str]
+) -> None:
+    write(vdir / "a.vcf", ADA)
+    loaded([VdirSource("home", vdir)], cache, "US")
+    keyed.clear()
+    de = loaded([VdirSource("home", vdir)], cache, "DE")
+    assert keyed == ["Ada"]
+    assert de.lookup(BERLIN) is not None
+    keyed.clear()
+    again = loaded([VdirSource("home", vdir)], cache, "DE")
+    assert keyed == []
+    assert again.lookup(BERLIN) is not None
+
+
+def test_changed_file_gets_new_rows(vdir: Path, cache: Path, keyed: list[str]) -> None:
+    write(vdir / "a.vcf", ADA)
+    loaded([VdirSource("home", vdir)], cache, "DE")
+    write(vdir / "a.vcf", ADA.replace(b"030 123456", b"030 999888"), 1_700_000_000_000_000_001)
+    keyed.clear()
+    book = loaded([VdirSource("home", vdir)], cache, "DE")
+    assert keyed == ["Ada"]
+    assert book.lookup(BERLIN) is None
+    assert book.lookup("+4930999888") is not None
