@@ -18,6 +18,7 @@ from tuiphone.model.lamp import Lamp, LampDirection, LampState
 from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.messages import LampUpdate
 from tuiphone.ui.screens.incoming import IncomingCallScreen
+from tuiphone.ui.screens.prompt import ChooseScreen
 from tuiphone.ui.widgets.contacts import ON_NET, ContactsPane
 from tuiphone.ui.widgets.quickdial import QuickDial
 
@@ -187,7 +188,12 @@ async def test_contacts_enter_dials_and_names_caller_and_chat(tmp_path: Path) ->
         await pilot.press(*"builder")
         results = app.main.query_one("#contact-results", OptionList)
         await until(pilot, lambda: results.option_count == 1)
-        await pilot.press("enter")
+        await pilot.press("enter")  # two addresses: which one?
+        await until(pilot, lambda: isinstance(app.screen, ChooseScreen))
+        choices = app.screen.query_one("#choices", OptionList)
+        assert [str(choices.get_option_at_index(i).prompt) for i in range(2)] == [
+            "1  SIP   sip:bob@127.0.0.1", "2  cell  +1 212 555 0134"]
+        await pilot.press("1")
         await until(pilot, lambda: any(c.account_id == "local" and c.remote_uri ==
                                        "sip:bob@127.0.0.1" for c in phone.state().calls))
         await until(pilot, lambda: isinstance(app.screen, IncomingCallScreen))

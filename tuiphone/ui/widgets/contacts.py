@@ -12,7 +12,7 @@ result list, ``e`` edits, ``n`` adds and ``delete`` removes a contact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.messages import AddToQuickDial, ChatRequested, DialRequested
+from tuiphone.ui.screens.prompt import ChooseScreen
 from tuiphone.ui.widgets.avatar_view import AvatarView, Tile
 
 NO_BOOKS = "No address books configured. Add [contacts] vdirs or carddav to config.toml."
@@ -43,6 +44,12 @@ Summary = Mapping[str, Any]
 def addresses(contact: Summary) -> list[str]:
     """Dialable targets of a contact: SIP URIs first, then numbers."""
     return [*map(str, contact.get("sips") or ()), *map(str, contact.get("numbers") or ())]
+
+
+def labelled_addresses(contact: Summary) -> list[tuple[str, str]]:
+    """(target, label) for a chooser: "SIP  sip:anna@pbx", "cell  +1 212 555 0100"."""
+    out = [(str(s), f"SIP   {s}") for s in contact.get("sips") or ()]
+    return out + [(number, f"{kind:<5} {number}") for kind, number in _phones(contact)]
 
 
 def _phones(contact: Summary) -> list[tuple[str, str]]:
@@ -248,13 +255,32 @@ class ContactsPane(Vertical):
 
     def action_call(self) -> None:
         contact = self._current()
-        if contact is not None and addresses(contact):
-            self.post_message(DialRequested(addresses(contact)[0]))
+        if contact is not None:
+            self._choose(contact, "Call", lambda target: DialRequested(target))
 
     def action_message(self) -> None:
         contact = self._current()
-        if contact is not None and addresses(contact):
-            self.post_message(ChatRequested(addresses(contact)[0]))
+        if contact is not None:
+            self._choose(contact, "Message", lambda target: ChatRequested(target))
+
+    def _choose(self, contact: Summary, verb: str, make: Callable[[str], Message]) -> None:
+        """With one address, use it; with several, ask which (digits pick, Esc cancels)."""
+        shown = self.shown if self.shown and self.shown.get("id") == contact.get("id") else None
+        choices = labelled_addresses(shown or contact)
+        if not choices:
+            self.notify(f"{contact.get('name') or 'This contact'} has no number or SIP address",
+                        severity="warning")
+            return
+        if len(choices) == 1:
+            self.post_message(make(choices[0][0]))
+            return
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.post_message(make(target))
+
+        name = contact.get("name") or "contact"
+        self.app.push_screen(ChooseScreen(f"{verb} {name} at:", choices), chosen)
 
     def action_add_quickdial(self) -> None:
         contact = self._current()
@@ -281,8 +307,8 @@ class ContactsPane(Vertical):
                                                    str(contact.get("name") or "")))
 
     def _dial(self, index: int) -> None:
-        if index < len(self.results) and addresses(self.results[index]):
-            self.post_message(DialRequested(addresses(self.results[index])[0]))
+        if index < len(self.results):
+            self._choose(self.results[index], "Call", lambda target: DialRequested(target))
 
     def _detail(self, index: int | None, force: bool = False) -> None:
         """Show the contact at ``index``; ask for its full details when it changed

@@ -1,4 +1,4 @@
-"""AvatarView: renderable tiles in a Static, Sixel pictures through textual-image's widget."""
+"""Small widgets: AvatarView (cells or the Sixel widget) and the address chooser."""
 
 from __future__ import annotations
 
@@ -36,3 +36,30 @@ async def test_sixel_tiles_use_the_sixel_widget_and_go_away_again() -> None:
             s.text for y in range(3) for s in cells.render_line(y)))
         view.show(None)
         assert not view.display
+
+
+class ChooseApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[str | None] = []
+
+    def ask(self) -> None:
+        from tuiphone.ui.screens.prompt import ChooseScreen
+
+        self.push_screen(ChooseScreen("Call Anna at:", [("sip:a@x", "SIP a"), ("030 1", "cell")]),
+                         self.answers.append)
+
+
+async def test_the_chooser_takes_digits_enter_and_escape() -> None:
+    app = ChooseApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.ask()
+        await pilot.press("2")
+        await until(pilot, lambda: app.answers == ["030 1"])
+        app.ask()
+        await pilot.press("escape")
+        await until(pilot, lambda: app.answers == ["030 1", None])
+        app.ask()
+        await pilot.press("9")  # no ninth choice: ignored
+        await pilot.press("enter")  # the highlighted (first) one
+        await until(pilot, lambda: app.answers == ["030 1", None, "sip:a@x"])
