@@ -13,12 +13,20 @@ from typing import Any
 from tuiphone.contacts.contact import Contact, Origin
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
+from tuiphone.contacts.persist.fastnew import maker
 from tuiphone.contacts.vcard.card import Card
 
 PARSER_VERSION = 2  # 2: index rows stored with each file
 
 Row = list[Any]
 ReadRaw = Callable[[int], bytes]
+
+# Decoding builds some ten frozen objects per contact: see ``fastnew``.
+_new_contact = maker(Contact)
+new_origin = maker(Origin)
+_new_card, _new_name = maker(Card), maker(Name)
+_new_phone, _new_email, _new_address = maker(Phone), maker(Email), maker(Address)
+_new_birthday, _new_gender = maker(Birthday), maker(Gender)
 
 
 def encode(contact: Contact, raws: list[bytes]) -> Row:
@@ -61,21 +69,21 @@ class Decoder:
         return found
 
     def _address(self, a: Row) -> Address:
-        return Address(a[0], a[1], a[2], a[3], a[4], a[5], a[6], self._set(a[7]), a[8], a[9])
+        return _new_address(a[0], a[1], a[2], a[3], a[4], a[5], a[6], self._set(a[7]), a[8], a[9])
 
     def contact(self, row: Row, origin: Origin) -> Contact:
         ts = self._set
         size, offset, lineno, has_end = row[17]
-        card = Card(self._read_raw(size), (), offset, lineno, has_end, True)
+        card = _new_card(self._read_raw(size), (), offset, lineno, has_end, True)
         bday, gender = row[11], row[12]
-        return Contact(
-            row[0], row[1], Name(*row[2]), row[3], row[4], row[5], row[6],
-            tuple([Phone(p[0], ts(p[1]), p[2], p[3]) for p in row[7]]),
-            tuple([Email(e[0], ts(e[1]), e[2], e[3]) for e in row[8]]),
+        return _new_contact(
+            row[0], row[1], _new_name(*row[2]), row[3], row[4], row[5], row[6],
+            tuple([_new_phone(p[0], ts(p[1]), p[2], p[3]) for p in row[7]]),
+            tuple([_new_email(e[0], ts(e[1]), e[2], e[3]) for e in row[8]]),
             tuple(row[9]),
-            tuple([self._address(a) for a in row[10]]),
-            None if bday is None else Birthday(*bday),
-            None if gender is None else Gender(*gender),
+            tuple([self._address(a) for a in row[10]]) if row[10] else (),
+            None if bday is None else _new_birthday(*bday),
+            None if gender is None else _new_gender(*gender),
             tuple(row[13]), row[14], row[15], row[16], card, origin, row[18],
         )
 

@@ -23,6 +23,7 @@ from tuiphone.contacts.persist.codec import (
     decode_warning,
     encode,
     encode_warning,
+    new_origin,
 )
 from tuiphone.contacts.persist.erase import CACHE_SUFFIX
 from tuiphone.contacts.reader import ReadResult
@@ -81,7 +82,7 @@ def load(path: Path, identity: str, rows_stamp: str) -> list[Entry]:
 
 def _entry(f: list[Any], decoder: Decoder, rows_ok: bool) -> Entry:
     name, book, href, mtime, size, ino, rows, warnings, index = f
-    origin = Origin(book, name, href)
+    origin: Origin = new_origin(book, name, href)
     result = ReadResult(
         [decoder.contact(r, origin) for r in rows], [decode_warning(w) for w in warnings]
     )
