@@ -97,10 +97,14 @@ class CallerIdTable:
 
     def add(self, pos: int, keys: Keyed) -> None:
         """File one contact's keys; ``pos`` must not be lower than any added before."""
-        _push(self.by_e164, keys.e164.split(), pos)
-        _push(self.by_digits, keys.digits.split(), pos)
-        _push(self.by_suffix, keys.suffixes.split(), pos)
-        _push(self.by_sip, keys.sips, pos)
+        if keys.e164:  # most contacts have no keys of some kind: skip those cheaply
+            _push(self.by_e164, keys.e164.split(), pos)
+        if keys.digits:
+            _push(self.by_digits, keys.digits.split(), pos)
+        if keys.suffixes:
+            _push(self.by_suffix, keys.suffixes.split(), pos)
+        if keys.sips:
+            _push(self.by_sip, keys.sips, pos)
 
     def find(self, number_or_uri: str) -> list[int]:
         """Positions of the contacts that own this number or URI; [] if none."""
