@@ -106,3 +106,27 @@ async def test_a_running_engine_reloads_when_told(book: Path, tmp_path: Path) ->
     finally:
         await server.close()
         await phone.stop()
+
+
+def test_books_lists_every_book_with_its_count(
+    config: Path, book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, config, "books", "--json")
+    assert code == 0
+    assert json.loads(out) == [{"book": "vdir1", "kind": "vdir", "where": str(book),
+                                "contacts": 1, "last_sync": ""}]
+
+
+def test_books_shows_a_carddav_book_never_synced(
+    tmp_path: Path, book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = tmp_path / "dav.toml"
+    cfg.write_text(f'[contacts]\nvdirs = ["{book}"]\n\n[[contacts.carddav]]\nid = "work"\n'
+                   'url = "https://dav.example.com/alice/book/"\n')
+    cfg.chmod(0o600)
+    code, out, _ = run(capsys, cfg, "books", "--json")
+    assert code == 0
+    rows = {r["book"]: r for r in json.loads(out)}
+    assert rows["work"] == {"book": "work", "kind": "carddav",
+                            "where": "https://dav.example.com/alice/book/",
+                            "contacts": 0, "last_sync": "never"}

@@ -24,6 +24,7 @@ _ACTIONS: dict[str, Callable[[argparse.Namespace], Awaitable[Any]]] = {
     "add": contacts_edit.add,
     "edit": contacts_edit.edit,
     "delete": contacts_edit.delete,
+    "books": contacts_read.books,
 }
 
 

@@ -28,7 +28,7 @@ PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline"
 
 # the contacts actions, in the order contacts.py dispatches them
 CONTACT_ACTIONS = (
-    "search", "show", "lookup", "sync", "import", "export", "add", "edit", "delete"
+    "search", "show", "lookup", "sync", "import", "export", "add", "edit", "delete", "books"
 )
 
 _CONTACTS_DETAILS = """actions:
@@ -41,6 +41,7 @@ _CONTACTS_DETAILS = """actions:
   add --set fn=NAME ...  new card in --book (default: the first writable book)
   edit ID --set F=V ...  change fields; only the edited lines of the card change
   delete ID              remove the card (vdir file or CardDAV resource)
+  books                  the configured books: kind, place, contacts, last sync
 fields for --set: fn, org, note, birthday (text); phones, emails, sips,
 categories (repeat --set to give several; an empty value clears the list)"""
 
@@ -163,7 +164,8 @@ COMMANDS: tuple[Command, ...] = (
             local=True, details=_CONTACTS_DETAILS, args=(
                 arg("action", choices=CONTACT_ACTIONS, metavar="ACTION",
                     complete=CONTACT_ACTIONS,
-                    help="search, show, lookup, sync, import, export, add, edit, delete"),
+                    help="search, show, lookup, sync, import, export, add, edit, delete, "
+                         "books"),
                 arg("target", nargs="?", default=None, metavar="ARG",
                     help="TEXT, ID, NUMBER_OR_URI, BOOK or FILE, by action"),
                 arg("--format", choices=("vcf", "json"), default="vcf",
