@@ -9,12 +9,12 @@ local data: nothing here sends them anywhere.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tuiphone.engine.contact_data import contact_summary
+from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.events import CallChanged, Event, IncomingCall
 
@@ -54,10 +54,7 @@ class CallerId:
             await asyncio.shield(self._task)
 
     async def close(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
 
     @property
     def book(self) -> ContactBook | None:

@@ -15,7 +15,6 @@ in place is only seen on the next explicit ``reload_contacts``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from tuiphone.engine.contact_data import (
 )
 from tuiphone.engine.contact_sync import SyncTimer, sync_in_thread
 from tuiphone.engine.photo_fetch import PhotoFetcher
+from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.events import ContactsChanged, Event, Notice
 
@@ -82,11 +82,8 @@ class ContactDesk:
 
     async def close(self) -> None:
         await self.sync_timer.close()
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
+        await cancel_and_wait(self._poller)
+        self._poller = None
 
     async def _poll(self) -> None:
         await self._callerid.ready()

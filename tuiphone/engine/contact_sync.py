@@ -8,10 +8,10 @@ index is swapped in when it is done, so searches and caller ID never wait for it
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.events import Event, Notice
 
 if TYPE_CHECKING:
@@ -51,11 +51,8 @@ class SyncTimer:
             self._task = asyncio.ensure_future(self._run(every_s))
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def _run(self, every_s: float) -> None:
         while True:

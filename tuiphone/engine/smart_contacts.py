@@ -24,13 +24,13 @@ answer 2xx for every number; its SIP URIs stay reliable.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from tuiphone.contacts.reachability import ReachabilityCache
 from tuiphone.engine.dialstring import parse_dial
+from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.account import AccountConfig, RegState
 from tuiphone.model.errors import NotFound, TuiphoneError
 from tuiphone.model.events import Notice, RegistrationChanged, SmartContactChanged
@@ -152,11 +152,8 @@ class SmartContacts:
             self._task = asyncio.ensure_future(self._run())
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     def verdicts(self) -> dict[str, bool]:
         """Contact key -> on-net, for the contacts with a known answer."""
