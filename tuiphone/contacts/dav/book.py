@@ -6,6 +6,7 @@ the server then returns, because some servers rewrite cards on PUT.
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 from pathlib import Path
 
@@ -66,9 +67,9 @@ class CardDavBook:
 
     def load(self) -> ReadResult:
         """The cached contacts (works offline)."""
-        result = ReadResult()
-        for href, item in sorted(self.cache.state.items.items()):
-            result.extend(self._files.read(self.cache.cards / item.file, self.id, href))
+        items = sorted(self.cache.state.items.items())
+        paths = [os.fspath(self.cache.cards / item.file) for _, item in items]
+        result = self._files.read_all(paths, self.id, [href for href, _ in items])
         self._files.sweep()
         return result
 
