@@ -9,8 +9,11 @@ import pytest
 from tests.contacts.test_warm_cache import ADA, BERLIN, loaded, write
 from tuiphone.contacts import indexrow
 from tuiphone.contacts.callerid import CallerKeys, Normalise, caller_keys
-from tuiphone.contacts.contact import Contact
+from tuiphone.contacts.contact import Contact, Origin
+from tuiphone.contacts.errors import ParseWarning
+from tuiphone.contacts.indexrow import make_row
 from tuiphone.contacts.persist import e164
+from tuiphone.contacts.reader import ReadResult, parse_bytes
 from tuiphone.contacts.sources import VdirSource
 
 
@@ -78,3 +81,23 @@ def test_changed_file_gets_new_rows(vdir: Path, cache: Path, keyed: list[str]) -
     assert keyed == ["Ada"]
     assert book.lookup(BERLIN) is None
     assert book.lookup("+4930999888") is not None
+
+
+def test_merged_equals_extending_one_by_one() -> None:
+    ada = parse_bytes(ADA, Origin("b", "a.vcf")).contacts[0]
+    row = make_row(ada, "DE")
+    parts = [
+        ReadResult([ada], [], [row]),
+        ReadResult([ada, ada], [ParseWarning("x", 1, "odd")]),
+        ReadResult([ada, ada], [], [row]),
+        ReadResult(),
+    ]
+    one_by_one = ReadResult()
+    for part in parts:
+        one_by_one.extend(part)
+    merged = ReadResult.merged(parts)
+    assert (merged.contacts, merged.warnings) == (one_by_one.contacts, one_by_one.warnings)
+    assert merged.rows == [row, None, None, row, None]  # ``extend`` may leave the tail off
+    assert one_by_one.rows == [row, None, None, row]
+    bare = [ReadResult([ada]), ReadResult([ada])]
+    assert ReadResult.merged(bare).rows == []

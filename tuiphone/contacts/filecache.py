@@ -82,12 +82,7 @@ class FileCache:
                 continue
             results.append(result(name, book, hrefs[i] if hrefs else "", st))
         self._make_rows()
-        if len(results) == 1:
-            return results[0]
-        merged = ReadResult()
-        for each in results:
-            merged.extend(each)
-        return merged
+        return results[0] if len(results) == 1 else ReadResult.merged(results)
 
     def sweep(self) -> None:
         """Drop the entries not read since the last sweep (deleted or renamed files)."""

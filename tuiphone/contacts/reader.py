@@ -29,12 +29,29 @@ class ReadResult:
     warnings: list[ParseWarning] = field(default_factory=list)
     rows: list[IndexRow | None] = field(default_factory=list)
 
+    @classmethod
+    def merged(cls, results: list[ReadResult]) -> ReadResult:
+        """One result holding all of ``results`` in order (as ``extend`` would)."""
+        rows: list[IndexRow | None] = []
+        if any(r.rows for r in results):
+            rows = [row for r in results for row in _padded(r)]
+        return cls(
+            [c for r in results for c in r.contacts],
+            [w for r in results for w in r.warnings],
+            rows,
+        )
+
     def extend(self, other: ReadResult) -> None:
         if other.rows:
             self.rows += [None] * (len(self.contacts) - len(self.rows))
             self.rows += other.rows
         self.contacts += other.contacts
         self.warnings += other.warnings
+
+
+def _padded(result: ReadResult) -> list[IndexRow | None]:
+    missing = len(result.contacts) - len(result.rows)
+    return result.rows if not missing else [*result.rows, *[None] * missing]
 
 
 def _check(card: Card, source: str) -> ParseWarning | None:
