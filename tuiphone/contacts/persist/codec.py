@@ -16,7 +16,7 @@ from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Pho
 from tuiphone.contacts.persist.fastnew import maker
 from tuiphone.contacts.vcard.card import Card
 
-PARSER_VERSION = 2  # 2: index rows stored with each file
+PARSER_VERSION = 3  # 2: index rows stored with each file; 3: types as one string
 
 Row = list[Any]
 ReadRaw = Callable[[int], bytes]
@@ -37,8 +37,8 @@ def encode(contact: Contact, raws: list[bytes]) -> Row:
     return [
         c.uid, c.display_name, [n.family, n.given, n.additional, n.prefix, n.suffix],
         c.fn, c.nickname, c.org, c.title,
-        [[p.number, sorted(p.types), p.label, p.pref] for p in c.phones],
-        [[e.address, sorted(e.types), e.label, e.pref] for e in c.emails],
+        [[p.number, _types(p.types), p.label, p.pref] for p in c.phones],
+        [[e.address, _types(e.types), e.label, e.pref] for e in c.emails],
         list(c.sips),
         [_address(a) for a in c.addresses],
         None if c.birthday is None else [c.birthday.text, c.birthday.year, c.birthday.month,
@@ -49,9 +49,14 @@ def encode(contact: Contact, raws: list[bytes]) -> Row:
     ]
 
 
+def _types(types: frozenset[str]) -> str:
+    # TYPE values are split at commas when read, so none holds one.
+    return ",".join(sorted(types))
+
+
 def _address(a: Address) -> Row:
     return [a.pobox, a.extended, a.street, a.locality, a.region, a.code, a.country,
-            sorted(a.types), a.label, a.country_code]
+            _types(a.types), a.label, a.country_code]
 
 
 class Decoder:
@@ -59,13 +64,12 @@ class Decoder:
 
     def __init__(self, read_raw: ReadRaw) -> None:
         self._read_raw = read_raw
-        self._types: dict[tuple[str, ...], frozenset[str]] = {}
+        self._types: dict[str, frozenset[str]] = {}
 
-    def _set(self, items: list[str]) -> frozenset[str]:
-        key = tuple(items)
-        found = self._types.get(key)
+    def _set(self, joined: str) -> frozenset[str]:
+        found = self._types.get(joined)
         if found is None:
-            found = self._types[key] = frozenset(items)
+            found = self._types[joined] = frozenset(joined.split(",") if joined else ())
         return found
 
     def _address(self, a: Row) -> Address:

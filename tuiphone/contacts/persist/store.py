@@ -83,9 +83,9 @@ def load(path: Path, identity: str, rows_stamp: str) -> list[Entry]:
 def _entry(f: list[Any], decoder: Decoder, rows_ok: bool) -> Entry:
     name, book, href, mtime, size, ino, rows, warnings, index = f
     origin: Origin = new_origin(book, name, href)
-    result = ReadResult(
-        [decoder.contact(r, origin) for r in rows], [decode_warning(w) for w in warnings]
-    )
+    contacts = [decoder.contact(r, origin) for r in rows]
+    made: list[IndexRow | None] = []
     if rows_ok and len(index) == len(rows):
-        result.rows = [IndexRow._make(r) for r in index]
+        made = [IndexRow(*r) for r in index]
+    result = ReadResult(contacts, [decode_warning(w) for w in warnings], made)
     return (name, book, href), (mtime, size, ino), result
