@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.contacts import servers
+from tuiphone.contacts import filecache, reader
 from tuiphone.contacts.dav.client import DavClient
 from tuiphone.contacts.dav.ops import make_book
+from tuiphone.contacts.reader import ReadResult
 
 
 @pytest.fixture
@@ -35,3 +37,17 @@ async def book_url(dav_server: servers.Server) -> str:
     async with DavClient(servers.settings(dav_server)) as client:
         await make_book(client, url, "Test book")
     return url
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files parsed from now on (cache misses)."""
+    seen: list[str] = []
+    real = reader.read_file
+
+    def counting(path: Path, book: str, href: str = "") -> ReadResult:
+        seen.append(path.name)
+        return real(path, book, href)
+
+    monkeypatch.setattr(filecache, "read_file", counting)
+    return seen

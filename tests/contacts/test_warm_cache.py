@@ -12,12 +12,11 @@ import httpx
 import pytest
 
 from tests.contacts import corpus
-from tuiphone.contacts import drop_cache, filecache, reader
+from tuiphone.contacts import drop_cache
 from tuiphone.contacts.book import ContactBook
 from tuiphone.contacts.dav.cache import DavCache
 from tuiphone.contacts.dav.client import DavSettings
 from tuiphone.contacts.persist import e164
-from tuiphone.contacts.reader import ReadResult
 from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
 
 CARDS = {
@@ -36,20 +35,6 @@ T0 = 1_700_000_000_000_000_000
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache" / "contacts"
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files parsed from now on (cache misses)."""
-    seen: list[str] = []
-    real = reader.read_file
-
-    def counting(path: Path, book: str, href: str = "") -> ReadResult:
-        seen.append(path.name)
-        return real(path, book, href)
-
-    monkeypatch.setattr(filecache, "read_file", counting)
-    return seen
 
 
 def write(path: Path, data: bytes, mtime_ns: int = T0) -> None:

@@ -12,7 +12,8 @@ from tuiphone.contacts.callerid import CallerKeys, Normalise, caller_keys
 from tuiphone.contacts.contact import Contact, Origin
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.indexrow import make_row
-from tuiphone.contacts.persist import e164
+from tuiphone.contacts.persist import e164, store
+from tuiphone.contacts.persist.bookcache import identity
 from tuiphone.contacts.reader import ReadResult, parse_bytes
 from tuiphone.contacts.sources import VdirSource
 
@@ -101,3 +102,20 @@ def test_merged_equals_extending_one_by_one() -> None:
     assert one_by_one.rows == [row, None, None, row]
     bare = [ReadResult([ada]), ReadResult([ada])]
     assert ReadResult.merged(bare).rows == []
+
+
+def test_malformed_stored_rows_make_the_whole_cache_rebuilt(
+    vdir: Path, cache: Path, parses: list[str]
+) -> None:
+    write(vdir / "a.vcf", ADA)
+    loaded([VdirSource("home", vdir)], cache, "DE")
+    (path,) = cache.glob("*.cache")
+    ident, region_stamp = identity(VdirSource("home", vdir)), indexrow.stamp("DE")
+    entries = store.load(path, ident, region_stamp)
+    assert entries[0][2].rows  # stored, and for this region
+    entries[0][2].rows = [("too", "short")]  # type: ignore[list-item]
+    store.save(path, ident, entries, region_stamp)
+    parses.clear()
+    book = loaded([VdirSource("home", vdir)], cache, "DE")
+    assert parses == ["a.vcf"]
+    assert book.lookup(BERLIN) is not None
