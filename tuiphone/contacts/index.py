@@ -31,7 +31,7 @@ class ContactIndex:
         """Use ``build``; ``rows[i]`` belongs to ``contacts[i]``, both sorted by name."""
         self._contacts = contacts
         self._names = [r.name for r in rows]
-        self._spaced = [" " + n for n in self._names]
+        self._spaced = _packed(self._names, " ")
         self._hays = _packed([r.haystack for r in rows])
         self._table = build_table(rows, region)
         self._last: tuple[str, list[int]] = ("", list(range(len(self._contacts))))
@@ -108,9 +108,12 @@ def _padded(rows: Sequence[IndexRow | None], size: int) -> Sequence[IndexRow | N
     return rows if len(rows) == size else [*rows[:size], *[None] * (size - len(rows))]
 
 
-def _packed(texts: list[str]) -> list[str]:
-    """Equal strings, laid out one after another in memory: rows made one file at a
-    time (or decoded from the cache) lie scattered between other objects, and
-    scanning them all on the first keystroke then takes about twice as long."""
-    copies = "\0".join(texts).split("\0")
-    return copies if len(copies) == len(texts) else texts  # a NUL inside: keep them
+def _packed(texts: list[str], prefix: str = "") -> list[str]:
+    """``prefix + t`` for every text, laid out one after another in memory: rows
+    made one file at a time (or decoded from the cache) lie scattered between
+    other objects, and scanning them all per keystroke then takes up to twice as
+    long."""
+    copies = (prefix + f"\0{prefix}".join(texts)).split("\0")
+    if len(copies) == len(texts):
+        return copies
+    return [prefix + t for t in texts]  # a NUL inside one (or no texts at all)
