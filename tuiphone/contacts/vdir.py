@@ -46,14 +46,17 @@ def read_vdir(folder: Path, book: str, cache: FileCache | None = None) -> ReadRe
     return cache.read_all([base + name for name in _vcf_names(folder)], book)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never half.
+    ``durable=False`` skips the fsync: for bulk writes the caller makes durable at once
+    (``os.sync``) before recording them."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
