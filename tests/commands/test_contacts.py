@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands.cli import run_contacts
 from tuiphone.cli.main import main
 from tuiphone.contacts import read_vdir
 
@@ -37,10 +38,7 @@ def config(tmp_path: Path) -> Path:
     return cfg
 
 
-def run(capsys: pytest.CaptureFixture[str], cfg: Path, *words: str) -> tuple[int, str, str]:
-    code = main(["--config", str(cfg), "contacts", *words])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_contacts
 
 
 def test_search_found_and_not_found(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

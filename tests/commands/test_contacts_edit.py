@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tuiphone.cli.main import main
+from tests.commands.cli import run_contacts
 from tuiphone.commands.contacts_edit import parse_sets
 from tuiphone.commands.contacts_notify import tell_engine
 from tuiphone.model.errors import UsageError
@@ -35,10 +35,7 @@ def config(tmp_path: Path, book: Path) -> Path:
     return cfg
 
 
-def run(capsys: pytest.CaptureFixture[str], cfg: Path, *words: str) -> tuple[int, str, str]:
-    code = main(["--config", str(cfg), "contacts", *words])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_contacts
 
 
 def test_parse_sets_collects_lists_and_refuses_unknown_fields() -> None:

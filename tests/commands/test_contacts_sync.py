@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands.cli import run_contacts
 from tests.contacts import servers
-from tuiphone.cli.main import main
 from tuiphone.contacts.dav import ops
 from tuiphone.contacts.dav.client import DavClient
 
@@ -46,10 +46,7 @@ def _config(tmp_path: Path, url: str) -> Path:
     return cfg
 
 
-def run(capsys: pytest.CaptureFixture[str], cfg: Path, *words: str) -> tuple[int, str, str]:
-    code = main(["--config", str(cfg), "contacts", *words])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_contacts
 
 
 def test_sync_fetches_cards_then_lookup_reads_the_cache(

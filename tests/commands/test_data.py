@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import stat
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from tests.commands.cli import run_command
 from tests.store.conftest import call, message
-from tuiphone.cli.main import main
 from tuiphone.config.paths import cache_dir, data_dir, state_dir
 from tuiphone.store import Store
 
@@ -41,10 +42,7 @@ def kept(tmp_path: Path) -> Path:
     return config
 
 
-def run(capsys: pytest.CaptureFixture[str], cfg: Path, *words: str) -> tuple[int, str, str]:
-    code = main(["--config", str(cfg), "data", *words])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = partial(run_command, "data")
 
 
 def test_export_to_stdout_and_to_a_private_file(
