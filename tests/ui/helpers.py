@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -46,3 +47,28 @@ async def until(pilot: Pilot[Any], predicate: Callable[[], bool], rounds: int = 
             return
         await pilot.pause()
     raise AssertionError("condition never became true")
+
+
+def app_over_vdir(
+    tmp_path: Path, cards: Mapping[str, str], **config: Any
+) -> tuple[TuiphoneApp, Phone, Path]:
+    """An app over a real Phone (FakeBackend) whose address book is a vdir holding
+    ``cards`` (file name -> vCard text); ``config`` adds AppConfig fields."""
+    from tuiphone.config.schema import ContactsConfig
+    from tuiphone.engine.factory import build_phone
+
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    for name, text in cards.items():
+        (folder / name).write_bytes(text.encode())
+    app_config = AppConfig(accounts=(ME, BOB), contacts=ContactsConfig(vdirs=(str(folder),)),
+                           **config)
+    phone = build_phone(app_config, backend=FakeBackend(), db_path=tmp_path / "tuiphone.db")
+
+    async def factory() -> Phone:
+        await phone.start()
+        return phone
+
+    app = TuiphoneApp(factory, app_config, clock=lambda: 1_700_000_000.0)
+    app.main.state_path = tmp_path / "state.toml"
+    return app, phone, folder

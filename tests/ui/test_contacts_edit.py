@@ -11,10 +11,8 @@ from pathlib import Path
 from PIL import Image
 from textual.widgets import Input, OptionList, TextArea
 
-from tests.ui.helpers import BOB, ME, until
-from tuiphone.config.schema import AppConfig, ContactsConfig, UiConfig
-from tuiphone.engine.factory import build_phone
-from tuiphone.engine.fake import FakeBackend
+from tests.ui.helpers import app_over_vdir, until
+from tuiphone.config.schema import UiConfig
 from tuiphone.engine.phone import Phone
 from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.avatar import HalfBlock, Placeholder
@@ -44,21 +42,8 @@ BOB_CARD = (
 
 
 def _world(tmp_path: Path) -> tuple[TuiphoneApp, Phone, Path]:
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    (folder / "anna.vcf").write_bytes(ANNA.encode())
-    (folder / "bob.vcf").write_bytes(BOB_CARD.encode())
-    config = AppConfig(accounts=(ME, BOB), contacts=ContactsConfig(vdirs=(str(folder),)),
-                       ui=UiConfig(avatars="halfcell"))
-    phone = build_phone(config, backend=FakeBackend(), db_path=tmp_path / "tuiphone.db")
-
-    async def factory() -> Phone:
-        await phone.start()
-        return phone
-
-    app = TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0)
-    app.main.state_path = tmp_path / "state.toml"
-    return app, phone, folder
+    return app_over_vdir(tmp_path, {"anna.vcf": ANNA, "bob.vcf": BOB_CARD},
+                         ui=UiConfig(avatars="halfcell"))
 
 
 def _detail(app: TuiphoneApp) -> str:

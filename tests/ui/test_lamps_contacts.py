@@ -6,11 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Label, OptionList
 
-from tests.ui.helpers import BOB, ME, make_app, until
+from tests.ui.helpers import app_over_vdir, make_app, until
 from tuiphone.config.appstate import load_quickdial
-from tuiphone.config.schema import AppConfig, ContactsConfig, QuickDialEntry
-from tuiphone.engine.factory import build_phone
-from tuiphone.engine.fake import FakeBackend
+from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.phone import Phone
 from tuiphone.model.call import CallState
 from tuiphone.model.events import LampChanged, SmartContactChanged
@@ -136,19 +134,8 @@ async def test_key_actions_message_copy_transfer() -> None:
 
 
 def _contacts_world(tmp_path: Path) -> tuple[TuiphoneApp, Phone]:
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    (folder / "bob.vcf").write_text(CARD)
-    config = AppConfig(accounts=(ME, BOB), contacts=ContactsConfig(vdirs=(str(folder),)),
-                       quickdial=(QuickDialEntry("Echo", "sip:echo@127.0.0.1"),))
-    phone = build_phone(config, backend=FakeBackend(), db_path=tmp_path / "tuiphone.db")
-
-    async def factory() -> Phone:
-        await phone.start()
-        return phone
-
-    app = TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0)
-    app.main.state_path = tmp_path / "state.toml"
+    app, phone, _ = app_over_vdir(
+        tmp_path, {"bob.vcf": CARD}, quickdial=(QuickDialEntry("Echo", "sip:echo@127.0.0.1"),))
     return app, phone
 
 
