@@ -127,3 +127,23 @@ def test_books_shows_a_carddav_book_never_synced(
     assert rows["work"] == {"book": "work", "kind": "carddav",
                             "where": "https://dav.example.com/alice/book/",
                             "contacts": 0, "last_sync": "never"}
+
+
+def test_photo_from_a_file_and_removed(
+    config: Path, book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture = tmp_path / "face.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    code, out, _ = run(capsys, config, "edit", "alice-1", "--set", f"photo=@{picture}", "--json")
+    assert code == 0
+    assert json.loads(out)["has_photo"] is True
+    assert "PHOTO;ENCODING=b;TYPE=PNG:" in (book / "alice.vcf").read_bytes().decode()
+    code, _, _ = run(capsys, config, "edit", "alice-1", "--set", "photo=")
+    assert code == 0
+    assert "PHOTO" not in (book / "alice.vcf").read_bytes().decode()
+    code, _, err = run(capsys, config, "edit", "alice-1", "--set", "photo=@/no/such.png")
+    assert code == 2
+    assert "/no/such.png" in err
+    code, _, err = run(capsys, config, "edit", "alice-1", "--set", "photo=face.png")
+    assert code == 2
+    assert "photo=@FILE" in err

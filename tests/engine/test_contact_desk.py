@@ -172,3 +172,26 @@ async def test_without_books_the_calls_say_so(tmp_path: Path) -> None:
             await phone.contact("x")
     finally:
         await phone.stop()
+
+
+async def test_photo_set_replaced_and_removed(phone: Phone, contacts_dir: Path) -> None:
+    from tuiphone.engine.contact_data import photo_field
+
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+    await phone.save_contact("alice-1", {"photo": photo_field(jpeg)})
+    text = (contacts_dir / "alice.vcf").read_bytes().decode()
+    assert text.count("PHOTO") == 1  # replaced in place, not added
+    assert f"PHOTO;ENCODING=b;TYPE=JPEG:{base64.b64encode(jpeg).decode()[:40]}" in text
+    got = await phone.contact_photo("alice-1")
+    assert got is not None
+    assert base64.b64decode(got["data"]) == jpeg
+    await phone.save_contact("alice-1", {"photo": ""})
+    assert "PHOTO" not in (contacts_dir / "alice.vcf").read_bytes().decode()
+    assert (await phone.contact("alice-1"))["has_photo"] is False
+    for bad, why in (({"mime": "text/plain", "data": "aGk="}, "not an image"),
+                     ({"mime": "image/png", "data": "%%%"}, "base64"),
+                     ({"mime": "image/png", "data": base64.b64encode(b"x" * 1_000_001)
+                       .decode()}, "at most"),
+                     ("a string", "must be")):
+        with pytest.raises(UsageError, match=why):
+            await phone.save_contact("alice-1", {"photo": bad})

@@ -175,3 +175,29 @@ async def test_ctrl_r_syncs_the_books_and_says_how_it_went(tmp_path: Path) -> No
         texts = lambda: [n.message for n in app._notifications]  # noqa: E731
         await until(pilot, lambda: "work: 3 fetched, 1 deleted" in texts())
         assert "home: wrong user name or password" in texts()
+
+
+async def test_photo_from_a_file_in_the_form(tmp_path: Path) -> None:
+    app, phone, folder = _world(tmp_path)
+    picture = tmp_path / "green.png"
+    picture.write_bytes(base64.b64decode(_png((20, 200, 20))))
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: len(_names(app)) == 2)
+        results = app.main.query_one("#contact-results", OptionList)
+        results.highlighted = 1  # Bob: no photo yet
+        results.focus()
+        await until(pilot, lambda: "sip:bob@127.0.0.1" in _detail(app))
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ContactEditScreen))
+        app.screen.query_one("#edit-photo", Input).value = str(tmp_path / "missing.png")
+        await pilot.press("ctrl+s")  # a file that is not there: said, form stays
+        assert isinstance(app.screen, ContactEditScreen)
+        app.screen.query_one("#edit-photo", Input).value = str(picture)
+        await pilot.press("ctrl+s")
+        avatar = app.main.query_one("#contact-avatar", AvatarView)
+        await until(pilot, lambda: isinstance(avatar.tile, HalfBlock))
+        tile = avatar.tile
+        assert isinstance(tile, HalfBlock)
+        assert tile.rows[0][0][0][1] > 150  # the new photo's green
+        assert "PHOTO;ENCODING=b;TYPE=PNG:" in (folder / "bob.vcf").read_bytes().decode()

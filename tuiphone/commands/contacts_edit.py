@@ -8,12 +8,19 @@ overwritten). A running engine is then asked to re-read the books at once.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from tuiphone.commands.contacts_book import contacts_config, open_book
 from tuiphone.commands.contacts_notify import tell_engine
 from tuiphone.commands.errors import ExpectationFailed
-from tuiphone.engine.contact_data import EDITABLE, LIST_FIELDS, contact_details, edit_from_fields
+from tuiphone.engine.contact_data import (
+    EDITABLE,
+    LIST_FIELDS,
+    contact_details,
+    edit_from_fields,
+    photo_field,
+)
 from tuiphone.model.errors import UsageError
 
 
@@ -31,9 +38,25 @@ def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
             fields.setdefault(name, [])
             if value.strip():
                 fields[name].append(value)
+        elif name == "photo":
+            fields[name] = _photo_file(value.strip())
         else:
             fields[name] = value
     return fields
+
+
+def _photo_file(value: str) -> dict[str, str] | str:
+    """``photo=@FILE`` reads an image file; ``photo=`` removes the photo."""
+    if not value:
+        return ""
+    if not value.startswith("@"):
+        raise UsageError("--set photo=@FILE sets the photo from an image file; photo= removes it")
+    path = Path(value[1:]).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"photo: {path}: {err.strerror}") from None
+    return photo_field(data, path.name)
 
 
 async def add(args: argparse.Namespace) -> dict[str, Any]:

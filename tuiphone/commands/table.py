@@ -43,7 +43,8 @@ _CONTACTS_DETAILS = """actions:
   delete ID              remove the card (vdir file or CardDAV resource)
   books                  the configured books: kind, place, contacts, last sync
 fields for --set: fn, org, note, birthday (text); phones, emails, sips,
-categories (repeat --set to give several; an empty value clears the list)"""
+categories (repeat --set to give several; an empty value clears the list);
+photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   export [--out FILE]    calls, messages, attachment records, counters as JSON

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from tuiphone.contacts import Contact, ContactEdit
 
 # the fields an editor may send; lists are lists of strings
-EDITABLE = ("fn", "org", "note", "birthday", "phones", "emails", "sips", "categories")
+EDITABLE = (
+    "fn", "org", "note", "birthday", "phones", "emails", "sips", "categories", "photo"
+)
+MAX_PHOTO_BYTES = 1_000_000  # vCards travel whole on every sync: keep photos small
 _TEXT = ("fn", "org", "note", "birthday")
 LIST_FIELDS = ("phones", "emails", "sips", "categories")
 _LISTS = LIST_FIELDS
@@ -117,6 +120,50 @@ def check_fields(fields: Mapping[str, Any]) -> None:
     for name in _LISTS:
         if name in fields:
             _strings(name, fields[name])
+    if "photo" in fields:
+        _photo(fields["photo"])
+
+
+def _photo(value: object) -> tuple[str, bytes]:
+    """``{"mime": "image/...", "data": base64}`` -> (mime, bytes); None or "" -> remove."""
+    if value in (None, "", {}):
+        return ("", b"")
+    if not isinstance(value, Mapping):
+        raise UsageError('contact field "photo" must be {"mime": ..., "data": base64} or ""')
+    mime = str(value.get("mime", ""))
+    if not mime.startswith("image/"):
+        raise UsageError(f"photo: {mime or 'no type'} is not an image type")
+    try:
+        data = base64.b64decode(str(value.get("data", "")), validate=True)
+    except ValueError:
+        raise UsageError("photo: data is not valid base64") from None
+    if not data:
+        raise UsageError("photo: no data")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise UsageError(f"photo: {len(data)} bytes; at most {MAX_PHOTO_BYTES} (scale it down)")
+    return (mime, data)
+
+
+def photo_field(data: bytes, name: str = "") -> dict[str, str]:
+    """The ``photo`` field for image bytes (a file's); the type from its first bytes."""
+    return {"mime": sniff_image(data) or _by_suffix(name),
+            "data": base64.b64encode(data).decode("ascii")}
+
+
+def sniff_image(data: bytes) -> str:
+    """The MIME type of JPEG, PNG, GIF or WebP bytes, else ''."""
+    signatures = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"),
+                  (b"GIF8", "image/gif"))
+    for magic, mime in signatures:
+        if data.startswith(magic):
+            return mime
+    return "image/webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else ""
+
+
+def _by_suffix(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+            "gif": "image/gif", "webp": "image/webp"}.get(suffix, "")
 
 
 def edit_from_fields(fields: Mapping[str, Any], contact: Contact | None = None) -> ContactEdit:
@@ -135,6 +182,8 @@ def edit_from_fields(fields: Mapping[str, Any], contact: Contact | None = None) 
     for name in ("sips", "categories"):
         if name in fields:
             values[name] = _strings(name, fields[name])
+    if "photo" in fields:
+        values["photo"] = _photo(fields["photo"])
     if "fn" in values and not values["fn"] and contact is not None:
         raise UsageError("a contact needs a name")
     return ContactEdit(**values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -18,6 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
+
+from tuiphone.engine.contact_data import photo_field
 
 TEXT_FIELDS = (("fn", "Name"), ("org", "Organisation"), ("birthday", "Birthday"))
 LIST_FIELDS = (("phones", "Phone numbers, one per line"), ("emails", "Emails, one per line"),
@@ -28,6 +31,7 @@ _FIELD_NAMES = {
     "edit-book": "Address book", "edit-fn": "Name", "edit-org": "Organisation",
     "edit-birthday": "Birthday", "edit-phones": "Phone numbers", "edit-emails": "Emails",
     "edit-sips": "SIP addresses", "edit-categories": "Tags", "edit-note": "Note",
+    "edit-photo": "Photo",
 }
 
 
@@ -97,6 +101,11 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
                 yield Label("Note")
                 yield TextArea(self.before["note"], id="edit-note", classes="edit-list",
                                compact=True)
+                has = self.contact is not None and bool(self.contact.get("has_photo"))
+                yield Label("Photo: an image file" + (" (now: has one; - removes it)"
+                                                      if has else ""))
+                yield Input("", id="edit-photo", compact=True,
+                            placeholder="~/pictures/anna.jpg  (empty: leave as it is)")
             yield Label("", id="contact-edit-where")
             with Horizontal(id="contact-edit-buttons"):
                 yield Button("Save (ctrl+s)", id="edit-save", variant="primary", compact=True)
@@ -126,6 +135,21 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
         out["note"] = self.query_one("#edit-note", TextArea).text.strip()
         return out
 
+    def photo(self) -> dict[str, str] | str | None:
+        """The photo field: None (unchanged), "" (remove), or the image read from the
+        file named. Raises OSError/ValueError with a message for the user."""
+        text = self.query_one("#edit-photo", Input).value.strip()
+        if not text:
+            return None
+        if text == "-":
+            return ""
+        path = Path(text).expanduser()
+        data = path.read_bytes()
+        field = photo_field(data, path.name)
+        if not field["mime"]:
+            raise ValueError(f"{path}: not a JPEG, PNG, GIF or WebP image")
+        return field
+
     @on(Button.Pressed, "#edit-save")
     def action_save(self) -> None:
         values = self.values()
@@ -133,6 +157,14 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
             self.notify("A contact needs a name", severity="warning")
             self.query_one("#edit-fn", Input).focus()
             return
+        try:
+            photo = self.photo()
+        except (OSError, ValueError) as err:
+            self.notify(f"Photo: {getattr(err, 'strerror', None) or err}", severity="error")
+            self.query_one("#edit-photo", Input).focus()
+            return
+        if photo is not None:
+            values["photo"] = photo
         if self.contact is None:
             fields = {k: v for k, v in values.items() if v}
             book = self.books[0] if self.books else None
