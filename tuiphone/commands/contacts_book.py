@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuiphone.commands.util import opt
 from tuiphone.config import load_config
 from tuiphone.config.schema import ContactsConfig
-from tuiphone.engine.contact_data import contact_details
 from tuiphone.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -46,11 +45,6 @@ async def open_book(
         return book
 
     return await asyncio.to_thread(build)
-
-
-def details(contact: Contact) -> dict[str, Any]:
-    """Everything ``contacts show`` prints: the summary plus the rest of the card."""
-    return contact_details(contact)
 
 
 def card_text(contact: Contact) -> str:

@@ -19,6 +19,7 @@ from tuiphone.engine.contact_data import (
     LIST_FIELDS,
     contact_details,
     edit_from_fields,
+    find_by_id,
     photo_field,
 )
 from tuiphone.model.errors import UsageError
@@ -98,7 +99,7 @@ async def delete(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _find(book: Any, wanted: str) -> Any:
-    for contact in book.index.contacts:
-        if contact.key == wanted:
-            return contact
-    raise ExpectationFailed(f"no contact with ID {wanted!r}")
+    found = find_by_id(book.index.contacts, wanted)
+    if found is None:
+        raise ExpectationFailed(f"no contact with ID {wanted!r}")
+    return found

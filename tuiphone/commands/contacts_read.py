@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tuiphone.commands.contacts_book import card_text, contacts_config, details, open_book
+from tuiphone.commands.contacts_book import card_text, contacts_config, open_book
 from tuiphone.commands.errors import ExpectationFailed
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.config.schema import ContactsConfig
-from tuiphone.engine.callerid import contact_summary
+from tuiphone.engine.contact_data import contact_details, contact_summary, find_by_id
 from tuiphone.model.errors import UsageError
 
 
@@ -39,10 +39,10 @@ async def search(args: argparse.Namespace) -> list[dict[str, Any]]:
 async def show(args: argparse.Namespace) -> dict[str, Any]:
     wanted = _needs(args, "a contact ID (from 'contacts search')")
     book = await open_book(contacts_config(args))
-    for contact in book.index.contacts:
-        if contact.key == wanted:
-            return details(contact)
-    raise ExpectationFailed(f"no contact with ID {wanted!r}")
+    found = find_by_id(book.index.contacts, wanted)
+    if found is None:
+        raise ExpectationFailed(f"no contact with ID {wanted!r}")
+    return contact_details(found)
 
 
 async def lookup(args: argparse.Namespace) -> dict[str, Any]:
@@ -59,9 +59,9 @@ async def export(args: argparse.Namespace) -> Verbatim | list[dict[str, Any]]:
     book = await open_book(contacts_config(args))
     contacts = book.index.contacts
     if opt(args, "json"):
-        return [details(c) for c in contacts]
+        return [contact_details(c) for c in contacts]
     if args.format == "json":
-        rows = [details(c) for c in contacts]
+        rows = [contact_details(c) for c in contacts]
         return Verbatim(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     return Verbatim("".join(card_text(c) for c in contacts))
 

@@ -9,7 +9,7 @@ rewritten.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tuiphone.model.errors import UsageError
@@ -25,6 +25,11 @@ MAX_PHOTO_BYTES = 1_000_000  # vCards travel whole on every sync: keep photos sm
 _TEXT = ("fn", "org", "note", "birthday")
 LIST_FIELDS = ("phones", "emails", "sips", "categories")
 _LISTS = LIST_FIELDS
+
+
+def find_by_id(contacts: Iterable[Contact], contact_id: str) -> Contact | None:
+    """The contact whose ``key`` (the ``id`` of summaries) is ``contact_id``."""
+    return next((c for c in contacts if c.key == contact_id), None)
 
 
 def contact_summary(contact: Contact) -> dict[str, Any]:
@@ -61,8 +66,7 @@ def contact_details(contact: Contact, writable: bool | None = None) -> dict[str,
         "email_kinds": [e.label or ",".join(sorted(e.types)) for e in contact.emails],
         "addresses": [_address(a) for a in contact.addresses],
         "birthday": contact.birthday.text if contact.birthday else "",
-        "gender": (contact.gender.sex + (" " + contact.gender.identity
-                                         if contact.gender.identity else "")).strip()
+        "gender": " ".join(filter(None, (contact.gender.sex, contact.gender.identity)))
         if contact.gender else "",
         "categories": list(contact.categories),
         "note": contact.note,

@@ -25,6 +25,7 @@ from tuiphone.engine.contact_data import (
     check_fields,
     contact_details,
     edit_from_fields,
+    find_by_id,
     photo_payload,
 )
 from tuiphone.engine.contact_sync import SyncTimer, sync_in_thread
@@ -117,11 +118,10 @@ class ContactDesk:
         return book
 
     async def find(self, contact_id: str) -> Contact:
-        book = await self._book()
-        for contact in book.index.contacts:
-            if contact.key == contact_id:
-                return contact
-        raise NotFound(f"no contact with id {contact_id!r}")
+        found = find_by_id((await self._book()).index.contacts, contact_id)
+        if found is None:
+            raise NotFound(f"no contact with id {contact_id!r}")
+        return found
 
     async def details(self, contact_id: str) -> dict[str, Any]:
         contact = await self.find(contact_id)

@@ -8,6 +8,7 @@ properties) is left untouched by the engine's line-by-line patch.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,20 @@ _FIELD_NAMES = {
     "edit-sips": "SIP addresses", "edit-categories": "Tags", "edit-note": "Note",
     "edit-photo": "Photo",
 }
+
+
+def read_photo(text: str) -> dict[str, str] | str | None:
+    """The photo field for what was typed: None (unchanged), "" (``-``: remove), or the
+    image read from the file named. Raises OSError/ValueError with a message."""
+    if not text:
+        return None
+    if text == "-":
+        return ""
+    path = Path(text).expanduser()
+    field = photo_field(path.read_bytes(), path.name)
+    if not field["mime"]:
+        raise ValueError(f"{path}: not a JPEG, PNG, GIF or WebP image")
+    return field
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,30 +150,19 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
         out["note"] = self.query_one("#edit-note", TextArea).text.strip()
         return out
 
-    def photo(self) -> dict[str, str] | str | None:
-        """The photo field: None (unchanged), "" (remove), or the image read from the
-        file named. Raises OSError/ValueError with a message for the user."""
-        text = self.query_one("#edit-photo", Input).value.strip()
-        if not text:
-            return None
-        if text == "-":
-            return ""
-        path = Path(text).expanduser()
-        data = path.read_bytes()
-        field = photo_field(data, path.name)
-        if not field["mime"]:
-            raise ValueError(f"{path}: not a JPEG, PNG, GIF or WebP image")
-        return field
-
     @on(Button.Pressed, "#edit-save")
     def action_save(self) -> None:
+        self.run_worker(self._save(), group="contact-save", exclusive=True)
+
+    async def _save(self) -> None:
         values = self.values()
         if not values["fn"]:
             self.notify("A contact needs a name", severity="warning")
             self.query_one("#edit-fn", Input).focus()
             return
+        text = self.query_one("#edit-photo", Input).value.strip()
         try:
-            photo = self.photo()
+            photo = await asyncio.to_thread(read_photo, text)  # may be a slow disk
         except (OSError, ValueError) as err:
             self.notify(f"Photo: {getattr(err, 'strerror', None) or err}", severity="error")
             self.query_one("#edit-photo", Input).focus()

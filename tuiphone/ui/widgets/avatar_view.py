@@ -32,6 +32,7 @@ class AvatarView(Container):
         self.tile: Tile | None = None
         self._static = Static(classes="avatar-cells")
         self._sixel: Widget | None = None
+        self.display = False  # nothing on show yet
 
     def compose(self) -> ComposeResult:
         yield self._static
