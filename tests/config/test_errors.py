@@ -26,7 +26,7 @@ transport = "udpp"
 
 def test_bad_enum_has_file_line_and_key(problems_of: Problems) -> None:
     assert problems_of(TWO_ACCOUNTS) == [
-        "CFG:8: accounts[1].transport: 'udpp' is not one of udp, tcp, tls"
+        "CFG:8: accounts[1].transport: 'udpp' is not one of auto, udp, tcp, tls"
     ]
 
 

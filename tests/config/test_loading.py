@@ -11,6 +11,7 @@ import pytest
 from tuiphone.config import AppConfig, example_config, load_config, parse_config
 from tuiphone.config.embedded import login_name
 from tuiphone.model.account import DtmfMethod, SrtpMode, Transport
+from tuiphone.model.network import IpVersion, NatConfig, TurnConfig
 
 Load = Callable[..., AppConfig]
 
@@ -27,16 +28,23 @@ local_port = 5061
 srtp = "mandatory"
 tls_verify = false
 ca_file = "/etc/ssl/ca.pem"
-stun = "stun.example.com"
-ice = true
 codecs = ["G722", "PCMU"]
 dtmf = "info"
 auto_answer = true
 register_expires = 600
 password_env = "WORK_PW"
+ip_version = "prefer-ipv6"
 [accounts.features]
 blf = true
 mwi = true
+[accounts.nat]
+ice = true
+keepalive = 30
+contact_rewrite = false
+[accounts.nat.turn]
+server = "turn.example.com:3478"
+username = "alice"
+password_env = "TURN_PW"
 
 [[accounts]]
 id = "lab"
@@ -57,6 +65,9 @@ layout = "wide"
 
 [engine]
 echo_line = false
+bind_address = "::"
+nameservers = ["192.0.2.53", "2001:db8::53"]
+stun_servers = ["stun.example.com", "stun:[2001:db8::3]:3478"]
 history_limit = 50
 sip_trace_file = "/tmp/trace.log"
 
@@ -88,7 +99,11 @@ def test_full_config(load_text: Load) -> None:
     assert (work.transport, work.srtp, work.dtmf) == (Transport.TLS, SrtpMode.MANDATORY,
                                                      DtmfMethod.INFO)
     assert work.proxy == ("sip:proxy.example.com;lr",)
-    assert work.stun == ("stun.example.com",)
+    assert (work.nat.ice, work.nat.keepalive_s, work.nat.contact_rewrite) == (True, 30, False)
+    assert work.nat.turn == TurnConfig("turn.example.com:3478", "alice", "udp")
+    assert config.secrets["turn:work"].env == "TURN_PW"
+    assert work.ip_version is IpVersion.PREFER_IPV6
+    assert lab.nat == NatConfig()
     assert (work.local_port, work.register_expires, work.tls_verify) == (5061, 600, False)
     assert work.features.blf
     assert work.features.mwi
@@ -107,6 +122,8 @@ def test_full_config_sections(load_text: Load) -> None:
     assert (config.ui.theme, config.ui.layout) == ("nord", "wide")
     assert dict(config.ui.keymap) == {"call.hangup": "ctrl+e"}
     assert (config.engine.echo_line, config.engine.history_limit) == (False, 50)
+    assert config.engine.nameservers == ("192.0.2.53", "2001:db8::53")
+    assert config.engine.stun_servers == ("stun.example.com", "[2001:db8::3]:3478")
     assert config.contacts.vdirs == ("/tmp/contacts",)
     (book,) = config.contacts.carddav
     assert book.secret is not None
@@ -128,14 +145,31 @@ def test_source_is_recorded(write_config: Callable[..., Path]) -> None:
 def test_backend_settings(load_text: Load) -> None:
     settings = load_text(FULL).backend_settings()
     assert settings.media.mode == "files"
-    assert settings.bind_address == "127.0.0.1"
+    assert settings.bind_address == "::"
+    assert settings.stun_servers == ("stun.example.com", "[2001:db8::3]:3478")
+
+
+def test_listens_everywhere_by_default(load_text: Load) -> None:
+    settings = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n').backend_settings()
+    assert settings.bind_address is None
+    assert settings.nameservers == ()
+
+
+def test_old_per_account_stun_and_ice_still_work_with_a_warning(load_text: Load) -> None:
+    config = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n'
+                       'stun = ["stun.example.com"]\nice = true\n')
+    assert config.engine.stun_servers == ("stun.example.com",)
+    assert config.accounts[0].nat.ice is True
+    assert len(config.warnings) == 2
+    assert any("[engine] stun_servers" in w for w in config.warnings)
+    assert any("[accounts.nat] ice" in w for w in config.warnings)
 
 
 def test_defaults_for_a_minimal_account(load_text: Load) -> None:
     (account,) = load_text('[[accounts]]\nid = "x"\nuri = "sip:x@h"\n').accounts
     assert account.register_expires == 300
     assert account.tls_verify is True
-    assert account.transport is Transport.UDP
+    assert account.transport is Transport.AUTO
     assert account.registrar is None
 
 

@@ -139,6 +139,7 @@ async def phone_factory() -> AsyncIterator[Callable[..., Any]]:
     ) -> Any:
         table = dict(USERS) | dict(passwords or {})
         kwargs.setdefault("echo_line", False)
+        kwargs.setdefault("routing", True)
         setup = EngineSetup(accounts=accounts, passwords=table.get, **kwargs)
         phone = Phone(setup, PjBackend())
         phones.append(phone)

@@ -22,8 +22,8 @@ class FakeStack:
         self.sock.bind(("127.0.0.1", 0))
         self.torn_down = threading.Event()
 
-    def setup(self) -> int:
-        return int(self.sock.getsockname()[1])
+    def setup(self) -> tuple[str, int]:
+        return "127.0.0.1", int(self.sock.getsockname()[1])
 
     def poll(self, ms: int) -> None:
         self.sock.settimeout(ms / 1000)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from tuiphone.config.network import host_ports, parse_nat
 from tuiphone.config.reader import Reader
 from tuiphone.config.schema import SecretSpec
 from tuiphone.config.secrets import parse_secret
 from tuiphone.config.sections import expand
 from tuiphone.model.account import AccountConfig, DtmfMethod, Features, SrtpMode, Transport
+from tuiphone.model.network import IpVersion
 
 MAX_PJSUA_ACCOUNTS = 8
 ECHO_ACCOUNT_ID = "echo"  # must match tuiphone.engine.echo.ECHO_ID (config may not import engine)
@@ -43,9 +45,19 @@ def _features(reader: Reader) -> Features:
     return Features(**values)
 
 
-def parse_account(reader: Reader, file_mode: int | None) -> tuple[AccountConfig, SecretSpec
-                                                                   | None] | None:
-    """One account and its password spec; None if a required key is unusable."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class ParsedAccount:
+    """One ``[[accounts]]`` table: the account, its password and TURN password specs,
+    and STUN servers given the old way (per account; they belong in ``[engine]``)."""
+
+    account: AccountConfig
+    secret: SecretSpec | None
+    turn_secret: SecretSpec | None
+    legacy_stun: tuple[str, ...]
+
+
+def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None:
+    """One account and its secret specs; None if a required key is unusable."""
     account_id = _account_id(reader)
     uri = check_sip_uri(reader, "uri", reader.required_text("uri"))
     registrar = reader.opt_text("registrar")
@@ -63,34 +75,43 @@ def parse_account(reader: Reader, file_mode: int | None) -> tuple[AccountConfig,
         srtp=reader.choice("srtp", SrtpMode, _DEFAULTS.srtp),
         tls_verify=reader.flag("tls_verify", _DEFAULTS.tls_verify),
         ca_file=expand(reader.opt_text("ca_file")),
-        stun=reader.strings("stun"),
-        ice=reader.flag("ice", _DEFAULTS.ice),
         codecs=reader.strings("codecs"),
         dtmf=reader.choice("dtmf", DtmfMethod, _DEFAULTS.dtmf),
         auto_answer=reader.flag("auto_answer", _DEFAULTS.auto_answer),
         register_expires=reader.integer("register_expires", 300, 1, 2**31 - 1),
         voicemail=reader.opt_text("voicemail"),
         features=_features(reader),
+        ip_version=reader.choice("ip_version", IpVersion, _DEFAULTS.ip_version),
     )
+    nat, turn_secret = parse_nat(reader, account.id, file_mode)
+    account = dataclasses.replace(account, nat=nat)
+    legacy_stun = host_ports(reader, "stun")
+    if legacy_stun:
+        reader.problems.warn(reader.at("stun"), "moved: STUN servers are shared by every "
+                                                "account; write them as [engine] stun_servers")
     secret = parse_secret(reader, account.id, file_mode)
     reader.finish()
     if account_id is None or uri is None:
         return None
-    return account, secret
+    return ParsedAccount(account, secret, turn_secret, legacy_stun)
 
 
 def parse_accounts(
     root: Reader, file_mode: int | None, echo_line: bool
-) -> tuple[tuple[AccountConfig, ...], dict[str, SecretSpec]]:
-    """Every account, checking ids are unique and the pjsua2 account limit holds."""
+) -> tuple[tuple[AccountConfig, ...], dict[str, SecretSpec], tuple[str, ...]]:
+    """Every account, checking ids are unique and the pjsua2 account limit holds.
+
+    Returns the accounts, the secret specs by name, and legacy per-account STUN servers.
+    """
     accounts: list[AccountConfig] = []
     secrets: dict[str, SecretSpec] = {}
+    stun: list[str] = []
     first_line: dict[str, int] = {}
     for reader in root.tables("accounts"):
         parsed = parse_account(reader, file_mode)
         if parsed is None:
             continue
-        account, secret = parsed
+        account, secret = parsed.account, parsed.secret
         if echo_line and account.id == ECHO_ACCOUNT_ID:
             reader.error("id", f"account id {ECHO_ACCOUNT_ID!r} is reserved for the built-in "
                                "echo line; rename it or set [engine] echo_line = false")
@@ -103,9 +124,12 @@ def parse_accounts(
         accounts.append(account)
         if secret is not None:
             secrets[account.id] = secret
+        if parsed.turn_secret is not None:
+            secrets[parsed.turn_secret.name] = parsed.turn_secret
+        stun += [s for s in parsed.legacy_stun if s not in stun]
     raw = root.data.get("accounts")
     _check_limit(root, len(raw) if isinstance(raw, list) else 0, echo_line)
-    return tuple(accounts), secrets
+    return tuple(accounts), secrets, tuple(stun)
 
 
 def _check_limit(root: Reader, count: int, echo_line: bool) -> None:

@@ -39,8 +39,9 @@ EXAMPLE = """\
 [[accounts]]
 id = "local"
 uri = "sip:{user}@127.0.0.1"
-#transport = "udp"            # udp | tcp | tls
+#transport = "auto"           # auto (DNS NAPTR/SRV decide) | udp | tcp | tls
 #local_port = 0               # 0 picks a free port
+#ip_version = "auto"          # auto | ipv4 | ipv6 | prefer-ipv6
 
 # An account on a SIP server. Passwords never sit here in plain text: use
 # password_command (run without a shell), password_env = "VAR",
@@ -54,9 +55,7 @@ uri = "sip:{user}@127.0.0.1"
 #password_command = ["pass", "show", "sip/work"]
 #transport = "tls"
 #srtp = "optional"            # off | optional | mandatory
-#tls_verify = true
-#stun = ["stun.example.com"]
-#ice = false
+#tls_verify = true            # against the system's CAs, or ca_file = "..."
 #codecs = ["G722", "PCMA", "PCMU"]
 #dtmf = "rfc4733"             # rfc4733 | info | inband
 #auto_answer = false
@@ -67,6 +66,16 @@ uri = "sip:{user}@127.0.0.1"
 #blf = true
 #presence = true
 #mwi = true
+# NAT: what the registrar saw of us is used in Contact, Via and SDP; keep-alives on.
+#[accounts.nat]
+#contact_rewrite = true
+#keepalive = 15               # s between UDP keep-alives; 0: off
+#stun = true                  # use [engine] stun_servers, if any
+#ice = true                   # off by default; the TURN relay below needs it
+#[accounts.nat.turn]          # a TURN relay for ICE
+#server = "turn.example.com:3478"
+#username = "alice"
+#password_command = ["pass", "show", "turn/alice"]
 
 [audio]
 mode = "null"                 # null | files | device
@@ -82,7 +91,9 @@ avatars = "auto"              # auto (kitty/sixel when the terminal has them) | 
 #"call.hangup" = "ctrl+e"
 
 [engine]
-bind_address = "127.0.0.1"
+#bind_address = "192.0.2.10"  # listen on one address only (default: every address)
+#nameservers = ["192.0.2.53"] # for SRV/NAPTR lookups (default: /etc/resolv.conf)
+#stun_servers = ["stun.example.com:3478"]
 echo_line = true              # the built-in test line; it uses one of 8 pjsua2 accounts
 history_limit = 10000
 #sip_trace_file = "~/tuiphone-sip.log"

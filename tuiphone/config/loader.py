@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import stat
@@ -57,7 +58,10 @@ def parse_config(text: str, source: Path | None = None, file_mode: int | None = 
     problems = Problems(name, text)
     root = Reader(data, (), problems)
     engine = parse_engine(root.table("engine"))
-    accounts, secrets = parse_accounts(root, file_mode, engine.echo_line)
+    accounts, secrets, legacy_stun = parse_accounts(root, file_mode, engine.echo_line)
+    if legacy_stun:
+        extra = tuple(s for s in legacy_stun if s not in engine.stun_servers)
+        engine = dataclasses.replace(engine, stun_servers=engine.stun_servers + extra)
     config = AppConfig(
         accounts=accounts or (local_account(),),
         secrets=MappingProxyType(secrets),

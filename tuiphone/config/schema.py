@@ -54,11 +54,16 @@ class UiConfig:
 
 @dataclass(frozen=True, slots=True)
 class EngineConfig:
-    bind_address: str = "127.0.0.1"
+    """``bind_address`` None listens on every address; ``nameservers`` () means the
+    ones in /etc/resolv.conf."""
+
+    bind_address: str | None = None
     echo_line: bool = True  # the built-in test line; uses one of pjsua2's 8 accounts
     sip_trace_file: str | None = None
     history_limit: int = 10000  # call-history rows kept; 0 keeps none
     user_agent: str = "tuiphone"
+    nameservers: tuple[str, ...] = ()
+    stun_servers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,4 +125,6 @@ class AppConfig:
             bind_address=self.engine.bind_address,
             media=self.audio,
             user_agent=self.engine.user_agent,
+            nameservers=self.engine.nameservers,
+            stun_servers=self.engine.stun_servers,
         )

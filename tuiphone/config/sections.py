@@ -6,6 +6,7 @@ import os
 import re
 from types import MappingProxyType
 
+from tuiphone.config.network import host_ports, ip_address, ip_addresses
 from tuiphone.config.reader import Reader
 from tuiphone.config.schema import CardDavConfig, ContactsConfig, EngineConfig, UiConfig
 from tuiphone.config.secrets import parse_secret
@@ -54,11 +55,13 @@ def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
 def parse_engine(reader: Reader) -> EngineConfig:
     defaults = EngineConfig()
     engine = EngineConfig(
-        bind_address=reader.text("bind_address", defaults.bind_address),
+        bind_address=ip_address(reader, "bind_address"),
         echo_line=reader.flag("echo_line", defaults.echo_line),
         sip_trace_file=expand(reader.opt_text("sip_trace_file")),
         history_limit=reader.integer("history_limit", defaults.history_limit, 0, 10**9),
         user_agent=reader.text("user_agent", defaults.user_agent),
+        nameservers=ip_addresses(reader, "nameservers"),
+        stun_servers=host_ports(reader, "stun_servers"),
     )
     reader.finish()
     return engine

@@ -34,6 +34,8 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.LampChanged,
         ev.SmartContactChanged,
         ev.ContactsChanged,
+        ev.NetworkChanged,
+        ev.MediaProblem,
     )
 }
 

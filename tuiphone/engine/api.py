@@ -19,6 +19,7 @@ from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.events import Event
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
+from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
 
 
@@ -40,6 +41,7 @@ class PhoneState:
     audio_mode: str = "null"
     default_account: str | None = None
     echo_uri: str | None = None  # the built-in test line, when enabled
+    routes: tuple[AccountRoute, ...] = ()  # how each registering account reaches its server
     extra: dict[str, object] = field(default_factory=dict)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget, parse_dial
 from tuiphone.engine.mos import estimate_mos
+from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
@@ -35,6 +36,7 @@ class CallControl:
     live: LiveState
     setup: EngineSetup
     bus: EventBus
+    network: NetworkKeeper
 
     def account(self, account_id: str | None) -> AccountConfig:
         raise NotImplementedError
@@ -73,7 +75,9 @@ class CallControl:
                 raise UsageError(f"invalid SIP header name {name!r}")
         if len(self.live.calls) >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 limit)")
-        call_id = await self.backend.make_call(acc.id, target.uri, headers)
+        # A direct account has no server route: the callee's address decides ours.
+        route = None if acc.registers else await self.network.peer_route(target.uri)
+        call_id = await self.backend.make_call(acc.id, target.uri, headers, route)
         if target.post_dial:
             self._post_dial[call_id] = target.post_dial
         return self.live.calls.get(call_id) or CallInfo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,7 @@ from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import TuiphoneError
+from tuiphone.net.resolvconf import system_nameservers
 
 if TYPE_CHECKING:
     from tuiphone.contacts import ContactBook, Source
@@ -31,7 +33,16 @@ def default_backend() -> SipBackend:
     return PjBackend()
 
 
-def engine_setup(config: AppConfig, *, db_path: Path | None = None) -> EngineSetup:
+def _is_fake(backend: SipBackend) -> bool:
+    """The in-memory backend has no network: no DNS, no routes."""
+    from tuiphone.engine.fake import FakeBackend
+
+    return isinstance(backend, FakeBackend)
+
+
+def engine_setup(
+    config: AppConfig, *, db_path: Path | None = None, routing: bool = True
+) -> EngineSetup:
     """The engine's view of the config. Passwords are resolved only when an account
     registers (a password_command runs then, never at import or parse time)."""
 
@@ -41,14 +52,18 @@ def engine_setup(config: AppConfig, *, db_path: Path | None = None) -> EngineSet
     trace_file = config.engine.sip_trace_file
     if trace_file is None and any(a.features.sip_trace_log for a in config.accounts):
         trace_file = str(data_dir() / "sip-trace.log")
+    backend = config.backend_settings()
+    if not backend.nameservers:
+        backend = dataclasses.replace(backend, nameservers=system_nameservers())
     return EngineSetup(
         accounts=config.accounts,
         passwords=password,
-        backend=config.backend_settings(),
+        backend=backend,
         echo_line=config.engine.echo_line,
         db_path=db_path if db_path is not None else data_dir() / "tuiphone.db",
         trace_file=Path(trace_file) if trace_file else None,
         quickdial=config.quickdial,
+        routing=routing,
     )
 
 
@@ -66,7 +81,9 @@ def build_phone(
     that thread, so edits reach the server, and syncs the CardDAV books at start and
     every ``contacts.sync_interval`` seconds. A one-shot command's private engine only
     reads the local copies."""
-    phone = Phone(engine_setup(config, db_path=db_path), backend or default_backend())
+    backend = backend or default_backend()
+    routing = not _is_fake(backend)
+    phone = Phone(engine_setup(config, db_path=db_path, routing=routing), backend)
     contacts = config.contacts
     if contacts.vdirs or contacts.carddav:
         phone.attach_contacts(

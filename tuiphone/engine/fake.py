@@ -32,6 +32,7 @@ from tuiphone.model.events import (
 )
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.message import Delivery, Message
+from tuiphone.model.network import Route
 
 MAX_BODY = 3000
 _REMOTE = {"busy": (486, "Busy Here"), "nobody": (404, "Not Found")}
@@ -60,6 +61,7 @@ class FakeBackend:
         self.port = port
         self.register_failure = dict(register_failure)
         self.accounts: dict[str, AccountConfig] = {}
+        self.routes: dict[str, Route] = {}  # what the engine decided, for tests to read
         self.legs: dict[str, _Leg] = {}
         self.sent_dtmf: dict[str, str] = {}
         self.played: dict[str, str] = {}
@@ -107,7 +109,13 @@ class FakeBackend:
             self._set(call_id, state=CallState.ENDED, code=200, reason="Shutdown")
         self.stopped = True
 
-    async def add_account(self, config: AccountConfig, password: str | None) -> str:
+    async def add_account(
+        self,
+        config: AccountConfig,
+        password: str | None,
+        route: Route | None = None,
+        turn_password: str | None = None,
+    ) -> str:
         if len(self.accounts) >= 8:
             raise LimitExceeded("at most 8 accounts")
         user_host(config.uri)
@@ -116,8 +124,19 @@ class FakeBackend:
             self._registration(config.id, True)
         else:
             self._send(RegistrationChanged(AccountState(config.id, config.uri, RegState.NONE)))
+        if route is not None:
+            self.routes[config.id] = route
         user, host = user_host(config.uri)
-        return f"<sip:{user}@{self._settings.bind_address}:{self.port}>"
+        local = route.local_address if route and route.local_address else "127.0.0.1"
+        return f"<sip:{user}@{self._settings.bind_address or local}:{self.port}>"
+
+    async def update_route(self, account_id: str, route: Route) -> None:
+        """Remember the route and register again, as the pjsua backend does."""
+        if account_id not in self.accounts:
+            raise NotFound(f"no account {account_id!r}")
+        self.routes[account_id] = route
+        if self.accounts[account_id].registers:
+            self._registration(account_id, True)
 
     async def remove_account(self, account_id: str) -> None:
         self.accounts.pop(account_id, None)
@@ -145,7 +164,11 @@ class FakeBackend:
         return next((a for a in self.accounts.values() if user_host(a.uri)[0] == user), None)
 
     async def make_call(
-        self, account_id: str, uri: str, headers: Mapping[str, str] | None = None
+        self,
+        account_id: str,
+        uri: str,
+        headers: Mapping[str, str] | None = None,
+        route: Route | None = None,
     ) -> str:
         acc = self.accounts[account_id]
         user, _ = user_host(uri)

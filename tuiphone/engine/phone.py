@@ -31,6 +31,7 @@ from tuiphone.engine.calls import CallControl
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.lamps import LampBoard
+from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.pickup import pickup_dial
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
@@ -65,6 +66,13 @@ def _aor_key(uri: str) -> str:
     return f"{user}@{host.rsplit(':', 1)[0].lower()}"
 
 
+def _loopback(bind: str | None) -> str:
+    """Where our own legs reach us: the bound interface, else loopback."""
+    if bind and bind not in ("0.0.0.0", "::"):
+        return f"[{bind}]" if ":" in bind else bind
+    return "[::1]" if bind == "::" else "127.0.0.1"
+
+
 class Phone(CallControl):
     def __init__(self, setup: EngineSetup, backend: SipBackend) -> None:
         self.setup = setup
@@ -74,6 +82,9 @@ class Phone(CallControl):
         self.live.trace = type(self.live.trace)(maxlen=setup.trace_size)
         self.store = open_store(setup.db_path)
         self.registrar = Registrar(self)
+        self.network = NetworkKeeper(
+            backend, self._publish_network, setup.backend.nameservers, enabled=setup.routing
+        )
         self._echo: EchoLine | None = None
         self._echo_uri: str | None = None
         self._configs: dict[str, AccountConfig] = {}
@@ -111,6 +122,7 @@ class Phone(CallControl):
             raise LimitExceeded(f"at most {limit} accounts (pjsua2 limit {MAX_ACCOUNTS})")
         await self.backend.start(self.setup.backend, self._on_event)
         self._started = True
+        self.network.start()
         for acc in user:
             await self.add_account(acc)
         if self.setup.echo_line:
@@ -134,6 +146,7 @@ class Phone(CallControl):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
         self.registrar.close()
+        await self.network.close()
         if self._echo:
             await self._echo.close()
         await self.backend.stop()
@@ -144,10 +157,10 @@ class Phone(CallControl):
         self.live.hidden_accounts.add(ECHO_ID)
         self._echo = EchoLine(self.backend, self.route_local)
         contact = await self.backend.add_account(
-            echo_account(self.setup.backend.bind_address), None
+            echo_account(_loopback(self.setup.backend.bind_address)), None
         )
         match = _HOSTPORT.search(contact)
-        host = match.group(1) if match else self.setup.backend.bind_address
+        host = match.group(1) if match else _loopback(self.setup.backend.bind_address)
         self._echo_uri = f"sip:{ECHO_ID}@{host}"
 
     # accounts
@@ -162,8 +175,18 @@ class Phone(CallControl):
         password = (
             await asyncio.to_thread(self.setup.passwords, config.id) if config.registers else None
         )
+        turn = config.nat.turn is not None and config.nat.ice
+        turn_password = (
+            await asyncio.to_thread(self.setup.passwords, f"turn:{config.id}") if turn else None
+        )
+        route = await self.network.route_for(config)
+        try:
+            contact = await self.backend.add_account(config, password, route, turn_password)
+        except BaseException:
+            self.network.forget(config.id)
+            raise
         self._configs[config.id] = config
-        self._contacts[config.id] = await self.backend.add_account(config, password)
+        self._contacts[config.id] = contact
         self.registrar.track(config)
         return self.live.accounts.get(config.id) or self.registrar.initial_state(config)
 
@@ -171,6 +194,7 @@ class Phone(CallControl):
         self.account(account_id)
         await self.backend.remove_account(account_id)
         self.registrar.forget(account_id)
+        self.network.forget(account_id)
         del self._configs[account_id]
         self.live.accounts.pop(account_id, None)
 
@@ -226,12 +250,18 @@ class Phone(CallControl):
         if self._echo:
             self._echo.on_event(event)
         self.registrar.on_event(event)
+        self.network.on_event(event)
         self.on_call_event(event)
         self.lamp_board.on_event(event)
         self.presence.on_event(event)
         self._persist(event)
         if not self.live.is_hidden(event) and not self._is_echo_chat(event):
             self.bus.publish(event)
+
+    def _publish_network(self, event: Event) -> None:
+        """Route news from the NetworkKeeper: kept in the live state, then published."""
+        self.live.apply(event)
+        self.bus.publish(event)
 
     def _is_echo_chat(self, event: Event) -> bool:
         match event:

@@ -29,3 +29,7 @@ class EngineSetup:
     stats_interval_s: float = 2.0  # RTP stats poll while a call is connected
     quickdial: tuple[QuickDialEntry, ...] = ()  # lamps/pickup; subscribed per features
     register_backoff_s: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 120.0, 300.0)
+    # Decide each account's route (RFC 3263 DNS, local address, failover) and follow
+    # address changes. Off for engines without a network (the fake backend, unit tests).
+    routing: bool = False
+    media_check_s: float = 3.0  # RTP sent this long with none received: MediaProblem

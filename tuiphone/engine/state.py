@@ -14,9 +14,11 @@ from tuiphone.model.events import (
     Event,
     IncomingCall,
     MwiChanged,
+    NetworkChanged,
     RegistrationChanged,
     SipTrace,
 )
+from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
 
 
@@ -28,6 +30,7 @@ class LiveState:
     mwi: dict[str, MwiState] = field(default_factory=dict)
     trace: deque[TraceEntry] = field(default_factory=lambda: deque(maxlen=2000))
     hidden_accounts: set[str] = field(default_factory=set)
+    routes: dict[str, AccountRoute] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Fold one event into the tables."""
@@ -44,6 +47,8 @@ class LiveState:
                 self.mwi[acc_id] = MwiState(acc_id, waiting, new, old)
             case SipTrace(entry=entry):
                 self.trace.append(entry)
+            case NetworkChanged(route=route):
+                self.routes[route.account_id] = route
             case _:
                 pass
 
@@ -73,4 +78,5 @@ class LiveState:
             audio_mode=audio_mode,
             default_account=default,
             echo_uri=echo,
+            routes=tuple(self.routes.values()),
         )

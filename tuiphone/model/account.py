@@ -5,8 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from tuiphone.model.network import IpVersion, NatConfig
+
 
 class Transport(enum.Enum):
+    AUTO = "auto"  # RFC 3263: NAPTR, then SRV, then UDP to the A/AAAA records
     UDP = "udp"
     TCP = "tcp"
     TLS = "tls"
@@ -48,13 +51,13 @@ class AccountConfig:
     proxy: tuple[str, ...] = ()
     username: str | None = None
     realm: str = "*"
-    transport: Transport = Transport.UDP
+    transport: Transport = Transport.AUTO
     local_port: int = 0
     srtp: SrtpMode = SrtpMode.OFF
     tls_verify: bool = True
     ca_file: str | None = None
-    stun: tuple[str, ...] = ()
-    ice: bool = False
+    nat: NatConfig = field(default_factory=NatConfig)
+    ip_version: IpVersion = IpVersion.AUTO
     codecs: tuple[str, ...] = ()
     dtmf: DtmfMethod = DtmfMethod.RFC4733
     auto_answer: bool = False

@@ -17,6 +17,7 @@ from typing import Protocol
 from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.call import CallStats
 from tuiphone.model.events import Event
+from tuiphone.model.network import Route
 
 Emit = Callable[[Event], None]
 PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline")
@@ -35,12 +36,17 @@ class MediaSettings:
 
 @dataclass(frozen=True, slots=True)
 class BackendSettings:
-    bind_address: str = "127.0.0.1"
+    """``bind_address`` None listens on every IPv4 and IPv6 address. ``nameservers``
+    lets pjsua resolve SRV records itself; ``stun_servers`` are "host[:port]"."""
+
+    bind_address: str | None = None
     media: MediaSettings = MediaSettings()
     max_calls: int = 4
     poll_ms: int = 500
     log_level: int = 0  # pjsua console/log level besides the SIP trace
     user_agent: str = "tuiphone"
+    nameservers: tuple[str, ...] = ()
+    stun_servers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +65,40 @@ class SipBackend(Protocol):
     async def stop(self) -> None:
         """Unregister, hang up and destroy everything. Idempotent."""
 
-    async def add_account(self, config: AccountConfig, password: str | None) -> str:
+    async def add_account(
+        self,
+        config: AccountConfig,
+        password: str | None,
+        route: Route | None = None,
+        turn_password: str | None = None,
+    ) -> str:
         """Create an account (registering if it has a registrar); returns its local contact.
 
-        Raises LimitExceeded past 8 accounts, InvalidUri for a bad URI.
+        ``route`` (decided by the engine) names the local address and next hop; None
+        leaves both to the SIP stack. Raises LimitExceeded past 8 accounts, InvalidUri
+        for a bad URI, NetworkError when the transport cannot be opened.
         """
+
+    async def update_route(self, account_id: str, route: Route) -> None:
+        """The account's route changed (new local address, or failover to another hop):
+        use it for signalling and media, register again, and re-INVITE its calls."""
 
     async def remove_account(self, account_id: str) -> None: ...
 
     async def set_registration(self, account_id: str, register: bool) -> None: ...
 
     async def make_call(
-        self, account_id: str, uri: str, headers: Mapping[str, str] | None = None
+        self,
+        account_id: str,
+        uri: str,
+        headers: Mapping[str, str] | None = None,
+        route: Route | None = None,
     ) -> str:
         """Send an INVITE and return the new call's id at once (states follow as events).
 
-        Raises LimitExceeded past 4 calls, InvalidUri, NetworkError.
+        ``route`` is the way to the callee for an account without a server route (its
+        local address goes into the SDP). Raises LimitExceeded past 4 calls,
+        InvalidUri, NetworkError.
         """
 
     async def answer(self, call_id: str, code: int = 200) -> None: ...

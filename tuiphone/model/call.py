@@ -47,6 +47,9 @@ class CallStats:
     jitter_buffer_ms: float = 0.0
     srtp: str = ""  # crypto suite when SRTP is active, else ""
     mos: float | None = None
+    local_rtp: str = ""  # "address:port" our SDP offers ("" unknown)
+    remote_rtp: str = ""  # "address:port" the peer's SDP names, where we send
+    rtp_source: str = ""  # "address:port" the peer's RTP really comes from ("" none yet)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
+from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
 
 
@@ -116,6 +117,30 @@ class ContactsChanged:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class NetworkChanged:
+    """An account's way to its server was chosen ("start") or changed: a new local
+    address ("address changed"), the next DNS SRV target ("failover"), or nothing
+    routes to the server any more ("no route")."""
+
+    kind: ClassVar[str] = "network"
+    route: AccountRoute
+
+
+@dataclass(frozen=True, slots=True)
+class MediaProblem:
+    """A connected call sent RTP but received none for ``seconds``: one-way audio.
+    ``cause`` names the likely reason in a few words; ``hint`` says what to try."""
+
+    kind: ClassVar[str] = "media_problem"
+    call_id: str
+    seconds: float
+    tx_packets: int
+    rx_packets: int
+    cause: str
+    hint: str
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -130,4 +155,6 @@ Event = (
     | LampChanged
     | SmartContactChanged
     | ContactsChanged
+    | NetworkChanged
+    | MediaProblem
 )

@@ -5,11 +5,13 @@ Runs on the pjsip thread. ``build_config`` maps our AccountConfig to pjsua2's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMode, Transport
+from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMode
+from tuiphone.model.network import NatConfig
 from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
@@ -25,10 +27,16 @@ _SRTP = {
 
 
 class PjAccount(pj.Account):  # type: ignore[misc]
-    def __init__(self, core: Core, config: AccountConfig) -> None:
+    """``plan`` is how pjsua runs it now; the password stays here (pjsip thread only)
+    because changing the route rebuilds the whole pjsua config."""
+
+    def __init__(self, core: Core, config: AccountConfig, plan: Plan, password: str | None
+                 ) -> None:
         super().__init__()
         self.core = core
         self.config = config
+        self.plan = plan
+        self.password = password
         self.contact = ""
 
     def state(
@@ -80,17 +88,33 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         self.core.pinger.on_response(self, prm)
 
 
-def build_config(
-    cfg: AccountConfig, password: str | None, transport_id: int, bind: str
-) -> pj.AccountConfig:
-    """pjsua2 AccountConfig for ``cfg``. ``transport_id`` -1 leaves the choice to pjsua."""
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How pjsua should run one account: decided by the core from the route.
+
+    ``transport_id`` -1 leaves the transport to pjsua; ``media_address`` "" binds RTP
+    to every address; ``proxies`` replace the configured outbound proxies;
+    ``transport`` is the resolved one ("udp"/"tcp"/"tls").
+    """
+
+    transport_id: int = -1
+    transport: str = "udp"
+    family: int = 4
+    media_address: str = ""
+    proxies: tuple[str, ...] = ()
+    stun: bool = False
+    turn_password: str | None = None
+
+
+def build_config(cfg: AccountConfig, password: str | None, plan: Plan) -> pj.AccountConfig:
+    """pjsua2 AccountConfig for ``cfg`` as ``plan`` says."""
     ac = pj.AccountConfig()
     ac.idUri = cfg.uri
     ac.priority = 0
     _registration(ac, cfg)
-    _sip(ac, cfg, password, transport_id)
-    _media(ac, cfg)
-    ac.mediaConfig.transportConfig.boundAddress = bind
+    _sip(ac, cfg, password, plan)
+    _media(ac, cfg, plan)
+    nat_config(ac.natConfig, cfg.nat, plan)
     ac.mwiConfig.enabled = cfg.features.mwi
     ac.presConfig.publishEnabled = cfg.features.presence  # privacy: off unless asked
     return ac
@@ -109,28 +133,53 @@ def _registration(ac: pj.AccountConfig, cfg: AccountConfig) -> None:
     rc.unregWaitMsec = 2000
 
 
-def _sip(ac: pj.AccountConfig, cfg: AccountConfig, password: str | None, transport_id: int) -> None:
+def _sip(ac: pj.AccountConfig, cfg: AccountConfig, password: str | None, plan: Plan) -> None:
     sc = ac.sipConfig
-    for proxy in cfg.proxy:
+    for proxy in plan.proxies or cfg.proxy:
         sc.proxies.append(proxy)
     if password is not None or cfg.username:
         user = cfg.username or user_part(cfg.uri)
         sc.authCreds.append(pj.AuthCredInfo("digest", cfg.realm or "*", user, 0, password or ""))
-    if transport_id >= 0:
-        sc.transportId = transport_id
-    nc = ac.natConfig
-    nc.iceEnabled = cfg.ice
-    nc.sipStunUse = pj.PJSUA_STUN_USE_DEFAULT if cfg.stun else pj.PJSUA_STUN_USE_DISABLED
-    nc.mediaStunUse = nc.sipStunUse
+    if plan.transport_id >= 0:
+        sc.transportId = plan.transport_id
+    sc.ipv6Use = _ipv6_use(cfg, plan)
 
 
-def _media(ac: pj.AccountConfig, cfg: AccountConfig) -> None:
+def _media(ac: pj.AccountConfig, cfg: AccountConfig, plan: Plan) -> None:
     mc = ac.mediaConfig
     mc.srtpUse = _SRTP[cfg.srtp]
     # 1 would require TLS for SRTP; SDES over plain UDP works with 0 (lab-facts Q7).
-    mc.srtpSecureSignaling = (
-        1 if cfg.transport is Transport.TLS and cfg.srtp is not SrtpMode.OFF else 0
-    )
+    mc.srtpSecureSignaling = 1 if plan.transport == "tls" and cfg.srtp is not SrtpMode.OFF else 0
+    mc.transportConfig.boundAddress = plan.media_address
+    mc.ipv6Use = _ipv6_use(cfg, plan)
+
+
+def _ipv6_use(cfg: AccountConfig, plan: Plan) -> int:
+    """Always "disabled": the wheel is built without PJ_HAS_IPV6, and pjsua_acc_add
+    asserts (aborting the process) on anything else. SIP over IPv6 still works through
+    an IPv6 transport; media stays IPv4 (see sdp.py and the README)."""
+    return int(pj.PJSUA_IPV6_DISABLED)
+
+
+def nat_config(nc: pj.AccountNatConfig, nat: NatConfig, plan: Plan) -> None:
+    """Contact/Via/SDP rewriting from the registrar's received/rport, keep-alives,
+    STUN (only when the engine has STUN servers), ICE and TURN."""
+    rewrite = 1 if nat.contact_rewrite else 0
+    nc.contactRewriteUse = rewrite
+    nc.viaRewriteUse = rewrite
+    nc.sdpNatRewriteUse = rewrite
+    nc.udpKaIntervalSec = nat.keepalive_s
+    use = pj.PJSUA_STUN_USE_DEFAULT if plan.stun else pj.PJSUA_STUN_USE_DISABLED
+    nc.sipStunUse = use
+    nc.mediaStunUse = use
+    nc.iceEnabled = nat.ice
+    if nat.ice and nat.turn is not None:
+        nc.turnEnabled = True
+        nc.turnServer = nat.turn.server
+        nc.turnConnType = pj.PJ_TURN_TP_TCP if nat.turn.transport == "tcp" else pj.PJ_TURN_TP_UDP
+        nc.turnUserName = nat.turn.username
+        nc.turnPasswordType = 0  # plain text, handed over in memory only
+        nc.turnPassword = plan.turn_password or ""
 
 
 def user_part(uri: str) -> str:

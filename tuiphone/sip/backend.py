@@ -16,6 +16,7 @@ from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.backend import BackendSettings, Emit, PingResult
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, NetworkError, Timeout, UsageError
+from tuiphone.model.network import Route
 from tuiphone.sip.loop import PjLoop
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class PjBackend:
         holder: list[Core] = []
         pj_loop = PjLoop(lambda ms: holder[0].poll(ms), settings.poll_ms)
 
-        def setup() -> int:
+        def setup() -> tuple[str, int]:
             holder.append(Core(settings, aio, emit, pj_loop.post))
             return holder[0].stack.init()
 
@@ -93,8 +94,17 @@ class PjBackend:
         """Return once the pjsip thread has run every job queued before this call."""
         await self._run(lambda c: None)
 
-    async def add_account(self, config: AccountConfig, password: str | None) -> str:
-        return await self._run(lambda c: c.add_account(config, password))
+    async def add_account(
+        self,
+        config: AccountConfig,
+        password: str | None,
+        route: Route | None = None,
+        turn_password: str | None = None,
+    ) -> str:
+        return await self._run(lambda c: c.add_account(config, password, route, turn_password))
+
+    async def update_route(self, account_id: str, route: Route) -> None:
+        await self._run(lambda c: c.update_route(account_id, route))
 
     async def remove_account(self, account_id: str) -> None:
         await self._run(lambda c: c.remove_account(account_id))
@@ -103,10 +113,14 @@ class PjBackend:
         await self._run(lambda c: c.set_registration(account_id, register))
 
     async def make_call(
-        self, account_id: str, uri: str, headers: Mapping[str, str] | None = None
+        self,
+        account_id: str,
+        uri: str,
+        headers: Mapping[str, str] | None = None,
+        route: Route | None = None,
     ) -> str:
         hdrs = dict(headers or {})
-        return await self._run(lambda c: c.calls.make(c.account(account_id), uri, hdrs))
+        return await self._run(lambda c: c.calls.make(c.account(account_id), uri, hdrs, route))
 
     async def answer(self, call_id: str, code: int = 200) -> None:
         await self._run(lambda c: c.calls.answer(call_id, code))

@@ -33,6 +33,9 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.info = info
         self.audio: pj.AudioMedia | None = None
         self.redirected_to = ""
+        self.account = acc
+        self.sdp_address: str | None = None  # our SDP address, when we choose it (sdp.py)
+        self.local_rtp = ""  # "address:port" of our last SDP
 
     @property
     def key(self) -> str:
@@ -105,6 +108,10 @@ class PjCall(pj.Call):  # type: ignore[misc]
         except Exception:  # must return an int to C++ whatever happens
             self.redirected_to = "?"
         return int(pj.PJSIP_REDIRECT_STOP)
+
+    @guarded
+    def onCallSdpCreated(self, prm: pj.OnCallSdpCreatedParam) -> None:
+        self.core.fix_sdp(self, prm)
 
     @guarded
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:

@@ -17,6 +17,9 @@ import pjsua2 as pj
 from tuiphone.model.account import DtmfMethod
 from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
+from tuiphone.model.network import Route
+from tuiphone.net.routes import local_address_for
+from tuiphone.net.sipuri import ip_literal, parse_target
 from tuiphone.sip.call import PjCall, new_info
 from tuiphone.sip.callinfo import custom_headers
 from tuiphone.sip.endpoint import MAX_CALLS
@@ -66,11 +69,18 @@ class CallRegistry:
         self.core.stack.set_sound(True)
         return call
 
-    def make(self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None) -> str:
+    def make(
+        self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None, route: Route | None
+    ) -> str:
         check_uri(self.core.stack.ep, uri)
         if self._active() >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 wheel limit)")
+        if route is None:
+            route = peer_route(uri)
+        if route is not None:
+            self.core.prepare_call(acc, route.family)
         call = self._new(acc, Direction.OUTGOING, uri)
+        call.sdp_address = route.local_address if route is not None else None
         op = pj.CallOpParam(True)
         for name, value in (headers or {}).items():
             op.txOption.headers.append(_header(*check_header(name, value)))
@@ -196,6 +206,20 @@ class CallRegistry:
         if not self.calls:
             self.core.stack.set_sound(False)
 
+    def refresh_account(self, account_id: str) -> None:
+        """Re-INVITE the account's connected calls with its new Contact and media
+        address (after a route change). A peer that refuses keeps the old media."""
+        flags = pj.PJSUA_CALL_UPDATE_CONTACT | pj.PJSUA_CALL_UPDATE_VIA | pj.PJSUA_CALL_REINIT_MEDIA
+        for key, call in list(self.calls.items()):
+            if call.info.account_id != account_id or call.info.state is not CallState.CONNECTED:
+                continue
+            op = pj.CallOpParam(True)
+            op.opt.flag = flags
+            try:
+                call.reinvite(op)
+            except pj.Error as err:
+                self.core.log_debug(f"re-INVITE of {key} after a route change failed: {err}")
+
     def hangup_all(self) -> None:
         for key, call in list(self.calls.items()):
             if call.info.state is not CallState.ENDED and live_id(call):
@@ -203,6 +227,20 @@ class CallRegistry:
                     call.hangup(pj.CallOpParam(True))
                 except pj.Error:
                     self.core.log_debug(f"hangup of {key} at shutdown failed")
+
+
+def peer_route(uri: str) -> Route | None:
+    """The route to a callee given as an IP literal (the engine resolves names)."""
+    try:
+        target = parse_target(uri)
+    except ValueError:
+        return None
+    literal = ip_literal(target.host)
+    local = local_address_for(literal) if literal else None
+    if literal is None or local is None:
+        return None
+    return Route(transport=target.transport or "udp", family=6 if ":" in literal else 4,
+                 local_address=local)
 
 
 def live_id(call: pj.Call) -> bool:

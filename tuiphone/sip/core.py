@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pjsua2 as pj
 
-from tuiphone.model.account import AccountConfig, AccountState, RegState, Transport
+from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import BackendSettings, Emit
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
@@ -26,7 +26,9 @@ from tuiphone.model.events import (
     TransferStatus,
 )
 from tuiphone.model.message import Message
-from tuiphone.sip.account import PjAccount, build_config, user_part
+from tuiphone.model.network import Route
+from tuiphone.sip import sdp
+from tuiphone.sip.account import PjAccount, Plan, build_config
 from tuiphone.sip.call import PjCall
 from tuiphone.sip.calls import CallRegistry, live_id
 from tuiphone.sip.codecs import apply_order
@@ -36,7 +38,7 @@ from tuiphone.sip.lamps import LampHub
 from tuiphone.sip.media import MediaManager
 from tuiphone.sip.pager import Pager
 from tuiphone.sip.pinger import Pinger
-from tuiphone.sip.tls import tls_config
+from tuiphone.sip.planner import Planner
 from tuiphone.sip.uri import check_uri
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC; the 9th Account.create() aborts the process
@@ -53,6 +55,7 @@ class Core:
     ) -> None:
         self._loop, self._emit, self.defer = loop, emit, defer
         self.stack = Stack(settings, self.emit)
+        self.planner = Planner(self.stack.transports, settings)
         self.accounts: dict[str, PjAccount] = {}
         self.graveyard: list[PjAccount] = []  # removed, waiting for their pings to end
         self.calls = CallRegistry(self)
@@ -87,7 +90,13 @@ class Core:
             raise NotFound(f"no account {account_id!r}")
         return acc
 
-    def add_account(self, cfg: AccountConfig, password: str | None) -> str:
+    def add_account(
+        self,
+        cfg: AccountConfig,
+        password: str | None,
+        route: Route | None = None,
+        turn_password: str | None = None,
+    ) -> str:
         if cfg.id in self.accounts:
             raise UsageError(f"account {cfg.id!r} already exists")
         if len(self.accounts) + len(self.graveyard) >= MAX_ACCOUNTS:
@@ -97,45 +106,58 @@ class Core:
                 check_uri(self.stack.ep, uri)
         if cfg.codecs:
             apply_order(self.stack.ep, cfg.codecs)  # endpoint-wide (see codecs.py)
-        if cfg.stun:
-            self._stun(cfg.stun)
-        acc = PjAccount(self, cfg)
-        tid = self._transport_for(cfg)
-        acc.contact = self._contact(cfg, tid)
+        plan = self.planner.plan(cfg, route, turn_password)
+        acc = PjAccount(self, cfg, plan, password)
+        acc.contact = self.planner.contact(cfg, plan)
         try:
-            acc.create(build_config(cfg, password, tid, self.stack.settings.bind_address), True)
+            acc.create(build_config(cfg, password, plan), True)
         except pj.Error as err:
+            self.planner.release(cfg.id)
             raise convert(err, f"adding account {cfg.id}") from None
         self.accounts[cfg.id] = acc
         if not cfg.registers:
             self.registration(acc.state(RegState.NONE))
         return acc.contact
 
-    def _stun(self, servers: tuple[str, ...]) -> None:
-        """STUN servers are endpoint-wide in pjsua too; resolved in the background."""
-        vec = pj.StringVector()
-        for server in servers:
-            vec.append(server)
+    def update_route(self, account_id: str, route: Route) -> None:
+        """Apply a new route: new transport and media address, register again (pjsua
+        unregisters the old contact first), then re-INVITE the account's calls."""
+        acc = self.account(account_id)
+        plan = self.planner.plan(acc.config, route, acc.plan.turn_password)
+        if plan == acc.plan:
+            return
+        self._modify(acc, plan)
+        self.planner.release(account_id, keep=plan)
+        self.calls.refresh_account(account_id)
+
+    def prepare_call(self, acc: PjAccount, family: int) -> None:
+        """A direct account calling a peer of another address family switches first."""
+        if acc.plan.media_address or acc.plan.family == family:
+            return
+        self._modify(acc, self.planner.with_family(acc.plan, family))
+
+    def _modify(self, acc: PjAccount, plan: Plan) -> None:
         try:
-            self.stack.ep.natUpdateStunServers(vec, False)
+            acc.modify(build_config(acc.config, acc.password, plan))
         except pj.Error as err:
-            raise convert(err, "setting STUN servers") from None
+            raise convert(err, f"changing the route of {acc.config.id}") from None
+        acc.plan = plan
+        acc.contact = self.planner.contact(acc.config, plan)
 
-    def _transport_for(self, cfg: AccountConfig) -> int:
-        kind = cfg.transport.value
-        if cfg.transport is Transport.TLS:
-            return self.stack.transport("tls", cfg.local_port, tls_config(cfg))
-        if cfg.local_port:
-            return self.stack.transport(kind, cfg.local_port)
-        return -1
-
-    def _contact(self, cfg: AccountConfig, tid: int) -> str:
-        if tid < 0:
-            tid = self.stack.tcp_id if cfg.transport is Transport.TCP else self.stack.udp_id
-        user = user_part(cfg.uri)
-        host = f"{self.stack.settings.bind_address}:{self.stack.local_port(tid)}"
-        params = "" if cfg.transport is Transport.UDP else f";transport={cfg.transport.value}"
-        return f"sip:{user + '@' if user else ''}{host}{params}"
+    def fix_sdp(self, call: PjCall, prm: pj.OnCallSdpCreatedParam) -> None:
+        """Our SDP address for calls without a server route (see sdp.py); remembers
+        what we offer, for the one-way-audio diagnosis."""
+        plan = call.account.plan
+        body = str(prm.sdp.wholeSdp)
+        if not (plan.media_address or plan.stun or call.account.config.nat.ice):
+            address = call.sdp_address
+            if address is None:
+                remote = str(prm.remSdp.wholeSdp)
+                address = sdp.address_for_peer(remote) if remote else None
+            if address:
+                body = sdp.with_address(body, address)
+                prm.sdp.wholeSdp = body
+        call.local_rtp = sdp.offered_rtp(body)
 
     def remove_account(self, account_id: str) -> None:
         acc = self.account(account_id)
@@ -145,6 +167,7 @@ class Core:
         self.pager.forget_account(account_id)
         self.lamps.forget_account(account_id)
         del self.accounts[account_id]
+        self.planner.release(account_id)
         if self.pinger.busy(account_id):
             self.graveyard.append(acc)
         else:

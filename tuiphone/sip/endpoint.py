@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 import pjsua2 as pj
 
 from tuiphone.model.backend import BackendSettings
-from tuiphone.model.errors import NetworkError
 from tuiphone.model.events import Event
 from tuiphone.sip.errors import convert
 from tuiphone.sip.logwriter import TraceWriter
+from tuiphone.sip.transports import Transports
 
 MAX_CALLS = 4  # PJSUA_MAX_CALLS compiled into the wheel (lab-facts Q7)
+MAX_NAMESERVERS = 4  # PJ_DNS_RESOLVER_MAX_NS
 
 
 @contextlib.contextmanager
@@ -53,29 +54,22 @@ class Stack:
         with quiet_stdout():
             self.ep = pj.Endpoint()
             self.ep.libCreate()
-        self.udp_id = -1
-        self.tcp_id = -1
-        self.udp_port = 0
+        self.transports = Transports(self.ep, settings.bind_address)
         self.sound_on = False
-        # (kind, port) -> transport id; per-account transports are shared when equal.
-        self.transports: dict[tuple[str, int], int] = {}
 
-    def init(self) -> int:
-        """libInit with the tuned idle recipe, default UDP+TCP transports, libStart.
+    def init(self) -> tuple[str, int]:
+        """libInit with the tuned idle recipe, the shared transports, libStart.
 
-        Returns the UDP port (used to wake the poll). Raises NetworkError.
-        """
+        Returns the (address, port) of a UDP socket we listen on, used to wake the
+        poll. Raises NetworkError."""
         try:
             self.ep.libInit(self._config())
-            self.udp_id = self.transport("udp", 0)
-            self.tcp_id = self.transport("tcp", 0)
+            wake = self.transports.start()
             self.ep.libStart()
             self.ep.audDevManager().setNoDev()
-            info = self.ep.transportGetInfo(self.udp_id)
         except pj.Error as err:
             raise convert(err, "starting the SIP stack") from None
-        self.udp_port = int(str(info.localName).rsplit(":", 1)[1])
-        return self.udp_port
+        return wake
 
     def _config(self) -> pj.EpConfig:
         s = self.settings
@@ -84,6 +78,11 @@ class Stack:
         cfg.uaConfig.mainThreadOnly = True
         cfg.uaConfig.maxCalls = min(s.max_calls, MAX_CALLS)
         cfg.uaConfig.userAgent = s.user_agent
+        for server in s.nameservers[:MAX_NAMESERVERS]:
+            cfg.uaConfig.nameserver.append(server)
+        for server in s.stun_servers:
+            cfg.uaConfig.stunServer.append(server)
+        cfg.uaConfig.stunIgnoreFailure = True  # a dead STUN server must not stop SIP
         cfg.medConfig.hasIoqueue = False
         cfg.medConfig.threadCnt = 0
         cfg.medConfig.noVad = not s.media.vad
@@ -94,33 +93,6 @@ class Stack:
         cfg.logConfig.msgLogging = True
         cfg.logConfig.writer = self.writer
         return cfg
-
-    def transport(self, kind: str, port: int, tls: pj.TlsConfig | None = None) -> int:
-        """Return the id of a transport of ``kind`` on ``port`` (0: any), creating it once."""
-        key = (kind, port)
-        if port and key in self.transports:
-            return self.transports[key]
-        cfg = pj.TransportConfig()
-        cfg.port = port
-        cfg.boundAddress = self.settings.bind_address
-        if tls is not None:
-            cfg.tlsConfig = tls
-        types = {
-            "udp": pj.PJSIP_TRANSPORT_UDP,
-            "tcp": pj.PJSIP_TRANSPORT_TCP,
-            "tls": pj.PJSIP_TRANSPORT_TLS,
-        }
-        try:
-            tid = int(self.ep.transportCreate(types[kind], cfg))
-        except pj.Error as err:
-            raise NetworkError(
-                f"cannot bind {kind.upper()} {self.settings.bind_address}:{port}"
-            ) from convert(err, "binding")
-        self.transports[key] = tid
-        return tid
-
-    def local_port(self, tid: int) -> int:
-        return int(str(self.ep.transportGetInfo(tid).localName).rsplit(":", 1)[1])
 
     def set_sound(self, on: bool) -> None:
         """Open the null sound device only while calls exist (its clock ticks 50 Hz)."""
@@ -140,5 +112,6 @@ class Stack:
         gc.collect()
         with contextlib.suppress(pj.Error):
             self.ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
+        self.transports.detach()  # its Endpoint reference would keep the singleton alive
         del self.ep
         gc.collect()

@@ -1,8 +1,9 @@
 """The "pjsip" thread: the only thread that touches pjsua2 objects.
 
 It drains a queue of jobs (closures), then blocks in ``libHandleEvents(poll_ms)``.
-Submitting a job sends a CRLF keep-alive datagram to the engine's own loopback
-UDP SIP port, which ends the long poll at once (pjsip ignores the datagram).
+Submitting a job sends a CRLF keep-alive datagram to a UDP SIP socket the engine
+listens on (loopback, or ``bind_address`` when it names one interface), which ends
+the long poll at once (pjsip ignores the datagram).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class PjLoop:
     """Runs ``setup`` then a job/poll loop on a dedicated thread.
 
     ``setup`` and ``teardown`` run on the pjsip thread; ``setup`` returns the
-    loopback UDP port used for wake-ups. Not restartable: make a new PjLoop.
+    (address, port) of a UDP SIP socket, used for wake-ups. Not restartable.
     """
 
     def __init__(self, poll: Callable[[int], None], poll_ms: int) -> None:
@@ -40,7 +41,7 @@ class PjLoop:
         self._closed = False  # teardown done: queued requests fail, jobs are dropped
         self._thread: threading.Thread | None = None
         self._wake_addr: tuple[str, int] | None = None
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock: socket.socket | None = None
 
     @property
     def alive(self) -> bool:
@@ -50,14 +51,14 @@ class PjLoop:
         """True when called from the pjsip thread."""
         return threading.current_thread() is self._thread
 
-    def start(self, setup: Callable[[], int], teardown: Callable[[], None]) -> None:
+    def start(self, setup: Callable[[], tuple[str, int]], teardown: Callable[[], None]) -> None:
         """Start the thread and block until ``setup`` has run; re-raises its error."""
         ready = threading.Event()
         failure: list[BaseException] = []
 
         def main() -> None:
             try:
-                self._wake_addr = ("127.0.0.1", setup())
+                self._set_wake(*setup())
             except BaseException as err:  # handed to the starting thread
                 failure.append(err)
                 teardown()
@@ -77,6 +78,11 @@ class PjLoop:
         if failure:
             self._thread.join(10)
             raise failure[0]
+
+    def _set_wake(self, host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._sock = socket.socket(family, socket.SOCK_DGRAM)
+        self._wake_addr = (host, port)
 
     def _run(self) -> None:
         while not self._stop:
@@ -117,9 +123,10 @@ class PjLoop:
 
     def wake(self) -> None:
         """End the current ``libHandleEvents`` wait early. Any thread."""
-        if self._wake_addr is not None and not self.on_thread():
+        sock, addr = self._sock, self._wake_addr
+        if sock is not None and addr is not None and not self.on_thread():
             try:
-                self._sock.sendto(_WAKE, self._wake_addr)
+                sock.sendto(_WAKE, addr)
             except OSError:
                 log.debug("wake datagram failed", exc_info=True)
 
@@ -148,7 +155,8 @@ class PjLoop:
             self.post(flag)
             assert self._thread is not None
             self._thread.join(timeout)
-        self._sock.close()
+        if self._sock is not None:
+            self._sock.close()
 
 
 class _Request:

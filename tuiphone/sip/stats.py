@@ -18,6 +18,7 @@ def call_stats(call: pj.Call, media_index: int = 0) -> CallStats:
         info = call.getStreamInfo(media_index)
         stat = call.getStreamStat(media_index)
         dump = str(call.dump(True, ""))
+        transport = call.getMedTransportInfo(media_index)
     except pj.Error as err:
         raise UsageError(f"no media statistics for this call ({err.reason})") from None
     rtcp = stat.rtcp
@@ -31,4 +32,12 @@ def call_stats(call: pj.Call, media_index: int = 0) -> CallStats:
         rtt_ms=float(rtcp.rttUsec.mean) / 1000.0,
         jitter_buffer_ms=float(stat.jbuf.avgDelayMsec),
         srtp=srtp_suite(dump),
+        local_rtp=str(getattr(call, "local_rtp", "")),
+        remote_rtp=str(info.remoteRtpAddress),
+        rtp_source=_address(str(transport.srcRtpName)),
     )
+
+
+def _address(name: str) -> str:
+    """pjsua's "no address yet" forms become ""."""
+    return "" if not name or name.startswith(("0.0.0.0", "[::]", ":")) else name
