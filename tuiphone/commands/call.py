@@ -17,6 +17,7 @@ from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout, TuiphoneError, UsageError
+from tuiphone.model.events import MediaProblem
 
 
 def parse_headers(values: list[str] | None) -> dict[str, str]:
@@ -75,9 +76,12 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     if args.record:
         await phone.record(call.id, absolute(args.record))
     received: list[str] = []
+    problems: list[MediaProblem] = []
     sender = asyncio.ensure_future(callflow.send_dtmf(phone, call.id, args.dtmf or ""))
     stay_s = max(args.duration, callflow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
-    alive = await callflow.stay(feed, call.id, stay_s, received)
+    if args.expect == "audio":
+        stay_s = max(stay_s, callflow.AUDIO_CHECK_S)
+    alive = await callflow.stay(feed, call.id, stay_s, received, problems)
     sender.cancel()
     with contextlib.suppress(asyncio.CancelledError, TuiphoneError):
         await sender
@@ -88,7 +92,9 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
         with contextlib.suppress(TuiphoneError):
             await phone.hangup(call.id)
     ended = await _ended(feed, call)
-    return callreport.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
+    rep = callreport.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
+    rep["media_problem"] = callreport.problem(problems[0]) if problems else None
+    return rep
 
 
 async def _ended(feed: EventFeed, call: CallInfo) -> CallInfo:

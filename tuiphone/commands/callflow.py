@@ -9,9 +9,10 @@ from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout
-from tuiphone.model.events import CallChanged, DtmfReceived
+from tuiphone.model.events import CallChanged, DtmfReceived, MediaProblem
 
 PAUSE_S = 1.0  # what ',' means in a DTMF string
+AUDIO_CHECK_S = 4.0  # --expect audio stays this long: the engine judges RTP after 3 s
 
 
 async def wait_final(feed: EventFeed, call: CallInfo, timeout_s: float | None) -> CallInfo:
@@ -39,8 +40,9 @@ async def send_dtmf(phone: PhoneApi, call_id: str, digits: str) -> None:
             await phone.dtmf(chunk, call_id)
 
 
-async def stay(feed: EventFeed, call_id: str, seconds: float, received: list[str]) -> bool:
-    """Collect DTMF for ``seconds``; False if the call ended first (remote hangup)."""
+async def stay(feed: EventFeed, call_id: str, seconds: float, received: list[str],
+               problems: list[MediaProblem] | None = None) -> bool:
+    """Collect DTMF (and MediaProblems) for ``seconds``; False if the call ended first."""
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
         try:
@@ -51,6 +53,8 @@ async def stay(feed: EventFeed, call_id: str, seconds: float, received: list[str
             return False
         if isinstance(event, DtmfReceived) and event.call_id == call_id:
             received.append(event.digit)
+        elif isinstance(event, MediaProblem) and event.call_id == call_id and problems is not None:
+            problems.append(event)
         elif (isinstance(event, CallChanged) and event.call.id == call_id
               and event.call.state is CallState.ENDED):
             return False

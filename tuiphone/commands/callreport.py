@@ -7,6 +7,7 @@ from typing import Any
 
 from tuiphone.commands.errors import CallRefused, ExpectationFailed
 from tuiphone.model.call import CallInfo, CallStats
+from tuiphone.model.events import MediaProblem
 
 
 def report(uri: str, call: CallInfo, setup_ms: float | None, stats: CallStats | None,
@@ -24,7 +25,15 @@ def report(uri: str, call: CallInfo, setup_ms: float | None, stats: CallStats | 
         "rx": {"packets": s.rx_packets, "lost": s.rx_lost, "jitter_ms": s.rx_jitter_ms},
         "tx": {"packets": s.tx_packets},
         "rtt_ms": s.rtt_ms, "mos": s.mos, "dtmf_received": dtmf,
+        "media": {"local": s.local_rtp, "remote": s.remote_rtp, "source": s.rtp_source},
+        "media_problem": None,
     }
+
+
+def problem(event: MediaProblem) -> dict[str, Any]:
+    """The report's view of a MediaProblem: when, counters, cause and hint."""
+    return {"after_s": event.seconds, "tx_packets": event.tx_packets,
+            "rx_packets": event.rx_packets, "cause": event.cause, "hint": event.hint}
 
 
 def check(args: argparse.Namespace, rep: dict[str, Any]) -> None:
@@ -35,7 +44,9 @@ def check(args: argparse.Namespace, rep: dict[str, Any]) -> None:
         if expect != str(code):
             raise CallRefused(code, str(rep["reason"]), rep)
         return
-    if expect != "answered":
+    if expect == "audio":
+        _check_audio(rep)
+    elif expect != "answered":
         raise ExpectationFailed(f"expected {expect}, the call was answered", rep)
     mos = rep["mos"]
     if args.min_mos is not None and (mos is None or mos < args.min_mos):
@@ -44,3 +55,12 @@ def check(args: argparse.Namespace, rep: dict[str, Any]) -> None:
     if wanted and wanted.upper() not in str(rep["dtmf_received"]).upper():
         got = rep["dtmf_received"] or "nothing"
         raise ExpectationFailed(f"expected DTMF {wanted!r}, received {got!r}", rep)
+
+
+def _check_audio(rep: dict[str, Any]) -> None:
+    """Two-way audio: RTP came back and the engine saw no one-way audio."""
+    problem = rep.get("media_problem")
+    if problem:
+        raise ExpectationFailed(f"one-way audio: {problem['cause']}: {problem['hint']}", rep)
+    if not rep["rx"]["packets"]:
+        raise ExpectationFailed("no audio received (0 RTP packets)", rep)

@@ -13,10 +13,10 @@ from tuiphone.commands.spec import CALL, TIMEOUT, Arg, Command, arg
 
 
 def expect_value(text: str) -> str:
-    """argparse type for --expect: ``answered`` or a SIP status code 300-699."""
-    if text == "answered" or (text.isdigit() and 300 <= int(text) <= 699):
+    """argparse type for --expect: ``answered``, ``audio`` or a SIP status code 300-699."""
+    if text in ("answered", "audio") or (text.isdigit() and 300 <= int(text) <= 699):
         return text
-    raise argparse.ArgumentTypeError("use 'answered' or a status code 300-699")
+    raise argparse.ArgumentTypeError("use 'answered', 'audio' or a status code 300-699")
 
 
 def _limit(default: int) -> Arg:
@@ -87,8 +87,9 @@ COMMANDS: tuple[Command, ...] = (
         arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
         arg("--timeout", type=float, default=30.0, metavar="S",
             help="wait at most S seconds for answer (exit 3)"),
-        arg("--expect", type=expect_value, metavar="answered|CODE",
-            help="the outcome that counts as success (default: answered)"),
+        arg("--expect", type=expect_value, metavar="answered|audio|CODE",
+            help="the outcome that counts as success (default: answered; audio: answered "
+                 "with RTP received, checked for at least 4 s)"),
         arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
         arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
         arg("--srtp", choices=("off", "optional", "mandatory"),

@@ -31,6 +31,7 @@ from tuiphone.engine.calls import CallControl
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.lamps import LampBoard
+from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.pickup import pickup_dial
 from tuiphone.engine.presence import PresenceKeeper
@@ -97,6 +98,9 @@ class Phone(CallControl):
         self.lamp_board = LampBoard(self)
         self.presence = PresenceKeeper(self)
         self.smart = SmartContacts(self)  # probes only with features.smart_contacts
+        self.media_check = MediaCheck(
+            self.fresh_stats, self._call_facts, self.bus.publish, setup.media_check_s
+        )
         self._background: set[asyncio.Task[None]] = set()
         CallControl.__init__(self)
 
@@ -142,6 +146,7 @@ class Phone(CallControl):
         await self.contact_desk.close()
         await self.callerid.close()
         await self.close_calls()
+        await self.media_check.close()
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -252,11 +257,21 @@ class Phone(CallControl):
         self.registrar.on_event(event)
         self.network.on_event(event)
         self.on_call_event(event)
+        if not self.live.is_hidden(event):
+            self.media_check.on_event(event)
         self.lamp_board.on_event(event)
         self.presence.on_event(event)
         self._persist(event)
         if not self.live.is_hidden(event) and not self._is_echo_chat(event):
             self.bus.publish(event)
+
+    def _call_facts(self, call_id: str) -> CallFacts:
+        call = self.live.calls.get(call_id)
+        config = self._configs.get(call.account_id) if call else None
+        if config is None:
+            return CallFacts()
+        route = self.network.routes().get(config.id)
+        return CallFacts(route.local_address if route else "", config.nat.ice)
 
     def _publish_network(self, event: Event) -> None:
         """Route news from the NetworkKeeper: kept in the live state, then published."""
