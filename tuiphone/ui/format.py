@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.events import MediaProblem
 from tuiphone.model.message import Delivery, Message
+from tuiphone.model.network import AccountRoute
 
 _STATE_GLYPH = {
     CallState.CALLING: "→",
@@ -80,3 +82,18 @@ def delivery_mark(message: Message) -> str:
     if message.delivery is Delivery.FAILED and message.code:
         mark += f" ({message.code} {message.reason})"
     return mark
+
+
+def network_words(route: AccountRoute) -> str:
+    """A route change as one line: what changed and where the account goes now."""
+    if not route.local_address:
+        return f"{route.account_id}: no route to its server"
+    how = {"failover": "failed over to", "address changed": "address changed; now"}
+    lead = how.get(route.reason, route.reason + ":")
+    return f"{route.account_id}: {lead} {route.local_address} → {route.server}"
+
+
+def problem_words(problem: MediaProblem) -> str:
+    """A one-way audio report: counters, cause, what to try."""
+    return (f"{problem.call_id}: {problem.tx_packets} RTP packets sent, none received in "
+            f"{problem.seconds:g} s — {problem.cause}. {problem.hint}")

@@ -26,8 +26,10 @@ from tuiphone.model.events import (
     Event,
     IncomingCall,
     LampChanged,
+    MediaProblem,
     MessageReceived,
     MessageStatus,
+    NetworkChanged,
     Notice,
     SipTrace,
     SmartContactChanged,
@@ -37,7 +39,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.chat_model import ChatBook
-from tuiphone.ui.format import party, state_words, thread_key
+from tuiphone.ui.format import network_words, party, problem_words, state_words, thread_key
 from tuiphone.ui.lamps import lamps_from_calls
 from tuiphone.ui.messages import (
     AddToQuickDial,
@@ -292,6 +294,11 @@ class MainScreen(ContactWork):
                 self._trace_soon()
             case Notice(level=level, text=text):
                 self.notify(text, severity=_SEVERITY.get(level, "information"))
+            case NetworkChanged(route=route) if route.reason != "start":
+                self.notify(network_words(route), severity="warning")
+            case MediaProblem() as problem:
+                self.notify(problem_words(problem), title="One-way audio", severity="error",
+                            timeout=15)
             case _:
                 pass
 

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from tuiphone.engine.api import PhoneState
 from tuiphone.model.account import AccountState, RegState
+from tuiphone.model.network import AccountRoute
 
 _REG = {
     RegState.NONE: "◇ direct",
@@ -17,9 +18,15 @@ _REG = {
 }
 
 
-def account_text(acc: AccountState) -> str:
+def account_text(acc: AccountState, route: AccountRoute | None = None) -> str:
+    """``alice ● registered via 198.18.0.1``: the local address shows which network
+    the account uses (a VPN, a LAN); "no route" when nothing reaches its server."""
     text = f"{acc.id} {_REG[acc.reg_state]}"
-    return f"{text} ({acc.code} {acc.reason})" if acc.reg_state is RegState.FAILED else text
+    if acc.reg_state is RegState.FAILED:
+        text = f"{text} ({acc.code} {acc.reason})"
+    if route is not None:
+        text += f" via {route.local_address}" if route.local_address else " (no route)"
+    return text
 
 
 class StatusBar(Static):
@@ -33,7 +40,8 @@ class StatusBar(Static):
         parts = [f"engine: {self.engine}"]
         state = self.phone_state
         if state is not None:
-            parts.extend(account_text(a) for a in state.accounts)
+            routes = {r.account_id: r for r in state.routes}
+            parts.extend(account_text(a, routes.get(a.id)) for a in state.accounts)
             new = sum(m.new for m in state.mwi)
             if state.mwi:
                 parts.append(f"✉ MWI {new}")
