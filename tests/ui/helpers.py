@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,16 @@ def make_app(phone: Phone | None = None, **ui: object) -> tuple[TuiphoneApp, Pho
     return TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0), phone
 
 
-async def until(pilot: Pilot[Any], predicate: Callable[[], bool], rounds: int = 1000) -> None:
-    """Let the app run until ``predicate`` holds; fail after ``rounds`` pauses."""
-    for _ in range(rounds):
-        if predicate():
-            return
+async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    """Let the app run until ``predicate`` holds; fail after ``timeout_s``.
+
+    Bounded by time, not by a number of pauses: on a loaded machine a worker thread
+    (an address book loading) can need many more pauses than on an idle one."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition never became true within {timeout_s:g} s")
         await pilot.pause()
-    raise AssertionError("condition never became true")
 
 
 def app_over_vdir(

@@ -23,15 +23,15 @@ async def test_attaches_to_running_engine_and_detach_leaves_calls_up() -> None:
     app = TuiphoneApp(factory, AppConfig(accounts=(ME, BOB)))
     try:
         async with app.run_test(size=(160, 48)) as pilot:
-            await until(pilot, lambda: app.phone is not None, rounds=400)
+            await until(pilot, lambda: app.phone is not None)
             status = app.main.query_one(StatusBar)
             assert status.engine == "attached"
             assert built == []
             await pilot.press(*"echo", "enter")
             await until(pilot, lambda: [c.state for c in engine.state().calls]
-                        == [CallState.CONNECTED], rounds=400)
+                        == [CallState.CONNECTED])
             table = app.main.query_one("#active-calls", DataTable)
-            await until(pilot, lambda: table.row_count == 1, rounds=400)
+            await until(pilot, lambda: table.row_count == 1)
             await app.release_phone()
         assert [c.state for c in engine.state().calls] == [CallState.CONNECTED]
     finally:
@@ -43,7 +43,7 @@ async def test_without_engine_builds_its_own_and_serves_it() -> None:
     factory = EngineFactory(AppConfig(accounts=(ME, BOB)), build=lambda _c: make_phone())
     app = TuiphoneApp(factory, AppConfig(accounts=(ME, BOB)))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.phone is not None, rounds=400)
+        await until(pilot, lambda: app.phone is not None)
         assert app.main.query_one(StatusBar).engine == "local"
         assert socket_path().exists()
         await app.release_phone()

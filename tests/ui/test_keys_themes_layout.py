@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
@@ -86,17 +87,24 @@ async def test_user_theme_folder_is_loaded(tmp_path: Path) -> None:
         assert app.theme == "mine"
 
 
+def focused_in(app: Any, pane_id: str) -> bool:
+    """Whether the focused widget lies inside the tab pane ``pane_id``."""
+    focused = app.focused
+    return focused is not None and any(n.id == pane_id for n in focused.ancestors_with_self)
+
+
 async def test_small_terminal_uses_tabs_and_ctrl_n_moves() -> None:
     app, _ = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: focused_in(app, "tab-dialpad"))
         tabs = app.main.query_one(TabbedContent)
         assert tabs.active == "tab-dialpad"
         await pilot.press("ctrl+n")
         await until(pilot, lambda: tabs.active == "tab-calls")
         await until(pilot, lambda: app.main.current_pane() == "calls")
-        for _ in range(10):  # let TabbedContent see the focus move before switching back
-            await pilot.pause()
+        # TabbedContent follows focus: switch back only once focus is in the new tab,
+        # or a late focus event would undo the switch.
+        await until(pilot, lambda: focused_in(app, "tab-calls"))
         assert tabs.active == "tab-calls"
         await pilot.press("ctrl+g")
         await until(pilot, lambda: tabs.active == "tab-dialpad")

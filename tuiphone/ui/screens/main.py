@@ -52,6 +52,7 @@ from tuiphone.ui.screens.contact_work import ContactWork
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
+from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
@@ -101,6 +102,7 @@ class MainScreen(ContactWork):
         self._trace_due = False
         self._history: list[HistoryEntry] = []
         self._wanted_pane = "dialpad"
+        self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
         self._focus_pending = False  # a go() whose focus has not landed yet
 
     def compose(self) -> ComposeResult:
@@ -113,7 +115,7 @@ class MainScreen(ContactWork):
                     panes[pid].border_title = title
                     yield panes[pid]
         else:
-            with TabbedContent(id="tabs"):
+            with PaneTabs(id="tabs"):
                 for pid, title in PANES:
                     with TabPane(title, id=f"tab-{pid}"):
                         yield panes[pid]
@@ -487,6 +489,8 @@ class MainScreen(ContactWork):
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         """Focus moved: by our own go() (done once it reaches the wanted pane; focus
         from an earlier go() arriving late is ignored) or by the user (Tab, a click)."""
+        if not event.widget.has_focus:
+            return  # stale: focus moved on while this event bubbled up
         pane = _pane_of(event.widget)
         if not self._focus_pending:
             self._wanted_pane = pane
@@ -495,15 +499,16 @@ class MainScreen(ContactWork):
 
     def go(self, pane: str, focus: bool = True) -> None:
         self._wanted_pane = pane
+        self._go_count += 1
         if not self.wide:
             self.query_one(TabbedContent).active = f"tab-{pane}"
         if focus:
             self._focus_pending = True
-            self.call_after_refresh(self._focus_in, pane)
+            self.call_after_refresh(self._focus_in, pane, self._go_count)
 
-    def _focus_in(self, pane: str, tries: int = 10) -> None:
-        if pane != self._wanted_pane:
-            return  # a later go() won
+    def _focus_in(self, pane: str, count: int, tries: int = 10) -> None:
+        if count != self._go_count:
+            return  # a later go() won, even one back to this same pane
         if not self.wide:
             # a late focus event from the previous tab may have switched tabs back
             self.query_one(TabbedContent).active = f"tab-{pane}"
@@ -516,7 +521,7 @@ class MainScreen(ContactWork):
                 self._focus_pending = False  # no focus event will come
             choice.focus()
         elif tries:  # a just-shown tab joins the focus chain after its next layout
-            self.call_after_refresh(self._focus_in, pane, tries - 1)
+            self.call_after_refresh(self._focus_in, pane, count, tries - 1)
         else:
             self._focus_pending = False
 
