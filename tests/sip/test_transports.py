@@ -180,3 +180,17 @@ async def test_failing_callback_does_not_kill_the_thread(pair: Lab) -> None:
     await pair.events.wait(lambda e: isinstance(e, MessageStatus) and e.message.id == "m9")
     result = await pair.backend.ping("alice", pair.contacts["bob"], 10.0)
     assert result.code == 200
+
+
+def test_tls_config_trusts_the_system_store_unless_ca_file_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tuiphone.sip.tls import tls_config
+    from tuiphone.sip.trust import system_ca_file
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    cfg = AccountConfig(id="x", uri="sip:x@h", transport=Transport.TLS)
+    assert tls_config(cfg).CaListFile == system_ca_file()
+    assert tls_config(cfg).verifyServer
+    own = AccountConfig(id="x", uri="sip:x@h", transport=Transport.TLS, ca_file="/srv/ca.pem")
+    assert tls_config(own).CaListFile == "/srv/ca.pem"
