@@ -1,11 +1,12 @@
-"""Network failures in command mode on the real pjsua2 backend (loopback, no lab):
-the right exit code and exactly one readable line on stderr, never a traceback, a
-pjsua2 call string or an asyncio "never retrieved" warning."""
+"""Network failures and user mistakes in command mode on the real pjsua2 backend
+(loopback, no lab): the right exit code and exactly one readable line on stderr, never
+a traceback, a pjsua2 call string or an asyncio "never retrieved" warning."""
 
 from __future__ import annotations
 
 import importlib.util
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,29 @@ def test_failed_ping_exits_5_without_asyncio_noise(target, reason, count):
     run = conftest.tuiphone("ping", uri, "--count", count, "--interval", "0", "--timeout", "5")
     assert run.code == 5, run.err
     assert one_clean_line(run).startswith(f"tuiphone: pinging {uri}: {reason}")
+
+
+def live_calls() -> list[dict[str, object]]:
+    run = conftest.tuiphone("calls", "--json")
+    assert run.code == 0, run.err
+    return [c for c in run.json() if c["state"] != "ended"]
+
+
+def test_failed_record_leaves_no_call_in_a_running_engine(daemon, tmp_path):
+    run = conftest.tuiphone("call", "echo", "--record", str(tmp_path / "no" / "x.wav"),
+                            "--duration", "1", "--timeout", "10")
+    assert run.code == 2, run.err  # the user's path, not the network
+    assert "No such file or directory" in one_clean_line(run)
+    deadline = time.monotonic() + 10
+    while live_calls() and time.monotonic() < deadline:  # the BYE is under way
+        time.sleep(0.1)
+    assert live_calls() == []
+
+
+def test_missing_ca_file_exits_2_before_anything_is_sent(tmp_path):
+    config = account_config(tmp_path, "sip:127.0.0.1:5061;transport=tls", transport="tls")
+    missing = tmp_path / "pbx-ca.pem"
+    config.write_text(config.read_text() + f'ca_file = "{missing}"\n')
+    run = conftest.tuiphone("--config", str(config), "register", "--timeout", "5")
+    assert run.code == 2, run.err
+    assert one_clean_line(run) == f"tuiphone: work: ca_file {missing}: No such file or directory"

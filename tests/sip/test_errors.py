@@ -12,7 +12,13 @@ import pjsua2 as pj
 import pytest
 
 from tuiphone.commands.exitcodes import NETWORK, USAGE, exit_code
-from tuiphone.model.errors import BackendError, InvalidUri, LimitExceeded, NetworkError
+from tuiphone.model.errors import (
+    BackendError,
+    InvalidUri,
+    LimitExceeded,
+    NetworkError,
+    UsageError,
+)
 from tuiphone.sip.errors import convert, readable
 
 pytestmark = pytest.mark.pjsua
@@ -47,6 +53,11 @@ def pj_error(status: int, title: str, reason: str) -> pj.Error:
          LimitExceeded, "calling sip:x@h: Too many objects of the specified type (PJ_ETOOMANY)"),
         (171039, CALL, "Invalid URI (PJSIP_EINVALIDURI)", "calling sip:x@h",
          InvalidUri, "calling sip:x@h: Invalid URI (PJSIP_EINVALIDURI)"),
+        (120002, "AudioMediaRecorder::createRecorder()", "No such file or directory",
+         "recording to /no/dir/x.wav", UsageError,
+         "recording to /no/dir/x.wav: No such file or directory"),
+        (120001, SEND, "Operation not permitted", "pinging sip:h",  # a firewall's reject
+         NetworkError, "pinging sip:h: Operation not permitted"),
         (70004, "pjsua_call_hangup(id, prm.statusCode, reason, msg_data)",
          "Invalid value or argument (PJ_EINVAL)", "hanging up c1",
          BackendError, "hanging up c1: Invalid value or argument (PJ_EINVAL)"),

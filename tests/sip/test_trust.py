@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tuiphone.model.errors import UsageError
 from tuiphone.sip import trust
 
 
@@ -73,3 +74,17 @@ def test_this_machine_has_a_system_bundle(monkeypatch: pytest.MonkeyPatch) -> No
     found = trust.system_ca_file()
     assert found is not None
     assert Path(found).read_text().count("BEGIN CERTIFICATE") > 10
+
+
+def test_ca_file_must_hold_a_pem_certificate(tmp_path: Path) -> None:
+    good = tmp_path / "ca.pem"
+    good.write_text(f"{trust.PEM_CERT}\nMIIB\n-----END CERTIFICATE-----\n")
+    trust.check_ca_file("work", str(good))
+    with pytest.raises(UsageError, match=r"^work: ca_file .*nope.pem: No such file or directory$"):
+        trust.check_ca_file("work", str(tmp_path / "nope.pem"))
+    with pytest.raises(UsageError, match=r"Is a directory$"):
+        trust.check_ca_file("work", str(tmp_path))
+    junk = tmp_path / "junk.pem"
+    junk.write_bytes(b"\xff\xfe not a certificate")
+    with pytest.raises(UsageError, match=r"junk.pem: no PEM certificate in it$"):
+        trust.check_ca_file("work", str(junk))

@@ -11,6 +11,7 @@ aborts the process (lab-facts Q2, teardown gotcha).
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
@@ -20,6 +21,7 @@ from tuiphone.model.errors import (
     LimitExceeded,
     NetworkError,
     TuiphoneError,
+    UsageError,
 )
 
 log = logging.getLogger("tuiphone.sip")
@@ -34,6 +36,9 @@ _URI_STATUSES = frozenset({171005, 171039, 171040, 171041, 171042, 171043})  # P
 _NET_STATUSES = frozenset(
     {PJ_ERESOLVE, PJ_EEOF, 171060, 171064, 171065, *range(171160, 171180)}  # DNS, transport, TLS
 )
+PJ_ERRNO_START_SYS = 120000  # 120000 + errno: a failed system call
+# A path the user gave (--record into a missing folder): their mistake, not the network's.
+_FILE_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS})
 _NET_WORDS = ("transport", "dns", "resolve", "connect", "tls", "ssl", "network", "unreachable")
 
 # pjlib's texts (pj.Error.reason, utilStrError, a transaction's status text) that mislead
@@ -86,9 +91,15 @@ def classify(err: BaseException, action: str) -> TuiphoneError:
         return LimitExceeded(message)
     if status in _URI_STATUSES or "invalid uri" in low or "uri scheme" in low:
         return InvalidUri(message)
-    if status in _NET_STATUSES or 120000 <= status < 130000 or any(w in low for w in _NET_WORDS):
-        return NetworkError(message)  # 120000+: errno-derived (socket) statuses
+    if status - PJ_ERRNO_START_SYS in _FILE_ERRNOS:
+        return UsageError(message)
+    if status in _NET_STATUSES or _is_errno(status) or any(w in low for w in _NET_WORDS):
+        return NetworkError(message)  # other errno-derived statuses come from sockets
     return BackendError(message)
+
+
+def _is_errno(status: int) -> bool:
+    return PJ_ERRNO_START_SYS <= status < PJ_ERRNO_START_SYS + 10000
 
 
 def convert(err: BaseException, action: str) -> TuiphoneError:

@@ -7,13 +7,16 @@ import logging
 import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig
-from tuiphone.sip.trust import ca_file_for
+from tuiphone.sip.trust import ca_file_for, check_ca_file
 
 log = logging.getLogger("tuiphone.sip")
 
 
 def tls_config(cfg: AccountConfig) -> pj.TlsConfig:
-    """verifyServer follows ``tls_verify``; the CA list is ``ca_file`` or the system store."""
+    """verifyServer follows ``tls_verify``; the CA list is ``ca_file`` or the system store.
+    Raises UsageError for a ``ca_file`` that is missing or holds no certificate."""
+    if cfg.ca_file:
+        check_ca_file(cfg.id, cfg.ca_file)
     tls = pj.TlsConfig()
     tls.method = pj.PJSIP_TLSV1_2_METHOD
     tls.verifyServer = cfg.tls_verify

@@ -11,6 +11,10 @@ import os
 import ssl
 from collections.abc import Callable, Iterable
 
+from tuiphone.model.errors import UsageError
+
+PEM_CERT = "-----BEGIN CERTIFICATE-----"
+
 # Debian/Ubuntu, Fedora/RHEL (old and new layout), openSUSE, Alpine/Arch.
 DISTRO_BUNDLES = (
     "/etc/ssl/certs/ca-certificates.crt",
@@ -43,3 +47,18 @@ def ca_file_for(configured: str | None) -> str | None:
     """The account's ``ca_file`` if it has one (it replaces the system store), else the
     system bundle, or None when this machine has none."""
     return configured or system_ca_file()
+
+
+def check_ca_file(account_id: str, path: str) -> None:
+    """Raise UsageError unless ``path`` is a readable file with a PEM certificate.
+
+    pjsip would only report it per connection, as a 503 ("No such file or directory",
+    "Unknown OpenSSL error 0") that reads like the server's answer.
+    """
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            text = f.read()
+    except OSError as err:
+        raise UsageError(f"{account_id}: ca_file {path}: {err.strerror or err}") from None
+    if PEM_CERT not in text:
+        raise UsageError(f"{account_id}: ca_file {path}: no PEM certificate in it")
