@@ -5,7 +5,10 @@ a traceback, a pjsua2 call string or an asyncio "never retrieved" warning."""
 from __future__ import annotations
 
 import importlib.util
+import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -131,3 +134,36 @@ def test_missing_ca_file_exits_2_before_anything_is_sent(tmp_path):
     run = conftest.tuiphone("--config", str(config), "register", "--timeout", "5")
     assert run.code == 2, run.err
     assert one_clean_line(run) == f"tuiphone: work: ca_file {missing}: No such file or directory"
+
+
+# The CLI with Python's own SIGINT handler even when the test runs as a background job
+# (which starts children with SIGINT ignored).
+INTERRUPTIBLE = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'tuiphone'; runpy.run_module('tuiphone.cli.main', run_name='__main__')"
+)
+
+
+def test_ctrl_c_during_a_call_hangs_it_up_in_a_running_engine(daemon):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTIBLE, "call", "echo", "--duration", "60"],
+        env=conftest.cli_env(), cwd=conftest.ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not any(c["state"] == "connected" for c in live_calls()):
+            assert time.monotonic() < deadline, "the call never connected"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while live_calls() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_calls() == []
