@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tuiphone.engine.registration")
 _FINAL = (RegState.REGISTERED, RegState.FAILED, RegState.UNREGISTERED)
+_NOTHING_TO_REMOVE = (RegState.FAILED, RegState.UNREGISTERED)
 _NETWORK_HINTS = ("transport", "connect", "refused", "unreachable", "resolve", "tls", "cert")
 
 
@@ -109,10 +110,16 @@ class Registrar:
         return state
 
     async def unregister(self, config: AccountConfig) -> AccountState:
+        """Remove the registration. An account whose last REGISTER failed, or that is
+        unregistered already, has nothing to remove (pjsua would refuse with
+        PJ_EINVALIDOP): its state is returned as it is."""
         if not config.registers:
             raise UsageError(f"account {config.id!r} has no registrar (direct/IP mode)")
         self._wanted[config.id] = False
         self._cancel_retry(config.id)
+        current = self._phone.live.accounts.get(config.id)
+        if current is not None and current.reg_state in _NOTHING_TO_REMOVE:
+            return current
         return await self._send_and_wait(config.id, False, 10.0)
 
     async def _send_and_wait(
