@@ -27,6 +27,8 @@ def loaded_after(module: str) -> set[str]:
         "tuiphone.store",
         "tuiphone.config",
         "tuiphone.contacts",
+        "tuiphone.sip.trust",
+        "tuiphone.sip.errors",
     ],
 )
 def test_headless_modules_import_no_ui_and_no_pjsua2(module: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -11,13 +12,21 @@ from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.account import AccountConfig, RegState
 from tuiphone.model.call import CallState, Direction
-from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, SipError, UsageError
+from tuiphone.model.errors import (
+    BackendError,
+    InvalidUri,
+    LimitExceeded,
+    NotFound,
+    SipError,
+    UsageError,
+)
 from tuiphone.model.events import (
     CallChanged,
     DtmfReceived,
     IncomingCall,
     MessageReceived,
     MessageStatus,
+    Notice,
     RegistrationChanged,
 )
 from tuiphone.model.message import Delivery
@@ -283,3 +292,45 @@ async def test_password_lookup_runs_off_the_event_loop():
         assert loop_thread not in seen, "a password_command must not block the loop"
     finally:
         await phone.stop()
+
+
+async def test_unregister_after_a_failed_register_sends_nothing():
+    backend = FakeBackend(register_failure={"reg": (403, "Forbidden")})
+    phone = await started(REG, backend=backend, register_backoff_s=(60.0,))
+    try:
+        with pytest.raises(SipError):
+            await phone.register("reg", timeout_s=5)
+        seen: list[RegistrationChanged] = []
+        phone.bus.waiter(lambda ev: isinstance(ev, RegistrationChanged) and bool(seen.append(ev)))
+        state = await phone.unregister("reg")
+        assert (state.reg_state, state.code) == (RegState.FAILED, 403)
+        await asyncio.sleep(0.05)
+        assert seen == []  # no REGISTER went out, so no REGISTERING either
+    finally:
+        await phone.stop()
+
+
+class DtmfFails(FakeBackend):
+    async def send_dtmf(self, call_id, digits, method):
+        raise BackendError("sending DTMF on c1: Invalid operation")
+
+
+async def test_failed_post_dial_digits_become_a_notice_not_an_asyncio_warning():
+    loop = asyncio.get_running_loop()
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    phone = await started(ALICE, backend=DtmfFails())
+    try:
+        notice = phone.bus.waiter(lambda ev: isinstance(ev, Notice))
+        call = await phone.call("sip:x@example.com,1")
+        got = await asyncio.wait_for(notice, 10)
+        assert got.level == "warning"
+        assert "post-dial digits" in got.text
+        assert "Invalid operation" in got.text
+        await phone.hangup(call.id)
+    finally:
+        await phone.stop()
+        loop.set_exception_handler(None)
+    gc.collect()
+    await asyncio.sleep(0)
+    assert errors == []

@@ -27,11 +27,12 @@ def thread_names() -> list[str]:
     return names
 
 
-async def gone(name: str, timeout: float) -> bool:  # noqa: ASYNC109
-    """Poll until no thread is called ``name`` (an OS-level state with no event to await)."""
+async def named(name: str, present: bool, timeout: float) -> bool:  # noqa: ASYNC109
+    """Poll until a thread called ``name`` exists (or, ``present`` False, none does): an
+    OS-level state with no event to await. A new thread names itself once it runs."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while name in thread_names():
+    while (name in thread_names()) is not present:
         if loop.time() > deadline:
             return False
         await asyncio.sleep(0.02)
@@ -42,12 +43,12 @@ async def test_clock_runs_only_during_calls(pair: Lab) -> None:
     assert "media" not in thread_names()
     assert "clock" not in thread_names()
     a, b = await connect(pair)
-    assert "clock" in thread_names()
+    assert await named("clock", True, timeout=10.0)
     await pair.backend.hangup(a)
     await pair.events.wait(call_is(a, CallState.ENDED))
     await pair.events.wait(call_is(b, CallState.ENDED))
     await pair.backend.sync()  # both legs dropped: the sound device is closed
     assert not await pair.backend.run_in_stack(lambda core: core.stack.sound_on)
     # the clock thread exits asynchronously once the device is closed
-    assert await gone("clock", timeout=10.0)
+    assert await named("clock", False, timeout=10.0)
     assert "media" not in thread_names()

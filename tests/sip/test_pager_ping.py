@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import re
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator
+
 import pytest
 
 from tests.sip.conftest import Lab
 from tuiphone.model.account import AccountConfig
-from tuiphone.model.errors import InvalidUri, LimitExceeded, Timeout, UsageError
+from tuiphone.model.errors import InvalidUri, LimitExceeded, NetworkError, Timeout, UsageError
 from tuiphone.model.events import MessageReceived, MessageStatus, SipTrace
 from tuiphone.model.message import Delivery
 
@@ -121,3 +129,76 @@ async def test_many_peers_reuse_buddy_slots(pair: Lab) -> None:
     )
     assert done.message.code == 200
     assert await pair.backend.run_in_stack(lambda core: len(core.pager.buddies)) <= 16
+
+
+@pytest.fixture
+async def loop_errors() -> AsyncIterator[list[dict[str, object]]]:
+    """What reaches the asyncio exception handler (e.g. "never retrieved") during a test."""
+    loop = asyncio.get_running_loop()
+    seen: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: seen.append(context))
+    yield seen
+    loop.set_exception_handler(None)
+
+
+async def settle_garbage() -> None:
+    for _ in range(3):
+        await asyncio.sleep(0.05)
+        gc.collect()
+
+
+@pytest.mark.parametrize("uri", ["sip:x@127.0.0.1:9;transport=tls", "sips:x@127.0.0.1:9"])
+async def test_ping_reported_and_raised_by_pjsua_fails_once(
+    pair: Lab, loop_errors: list[dict[str, object]], uri: str
+) -> None:
+    # The accounts have no TLS transport: pjsua ends the transaction (reporting 503)
+    # inside sendRequest, then raises as well.
+    with pytest.raises(NetworkError, match=f"^pinging {re.escape(uri)}: ") as caught:
+        await pair.backend.ping("alice", uri, 5.0)
+    assert "pjsua_" not in str(caught.value)
+    del caught  # its traceback holds ping()'s frame, and so the future
+    await settle_garbage()
+    assert loop_errors == []
+    assert (await pair.backend.ping("alice", pair.contacts["bob"], 10.0)).code == 200
+
+
+async def test_ping_refused_connection_is_a_network_error(
+    pair: Lab, loop_errors: list[dict[str, object]]
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(NetworkError, match="Connection refused"):
+        await pair.backend.ping("alice", f"sip:x@127.0.0.1:{port};transport=tcp", 5.0)
+    await settle_garbage()  # pytest.raises without ``as`` keeps no traceback alive
+    assert loop_errors == []
+
+
+async def test_ping_server_hanging_up_is_a_network_error_not_a_response(pair: Lab) -> None:
+    """A 503 that pjsip makes up for a closed connection is no answer from the server."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+
+        def hang_up() -> None:
+            conn, _ = server.accept()
+            conn.recv(65536)  # read the OPTIONS: a close with unread data would be a reset
+            time.sleep(0.05)  # well past the old "rtt < 1 ms means local" guess
+            conn.close()
+
+        closer = threading.Thread(target=hang_up, daemon=True)
+        closer.start()
+        with pytest.raises(NetworkError, match="the server closed the connection"):
+            await pair.backend.ping("alice", f"sip:x@127.0.0.1:{port};transport=tcp", 5.0)
+        closer.join(5)
+
+
+async def test_late_answer_after_timeout_is_dropped(
+    pair: Lab, loop_errors: list[dict[str, object]]
+) -> None:
+    with pytest.raises(Timeout):
+        await pair.backend.ping("alice", "sip:x@127.0.0.1:9", 0.2)
+    await settle_garbage()
+    assert loop_errors == []
+    assert (await pair.backend.ping("alice", pair.contacts["bob"], 10.0)).code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,28 @@ async def test_failing_callback_does_not_kill_the_thread(pair: Lab) -> None:
     await pair.events.wait(lambda e: isinstance(e, MessageStatus) and e.message.id == "m9")
     result = await pair.backend.ping("alice", pair.contacts["bob"], 10.0)
     assert result.code == 200
+
+
+def test_tls_config_trusts_the_system_store_unless_ca_file_is_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tuiphone.sip.tls import tls_config
+    from tuiphone.sip.trust import system_ca_file
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    cfg = AccountConfig(id="x", uri="sip:x@h", transport=Transport.TLS)
+    assert tls_config(cfg).CaListFile == system_ca_file()
+    assert tls_config(cfg).verifyServer
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    own = AccountConfig(id="x", uri="sip:x@h", transport=Transport.TLS, ca_file=str(ca))
+    assert tls_config(own).CaListFile == str(ca)
+
+
+async def test_tls_account_with_a_missing_ca_file_is_refused(lab: Lab, tmp_path: Path) -> None:
+    from tuiphone.model.errors import UsageError
+
+    missing = tmp_path / "nope.pem"
+    with pytest.raises(UsageError, match=f"alice: ca_file {missing}: No such file"):
+        await lab.add("alice", transport=Transport.TLS, ca_file=str(missing))
+    await lab.add("alice", transport=Transport.TLS, tls_verify=False)  # nothing half-made

@@ -57,16 +57,30 @@ async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
         started = time.monotonic()
         info = await phone.call(args.uri, opt(args, "account"), parse_headers(args.header))
         try:
-            final = await callflow.wait_final(feed, info, args.timeout)
-        except Timeout as err:
-            with contextlib.suppress(TuiphoneError):
-                await phone.hangup(info.id)
-            rep = callreport.report(args.uri, info, None, None, "", "timeout")
-            raise with_result(err, rep) from None
-        setup_ms = (time.monotonic() - started) * 1000
-        if final.state is CallState.ENDED:
-            return callreport.report(args.uri, final, setup_ms, None, "", "failed")
-        return await _connected(phone, feed, args, final, setup_ms)
+            return await _follow(phone, feed, args, info, started)
+        except BaseException:
+            # A running engine outlives this command: never leave the call up there
+            # (a bad --record path, Ctrl-C, a timeout).
+            await _hang_up_quietly(phone, info.id)
+            raise
+
+
+async def _follow(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
+                  info: CallInfo, started: float) -> dict[str, Any]:
+    try:
+        final = await callflow.wait_final(feed, info, args.timeout)
+    except Timeout as err:
+        rep = callreport.report(args.uri, info, None, None, "", "timeout")
+        raise with_result(err, rep) from None
+    setup_ms = (time.monotonic() - started) * 1000
+    if final.state is CallState.ENDED:
+        return callreport.report(args.uri, final, setup_ms, None, "", "failed")
+    return await _connected(phone, feed, args, final, setup_ms)
+
+
+async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
+    with contextlib.suppress(TuiphoneError):
+        await phone.hangup(call_id)
 
 
 async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
@@ -81,16 +95,17 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     stay_s = max(args.duration, callflow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
     if args.expect == "audio":
         stay_s = max(stay_s, callflow.AUDIO_CHECK_S)
-    alive = await callflow.stay(feed, call.id, stay_s, received, problems)
-    sender.cancel()
-    with contextlib.suppress(asyncio.CancelledError, TuiphoneError):
-        await sender
+    try:
+        alive = await callflow.stay(feed, call.id, stay_s, received, problems)
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, TuiphoneError):
+            await sender
     stats = None
     if alive:
         with contextlib.suppress(TuiphoneError):
             stats = await phone.call_stats(call.id)
-        with contextlib.suppress(TuiphoneError):
-            await phone.hangup(call.id)
+        await _hang_up_quietly(phone, call.id)
     ended = await _ended(feed, call)
     rep = callreport.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
     rep["media_problem"] = callreport.problem(problems[0]) if problems else None

@@ -49,7 +49,9 @@ async def _final(feed: EventFeed, account_id: str, timeout_s: float | None) -> A
         try:
             event = await feed.next(left)
         except Timeout:
-            raise Timeout(f"{account_id}: no final answer within {timeout_s:g} s") from None
+            raise Timeout(
+                f"registering {account_id}: no final answer within {timeout_s:g} s"
+            ) from None
         if event is None:
             raise Timeout(f"{account_id}: the engine stopped")
         if (isinstance(event, RegistrationChanged) and event.account.id == account_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Coroutine, Mapping
 from dataclasses import replace
@@ -19,10 +20,17 @@ from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
-from tuiphone.model.events import CallChanged, Event, IncomingCall
+from tuiphone.model.events import CallChanged, Event, IncomingCall, Notice
 
 MAX_CALLS = 4  # PJSUA_MAX_CALLS in the wheel
+log = logging.getLogger("tuiphone.engine.calls")
 _LIVE = (CallState.CALLING, CallState.RINGING, CallState.CONNECTING, CallState.CONNECTED)
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    """Retrieve what a per-call task raised (no "never retrieved" warning) and log it."""
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("call task failed: %r", task.exception())
 
 
 def _header_name_ok(name: str) -> bool:
@@ -206,6 +214,7 @@ class CallControl:
     def _spawn(self, call_id: str, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
         self._call_tasks.setdefault(call_id, set()).add(task)
+        task.add_done_callback(_log_failure)
 
     async def _poll_stats(self, call_id: str) -> None:
         while call_id in self.live.calls:
@@ -214,10 +223,13 @@ class CallControl:
             await asyncio.sleep(self.setup.stats_interval_s)
 
     async def _send_post_dial(self, call_id: str, digits: str) -> None:
-        for chunk in digits.split(","):
-            if chunk:
-                await self.dtmf(chunk, call_id)
-            await asyncio.sleep(1.0)  # ',' is a one-second pause by convention
+        try:
+            for chunk in digits.split(","):
+                if chunk:
+                    await self.dtmf(chunk, call_id)
+                await asyncio.sleep(1.0)  # ',' is a one-second pause by convention
+        except TuiphoneError as err:  # nobody awaits this task: tell the user instead
+            self.bus.publish(Notice("warning", f"{call_id}: post-dial digits not sent: {err}"))
 
     def _finish(self, call: CallInfo) -> None:
         for task in self._call_tasks.pop(call.id, set()):

@@ -92,8 +92,8 @@ class NetworkKeeper:
             return None
         try:
             hops = await asyncio.to_thread(self._resolver.hops, uri, transport)
-        except ResolveError as err:
-            raise NetworkError(str(err)) from None
+        except ResolveError:
+            raise NetworkError(f"calling {uri}: the host name does not resolve") from None
         except ValueError:
             return None
         for hop in hops:

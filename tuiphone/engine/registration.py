@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tuiphone.engine.registration")
 _FINAL = (RegState.REGISTERED, RegState.FAILED, RegState.UNREGISTERED)
+_NOTHING_TO_REMOVE = (RegState.FAILED, RegState.UNREGISTERED)
 _NETWORK_HINTS = ("transport", "connect", "refused", "unreachable", "resolve", "tls", "cert")
 
 
@@ -22,9 +23,12 @@ def failure_error(state: AccountState) -> TuiphoneError:
     """Turn a FAILED registration into the exception a command should raise."""
     reason = state.reason or "registration failed"
     if state.code == 408:
-        return Timeout(f"{state.id}: no answer from the registrar ({state.code} {reason})")
+        return Timeout(
+            f"registering {state.id}: no answer from the registrar ({state.code} {reason})"
+        )
     if state.code in (0, 502, 503) and any(h in reason.lower() for h in _NETWORK_HINTS):
-        return NetworkError(f"{state.id}: {state.code} {reason}")
+        # the SIP stack made this status up itself: the reason is all there is to say
+        return NetworkError(f"registering {state.id}: {reason}")
     return SipError(state.code, reason)
 
 
@@ -106,10 +110,16 @@ class Registrar:
         return state
 
     async def unregister(self, config: AccountConfig) -> AccountState:
+        """Remove the registration. An account whose last REGISTER failed, or that is
+        unregistered already, has nothing to remove (pjsua would refuse with
+        PJ_EINVALIDOP): its state is returned as it is."""
         if not config.registers:
             raise UsageError(f"account {config.id!r} has no registrar (direct/IP mode)")
         self._wanted[config.id] = False
         self._cancel_retry(config.id)
+        current = self._phone.live.accounts.get(config.id)
+        if current is not None and current.reg_state in _NOTHING_TO_REMOVE:
+            return current
         return await self._send_and_wait(config.id, False, 10.0)
 
     async def _send_and_wait(
@@ -127,10 +137,15 @@ class Registrar:
         in_flight = current is not None and current.reg_state is RegState.REGISTERING
         # pjsua refuses a second REGISTER while one is pending (PJSIP_EBUSY): join it.
         if not (register and in_flight):
-            await self._phone.backend.set_registration(account_id, register)
+            try:
+                await self._phone.backend.set_registration(account_id, register)
+            except BaseException:
+                waiter.cancel()  # nothing was sent: no answer to wait for
+                raise
         try:
             event = await asyncio.wait_for(waiter, timeout_s)
         except TimeoutError as err:
-            raise Timeout(f"{account_id}: no final answer within {timeout_s:g} s") from err
+            doing = "registering" if register else "unregistering"
+            raise Timeout(f"{doing} {account_id}: no final answer within {timeout_s:g} s") from err
         assert isinstance(event, RegistrationChanged)
         return event.account

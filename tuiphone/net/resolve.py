@@ -31,6 +31,9 @@ class ResolveError(Exception):
     """The URI's host has no usable address (NXDOMAIN, no records, DNS timed out)."""
 
 
+SPECIAL_NEGATIVE = (".invalid",)  # RFC 6761 6.4: resolvers answer "no" without asking
+
+
 @dataclass(frozen=True, slots=True)
 class _Srv:
     priority: int
@@ -69,6 +72,8 @@ class Resolver:
         return _ordered(self._by_name(target, forced), version)
 
     def _by_name(self, target: UriTarget, forced: str) -> list[Hop]:
+        if target.host.rstrip(".").endswith(SPECIAL_NEGATIVE):
+            raise ResolveError(f"{target.host} does not resolve")
         kinds = [forced] if forced else self._naptr_kinds(target.host)
         for kind in kinds or (AUTO_ORDER if not target.secure else ("tls",)):
             srvs = self._srv(f"{SRV_PREFIX[kind]}.{target.host}")
@@ -93,6 +98,8 @@ class Resolver:
         return [s for s in found if s.target]  # "." means: not offered here
 
     def _addresses(self, host: str, kind: str, port: int) -> list[Hop]:
+        if host.rstrip(".").endswith(SPECIAL_NEGATIVE):
+            raise ResolveError(f"{host} does not resolve")
         addresses = [str(rr.address) for rtype in ("AAAA", "A") for rr in self._query(host, rtype)]
         if not addresses:
             addresses = _system_addresses(host)  # /etc/hosts, mDNS, the stub resolver

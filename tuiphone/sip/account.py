@@ -13,6 +13,7 @@ import pjsua2 as pj
 from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMode
 from tuiphone.model.network import NatConfig
 from tuiphone.sip.callinfo import split_name_addr
+from tuiphone.sip.errors import readable
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 
@@ -53,13 +54,13 @@ class PjAccount(pj.Account):  # type: ignore[misc]
 
     @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
-        code, reason, expires = int(prm.code), str(prm.reason), int(prm.expiration)
+        code, reason, expires = int(prm.code), readable(str(prm.reason)), int(prm.expiration)
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED
         else:
             reg, expires = RegState.FAILED, 0
             if code == 0 and prm.status:
-                reason = self.core.stack.ep.utilStrError(int(prm.status))
+                reason = readable(self.core.stack.ep.utilStrError(int(prm.status)))
         self.core.registration(self.state(reg, code, reason, expires))
 
     @guarded

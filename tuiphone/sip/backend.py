@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.backend import BackendSettings, Emit, PingResult
 from tuiphone.model.call import CallStats
-from tuiphone.model.errors import BackendError, NetworkError, Timeout, UsageError
+from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
 from tuiphone.sip.loop import PjLoop
 
@@ -163,20 +163,27 @@ class PjBackend:
         )
 
     async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
-        """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError, InvalidUri."""
+        """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError, InvalidUri.
+
+        The future is settled at most once and never outlives this call unobserved: an
+        answer after the timeout (or after cancellation) finds it cancelled and is dropped.
+        """
         aio = asyncio.get_running_loop()
         fut: asyncio.Future[PingResult] = aio.create_future()
 
-        def done(result: PingResult | None, error: str) -> None:
+        def done(outcome: PingResult | TuiphoneError) -> None:
             with contextlib.suppress(RuntimeError):  # the loop may be closed by now
-                aio.call_soon_threadsafe(_settle_ping, fut, result, error)
+                aio.call_soon_threadsafe(_settle_ping, fut, outcome)
 
-        token = await self._run(lambda c: c.pinger.send(c.account(account_id), uri, done))
         try:
-            return await asyncio.wait_for(fut, timeout_s)
-        except TimeoutError:
-            await self._run(lambda c: c.pinger.cancel(token))
-            raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
+            token = await self._run(lambda c: c.pinger.send(c.account(account_id), uri, done))
+            try:
+                return await asyncio.wait_for(fut, timeout_s)
+            except TimeoutError:
+                await self._run(lambda c: c.pinger.cancel(token))
+                raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
+        finally:
+            fut.cancel()
 
     async def call_stats(self, call_id: str) -> CallStats:
         from tuiphone.sip.stats import call_stats
@@ -211,13 +218,13 @@ class PjBackend:
         await self._run(lambda c: c.lamps.set_presence(account_id, state, note))
 
 
-def _settle_ping(fut: asyncio.Future[PingResult], result: PingResult | None, error: str) -> None:
+def _settle_ping(fut: asyncio.Future[PingResult], outcome: PingResult | TuiphoneError) -> None:
     if fut.done():
         return
-    if result is None:
-        fut.set_exception(NetworkError(f"OPTIONS failed: {error}"))
+    if isinstance(outcome, PingResult):
+        fut.set_result(outcome)
     else:
-        fut.set_result(result)
+        fut.set_exception(outcome)
 
 
 def _check_media(settings: BackendSettings) -> None:

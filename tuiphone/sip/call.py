@@ -13,6 +13,7 @@ import pjsua2 as pj
 
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
+from tuiphone.sip.errors import readable
 from tuiphone.sip.guard import guarded
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         return {
             "state": call_state(int(ci.state), self.info.direction),
             "code": int(ci.lastStatusCode),
-            "reason": str(ci.lastReason),
+            "reason": readable(str(ci.lastReason)),
             "remote_uri": uri,
             "remote_name": name or self.info.remote_name,
             "sip_call_id": str(ci.callIdString),

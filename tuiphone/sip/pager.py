@@ -19,7 +19,7 @@ from tuiphone.model.errors import LimitExceeded
 from tuiphone.model.message import Delivery, Message
 from tuiphone.sip import blf_native
 from tuiphone.sip.callinfo import split_name_addr
-from tuiphone.sip.errors import pj_status, pj_text
+from tuiphone.sip.errors import pj_reason, pj_status, readable
 from tuiphone.sip.uri import check_uri
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ class Pager:
         except pj.Error as err:
             # pjsua may already have called onInstantMessageStatus for this one.
             if msg in self.pending:
-                self._finish(msg, 503 if pj_status(err) else 500, pj_text(err))
+                self._finish(msg, 503 if pj_status(err) else 500, pj_reason(err))
 
     def _buddy(self, acc: PjAccount, uri: str) -> pj.Buddy:
         key = (acc.config.id, uri)
@@ -88,7 +88,7 @@ class Pager:
         match = [m for m in self.pending if m.account_id == acc.config.id and m.peer == to_uri]
         exact = [m for m in match if m.body == body] or match
         if exact:
-            self._finish(exact[0], int(prm.code), str(prm.reason))
+            self._finish(exact[0], int(prm.code), readable(str(prm.reason)))
 
     def _finish(self, msg: Message, code: int, reason: str) -> None:
         self.pending.remove(msg)

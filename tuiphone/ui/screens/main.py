@@ -52,12 +52,12 @@ from tuiphone.ui.screens.contact_work import ContactWork
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
-from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
 from tuiphone.ui.widgets.history import HistoryView
 from tuiphone.ui.widgets.ladder import LadderPane
+from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.quickdial import ECHO_URI, Favourite, QuickDial
 from tuiphone.ui.widgets.statusbar import StatusBar
 
