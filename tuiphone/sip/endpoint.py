@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import os
 from collections.abc import Callable, Iterator
 
@@ -13,10 +14,12 @@ import pjsua2 as pj
 
 from tuiphone.model.backend import BackendSettings
 from tuiphone.model.events import Event
+from tuiphone.sip import stun2
 from tuiphone.sip.errors import convert
 from tuiphone.sip.logwriter import TraceWriter
 from tuiphone.sip.transports import Transports
 
+log = logging.getLogger("tuiphone.sip")
 MAX_CALLS = 4  # PJSUA_MAX_CALLS compiled into the wheel (lab-facts Q7)
 MAX_NAMESERVERS = 4  # PJ_DNS_RESOLVER_MAX_NS
 
@@ -64,12 +67,22 @@ class Stack:
         poll. Raises NetworkError."""
         try:
             self.ep.libInit(self._config())
+            if self.settings.stun_servers:
+                self._stun_rfc5389()
             wake = self.transports.start()
             self.ep.libStart()
             self.ep.audDevManager().setNoDev()
         except pj.Error as err:
             raise convert(err, "starting the SIP stack") from None
         return wake
+
+    def _stun_rfc5389(self) -> None:
+        s = self.settings
+        expected = stun2.Expected(min(s.max_calls, MAX_CALLS), s.nameservers[:MAX_NAMESERVERS],
+                                  s.stun_servers)
+        if not stun2.enable(expected):
+            log.warning("STUN servers that only speak RFC 5389 (coturn) will not map our "
+                        "sockets")
 
     def _config(self) -> pj.EpConfig:
         s = self.settings
