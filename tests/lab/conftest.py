@@ -1,4 +1,5 @@
-"""Lab fixtures (Kamailio, baresip, SIPp, a real-engine Phone) for tests under tests/lab/."""
+"""Lab fixtures (Kamailio, baresip, SIPp, a real-engine Phone, the netns lab) for tests
+under tests/lab/."""
 
 from tests.lab.engine_harness import phone_factory  # noqa: F401 - fixture
 from tests.lab.fixtures import (  # noqa: F401 - fixtures are found by name
@@ -9,3 +10,4 @@ from tests.lab.fixtures import (  # noqa: F401 - fixtures are found by name
     kamailio_tls,
     sipp_factory,
 )
+from tests.lab.net.fixtures import netlab, netlab_ready  # noqa: F401 - fixtures
