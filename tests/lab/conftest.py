@@ -10,4 +10,10 @@ from tests.lab.fixtures import (  # noqa: F401 - fixtures are found by name
     kamailio_tls,
     sipp_factory,
 )
-from tests.lab.net.fixtures import netlab, netlab_ready  # noqa: F401 - fixtures
+from tests.lab.net.fixtures import (  # noqa: F401 - fixtures
+    coturn_factory,
+    dnsmasq_factory,
+    netlab,
+    netlab_ready,
+    rtpengine_factory,
+)

@@ -6,15 +6,24 @@ stopped by PID and every namespace deleted at teardown, also when the test fails
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.conftest import lab_missing, need_binary
+from tests.lab.fixtures import _Stack
 from tests.lab.net import names
+from tests.lab.net.coturn import Coturn
+from tests.lab.net.dnsmasq import Dnsmasq
+from tests.lab.net.host import Host
 from tests.lab.net.lab import NetLab
+from tests.lab.net.rtpengine import Rtpengine
+
+S = TypeVar("S")
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +55,39 @@ def netlab(netlab_ready: list[str], tmp_path: Path) -> Iterator[NetLab]:
         yield lab
     finally:
         lab.close()
+
+
+def _factory(
+    binary: str, tmp_path: Path, launch: Callable[..., S], stack: _Stack
+) -> Callable[..., S]:
+    counter = itertools.count()
+
+    def make(host: Host, *args: Any, **kwargs: Any) -> S:
+        workdir = tmp_path / f"{Path(binary).name}{next(counter)}"
+        return stack.push(launch(binary, host, workdir, *args, **kwargs))
+
+    return make
+
+
+@pytest.fixture
+def dnsmasq_factory(tmp_path: Path) -> Iterator[Callable[..., Dnsmasq]]:
+    """``make(host, zone, address=None, port=53) -> Dnsmasq`` serving ``zone`` in ``host``."""
+    stack = _Stack()
+    yield _factory(need_binary("dnsmasq"), tmp_path, Dnsmasq.launch, stack)
+    stack.close()
+
+
+@pytest.fixture
+def coturn_factory(tmp_path: Path) -> Iterator[Callable[..., Coturn]]:
+    """``make(host, address=None, port=3478, user="u", password="p") -> Coturn``."""
+    stack = _Stack()
+    yield _factory(need_binary("turnserver"), tmp_path, Coturn.launch, stack)
+    stack.close()
+
+
+@pytest.fixture
+def rtpengine_factory(tmp_path: Path) -> Iterator[Callable[..., Rtpengine]]:
+    """``make(host, address=None, ng_port=22222) -> Rtpengine`` (answers ng ping)."""
+    stack = _Stack()
+    yield _factory(need_binary("rtpengine"), tmp_path, Rtpengine.launch, stack)
+    stack.close()

@@ -22,6 +22,13 @@ T = TypeVar("T")
 PROC_NET = "/proc/thread-self/net"
 
 
+class CommandError(subprocess.CalledProcessError):
+    """``CalledProcessError`` whose message includes the command's stderr."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}\n{self.stderr}"
+
+
 @dataclass(eq=False)
 class Host:
     """A namespace called ``name``. ``addrs`` are the addresses servers here listen on.
@@ -55,7 +62,8 @@ class Host:
         input: str | None = None,
         timeout: float = 30.0,
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``argv`` inside, capture text output; CalledProcessError if ``check`` fails."""
+        """Run ``argv`` inside, capture text output; ``CommandError`` (a CalledProcessError
+        with stderr in its message) if ``check`` and it fails."""
         done = subprocess.run(
             ["ip", "netns", "exec", self.name, *argv],
             input=input,
@@ -65,9 +73,7 @@ class Host:
             check=False,
         )
         if check and done.returncode != 0:
-            raise subprocess.CalledProcessError(
-                done.returncode, done.args, done.stdout, done.stderr
-            )
+            raise CommandError(done.returncode, done.args, done.stdout, done.stderr)
         return done
 
     def spawn(

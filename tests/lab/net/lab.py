@@ -30,6 +30,7 @@ class NetLab:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
+        workdir.mkdir(parents=True, exist_ok=True)
         self.pid = os.getpid()
         self.hosts: list[Host] = []
         self.uplinks: dict[str, Uplink] = {}

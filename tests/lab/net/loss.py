@@ -1,10 +1,11 @@
 """Random UDP loss with nftables (netem is not in this kernel): one table per namespace.
 
-Each host that drops something gets ``table inet tpl_loss`` with three base chains:
-``out`` (hook output: what the host sends), ``in`` (hook input: what it receives)
-and ``fwd`` (hook forward: what a router passes on). A rule is
-``[ip|ip6 daddr DST] udp dport A-B udp sport C-D [numgen random mod 100 < N] drop``;
-at 100 % the numgen term is left out, so nothing gets through.
+Each host that drops something gets ``table inet tpl_loss`` with three base chains
+named after their hooks: ``output`` (direction ``out``: what the host sends),
+``input`` (``in``: what it receives) and ``forward`` (what a router passes on). A rule is
+``[ip|ip6 daddr DST] udp dport A-B udp sport C-D [numgen random mod 100 < N] counter
+drop``; at 100 % the numgen term is left out, so nothing gets through. The counter
+tells a test exactly how many datagrams were dropped (``DropRule.dropped()``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Literal
 
 TABLE = "tpl_loss"
 Direction = Literal["out", "in", "forward"]
-CHAINS: dict[str, tuple[str, str]] = {
-    "out": ("out", "output"),
-    "in": ("in", "input"),
-    "forward": ("fwd", "forward"),
+CHAINS: dict[str, tuple[str, str]] = {  # direction -> (chain, hook)
+    "out": ("output", "output"),
+    "in": ("input", "input"),
+    "forward": ("forward", "forward"),
 }
 _HANDLE = re.compile(r"# handle (\d+)")
+_PACKETS = re.compile(r"counter packets (\d+) ")
 
 Nft = Callable[[str], str]
 
@@ -35,6 +37,17 @@ class DropRule:
     handle: int
     text: str
     removed: bool = False
+
+    def dropped(self) -> int:
+        """Packets this rule has dropped so far (its nft counter); 0 once removed."""
+        if self.removed:
+            return 0
+        listing = self.nft(f"list chain inet {TABLE} {self.chain}")
+        for line in listing.splitlines():
+            if line.rstrip().endswith(f"# handle {self.handle}"):
+                match = _PACKETS.search(line)
+                return int(match[1]) if match else 0
+        raise RuntimeError(f"rule {self.handle} not found in {self.chain}: {listing!r}")
 
     def remove(self) -> None:
         if not self.removed:
@@ -69,7 +82,7 @@ def rule_text(
             parts.append(f"udp {name} {span[0]}-{span[1]}")
     if percent < 100:
         parts.append(f"numgen random mod 100 < {percent}")
-    return " ".join([*parts, "drop"])
+    return " ".join([*parts, "counter", "drop"])
 
 
 def add_rule(nft: Nft, direction: Direction, text: str) -> DropRule:
