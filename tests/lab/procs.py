@@ -15,19 +15,23 @@ from pathlib import Path
 HOST = "127.0.0.1"
 
 
-def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 right now (SIP listens on both)."""
+def free_port(host: str = HOST) -> int:
+    """A port free for both UDP and TCP on ``host`` right now (SIP listens on both).
+
+    Call it from inside a lab namespace (``Host.free_port``) for that namespace's ports.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind((HOST, 0))
+        with socket.socket(family, socket.SOCK_STREAM) as tcp:
+            tcp.bind((host, 0))
             port = tcp.getsockname()[1]
             try:
-                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                    udp.bind((HOST, port))
+                with socket.socket(family, socket.SOCK_DGRAM) as udp:
+                    udp.bind((host, port))
             except OSError:
                 continue
             return int(port)
-    raise RuntimeError("no free port pair on 127.0.0.1")
+    raise RuntimeError(f"no free port pair on {host}")
 
 
 def spawn(

@@ -11,7 +11,8 @@ from dns import resolver as dns_resolver
 
 from tests.lab.net import names, ng, stun
 from tests.lab.net.dnsmasq import Zone
-from tests.lab.sipwire import build_request, options_ping
+from tests.lab.sipwire import UdpSipClient, ack_for, build_request, options_ping
+from tests.lab.tones import dominant_freq, read_mono, rms
 
 pytestmark = pytest.mark.lab
 SO_RCVBUFFORCE = 33  # Linux; root may exceed rmem_max
@@ -227,3 +228,80 @@ def test_sweep_removes_what_a_dead_run_left(netlab_ready, tmp_path):
     assert f"link {dev}" in removed
     assert ns not in names.ip("netns", "list").split()
     assert dev not in names.ip("-br", "link")
+
+
+def hang_up(caller, callee) -> None:
+    """Hang up and wait until both closed the call (sndfile finishes its WAVs then)."""
+    caller.hangup()
+    for ua in (caller, callee):
+        ua.ctrl.wait_event("CALL_CLOSED", 10)
+
+
+def assert_tone(wav, hz: float) -> None:
+    samples, rate = read_mono(wav)
+    assert rms(samples) > 1000
+    assert abs(dominant_freq(samples, rate) - hz) < 15
+
+
+def test_sipp_uas_on_a_far_host_answers_and_echoes_rtp(netlab, sipp_factory):
+    far = netlab.far()
+    uas = sipp_factory.uas(host=far, calls=1)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((netlab.uplink(far).root_v4, 0))
+    with UdpSipClient(sock) as client:
+        me = client.local_host
+        sdp = f"v=0\r\no=- 1 1 IN IP4 {me}\r\ns=-\r\nc=IN IP4 {me}\r\nt=0 0\r\n"
+        sdp += "m=audio 4000 RTP/AVP 0\r\n"
+        invite = build_request(
+            "INVITE", f"sip:service@{far.v4}:{uas.port}", local_port=client.local_port,
+            local_host=client.local_host, from_uri="sip:root@lab.test",
+            headers=[("Contact", f"<sip:root@{client.local_host}:{client.local_port}>"),
+                     ("Content-Type", "application/sdp")], body=sdp,
+        )  # fmt: skip
+        ok = client.final_response(invite, far.v4, uas.port)
+        assert ok.code == 200
+        assert f"c=IN IP4 {far.v4}" in ok.body
+        assert f"m=audio {uas.media_port} " in ok.body
+        client.send(ack_for(invite, ok), far.v4, uas.port)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as rtp:
+            rtp.settimeout(5)
+            rtp.sendto(b"\x80\x00rtp-ish", (far.v4, uas.media_port))
+            assert rtp.recvfrom(100) == (b"\x80\x00rtp-ish", (far.v4, uas.media_port))
+
+
+def test_provider_kamailio_relays_media_for_a_phone_behind_nat(
+    netlab, kamailio_factory, baresip_factory, rtpengine_factory
+):
+    far = netlab.far()
+    nat = netlab.nat(far)
+    relay = rtpengine_factory(far)
+    kam = kamailio_factory(host=far, nat=True, rtpengine=relay.ng_sock)
+    registrar = (kam.host, kam.port)
+    bob = baresip_factory(None, "bob", tone_hz=660, host=far, registrar=registrar)
+    alice = baresip_factory(None, "alice", tone_hz=440, host=nat.home, registrar=registrar)
+    alice.dial(kam.aor("bob"))
+    heard_by_bob, heard_by_alice = bob.wait_for_audio(1.0), alice.wait_for_audio(1.0)
+    hang_up(alice, bob)
+    assert_tone(heard_by_bob, 440)
+    assert_tone(heard_by_alice, 660)
+    nated = [ln for ln in kam.log_text().splitlines() if "LAB-NAT REGISTER from=sip:alice@" in ln]
+    assert f"src={nat.router.public_address}:" in nated[0]
+    assert "offer" in relay.log_text()
+
+
+def test_baresip_ice_through_a_firewalled_nat(
+    netlab, kamailio_factory, baresip_factory, coturn_factory
+):
+    far = netlab.far()
+    nat = netlab.nat(far, firewall=True)
+    stun_server = coturn_factory(far)
+    kam = kamailio_factory(host=far)
+    ice = {"ice": True, "stun": stun_server.stun_uri, "registrar": (kam.host, kam.port)}
+    bob = baresip_factory(None, "bob", tone_hz=660, host=far, **ice)
+    alice = baresip_factory(None, "alice", tone_hz=440, host=nat.home, **ice)
+    alice.dial(kam.aor("bob"))
+    heard_by_bob, heard_by_alice = bob.wait_for_audio(1.0), alice.wait_for_audio(1.0)
+    hang_up(alice, bob)
+    assert_tone(heard_by_bob, 440)
+    assert_tone(heard_by_alice, 660)
+    assert f"raddr {nat.router.public_address}:" in bob.log_tail(400)

@@ -96,6 +96,10 @@ class Host:
         """A socket that lives in this namespace (usable from any thread)."""
         return nsenter.socket_in(self.name, family, kind)
 
+    def free_port(self, addr: str | None = None) -> int:
+        """A UDP+TCP port free on ``addr`` (default: the first address) in this namespace."""
+        return self.call(procs.free_port, addr or self.addrs[0])
+
     def wait_udp_bound(
         self,
         port: int,

@@ -88,14 +88,18 @@ class NetLab:
             link.root_v4 = new
         return new
 
-    def nat(self, far: Host) -> Nat:
-        """A ``home`` host behind a masquerading ``router`` that reaches ``far`` (IPv4)."""
+    def nat(self, far: Host, firewall: bool = False) -> Nat:
+        """A ``home`` host behind a masquerading ``router`` that reaches ``far`` (IPv4).
+
+        ``firewall``: the router also drops unsolicited inbound packets, as home
+        routers do (see ``nat.py`` for why that changes which port a mapping gets).
+        """
         if not any(":" not in a for a in far.addrs):
             raise ValueError("the NAT site is IPv4 only; this far host has no IPv4 address")
         base = names.new_name(self.pid)
         router = self._add(Router(f"{base}-rtr", "router"))
         home = self._add(Host(f"{base}-home", "home"))
-        return build_nat(far, router, home, self._subnet())
+        return build_nat(far, router, home, self._subnet(), firewall)
 
     def close(self) -> None:
         """Tear everything down (see the class docstring). Idempotent."""

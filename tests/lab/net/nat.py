@@ -23,6 +23,19 @@ MASQUERADE = """table ip nat {{
   }}
 }}
 """
+# A home router's WAN firewall: unsolicited packets are dropped before conntrack
+# confirms an entry for them, so they cannot occupy a port the NAT would reuse.
+FIREWALL = """table inet wan {{
+  chain input {{
+    type filter hook input priority 0;
+    iifname "{dev}" ct state new drop
+  }}
+  chain forward {{
+    type filter hook forward priority 0;
+    iifname "{dev}" ct state new drop
+  }}
+}}
+"""
 UDP_TIMEOUTS = (
     "net.netfilter.nf_conntrack_udp_timeout",
     "net.netfilter.nf_conntrack_udp_timeout_stream",
@@ -61,7 +74,7 @@ class Nat:
     router: Router
 
 
-def build_nat(far: Host, router: Router, home: Host, subnet: Subnet) -> Nat:
+def build_nat(far: Host, router: Router, home: Host, subnet: Subnet, firewall: bool) -> Nat:
     """Wire ``router`` and ``home`` (fresh namespaces) to ``far``; see the module doc."""
     far_dev = f"rtr{sum(d.startswith('rtr') for d in _devs(far.name))}"
     links.veth(router.far_dev, router.name, far_dev, far.name)
@@ -76,6 +89,8 @@ def build_nat(far: Host, router: Router, home: Host, subnet: Subnet) -> Nat:
     home.addrs.append(f"{HOME_NET}.2")
     router.sysctl("net.ipv4.ip_forward", 1)
     router.nft(MASQUERADE.format(dev=router.far_dev))
+    if firewall:
+        router.nft(FIREWALL.format(dev=router.far_dev))
 
     def route_to(addr: str) -> None:
         if ":" not in addr:
