@@ -223,9 +223,7 @@ def test_sweep_removes_what_a_dead_run_left(netlab_ready, tmp_path):
     ns, dev = f"tpl{dead_pid}-1-far", f"tpl{dead_pid}-1"
     names.ip("netns", "add", ns)
     names.ip("link", "add", dev, "type", "veth", "peer", "name", "p0", "netns", ns)
-    removed = names.sweep()
-    assert f"netns {ns}" in removed
-    assert f"link {dev}" in removed
+    names.sweep()  # a concurrent run's sweep may beat us to it: check the end state
     assert ns not in names.ip("netns", "list").split()
     assert dev not in names.ip("-br", "link")
 

@@ -106,12 +106,19 @@ def pid_alive(pid: int) -> bool:
 
 
 def sweep() -> list[str]:
-    """Remove namespaces, root veths, claims and /etc/netns dirs of runs whose pid is dead.
+    """Remove root veths, namespaces, claims and /etc/netns dirs of runs whose pid is dead.
 
+    Root veths go first: deleting a namespace removes its veths only asynchronously.
     Processes still inside such a namespace are SIGKILLed by PID first (they were
-    started by that run). Returns what was removed, for the log.
+    started by that run). Returns what was removed, for the log. Safe to run while
+    other runs are live: only names whose owner pid is dead are touched.
     """
     removed: list[str] = []
+    for line in ip("-br", "link").splitlines():
+        dev = line.split()[0].split("@")[0] if line.strip() else ""
+        if _dead_owner(dev):
+            ip("link", "del", dev, check=False)
+            removed.append(f"link {dev}")
     for ns in ip("netns", "list").split():
         if _dead_owner(ns):
             for pid in ip("netns", "pids", ns, check=False).split():
@@ -119,11 +126,6 @@ def sweep() -> list[str]:
                     os.kill(int(pid), 9)
             ip("netns", "del", ns, check=False)
             removed.append(f"netns {ns}")
-    for line in ip("-br", "link").splitlines():
-        dev = line.split()[0].split("@")[0] if line.strip() else ""
-        if _dead_owner(dev):
-            ip("link", "del", dev, check=False)
-            removed.append(f"link {dev}")
     removed += _sweep_files(CLAIMS.glob("*"), _claim_owner)
     removed += _sweep_files(Path("/etc/netns").glob(f"{PREFIX}*"), lambda p: owner_pid(p.name))
     return removed
