@@ -149,6 +149,18 @@ class Host:
         self.run(["sysctl", "-q", "-w", f"{key}={value}"])
         return self.run(["sysctl", "-n", key]).stdout.strip()
 
+    def set_resolver(self, *nameservers: str) -> Path:
+        """Point ``/etc/resolv.conf`` of processes started here at ``nameservers``.
+
+        ``ip netns exec`` bind-mounts ``/etc/netns/<name>/resolv.conf`` over it, so this
+        affects ``run``/``spawn`` (e.g. the CLI's getaddrinfo), not ``call``/``socket``.
+        The lab deletes the directory at teardown.
+        """
+        path = Path("/etc/netns", self.name, "resolv.conf")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"nameserver {ns}\n" for ns in nameservers))
+        return path
+
     def extra_address(self, v6: bool = False) -> str:
         """Add one more address to this host's uplink and return it (far hosts only)."""
         if self.add_address is None:

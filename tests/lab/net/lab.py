@@ -18,6 +18,7 @@ from tests.lab.net.names import Subnet, ip
 from tests.lab.net.nat import Nat, Router, build_nat
 
 H = TypeVar("H", bound=Host)
+ETC_NETNS = Path("/etc/netns")
 
 
 class NetLab:
@@ -36,6 +37,7 @@ class NetLab:
         self.uplinks: dict[str, Uplink] = {}
         self.subnets: list[Subnet] = []
         self.root_devs: list[str] = []
+        self._had_etc_netns = ETC_NETNS.exists()
 
     def far(self, v4: bool = True, v6: bool = True) -> Host:
         """A far host joined to the root namespace by its own veth and subnet.
@@ -111,7 +113,10 @@ class NetLab:
         for host in reversed(self.hosts):
             _kill_leftovers(host.name)
             ip("netns", "del", host.name, check=False)
-            shutil.rmtree(Path("/etc/netns", host.name), ignore_errors=True)
+            shutil.rmtree(ETC_NETNS / host.name, ignore_errors=True)
+        if not self._had_etc_netns:
+            with contextlib.suppress(OSError):  # only if empty: other runs may use it
+                ETC_NETNS.rmdir()
         for subnet in self.subnets:
             subnet.release()
         self.hosts, self.root_devs, self.subnets = [], [], []
