@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +15,7 @@ from tests.lab.net import names
 
 pytestmark = pytest.mark.lab
 SO_RCVBUFFORCE = 33  # Linux; root may exceed rmem_max
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_root_reaches_far_and_far_sees_the_root_side_address(netlab):
@@ -137,3 +142,31 @@ def test_sweep_removes_what_a_dead_run_left(netlab_ready, tmp_path):
     names.sweep()  # a concurrent run's sweep may beat us to it: check the end state
     assert ns not in names.ip("netns", "list").split()
     assert dev not in names.ip("-br", "link")
+
+
+INNER_FAILING_TEST = """
+import json, os
+from tests.lab.net.fixtures import netlab, netlab_ready  # noqa: F401
+
+def test_fails_midway(netlab):
+    far = netlab.far()
+    nat = netlab.nat(far)
+    sleeper = far.spawn(["sleep", "600"], netlab.workdir / "sleep.log")
+    made = {"netns": [h.name for h in netlab.hosts], "devs": netlab.root_devs, "pid": sleeper.pid}
+    with open(os.environ["NETLAB_MADE"], "w") as out:
+        json.dump(made, out)
+    assert nat.home is None, "fails on purpose"
+"""
+
+
+def test_a_failing_test_still_tears_everything_down(netlab_ready, tmp_path):
+    inner, made = tmp_path / "test_inner.py", tmp_path / "made.json"
+    inner.write_text(INNER_FAILING_TEST)
+    env = {**os.environ, "NETLAB_MADE": str(made), "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(inner)]
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr  # the inner test failed
+    record = json.loads(made.read_text())
+    assert set(record["netns"]).isdisjoint(names.ip("netns", "list").split())
+    assert not [d for d in record["devs"] if d in names.ip("-br", "link")]
+    assert not names.pid_alive(record["pid"])
