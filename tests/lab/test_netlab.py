@@ -55,6 +55,26 @@ def test_ten_percent_loss_drops_about_ten_percent(netlab):
     assert len(set(got)) == 2000 - dropped
 
 
+def test_outgoing_drop_is_silent_to_the_sender_and_one_way(netlab):
+    far = netlab.far()
+    root_v4 = netlab.uplink(far).root_v4
+    with (
+        big_rx(far.socket()) as server,
+        big_rx(socket.socket(socket.AF_INET, socket.SOCK_DGRAM)) as phone,
+    ):
+        server.bind((far.v4, 5004))
+        phone.bind((root_v4, 0))
+        rule = far.drop_udp(100, direction="out", dst=root_v4)
+        for _ in range(20):
+            assert server.sendto(b"rtp to phone", phone.getsockname()) == 12  # no EPERM
+            phone.sendto(b"rtp to far", (far.v4, 5004))
+        assert receive(server, 20) == [b"rtp to far"] * 20
+        assert rule.dropped() == 20
+        rule.remove()
+        server.sendto(b"marker", phone.getsockname())
+        assert phone.recv(100) == b"marker"  # nothing from before the marker got through
+
+
 def test_full_drop_of_one_direction_through_the_nat(netlab):
     far = netlab.far()
     nat = netlab.nat(far)

@@ -64,7 +64,9 @@ def _factory(
 
     def make(host: Host, *args: Any, **kwargs: Any) -> S:
         workdir = tmp_path / f"{Path(binary).name}{next(counter)}"
-        return stack.push(launch(binary, host, workdir, *args, **kwargs))
+        server = launch(binary, host, workdir, *args, **kwargs)
+        stack.push(server)
+        return server
 
     return make
 

@@ -43,7 +43,6 @@ class Host:
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list, repr=False)
     add_address: Callable[[bool], str] | None = field(default=None, repr=False)
     on_new_address: list[Callable[[str], None]] = field(default_factory=list, repr=False)
-    _loss_ready: bool = field(default=False, repr=False)
 
     @property
     def v4(self) -> str:
@@ -135,14 +134,18 @@ class Host:
     ) -> loss.DropRule:
         """Drop ``percent`` % of matching UDP datagrams (100: all); ``.remove()`` undoes it.
 
-        ``direction``: ``out`` what this host sends, ``in`` what it receives,
-        ``forward`` what it routes (a NAT router). ``dst`` matches the destination.
+        ``direction``: ``out`` what this host sends (silently, on every interface it
+        has now), ``in`` what it receives, ``forward`` what it routes (a NAT router).
+        ``dst`` matches the destination address. See ``loss.py``.
         """
-        if not self._loss_ready:
-            self.nft(loss.setup_script())
-            self._loss_ready = True
         text = loss.rule_text(percent, dport_range, sport_range, dst)
-        return loss.add_rule(self.nft, direction, text)
+        return loss.add_rule(self.nft, direction, text, self.interfaces())
+
+    def interfaces(self) -> list[str]:
+        """Names of this namespace's interfaces other than ``lo``."""
+        lines = self.run(["ip", "-br", "link"]).stdout.splitlines()
+        names = (line.split()[0].split("@")[0] for line in lines if line.strip())
+        return [name for name in names if name != "lo"]
 
     def sysctl(self, key: str, value: str | int) -> str:
         """Set ``key`` inside and return what reads back (the caller compares)."""

@@ -1,28 +1,32 @@
-"""Random UDP loss with nftables (netem is not in this kernel): one table per namespace.
+"""Random UDP loss with nftables (netem is not in this kernel), silent like real loss.
 
-Each host that drops something gets ``table inet tpl_loss`` with three base chains
-named after their hooks: ``output`` (direction ``out``: what the host sends),
-``input`` (``in``: what it receives) and ``forward`` (what a router passes on). A rule is
-``[ip|ip6 daddr DST] udp dport A-B udp sport C-D [numgen random mod 100 < N] counter
-drop``; at 100 % the numgen term is left out, so nothing gets through. The counter
-tells a test exactly how many datagrams were dropped (``DropRule.dropped()``).
+Directions, seen from the host the rule is on:
+
+* ``out``, what the host sends: ``table netdev tpl_loss_dev``, one ``egress`` chain
+  per interface (``egress_<dev>``). Dropped there, ``sendto()`` still succeeds. A drop
+  in the inet *output* hook would instead make the sender's ``sendto()`` fail with
+  EPERM, and baresip gives up a registration over that, Kamailio turns it into
+  a 5xx: not what lost packets do. The rule covers the interfaces the host has
+  when the rule is made.
+* ``in``, what the host receives: ``table inet tpl_loss`` chain ``input``.
+* ``forward``, what a router passes on: ``table inet tpl_loss`` chain ``forward``.
+
+A rule is ``[ip|ip6 daddr DST] udp dport A-B udp sport C-D [numgen random mod 100 < N]
+counter drop``; at 100 % the numgen term is left out, so nothing gets through. The
+counter tells a test exactly how many datagrams were dropped (``DropRule.dropped()``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-TABLE = "tpl_loss"
+TABLE = "inet tpl_loss"
+DEV_TABLE = "netdev tpl_loss_dev"
 Direction = Literal["out", "in", "forward"]
-CHAINS: dict[str, tuple[str, str]] = {  # direction -> (chain, hook)
-    "out": ("output", "output"),
-    "in": ("input", "input"),
-    "forward": ("forward", "forward"),
-}
-_HANDLE = re.compile(r"# handle (\d+)")
+_RULE_HANDLE = re.compile(r"^add rule (\S+ \S+) (\S+) .*# handle (\d+)$", re.M)
 _PACKETS = re.compile(r"counter packets (\d+) ")
 
 Nft = Callable[[str], str]
@@ -30,39 +34,30 @@ Nft = Callable[[str], str]
 
 @dataclass(slots=True)
 class DropRule:
-    """One installed drop rule; ``remove()`` takes it out again (idempotent)."""
+    """One installed drop rule (one nft rule per chain it lives in); ``remove()`` undoes it."""
 
     nft: Nft
-    chain: str
-    handle: int
+    places: list[tuple[str, str, int]]  # (family table, chain, handle)
     text: str
     removed: bool = False
 
     def dropped(self) -> int:
-        """Packets this rule has dropped so far (its nft counter); 0 once removed."""
-        if self.removed:
-            return 0
-        listing = self.nft(f"list chain inet {TABLE} {self.chain}")
-        for line in listing.splitlines():
-            if line.rstrip().endswith(f"# handle {self.handle}"):
-                match = _PACKETS.search(line)
-                return int(match[1]) if match else 0
-        raise RuntimeError(f"rule {self.handle} not found in {self.chain}: {listing!r}")
+        """Packets this rule has dropped so far (its nft counters); 0 once removed."""
+        return 0 if self.removed else sum(self._count(*place) for place in self.places)
 
     def remove(self) -> None:
+        """Delete the rule from every chain (idempotent)."""
         if not self.removed:
-            self.nft(f"delete rule inet {TABLE} {self.chain} handle {self.handle}")
+            self.nft("".join(f"delete rule {t} {c} handle {h}\n" for t, c, h in self.places))
             self.removed = True
 
-
-def setup_script() -> str:
-    """nft commands that create the table and its three chains (idempotent: ``add``)."""
-    lines = [f"add table inet {TABLE}"]
-    lines += [
-        f"add chain inet {TABLE} {chain} {{ type filter hook {hook} priority 0; }}"
-        for chain, hook in CHAINS.values()
-    ]
-    return "\n".join(lines) + "\n"
+    def _count(self, table: str, chain: str, handle: int) -> int:
+        listing = self.nft(f"list chain {table} {chain}")
+        for line in listing.splitlines():
+            if line.rstrip().endswith(f"# handle {handle}"):
+                match = _PACKETS.search(line)
+                return int(match[1]) if match else 0
+        raise RuntimeError(f"rule {handle} not found in {table} {chain}: {listing!r}")
 
 
 def rule_text(
@@ -85,11 +80,25 @@ def rule_text(
     return " ".join([*parts, "counter", "drop"])
 
 
-def add_rule(nft: Nft, direction: Direction, text: str) -> DropRule:
-    """Append ``text`` to the chain of ``direction``; the handle comes from ``nft -e -a``."""
-    chain = CHAINS[direction][0]
-    echoed = nft(f"add rule inet {TABLE} {chain} {text}")
-    match = _HANDLE.search(echoed)
-    if match is None:
-        raise RuntimeError(f"nft gave no rule handle: {echoed!r}")
-    return DropRule(nft, chain, int(match[1]), text)
+def add_rule(nft: Nft, direction: Direction, text: str, devices: Sequence[str]) -> DropRule:
+    """Create the tables/chains ``direction`` needs (idempotent) and append ``text``."""
+    chains = _chains(direction, devices)
+    if not chains:
+        raise RuntimeError("no interface to drop outgoing packets on")
+    script = [f"add table {TABLE}", f"add table {DEV_TABLE}"]
+    for table, chain, hook in chains:
+        script.append(f"add chain {table} {chain} {{ type filter hook {hook} priority 0; }}")
+    script += [f"add rule {table} {chain} {text}" for table, chain, _ in chains]
+    echoed = nft("\n".join(script) + "\n")
+    places = [(m[1], m[2], int(m[3])) for m in _RULE_HANDLE.finditer(echoed)]
+    if len(places) != len(chains):
+        raise RuntimeError(f"nft gave {len(places)} rule handles for {len(chains)}: {echoed!r}")
+    return DropRule(nft, places, text)
+
+
+def _chains(direction: Direction, devices: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(table, chain, hook spec) for each chain the rule goes into."""
+    if direction == "out":
+        return [(DEV_TABLE, f"egress_{dev}", f'egress device "{dev}"') for dev in devices]
+    hook = "input" if direction == "in" else "forward"
+    return [(TABLE, hook, hook)]
