@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,27 @@ def test_router_udp_conntrack_timeout_reads_back(netlab):
     assert nat.router.udp_timeouts() == (20, 20)
     with pytest.raises(ValueError, match="IPv4"):
         netlab.nat(netlab.far(v4=False))
+
+
+def test_a_thread_started_inside_home_stays_there(netlab):
+    nat = netlab.nat(netlab.far())
+    bound: list[str] = []
+
+    def sip_thread() -> None:  # like the engine's pjsua thread
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.bind((nat.home.v4, 0))
+            bound.append(sock.getsockname()[0])
+
+    with nat.home.entered():
+        worker = threading.Thread(target=sip_thread)
+        worker.start()
+    worker.join(10)
+    assert bound == [nat.home.v4]
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock,
+        pytest.raises(OSError, match="assign"),
+    ):
+        sock.bind((nat.home.v4, 0))  # this thread is back in root
 
 
 def test_root_side_renumbering_changes_what_far_sees(netlab):

@@ -95,6 +95,11 @@ def test_coturn_maps_the_sender_and_relays_for_the_static_user(netlab, coturn_fa
         pytest.raises(RuntimeError, match="401"),
     ):
         stun.allocate(sock, (turn.address, turn.port), turn.user, "wrong")
+    nat = netlab.nat(far)
+    with nat.home.socket() as sock:
+        sock.bind((nat.home.v4, 0))
+        mapped = stun.binding(sock, (turn.address, turn.port))
+    assert mapped[0] == nat.router.public_address  # the server-reflexive address
 
 
 def test_rtpengine_answers_ng_ping(netlab, rtpengine_factory):

@@ -8,6 +8,7 @@ the namespace's own ``/proc/thread-self/net/{udp,tcp}``, never root's.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -60,6 +61,8 @@ class Host:
         check: bool = True,
         input: str | None = None,
         timeout: float = 30.0,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """Run ``argv`` inside, capture text output; ``CommandError`` (a CalledProcessError
         with stderr in its message) if ``check`` and it fails."""
@@ -70,6 +73,8 @@ class Host:
             text=True,
             timeout=timeout,
             check=False,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
         )
         if check and done.returncode != 0:
             raise CommandError(done.returncode, done.args, done.stdout, done.stderr)
@@ -90,6 +95,13 @@ class Host:
     def call(self, fn: Callable[..., T], *args: object) -> T:
         """``fn(*args)`` in a helper thread inside this namespace."""
         return nsenter.call_in(self.name, fn, *args)
+
+    def entered(self) -> contextlib.AbstractContextManager[None]:
+        """``with host.entered():`` runs the calling thread inside, then returns it to root.
+
+        Threads started in the block stay inside for good (see ``nsenter.entered``).
+        """
+        return nsenter.entered(self.name)
 
     def socket(self, family: int = socket.AF_INET, kind: int = socket.SOCK_DGRAM) -> socket.socket:
         """A socket that lives in this namespace (usable from any thread)."""

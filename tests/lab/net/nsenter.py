@@ -9,11 +9,12 @@ there). The helper thread ends after the call, nothing else is switched.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -31,6 +32,27 @@ def enter(netns: str) -> None:
             raise OSError(err, f"setns({netns}): {os.strerror(err)}")
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def entered(netns: str) -> Iterator[None]:
+    """The calling thread inside ``netns`` for the ``with`` block, then back where it was.
+
+    Everything the thread creates meanwhile (sockets, and threads, which inherit the
+    namespace for good) belongs to ``netns``: the way to start an in-process engine
+    whose SIP thread must live behind the lab's NAT.
+    """
+    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        enter(netns)
+        try:
+            yield
+        finally:
+            if _libc.setns(home, CLONE_NEWNET) != 0:
+                err = ctypes.get_errno()
+                raise OSError(err, f"setns back from {netns}: {os.strerror(err)}")
+    finally:
+        os.close(home)
 
 
 def call_in(netns: str, fn: Callable[..., T], *args: object) -> T:
