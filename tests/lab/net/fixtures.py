@@ -18,12 +18,13 @@ from tests.conftest import lab_missing, need_binary
 from tests.lab.fixtures import _Stack
 from tests.lab.net import names
 from tests.lab.net.coturn import Coturn
+from tests.lab.net.daemon import Daemon
 from tests.lab.net.dnsmasq import Dnsmasq
 from tests.lab.net.host import Host
 from tests.lab.net.lab import NetLab
 from tests.lab.net.rtpengine import Rtpengine
 
-S = TypeVar("S")
+S = TypeVar("S", bound=Daemon)
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +65,7 @@ def _factory(
 
     def make(host: Host, *args: Any, **kwargs: Any) -> S:
         workdir = tmp_path / f"{Path(binary).name}{next(counter)}"
-        server = launch(binary, host, workdir, *args, **kwargs)
-        stack.push(server)
-        return server
+        return stack.push(launch(binary, host, workdir, *args, **kwargs))
 
     return make
 

@@ -123,8 +123,8 @@ class NetLab:
         self.uplinks.clear()
 
     def _add(self, host: H) -> H:
+        self.hosts.append(host)  # first: close() must delete even a half-made namespace
         links.add_netns(host.name)
-        self.hosts.append(host)
         return host
 
     def _subnet(self) -> Subnet:
