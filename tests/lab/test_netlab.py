@@ -212,3 +212,14 @@ def test_a_failing_test_still_tears_everything_down(netlab_ready, tmp_path):
     assert set(record["netns"]).isdisjoint(names.ip("netns", "list").split())
     assert not [d for d in record["devs"] if d in names.ip("-br", "link")]
     assert not names.pid_alive(record["pid"])
+
+
+@pytest.mark.parametrize(("require", "outcome"), [("0", "1 skipped"), ("1", "1 error")])
+def test_without_root_the_lab_skips_or_under_require_lab_fails(tmp_path, require, outcome):
+    (tmp_path / "fake_nonroot.py").write_text("import os\nos.geteuid = lambda: 1000\n")
+    env = {**os.environ, "TUIPHONE_REQUIRE_LAB": require, "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "fake_nonroot"]
+    argv += [f"{__file__}::test_root_reaches_far_and_far_sees_the_root_side_address"]
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert outcome in done.stdout, done.stdout
+    assert (done.returncode == 0) == (require == "0")
