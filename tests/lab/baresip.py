@@ -2,7 +2,12 @@
 plays a tone from a WAV, dumps what it hears, and is driven over ctrl_tcp.
 
 ``Baresip.launch(binary, workdir, registrar_port, user)`` returns once the REGISTER
-got its 200 (or at once with ``register=False``).
+got its 200 (or at once with ``registrar_port=None``). In a lab namespace
+(``host=far, registrar=(addr, port)``) it listens on the host's address, its ctrl_tcp
+on that namespace's 127.0.0.1 (reached through a socket made there), and with
+``ice=True`` it loads stun/turn/ice and sets ``medianat=ice`` plus ``stunserver``
+(and ``stunuser``/``stunpass`` for TURN) on the account. ``wait_for_audio`` waits for
+received audio without sleeping.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ that namespace. ``tls=True`` there uses a certificate from a lab CA (``ca_path``
 with SANs ``tls_names`` plus the listen addresses, and every request over TLS is
 logged as ``LAB-TLS <method> sni=<server name the client sent>`` (``$tls_peer_server_name``).
 ``nat=True`` is a provider: nathelper fixes NATed registrations and contacts
-(``LAB-NAT`` lines), and rtpengine at ``rtpengine`` ("ADDR:PORT") relays all media.
+(``LAB-NAT`` lines), and the rtpengine at ``rtpengine`` (its ``ng_sock``, e.g.
+``udp:ADDR:22222``) relays all media; launch waits until Kamailio has found it.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class Kamailio:
         kam.netns, kam.addresses, kam.nat = host, addrs, nat
         kam.host, kam.domain = addrs[0], uri_host(addrs[0])
         if nat and not rtpengine:
-            raise ValueError("nat=True needs rtpengine='ADDR:PORT'")
+            raise ValueError("nat=True needs rtpengine= (Rtpengine.ng_sock, e.g. 'udp:ADDR:PORT')")
         if tls:
             kam.tls_port = tls_port or (5061 if host else procs.free_port())
             kam._write_tls(tls_names if (host or tls_names) else None)
@@ -173,6 +174,9 @@ class Kamailio:
         wait_for_options(
             self.host, self.port, READY_TIMEOUT_S, self._alive, lambda: netns.socket(family)
         )
+        if self.nat:  # every worker tests the relay at start: one success is enough
+            found = f"rtpengine instance <{self.rtpengine}> found"
+            procs.wait_for(lambda: found in self.log_text(), self.proc, READY_TIMEOUT_S, found)
 
     def _argv(self, rundir: Path) -> list[str]:
         argv = [self.binary, "-DD", "-E", "-f", str(self.cfg_path), "-w", str(self.workdir)]

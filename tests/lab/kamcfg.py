@@ -49,7 +49,7 @@ def render(
         "DIR": workdir,
         "NOANSWER_MS": noanswer_ms,
         "NATPING_S": natping_s,
-        "RTPENGINE": rtpengine or "127.0.0.1:22222",
+        "RTPENGINE": rtpengine or "udp:127.0.0.1:22222",
     }
     text = TEMPLATE.read_text()
     for name, value in values.items():

@@ -1,5 +1,6 @@
 """SIPp as a trunk/peer stand-in: built-in ``uas`` (with RTP echo) or ``uac``, or a
 scenario file from ``scenarios/``. Results come from the exit code and ``-trace_stat``.
+``host=`` runs it in a lab namespace on that host's address (SIP and RTP echo).
 
 Exit codes (SIPp): 0 all calls succeeded, 1 some failed, 97 internal exit, 99 no call
 processed, 255/-1 fatal, 254/-2 socket bind failure.

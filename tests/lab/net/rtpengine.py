@@ -1,8 +1,9 @@
 """rtpengine as the provider's media relay in a far host, in userspace (``--table=-1``).
 
 The ng control protocol listens on UDP ``address``:``ng_port``; Kamailio's
-``rtpengine_sock`` is ``rtpengine.ng_sock``. Media ports come from ``ports``. No
-config file is read (``--config-file=none``); logs go to stderr (``-E``) at level 6.
+``rtpengine_sock`` is ``rtpengine.ng_sock`` (``udp:ADDR:PORT``, ``udp6:[ADDR]:PORT``).
+Media ports come from ``MEDIA_PORTS``. No config file is read (``--config-file=none``);
+logs go to stderr (``-E``) at level 6.
 """
 
 from __future__ import annotations
@@ -37,7 +38,13 @@ class Rtpengine(Daemon):
 
     @property
     def ng_sock(self) -> str:
-        """``ADDR:PORT`` for Kamailio's ``rtpengine_sock`` (``udp:`` is added there)."""
+        """The value for Kamailio's ``rtpengine_sock`` (``Kamailio.launch(rtpengine=...)``)."""
+        if ":" in self.address:
+            return f"udp6:[{self.address}]:{self.ng_port}"
+        return f"udp:{self.address}:{self.ng_port}"
+
+    @property
+    def listen_ng(self) -> str:
         host = f"[{self.address}]" if ":" in self.address else self.address
         return f"{host}:{self.ng_port}"
 
@@ -50,7 +57,7 @@ class Rtpengine(Daemon):
     def _argv(self, binary: str) -> list[str]:
         return [
             binary, "--config-file=none", "--foreground", "--table=-1", "-E", "-L", "6",
-            f"--interface={self.address}", f"--listen-ng={self.ng_sock}",
+            f"--interface={self.address}", f"--listen-ng={self.listen_ng}",
             f"--port-min={MEDIA_PORTS[0]}", f"--port-max={MEDIA_PORTS[1]}",
             f"--pidfile={self.workdir / 'rtpengine.pid'}",
         ]  # fmt: skip
