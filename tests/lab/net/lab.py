@@ -119,6 +119,7 @@ class NetLab:
                 ETC_NETNS.rmdir()
         for subnet in self.subnets:
             subnet.release()
+        names.remove_claims_dir()
         self.hosts, self.root_devs, self.subnets = [], [], []
         self.uplinks.clear()
 

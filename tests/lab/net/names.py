@@ -72,9 +72,8 @@ class Subnet:
 
 
 def claim_subnet(pid: int | None = None) -> Subnet:
-    """Claim a /24 + /64 nobody else uses; raises RuntimeError when all 512 are taken."""
+    """Claim a /24 + /64 nobody else uses; raises RuntimeError when all 511 are taken."""
     pid = pid or os.getpid()
-    CLAIMS.mkdir(parents=True, exist_ok=True)
     in_root = ip("-br", "addr") + ip("route") + ip("-6", "route")
     start = (pid * 37) % SUBNETS
     for offset in range(SUBNETS):
@@ -83,14 +82,34 @@ def claim_subnet(pid: int | None = None) -> Subnet:
             continue
         if subnet.v4_prefix in in_root or subnet.v6_prefix[:-1] in in_root:
             continue
+        if _create_claim(CLAIMS / str(subnet.index), pid):
+            return subnet
+    raise RuntimeError("no free 198.18.0.0/15 subnet for the netns lab")
+
+
+def _create_claim(path: Path, pid: int) -> bool:
+    """Atomically create ``path`` holding ``pid``; False if someone holds it already.
+
+    The directory may vanish under us (a finishing run removes it when empty): retry.
+    """
+    for _ in range(5):
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            fd = os.open(CLAIMS / str(subnet.index), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
+            return False
+        except FileNotFoundError:
             continue
         with os.fdopen(fd, "w") as claim:
             claim.write(str(pid))
-        return subnet
-    raise RuntimeError("no free 198.18.0.0/15 subnet for the netns lab")
+        return True
+    raise RuntimeError(f"cannot create {path}")
+
+
+def remove_claims_dir() -> None:
+    """Remove the claims directory if it is empty (other runs may still hold claims)."""
+    with contextlib.suppress(OSError):
+        CLAIMS.rmdir()
 
 
 def owner_pid(name: str) -> int | None:
