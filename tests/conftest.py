@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from typing import NoReturn
 
 import pytest
 
@@ -18,7 +19,11 @@ def need_binary(name: str) -> str:
     )
     if path:
         return path
-    reason = f"lab binary {name!r} not installed (run: make lab)"
+    lab_missing(f"lab binary {name!r} not installed (run: make lab)")
+
+
+def lab_missing(reason: str) -> NoReturn:
+    """Skip for ``reason``, or fail under TUIPHONE_REQUIRE_LAB=1 (CI must not skip the lab)."""
     if REQUIRE_LAB:
         pytest.fail(reason + " and TUIPHONE_REQUIRE_LAB=1")
     pytest.skip(reason)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-
+import pjsua2  # noqa: F401 - a hard dependency: missing, these must fail, not skip
 import pytest
 
 from tests.cli import conftest
 from tests.lab.fixtures import kamailio, kamailio_factory  # noqa: F401 - pytest fixtures
 from tests.lab.kamailio import USERS
 
-pytestmark = [
-    pytest.mark.lab,
-    pytest.mark.skipif(importlib.util.find_spec("pjsua2") is None, reason="pjsua2 missing"),
-]
+pytestmark = [pytest.mark.lab]
 
 
 def write_config(tmp_path, kam, password: str):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-
+import pjsua2  # noqa: F401 - a hard dependency: missing, these must fail, not skip
 import pytest
 
 from tests.cli import conftest
 
-pytestmark = [
-    pytest.mark.pjsua,
-    pytest.mark.skipif(importlib.util.find_spec("pjsua2") is None, reason="pjsua2 missing"),
-]
+pytestmark = [pytest.mark.pjsua]
 
 
 @pytest.fixture(autouse=True)

@@ -2,53 +2,46 @@
 plays a tone from a WAV, dumps what it hears, and is driven over ctrl_tcp.
 
 ``Baresip.launch(binary, workdir, registrar_port, user)`` returns once the REGISTER
-got its 200 (or at once with ``register=False``).
+got its 200 (or at once with ``registrar_port=None``). In a lab namespace
+(``host=far, registrar=(addr, port)``) it listens on the host's address, its ctrl_tcp
+on that namespace's 127.0.0.1 (reached through a socket made there), and with
+``ice=True`` it loads stun/turn/ice and sets ``medianat=ice`` plus ``stunserver``
+(and ``stunuser``/``stunpass`` for TURN) on the account. ``wait_for_audio`` waits for
+received audio without sleeping.
 """
 
 from __future__ import annotations
 
 import contextlib
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.lab import procs
+from tests.lab import baresip_cfg, procs
+from tests.lab.baresip_cfg import MediaNat
 from tests.lab.ctrl_tcp import CtrlClient
+from tests.lab.net.host import Host
+from tests.lab.sipwire import uri_host
 from tests.lab.tones import write_tone
 
 READY_TIMEOUT_S = 20.0
-MODULES = ("g711.so", "aufile.so", "aubridge.so", "sndfile.so")
-
-CONFIG = """sip_listen 127.0.0.1:{sip_port}
-net_interface 127.0.0.1
-audio_source aufile,{tone}
-audio_player aubridge,nil
-audio_alert aubridge,nil
-ausrc_srate 8000
-auplay_srate 8000
-ausrc_channels 1
-auplay_channels 1
-snd_path {dump}
-module_path /usr/lib/baresip/modules
-{modules}
-module_tmp account.so
-module_app menu.so
-module_app ctrl_tcp.so
-ctrl_tcp_listen 127.0.0.1:{ctrl_port}
-"""
 
 
 @dataclass(slots=True)
 class Baresip:
     """One baresip process. ``ctrl`` is connected once it is up; ``dump_dir`` holds
-    sndfile's WAVs (``*-dec.wav`` is what it received)."""
+    sndfile's WAVs (``*-dec.wav`` is what it received). ``netns`` is the lab host it
+    runs in (None: root, on 127.0.0.1)."""
 
     binary: str
     workdir: Path
     user: str
     sip_port: int
     ctrl_port: int
+    address: str = "127.0.0.1"
+    netns: Host | None = None
     ctrl: CtrlClient | None = None
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -62,24 +55,39 @@ class Baresip:
         password: str | None = None,
         tone_hz: float = 880.0,
         auto_answer: bool = True,
+        *,
+        host: Host | None = None,
+        address: str | None = None,
+        registrar: tuple[str, int] | None = None,
+        ice: bool = False,
+        stun: str | None = None,
+        turn: tuple[str, str, str] | None = None,
     ) -> Baresip:
         """Write a HOME with config+accounts, start, connect ctrl_tcp, wait for REGISTER 200.
 
-        ``registrar_port`` None: no registration (call it directly at ``contact``).
+        ``registrar_port`` None (and no ``registrar``): no registration (call it directly
+        at ``contact``). In a lab ``host`` it listens on ``address`` (default: the
+        host's first), registers at ``registrar`` (addr, port), and its ctrl_tcp
+        listens on the namespace's 127.0.0.1, reached through a socket made there.
+        ``ice``: ICE with ``stun`` ("stun:ADDR:PORT") or ``turn`` (uri, user, password).
         Raises RuntimeError with the log tail when it does not come up.
         """
-        bs = cls(binary, workdir, user, procs.free_port(), procs.free_port())
-        bs._write_home(
-            registrar_port, password if password is not None else f"{user}pw", tone_hz, auto_answer
-        )
-        bs.proc = procs.spawn(
-            [binary, "-f", str(bs.confdir)],
-            bs.log_path,
-            cwd=workdir,
-            env={"HOME": str(workdir / "home"), "PATH": "/usr/bin:/bin"},
-        )
+        addr = address or (host.addrs[0] if host else "127.0.0.1")
+        ports = (host.free_port(addr), host.free_port("127.0.0.1")) if host else None
+        sip_port, ctrl_port = ports or (procs.free_port(), procs.free_port())
+        bs = cls(binary, workdir, user, sip_port, ctrl_port, address=addr, netns=host)
+        if registrar is None and registrar_port is not None:
+            registrar = ("127.0.0.1", registrar_port)
+        secret = password if password is not None else f"{user}pw"
+        bs._write_home(registrar, secret, tone_hz, auto_answer, _media_nat(ice, stun, turn))
+        argv = [binary, "-f", str(bs.confdir)]
+        env = {"HOME": str(workdir / "home"), "PATH": "/usr/bin:/bin"}
+        if host is None:
+            bs.proc = procs.spawn(argv, bs.log_path, cwd=workdir, env=env)
+        else:
+            bs.proc = host.spawn(argv, bs.log_path, cwd=workdir, env=env)
         try:
-            bs._wait_ready(registered=registrar_port is not None)
+            bs._wait_ready(registered=registrar is not None)
         except (RuntimeError, TimeoutError, OSError) as err:
             bs.stop()
             raise RuntimeError(f"baresip did not come up: {err}\n{bs.log_tail()}") from err
@@ -99,11 +107,26 @@ class Baresip:
 
     @property
     def contact(self) -> str:
-        return f"sip:{self.user}@127.0.0.1:{self.sip_port}"
+        return f"sip:{self.user}@{uri_host(self.address)}:{self.sip_port}"
 
     def received_wavs(self) -> list[Path]:
         """The decoder-side dumps: audio baresip received, one file per call."""
         return sorted(self.dump_dir.glob("*-dec.wav"))
+
+    def wait_for_audio(self, seconds: float, timeout_s: float = 15.0) -> Path:
+        """Until the newest received dump holds ``seconds`` of audio (8 kHz, 16 bit); returns it.
+
+        Raises TimeoutError (or RuntimeError if baresip exits) when the audio does not come.
+        """
+        need = 44 + int(seconds * 8000 * 2)
+
+        def enough() -> bool:
+            wavs = self.received_wavs()
+            return bool(wavs) and wavs[-1].stat().st_size >= need
+
+        assert self.proc is not None
+        procs.wait_for(enough, self.proc, timeout_s, f"{seconds} s of received audio")
+        return self.received_wavs()[-1]
 
     def dial(self, uri: str) -> None:
         """Start a call; raises RuntimeError if baresip refuses the command."""
@@ -136,34 +159,27 @@ class Baresip:
             raise RuntimeError(f"baresip refused: {resp.get('data')}")
 
     def _write_home(
-        self, registrar_port: int | None, password: str, tone_hz: float, auto_answer: bool
+        self,
+        registrar: tuple[str, int] | None,
+        password: str,
+        tone_hz: float,
+        auto_answer: bool,
+        nat: MediaNat | None,
     ) -> None:
         self.confdir.mkdir(parents=True, exist_ok=True)
         self.dump_dir.mkdir(exist_ok=True)
-        tone = write_tone(self.workdir / "tone.wav", tone_hz)
-        modules = "\n".join(f"module {m}" for m in MODULES)
         (self.confdir / "config").write_text(
-            CONFIG.format(
+            baresip_cfg.config(
+                address=self.address,
                 sip_port=self.sip_port,
-                ctrl_port=self.ctrl_port,
-                tone=tone,
+                ctrl=f"127.0.0.1:{self.ctrl_port}",
+                tone=write_tone(self.workdir / "tone.wav", tone_hz),
                 dump=self.dump_dir,
-                modules=modules,
+                ice=nat is not None,
             )
         )
-        (self.confdir / "accounts").write_text(
-            self._account_line(registrar_port, password, auto_answer) + "\n"
-        )
-
-    def _account_line(self, registrar_port: int | None, password: str, auto: bool) -> str:
-        answer = "auto" if auto else "manual"
-        if registrar_port is None:
-            return f"<sip:{self.user}@127.0.0.1>;regint=0;answermode={answer};audio_codecs=pcmu"
-        return (
-            f"<sip:{self.user}@127.0.0.1:{registrar_port}>;auth_pass={password};"
-            f'outbound="sip:127.0.0.1:{registrar_port};lr";'
-            f"answermode={answer};regint=300;audio_codecs=pcmu"
-        )
+        line = baresip_cfg.account(self.user, self.address, registrar, password, auto_answer, nat)
+        (self.confdir / "accounts").write_text(line + "\n")
 
     def _wait_ready(self, registered: bool) -> None:
         self.ctrl = self._connect_ctrl()
@@ -176,11 +192,17 @@ class Baresip:
         while True:
             self._check_alive()
             try:
-                return CtrlClient(self.ctrl_port, connect_timeout_s=2)
+                return CtrlClient(self.ctrl_port, connect_timeout_s=2, new_socket=self._ctrl_socket)
             except ConnectionRefusedError:
                 if time.monotonic() > deadline:
                     raise
                 self._wait_exit(0.05)
+
+    def _ctrl_socket(self) -> socket.socket:
+        """ctrl_tcp listens on 127.0.0.1 of baresip's own namespace: connect from there."""
+        if self.netns is None:
+            return socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        return self.netns.socket(socket.AF_INET, socket.SOCK_STREAM)
 
     def _wait_log_line(self, needle: str, timeout_s: float) -> None:
         """REGISTER_OK may fire before ctrl_tcp connects, so read the status line instead."""
@@ -201,3 +223,13 @@ class Baresip:
     def _check_alive(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             raise RuntimeError("baresip exited")
+
+
+def _media_nat(ice: bool, stun: str | None, turn: tuple[str, str, str] | None) -> MediaNat | None:
+    if not ice:
+        return None
+    if turn is not None:
+        return MediaNat(*turn)
+    if stun is None:
+        raise ValueError("ice=True needs stun='stun:ADDR:PORT' or turn=(uri, user, password)")
+    return MediaNat(stun)

@@ -37,10 +37,28 @@ def decode_netstrings(buffer: bytearray) -> list[bytes]:
 
 
 class CtrlClient:
-    """Connected to ``127.0.0.1:port``. ``history`` holds every event seen so far."""
+    """Connected to ``127.0.0.1:port``. ``history`` holds every event seen so far.
 
-    def __init__(self, port: int, connect_timeout_s: float = 10.0) -> None:
-        self._sock = socket.create_connection(("127.0.0.1", port), timeout=connect_timeout_s)
+    ``new_socket`` makes the unconnected TCP socket to use (e.g. one inside a lab
+    namespace, whose own 127.0.0.1 baresip listens on).
+    """
+
+    def __init__(
+        self,
+        port: int,
+        connect_timeout_s: float = 10.0,
+        new_socket: Callable[[], socket.socket] | None = None,
+    ) -> None:
+        if new_socket is None:
+            self._sock = socket.create_connection(("127.0.0.1", port), timeout=connect_timeout_s)
+        else:
+            self._sock = new_socket()
+            self._sock.settimeout(connect_timeout_s)
+            try:
+                self._sock.connect(("127.0.0.1", port))
+            except OSError:
+                self._sock.close()
+                raise
         self._sock.settimeout(None)
         self._inbox: queue.Queue[Event | None] = queue.Queue()
         self.history: list[Event] = []

@@ -127,7 +127,6 @@ async def phone_factory() -> AsyncIterator[Callable[..., Any]]:
     Passwords default to the lab's (``<user>pw``). Every phone is stopped at teardown.
     One pjsua2 Endpoint per process, so use one phone per test.
     """
-    pytest.importorskip("pjsua2")
     from tuiphone.engine.phone import Phone
     from tuiphone.engine.setup import EngineSetup
     from tuiphone.sip import PjBackend

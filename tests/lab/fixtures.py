@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pytest
 
@@ -19,13 +19,20 @@ from tests.lab.kamailio import Kamailio
 from tests.lab.sipp import Sipp
 
 
+class _Stoppable(Protocol):
+    def stop(self) -> object: ...
+
+
+S = TypeVar("S", bound=_Stoppable)
+
+
 class _Stack:
     """Things to stop at teardown, newest first; a failing stop never hides the others."""
 
     def __init__(self) -> None:
-        self.items: list[Any] = []
+        self.items: list[_Stoppable] = []
 
-    def push(self, item: Any) -> Any:
+    def push(self, item: S) -> S:
         self.items.append(item)
         return item
 

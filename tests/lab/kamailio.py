@@ -1,44 +1,44 @@
 """A real Kamailio for tests: registrar, digest auth, proxy, presence, dialog events, MWI.
 
 ``Kamailio.launch(workdir)`` writes ``kamailio.cfg.tmpl`` into ``workdir`` with free
-ports, starts ``kamailio -DD -E`` and returns once it answers OPTIONS. ``stop()`` and
-``start()`` restart it on the same ports with an empty location table.
+ports on 127.0.0.1, starts ``kamailio -DD -E`` and returns once it answers OPTIONS.
+``stop()`` and ``start()`` restart it on the same ports with an empty location table.
+
+In a lab namespace (``host=far``), it listens on ``address`` (one or more, IPv4 and/or
+IPv6) at 5060 (TLS 5061) unless told otherwise; readiness is checked from inside
+that namespace. ``tls=True`` there uses a certificate from a lab CA (``ca_path``)
+with SANs ``tls_names`` plus the listen addresses, and every request over TLS is
+logged as ``LAB-TLS <method> sni=<server name the client sent>`` (``$tls_peer_server_name``).
+``nat=True`` is a provider: nathelper fixes NATed registrations and contacts
+(``LAB-NAT`` lines), and the rtpengine at ``rtpengine`` (its ``ng_sock``, e.g.
+``udp:ADDR:22222``) relays all media; launch waits until Kamailio has found it.
 """
 
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.lab import procs, tlscert
-from tests.lab.sipwire import wait_for_options
+from tests.lab import kamcfg, procs, tlscert
+from tests.lab.net.host import Host
+from tests.lab.sipwire import uri_host, wait_for_options
 
-TEMPLATE = Path(__file__).with_name("kamailio.cfg.tmpl")
 DBTEXT = Path("/usr/share/kamailio/dbtext/kamailio")
 USERS = {u: f"{u}pw" for u in ("alice", "bob", "carol", "dave", "erin")}
 READY_TIMEOUT_S = 20.0
-
-TLS_CFG = """[server:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-private_key = {key}
-certificate = {cert}
-
-[client:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-"""
 
 
 @dataclass(slots=True)
 class Kamailio:
     """One Kamailio instance. ``tls_port`` is 0 unless started with ``tls=True``.
 
-    ``cert_path`` is the self-signed certificate (SAN IP:127.0.0.1) to trust as CA.
+    ``host`` is the (first) listen address, ``domain`` the URI host of AoRs.
+    ``cert_path`` is the server certificate, ``ca_path`` what a client trusts (the
+    self-signed cert itself on loopback, the lab CA in a namespace).
     """
 
     binary: str
@@ -50,6 +50,13 @@ class Kamailio:
     host: str = procs.HOST
     domain: str = procs.HOST
     cert_path: Path | None = None
+    ca_path: Path | None = None
+    netns: Host | None = None
+    addresses: tuple[str, ...] = (procs.HOST,)
+    nat: bool = False
+    aliases: tuple[str, ...] = ()
+    natping_s: int = 0
+    rtpengine: str = ""
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @classmethod
@@ -61,14 +68,33 @@ class Kamailio:
         auth: bool = True,
         tls: bool = False,
         noanswer_ms: int = 4000,
+        host: Host | None = None,
+        address: str | Sequence[str] | None = None,
+        port: int | None = None,
+        tls_port: int | None = None,
+        tls_names: Sequence[str] = (),
+        aliases: Sequence[str] = (),
+        nat: bool = False,
+        rtpengine: str = "",
+        natping_s: int = 0,
     ) -> Kamailio:
-        """Configure ``workdir`` and start; raises RuntimeError/TimeoutError with the log tail."""
+        """Configure ``workdir`` and start; raises RuntimeError/TimeoutError with the log tail.
+
+        Without ``host`` it runs in root on 127.0.0.1 and free ports, as ever.
+        """
         workdir.mkdir(parents=True, exist_ok=True)
-        kam = cls(binary, workdir, procs.free_port(), auth=auth, noanswer_ms=noanswer_ms)
+        addrs = _addresses(host, address)
+        default_port = 5060 if host else procs.free_port()
+        kam = cls(binary, workdir, port or default_port, auth=auth, noanswer_ms=noanswer_ms)
+        kam.netns, kam.addresses, kam.nat = host, addrs, nat
+        kam.host, kam.domain = addrs[0], uri_host(addrs[0])
+        if nat and not rtpengine:
+            raise ValueError("nat=True needs rtpengine= (Rtpengine.ng_sock, e.g. 'udp:ADDR:PORT')")
         if tls:
-            kam.tls_port = procs.free_port()
-            kam.cert_path = kam._write_tls()
-        kam._write_config()
+            kam.tls_port = tls_port or (5061 if host else procs.free_port())
+            kam._write_tls(tls_names if (host or tls_names) else None)
+        kam.aliases, kam.natping_s, kam.rtpengine = tuple(aliases), natping_s, rtpengine
+        kam.cfg_path.write_text(kam._render())
         kam.start()
         return kam
 
@@ -86,7 +112,7 @@ class Kamailio:
 
     @property
     def registrar_uri(self) -> str:
-        return f"sip:{self.domain}:{self.port}"
+        return f"sip:{uri_host(self.host)}:{self.port}"
 
     def aor(self, user: str) -> str:
         return f"sip:{user}@{self.domain}"
@@ -100,10 +126,13 @@ class Kamailio:
         shutil.copytree(DBTEXT, db)
         rundir = self.workdir / "run"
         rundir.mkdir(exist_ok=True)
-        self.proc = procs.spawn(self._argv(rundir), self.log_path, cwd=self.workdir)
+        argv, log = self._argv(rundir), self.log_path
+        if self.netns is None:
+            self.proc = procs.spawn(argv, log, cwd=self.workdir)
+        else:
+            self.proc = self.netns.spawn(argv, log, cwd=self.workdir)
         try:
-            procs.wait_udp_bound(self.port, self.proc, READY_TIMEOUT_S)
-            wait_for_options(self.host, self.port, READY_TIMEOUT_S, self._alive)
+            self._wait_ready()
         except (RuntimeError, TimeoutError) as err:
             self.stop()
             raise RuntimeError(f"kamailio did not come up: {err}\n{self.log_tail()}") from err
@@ -125,31 +154,65 @@ class Kamailio:
         who = f"from=sip:{from_user}@" if from_user else ""
         return sum(1 for line in self.log_text().splitlines() if needle in line and who in line)
 
+    def tls_server_names(self) -> list[str]:
+        """The SNI of every request that came over TLS so far ('' if none was sent)."""
+        lines = (ln for ln in self.log_text().splitlines() if "LAB-TLS " in ln)
+        names = (ln.split(" sni=", 1)[1].split(" ", 1)[0] for ln in lines if " sni=" in ln)
+        return ["" if n == "<null>" else n for n in names]
+
     def _alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def _wait_ready(self) -> None:
+        assert self.proc is not None
+        if self.netns is None:
+            procs.wait_udp_bound(self.port, self.proc, READY_TIMEOUT_S)
+            wait_for_options(self.host, self.port, READY_TIMEOUT_S, self._alive)
+            return
+        netns, family = self.netns, socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        netns.wait_udp_bound(self.port, self.proc, READY_TIMEOUT_S, addr=self.host)
+        wait_for_options(
+            self.host, self.port, READY_TIMEOUT_S, self._alive, lambda: netns.socket(family)
+        )
+        if self.nat:  # every worker tests the relay at start: one success is enough
+            found = f"rtpengine instance <{self.rtpengine}> found"
+            procs.wait_for(lambda: found in self.log_text(), self.proc, READY_TIMEOUT_S, found)
 
     def _argv(self, rundir: Path) -> list[str]:
         argv = [self.binary, "-DD", "-E", "-f", str(self.cfg_path), "-w", str(self.workdir)]
         argv += ["-Y", str(rundir), "-m", "64", "-M", "8"]
-        if self.auth:
-            argv += ["-A", "WITH_AUTH"]
-        if self.tls_port:
-            argv += ["-A", "WITH_TLS"]
+        flags = {"WITH_AUTH": self.auth, "WITH_TLS": self.tls_port, "WITH_NAT": self.nat}
+        for flag in (name for name, on in flags.items() if on):
+            argv += ["-A", flag]
         return argv
 
-    def _write_config(self) -> None:
-        values = {
-            "PORT": self.port,
-            "TLS_PORT": self.tls_port,
-            "DIR": self.workdir,
-            "NOANSWER_MS": self.noanswer_ms,
-        }
-        text = TEMPLATE.read_text()
-        for name, value in values.items():
-            text = text.replace(f"%%{name}%%", str(value))
-        self.cfg_path.write_text(text)
+    def _render(self) -> str:
+        return kamcfg.render(
+            addresses=self.addresses,
+            port=self.port,
+            tls_port=self.tls_port,
+            workdir=self.workdir,
+            noanswer_ms=self.noanswer_ms,
+            aliases=self.aliases,
+            natping_s=self.natping_s,
+            rtpengine=self.rtpengine,
+        )
 
-    def _write_tls(self) -> Path:
-        cert, key = tlscert.self_signed(self.workdir / "tls")
-        (self.workdir / "tls.cfg").write_text(TLS_CFG.format(cert=cert, key=key))
-        return cert
+    def _write_tls(self, names: Sequence[str] | None) -> None:
+        """Self-signed for 127.0.0.1 (``names`` None), else a lab-CA cert for names + addresses."""
+        tls_dir = self.workdir / "tls"
+        if names is None:
+            cert, key = tlscert.self_signed(tls_dir)
+            self.ca_path = cert
+        else:
+            ca = tlscert.lab_ca(tls_dir)
+            cert, key = tlscert.issue(ca, tls_dir, names, self.addresses)
+            self.ca_path = ca[0]
+        self.cert_path = cert
+        (self.workdir / "tls.cfg").write_text(kamcfg.tls_cfg(cert, key))
+
+
+def _addresses(host: Host | None, address: str | Sequence[str] | None) -> tuple[str, ...]:
+    if address is None:
+        return (host.addrs[0],) if host else (procs.HOST,)
+    return (address,) if isinstance(address, str) else tuple(address)

@@ -6,27 +6,32 @@ import contextlib
 import os
 import signal
 import socket
+import struct
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 HOST = "127.0.0.1"
 
 
-def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 right now (SIP listens on both)."""
+def free_port(host: str = HOST) -> int:
+    """A port free for both UDP and TCP on ``host`` right now (SIP listens on both).
+
+    Call it from inside a lab namespace (``Host.free_port``) for that namespace's ports.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind((HOST, 0))
+        with socket.socket(family, socket.SOCK_STREAM) as tcp:
+            tcp.bind((host, 0))
             port = tcp.getsockname()[1]
             try:
-                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                    udp.bind((HOST, port))
+                with socket.socket(family, socket.SOCK_DGRAM) as udp:
+                    udp.bind((host, port))
             except OSError:
                 continue
             return int(port)
-    raise RuntimeError("no free port pair on 127.0.0.1")
+    raise RuntimeError(f"no free port pair on {host}")
 
 
 def spawn(
@@ -92,34 +97,86 @@ def tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def udp_bound(port: int) -> bool:
+def udp_bound(port: int, proc_net: str = "/proc/net", addr: str | None = None) -> bool:
     """Whether any socket on this host has UDP ``port`` bound (reads /proc/net/udp).
 
     Reading the table, unlike a trial bind, can never steal the port from the
-    server that is about to bind it.
+    server that is about to bind it. ``proc_net`` selects another namespace's view
+    (``/proc/thread-self/net`` from a thread inside it); ``addr`` only counts
+    sockets bound to that address (or to the wildcard).
     """
-    needle = f":{port:04X} "
-    for table in ("/proc/net/udp", "/proc/net/udp6"):
+    return _in_table(port, proc_net, ("udp", "udp6"), None, addr)
+
+
+def tcp_listening(port: int, proc_net: str = "/proc/net", addr: str | None = None) -> bool:
+    """Whether a TCP socket is in LISTEN state on ``port`` (reads /proc/net/tcp{,6})."""
+    return _in_table(port, proc_net, ("tcp", "tcp6"), "0A", addr)
+
+
+def _in_table(
+    port: int, proc_net: str, tables: tuple[str, ...], state: str | None, addr: str | None
+) -> bool:
+    wanted = None if addr is None else {_kernel_hex(addr), "0" * 8, "0" * 32}  # or wildcard
+    for table in tables:
         try:
-            lines = Path(table).read_text().splitlines()[1:]
+            lines = Path(proc_net, table).read_text().splitlines()[1:]
         except FileNotFoundError:
             continue
-        if any(needle in line.split()[1] + " " for line in lines if len(line.split()) > 1):
-            return True
+        for line in lines:
+            cols = line.split()
+            if len(cols) < 4 or state not in (None, cols[3]):
+                continue
+            host, _, hexport = cols[1].partition(":")
+            if int(hexport, 16) == port and (wanted is None or host in wanted):
+                return True
     return False
 
 
-def wait_udp_bound(port: int, proc: subprocess.Popen[bytes], timeout_s: float) -> None:
+def _kernel_hex(addr: str) -> str:
+    """An address as /proc/net/{udp,tcp}{,6} prints it: 32-bit words in host order."""
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    packed = socket.inet_pton(family, addr)
+    return "".join(f"{w:08X}" for w in struct.unpack(f"={len(packed) // 4}I", packed))
+
+
+def wait_udp_bound(
+    port: int,
+    proc: subprocess.Popen[bytes],
+    timeout_s: float,
+    proc_net: str = "/proc/net",
+    addr: str | None = None,
+) -> None:
     """Wait until UDP ``port`` is bound (by ``proc``, we assume), bounded.
 
     For servers that must not see probe traffic (a SIPp ``-m 1`` would count it as
     a call). Backs off by waiting on the process itself, so a crash is noticed at once.
     """
+    wait_for(lambda: udp_bound(port, proc_net, addr), proc, timeout_s, f"UDP port {port}")
+
+
+def wait_tcp_listening(
+    port: int,
+    proc: subprocess.Popen[bytes],
+    timeout_s: float,
+    proc_net: str = "/proc/net",
+    addr: str | None = None,
+) -> None:
+    """``wait_udp_bound`` for a TCP listener."""
+    wait_for(lambda: tcp_listening(port, proc_net, addr), proc, timeout_s, f"TCP port {port}")
+
+
+def wait_for(
+    check: Callable[[], bool], proc: subprocess.Popen[bytes], timeout_s: float, what: str
+) -> None:
+    """Until ``check()`` is true: RuntimeError if ``proc`` exits, TimeoutError when late.
+
+    Backs off by waiting on the process itself (20 ms), so an exit is seen at once.
+    """
     deadline = time.monotonic() + timeout_s
-    while not udp_bound(port):
+    while not check():
         if proc.poll() is not None:
-            raise RuntimeError(f"process {proc.pid} exited ({proc.returncode}) before binding")
+            raise RuntimeError(f"process {proc.pid} exited ({proc.returncode}) before {what}")
         if time.monotonic() > deadline:
-            raise TimeoutError(f"nothing bound UDP port {port} within {timeout_s}s")
+            raise TimeoutError(f"no {what} within {timeout_s}s")
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(0.02)

@@ -81,6 +81,11 @@ class UdpSipClient:
     def local_port(self) -> int:
         return int(self.sock.getsockname()[1])
 
+    @property
+    def local_host(self) -> str:
+        """The address the socket is bound to (for Via and Contact)."""
+        return str(self.sock.getsockname()[0])
+
     def close(self) -> None:
         self.sock.close()
 
@@ -194,6 +199,7 @@ def build_request(
     *,
     local_port: int,
     from_uri: str,
+    local_host: str = HOST,
     to_uri: str | None = None,
     call_id: str | None = None,
     cseq: int = 1,
@@ -201,10 +207,11 @@ def build_request(
     headers: Iterable[tuple[str, str]] = (),
     body: str = "",
 ) -> str:
-    """A complete UDP request from 127.0.0.1:``local_port`` with a fresh branch."""
+    """A complete UDP request from ``local_host``:``local_port`` with a fresh branch."""
+    via = f"{uri_host(local_host)}:{local_port}"
     lines = [
         f"{method} {uri} SIP/2.0",
-        f"Via: SIP/2.0/UDP {HOST}:{local_port};rport;branch=z9hG4bK{secrets.token_hex(8)}",
+        f"Via: SIP/2.0/UDP {via};rport;branch=z9hG4bK{secrets.token_hex(8)}",
         "Max-Forwards: 70",
         f"From: <{from_uri}>;tag={from_tag or new_tag()}",
         f"To: <{to_uri or uri}>",
@@ -216,31 +223,58 @@ def build_request(
     return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
-def options_ping(host: str, port: int, timeout_s: float = 2.0) -> SipMessage:
-    """Send one OPTIONS to ``sip:host:port`` and return its final response."""
-    with UdpSipClient() as client:
+def uri_host(addr: str) -> str:
+    """``addr`` as the host part of a SIP URI or Via: IPv6 literals get brackets."""
+    return f"[{addr}]" if ":" in addr and not addr.startswith("[") else addr
+
+
+def options_ping(
+    host: str, port: int, timeout_s: float = 2.0, sock: socket.socket | None = None
+) -> SipMessage:
+    """Send one OPTIONS to ``sip:host:port`` and return its final response.
+
+    From 127.0.0.1 to a loopback server; otherwise from a UDP socket ``connect()``ed
+    to the server, so the kernel picks the source address that Via then names.
+    ``sock``: a fresh socket to use instead (e.g. one made inside a lab namespace).
+    """
+    if sock is None and host == HOST:
+        client = UdpSipClient()
+    else:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = sock or socket.socket(family, socket.SOCK_DGRAM)
+        sock.connect((host, port))
+        client = UdpSipClient(sock)
+    with client:
         req = build_request(
             "OPTIONS",
-            f"sip:{host}:{port}",
+            f"sip:{uri_host(host)}:{port}",
             local_port=client.local_port,
-            from_uri=f"sip:labprobe@{host}",
+            local_host=client.local_host,
+            from_uri=f"sip:labprobe@{uri_host(host)}",
         )
         return client.final_response(req, host, port, timeout_s)
 
 
 def wait_for_options(
-    host: str, port: int, timeout_s: float, alive: Callable[[], bool] | None = None
+    host: str,
+    port: int,
+    timeout_s: float,
+    alive: Callable[[], bool] | None = None,
+    new_socket: Callable[[], socket.socket] | None = None,
 ) -> SipMessage:
     """Probe with OPTIONS until anything answers; bounded by ``timeout_s``.
 
-    ``alive`` (optional) is checked between probes so a crashed server fails fast.
+    ``alive`` (optional) is checked between probes so a crashed server fails fast;
+    ``new_socket`` makes the probe's socket (default: one on 127.0.0.1).
     """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if alive is not None and not alive():
             raise RuntimeError(f"server on {host}:{port} exited before answering")
+        sock = new_socket() if new_socket is not None else None
         try:
-            return options_ping(host, port, min(0.3, max(0.05, deadline - time.monotonic())))
+            wait = min(0.3, max(0.05, deadline - time.monotonic()))
+            return options_ping(host, port, wait, sock)
         except (TimeoutError, ConnectionRefusedError):
             continue
     raise TimeoutError(f"nothing answered OPTIONS on {host}:{port} within {timeout_s}s")

@@ -4,16 +4,15 @@ All accounts live in one phone: one pjsua2 Endpoint per process."""
 
 from __future__ import annotations
 
+import pjsua2  # noqa: F401 - a hard dependency: missing, the lab must fail, not skip
 import pytest
 
-pytest.importorskip("pjsua2")
-
-from tests.lab.engine_harness import Watch, lab_account  # noqa: E402
-from tuiphone.config.schema import QuickDialEntry  # noqa: E402
-from tuiphone.model.account import Features, RegState, Transport  # noqa: E402
-from tuiphone.model.call import CallState  # noqa: E402
-from tuiphone.model.events import IncomingCall, LampChanged  # noqa: E402
-from tuiphone.model.lamp import LampDirection, LampState  # noqa: E402
+from tests.lab.engine_harness import Watch, lab_account
+from tuiphone.config.schema import QuickDialEntry
+from tuiphone.model.account import Features, RegState, Transport
+from tuiphone.model.call import CallState
+from tuiphone.model.events import IncomingCall, LampChanged
+from tuiphone.model.lamp import LampDirection, LampState
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 BLF = Features(blf=True)

@@ -6,31 +6,30 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+import pjsua2  # noqa: F401 - a hard dependency: missing, the lab must fail, not skip
 import pytest
 
-pytest.importorskip("pjsua2")
-pytest.importorskip("tuiphone.engine.phone")
-pytest.importorskip("tuiphone.sip")
-
-from tests.lab import mwi  # noqa: E402
-from tests.lab.engine_harness import (  # noqa: E402
+import tuiphone.engine.phone  # noqa: F401 - the modules under test must import
+import tuiphone.sip  # noqa: F401
+from tests.lab import mwi
+from tests.lab.engine_harness import (
     Watch,
     direct_account,
     eventually,
     lab_account,
 )
-from tests.lab.sipwire import UdpSipClient  # noqa: E402
-from tests.lab.tones import dominant_freq, read_mono, rms, write_tone  # noqa: E402
-from tuiphone.model.account import AccountConfig, Features, RegState, Transport  # noqa: E402
-from tuiphone.model.backend import BackendSettings, MediaSettings  # noqa: E402
-from tuiphone.model.call import CallState  # noqa: E402
-from tuiphone.model.events import (  # noqa: E402
+from tests.lab.sipwire import UdpSipClient
+from tests.lab.tones import dominant_freq, read_mono, rms, write_tone
+from tuiphone.model.account import AccountConfig, Features, RegState, Transport
+from tuiphone.model.backend import BackendSettings, MediaSettings
+from tuiphone.model.call import CallState
+from tuiphone.model.events import (
     IncomingCall,
     MessageReceived,
     MessageStatus,
     MwiChanged,
 )
-from tuiphone.model.message import Delivery  # noqa: E402
+from tuiphone.model.message import Delivery
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
