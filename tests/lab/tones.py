@@ -34,9 +34,14 @@ def read_mono(path: Path) -> tuple[list[int], int]:
 
     Tolerates a header whose sizes are still 0 (a recorder that has not closed yet).
     """
-    with wave.open(str(path), "rb") as wav:
-        rate, channels = wav.getframerate(), wav.getnchannels()
-        data = wav.readframes(wav.getnframes())
+    try:
+        with wave.open(str(path), "rb") as wav:
+            rate, channels = wav.getframerate(), wav.getnchannels()
+            data = wav.readframes(wav.getnframes())
+    except (wave.Error, EOFError):  # still being written: 16-bit mono at the header's rate
+        raw = path.read_bytes()
+        rate = int.from_bytes(raw[24:28], "little") or 8000
+        channels, data = 1, b""
     if not data:
         data = path.read_bytes()[44:]
     count = len(data) // 2
@@ -53,3 +58,15 @@ def dominant_freq(samples: list[int], rate: int) -> float:
     loud = [s for s in samples if abs(s) > 0] or [0]
     crossings = sum(1 for a, b in zip(loud, loud[1:], strict=False) if (a < 0) != (b < 0))
     return crossings * rate / (2 * len(loud))
+
+
+def tone_level(samples: list[int], rate: int, freq_hz: float) -> float:
+    """RMS-like amplitude of ``freq_hz`` in ``samples`` (Goertzel): finds one tone in a mix."""
+    if not samples:
+        return 0.0
+    coeff = 2 * math.cos(2 * math.pi * freq_hz / rate)
+    s1 = s2 = 0.0
+    for x in samples:
+        s1, s2 = x + coeff * s1 - s2, s1
+    power = s1 * s1 + s2 * s2 - coeff * s1 * s2
+    return math.sqrt(max(power, 0.0)) * math.sqrt(2) / len(samples)

@@ -14,6 +14,7 @@ from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMo
 from tuiphone.model.network import NatConfig
 from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.errors import readable
+from tuiphone.sip.natseen import rewritten, seen_address
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 
@@ -57,11 +58,24 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         code, reason, expires = int(prm.code), readable(str(prm.reason)), int(prm.expiration)
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED
+            self._follow_nat(prm)
         else:
             reg, expires = RegState.FAILED, 0
             if code == 0 and prm.status:
                 reason = readable(self.core.stack.ep.utilStrError(int(prm.status)))
         self.core.registration(self.state(reg, code, reason, expires))
+
+    def _follow_nat(self, prm: pj.OnRegStateParam) -> None:
+        """The registrar saw another address than our Contact: pjsua registers again
+        from that one (contact rewrite), and so does the state we report."""
+        if not self.config.nat.contact_rewrite:
+            return
+        try:
+            seen = seen_address(str(prm.rdata.wholeMsg))
+        except Exception:  # no rdata (a local failure): nothing was seen
+            return
+        if seen is not None:
+            self.contact = rewritten(self.contact, seen)
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
