@@ -2,9 +2,9 @@
 and an rtpengine relay) with default settings; a bare far host, where audio needs
 ICE; STUN; and what the one-way-audio check says when nothing helps.
 
-The phone runs in the test process with its thread inside the home namespace
-(``nat.home.entered()``): the pjsip thread and every socket the engine opens start
-there, so the engine sees exactly what a phone behind a home router sees.
+The phone runs in the test process with the test's thread inside the home namespace
+(``nat.home.entered()``) for the whole test: the pjsip thread, every socket the
+engine opens and its route lookups are there, as in a phone behind a home router.
 """
 
 from __future__ import annotations
@@ -22,20 +22,14 @@ from tests.lab.net_phone import (
     registered,
     two_way_rtp,
 )
-from tuiphone.model.call import CallState
 from tuiphone.model.account import RegState
+from tuiphone.model.call import CallState
 from tuiphone.model.events import IncomingCall, MediaProblem, RegistrationChanged
 from tuiphone.model.network import NatConfig
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 NAT_UDP_TIMEOUT_S = 20
 IDLE_S = 30  # longer than the router keeps an idle UDP mapping
-
-
-async def phone_in(home, phone_factory, *accounts, **kwargs):
-    """A started phone whose every thread and socket lives in ``home``."""
-    with home.entered():
-        return await phone_factory(*accounts, **kwargs)
 
 
 async def test_provider_relays_a_call_that_arrives_after_the_nat_timeout(
@@ -47,28 +41,29 @@ async def test_provider_relays_a_call_that_arrives_after_the_nat_timeout(
     relay = rtpengine_factory(far)
     kam = kamailio_factory(host=far, nat=True, rtpengine=relay.ng_sock)
     carol = baresip_factory(None, "carol", host=far, registrar=(kam.host, kam.port))
-    phone = await phone_in(nat.home, phone_factory, far_account(kam, "alice", register_expires=600),
-                           backend=files_media(tmp_path))
-    watch = await registered(phone, "alice")
-    public = nat.router.public_address
-    # pjsua sees received/rport in the first 200 OK and registers again from there
-    if public not in phone.state().accounts[0].contact:
-        await watch.wait(lambda e: isinstance(e, RegistrationChanged)
-                         and e.account.reg_state is RegState.REGISTERED
-                         and public in e.account.contact)
-    # Idle past the router's UDP timeout: only our keep-alives hold the mapping open
-    # (the registration lasts 600 s, so no REGISTER refresh does it for us).
-    await asyncio.sleep(IDLE_S)
-    await asyncio.to_thread(carol.dial, kam.aor("alice"))
-    incoming = await watch.wait(lambda e: isinstance(e, IncomingCall), timeout_s=15)
-    await phone.answer(incoming.call.id)
-    await watch.call_state(incoming.call.id, CallState.CONNECTED)
-    await two_way_rtp(phone, incoming.call.id)
-    await baresip_heard_the_phone(carol)
-    await phone.hangup(incoming.call.id)
-    await watch.call_state(incoming.call.id, CallState.ENDED)
-    await phone.backend.sync()
-    phone_heard_baresip(tmp_path / "rec")
+    with nat.home.entered():  # every route lookup of the engine happens in home
+        phone = await phone_factory(far_account(kam, "alice", register_expires=600),
+                                    backend=files_media(tmp_path))
+        watch = await registered(phone, "alice")
+        public = nat.router.public_address
+        # pjsua sees received/rport in the first 200 OK and registers again from there
+        if public not in phone.state().accounts[0].contact:
+            await watch.wait(lambda e: isinstance(e, RegistrationChanged)
+                             and e.account.reg_state is RegState.REGISTERED
+                             and public in e.account.contact)
+        # Idle past the router's UDP timeout: only our keep-alives hold the mapping open
+        # (the registration lasts 600 s, so no REGISTER refresh does it for us).
+        await asyncio.sleep(IDLE_S)
+        await asyncio.to_thread(carol.dial, kam.aor("alice"))
+        incoming = await watch.wait(lambda e: isinstance(e, IncomingCall), timeout_s=15)
+        await phone.answer(incoming.call.id)
+        await watch.call_state(incoming.call.id, CallState.CONNECTED)
+        await two_way_rtp(phone, incoming.call.id)
+        await baresip_heard_the_phone(carol)
+        await phone.hangup(incoming.call.id)
+        await watch.call_state(incoming.call.id, CallState.ENDED)
+        await phone.backend.sync()
+        phone_heard_baresip(tmp_path / "rec")
 
 
 async def test_provider_relays_an_outgoing_call(
@@ -79,17 +74,17 @@ async def test_provider_relays_an_outgoing_call(
     relay = rtpengine_factory(far)
     kam = kamailio_factory(host=far, nat=True, rtpengine=relay.ng_sock)
     carol = baresip_factory(None, "carol", host=far, registrar=(kam.host, kam.port))
-    phone = await phone_in(nat.home, phone_factory, far_account(kam, "alice"),
-                           backend=files_media(tmp_path))
-    watch = await registered(phone, "alice")
-    call = await phone.call(kam.aor("carol"))
-    await watch.call_state(call.id, CallState.CONNECTED)
-    await two_way_rtp(phone, call.id)
-    await baresip_heard_the_phone(carol)
-    await phone.hangup(call.id)
-    await watch.call_state(call.id, CallState.ENDED)
-    await phone.backend.sync()
-    phone_heard_baresip(tmp_path / "rec")
+    with nat.home.entered():  # every route lookup of the engine happens in home
+        phone = await phone_factory(far_account(kam, "alice"), backend=files_media(tmp_path))
+        watch = await registered(phone, "alice")
+        call = await phone.call(kam.aor("carol"))
+        await watch.call_state(call.id, CallState.CONNECTED)
+        await two_way_rtp(phone, call.id)
+        await baresip_heard_the_phone(carol)
+        await phone.hangup(call.id)
+        await watch.call_state(call.id, CallState.ENDED)
+        await phone.backend.sync()
+        phone_heard_baresip(tmp_path / "rec")
 
 
 async def test_ice_with_coturn_gets_audio_through_a_nat_without_relay(
@@ -102,14 +97,15 @@ async def test_ice_with_coturn_gets_audio_through_a_nat_without_relay(
     carol = baresip_factory(None, "carol", host=far, registrar=(kam.host, kam.port), ice=True,
                             stun=turn.stun_uri)
     settings = files_media(tmp_path, stun_servers=(f"{turn.address}:{turn.port}",))
-    phone = await phone_in(nat.home, phone_factory,
-                           far_account(kam, "alice", nat=NatConfig(ice=True)), backend=settings)
-    watch = await registered(phone, "alice")
-    call = await phone.call(kam.aor("carol"))
-    await watch.call_state(call.id, CallState.CONNECTED)
-    await two_way_rtp(phone, call.id)
-    await baresip_heard_the_phone(carol)
-    await phone.hangup(call.id)
+    with nat.home.entered():  # every route lookup of the engine happens in home
+        phone = await phone_factory(far_account(kam, "alice", nat=NatConfig(ice=True)),
+                                    backend=settings)
+        watch = await registered(phone, "alice")
+        call = await phone.call(kam.aor("carol"))
+        await watch.call_state(call.id, CallState.CONNECTED)
+        await two_way_rtp(phone, call.id)
+        await baresip_heard_the_phone(carol)
+        await phone.hangup(call.id)
 
 
 async def test_without_relay_or_ice_one_way_audio_is_named_nat(
@@ -119,18 +115,19 @@ async def test_without_relay_or_ice_one_way_audio_is_named_nat(
     nat = netlab.nat(far)
     kam = kamailio_factory(host=far)
     carol = baresip_factory(None, "carol", host=far, registrar=(kam.host, kam.port))
-    phone = await phone_in(nat.home, phone_factory, far_account(kam, "alice"))
-    watch = await registered(phone, "alice")
-    call = await phone.call(kam.aor("carol"))
-    await watch.call_state(call.id, CallState.CONNECTED)
-    problem = await watch.wait(lambda e: isinstance(e, MediaProblem), timeout_s=15)
-    assert problem.call_id == call.id
-    assert problem.tx_packets > 0
-    assert problem.rx_packets == 0
-    assert problem.cause == "NAT"
-    assert "192.168.77.2" in problem.hint
-    assert "relay" in problem.hint
-    assert carol.proc is not None
+    with nat.home.entered():  # every route lookup of the engine happens in home
+        phone = await phone_factory(far_account(kam, "alice"))
+        watch = await registered(phone, "alice")
+        call = await phone.call(kam.aor("carol"))
+        await watch.call_state(call.id, CallState.CONNECTED)
+        problem = await watch.wait(lambda e: isinstance(e, MediaProblem), timeout_s=15)
+        assert problem.call_id == call.id
+        assert problem.tx_packets > 0
+        assert problem.rx_packets == 0
+        assert problem.cause == "NAT"
+        assert "192.168.77.2" in problem.hint
+        assert "relay" in problem.hint
+        assert carol.proc is not None
 
 
 async def test_stun_puts_the_public_address_in_the_sdp(
@@ -142,16 +139,16 @@ async def test_stun_puts_the_public_address_in_the_sdp(
     kam = kamailio_factory(host=far)
     baresip_factory(None, "carol", host=far, registrar=(kam.host, kam.port))
     settings = files_media_free(stun_servers=(f"{turn.address}:{turn.port}",))
-    phone = await phone_in(nat.home, phone_factory,
-                           far_account(kam, "alice", nat=NatConfig(contact_rewrite=False)),
-                           backend=settings)
-    watch = await registered(phone, "alice")
-    call = await phone.call(kam.aor("carol"))
-    await watch.call_state(call.id, CallState.CONNECTED)
-    stats = await phone.call_stats(call.id)
-    # contact_rewrite is off: only STUN can have told us the router's address
-    assert stats.local_rtp.split(":")[0] == nat.router.public_address
-    await phone.hangup(call.id)
+    with nat.home.entered():  # every route lookup of the engine happens in home
+        phone = await phone_factory(
+            far_account(kam, "alice", nat=NatConfig(contact_rewrite=False)), backend=settings)
+        watch = await registered(phone, "alice")
+        call = await phone.call(kam.aor("carol"))
+        await watch.call_state(call.id, CallState.CONNECTED)
+        stats = await phone.call_stats(call.id)
+        # contact_rewrite is off: only STUN can have told us the router's address
+        assert stats.local_rtp.split(":")[0] == nat.router.public_address
+        await phone.hangup(call.id)
 
 
 def files_media_free(**settings):

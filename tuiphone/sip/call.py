@@ -14,6 +14,7 @@ import pjsua2 as pj
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
 from tuiphone.sip.errors import readable
+from tuiphone.sip import sdp
 from tuiphone.sip.guard import guarded
 
 if TYPE_CHECKING:
@@ -109,6 +110,13 @@ class PjCall(pj.Call):  # type: ignore[misc]
         except Exception:  # must return an int to C++ whatever happens
             self.redirected_to = "?"
         return int(pj.PJSIP_REDIRECT_STOP)
+
+    @guarded
+    def onCallRxOffer(self, prm: pj.OnCallRxOfferParam) -> None:
+        """A re-INVITE or UPDATE offering IPv6 media only is refused with 488: this
+        build would abort in pjlib while negotiating it."""
+        if sdp.ipv6_only(str(prm.offer.wholeSdp)):
+            prm.statusCode = 488
 
     @guarded
     def onCallSdpCreated(self, prm: pj.OnCallSdpCreatedParam) -> None:

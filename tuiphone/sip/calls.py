@@ -20,6 +20,7 @@ from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.network import Route
 from tuiphone.net.routes import local_address_for
 from tuiphone.net.sipuri import ip_literal, parse_target
+from tuiphone.sip import sdp
 from tuiphone.sip.call import PjCall, new_info
 from tuiphone.sip.callinfo import custom_headers
 from tuiphone.sip.endpoint import MAX_CALLS
@@ -37,6 +38,7 @@ _DTMF = {
 _TOKEN = re.compile(r"[A-Za-z0-9!%*_+`'~.-]+")
 _ENDED_KEPT = 64  # ids of ended calls remembered, so late ops get a clear error
 _DTMF_CHARS = frozenset("0123456789*#ABCDabcd")
+IPV6_WARNING = '301 tuiphone "Incompatible network address formats: no IPv6 media"'
 
 
 class CallRegistry:
@@ -100,6 +102,11 @@ class CallRegistry:
         call = self._new(acc, Direction.INCOMING, from_hdr, pj_id)
         call.amend(**call.refresh(), headers=custom_headers(whole_msg))
         self.core.incoming_call(call)
+        if sdp.ipv6_only(whole_msg.split("\r\n\r\n", 1)[-1]):
+            self.core.notice("warning", f"call from {call.info.remote_uri} refused: it offers "
+                                        "IPv6 media only, and this pjsua2 build has IPv4 media")
+            self._answer(call, 488, warning=IPV6_WARNING)
+            return
         self._answer(call, 200 if acc.config.auto_answer else 180)
 
     def answer(self, key: str, code: int) -> None:
@@ -110,11 +117,15 @@ class CallRegistry:
             raise UsageError(f"call {key} is outgoing: only incoming calls can be answered")
         self._answer(call, code)
 
-    def _answer(self, call: PjCall, code: int, contact: str | None = None) -> None:
+    def _answer(
+        self, call: PjCall, code: int, contact: str | None = None, warning: str | None = None
+    ) -> None:
         op = pj.CallOpParam(True)
         op.statusCode = code
         if contact is not None:
             op.txOption.headers.append(_header("Contact", f"<{contact}>"))
+        if warning is not None:
+            op.txOption.headers.append(_header("Warning", warning))
         try:
             call.answer(op)
         except pj.Error as err:

@@ -22,6 +22,7 @@ from tuiphone.model.events import (
     MessageReceived,
     MessageStatus,
     MwiChanged,
+    Notice,
     RegistrationChanged,
     TransferStatus,
 )
@@ -230,6 +231,9 @@ class Core:
 
     def message_received(self, msg: Message) -> None:
         self.emit(MessageReceived(msg))
+
+    def notice(self, level: str, text: str) -> None:
+        self.emit(Notice(level, text))
 
     def mwi(self, account_id: str, waiting: bool, new: int, old: int) -> None:
         self.emit(MwiChanged(account_id, waiting, new, old))

@@ -59,3 +59,10 @@ def offered_rtp(sdp: str) -> str:
         return ""
     shown = f"[{address}]" if ":" in address else address
     return f"{shown}:{port.group(1)}"
+
+
+def ipv6_only(body: str) -> bool:
+    """An SDP whose every connection address is IPv6: this wheel cannot take part (it
+    is built without IPv6 media; negotiating it aborts the process in pjlib)."""
+    kinds = {m.group(1) for m in _CONN.finditer(body)}
+    return kinds == {"IP6"}
