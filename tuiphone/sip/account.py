@@ -14,9 +14,9 @@ from tuiphone.model.account import AccountConfig, AccountState, RegState, SrtpMo
 from tuiphone.model.network import NatConfig
 from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.errors import readable
-from tuiphone.sip.natseen import rewritten, seen_address
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
+from tuiphone.sip.natseen import rewritten, seen_address
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
+from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
 from tuiphone.sip.errors import readable
-from tuiphone.sip import sdp
 from tuiphone.sip.guard import guarded
 
 if TYPE_CHECKING:
