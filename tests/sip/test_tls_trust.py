@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REQUIRE_LAB, need_binary
-from tests.lab.kamailio import TLS_CFG, USERS, Kamailio
+from tests.lab import kamcfg
+from tests.lab.kamailio import USERS, Kamailio
 from tests.support import systrust
 from tests.support.tlsca import LabCa
 
@@ -46,10 +47,10 @@ def signed_kamailio(tmp_path: Path, lab_ca: LabCa) -> Iterator[Launch]:
     started: list[Kamailio] = []
 
     class Signed(Kamailio):
-        def _write_tls(self) -> Path:
+        def _write_tls(self, names: object) -> None:
             cert, key = lab_ca.issue(self.workdir / "tls", *self.cert_hosts)
-            (self.workdir / "tls.cfg").write_text(TLS_CFG.format(cert=cert, key=key))
-            return lab_ca.cert_path
+            self.cert_path, self.ca_path = cert, lab_ca.cert_path
+            (self.workdir / "tls.cfg").write_text(kamcfg.tls_cfg(cert, key))
 
     def launch(*hosts: str) -> Kamailio:
         Signed.cert_hosts = hosts  # type: ignore[attr-defined]

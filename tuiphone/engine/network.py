@@ -25,7 +25,7 @@ from tuiphone.model.events import Event, NetworkChanged, Notice, RegistrationCha
 from tuiphone.model.network import AccountRoute, Hop, Route
 from tuiphone.net.resolve import ResolveError, Resolver
 from tuiphone.net.routes import local_address_for
-from tuiphone.net.sipuri import hop_uri, parse_target
+from tuiphone.net.sipuri import hop_uri
 from tuiphone.net.watch import NetworkWatch
 
 log = logging.getLogger("tuiphone.engine.network")
@@ -129,14 +129,13 @@ class NetworkKeeper:
         kind = hops[0].transport if hops else _fallback_kind(acc.config)
         return Route(kind, hops[0].family if hops else 4)
 
-    def _proxy(self, acc: _Account, hop: Hop) -> str | None:
-        """Pin the chosen hop as outbound proxy unless pjsua would go there anyway.
+    def _proxy(self, acc: _Account, hop: Hop) -> str:
+        """The chosen hop as the account's outbound proxy: every request of the account
+        goes to the server we resolved and route to (a registrar without a proxy is
+        the proxy too, as PBX users expect), and failover can move it.
 
         TLS keeps the host name in the URI: pjsua verifies the certificate against it
         and sends it as SNI."""
-        cfg = acc.config
-        if not cfg.proxy and parse_target(cfg.registrar or "").is_literal:
-            return None
         host = hop.name if hop.transport == "tls" else hop.address
         return hop_uri(hop.transport, host, hop.port)
 
