@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -134,6 +135,10 @@ async def measure(lab: NetLab, work: Path, stack: _Stack, calls: int, changes: i
 
 
 def main() -> int:
+    if os.geteuid() != 0:
+        emit({"name": "net_bench_skipped", "value": 0, "unit": "",
+              "reason": "network namespaces need root"})
+        return 0
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=15)
     ap.add_argument("--changes", type=int, default=5)

@@ -191,3 +191,24 @@ def test_syntax_error_without_trailing_newline(problems_of: Problems) -> None:
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read: Is a directory"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[engine]\nbind_address = "eth0"\n',
+         "CFG:2: engine.bind_address: 'eth0' is not an IP address"),
+        ('[engine]\nnameservers = ["192.0.2.53", "dns.example"]\n',
+         "CFG:2: engine.nameservers: not an IP address: 'dns.example'"),
+        ('[engine]\nstun_servers = ["stun example"]\n',
+         "CFG:2: engine.stun_servers: expected host or host:port, got 'stun example'"),
+        ('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n[accounts.nat]\nkeepalive = -1\n',
+         "CFG:5: accounts[0].nat.keepalive: -1 is out of range 0..3600"),
+        ('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n[accounts.nat.turn]\nserver = "t:3478"\n',
+         "CFG:4: accounts[0].nat.turn: TURN relays ICE candidates: set ice = true as well"),
+        ('[[accounts]]\nid = "a"\nuri = "sip:a@x"\nip_version = "v6"\n',
+         "CFG:4: accounts[0].ip_version: 'v6' is not one of auto, ipv4, ipv6, prefer-ipv6"),
+    ],
+)
+def test_network_settings_are_checked(problems_of: Problems, text: str, expected: str) -> None:
+    assert problems_of(text)[0].startswith(expected)

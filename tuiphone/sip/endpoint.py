@@ -96,6 +96,9 @@ class Stack:
         for server in s.stun_servers:
             cfg.uaConfig.stunServer.append(server)
         cfg.uaConfig.stunIgnoreFailure = True  # a dead STUN server must not stop SIP
+        # No NAT-type detection (classic RFC 3489 probes) and no "a=X-nat" line telling
+        # every peer what kind of NAT we sit behind.
+        cfg.uaConfig.natTypeInSdp = 0
         cfg.medConfig.hasIoqueue = False
         cfg.medConfig.threadCnt = 0
         cfg.medConfig.noVad = not s.media.vad

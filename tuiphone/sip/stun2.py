@@ -37,19 +37,31 @@ class Expected:
 
 def enable(expected: Expected) -> bool:
     """Set ``stun_map_use_stun2``; True when done. Only after libInit, on the pjsip thread."""
+    flag = _flag(expected)
+    if flag is None:
+        return False
+    flag.value = 1
+    return True
+
+
+def enabled(expected: Expected) -> bool:
+    """Whether the flag is set (for tests and diagnostics)."""
+    flag = _flag(expected)
+    return flag is not None and flag.value == 1
+
+
+def _flag(expected: Expected) -> ctypes.c_uint32 | None:
     if native.wheel_version() != native.WHEEL_VERSION:
         log.warning("STUN mapping stays RFC 3489: pjsua2-python is not %s", native.WHEEL_VERSION)
-        return False
+        return None
     base = ctypes.addressof(ctypes.c_char.in_dll(native.library(), "pjsua_var"))
     memory = ctypes.string_at(base, PJSUA_VAR_SIZE)
     head = struct.pack("<III", expected.max_calls, 0, len(expected.nameservers))
     hits = [o for o in _aligned(memory, head) if _matches(memory, o, expected)]
     if len(hits) != 1:
         log.warning("STUN mapping stays RFC 3489: pjsua's config found %d times", len(hits))
-        return False
-    flag = ctypes.c_uint32.from_address(base + hits[0] + _USE_STUN2)
-    flag.value = 1
-    return True
+        return None
+    return ctypes.c_uint32.from_address(base + hits[0] + _USE_STUN2)
 
 
 def _aligned(memory: bytes, needle: bytes) -> list[int]:
