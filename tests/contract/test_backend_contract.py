@@ -26,6 +26,7 @@ from tuiphone.model.events import (
     RegistrationChanged,
 )
 from tuiphone.model.message import Delivery
+from tuiphone.model.network import Hop, Route
 
 
 def _make(kind: str) -> SipBackend:
@@ -183,3 +184,17 @@ async def test_ninth_account_is_refused(world: World):
         await world.add(f"u{n}")
     with pytest.raises(LimitExceeded):
         await world.add("ninth")
+
+
+async def test_update_route_of_an_unknown_account_is_not_found(world: World) -> None:
+    route = Route("udp", 4, "127.0.0.1", Hop("udp", "127.0.0.1", 5060, "127.0.0.1"))
+    with pytest.raises(NotFound):
+        await world.backend.update_route("nobody", route)
+
+
+async def test_calls_work_after_a_route_change(world: World) -> None:
+    hop = Hop("udp", "127.0.0.1", 5060, "127.0.0.1")
+    await world.backend.update_route("alice", Route("udp", 4, "127.0.0.1", hop))
+    out, inc = await connected_pair(world)
+    await world.backend.hangup(out)
+    await world.events.wait(world.state_of(inc, CallState.ENDED))
