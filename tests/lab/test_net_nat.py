@@ -25,7 +25,7 @@ from tests.lab.net_phone import (
 from tuiphone.model.account import RegState
 from tuiphone.model.call import CallState
 from tuiphone.model.events import IncomingCall, MediaProblem, RegistrationChanged
-from tuiphone.model.network import NatConfig
+from tuiphone.model.network import NatConfig, TurnConfig
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 NAT_UDP_TIMEOUT_S = 20
@@ -155,3 +155,27 @@ def files_media_free(**settings):
     from tuiphone.model.backend import BackendSettings
 
     return BackendSettings(**settings)
+
+
+async def test_ice_with_a_turn_relay(
+    netlab, kamailio_factory, baresip_factory, coturn_factory, phone_factory, tmp_path
+):
+    far = netlab.far()
+    nat = netlab.nat(far, firewall=True)
+    turn = coturn_factory(far)
+    kam = kamailio_factory(host=far)
+    carol = baresip_factory(None, "carol", host=far, registrar=(kam.host, kam.port), ice=True,
+                            stun=turn.stun_uri)
+    relay = TurnConfig(server=f"{turn.address}:{turn.port}", username=turn.user)
+    account = far_account(kam, "alice", nat=NatConfig(ice=True, turn=relay))
+    with nat.home.entered():
+        phone = await phone_factory(account, backend=files_media(tmp_path),
+                                    passwords={"turn:alice": turn.password})
+        watch = await registered(phone, "alice")
+        call = await phone.call(kam.aor("carol"))
+        await watch.call_state(call.id, CallState.CONNECTED)
+        stats = await two_way_rtp(phone, call.id)
+        await baresip_heard_the_phone(carol)
+        await phone.hangup(call.id)
+    # With a relay, ICE's default candidate (the SDP's c= line) is the TURN allocation.
+    assert stats.local_rtp.rsplit(":", 1)[0] == turn.address
