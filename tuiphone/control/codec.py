@@ -2,7 +2,8 @@
 
 ``to_jsonable`` turns dataclasses, enums, tuples and paths into plain JSON data;
 ``from_jsonable`` rebuilds a typed value from it using the dataclass type hints.
-Events carry their ``kind`` as ``"event"`` so a JSON line says what it is.
+Events carry their ``kind`` as ``"event"`` so a JSON line says what it is. A field
+marked ``SPARSE`` (``tuiphone.model.value``) is left out while it holds its default.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tuiphone.model import events as ev
+from tuiphone.model.value import SPARSE_KEY
 
 EVENT_TYPES: dict[str, type[Any]] = {
     cls.kind: cls
@@ -45,7 +47,7 @@ def to_jsonable(obj: object) -> Any:
     if isinstance(obj, enum.Enum):
         return obj.value
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return _dataclass_jsonable(obj)
     if isinstance(obj, Mapping):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set | frozenset):
@@ -55,6 +57,24 @@ def to_jsonable(obj: object) -> Any:
     if obj is None or isinstance(obj, str | int | float | bool):
         return obj
     return str(obj)
+
+
+# per dataclass: (field name, sparse, default) for every field
+_PLANS: dict[type[Any], tuple[tuple[str, bool, Any], ...]] = {}
+
+
+def _dataclass_jsonable(obj: Any) -> dict[str, Any]:
+    plan = _PLANS.get(type(obj))
+    if plan is None:
+        plan = _PLANS[type(obj)] = tuple(
+            (f.name, bool(f.metadata.get(SPARSE_KEY)), f.default) for f in dataclasses.fields(obj)
+        )
+    out = {}
+    for name, sparse, default in plan:
+        value = getattr(obj, name)
+        if not sparse or value != default:
+            out[name] = to_jsonable(value)
+    return out
 
 
 def dumps(obj: object, indent: int | None = None) -> str:
@@ -96,10 +116,10 @@ def from_jsonable(tp: Any, data: Any) -> Any:
     if origin is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_jsonable(args[0], v) for v in data)
+            return tuple(from_jsonable(args[0], v) for v in _items(data))
         return tuple(from_jsonable(t, v) for t, v in zip(args, data, strict=False))
     if origin is list:
-        return [from_jsonable(typing.get_args(tp)[0], v) for v in data]
+        return [from_jsonable(typing.get_args(tp)[0], v) for v in _items(data)]
     if origin in (dict, Mapping):
         return dict(data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -109,6 +129,11 @@ def from_jsonable(tp: Any, data: Any) -> Any:
     if tp is float and isinstance(data, int):
         return float(data)
     return data
+
+
+def _items(data: Any) -> Any:
+    """A lone string where a list belongs is a list of one (as people write requests)."""
+    return [data] if isinstance(data, str) else data
 
 
 def _from_union(options: tuple[Any, ...], data: Any) -> Any:
