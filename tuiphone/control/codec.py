@@ -144,6 +144,8 @@ def _from_union(options: tuple[Any, ...], data: Any) -> Any:
 
 
 def _from_dataclass(cls: type[Any], data: Mapping[str, Any]) -> Any:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"expected a JSON object for {cls.__name__}, not {data!r}")
     hints = _hints(cls)
     names = {f.name for f in dataclasses.fields(cls) if f.init}
     kwargs = {k: from_jsonable(hints[k], v) for k, v in data.items() if k in names}
