@@ -56,7 +56,7 @@ def _decode(method: str, name: str, tp: Any, value: Any) -> Any:
         known = [f.name for f in dataclasses.fields(record)]
         unknown = sorted(set(value) - set(known))
         if unknown:
-            raise UsageError(f"{method}: unknown {name} field(s): {', '.join(unknown)}; "
+            raise UsageError(f"{method}: unknown field(s) in {name}: {', '.join(unknown)}; "
                              f"known: {', '.join(known)}")
     try:
         return from_jsonable(tp, value)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuiphone.engine.contact_data import contact_summary
 from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.contact import ContactSummary
 from tuiphone.model.events import CallChanged, Event, IncomingCall
 
 if TYPE_CHECKING:
@@ -68,11 +69,11 @@ class CallerId:
         except Exception:  # noqa: BLE001 - a bad number must not stop a call from ringing
             return None
 
-    def lookup(self, uri: str) -> dict[str, Any] | None:
+    def lookup(self, uri: str) -> ContactSummary | None:
         found = self.find(uri)
         return contact_summary(found) if found is not None else None
 
-    def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+    def search(self, text: str, limit: int) -> list[ContactSummary]:
         if self._book is None:
             return []
         return [contact_summary(c) for c in self._book.search(text, limit)]
