@@ -5,6 +5,11 @@ implements it over the control socket, so the TUI and the commands cannot tell t
 Every method is a coroutine run on the caller's asyncio loop and raises only
 ``tuiphone.model.errors`` types. ``call_id``/``account_id`` None means "the obvious one":
 the single active/ringing call, the default (first) account.
+
+This Protocol is the only declaration of the API: a new method is written here and
+in ``Phone``; ``tuiphone.control.methods`` reads its signature and types to serve it
+on the control socket and to make ``RemotePhone``'s method. Values that cross it are
+``tuiphone.model`` types (the codec needs their type hints), never plain dicts.
 """
 
 from __future__ import annotations
