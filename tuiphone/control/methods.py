@@ -1,6 +1,6 @@
-"""The PhoneApi methods a control client may call, read once from the Protocol.
+"""The PhoneApi methods a control client may call.
 
-Each method's parameters and result type come from ``PhoneApi`` itself
+Each method's parameters and result type are read from ``PhoneApi`` itself
 (``inspect.signature`` and ``typing.get_type_hints``), so a new engine method needs the
 Protocol and ``Phone`` only: the server serves it and ``RemotePhone`` calls it. A
 method returning an async iterator (``events``) is a stream, reached with
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import functools
 import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from tuiphone.control.codec import from_jsonable, to_jsonable
@@ -23,13 +23,34 @@ from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
 
 
-@dataclass(frozen=True, slots=True)
 class Method:
-    name: str
-    signature: inspect.Signature  # as declared, with ``self``
-    params: Mapping[str, Any]  # parameter name -> type
-    returns: Any  # the result's type; None for "-> None"
-    is_async: bool
+    """One PhoneApi method as the socket sees it. Its signature and types are read on
+    first use: a one-shot command attaching to the engine uses two or three methods."""
+
+    def __init__(self, name: str, declared: Callable[..., Any]) -> None:
+        self.name = name
+        self.declared = declared
+        self.is_async = inspect.iscoroutinefunction(declared)
+
+    @functools.cached_property
+    def signature(self) -> inspect.Signature:
+        """As declared, with ``self``."""
+        return inspect.signature(self.declared)
+
+    @functools.cached_property
+    def _hints(self) -> dict[str, Any]:
+        return typing.get_type_hints(self.declared)
+
+    @functools.cached_property
+    def params(self) -> dict[str, Any]:
+        """Parameter name -> type."""
+        return {p: self._hints[p] for p in list(self.signature.parameters)[1:]}
+
+    @functools.cached_property
+    def returns(self) -> Any:
+        """The result's type; None for "-> None"."""
+        returns = self._hints.get("return")
+        return None if returns is type(None) else returns
 
     def encode_args(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """A request's JSON ``args`` for a call, every parameter named (defaults too).
@@ -72,22 +93,16 @@ def _record_type(tp: Any) -> type[Any] | None:
     return tp if isinstance(tp, type) and dataclasses.is_dataclass(tp) else None
 
 
-def _method(name: str, fn: Callable[..., Any]) -> Method:
-    hints = typing.get_type_hints(fn)
-    signature = inspect.signature(fn)
-    params = {p: hints[p] for p in list(signature.parameters)[1:]}
-    returns = hints.get("return")
-    return Method(name, signature, params, None if returns is type(None) else returns,
-                  inspect.iscoroutinefunction(fn))
-
-
 def _is_stream(fn: Callable[..., Any]) -> bool:
+    """A plain method returning an async iterator (a coroutine never is one)."""
+    if inspect.iscoroutinefunction(fn):
+        return False
     returns = typing.get_type_hints(fn).get("return")
     return typing.get_origin(returns) is collections.abc.AsyncIterator
 
 
 METHODS: dict[str, Method] = {
-    name: _method(name, fn)
+    name: Method(name, fn)
     for name, fn in vars(PhoneApi).items()
     if inspect.isfunction(fn) and not name.startswith("_") and not _is_stream(fn)
 }

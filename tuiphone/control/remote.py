@@ -124,6 +124,10 @@ def _remote(method: Method) -> Callable[..., Awaitable[Any]]:
     return call
 
 
-for _method in METHODS.values():
-    if _method.is_async:
-        setattr(RemotePhone, _method.name, _remote(_method))
+def _install_request_methods() -> None:
+    for method in METHODS.values():
+        if method.is_async:
+            setattr(RemotePhone, method.name, _remote(method))
+
+
+_install_request_methods()
