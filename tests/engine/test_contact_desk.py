@@ -128,6 +128,7 @@ async def test_outside_changes_are_picked_up(phone: Phone, contacts_dir: Path) -
     assert await phone.reload_contacts() == 2
     assert (await asyncio.wait_for(event, 5)).count == 2  # type: ignore[attr-defined]
     assert [c.name for c in await phone.search_contacts("singer")] == ["Carol Singer"]
+    assert (await phone.contact("carol-1")).name == "Carol Singer"
 
 
 async def test_the_folder_watch_reloads_without_being_asked(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tuiphone.engine.callerid import CallerId
-from tuiphone.engine.contact_data import address_books, contact_details, find_by_id, photo_of
+from tuiphone.engine.contact_data import address_books, contact_details, photo_of
 from tuiphone.engine.contact_fields import check_fields, edit_from_fields
 from tuiphone.engine.contact_sync import SyncTimer, sync_in_thread
 from tuiphone.engine.photo_fetch import PhotoFetcher
@@ -68,6 +68,8 @@ class ContactDesk:
         self._watch: tuple[Path, ...] = ()
         self._seen: tuple[int, ...] = ()
         self._poller: asyncio.Task[None] | None = None
+        self._by_key: dict[str, Contact] = {}  # of the index in _keyed
+        self._keyed: object = None
         self.interval_s = POLL_S
         self.watching = asyncio.Event()
         self.sync_every = 0  # seconds between CardDAV syncs; 0: only on request
@@ -120,7 +122,13 @@ class ContactDesk:
         return book
 
     async def find(self, contact_id: str) -> Contact:
-        found = find_by_id((await self._book()).index.contacts, contact_id)
+        """The contact with this ``key``: the first one, as ``find_by_id`` says. Looked
+        up in a map made once per index (the pane asks at every highlight)."""
+        index = (await self._book()).index
+        if index is not self._keyed:
+            self._by_key = {c.key: c for c in reversed(index.contacts)}  # first one wins
+            self._keyed = index
+        found = self._by_key.get(contact_id)
         if found is None:
             raise NotFound(f"no contact with id {contact_id!r}")
         return found
