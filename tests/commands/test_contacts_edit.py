@@ -11,6 +11,7 @@ import pytest
 from tests.commands.cli import run_contacts
 from tuiphone.commands.contacts_edit import parse_sets
 from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.model.contact import ContactFields
 from tuiphone.model.errors import UsageError
 
 ALICE = (
@@ -40,7 +41,7 @@ run = run_contacts
 
 def test_parse_sets_collects_lists_and_refuses_unknown_fields() -> None:
     fields = parse_sets(["fn=Bob", "phones=030 1", "phones=030 2", "emails="])
-    assert fields == {"fn": "Bob", "phones": ["030 1", "030 2"], "emails": []}
+    assert fields == ContactFields(fn="Bob", phones=("030 1", "030 2"), emails=())
     with pytest.raises(UsageError, match="FIELD=VALUE"):
         parse_sets(["colour=blue"])
     with pytest.raises(UsageError, match="FIELD=VALUE"):

@@ -13,6 +13,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from tests.commands.test_run_line import subscribed
+from tuiphone.model.contact import ContactSummary
 from tuiphone.shell.completer import CommandCompleter
 from tuiphone.shell.repl import repl
 
@@ -55,7 +56,9 @@ async def test_history_file_is_written(phone, tmp_path):
 
 
 def complete(phone, text: str) -> list[str]:
-    book = [("sip:alice@example.com", "Alice Smith"), ("+4930123", "Bob Jones")]
+    book = [ContactSummary(id="a", name="Alice Smith", sips=("sip:alice@example.com",)),
+            ContactSummary(id="b", name="Bob Jones", numbers=("+4930123",)),
+            ContactSummary(id="c", name="Joe Nowhere")]
     completer = CommandCompleter(phone, contacts=lambda: book)
     doc = Document(text, len(text))
     return [c.text for c in completer.get_completions(doc, CompleteEvent())]
@@ -95,7 +98,8 @@ def test_contacts_come_from_the_configured_vdirs(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text(f'[contacts]\nvdirs = ["{vdir}"]\n')
     load = vdir_contacts(str(config))
-    assert load() == [("sip:carol@example.com", "Carol Diaz")]
+    assert [(c.dial_targets(), c.name) for c in load()] == [
+        (("sip:carol@example.com",), "Carol Diaz")]
 
 
 def test_contacts_loader_tolerates_a_broken_config(tmp_path):

@@ -68,15 +68,27 @@ async def test_incoming_call_and_history_carry_the_contact_name(phone: Phone) ->
     assert rows[inc.id].remote_name == "Alice Liddell"
 
 
-async def test_lookup_and_search_give_plain_data(phone: Phone) -> None:
+async def test_lookup_and_search_give_summaries(phone: Phone) -> None:
     found = await phone.lookup_contact("030 1234567")
     assert found is not None
-    assert found["name"] == "Alice Liddell"
-    assert found["id"] == "alice-1"
-    assert found["sips"] == ["sip:alice@127.0.0.1"]
-    assert found["emails"] == ["alice@example.test"]
+    assert found.name == "Alice Liddell"
+    assert found.id == "alice-1"
+    assert found.sips == ("sip:alice@127.0.0.1",)
+    assert found.emails == ("alice@example.test",)
     assert await phone.lookup_contact("sip:nobody@127.0.0.1") is None
-    assert [c["name"] for c in await phone.search_contacts("wonder")] == ["Alice Liddell"]
+    assert [c.name for c in await phone.search_contacts("wonder")] == ["Alice Liddell"]
+
+
+async def test_summaries_are_built_once_per_card_until_the_books_change(
+    phone: Phone, contacts_dir: Path
+) -> None:
+    (first,) = await phone.search_contacts("alice")
+    assert (await phone.search_contacts(""))[0] is first  # the TUI asks per keystroke
+    assert await phone.lookup_contact("030 1234567") is first
+    (contacts_dir / "alice.vcf").write_text(CARD.replace("Wonderland", "Looking Glass"))
+    await phone.reload_contacts()
+    (again,) = await phone.search_contacts("alice")
+    assert again.org == "Looking Glass"
 
 
 async def test_loading_runs_off_the_loop_and_never_delays_start(tmp_path: Path) -> None:

@@ -14,6 +14,13 @@ from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
 from tuiphone.model.account import AccountConfig
+from tuiphone.model.contact import (
+    AddressBook,
+    BookKind,
+    ContactFields,
+    ContactPhoto,
+    PhoneNumber,
+)
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.events import ContactsChanged
 
@@ -56,15 +63,15 @@ def changed(phone: Phone) -> asyncio.Future[object]:
 
 async def test_details_carry_every_field_and_the_photo(phone: Phone) -> None:
     full = await phone.contact("alice-1")
-    assert full["name"] == "Alice Liddell"
-    assert full["phones"] == [{"number": "+49 30 1234567", "kind": "cell"}]
-    assert full["writable"] is True
-    assert full["has_photo"] is True
-    assert full["book"] == "vdir1"
+    assert full.name == "Alice Liddell"
+    assert full.phones == (PhoneNumber("+49 30 1234567", "cell"),)
+    assert full.writable is True
+    assert full.has_photo is True
+    assert full.book == "vdir1"
     photo = await phone.contact_photo("alice-1")
     assert photo is not None
-    assert photo["mime"] == "image/png"
-    assert base64.b64decode(photo["data"]).startswith(b"\x89PNG")
+    assert photo.mime == "image/png"
+    assert photo.decoded()[1].startswith(b"\x89PNG")
     with pytest.raises(NotFound):
         await phone.contact("nobody")
 
@@ -72,10 +79,10 @@ async def test_details_carry_every_field_and_the_photo(phone: Phone) -> None:
 async def test_save_changes_only_the_edited_lines(phone: Phone, contacts_dir: Path) -> None:
     event = changed(phone)
     saved = await phone.save_contact(
-        "alice-1", {"org": "Looking Glass", "phones": ["+49 30 1234567", "030 999"]}
+        "alice-1", ContactFields(org="Looking Glass", phones=("+49 30 1234567", "030 999"))
     )
-    assert saved["org"] == "Looking Glass"
-    assert [p["number"] for p in saved["phones"]] == ["+49 30 1234567", "030 999"]
+    assert saved.org == "Looking Glass"
+    assert [p.number for p in saved.phones] == ["+49 30 1234567", "030 999"]
     assert isinstance(await asyncio.wait_for(event, 5), ContactsChanged)
     text = (contacts_dir / "alice.vcf").read_bytes().decode()
     assert "ORG:Looking Glass\r\n" in text
@@ -84,31 +91,32 @@ async def test_save_changes_only_the_edited_lines(phone: Phone, contacts_dir: Pa
     assert f"PHOTO;ENCODING=b;TYPE=PNG:{PNG}" in text
     found = await phone.lookup_contact("+4930999")
     assert found is not None
-    assert found["id"] == "alice-1"
+    assert found.id == "alice-1"
 
 
 async def test_bad_fields_are_refused_before_any_write(phone: Phone, contacts_dir: Path) -> None:
     before = (contacts_dir / "alice.vcf").read_bytes()
-    with pytest.raises(UsageError, match="unknown contact field"):
-        await phone.save_contact("alice-1", {"shoe_size": "42"})
     with pytest.raises(UsageError, match="list of strings"):
-        await phone.save_contact("alice-1", {"phones": [1, 2]})
+        await phone.save_contact("alice-1", ContactFields(phones=(1, 2)))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="must be text"):
+        await phone.save_contact("alice-1", ContactFields(org=["x"]))  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="needs a name"):
-        await phone.save_contact("alice-1", {"fn": "  "})
+        await phone.save_contact("alice-1", ContactFields(fn="  "))
     assert (contacts_dir / "alice.vcf").read_bytes() == before
 
 
 async def test_create_and_delete_a_contact(phone: Phone, contacts_dir: Path) -> None:
-    assert await phone.contact_books() == [{"id": "vdir1", "writable": True}]
-    made = await phone.create_contact({"fn": "Bob Builder", "phones": ["0301112222"]})
-    assert made["name"] == "Bob Builder"
+    assert await phone.contact_books() == [
+        AddressBook("vdir1", BookKind.VDIR, str(contacts_dir), 1, "", writable=True)]
+    made = await phone.create_contact(ContactFields(fn="Bob Builder", phones=("0301112222",)))
+    assert made.name == "Bob Builder"
     assert len(os.listdir(contacts_dir)) == 2
-    assert [c["name"] for c in await phone.search_contacts("builder")] == ["Bob Builder"]
-    await phone.delete_contact(made["id"])
+    assert [c.name for c in await phone.search_contacts("builder")] == ["Bob Builder"]
+    await phone.delete_contact(made.id)
     assert await phone.search_contacts("builder") == []
     assert len(os.listdir(contacts_dir)) == 1
     with pytest.raises(UsageError, match="needs a name"):
-        await phone.create_contact({"org": "Nameless"})
+        await phone.create_contact(ContactFields(org="Nameless"))
 
 
 async def test_outside_changes_are_picked_up(phone: Phone, contacts_dir: Path) -> None:
@@ -119,7 +127,8 @@ async def test_outside_changes_are_picked_up(phone: Phone, contacts_dir: Path) -
     os.replace(tmp, contacts_dir / "carol.vcf")  # as vdirsyncer writes
     assert await phone.reload_contacts() == 2
     assert (await asyncio.wait_for(event, 5)).count == 2  # type: ignore[attr-defined]
-    assert [c["name"] for c in await phone.search_contacts("singer")] == ["Carol Singer"]
+    assert [c.name for c in await phone.search_contacts("singer")] == ["Carol Singer"]
+    assert (await phone.contact("carol-1")).name == "Carol Singer"
 
 
 async def test_the_folder_watch_reloads_without_being_asked(
@@ -139,7 +148,7 @@ async def test_the_folder_watch_reloads_without_being_asked(
             CARD.replace("alice-1", "dave-1").replace("Alice Liddell", "Dave Null"), newline="")
         os.utime(contacts_dir, ns=(1, 1))  # a different folder mtime, whatever the clock says
         await asyncio.wait_for(event, 10)
-        assert [c["name"] for c in await phone.search_contacts("dave")] == ["Dave Null"]
+        assert [c.name for c in await phone.search_contacts("dave")] == ["Dave Null"]
     finally:
         await phone.stop()
 
@@ -151,13 +160,22 @@ async def test_edits_work_over_the_control_socket(phone: Phone) -> None:
     await server.start()
     remote = await RemotePhone.connect()
     try:
-        assert (await remote.contact("alice-1"))["org"] == "Wonderland"
+        assert await remote.contact("alice-1") == await phone.contact("alice-1")
         assert await remote.contact_photo("alice-1") == await phone.contact_photo("alice-1")
-        saved = await remote.save_contact("alice-1", {"note": "late"})
-        assert saved["note"] == "late"
+        saved = await remote.save_contact("alice-1", ContactFields(note="late"))
+        assert saved.note == "late"
         with pytest.raises(NotFound):
             await remote.contact("nobody")
         assert await remote.reload_contacts() == 1
+        # as a script writes them: unknown fields and bad values are refused
+        for fields, why in (({"shoe_size": "42"}, "unknown field.*in fields: shoe_size"),
+                            ({"phones": [1, 2]}, "list of strings"),
+                            ({"photo": "a string"}, "expected a JSON object")):
+            with pytest.raises(UsageError, match=why):
+                await remote.request("save_contact", contact_id="alice-1", fields=fields)
+        saved = await remote.request("save_contact", contact_id="alice-1",
+                                     fields={"phones": "030 5"})  # one number, not a list
+        assert saved.numbers == ("030 5",)
     finally:
         await remote.close()
         await server.close()
@@ -175,23 +193,22 @@ async def test_without_books_the_calls_say_so(tmp_path: Path) -> None:
 
 
 async def test_photo_set_replaced_and_removed(phone: Phone, contacts_dir: Path) -> None:
-    from tuiphone.engine.contact_data import photo_field
+    from tuiphone.engine.contact_fields import photo_field
 
     jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-    await phone.save_contact("alice-1", {"photo": photo_field(jpeg)})
+    await phone.save_contact("alice-1", ContactFields(photo=photo_field(jpeg)))
     text = (contacts_dir / "alice.vcf").read_bytes().decode()
     assert text.count("PHOTO") == 1  # replaced in place, not added
     assert f"PHOTO;ENCODING=b;TYPE=JPEG:{base64.b64encode(jpeg).decode()[:40]}" in text
     got = await phone.contact_photo("alice-1")
     assert got is not None
-    assert base64.b64decode(got["data"]) == jpeg
-    await phone.save_contact("alice-1", {"photo": ""})
+    assert got.decoded() == ("image/jpeg", jpeg)
+    await phone.save_contact("alice-1", ContactFields(photo=ContactPhoto()))
     assert "PHOTO" not in (contacts_dir / "alice.vcf").read_bytes().decode()
-    assert (await phone.contact("alice-1"))["has_photo"] is False
-    for bad, why in (({"mime": "text/plain", "data": "aGk="}, "not an image"),
-                     ({"mime": "image/png", "data": "%%%"}, "base64"),
-                     ({"mime": "image/png", "data": base64.b64encode(b"x" * 1_000_001)
-                       .decode()}, "at most"),
+    assert (await phone.contact("alice-1")).has_photo is False
+    for bad, why in ((ContactPhoto("text/plain", "aGk="), "not an image"),
+                     (ContactPhoto("image/png", "%%%"), "base64"),
+                     (ContactPhoto.image("image/png", b"x" * 1_000_001), "at most"),
                      ("a string", "must be")):
         with pytest.raises(UsageError, match=why):
-            await phone.save_contact("alice-1", {"photo": bad})
+            await phone.save_contact("alice-1", ContactFields(photo=bad))  # type: ignore[arg-type]

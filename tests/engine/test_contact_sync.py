@@ -27,6 +27,7 @@ from tuiphone.contacts.dav.hrefs import norm
 from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
+from tuiphone.model.contact import BookSync, ContactFields
 from tuiphone.model.events import ContactsChanged, Notice
 
 
@@ -79,15 +80,14 @@ async def test_syncs_at_start_and_on_request(
     phone = await started(config(url), tmp_path)
     try:
         await until_rounds(phone, 1)
-        assert [c["name"] for c in await phone.search_contacts("ann")] == ["Ann Server"]
+        assert [c.name for c in await phone.search_contacts("ann")] == ["Ann Server"]
         async with DavClient(servers.settings(radicale)) as client:
             await ops.put_card(client, f"{norm(url)}ben-02.vcf", card("ben-02", "Ben Later"), None)
         rows = await phone.sync_contacts()
-        assert rows == [{"book": "work", "ok": True, "fetched": 1, "deleted": 0,
-                         "full": False}]
-        assert [c["name"] for c in await phone.search_contacts("ben")] == ["Ben Later"]
-        saved = await phone.save_contact("ann-01", {"org": "Edited In TUI"})
-        assert saved["org"] == "Edited In TUI"
+        assert rows == [BookSync.done("work", fetched=1, deleted=0, full=False)]
+        assert [c.name for c in await phone.search_contacts("ben")] == ["Ben Later"]
+        saved = await phone.save_contact("ann-01", ContactFields(org="Edited In TUI"))
+        assert saved.org == "Edited In TUI"
         async with DavClient(servers.settings(radicale)) as client:
             found, _ = await ops.multiget(client, url, [f"{norm(url)}ann-01.vcf"])
         assert b"ORG:Edited In TUI" in next(iter(found.values()))[1]

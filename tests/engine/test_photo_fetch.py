@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
 from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.photo_fetch import PhotoFetcher
+from tuiphone.model.contact import ContactPhoto
 
 PNG = io.BytesIO()
 Image.new("RGB", (8, 8), (10, 200, 10)).save(PNG, "PNG")
@@ -57,8 +57,7 @@ async def test_fetcher_takes_images_only_within_the_cap(server: str) -> None:
     fetcher = PhotoFetcher(max_bytes=4000)
     got = await fetcher.payload(f"{server}/face.png")
     assert got is not None
-    assert got["mime"] == "image/png"
-    assert base64.b64decode(got["data"]) == PNG.getvalue()
+    assert got.decoded() == ("image/png", PNG.getvalue())
     assert await fetcher.payload(f"{server}/page.html") is None
     assert await fetcher.payload(f"{server}/huge.png") is None
     assert await fetcher.payload(f"{server}/gone.png") is None
@@ -85,10 +84,10 @@ async def test_the_engine_fetches_only_when_allowed(
         photo = await phone.contact_photo("a-1")
         assert photo is not None
         if allowed:
-            assert photo["mime"] == "image/png"
+            assert photo.mime == "image/png"
             assert Handler.hits == ["/face.png"]
         else:
-            assert photo == {"mime": "url", "url": f"{server}/face.png"}
+            assert photo == ContactPhoto("url", url=f"{server}/face.png")
             assert Handler.hits == []
     finally:
         await phone.stop()

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.ui.helpers import app_over_vdir, until
 from tuiphone.config.schema import UiConfig
 from tuiphone.engine.phone import Phone
+from tuiphone.model.contact import BookSync
 from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.avatar import HalfBlock, Placeholder
 from tuiphone.ui.screens.contact_edit import ContactEditScreen
@@ -104,7 +105,7 @@ async def test_edit_saves_only_what_changed(tmp_path: Path) -> None:
         assert "PHOTO;ENCODING=b;TYPE=PNG:" in text
         found = await phone.lookup_contact("+12125550199")
         assert found is not None
-        assert found["name"] == "Anna Arbor"
+        assert found.name == "Anna Arbor"
 
 
 async def test_new_contact_and_delete(tmp_path: Path) -> None:
@@ -161,10 +162,10 @@ async def test_ctrl_r_syncs_the_books_and_says_how_it_went(tmp_path: Path) -> No
     app, phone, _ = _world(tmp_path)
     asked: list[bool] = []
 
-    async def sync() -> list[dict[str, object]]:
+    async def sync() -> list[BookSync]:
         asked.append(True)
-        return [{"book": "work", "ok": True, "fetched": 3, "deleted": 1, "full": False},
-                {"book": "home", "ok": False, "error": "wrong user name or password"}]
+        return [BookSync.done("work", fetched=3, deleted=1, full=False),
+                BookSync.failed("home", "wrong user name or password")]
 
     phone.sync_contacts = sync  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48)) as pilot:

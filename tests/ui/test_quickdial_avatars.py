@@ -3,11 +3,9 @@ nothing for the rest, refreshed when the books change and kept with a moved key.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from PIL import Image
 from rich.segment import Segment
@@ -18,6 +16,7 @@ from textual.widgets import Button
 
 import tuiphone.ui
 from tests.ui.helpers import until
+from tuiphone.model.contact import ContactPhoto, ContactSummary
 from tuiphone.ui.avatar import UPPER_HALF
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.messages import DialRequested
@@ -48,18 +47,18 @@ class Book:
         self.failing: set[str] = set()
         self.asked: list[str] = []
 
-    async def lookup(self, uri: str) -> dict[str, Any] | None:
+    async def lookup(self, uri: str) -> ContactSummary | None:
         self.asked.append(uri)
         if uri in self.failing:
             raise RuntimeError("engine went away")
         if uri not in self.people:
             return None
-        return {"id": f"id-{uri}", "name": self.people[uri], "org": "", "numbers": [],
-                "sips": [uri], "emails": [], "book": "home", "has_photo": uri in self.photos}
+        return ContactSummary(id=f"id-{uri}", name=self.people[uri], sips=(uri,), book="home",
+                              has_photo=uri in self.photos)
 
-    async def fetch(self, contact_id: str) -> dict[str, str] | None:
+    async def fetch(self, contact_id: str) -> ContactPhoto | None:
         data = self.photos.get(contact_id.removeprefix("id-"))
-        return {"mime": "image/png", "data": base64.b64encode(data).decode()} if data else None
+        return ContactPhoto.image("image/png", data) if data else None
 
 
 class QuickDialApp(App[None]):

@@ -14,18 +14,18 @@ from typing import Any
 from tuiphone.commands.contacts_book import contacts_config, open_book
 from tuiphone.commands.contacts_notify import tell_engine
 from tuiphone.commands.errors import ExpectationFailed
-from tuiphone.engine.contact_data import (
+from tuiphone.engine.contact_data import contact_details, find_by_id
+from tuiphone.engine.contact_fields import (
     EDITABLE,
     LIST_FIELDS,
-    contact_details,
     edit_from_fields,
-    find_by_id,
     photo_field,
 )
+from tuiphone.model.contact import ContactDetails, ContactFields, ContactPhoto
 from tuiphone.model.errors import UsageError
 
 
-def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
+def parse_sets(pairs: list[str] | None) -> ContactFields:
     """``--set field=value`` pairs as editor fields. A list field (phones, emails, sips,
     categories) given several times collects every value; an empty value clears it."""
     fields: dict[str, Any] = {}
@@ -36,20 +36,18 @@ def parse_sets(pairs: list[str] | None) -> dict[str, Any]:
             raise UsageError(f"--set {pair!r}: expected FIELD=VALUE, FIELD one of "
                              f"{', '.join(EDITABLE)}")
         if name in LIST_FIELDS:
-            fields.setdefault(name, [])
-            if value.strip():
-                fields[name].append(value)
+            fields[name] = fields.get(name, ()) + ((value,) if value.strip() else ())
         elif name == "photo":
             fields[name] = _photo_file(value.strip())
         else:
             fields[name] = value
-    return fields
+    return ContactFields(**fields)
 
 
-def _photo_file(value: str) -> dict[str, str] | str:
+def _photo_file(value: str) -> ContactPhoto:
     """``photo=@FILE`` reads an image file; ``photo=`` removes the photo."""
     if not value:
-        return ""
+        return ContactPhoto()
     if not value.startswith("@"):
         raise UsageError("--set photo=@FILE sets the photo from an image file; photo= removes it")
     path = Path(value[1:]).expanduser()
@@ -60,10 +58,10 @@ def _photo_file(value: str) -> dict[str, str] | str:
     return photo_field(data, path.name)
 
 
-async def add(args: argparse.Namespace) -> dict[str, Any]:
+async def add(args: argparse.Namespace) -> ContactDetails:
     """New card in BOOK (--book, default the first vdir or CardDAV book)."""
     fields = parse_sets(args.set)
-    if not str(fields.get("fn", "")).strip():
+    if not (fields.fn or "").strip():
         raise UsageError("contacts add: give a name with --set fn=NAME")
     config = contacts_config(args)
     book = await open_book(config, secrets=True)
@@ -75,11 +73,11 @@ async def add(args: argparse.Namespace) -> dict[str, Any]:
     return contact_details(created, True)
 
 
-async def edit(args: argparse.Namespace) -> dict[str, Any]:
+async def edit(args: argparse.Namespace) -> ContactDetails:
     if not args.target:
         raise UsageError("contacts edit: give a contact ID (from 'contacts search')")
     fields = parse_sets(args.set)
-    if not fields:
+    if not fields.given():
         raise UsageError("contacts edit: nothing to change; use --set FIELD=VALUE")
     book = await open_book(contacts_config(args), secrets=True)
     contact = _find(book, args.target)

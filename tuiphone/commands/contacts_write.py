@@ -13,6 +13,7 @@ from tuiphone.commands.contacts_notify import tell_engine
 from tuiphone.commands.errors import with_result
 from tuiphone.config.schema import ContactsConfig
 from tuiphone.engine.contact_sync import sync_row
+from tuiphone.model.contact import BookSync
 from tuiphone.model.errors import UsageError
 
 
@@ -21,7 +22,7 @@ def _progress(source_id: str, progress: Any) -> None:
     print(f"{source_id}: {progress.phase} {progress.done}{total}", file=sys.stderr, flush=True)
 
 
-async def sync(args: argparse.Namespace) -> list[dict[str, Any]]:
+async def sync(args: argparse.Namespace) -> list[BookSync]:
     """Sync one CardDAV book, or all. Progress goes to stderr. A failed book raises its
     DavError after the others synced (exit 5 network/TLS, 3 timeout, 1 otherwise)."""
     config = contacts_config(args)

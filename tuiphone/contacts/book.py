@@ -146,6 +146,10 @@ class ContactBook:
         """The configured sources, in config order (vdirs, then CardDAV books)."""
         return list(self._sources)
 
+    def sources(self) -> list[Source]:
+        """The sources themselves, in the same order."""
+        return list(self._sources.values())
+
     def writable(self, source_id: str) -> bool:
         return not isinstance(self._sources.get(source_id), FileSource | None)
 

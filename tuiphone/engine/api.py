@@ -5,17 +5,30 @@ implements it over the control socket, so the TUI and the commands cannot tell t
 Every method is a coroutine run on the caller's asyncio loop and raises only
 ``tuiphone.model.errors`` types. ``call_id``/``account_id`` None means "the obvious one":
 the single active/ringing call, the default (first) account.
+
+This Protocol is the only declaration of the API: a new method is written here and
+in ``Phone``; ``tuiphone.control.methods`` reads its signature and types to serve it
+on the control socket and to make ``RemotePhone``'s method. Values that cross it are
+``tuiphone.model`` types (the codec needs their type hints), never plain dicts.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from tuiphone.model.account import AccountState
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.contact import (
+    AddressBook,
+    BookSync,
+    ContactDetails,
+    ContactFields,
+    ContactPhoto,
+    ContactSummary,
+)
 from tuiphone.model.events import Event
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
@@ -117,37 +130,34 @@ class PhoneApi(Protocol):
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
 
-    async def lookup_contact(self, uri: str) -> dict[str, Any] | None:
-        """The address-book contact owning a number or SIP URI (caller ID), as plain data
-        (id, name, org, numbers, sips, emails, book), or None. None too while the
-        contacts are still loading or when none are configured."""
+    async def lookup_contact(self, uri: str) -> ContactSummary | None:
+        """The address-book contact owning a number or SIP URI (caller ID), or None.
+        None too while the contacts are still loading or when none are configured."""
 
-    async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Contacts matching every word of ``text`` (name, org, number, address), as in
-        ``lookup_contact``; at most ``limit``."""
+    async def search_contacts(self, text: str, limit: int = 20) -> list[ContactSummary]:
+        """Contacts matching every word of ``text`` (name, org, number, address); at
+        most ``limit``."""
 
-    async def contact(self, contact_id: str) -> dict[str, Any]:
+    async def contact(self, contact_id: str) -> ContactDetails:
         """Every field of one contact (``id`` from search/lookup), with ``writable``.
         Raises NotFound; UsageError when no address book is configured."""
 
-    async def contact_photo(self, contact_id: str) -> dict[str, str] | None:
-        """The contact's PHOTO as ``{"mime", "data"}`` (base64), ``{"mime": "url", "url"}``
-        for a remote photo (never fetched), or None."""
+    async def contact_photo(self, contact_id: str) -> ContactPhoto | None:
+        """The contact's PHOTO: an image, or a link for a remote photo (fetched only
+        with contacts.fetch_remote_photos), or None."""
 
-    async def contact_books(self) -> list[dict[str, Any]]:
-        """The configured address books: ``{"id", "writable"}`` in config order."""
+    async def contact_books(self) -> list[AddressBook]:
+        """The configured address books in config order, with ``writable``."""
 
-    async def save_contact(self, contact_id: str, fields: dict[str, Any]) -> dict[str, Any]:
-        """Change the given fields (fn, org, note, birthday: text; phones, emails, sips,
-        categories: lists of text) and write the card back; only edited lines change.
+    async def save_contact(self, contact_id: str, fields: ContactFields) -> ContactDetails:
+        """Change the given fields and write the card back; only edited lines change.
         Returns the saved contact. Raises ConflictError (changed meanwhile, nothing
         overwritten), UsageError (read-only book, bad field), NetworkError, Timeout."""
 
     async def create_contact(
-        self, fields: dict[str, Any], book: str | None = None
-    ) -> dict[str, Any]:
-        """Add a contact (``fields`` as in ``save_contact``, ``fn`` required) to ``book``,
-        by default the first writable one."""
+        self, fields: ContactFields, book: str | None = None
+    ) -> ContactDetails:
+        """Add a contact (``fn`` required) to ``book``, by default the first writable one."""
 
     async def delete_contact(self, contact_id: str) -> None: ...
 
@@ -155,10 +165,9 @@ class PhoneApi(Protocol):
         """Re-read the address books (files changed outside); returns the contact count.
         A ContactsChanged event follows every change, whoever made it."""
 
-    async def sync_contacts(self) -> list[dict[str, Any]]:
+    async def sync_contacts(self) -> list[BookSync]:
         """Sync every CardDAV book now (RFC 6578, falling back to a full listing); one
-        row per book: ``{"book", "ok", "fetched", "deleted", "full"}`` or
-        ``{"book", "ok": False, "error"}``. Progress arrives as Notice events."""
+        result per book. Progress arrives as Notice events."""
 
     async def lamps(self) -> list[Lamp]:
         """Every QuickDial lamp (BLF/presence) and the echo line's, keyed by ``Lamp.uri``:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuiphone.engine.contact_data import contact_summary
 from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.contact import ContactSummary
 from tuiphone.model.events import CallChanged, Event, IncomingCall
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ class CallerId:
         self._book: ContactBook | None = None
         self._task: asyncio.Task[None] | None = None
         self._names: dict[str, str] = {}  # call id -> contact name, fixed at first sight
+        # Summaries per card of one index: the TUI asks for the same ones per keystroke.
+        self._summaries: dict[int, tuple[Contact, ContactSummary]] = {}
+        self._summarised: object = None  # the index they belong to
 
     def start(self, open_book: BookOpener) -> None:
         """Load the book in a thread; returns at once."""
@@ -68,14 +72,24 @@ class CallerId:
         except Exception:  # noqa: BLE001 - a bad number must not stop a call from ringing
             return None
 
-    def lookup(self, uri: str) -> dict[str, Any] | None:
+    def lookup(self, uri: str) -> ContactSummary | None:
         found = self.find(uri)
-        return contact_summary(found) if found is not None else None
+        return self._summary(found) if found is not None else None
 
-    def search(self, text: str, limit: int) -> list[dict[str, Any]]:
+    def search(self, text: str, limit: int) -> list[ContactSummary]:
         if self._book is None:
             return []
-        return [contact_summary(c) for c in self._book.search(text, limit)]
+        return [self._summary(c) for c in self._book.search(text, limit)]
+
+    def _summary(self, contact: Contact) -> ContactSummary:
+        index = self._book.index if self._book is not None else None
+        if index is not self._summarised:
+            self._summaries.clear()  # a reload or sync swapped the index in
+            self._summarised = index
+        hit = self._summaries.get(id(contact))
+        if hit is None or hit[0] is not contact:
+            hit = self._summaries[id(contact)] = (contact, contact_summary(contact))
+        return hit[1]
 
     def enrich(self, event: Event) -> Event:
         """The event with the call's ``remote_name`` taken from a matching contact."""

@@ -16,21 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tuiphone.engine.callerid import CallerId
-from tuiphone.engine.contact_data import (
-    check_fields,
-    contact_details,
-    edit_from_fields,
-    find_by_id,
-    photo_payload,
-)
+from tuiphone.engine.contact_data import address_books, contact_details, photo_of
+from tuiphone.engine.contact_fields import check_fields, edit_from_fields
 from tuiphone.engine.contact_sync import SyncTimer, sync_in_thread
 from tuiphone.engine.photo_fetch import PhotoFetcher
 from tuiphone.engine.tasks import cancel_and_wait
+from tuiphone.model.contact import (
+    AddressBook,
+    BookSync,
+    ContactDetails,
+    ContactFields,
+    ContactPhoto,
+)
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.events import ContactsChanged, Event, Notice
 
@@ -66,6 +68,8 @@ class ContactDesk:
         self._watch: tuple[Path, ...] = ()
         self._seen: tuple[int, ...] = ()
         self._poller: asyncio.Task[None] | None = None
+        self._by_key: dict[str, Contact] = {}  # of the index in _keyed
+        self._keyed: object = None
         self.interval_s = POLL_S
         self.watching = asyncio.Event()
         self.sync_every = 0  # seconds between CardDAV syncs; 0: only on request
@@ -118,30 +122,36 @@ class ContactDesk:
         return book
 
     async def find(self, contact_id: str) -> Contact:
-        found = find_by_id((await self._book()).index.contacts, contact_id)
+        """The contact with this ``key``: the first one, as ``find_by_id`` says. Looked
+        up in a map made once per index (the pane asks at every highlight)."""
+        index = (await self._book()).index
+        if index is not self._keyed:
+            self._by_key = {c.key: c for c in reversed(index.contacts)}  # first one wins
+            self._keyed = index
+        found = self._by_key.get(contact_id)
         if found is None:
             raise NotFound(f"no contact with id {contact_id!r}")
         return found
 
-    async def details(self, contact_id: str) -> dict[str, Any]:
+    async def details(self, contact_id: str) -> ContactDetails:
         contact = await self.find(contact_id)
         book = await self._book()
         return contact_details(contact, book.writable(contact.origin.book))
 
-    async def photo(self, contact_id: str) -> dict[str, str] | None:
+    async def photo(self, contact_id: str) -> ContactPhoto | None:
         """The card's photo; a remote one (a URL) is fetched only when
         ``fetch_remote`` is set (``contacts.fetch_remote_photos``)."""
         contact = await self.find(contact_id)
         if not contact.has_photo:
             return None
-        payload = await asyncio.to_thread(photo_payload, contact)
-        if payload is not None and payload.get("mime") == "url" and self.fetch_remote:
-            return await self._fetcher.payload(payload["url"]) or payload
-        return payload
+        photo = await asyncio.to_thread(photo_of, contact)
+        if photo is not None and photo.mime == "url" and self.fetch_remote:
+            return await self._fetcher.payload(photo.url) or photo
+        return photo
 
     # writing
 
-    async def save(self, contact_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    async def save(self, contact_id: str, fields: ContactFields) -> ContactDetails:
         check_fields(fields)
         async with self._lock:
             contact = await self.find(contact_id)
@@ -150,9 +160,9 @@ class ContactDesk:
             await self._changed(book)
             return contact_details(saved, True)
 
-    async def create(self, fields: Mapping[str, Any], book_id: str | None) -> dict[str, Any]:
+    async def create(self, fields: ContactFields, book_id: str | None) -> ContactDetails:
         check_fields(fields)
-        if not str(fields.get("fn", "")).strip():
+        if not (fields.fn or "").strip():
             raise UsageError("a new contact needs a name (fn)")
         async with self._lock:
             book = await self._book()
@@ -174,9 +184,8 @@ class ContactDesk:
     def writable_books(book: ContactBook) -> list[str]:
         return [s for s in book.source_ids() if book.writable(s)]
 
-    async def books(self) -> list[dict[str, Any]]:
-        book = await self._book()
-        return [{"id": s, "writable": book.writable(s)} for s in book.source_ids()]
+    async def books(self) -> list[AddressBook]:
+        return await asyncio.to_thread(address_books, await self._book())
 
     async def reload(self) -> int:
         """Re-read every source (unchanged files are not parsed again); returns the count."""
@@ -186,7 +195,7 @@ class ContactDesk:
             await self._changed(book)
         return len(book.index.contacts)
 
-    async def sync(self) -> list[dict[str, Any]]:
+    async def sync(self) -> list[BookSync]:
         """Sync the CardDAV books (in a worker thread); one row per book."""
         book = await self._book()
         async with self._lock:

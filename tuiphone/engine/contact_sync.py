@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuiphone.engine.tasks import cancel_and_wait
+from tuiphone.model.contact import BookSync
 from tuiphone.model.events import Event, Notice
 
 if TYPE_CHECKING:
-    from tuiphone.contacts import ContactBook
+    from tuiphone.contacts import ContactBook, DavError, SyncReport
 
 
-def sync_row(book_id: str, outcome: Any) -> dict[str, Any]:
-    """One book's result as plain data (``contacts sync`` prints the same rows)."""
+def sync_row(book_id: str, outcome: SyncReport | DavError) -> BookSync:
+    """One book's result (``contacts sync`` prints the same rows)."""
     if isinstance(outcome, Exception):
-        return {"book": book_id, "ok": False, "error": str(outcome)}
-    return {"book": book_id, "ok": True, "fetched": outcome.fetched,
-            "deleted": outcome.deleted, "full": outcome.full}
+        return BookSync.failed(book_id, str(outcome))
+    return BookSync.done(book_id, outcome.fetched, outcome.deleted, outcome.full)
 
 
-def sync_in_thread(book: ContactBook) -> list[dict[str, Any]]:
+def sync_in_thread(book: ContactBook) -> list[BookSync]:
     """Run ``book.sync()`` to the end on a private loop (call via ``to_thread``)."""
     results = asyncio.run(book.sync())
     return [sync_row(book_id, outcome) for book_id, outcome in results.items()]
@@ -37,7 +37,7 @@ class SyncTimer:
     (once per failing streak, so a dead server does not nag every quarter hour)."""
 
     def __init__(
-        self, sync: Callable[[], Awaitable[list[dict[str, Any]]]],
+        self, sync: Callable[[], Awaitable[list[BookSync]]],
         publish: Callable[[Event], None],
     ) -> None:
         self._sync = sync
@@ -59,16 +59,15 @@ class SyncTimer:
             try:
                 rows = await self._sync()
             except Exception as err:  # noqa: BLE001 - keep trying next round
-                rows = [{"book": "*", "ok": False, "error": str(err)}]
+                rows = [BookSync.failed("*", str(err))]
             self._report(rows)
             self.rounds += 1
             await asyncio.sleep(every_s)
 
-    def _report(self, rows: list[dict[str, Any]]) -> None:
+    def _report(self, rows: list[BookSync]) -> None:
         for row in rows:
-            book = str(row["book"])
-            if row["ok"]:
-                self._failing.discard(book)
-            elif book not in self._failing:
-                self._failing.add(book)
-                self._publish(Notice("warning", f"contacts sync {book}: {row['error']}"))
+            if row.ok:
+                self._failing.discard(row.book)
+            elif row.book not in self._failing:
+                self._failing.add(row.book)
+                self._publish(Notice("warning", f"contacts sync {row.book}: {row.error}"))

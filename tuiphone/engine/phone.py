@@ -43,6 +43,14 @@ from tuiphone.engine.storage import open_store
 from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.contact import (
+    AddressBook,
+    BookSync,
+    ContactDetails,
+    ContactFields,
+    ContactPhoto,
+    ContactSummary,
+)
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import (
     Event,
@@ -354,30 +362,30 @@ class Phone(CallControl):
 
     # contacts
 
-    async def lookup_contact(self, uri: str) -> dict[str, Any] | None:
+    async def lookup_contact(self, uri: str) -> ContactSummary | None:
         return self.callerid.lookup(uri)
 
-    async def search_contacts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    async def search_contacts(self, text: str, limit: int = 20) -> list[ContactSummary]:
         return self.callerid.search(text, limit)
 
     async def smart_contacts(self) -> dict[str, bool]:
         return self.smart.verdicts()
 
-    async def contact(self, contact_id: str) -> dict[str, Any]:
+    async def contact(self, contact_id: str) -> ContactDetails:
         return await self.contact_desk.details(contact_id)
 
-    async def contact_photo(self, contact_id: str) -> dict[str, str] | None:
+    async def contact_photo(self, contact_id: str) -> ContactPhoto | None:
         return await self.contact_desk.photo(contact_id)
 
-    async def contact_books(self) -> list[dict[str, Any]]:
+    async def contact_books(self) -> list[AddressBook]:
         return await self.contact_desk.books()
 
-    async def save_contact(self, contact_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    async def save_contact(self, contact_id: str, fields: ContactFields) -> ContactDetails:
         return await self.contact_desk.save(contact_id, fields)
 
     async def create_contact(
-        self, fields: dict[str, Any], book: str | None = None
-    ) -> dict[str, Any]:
+        self, fields: ContactFields, book: str | None = None
+    ) -> ContactDetails:
         return await self.contact_desk.create(fields, book)
 
     async def delete_contact(self, contact_id: str) -> None:
@@ -386,7 +394,7 @@ class Phone(CallControl):
     async def reload_contacts(self) -> int:
         return await self.contact_desk.reload()
 
-    async def sync_contacts(self) -> list[dict[str, Any]]:
+    async def sync_contacts(self) -> list[BookSync]:
         return await self.contact_desk.sync()
 
     # lamps, presence, pickup

@@ -9,9 +9,9 @@ at most once and a dead server is not asked again on every redraw.
 
 from __future__ import annotations
 
-import base64
-
 import httpx
+
+from tuiphone.model.contact import ContactPhoto
 
 MAX_BYTES = 2_000_000
 TIMEOUT_S = 5.0
@@ -22,15 +22,15 @@ class PhotoFetcher:
     def __init__(self, max_bytes: int = MAX_BYTES, timeout_s: float = TIMEOUT_S) -> None:
         self.max_bytes = max_bytes
         self.timeout_s = timeout_s
-        self._seen: dict[str, dict[str, str] | None] = {}
+        self._seen: dict[str, ContactPhoto | None] = {}
 
-    async def payload(self, url: str) -> dict[str, str] | None:
-        """``{"mime", "data" (base64)}`` for an image at ``url``, else None."""
+    async def payload(self, url: str) -> ContactPhoto | None:
+        """The image at ``url``, else None."""
         if url not in self._seen:
             self._seen[url] = await self._fetch(url)
         return self._seen[url]
 
-    async def _fetch(self, url: str) -> dict[str, str] | None:
+    async def _fetch(self, url: str) -> ContactPhoto | None:
         if not url.lower().startswith(SCHEMES):
             return None
         try:
@@ -50,4 +50,4 @@ class PhotoFetcher:
             return None
         if not body:
             return None
-        return {"mime": mime, "data": base64.b64encode(bytes(body)).decode("ascii")}
+        return ContactPhoto.image(mime, bytes(body))

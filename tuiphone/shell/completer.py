@@ -11,11 +11,12 @@ from tuiphone.commands.parse import split_line
 from tuiphone.commands.spec import Arg, Command
 from tuiphone.commands.table import BY_NAME, COMMANDS
 from tuiphone.engine.api import PhoneApi
+from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import UsageError
 
 SHELL_WORDS = ("help", "exit", "quit")
 GLOBAL_FLAGS = ("--account", "--json", "--config")
-ContactSource = Callable[[], Iterable[tuple[str, str]]]  # (dial string, name)
+ContactSource = Callable[[], Iterable[ContactSummary]]
 
 
 class CommandCompleter(Completer):
@@ -46,9 +47,13 @@ class CommandCompleter(Completer):
         return spec is not None and spec.complete == "contact"
 
     def contact_completions(self, current: str) -> Iterator[Completion]:
-        """Match the name or the address; insert the address."""
+        """Match the name or the first address; insert that address."""
         low = current.lower()
-        for dial, name in self.contacts():
+        for contact in self.contacts():
+            targets, name = contact.dial_targets(), contact.name
+            if not targets:
+                continue
+            dial = targets[0]
             if dial.startswith(current) or any(w.startswith(low) for w in name.lower().split()):
                 yield Completion(dial, start_position=-len(current), display=f"{name} <{dial}>")
 

@@ -1,4 +1,4 @@
-"""Contact names for completion, read once from the configured vdir folders."""
+"""Contacts for completion, read once from the configured vdir folders."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tuiphone.config import load_config
+from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import TuiphoneError
 
-ContactEntry = tuple[str, str]  # (what to dial, the name shown)
 
-
-def vdir_contacts(config_path: str | None) -> Callable[[], list[ContactEntry]]:
+def vdir_contacts(config_path: str | None) -> Callable[[], list[ContactSummary]]:
     """A loader that reads the address books on first use and caches them; any problem
     (no config, unreadable cards) just means no contact completion."""
-    cache: list[list[ContactEntry]] = []
+    cache: list[list[ContactSummary]] = []
 
-    def load() -> list[ContactEntry]:
+    def load() -> list[ContactSummary]:
         if not cache:
             cache.append(_read(config_path))
         return cache[0]
@@ -24,13 +23,14 @@ def vdir_contacts(config_path: str | None) -> Callable[[], list[ContactEntry]]:
     return load
 
 
-def _read(config_path: str | None) -> list[ContactEntry]:
+def _read(config_path: str | None) -> list[ContactSummary]:
     try:
         config = load_config(config_path)
         if not config.contacts.vdirs:
             return []
         from tuiphone.contacts import ContactBook
         from tuiphone.contacts.sources import VdirSource
+        from tuiphone.engine.contact_data import contact_summary
 
         sources = [VdirSource(f"vdir{i}", Path(p).expanduser())
                    for i, p in enumerate(config.contacts.vdirs)]
@@ -39,12 +39,4 @@ def _read(config_path: str | None) -> list[ContactEntry]:
         contacts = book.search("", limit=10_000)
     except (TuiphoneError, OSError):
         return []
-    return [(_dial(c), c.display_name) for c in contacts if _dial(c)]
-
-
-def _dial(contact: object) -> str:
-    sips = getattr(contact, "sips", ())
-    phones = getattr(contact, "phones", ())
-    if sips:
-        return str(sips[0])
-    return str(phones[0].number) if phones else ""
+    return [contact_summary(c) for c in contacts if c.sips or c.phones]

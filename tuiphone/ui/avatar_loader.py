@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 
+from tuiphone.model.contact import ContactPhoto
 from tuiphone.ui.avatar import Placeholder, graphics_kind, render_avatar
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
 
-PhotoFetch = Callable[[str], Awaitable[dict[str, str] | None]]  # PhoneApi.contact_photo
+PhotoFetch = Callable[[str], Awaitable[ContactPhoto | None]]  # PhoneApi.contact_photo
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +56,16 @@ class AvatarLoader:
                 payload = await self.fetch(contact_id)
             except Exception:  # noqa: BLE001 - no picture is better than no contact
                 payload = None
-            if payload:
+            if payload is not None and not payload.empty:
                 tile = await asyncio.to_thread(_render, payload, cells, self.mode, name)
         self._tiles[key] = tile
         return tile
 
 
-def _render(payload: dict[str, Any], cells: tuple[int, int], mode: str, name: str) -> Any:
-    from tuiphone.engine.contact_data import photo_from_payload
+def _render(payload: ContactPhoto, cells: tuple[int, int], mode: str, name: str) -> Any:
     from tuiphone.ui.avatar import decode_photo
 
-    photo = photo_from_payload(payload)
+    photo = payload.decoded()
     if graphics_kind(mode) == "sixel":
         image = decode_photo(photo, (cells[0] * 8, cells[1] * 16))  # ~ a cell's pixels
         if image is not None:

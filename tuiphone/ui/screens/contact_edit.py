@@ -1,7 +1,7 @@
 """The contact editor: a form over the fields the engine can write back.
 
-Dismisses with ``EditResult`` (only the fields that changed, plus the book for a new
-contact) or None on Escape. Lists (phones, emails, SIP addresses) are one per line,
+Dismisses with ``EditResult`` (the ``ContactFields`` that changed, plus the book for a
+new contact) or None on Escape. Lists (phones, emails, SIP addresses) are one per line,
 tags comma-separated. What the form does not show (photo, addresses, unknown
 properties) is left untouched by the engine's line-by-line patch.
 """
@@ -9,10 +9,9 @@ properties) is left untouched by the engine's line-by-line patch.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +20,8 @@ from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, TextArea
 
-from tuiphone.engine.contact_data import photo_field
+from tuiphone.engine.contact_fields import photo_field
+from tuiphone.model.contact import ContactDetails, ContactFields, ContactPhoto
 
 TEXT_FIELDS = (("fn", "Name"), ("org", "Organisation"), ("birthday", "Birthday"))
 LIST_FIELDS = (("phones", "Phone numbers, one per line"), ("emails", "Emails, one per line"),
@@ -36,64 +36,47 @@ _FIELD_NAMES = {
 }
 
 
-def read_photo(text: str) -> dict[str, str] | str | None:
-    """The photo field for what was typed: None (unchanged), "" (``-``: remove), or the
-    image read from the file named. Raises OSError/ValueError with a message."""
+def read_photo(text: str) -> ContactPhoto | None:
+    """The photo field for what was typed: None (unchanged), no photo (``-``: remove),
+    or the image read from the file named. Raises OSError/ValueError with a message."""
     if not text:
         return None
     if text == "-":
-        return ""
+        return ContactPhoto()
     path = Path(text).expanduser()
-    field = photo_field(path.read_bytes(), path.name)
-    if not field["mime"]:
+    photo = photo_field(path.read_bytes(), path.name)
+    if not photo.mime:
         raise ValueError(f"{path}: not a JPEG, PNG, GIF or WebP image")
-    return field
+    return photo
 
 
 @dataclass(frozen=True, slots=True)
 class EditResult:
-    fields: dict[str, Any]
+    fields: ContactFields
     book: str | None = None
 
 
-def form_values(contact: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The editable fields of a contact's details as the form holds them."""
-    contact = contact or {}
-    phones = [p["number"] for p in contact.get("phones") or ()] or list(
-        contact.get("numbers") or ())
-    return {
-        "fn": str(contact.get("fn") or contact.get("name") or ""),
-        "org": str(contact.get("org") or ""),
-        "birthday": str(contact.get("birthday") or ""),
-        "phones": [str(p) for p in phones],
-        "emails": [str(e) for e in contact.get("emails") or ()],
-        "sips": [str(s) for s in contact.get("sips") or ()],
-        "categories": [str(c) for c in contact.get("categories") or ()],
-        "note": str(contact.get("note") or ""),
-    }
+EMPTY = ContactFields(fn="", org="", note="", birthday="", phones=(), emails=(), sips=(),
+                      categories=())
 
 
-def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in after.items() if before.get(k) != v}
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 class ContactEditScreen(ModalScreen[EditResult | None]):
     BINDINGS = [("escape", "cancel", "Cancel"), ("ctrl+s", "save", "Save")]
     AUTO_FOCUS = "#edit-fn"  # focused as the form appears: keys typed at once land there
 
-    def __init__(self, contact: Mapping[str, Any] | None, books: Sequence[str] = ()) -> None:
+    def __init__(self, contact: ContactDetails | None, books: Sequence[str] = ()) -> None:
         """``contact`` None: a new contact, saved to one of ``books`` (writable ids)."""
         super().__init__()
         self.contact = contact
         self.books = list(books)
-        self.before = form_values(contact)
+        self.before = ContactFields.of(contact) if contact is not None else EMPTY
 
     def compose(self) -> ComposeResult:
-        title = (f"Edit {self.before['fn'] or 'contact'}" if self.contact is not None
+        title = (f"Edit {self.before.fn or 'contact'}" if self.contact is not None
                  else "New contact")
         with Vertical(id="contact-edit-box"):
             yield Label(title, id="contact-edit-title")
@@ -104,19 +87,19 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
                                  allow_blank=False, id="edit-book", compact=True)
                 for key, label in TEXT_FIELDS:
                     yield Label(label)
-                    yield Input(self.before[key], id=f"edit-{key}", compact=True,
+                    yield Input(getattr(self.before, key), id=f"edit-{key}", compact=True,
                                 placeholder="YYYY-MM-DD or --MMDD" if key == "birthday" else "")
                 for key, label in LIST_FIELDS:
                     yield Label(label)
-                    yield TextArea("\n".join(self.before[key]), id=f"edit-{key}",
+                    yield TextArea("\n".join(getattr(self.before, key)), id=f"edit-{key}",
                                    classes="edit-list", compact=True)
                 yield Label("Tags, comma-separated")
-                yield Input(", ".join(self.before["categories"]), id="edit-categories",
+                yield Input(", ".join(self.before.categories or ()), id="edit-categories",
                             compact=True)
                 yield Label("Note")
-                yield TextArea(self.before["note"], id="edit-note", classes="edit-list",
+                yield TextArea(self.before.note or "", id="edit-note", classes="edit-list",
                                compact=True)
-                has = self.contact is not None and bool(self.contact.get("has_photo"))
+                has = self.contact is not None and self.contact.has_photo
                 yield Label("Photo: an image file" + (" (now: has one; - removes it)"
                                                       if has else ""))
                 yield Input("", id="edit-photo", compact=True,
@@ -140,23 +123,26 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
             f"Editing: {field} · Tab next field · ctrl+s save · esc cancel" if field else
             "Tab next field · ctrl+s save · esc cancel")
 
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: self.query_one(f"#edit-{k}", Input).value.strip()
-                               for k, _ in TEXT_FIELDS}
-        for key, _ in LIST_FIELDS:
-            out[key] = _lines(self.query_one(f"#edit-{key}", TextArea).text)
+    def values(self, photo: ContactPhoto | None = None) -> ContactFields:
+        def text(key: str) -> str:
+            return self.query_one(f"#edit-{key}", Input).value.strip()
+
+        def lines(key: str) -> tuple[str, ...]:
+            return _lines(self.query_one(f"#edit-{key}", TextArea).text)
+
         tags = self.query_one("#edit-categories", Input).value
-        out["categories"] = [t.strip() for t in tags.split(",") if t.strip()]
-        out["note"] = self.query_one("#edit-note", TextArea).text.strip()
-        return out
+        return ContactFields(
+            fn=text("fn"), org=text("org"), birthday=text("birthday"), phones=lines("phones"),
+            emails=lines("emails"), sips=lines("sips"),
+            categories=tuple(t.strip() for t in tags.split(",") if t.strip()),
+            note=self.query_one("#edit-note", TextArea).text.strip(), photo=photo)
 
     @on(Button.Pressed, "#edit-save")
     def action_save(self) -> None:
         self.run_worker(self._save(), group="contact-save", exclusive=True)
 
     async def _save(self) -> None:
-        values = self.values()
-        if not values["fn"]:
+        if not self.values().fn:
             self.notify("A contact needs a name", severity="warning")
             self.query_one("#edit-fn", Input).focus()
             return
@@ -167,16 +153,14 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
             self.notify(f"Photo: {getattr(err, 'strerror', None) or err}", severity="error")
             self.query_one("#edit-photo", Input).focus()
             return
-        if photo is not None:
-            values["photo"] = photo
+        values = self.values(photo)
         if self.contact is None:
-            fields = {k: v for k, v in values.items() if v}
             book = self.books[0] if self.books else None
             if self.query("#edit-book"):
                 book = str(self.query_one("#edit-book", Select).value)
-            self.dismiss(EditResult(fields, book))
+            self.dismiss(EditResult(values.without_blanks(), book))
             return
-        self.dismiss(EditResult(changed_fields(self.before, values)))
+        self.dismiss(EditResult(values.changed_from(self.before)))
 
     @on(Button.Pressed, "#edit-cancel")
     def action_cancel(self) -> None:

@@ -7,11 +7,9 @@ files changed on disk), and ``contacts_changed`` refreshes what is on screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from textual import on, work
 
+from tuiphone.model.contact import ContactSummary
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.screens.call_work import CallWork
 from tuiphone.ui.screens.contact_edit import ContactEditScreen
@@ -41,16 +39,14 @@ class ContactWork(CallWork):
         self.load_detail(message.contact)
 
     @work(group="contact-detail", exclusive=True)
-    async def load_detail(self, contact: Mapping[str, Any]) -> None:
+    async def load_detail(self, contact: ContactSummary) -> None:
         if self.phone is None:
             return
-        contact_id = str(contact.get("id"))
         try:
-            full: Mapping[str, Any] = await self.phone.contact(contact_id)
+            full: ContactSummary = await self.phone.contact(contact.id)
         except Exception:  # noqa: BLE001 - an older engine or a vanished card: the summary
             full = contact
-        tile = await self.avatars.tile(contact_id, str(full.get("name") or ""),
-                                       AVATAR_CELLS, bool(full.get("has_photo")))
+        tile = await self.avatars.tile(contact.id, full.name, AVATAR_CELLS, full.has_photo)
         self.query_one(ContactsPane).show_detail(full, tile)
 
     @on(ContactsPane.EditRequested)
@@ -65,7 +61,7 @@ class ContactWork(CallWork):
             return
         try:
             if contact_id is None:
-                books = [b["id"] for b in await phone.contact_books() if b.get("writable")]
+                books = [b.book for b in await phone.contact_books() if b.writable]
                 if not books:
                     self.notify("No writable address book: configure a vdir or CardDAV book",
                                 severity="warning")
@@ -73,8 +69,8 @@ class ContactWork(CallWork):
                 before = None
             else:
                 books, before = [], await phone.contact(contact_id)
-                if before.get("writable") is False:
-                    self.notify(f"{before.get('name')}: read-only book {before.get('book')}",
+                if before.writable is False:
+                    self.notify(f"{before.name}: read-only book {before.book}",
                                 severity="warning")
                     return
         except Exception as err:  # noqa: BLE001
@@ -94,7 +90,7 @@ class ContactWork(CallWork):
         except Exception as err:  # noqa: BLE001 - a conflict or a dead server: say so
             self.notify(f"Not saved: {err}", severity="error", timeout=10)
             return
-        self.notify(f"Saved {saved.get('name')}", timeout=3)
+        self.notify(f"Saved {saved.name}", timeout=3)
 
     @on(ContactsPane.DeleteRequested)
     def _delete_requested(self, message: ContactsPane.DeleteRequested) -> None:
@@ -132,8 +128,8 @@ class ContactWork(CallWork):
         if not rows:
             self.notify("No CardDAV book configured", severity="warning")
         for row in rows:
-            if row.get("ok"):
-                self.notify(f"{row['book']}: {row['fetched']} fetched, {row['deleted']} deleted",
+            if row.ok:
+                self.notify(f"{row.book}: {row.fetched} fetched, {row.deleted} deleted",
                             timeout=4)
             else:
-                self.notify(f"{row['book']}: {row.get('error')}", severity="error", timeout=10)
+                self.notify(f"{row.book}: {row.error}", severity="error", timeout=10)

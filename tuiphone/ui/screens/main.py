@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
     CallChanged,
@@ -229,11 +230,11 @@ class MainScreen(ContactWork):
                 continue
             self._named_threads.add(key)
             found = await self._lookup(thread.uri)
-            if found and found.get("name"):
-                chat.names[key] = str(found["name"])
+            if found is not None and found.name:
+                chat.names[key] = found.name
                 chat.refresh_threads()
 
-    async def _lookup(self, uri: str) -> dict[str, object] | None:
+    async def _lookup(self, uri: str) -> ContactSummary | None:
         """The engine's contact for ``uri``; None on any failure (caller ID is a nicety)."""
         if self.phone is None:
             return None
@@ -316,8 +317,8 @@ class MainScreen(ContactWork):
     async def _name_caller(self, modal: IncomingCallScreen) -> None:
         """Ring at once; put the address book's name on the modal when it answers."""
         found = await self._lookup(modal.call.remote_uri)
-        if found and found.get("name"):
-            modal.set_caller(str(found["name"]))
+        if found is not None and found.name:
+            modal.set_caller(found.name)
 
     def _chosen(self, call_id: str, choice: str | None) -> None:
         self._modals.pop(call_id, None)

@@ -2,9 +2,8 @@
 
 The pane only shows what the screen gives it (``show_results``, ``show_detail``,
 ``set_on_net``) and asks with messages (``SearchRequested``, ``DetailRequested``,
-``EditRequested``, ``DeleteRequested``). Results are the engine's plain contact
-summaries (id, name, org, numbers, sips, emails, book, has_photo); details add every
-other field (see ``tuiphone.engine.contact_data``).
+``EditRequested``, ``DeleteRequested``). Results are the engine's contact summaries;
+the card shows full details (``tuiphone.model.contact``) once they arrive.
 
 An empty search lists everyone (alphabetically, up to the screen's limit). In the
 result list, ``e`` edits, ``n`` adds and ``delete`` removes a contact.
@@ -24,11 +23,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuiphone.model.contact import ContactSummary
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.contact_card import (
     ON_NET,
-    Summary,
-    addresses,
     detail_lines,
     detail_renderable,
     labelled_addresses,
@@ -73,7 +71,7 @@ class ContactsPane(Vertical):
     class DetailRequested(Message):
         """Fetch every field and the avatar of this contact for ``show_detail``."""
 
-        contact: Summary
+        contact: ContactSummary
 
     @dataclass
     class EditRequested(Message):
@@ -92,10 +90,10 @@ class ContactsPane(Vertical):
     def __init__(self, has_books: bool, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.has_books = has_books
-        self.results: list[Summary] = []
+        self.results: list[ContactSummary] = []
         self.on_net: dict[str, bool] = {}
         self.query_text = ""
-        self.shown: Summary | None = None  # what the detail card shows (maybe full details)
+        self.shown: ContactSummary | None = None  # what the detail card shows (maybe full details)
         self.detail_text = "" if has_books else NO_BOOKS  # the card as plain text
 
     def compose(self) -> ComposeResult:
@@ -127,15 +125,15 @@ class ContactsPane(Vertical):
         if self.has_books:
             self.post_message(self.SearchRequested(self.query_text))
 
-    def show_results(self, text: str, results: Sequence[Summary]) -> None:
+    def show_results(self, text: str, results: Sequence[ContactSummary]) -> None:
         """Results of the search for ``text``; stale ones (the user typed on) are dropped.
         The highlighted contact stays highlighted when it is still there."""
         if text != self.query_text:
             return
-        keep = self.shown.get("id") if self.shown else None
+        keep = self.shown.id if self.shown else None
         self.results = list(results)
         self._render_results()
-        ids = [c.get("id") for c in self.results]
+        ids = [c.id for c in self.results]
         index = ids.index(keep) if keep in ids else 0
         if self.results:
             self.query_one(ContactList).highlighted = index
@@ -159,9 +157,9 @@ class ContactsPane(Vertical):
             Option(Text(self._title(c), no_wrap=True, overflow="ellipsis")) for c in self.results
         )
 
-    def _title(self, contact: Summary) -> str:
-        mark = f"{ON_NET} " if self.on_net.get(str(contact.get("id"))) else "  "
-        return f"{mark}{contact.get('name') or '(no name)'}"
+    def _title(self, contact: ContactSummary) -> str:
+        mark = f"{ON_NET} " if self.on_net.get(contact.id) else "  "
+        return f"{mark}{contact.name or '(no name)'}"
 
     @on(Input.Submitted, "#contact-search")
     def _dial_first(self) -> None:
@@ -175,7 +173,7 @@ class ContactsPane(Vertical):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._dial(event.option_index)
 
-    def _current(self) -> Summary | None:
+    def _current(self) -> ContactSummary | None:
         index = self.query_one(ContactList).highlighted or 0
         return self.results[index] if index < len(self.results) else None
 
@@ -189,12 +187,12 @@ class ContactsPane(Vertical):
         if contact is not None:
             self._choose(contact, "Message", lambda target: ChatRequested(target))
 
-    def _choose(self, contact: Summary, verb: str, make: Callable[[str], Message]) -> None:
+    def _choose(self, contact: ContactSummary, verb: str, make: Callable[[str], Message]) -> None:
         """With one address, use it; with several, ask which (digits pick, Esc cancels)."""
-        shown = self.shown if self.shown and self.shown.get("id") == contact.get("id") else None
+        shown = self.shown if self.shown and self.shown.id == contact.id else None
         choices = labelled_addresses(shown or contact)
         if not choices:
-            self.notify(f"{contact.get('name') or 'This contact'} has no number or SIP address",
+            self.notify(f"{contact.name or 'This contact'} has no number or SIP address",
                         severity="warning")
             return
         if len(choices) == 1:
@@ -205,16 +203,16 @@ class ContactsPane(Vertical):
             if target:
                 self.post_message(make(target))
 
-        name = contact.get("name") or "contact"
+        name = contact.name or "contact"
         self.app.push_screen(ChooseScreen(f"{verb} {name} at:", choices), chosen)
 
     def action_add_quickdial(self) -> None:
         contact = self._current()
-        if contact is None or not addresses(contact):
+        targets = contact.dial_targets() if contact is not None else ()
+        if contact is None or not targets:
             self.notify("No contact with an address selected", severity="warning")
             return
-        label = str(contact.get("name") or addresses(contact)[0])
-        self.post_message(AddToQuickDial(label, addresses(contact)[0]))
+        self.post_message(AddToQuickDial(contact.name or targets[0], targets[0]))
 
     def action_sync(self) -> None:
         self.post_message(self.SyncRequested())
@@ -224,13 +222,12 @@ class ContactsPane(Vertical):
         if contact is None:
             self.notify("No contact selected (n adds one)", severity="warning")
         else:
-            self.post_message(self.EditRequested(str(contact["id"])))
+            self.post_message(self.EditRequested(contact.id))
 
     def delete_current(self) -> None:
         contact = self._current()
         if contact is not None:
-            self.post_message(self.DeleteRequested(str(contact["id"]),
-                                                   str(contact.get("name") or "")))
+            self.post_message(self.DeleteRequested(contact.id, contact.name))
 
     def _dial(self, index: int) -> None:
         if index < len(self.results):
@@ -248,24 +245,24 @@ class ContactsPane(Vertical):
             self.query_one("#contact-detail", Static).update(text)
             return
         contact = self.results[index]
-        same = self.shown is not None and self.shown.get("id") == contact.get("id")
+        same = self.shown is not None and self.shown.id == contact.id
         if not same:
             self.shown = contact
             self._show_text(contact)
         if not same or force:
             self.post_message(self.DetailRequested(contact))
 
-    def show_detail(self, contact: Summary, avatar: Tile | None) -> None:
+    def show_detail(self, contact: ContactSummary, avatar: Tile | None) -> None:
         """Full details (and the avatar tile) of the contact on show; late answers for a
         contact no longer highlighted are dropped."""
-        if self.shown is None or self.shown.get("id") != contact.get("id"):
+        if self.shown is None or self.shown.id != contact.id:
             return
         self.shown = contact
         self._show_text(contact)
         self.query_one(AvatarView).show(avatar)
 
-    def _show_text(self, contact: Summary) -> None:
-        verdict = self.on_net.get(str(contact.get("id")))
+    def _show_text(self, contact: ContactSummary) -> None:
+        verdict = self.on_net.get(contact.id)
         self.detail_text = "\n".join(detail_lines(contact, verdict))
         self.query_one("#contact-detail", Static).update(
             detail_renderable(contact, verdict, HINT))

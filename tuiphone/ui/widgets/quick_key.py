@@ -3,21 +3,22 @@ an optional avatar tile at its left, hidden when the contact has no photo."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Click
 from textual.widgets import Button
 
+from tuiphone.model.contact import ContactSummary
 from tuiphone.ui.avatar import Placeholder
 from tuiphone.ui.widgets.avatar_view import AvatarView, Tile
 
 if TYPE_CHECKING:
     from tuiphone.ui.avatar_loader import AvatarLoader
 
-ContactLookup = Callable[[str], Awaitable[Mapping[str, Any] | None]]  # PhoneApi.lookup_contact
+ContactLookup = Callable[[str], Awaitable[ContactSummary | None]]  # PhoneApi.lookup_contact
 
 TILE_CELLS = (6, 3)  # 6×6 pixels as half-blocks: square on a 1:2 cell, the key's height
 
@@ -60,8 +61,7 @@ async def avatar_for(
     photo, or the photo can't be shown (initials would only repeat the label). Raises
     whatever ``lookup`` raises."""
     contact = await lookup(uri)
-    if not contact or not contact.get("has_photo"):
+    if contact is None or not contact.has_photo:
         return None
-    name = str(contact.get("name") or "")
-    tile = await loader.tile(str(contact["id"]), name, TILE_CELLS, True)
+    tile = await loader.tile(contact.id, contact.name, TILE_CELLS, True)
     return None if isinstance(tile, Placeholder) else tile
