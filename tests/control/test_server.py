@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import pwd
@@ -104,10 +105,9 @@ def _child(path: str, out: int, uid: int, gid: int) -> None:
         except OSError as err:
             result = {"connect": err.errno}
         else:
-            try:
+            # A refusing server answers at once and closes: its answer is queued anyway.
+            with contextlib.suppress(BrokenPipeError):
                 s.sendall(b'{"id": 1, "cmd": "state"}\n')
-            except BrokenPipeError:
-                pass  # a refusing server answers at once and closes: its answer is queued
             line = b""
             while not line.endswith(b"\n") and (chunk := s.recv(4096)):
                 line += chunk  # raw reads: no text layer, no locale lookup after fork
