@@ -27,6 +27,11 @@ async def test_state_is_mirrored(remote, engine):
     assert remote.state().echo_uri == engine.state().echo_uri
 
 
+async def test_each_phone_says_where_its_engine_runs(remote, engine):
+    """Front ends decide detach-or-stop from PhoneApi.remote, not from the class."""
+    assert (remote.remote, engine.remote) == (True, False)
+
+
 async def test_call_answer_hangup_across_the_socket(remote):
     async with EventFeed(remote) as feed:
         placed = await remote.call("sip:me@127.0.0.1", account_id="bob")

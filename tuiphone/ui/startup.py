@@ -19,11 +19,9 @@ async def attach_or_none() -> PhoneApi | None:
     if not path.exists():
         return None
     try:
-        phone = await RemotePhone.connect(path)
+        return await RemotePhone.connect(path)
     except Exception:  # a stale socket (nobody listening): we run our own engine
         return None
-    phone.is_remote = True  # type: ignore[attr-defined]
-    return phone
 
 
 class EngineFactory:
@@ -71,7 +69,7 @@ class EngineFactory:
         phone, self.phone = self.phone, None
         if phone is None:
             return
-        if getattr(phone, "is_remote", False):
+        if phone.remote:
             await phone.close()
             return
         if self.server is not None:
