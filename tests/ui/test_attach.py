@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 from textual.widgets import DataTable
 
 from tests.ui.helpers import BOB, ME, make_phone, until
@@ -48,3 +51,18 @@ async def test_without_engine_builds_its_own_and_serves_it() -> None:
         assert socket_path().exists()
         await app.release_phone()
         assert not socket_path().exists()
+
+
+async def test_an_engine_the_tui_owns_answers_run_requests() -> None:
+    """The socket of a TUI-owned engine serves the same requests as the daemon's."""
+    factory = EngineFactory(AppConfig(accounts=(ME, BOB)), build=lambda _c: make_phone())
+    app = TuiphoneApp(factory, AppConfig(accounts=(ME, BOB)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        reader, writer = await asyncio.open_unix_connection(str(socket_path()))
+        writer.write(b'{"id": 1, "cmd": "run", "args": {"line": "accounts"}}\n')
+        reply = json.loads(await asyncio.wait_for(reader.readline(), 30))
+        writer.close()
+        await app.release_phone()
+    assert reply["ok"] is True, reply
+    assert [a["id"] for a in reply["result"]] == ["local", "bob"]

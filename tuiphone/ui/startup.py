@@ -55,12 +55,14 @@ class EngineFactory:
         return self.phone  # type: ignore[no-any-return]
 
     async def _serve(self) -> None:
+        from tuiphone.commands.socket_run import socket_requests
         from tuiphone.control import ControlServer, socket_path
         from tuiphone.control.stale import claim_socket_path
 
         try:
             await claim_socket_path(socket_path())
-            self.server = ControlServer(self.phone, socket_path())
+            self.server = ControlServer(self.phone, socket_path(),
+                                        extra=socket_requests(self.phone))
             await self.server.start()
         except Exception:  # no socket is a lost convenience, not a reason to fail
             self.server = None
