@@ -22,7 +22,7 @@ def loaded_after(module: str) -> set[str]:
     [
         "tuiphone.model.events",
         "tuiphone.engine.phone",
-        "tuiphone.engine.factory",
+        "tuiphone.host.build",
         "tuiphone.engine.fake",
         "tuiphone.store",
         "tuiphone.config",

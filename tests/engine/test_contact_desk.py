@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
-from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
+from tuiphone.host.build import build_phone
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.events import ContactsChanged

@@ -59,7 +59,7 @@ def app_over_vdir(
     """An app over a real Phone (FakeBackend) whose address book is a vdir holding
     ``cards`` (file name -> vCard text); ``config`` adds AppConfig fields."""
     from tuiphone.config.schema import ContactsConfig
-    from tuiphone.engine.factory import build_phone
+    from tuiphone.host.build import build_phone
 
     folder = tmp_path / "contacts"
     folder.mkdir()

@@ -56,7 +56,7 @@ async def import_file(args: argparse.Namespace) -> dict[str, Any]:
 
 def _import(config: ContactsConfig, path: Path) -> dict[str, Any]:
     from tuiphone.contacts import read_file
-    from tuiphone.engine.factory import contacts_book
+    from tuiphone.host.build import contacts_book
 
     path = path.expanduser()
     if not path.is_file():

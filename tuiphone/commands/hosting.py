@@ -57,7 +57,7 @@ def config_for(ns: argparse.Namespace) -> AppConfig:
 
 @contextlib.asynccontextmanager
 async def private_engine(config: AppConfig) -> AsyncIterator[PhoneApi]:
-    from tuiphone.engine.factory import build_phone
+    from tuiphone.host.build import build_phone
 
     phone = build_phone(config)
     await phone.start()
@@ -73,7 +73,7 @@ async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIter
     from tuiphone.commands.socket_run import socket_requests
     from tuiphone.control import ControlServer
     from tuiphone.control.stale import claim_socket_path
-    from tuiphone.engine.factory import build_phone
+    from tuiphone.host.build import build_phone
 
     path = path or socket_path()
     await claim_socket_path(path)  # fail before the SIP stack binds its ports

@@ -47,7 +47,7 @@ class EngineFactory:
         if self.build is not None:
             self.phone = self.build(self.config)
         else:
-            factory = await asyncio.to_thread(importlib.import_module, "tuiphone.engine.factory")
+            factory = await asyncio.to_thread(importlib.import_module, "tuiphone.host.build")
             backend = await asyncio.to_thread(factory.default_backend)
             self.phone = factory.build_phone(self.config, backend=backend, long_lived=True)
         await self.phone.start()
