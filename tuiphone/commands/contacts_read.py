@@ -76,7 +76,7 @@ async def books(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def _book_rows(config: ContactsConfig, counts: Counter[str]) -> list[dict[str, Any]]:
-    from tuiphone.host.build import book_folders
+    from tuiphone.commands.books import book_folders
 
     rows: list[dict[str, Any]] = [
         {"book": f"vdir{i}", "kind": "vdir", "where": str(Path(p).expanduser()),

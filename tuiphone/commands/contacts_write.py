@@ -55,8 +55,8 @@ async def import_file(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _import(config: ContactsConfig, path: Path) -> dict[str, Any]:
+    from tuiphone.commands.books import contacts_book
     from tuiphone.contacts import read_file
-    from tuiphone.host.build import contacts_book
 
     path = path.expanduser()
     if not path.is_file():
