@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import pwd
@@ -104,7 +105,9 @@ def _child(path: str, out: int, uid: int, gid: int) -> None:
         except OSError as err:
             result = {"connect": err.errno}
         else:
-            s.sendall(b'{"id": 1, "cmd": "state"}\n')
+            # refused and closed before we spoke? The refusal is still there to be read.
+            with contextlib.suppress(BrokenPipeError):
+                s.sendall(b'{"id": 1, "cmd": "state"}\n')
             line = b""
             while not line.endswith(b"\n") and (chunk := s.recv(4096)):
                 line += chunk  # raw reads: no text layer, no locale lookup after fork
