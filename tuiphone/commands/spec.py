@@ -40,7 +40,7 @@ class Command:
     (exit 6 without one); ``stream`` ones yield items until stopped; ``local`` ones do
     their work in the caller's process and never need an engine (one-shot runs start none).
     A private engine gets the built-in echo line only for ``echo`` commands and commands
-    with an argument naming it (see ``hosting.needs_echo``).
+    with an argument naming it (see ``tuiphone.host.oneshot.needs_echo``).
 
     ``handler`` is the function itself or ``"module:function"``, a module of
     ``tuiphone.commands`` imported only when the command runs (see ``run``)."""
