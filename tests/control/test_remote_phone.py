@@ -8,7 +8,7 @@ import pytest
 
 from tuiphone.commands import run_line
 from tuiphone.control import EngineNotRunning, RemotePhone
-from tuiphone.control.feed import EventFeed
+from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import NotFound, SipError, Timeout, UsageError
 from tuiphone.model.events import CallChanged, IncomingCall

@@ -10,13 +10,13 @@ import pytest
 
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
 from tuiphone.contacts import ContactBook, Origin, VdirSource, parse_bytes
-from tuiphone.control.codec import event_from_jsonable, event_to_jsonable
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.smart_contacts import SmartContacts, candidates, on_net
 from tuiphone.host.build import build_phone
 from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.backend import PingResult
+from tuiphone.model.codec import event_from_jsonable, event_to_jsonable
 from tuiphone.model.events import Event, SmartContactChanged
 
 SMART = Features(smart_contacts=True)

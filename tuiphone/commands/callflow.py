@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout
 from tuiphone.model.events import CallChanged, DtmfReceived, MediaProblem

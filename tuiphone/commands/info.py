@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tuiphone.control.codec import to_jsonable
 from tuiphone.engine.api import PhoneApi
+from tuiphone.model.codec import to_jsonable
 
 
 async def status(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 
 from tuiphone.commands.regtrace import exchange
 from tuiphone.commands.util import account_state, opt
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
 from tuiphone.engine.registration import failure_error
 from tuiphone.model.account import AccountState, RegState
 from tuiphone.model.errors import Timeout

@@ -8,9 +8,9 @@ from typing import Any
 
 from tuiphone.commands import conditions
 from tuiphone.commands.util import opt
-from tuiphone.control.codec import to_jsonable
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
+from tuiphone.model.codec import to_jsonable
 from tuiphone.model.errors import Timeout
 from tuiphone.model.lamp import Lamp
 

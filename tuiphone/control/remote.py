@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from tuiphone.control import wire
-from tuiphone.control.codec import from_jsonable
 from tuiphone.control.errors import EngineGone
 from tuiphone.control.methods import RESULT_TYPES
 from tuiphone.control.mirror import Mirror
@@ -25,6 +24,7 @@ from tuiphone.engine.api import PhoneState
 from tuiphone.model.account import AccountState
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.codec import from_jsonable
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import Event
 from tuiphone.model.lamp import Lamp

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from tuiphone.control import wire
-from tuiphone.control.codec import event_to_jsonable, to_jsonable
-from tuiphone.control.feed import EventFeed
 from tuiphone.control.listener import bind_listener
 from tuiphone.control.methods import invoke
 from tuiphone.control.paths import socket_path
 from tuiphone.control.peer import peer_uid
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
+from tuiphone.model.codec import event_to_jsonable, to_jsonable
 from tuiphone.model.errors import UsageError
 
 log = logging.getLogger("tuiphone.control.server")
