@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.vdir import write_vdir
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
 from tuiphone.contacts import ContactBook, Origin, VdirSource, parse_bytes
 from tuiphone.engine.fake import FakeBackend
@@ -72,11 +73,7 @@ class FakeTime:
 
 @pytest.fixture
 def contacts_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    for name, text in CARDS.items():
-        (folder / f"{name}.vcf").write_text(text)
-    return folder
+    return write_vdir(tmp_path / "contacts", {f"{n}.vcf": text for n, text in CARDS.items()})
 
 
 async def started(account: AccountConfig, contacts_dir: Path, backend: FakeBackend,

@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.support.vdir import write_vdir
 from tuiphone.config.schema import AppConfig, QuickDialEntry, UiConfig
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
@@ -61,10 +62,7 @@ def app_over_vdir(
     from tuiphone.config.schema import ContactsConfig
     from tuiphone.host.build import build_phone
 
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    for name, text in cards.items():
-        (folder / name).write_bytes(text.encode())
+    folder = write_vdir(tmp_path / "contacts", cards)
     app_config = AppConfig(accounts=(ME, BOB), contacts=ContactsConfig(vdirs=(str(folder),)),
                            **config)
     phone = build_phone(app_config, backend=FakeBackend(), db_path=tmp_path / "tuiphone.db")
