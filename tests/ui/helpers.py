@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ def make_app(phone: Phone | None = None, **ui: object) -> tuple[TuiphoneApp, Pho
                    QuickDialEntry("Alice", "sip:alice@example.com", blf=True)),
     )
     return TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0), phone
+
+
+@contextlib.asynccontextmanager
+async def running(app: TuiphoneApp, size: tuple[int, int] = (160, 48)
+                  ) -> AsyncIterator[Pilot[Any]]:
+    """``app.run_test`` once the app's phone is up: the prologue of most UI tests."""
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        yield pilot
 
 
 async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout_s: float = 30.0) -> None:
