@@ -22,7 +22,7 @@ def loaded_after(module: str) -> set[str]:
     [
         "tuiphone.model.events",
         "tuiphone.engine.phone",
-        "tuiphone.engine.factory",
+        "tuiphone.host.build",
         "tuiphone.engine.fake",
         "tuiphone.store",
         "tuiphone.config",
@@ -60,3 +60,16 @@ def test_import_linter_contracts_hold():
     root = pathlib.Path(__file__).resolve().parent.parent
     done = subprocess.run([str(exe)], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_the_readme_states_the_layers_import_linter_enforces():
+    import pathlib
+    import re
+    import tomllib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    contracts = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c["layers"] for c in contracts["contracts"] if c["type"] == "layers")
+    line = " → ".join(f"`{layer.replace('tuiphone.', '')}`" for layer in layers)
+    readme = re.sub(r"\s+", " ", (root / "README.md").read_text())
+    assert line in readme

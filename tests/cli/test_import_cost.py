@@ -24,7 +24,7 @@ def test_one_shot_imports_are_light():
 REGISTER = """
 import sys
 from tuiphone.cli.parser import parser_for
-from tuiphone.commands.hosting import needs_echo
+from tuiphone.host.oneshot import needs_echo
 import tuiphone.cli.oneshot
 ns = parser_for(["register"]).parse_args(["register"])
 assert not needs_echo(ns.command, ns)

@@ -85,8 +85,8 @@ def test_add_then_delete(config: Path, book: Path, capsys: pytest.CaptureFixture
 async def test_a_running_engine_reloads_when_told(book: Path, tmp_path: Path) -> None:
     from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
     from tuiphone.control import ControlServer, socket_path
-    from tuiphone.engine.factory import build_phone
     from tuiphone.engine.fake import FakeBackend
+    from tuiphone.host.build import build_phone
     from tuiphone.model.events import ContactsChanged
 
     assert await tell_engine() is False  # nobody listening: nothing happens

@@ -8,11 +8,11 @@ import pytest
 
 from tuiphone.commands import run_line
 from tuiphone.config.schema import QuickDialEntry
-from tuiphone.control.codec import to_jsonable
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.account import AccountConfig, Features
+from tuiphone.model.codec import to_jsonable
 from tuiphone.model.errors import Timeout, UsageError
 from tuiphone.model.lamp import LampState
 

@@ -71,8 +71,8 @@ def test_exchange_counts_challenges_and_times_the_transaction():
 
 
 def test_private_engine_gets_the_echo_line_only_when_used():
-    from tuiphone.commands.hosting import needs_echo
     from tuiphone.commands.runner import parse_line
+    from tuiphone.host.oneshot import needs_echo
 
     def needs(line: str) -> bool:
         return needs_echo(*parse_line(line))

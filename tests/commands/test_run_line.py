@@ -9,8 +9,8 @@ import pytest
 
 from tuiphone.commands import COMMANDS, list_commands, run_line
 from tuiphone.commands.errors import CallRefused, ExpectationFailed, Unsupported
-from tuiphone.control.codec import dumps
 from tuiphone.model.call import CallState
+from tuiphone.model.codec import dumps
 from tuiphone.model.errors import NotFound, Timeout, UsageError
 
 

@@ -16,9 +16,9 @@ import pytest
 
 from tuiphone.contacts import ContactBook, VdirSource
 from tuiphone.control import ControlServer, RemotePhone, socket_path
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi, PhoneState
 from tuiphone.engine.fake import FakeBackend
+from tuiphone.engine.feed import EventFeed
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.account import AccountConfig, AccountState, RegState

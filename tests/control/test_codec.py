@@ -7,11 +7,11 @@ import json
 import pytest
 
 from tuiphone.control import wire
-from tuiphone.control.codec import event_from_jsonable, event_to_jsonable, from_jsonable
 from tuiphone.engine.api import MwiState, PhoneState
 from tuiphone.model import errors
 from tuiphone.model.account import AccountState, RegState
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
+from tuiphone.model.codec import event_from_jsonable, event_to_jsonable, from_jsonable
 from tuiphone.model.events import (
     CallChanged,
     DtmfReceived,
@@ -52,7 +52,7 @@ def test_state_round_trip():
                        mwi=(MwiState("a", True, 1, 0),), default_account="a")
     data = json.loads(json.dumps(event_to_jsonable(CallChanged(CALL))))
     assert data["call"]["headers"] == [["X-A", "1"]]
-    from tuiphone.control.codec import to_jsonable
+    from tuiphone.model.codec import to_jsonable
 
     assert from_jsonable(PhoneState, json.loads(json.dumps(to_jsonable(state)))) == state
 

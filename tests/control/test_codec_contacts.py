@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tuiphone.control.codec import from_jsonable, to_jsonable
+from tuiphone.model.codec import from_jsonable, to_jsonable
 from tuiphone.model.contact import (
     AddressBook,
     BookKind,

@@ -8,7 +8,7 @@ import pytest
 
 from tuiphone.commands import run_line
 from tuiphone.control import EngineNotRunning, RemotePhone
-from tuiphone.control.feed import EventFeed
+from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import NotFound, SipError, Timeout, UsageError
 from tuiphone.model.events import CallChanged, IncomingCall
@@ -25,6 +25,11 @@ async def next_call_event(feed: EventFeed, state: CallState) -> CallInfo:
 async def test_state_is_mirrored(remote, engine):
     assert [a.id for a in remote.state().accounts] == [a.id for a in engine.state().accounts]
     assert remote.state().echo_uri == engine.state().echo_uri
+
+
+async def test_each_phone_says_where_its_engine_runs(remote, engine):
+    """Front ends decide detach-or-stop from PhoneApi.remote, not from the class."""
+    assert (remote.remote, engine.remote) == (True, False)
 
 
 async def test_call_answer_hangup_across_the_socket(remote):

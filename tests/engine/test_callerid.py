@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.vdir import write_vdir
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
-from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
+from tuiphone.host.build import build_phone
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.call import CallState
 from tuiphone.model.events import CallChanged, IncomingCall, Notice
@@ -28,10 +29,7 @@ CARD = (
 
 @pytest.fixture
 def contacts_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    (folder / "alice.vcf").write_text(CARD)
-    return folder
+    return write_vdir(tmp_path / "contacts", {"alice.vcf": CARD})
 
 
 def _config(contacts_dir: Path) -> AppConfig:

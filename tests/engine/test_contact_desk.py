@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.vdir import write_vdir
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
-from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
+from tuiphone.host.build import build_phone
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.contact import (
     AddressBook,
@@ -36,10 +37,7 @@ CARD = (
 
 @pytest.fixture
 def contacts_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    (folder / "alice.vcf").write_text(CARD, newline="")
-    return folder
+    return write_vdir(tmp_path / "contacts", {"alice.vcf": CARD})
 
 
 @pytest.fixture

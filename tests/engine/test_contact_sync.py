@@ -24,9 +24,9 @@ from tuiphone.config.schema import (
 from tuiphone.contacts.dav import ops
 from tuiphone.contacts.dav.client import DavClient
 from tuiphone.contacts.dav.hrefs import norm
-from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
+from tuiphone.host.build import build_phone
 from tuiphone.model.contact import BookSync, ContactFields
 from tuiphone.model.events import ContactsChanged, Notice
 

@@ -12,9 +12,9 @@ import pytest
 from PIL import Image
 
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
-from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.photo_fetch import PhotoFetcher
+from tuiphone.host.build import build_phone
 from tuiphone.model.contact import ContactPhoto
 
 PNG = io.BytesIO()

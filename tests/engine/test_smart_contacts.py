@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.vdir import write_vdir
 from tuiphone.config.schema import AppConfig, ContactsConfig, EngineConfig
 from tuiphone.contacts import ContactBook, Origin, VdirSource, parse_bytes
-from tuiphone.control.codec import event_from_jsonable, event_to_jsonable
-from tuiphone.engine.factory import build_phone
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.smart_contacts import SmartContacts, candidates, on_net
+from tuiphone.host.build import build_phone
 from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.backend import PingResult
+from tuiphone.model.codec import event_from_jsonable, event_to_jsonable
 from tuiphone.model.events import Event, SmartContactChanged
 
 SMART = Features(smart_contacts=True)
@@ -72,11 +73,7 @@ class FakeTime:
 
 @pytest.fixture
 def contacts_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    for name, text in CARDS.items():
-        (folder / f"{name}.vcf").write_text(text)
-    return folder
+    return write_vdir(tmp_path / "contacts", {f"{n}.vcf": text for n, text in CARDS.items()})
 
 
 async def started(account: AccountConfig, contacts_dir: Path, backend: FakeBackend,

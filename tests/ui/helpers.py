@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from tests.support.vdir import write_vdir
 from tuiphone.config.schema import AppConfig, QuickDialEntry, UiConfig
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
@@ -41,6 +43,15 @@ def make_app(phone: Phone | None = None, **ui: object) -> tuple[TuiphoneApp, Pho
     return TuiphoneApp(factory, config, clock=lambda: 1_700_000_000.0), phone
 
 
+@contextlib.asynccontextmanager
+async def running(app: TuiphoneApp, size: tuple[int, int] = (160, 48)
+                  ) -> AsyncIterator[Pilot[Any]]:
+    """``app.run_test`` once the app's phone is up: the prologue of most UI tests."""
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        yield pilot
+
+
 async def until(pilot: Pilot[Any], predicate: Callable[[], bool], timeout_s: float = 30.0) -> None:
     """Let the app run until ``predicate`` holds; fail after ``timeout_s``.
 
@@ -59,12 +70,9 @@ def app_over_vdir(
     """An app over a real Phone (FakeBackend) whose address book is a vdir holding
     ``cards`` (file name -> vCard text); ``config`` adds AppConfig fields."""
     from tuiphone.config.schema import ContactsConfig
-    from tuiphone.engine.factory import build_phone
+    from tuiphone.host.build import build_phone
 
-    folder = tmp_path / "contacts"
-    folder.mkdir()
-    for name, text in cards.items():
-        (folder / name).write_bytes(text.encode())
+    folder = write_vdir(tmp_path / "contacts", cards)
     app_config = AppConfig(accounts=(ME, BOB), contacts=ContactsConfig(vdirs=(str(folder),)),
                            **config)
     phone = build_phone(app_config, backend=FakeBackend(), db_path=tmp_path / "tuiphone.db")

@@ -41,6 +41,7 @@ class StubPhone:
     """Answers every PhoneApi query from constants; ``events()`` never yields."""
 
     with_call: bool = True
+    remote = False  # not a field: PhoneApi's "in this process"
 
     def state(self) -> PhoneState:
         call = CallInfo("c1", "local", Direction.OUTGOING, "sip:echo@127.0.0.1:5060",

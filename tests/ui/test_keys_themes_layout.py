@@ -154,3 +154,23 @@ async def test_palette_dials() -> None:
             await pilot.press("down")
         await pilot.press("enter")
         await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.RINGING])
+
+
+async def test_palette_runs_a_command_line() -> None:
+    app, _phone = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"accounts")
+        await until(pilot, lambda: "Run command: accounts" in str(
+            [str(o.prompt) for o in app.screen.query("CommandList").first(OptionList).options]))
+        for _ in range(20):
+            highlighted = app.screen.query("CommandList").first(OptionList)
+            option = highlighted.get_option_at_index(highlighted.highlighted or 0)
+            if "Run command" in str(option.prompt):
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await until(pilot, lambda: any(n.title == "accounts" and "bob" in n.message
+                                       for n in app._notifications))

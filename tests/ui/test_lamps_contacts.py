@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Button, Input, Label, OptionList
 
-from tests.ui.helpers import app_over_vdir, make_app, until
+from tests.ui.helpers import app_over_vdir, make_app, running, until
 from tuiphone.config.appstate import load_quickdial
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.phone import Phone
@@ -33,8 +33,7 @@ def _label(app: TuiphoneApp, index: int) -> str:
 
 async def test_echo_key_lamp_follows_the_engine() -> None:
     app, phone = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         quickdial = app.main.query_one(QuickDial)
         echo = next(i for i, f in enumerate(quickdial.favourites) if f.uri == "echo")
         await until(pilot, lambda: "echo" in quickdial.engine_uris)
@@ -53,8 +52,7 @@ async def test_echo_key_lamp_follows_the_engine() -> None:
 
 async def test_blf_lamp_shows_caller_and_failure() -> None:
     app, phone = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         quickdial = app.main.query_one(QuickDial)
         assert _label(app, 1).startswith("? U  Alice")
         phone.bus.publish(LampChanged(Lamp("sip:alice@example.com", LampState.RINGING,
@@ -83,8 +81,7 @@ async def test_key_actions_message_copy_transfer() -> None:
     app, phone = make_app()
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign,assignment]
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         app.main.go("quickdial")
         await until(pilot, lambda: app.focused is not None and app.focused.id == "fav-0")
         await pilot.press("y")
@@ -141,8 +138,7 @@ def _contacts_world(tmp_path: Path) -> tuple[TuiphoneApp, Phone]:
 
 async def test_contacts_search_detail_smart_and_quickdial(tmp_path: Path) -> None:
     app, phone = _contacts_world(tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await phone.callerid.ready()
         app.main.query_one("#contact-search", Input).focus()
         await pilot.press(*"bui")
@@ -168,8 +164,7 @@ async def test_contacts_search_detail_smart_and_quickdial(tmp_path: Path) -> Non
 
 async def test_contacts_enter_dials_and_names_caller_and_chat(tmp_path: Path) -> None:
     app, phone = _contacts_world(tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await phone.callerid.ready()
         app.main.query_one("#contact-search", Input).focus()
         await pilot.press(*"builder")

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.ui.helpers import ME, make_app, until
+from tests.ui.helpers import ME, make_app, running, until
 from tuiphone.config.appstate import load_quickdial
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.model.call import CallState
@@ -40,8 +40,7 @@ async def test_remove_key_saves_and_echo_key_stays(tmp_path: Path) -> None:
     state = tmp_path / "state.toml"
     app, _ = make_app()
     app.main.state_path = state
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await _focus_key(app, pilot, 0)
         await pilot.press("delete")
         await until(pilot, lambda: load_quickdial(state) is not None)
@@ -62,8 +61,7 @@ async def test_move_keys_up_and_down_saves_order(tmp_path: Path) -> None:
     state = tmp_path / "state.toml"
     app, _ = make_app()
     app.main.state_path = state
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await _focus_key(app, pilot, 0)
         await pilot.press("shift+down")
         await until(pilot, lambda: load_quickdial(state) is not None)
@@ -84,8 +82,7 @@ async def test_add_key_through_prompt(tmp_path: Path) -> None:
     state = tmp_path / "state.toml"
     app, _ = make_app()
     app.main.state_path = state
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await _focus_key(app, pilot, 0)
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, PromptScreen))
@@ -109,8 +106,7 @@ async def test_voicemail_key_dials_the_default_accounts_box() -> None:
     app = TuiphoneApp(app.phone_factory,
                       dataclasses.replace(config, accounts=(box, *config.accounts[1:])))
     assert app.main.voicemail_uri == "sip:voicemail@127.0.0.1"
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await pilot.press("f10")
         await until(pilot, lambda: [(c.remote_uri, c.state) for c in phone.state().calls]
                     == [("sip:voicemail@127.0.0.1", CallState.CONNECTED)])
@@ -118,8 +114,7 @@ async def test_voicemail_key_dials_the_default_accounts_box() -> None:
 
 async def test_voicemail_key_without_a_box_says_so() -> None:
     app, phone = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.phone is not None)
+    async with running(app) as pilot:
         await pilot.press("f10")
         await until(pilot, lambda: any("No voicemail configured" in n.message
                                        for n in app._notifications))

@@ -13,9 +13,10 @@ import signal
 import sys
 
 from tuiphone.commands.exitcodes import exit_code
-from tuiphone.commands.hosting import config_for, owned_engine
 from tuiphone.commands.output import print_error
-from tuiphone.control import socket_path
+from tuiphone.host.claim import Role
+from tuiphone.host.oneshot import config_for
+from tuiphone.host.session import EngineHost
 from tuiphone.model.errors import TuiphoneError
 
 
@@ -25,14 +26,18 @@ async def serve(ns: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: None)
+    host = EngineHost(Role.DAEMON, lambda: config_for(ns))
     try:
-        async with owned_engine(config_for(ns)):
-            print(f"tuiphone daemon: pid {os.getpid()}, control socket {socket_path()}",
-                  file=sys.stderr, flush=True)
-            await stop.wait()
+        await host.open()
     except TuiphoneError as err:
         print_error(err)
         return exit_code(err)
+    try:
+        print(f"tuiphone daemon: pid {os.getpid()}, control socket {host.path}",
+              file=sys.stderr, flush=True)
+        await stop.wait()
+    finally:
+        await host.release()
     return 0
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from tuiphone.commands.hosting import engine_for
 from tuiphone.commands.present import failed, run_on
 from tuiphone.commands.spec import Command
+from tuiphone.host.oneshot import engine_for
 from tuiphone.model.errors import TuiphoneError
 
 INTERRUPTED = 130

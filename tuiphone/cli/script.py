@@ -13,10 +13,12 @@ from pathlib import Path
 
 from tuiphone.cli.oneshot import INTERRUPTED
 from tuiphone.commands.exitcodes import USAGE, exit_code
-from tuiphone.commands.hosting import attach, config_for, private_engine
 from tuiphone.commands.present import run_on
 from tuiphone.commands.runner import parse_line
 from tuiphone.engine.api import PhoneApi
+from tuiphone.host.claim import Role
+from tuiphone.host.oneshot import config_for
+from tuiphone.host.session import hosted
 from tuiphone.model.errors import TuiphoneError
 
 
@@ -56,14 +58,8 @@ async def _main(ns: argparse.Namespace) -> int:
         print(f"tuiphone: run {ns.file}: {getattr(err, 'strerror', None) or err}",
               file=sys.stderr)
         return USAGE
-    remote = await attach()
-    if remote is not None:
-        try:
-            return await run_lines(remote, ns.file, lines, ns)
-        finally:
-            await remote.close()
     try:
-        async with private_engine(config_for(ns)) as phone:
+        async with hosted(Role.COMMAND, lambda: config_for(ns)) as phone:
             return await run_lines(phone, ns.file, lines, ns)
     except TuiphoneError as err:
         from tuiphone.commands.output import print_error

@@ -13,8 +13,8 @@ from tuiphone.commands import callflow, callreport
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.junit import write_junit
 from tuiphone.commands.util import opt
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout, TuiphoneError, UsageError
 from tuiphone.model.events import MediaProblem

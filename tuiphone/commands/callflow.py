@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout
-from tuiphone.model.events import CallChanged, DtmfReceived, MediaProblem
+from tuiphone.model.events import CallChanged, DtmfReceived, Event, MediaProblem
 
 PAUSE_S = 1.0  # what ',' means in a DTMF string
 AUDIO_CHECK_S = 4.0  # --expect audio stays this long: the engine judges RTP after 3 s
@@ -17,18 +18,25 @@ AUDIO_CHECK_S = 4.0  # --expect audio stays this long: the engine judges RTP aft
 
 async def wait_final(feed: EventFeed, call: CallInfo, timeout_s: float | None) -> CallInfo:
     """The call once CONNECTED or ENDED. Raises Timeout (the call is left to the caller)."""
-    deadline = None if timeout_s is None else time.monotonic() + timeout_s
-    while call.state not in (CallState.CONNECTED, CallState.ENDED):
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        try:
-            event = await feed.next(left)
-        except Timeout:
-            raise Timeout(f"no final answer within {timeout_s:g} s") from None
-        if event is None:
-            raise Timeout("the engine stopped before the call was answered")
-        if isinstance(event, CallChanged) and event.call.id == call.id:
-            call = event.call
-    return call
+    if call.state in (CallState.CONNECTED, CallState.ENDED):
+        return call
+    final = await feed.until(_state_of(call.id, CallState.CONNECTED, CallState.ENDED),
+                             timeout_s, late="no final answer")
+    if final is None:
+        raise Timeout("the engine stopped before the call was answered")
+    return final
+
+
+def _state_of(call_id: str, *states: CallState) -> Callable[[Event], CallInfo | None]:
+    """A match for ``EventFeed.until``: the call's snapshot once it is in one of ``states``."""
+
+    def match(event: Event) -> CallInfo | None:
+        if isinstance(event, CallChanged) and event.call.id == call_id \
+                and event.call.state in states:
+            return event.call
+        return None
+
+    return match
 
 
 async def send_dtmf(phone: PhoneApi, call_id: str, digits: str) -> None:
@@ -66,12 +74,7 @@ def dtmf_duration(digits: str) -> float:
 
 
 async def wait_ended(feed: EventFeed, call: CallInfo, timeout_s: float) -> CallInfo:
-    """The call's ENDED snapshot. Raises Timeout."""
-    deadline = time.monotonic() + timeout_s
-    while call.state is not CallState.ENDED:
-        event = await feed.next(max(0.0, deadline - time.monotonic()))
-        if event is None:
-            return call
-        if isinstance(event, CallChanged) and event.call.id == call.id:
-            call = event.call
-    return call
+    """The call's ENDED snapshot (the last one known if the engine stops). Raises Timeout."""
+    if call.state is CallState.ENDED:
+        return call
+    return await feed.until(_state_of(call.id, CallState.ENDED), timeout_s) or call

@@ -8,8 +8,8 @@ from typing import Any
 
 from tuiphone.commands.errors import with_result
 from tuiphone.commands.util import opt
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import SipError
 from tuiphone.model.events import MessageStatus
@@ -42,6 +42,6 @@ async def history(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, A
 
 
 def _row(e: HistoryEntry) -> dict[str, Any]:
-    from tuiphone.control.codec import to_jsonable
+    from tuiphone.model.codec import to_jsonable
 
     return {**to_jsonable(e), "duration_s": round(e.duration_s, 1)}

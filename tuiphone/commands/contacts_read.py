@@ -10,13 +10,13 @@ from tuiphone.commands.contacts_book import card_text, contacts_config, open_boo
 from tuiphone.commands.errors import ExpectationFailed
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
-from tuiphone.control.codec import dumps
 from tuiphone.engine.contact_data import (
     address_books,
     contact_details,
     contact_summary,
     find_by_id,
 )
+from tuiphone.model.codec import dumps
 from tuiphone.model.contact import AddressBook, ContactDetails, ContactSummary
 from tuiphone.model.errors import UsageError
 

@@ -56,8 +56,8 @@ async def import_file(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _import(config: ContactsConfig, path: Path) -> dict[str, Any]:
+    from tuiphone.commands.books import contacts_book
     from tuiphone.contacts import read_file
-    from tuiphone.engine.factory import contacts_book
 
     path = path.expanduser()
     if not path.is_file():

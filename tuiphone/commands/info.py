@@ -5,19 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tuiphone.control.codec import to_jsonable
 from tuiphone.engine.api import PhoneApi
-
-
-def _engine_kind(phone: PhoneApi) -> str:
-    from tuiphone.control.remote import RemotePhone
-
-    return "attached" if isinstance(phone, RemotePhone) else "in-process"
+from tuiphone.model.codec import to_jsonable
 
 
 async def status(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     state = phone.state()
-    return {"engine": _engine_kind(phone), **to_jsonable(state)}
+    return {"engine": "attached" if phone.remote else "in-process", **to_jsonable(state)}
 
 
 async def accounts(phone: PhoneApi, args: argparse.Namespace) -> list[Any]:

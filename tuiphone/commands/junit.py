@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tuiphone.control.codec import dumps
+from tuiphone.model.codec import dumps
 from tuiphone.model.errors import UsageError
 
 

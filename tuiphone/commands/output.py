@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from tuiphone.control.codec import to_jsonable
+from tuiphone.model.codec import to_jsonable
 from tuiphone.model.errors import ConfigError
 from tuiphone.model.trace import TraceEntry
 

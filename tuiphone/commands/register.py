@@ -8,12 +8,12 @@ from typing import Any
 
 from tuiphone.commands.regtrace import exchange
 from tuiphone.commands.util import account_state, opt
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
 from tuiphone.engine.registration import failure_error
 from tuiphone.model.account import AccountState, RegState
 from tuiphone.model.errors import Timeout
-from tuiphone.model.events import RegistrationChanged
+from tuiphone.model.events import Event, RegistrationChanged
 
 _FINAL = (RegState.REGISTERED, RegState.FAILED, RegState.UNREGISTERED)
 
@@ -43,20 +43,16 @@ async def register(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def _final(feed: EventFeed, account_id: str, timeout_s: float | None) -> AccountState:
-    deadline = None if timeout_s is None else time.monotonic() + timeout_s
-    while True:
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        try:
-            event = await feed.next(left)
-        except Timeout:
-            raise Timeout(
-                f"registering {account_id}: no final answer within {timeout_s:g} s"
-            ) from None
-        if event is None:
-            raise Timeout(f"{account_id}: the engine stopped")
+    def final(event: Event) -> AccountState | None:
         if (isinstance(event, RegistrationChanged) and event.account.id == account_id
                 and event.account.reg_state in _FINAL):
             return event.account
+        return None
+
+    state = await feed.until(final, timeout_s, late=f"registering {account_id}: no final answer")
+    if state is None:
+        raise Timeout(f"{account_id}: the engine stopped")
+    return state
 
 
 async def unregister(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:

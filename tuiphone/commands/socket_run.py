@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tuiphone.commands.runner import execute, parse_line
-from tuiphone.control.codec import to_jsonable
 from tuiphone.engine.api import PhoneApi
+from tuiphone.model.codec import to_jsonable
 from tuiphone.model.errors import UsageError
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,14 +38,14 @@ class Command:
     (exit 6 without one); ``stream`` ones yield items until stopped; ``local`` ones do
     their work in the caller's process and never need an engine (one-shot runs start none).
     A private engine gets the built-in echo line only for ``echo`` commands and commands
-    with an argument naming it (see ``hosting.needs_echo``).
+    with an argument naming it (see ``tuiphone.host.oneshot.needs_echo``).
 
-    ``handler`` is the function itself or ``"module:function"``, a module of
-    ``tuiphone.commands`` imported only when the command runs (see ``run``)."""
+    ``handler`` is a function; the table's come from ``handlers.py``, each importing
+    its module only when the command runs."""
 
     name: str
     help: str
-    handler: Handler | str
+    handler: Handler
     args: tuple[Arg, ...] = ()
     aliases: tuple[str, ...] = ()
     running: bool = False
@@ -62,17 +60,7 @@ class Command:
 
     @property
     def run(self) -> Handler:
-        """The handler, its module imported on first use."""
-        if isinstance(self.handler, str):
-            return _resolve(self.handler)
         return self.handler
-
-
-@cache
-def _resolve(ref: str) -> Handler:
-    module, _, name = ref.partition(":")
-    handler: Handler = getattr(importlib.import_module(f"tuiphone.commands.{module}"), name)
-    return handler
 
 
 def arg(

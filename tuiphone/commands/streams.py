@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from tuiphone.commands import pcap
-from tuiphone.control.codec import event_to_jsonable, to_jsonable
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
+from tuiphone.model.codec import event_to_jsonable, to_jsonable
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import SipTrace
 from tuiphone.model.trace import TraceEntry

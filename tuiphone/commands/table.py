@@ -1,14 +1,15 @@
 """THE command table: every front end (CLI, REPL, scripts, TUI) reads this and only this.
 
-Declarations only, cheap to import: a handler is named ``"module:function"`` (a module
-of this package) and imported when its command runs (``Command.run``), so ``tuiphone
-register`` never loads the contacts, chat or call code.
+Declarations only, cheap to import: each handler is a door in ``handlers.py`` that
+imports its module when its command runs, so ``tuiphone register`` never loads the
+contacts, chat or call code.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from tuiphone.commands import handlers
 from tuiphone.commands.spec import CALL, TIMEOUT, Arg, Command, arg
 
 
@@ -55,20 +56,20 @@ _DATA_DETAILS = """actions:
 
 COMMANDS: tuple[Command, ...] = (
     # info
-    Command("status", "show the engine: accounts, calls, audio mode", "info:status",
+    Command("status", "show the engine: accounts, calls, audio mode", handlers.status,
             echo=True),
-    Command("accounts", "list accounts and their registration state", "info:accounts",
+    Command("accounts", "list accounts and their registration state", handlers.accounts,
             aliases=("acc",)),
     # register
-    Command("register", "send REGISTER and wait for the final answer", "register:register",
+    Command("register", "send REGISTER and wait for the final answer", handlers.register,
             args=(TIMEOUT,), aliases=("reg",),
             details="Prints status code, reason, expiry, time to the final response and\n"
                     "the number of 401/407 challenges seen in the SIP trace."),
     Command("unregister", "remove the registration (REGISTER with Expires: 0)",
-            "register:unregister",
+            handlers.unregister,
             aliases=("unreg",)),
     # ping
-    Command("ping", "send OPTIONS and print the round-trip time of each", "ping:ping", args=(
+    Command("ping", "send OPTIONS and print the round-trip time of each", handlers.ping, args=(
         arg("uri", metavar="URI", complete="contact", help="target (URI, number or user)"),
         arg("--count", "-c", type=int, default=1, metavar="N", help="number of requests"),
         arg("--interval", "-i", type=float, default=1.0, metavar="S",
@@ -76,7 +77,7 @@ COMMANDS: tuple[Command, ...] = (
         arg("--timeout", type=float, default=5.0, metavar="S", help="wait per request"),
     )),
     # call
-    Command("call", "place a test call and report its setup time and media quality", "call:call",
+    Command("call", "place a test call and report its setup time and media quality", handlers.call,
             aliases=("dial",), args=(
         arg("uri", metavar="URI", complete="contact", help="who to call (URI, number, user, echo)"),
         arg("--header", "-H", action="append", metavar="'NAME: VALUE'",
@@ -97,23 +98,23 @@ COMMANDS: tuple[Command, ...] = (
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
     )),
     # callctl
-    Command("calls", "list the calls in progress", "callctl:calls", running=True),
-    Command("answer", "answer an incoming call", "callctl:answer", args=(CALL,), running=True,
+    Command("calls", "list the calls in progress", handlers.calls, running=True),
+    Command("answer", "answer an incoming call", handlers.answer, args=(CALL,), running=True,
             aliases=("a",)),
-    Command("reject", "reject an incoming call", "callctl:reject", running=True, args=(
+    Command("reject", "reject an incoming call", handlers.reject, running=True, args=(
         CALL, arg("--code", type=int, default=486, metavar="N",
                   help="final response code, 300-699 (default 486)"))),
-    Command("hangup", "end a call (or every call)", "callctl:hangup", running=True, aliases=("h",),
+    Command("hangup", "end a call (or every call)", handlers.hangup, running=True, aliases=("h",),
             args=(CALL, arg("--all", action="store_true", help="end every call"))),
     # midcall
-    Command("hold", "put a call on hold", "midcall:hold", args=(CALL,), running=True),
-    Command("resume", "take a call off hold", "midcall:resume", args=(CALL,), running=True),
-    Command("mute", "stop sending audio", "midcall:mute", args=(CALL,), running=True),
-    Command("unmute", "send audio again", "midcall:unmute", args=(CALL,), running=True),
-    Command("dtmf", "send DTMF digits (0-9 * # A-D)", "midcall:dtmf", running=True, args=(
+    Command("hold", "put a call on hold", handlers.hold, args=(CALL,), running=True),
+    Command("resume", "take a call off hold", handlers.resume, args=(CALL,), running=True),
+    Command("mute", "stop sending audio", handlers.mute, args=(CALL,), running=True),
+    Command("unmute", "send audio again", handlers.unmute, args=(CALL,), running=True),
+    Command("dtmf", "send DTMF digits (0-9 * # A-D)", handlers.dtmf, running=True, args=(
         arg("digits", metavar="DIGITS", help="the digits"),
         arg("--call", metavar="CALL", complete="call", help="call id")),),
-    Command("transfer", "transfer a call (blind, or attended with --attended)", "midcall:transfer",
+    Command("transfer", "transfer a call (blind, or attended with --attended)", handlers.transfer,
             running=True, aliases=("xfer",), args=(
         arg("target", metavar="TARGET", nargs="?", complete="contact",
             help="where to send the call (blind transfer)"),
@@ -121,22 +122,23 @@ COMMANDS: tuple[Command, ...] = (
             help="connect to this other call instead (attended transfer)"),
         arg("--call", dest="call_from", metavar="CALL", complete="call",
             help="the call to transfer (default: the only one)")),),
-    Command("conference", "join calls into a local conference", "midcall:conference", running=True,
+    Command("conference", "join calls into a local conference", handlers.conference, running=True,
             aliases=("conf",), args=(
         arg("calls", nargs="+", metavar="CALL", complete="call",
             help="two or more call ids"),)),
     # chat
-    Command("message", "send a chat message (SIP MESSAGE)", "chat:message", aliases=("msg",), args=(
+    Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
+            args=(
         arg("uri", metavar="URI", complete="contact", help="recipient"),
         arg("text", metavar="TEXT", help="the message (quote it)"),
         arg("--timeout", type=float, default=10.0, metavar="S",
             help="wait S seconds for the delivery report"))),
-    Command("messages", "list chat messages, optionally with one peer", "chat:messages",
+    Command("messages", "list chat messages, optionally with one peer", handlers.messages,
             args=(arg("uri", metavar="URI", nargs="?", complete="contact",
                       help="only messages with this peer"), _limit(100))),
-    Command("history", "list recent calls", "chat:history", running=True, args=(_limit(50),)),
+    Command("history", "list recent calls", handlers.history, running=True, args=(_limit(50),)),
     # wait
-    Command("wait", "block until a condition holds (exit 3 on timeout)", "wait:wait", args=(
+    Command("wait", "block until a condition holds (exit 3 on timeout)", handlers.wait, args=(
         arg("condition", choices=("registered", "call", "message", "dtmf", "lamp"),
             help="registered | call STATE | message | dtmf DIGITS | lamp URI STATE"),
         arg("params", nargs="*", metavar="PARAM",
@@ -151,10 +153,10 @@ COMMANDS: tuple[Command, ...] = (
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
-            "streams:events",
+            handlers.events,
             running=True, stream=True),
     Command("trace", "print the SIP trace; --follow for new messages, --pcap to save",
-            "streams:trace",
+            handlers.trace,
             running=True, stream=True, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
         arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
@@ -162,7 +164,7 @@ COMMANDS: tuple[Command, ...] = (
     )),
     # contacts
     Command("contacts", "search, show, look up, sync, import and export contacts",
-            "contacts:contacts",
+            handlers.contacts,
             local=True, details=_CONTACTS_DETAILS, args=(
                 arg("action", choices=CONTACT_ACTIONS, metavar="ACTION",
                     complete=CONTACT_ACTIONS,
@@ -179,25 +181,25 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--book", metavar="BOOK", help="add: the book to add to"))),
     # privacy
     Command("data", "export or erase everything tuiphone keeps (history, chat, caches)",
-            "data:data", local=True, details=_DATA_DETAILS, args=(
+            handlers.data, local=True, details=_DATA_DETAILS, args=(
                 arg("action", choices=("export", "erase"), metavar="ACTION",
                     complete=("export", "erase"), help="export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     # lamps
-    Command("lamps", "list the BLF/presence lamps of the QuickDial entries", "lamps:lamps",
+    Command("lamps", "list the BLF/presence lamps of the QuickDial entries", handlers.lamps,
             echo=True,
             details="Entries are watched only when the default account turns on\n"
                     "features.blf (blf entries) or features.presence (presence entries)."),
-    Command("presence", "publish our presence (features.presence)", "lamps:presence", args=(
+    Command("presence", "publish our presence (features.presence)", handlers.presence, args=(
         arg("action", choices=("set",), help="set"),
         arg("state", choices=PRESENCE_STATES, metavar="STATE",
             help="available | away | dnd | busy | on-the-phone | offline"),
         arg("--note", default="", metavar="TEXT", help="a note shown to watchers"),
     )),
     Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
-            "lamps:pickup", echo=True,
+            handlers.pickup, echo=True,
             args=(arg("target", metavar="KEY|URI", complete="contact",
                       help="the entry's label or URI"),)),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tuiphone.control.codec import to_jsonable
+from tuiphone.model.codec import to_jsonable
 
 
 def _value(value: Any) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 
 from tuiphone.commands import conditions
 from tuiphone.commands.util import opt
-from tuiphone.control.codec import to_jsonable
-from tuiphone.control.feed import EventFeed
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
+from tuiphone.model.codec import to_jsonable
 from tuiphone.model.errors import Timeout
 from tuiphone.model.lamp import Lamp
 
@@ -26,15 +26,10 @@ async def wait(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
         if args.condition == "lamp":
             current = await phone.lamps()
         found = cond.now(phone.state())
-        deadline = None if args.timeout <= 0 else started + args.timeout
-        while found is None:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            try:
-                event = await feed.next(left)
-            except Timeout:
-                raise Timeout(f"{cond.text}: not within {args.timeout:g} s") from None
-            if event is None:
-                raise Timeout(f"{cond.text}: the engine stopped")
-            found = cond.seen(event)
+        if found is None:
+            timeout = None if args.timeout <= 0 else args.timeout
+            found = await feed.until(cond.seen, timeout, late=f"{cond.text}: not")
+        if found is None:
+            raise Timeout(f"{cond.text}: the engine stopped")
     waited = round(time.monotonic() - started, 3)
     return {"condition": cond.text, "waited_s": waited, "match": to_jsonable(found)}

@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings, MediaSettings
+from tuiphone.model.quickdial import QuickDialEntry as QuickDialEntry  # its home is the model
 
 
 class SecretKind(enum.Enum):
@@ -83,17 +84,6 @@ class ContactsConfig:
     carddav: tuple[CardDavConfig, ...] = ()
     sync_interval: int = 900  # seconds between CardDAV syncs by a running TUI/daemon; 0: never
     fetch_remote_photos: bool = False  # GET photo URLs found in cards (privacy: off)
-
-
-@dataclass(frozen=True, slots=True)
-class QuickDialEntry:
-    label: str
-    uri: str
-    blf: bool = False
-    presence: bool = False
-    pickup: str | None = None  # dial string for directed pickup, e.g. "**"
-    dtmf: str | None = None  # digits sent after answer
-    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tuiphone.control.codec import from_jsonable, to_jsonable
 from tuiphone.engine.api import PhoneApi
+from tuiphone.model.codec import from_jsonable, to_jsonable
 from tuiphone.model.errors import UsageError
 
 

@@ -99,6 +99,11 @@ class RemotePhone(PhoneApi):
 
     # PhoneApi: state and events here, every request method from the table below
 
+    @property
+    def remote(self) -> bool:
+        """True: the engine runs in another process; ``close`` detaches from it."""
+        return True
+
     def state(self) -> PhoneState:
         assert self._mirror is not None, "call RemotePhone.connect() first"
         return self._mirror.state()

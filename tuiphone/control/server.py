@@ -12,18 +12,19 @@ import asyncio
 import contextlib
 import logging
 import os
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from tuiphone.control import wire
-from tuiphone.control.codec import event_to_jsonable, to_jsonable
-from tuiphone.control.feed import EventFeed
+from tuiphone.control.listener import bind_listener
 from tuiphone.control.methods import invoke
-from tuiphone.control.paths import prepare_socket_dir, socket_path
+from tuiphone.control.paths import socket_path
 from tuiphone.control.peer import peer_uid
-from tuiphone.control.stale import claim_socket_path
 from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.feed import EventFeed
+from tuiphone.model.codec import event_to_jsonable, to_jsonable
 from tuiphone.model.errors import UsageError
 
 log = logging.getLogger("tuiphone.control.server")
@@ -35,32 +36,33 @@ ExtraHandler = Callable[[dict[str, Any]], Awaitable[object]]
 
 
 class ControlServer:
+    """``listener``: a socket already bound at ``path`` (``bind_listener``) whose queued
+    clients this server answers once started; without one, ``start`` binds it."""
+
     def __init__(self, phone: PhoneApi, path: Path | None = None,
-                 extra: Mapping[str, ExtraHandler] | None = None) -> None:
+                 extra: Mapping[str, ExtraHandler] | None = None,
+                 listener: socket.socket | None = None) -> None:
         self.phone = phone
         self.path = path or socket_path()
         self.extra = dict(extra or {})
+        self.listener = listener
         self._server: asyncio.AbstractServer | None = None
         self._clients: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        """Listen. Raises UsageError if another engine already listens on the path,
+        """Serve. Raises UsageError if another engine already listens on the path,
         ConfigError if the directory is unsafe."""
-        prepare_socket_dir(self.path)
-        await claim_socket_path(self.path)
-        old = os.umask(0o177)  # the socket is born 0600, no window with wider rights
-        try:
-            self._server = await asyncio.start_unix_server(
-                self._accept, path=str(self.path), limit=wire.MAX_LINE
-            )
-        finally:
-            os.umask(old)
-        os.chmod(self.path, 0o600)
+        sock = self.listener or await bind_listener(self.path)
+        self._server = await asyncio.start_unix_server(
+            self._accept, sock=sock, limit=wire.MAX_LINE
+        )
 
     async def close(self) -> None:
         """Stop listening, drop every client and remove the socket file."""
         if self._server is not None:
             self._server.close()
+        elif self.listener is not None:  # never served: its queued clients see a reset
+            self.listener.close()
         for task in list(self._clients):
             task.cancel()
         await asyncio.gather(*self._clients, return_exceptions=True)

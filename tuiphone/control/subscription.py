@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tuiphone.control import wire
-from tuiphone.control.codec import EVENT_TYPES, event_from_jsonable, from_jsonable
 from tuiphone.control.errors import EngineGone, EngineNotRunning
 from tuiphone.engine.api import PhoneState
+from tuiphone.model.codec import EVENT_TYPES, event_from_jsonable, from_jsonable
 from tuiphone.model.events import Event
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tuiphone.control.codec import to_jsonable
 from tuiphone.model import errors
+from tuiphone.model.codec import to_jsonable
 
 MAX_LINE = 4 * 1024 * 1024  # a trace reply can be large; anything past this is abuse
 

@@ -59,6 +59,11 @@ class PhoneState:
 
 
 class PhoneApi(Protocol):
+    @property
+    def remote(self) -> bool:
+        """True when the engine runs in another process (attached over the control socket):
+        a front end that quits closes its connection and leaves the engine and its calls up."""
+
     def state(self) -> PhoneState: ...
 
     def events(self) -> AsyncIterator[Event]:

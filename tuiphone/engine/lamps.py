@@ -21,8 +21,8 @@ from tuiphone.model.events import CallChanged, Event, LampChanged, Notice, Regis
 from tuiphone.model.lamp import Lamp, LampDirection, LampState
 
 if TYPE_CHECKING:
-    from tuiphone.config.schema import QuickDialEntry
     from tuiphone.engine.phone import Phone
+    from tuiphone.model.quickdial import QuickDialEntry
 
 ECHO_KEY = "echo"
 log = logging.getLogger("tuiphone.engine.lamps")

@@ -123,6 +123,11 @@ class Phone(CallControl):
         self._book_paths = tuple(watch)
         self.contact_desk.sync_every = sync_every
 
+    @property
+    def remote(self) -> bool:
+        """False: this engine runs in the caller's process (``stop`` ends it)."""
+        return False
+
     # lifecycle
 
     async def start(self) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tuiphone.model.errors import UsageError
 
 if TYPE_CHECKING:
-    from tuiphone.config.schema import QuickDialEntry
+    from tuiphone.model.quickdial import QuickDialEntry
 
 
 def extension(uri: str) -> str:

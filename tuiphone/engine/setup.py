@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tuiphone.config.schema import QuickDialEntry
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings
+from tuiphone.model.quickdial import QuickDialEntry
 
 PasswordSource = Callable[[str], str | None]  # account id -> password (may run a command)
 

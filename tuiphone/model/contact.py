@@ -2,7 +2,7 @@
 sync results and the fields an editor may change.
 
 The engine builds them from the address book's cards (``tuiphone.engine.contact_data``);
-``tuiphone.control.codec`` turns them into JSON and back, in the shapes
+``tuiphone.model.codec`` turns them into JSON and back, in the shapes
 ``tuiphone contacts ... --json`` prints.
 """
 

@@ -4,37 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
 
 from tuiphone.commands.exitcodes import exit_code
-from tuiphone.commands.hosting import attach, config_for, owned_engine
 from tuiphone.commands.output import print_error
 from tuiphone.config.paths import ensure_dir, state_dir
 from tuiphone.engine.api import PhoneApi
+from tuiphone.host.claim import Role
+from tuiphone.host.oneshot import config_for
+from tuiphone.host.session import hosted
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.shell.completer import CommandCompleter
 from tuiphone.shell.contacts import vdir_contacts
 from tuiphone.shell.repl import repl
 
 HISTORY_NAME = "shell_history"
-
-
-@contextlib.asynccontextmanager
-async def shell_engine(ns: argparse.Namespace) -> AsyncIterator[PhoneApi]:
-    """The running engine, or a new one this shell owns and serves to others."""
-    remote = await attach()
-    if remote is not None:
-        try:
-            yield remote
-        finally:
-            await remote.close()
-        return
-    async with owned_engine(config_for(ns)) as phone:
-        yield phone
 
 
 def session_for(phone: PhoneApi, config_path: str | None) -> PromptSession[str]:
@@ -46,7 +32,8 @@ def session_for(phone: PhoneApi, config_path: str | None) -> PromptSession[str]:
 
 async def _main(ns: argparse.Namespace) -> int:
     try:
-        async with shell_engine(ns) as phone:
+        # the running engine, or a new one this shell owns and serves to others
+        async with hosted(Role.FRONT_END, lambda: config_for(ns)) as phone:
             session = session_for(phone, getattr(ns, "config", None))
             return await repl(phone, session, bool(getattr(ns, "json", False)))
     except TuiphoneError as err:

@@ -11,8 +11,9 @@ def run(config_path: str | None = None) -> int:
     """Run the TUI until the user quits; returns the exit status."""
     from tuiphone.config import load_config
     from tuiphone.config.appstate import apply_state
+    from tuiphone.host.claim import Role
+    from tuiphone.host.session import EngineHost
     from tuiphone.ui.app import TuiphoneApp
-    from tuiphone.ui.startup import phone_factory
 
     # QuickDial keys added in the app live in its state file, over the config's list
     config = load_config(config_path)
@@ -26,6 +27,7 @@ def run(config_path: str | None = None) -> int:
         from tuiphone.ui.avatar import prepare_graphics
 
         prepare_graphics()  # asks the terminal (≤ 0.2 s); impossible once the app runs
-    app = TuiphoneApp(phone_factory(config), config)
+    # attach to the running engine, else own one (built after the first paint) and serve it
+    app = TuiphoneApp(EngineHost(Role.FRONT_END, lambda: config, off_loop=True), config)
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -33,8 +33,8 @@ def favourites_of(config: AppConfig | None) -> list[Favourite]:
 
 class TuiphoneApp(App[int]):
     """``phone_factory`` builds (or attaches to) the engine; it is awaited in a worker after
-    the first paint. A phone with a true ``is_remote`` attribute counts as attached: quitting
-    closes the connection and leaves its calls up; a local phone is stopped on quit.
+    the first paint. A ``remote`` phone is attached: quitting closes the connection and leaves
+    its calls up; a local phone is stopped on quit.
     """
 
     CSS_PATH = "app.tcss"
@@ -101,7 +101,7 @@ class TuiphoneApp(App[int]):
             self.notify(f"Engine did not start: {err}", severity="error", timeout=15)
             return
         self.phone = phone
-        self.main.attach(phone, bool(getattr(phone, "is_remote", False)))
+        self.main.attach(phone, phone.remote)
 
     async def action_quit(self) -> None:
         await self.release_phone()
@@ -117,7 +117,7 @@ class TuiphoneApp(App[int]):
             return
         if phone is None:
             return
-        closer = getattr(phone, "close" if getattr(phone, "is_remote", False) else "stop", None)
+        closer = getattr(phone, "close" if phone.remote else "stop", None)
         if closer is not None:
             await closer()
 

@@ -6,22 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tuiphone.engine.api import PhoneApi
 from tuiphone.model.events import Event
 from tuiphone.model.lamp import Lamp
-
-
-@dataclass
-class EngineReady(Message):
-    """The phone is built and started (or attached); ``attached`` means remote."""
-
-    phone: PhoneApi
-    attached: bool = False
-
-
-@dataclass
-class EngineFailed(Message):
-    error: str
 
 
 @dataclass

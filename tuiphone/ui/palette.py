@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tuiphone.ui.actions import ACTIONS, ActionSpec, keys_of
-from tuiphone.ui.command_seam import command_runner
 
 if TYPE_CHECKING:
     from tuiphone.ui.app import TuiphoneApp
@@ -50,17 +48,19 @@ class PhoneCommands(Provider):
         if text:
             yield Hit(0.5, f"Dial {text}", partial(self.tapp.main.dial, text))
             yield Hit(0.4, f"Message {text}", partial(self.tapp.main.open_chat, text))
-            runner = command_runner()
-            if runner is not None:
-                yield Hit(0.3, f"Run command: {text}", partial(self._command, runner, text))
+            yield Hit(0.3, f"Run command: {text}", partial(self._command, text))
 
-    async def _command(self, runner: Callable[..., Awaitable[str]], line: str) -> None:
+    async def _command(self, line: str) -> None:
+        """One command-mode line on the phone; its output or error is shown as a
+        notification. The command table is imported here: not before the first paint."""
+        from tuiphone.commands import run_command_line
+
         phone = self.tapp.phone
         if phone is None:
             self.tapp.notify("The engine is still starting", severity="warning")
             return
         try:
-            output = await runner(phone, line)
+            output = await run_command_line(phone, line)
         except Exception as err:  # command errors are shown, never fatal to the UI
             self.tapp.notify(f"{line}: {err}", severity="error")
         else:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Protocol, TypeVar
 
 from tuiphone.model.errors import Timeout, TuiphoneError
 from tuiphone.model.events import Event
+
+T = TypeVar("T")
 
 
 class _HasEvents(Protocol):
@@ -57,6 +59,20 @@ class EventFeed:
             return await asyncio.wait_for(self._queue.get(), timeout_s)
         except TimeoutError:
             raise Timeout(f"nothing happened within {timeout_s:g} s") from None
+
+    async def until(self, match: Callable[[Event], T | None], timeout_s: float | None,
+                    late: str = "nothing happened") -> T | None:
+        """The first ``match(event)`` that is not None among the events from now on, or
+        None if the stream ends first (the engine stopped). Raises Timeout
+        ("<late> within <timeout_s> s") when ``timeout_s`` passes first (None: no limit)."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                while (event := await self._queue.get()) is not None:
+                    if (found := match(event)) is not None:
+                        return found
+                return None
+        except TimeoutError:
+            raise Timeout(f"{late} within {timeout_s:g} s") from None
 
     async def close(self) -> None:
         if self._task is not None:

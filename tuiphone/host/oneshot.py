@@ -1,8 +1,7 @@
-"""Which engine a front end talks to: attach to a running one, or start one.
+"""The engine of one command line (``tuiphone COMMAND``, ``tuiphone run FILE``).
 
-* ``attach``: a ``RemotePhone`` on the control socket, or None.
-* ``private_engine``: a short-lived in-process engine with no socket (one-shot commands).
-* ``owned_engine``: an in-process engine that serves the control socket (daemon, shell).
+A command attaches to the running engine; with none, it starts a private one (no
+socket) that lives as long as the command, holding the engine lock like any other.
 """
 
 from __future__ import annotations
@@ -11,29 +10,17 @@ import argparse
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from tuiphone.commands.errors import NoEngine
 from tuiphone.commands.spec import Command
-from tuiphone.control.paths import socket_path
+from tuiphone.control.errors import EngineNotRunning
+from tuiphone.host.claim import Role
+from tuiphone.host.session import EngineHost
 
 if TYPE_CHECKING:  # the rest is imported when used: one-shot commands start fast
     from tuiphone.config import AppConfig
-    from tuiphone.control import RemotePhone
     from tuiphone.engine.api import PhoneApi
-
-
-async def attach(path: Path | None = None) -> RemotePhone | None:
-    path = path or socket_path()
-    if not path.exists():  # what connecting would find out (EngineNotRunning), sooner
-        return None
-    from tuiphone.control import EngineNotRunning, RemotePhone
-
-    try:
-        return await RemotePhone.connect(path)
-    except EngineNotRunning:
-        return None
 
 
 def config_for(ns: argparse.Namespace) -> AppConfig:
@@ -56,61 +43,34 @@ def config_for(ns: argparse.Namespace) -> AppConfig:
 
 
 @contextlib.asynccontextmanager
-async def private_engine(config: AppConfig) -> AsyncIterator[PhoneApi]:
-    from tuiphone.engine.factory import build_phone
-
-    phone = build_phone(config)
-    await phone.start()
-    try:
-        yield phone
-    finally:
-        await phone.stop()
-
-
-@contextlib.asynccontextmanager
-async def owned_engine(config: AppConfig, path: Path | None = None) -> AsyncIterator[PhoneApi]:
-    """Start an engine and serve it. Raises UsageError if one already runs."""
-    from tuiphone.commands.socket_run import socket_requests
-    from tuiphone.control import ControlServer
-    from tuiphone.control.stale import claim_socket_path
-    from tuiphone.engine.factory import build_phone
-
-    path = path or socket_path()
-    await claim_socket_path(path)  # fail before the SIP stack binds its ports
-    phone = build_phone(config, long_lived=True)
-    await phone.start()
-    server = ControlServer(phone, path, extra=socket_requests(phone))
-    try:
-        await server.start()
-        yield phone
-    finally:
-        await server.close()
-        await phone.stop()
-
-
-@contextlib.asynccontextmanager
 async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[PhoneApi]:
     """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError.
     A ``local`` command gets no engine at all (its handler must not use ``phone``)."""
     if command.local:
         yield cast("PhoneApi", None)
         return
-    remote = await attach()
-    if remote is not None:
-        try:
-            yield remote
-        finally:
-            await remote.close()
-        return
-    if command.running:
+    host = EngineHost(Role.RUNNING if command.running else Role.COMMAND,
+                      lambda: private_config(command, ns))
+    try:
+        phone = await host.open()
+    except EngineNotRunning as err:
+        if type(err) is not EngineNotRunning:
+            raise  # EngineBusy says more than the generic text below
         raise NoEngine(f"'{command.name}' needs a running engine; start one with "
-                       "'tuiphone daemon' or the TUI")
+                       "'tuiphone daemon' or the TUI") from None
+    try:
+        yield phone
+    finally:
+        await host.release()
+
+
+def private_config(command: Command, ns: argparse.Namespace) -> AppConfig:
+    """The config of a private engine: without the echo line unless the command uses it."""
     config = config_for(ns)
     if config.engine.echo_line and not needs_echo(command, ns):
         config = dataclasses.replace(
             config, engine=dataclasses.replace(config.engine, echo_line=False))
-    async with private_engine(config) as phone:
-        yield phone
+    return config
 
 
 def needs_echo(command: Command, ns: argparse.Namespace) -> bool:
@@ -124,3 +84,4 @@ def needs_echo(command: Command, ns: argparse.Namespace) -> bool:
         if any(isinstance(w, str) and "echo" in w.lower() for w in words):
             return True
     return False
+

@@ -1,0 +1,185 @@
+"""Every command's handler, named by function and imported when its command runs.
+
+Each function here is a door: on its first call it imports the module that does the
+work, so ``tuiphone register`` never loads the call, chat or contacts code, and
+go-to-definition still leads from ``table.py`` here and on to the real handler. A
+door returns what its handler returns: a coroutine, or an async iterator for the
+streaming commands.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import AsyncIterator, Awaitable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tuiphone.engine.api import PhoneApi
+
+
+def status(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.info import status as handler
+
+    return handler(phone, args)
+
+
+def accounts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.info import accounts as handler
+
+    return handler(phone, args)
+
+
+def register(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.register import register as handler
+
+    return handler(phone, args)
+
+
+def unregister(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.register import unregister as handler
+
+    return handler(phone, args)
+
+
+def ping(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.ping import ping as handler
+
+    return handler(phone, args)
+
+
+def call(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.call import call as handler
+
+    return handler(phone, args)
+
+
+def calls(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.callctl import calls as handler
+
+    return handler(phone, args)
+
+
+def answer(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.callctl import answer as handler
+
+    return handler(phone, args)
+
+
+def reject(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.callctl import reject as handler
+
+    return handler(phone, args)
+
+
+def hangup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.callctl import hangup as handler
+
+    return handler(phone, args)
+
+
+def hold(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import hold as handler
+
+    return handler(phone, args)
+
+
+def resume(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import resume as handler
+
+    return handler(phone, args)
+
+
+def mute(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import mute as handler
+
+    return handler(phone, args)
+
+
+def unmute(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import unmute as handler
+
+    return handler(phone, args)
+
+
+def dtmf(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import dtmf as handler
+
+    return handler(phone, args)
+
+
+def transfer(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import transfer as handler
+
+    return handler(phone, args)
+
+
+def conference(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.midcall import conference as handler
+
+    return handler(phone, args)
+
+
+def message(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.chat import message as handler
+
+    return handler(phone, args)
+
+
+def messages(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.chat import messages as handler
+
+    return handler(phone, args)
+
+
+def history(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.chat import history as handler
+
+    return handler(phone, args)
+
+
+def wait(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.wait import wait as handler
+
+    return handler(phone, args)
+
+
+def events(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
+    from tuiphone.commands.streams import events as handler
+
+    return handler(phone, args)
+
+
+def trace(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
+    from tuiphone.commands.streams import trace as handler
+
+    return handler(phone, args)
+
+
+def contacts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.contacts import contacts as handler
+
+    return handler(phone, args)
+
+
+def data(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.data import data as handler
+
+    return handler(phone, args)
+
+
+def lamps(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.lamps import lamps as handler
+
+    return handler(phone, args)
+
+
+def presence(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.lamps import presence as handler
+
+    return handler(phone, args)
+
+
+def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.lamps import pickup as handler
+
+    return handler(phone, args)
