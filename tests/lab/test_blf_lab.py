@@ -30,6 +30,16 @@ def lamp_is(uri, *states):
     return lambda e: isinstance(e, LampChanged) and e.lamp.uri == uri and e.lamp.state in states
 
 
+async def lamp_reaches(phone, watch, uri, *states):
+    """The lamp of ``uri`` once it is in one of ``states``: already (the phone's lamps
+    right now: its first NOTIFY may have come while the phone was still starting, before
+    the watch existed) or later (an event)."""
+    for lamp in await phone.lamps():
+        if lamp.uri == uri and lamp.state in states:
+            return lamp
+    return (await watch.wait(lamp_is(uri, *states))).lamp
+
+
 async def phone_with(kam, phone_factory, features, quickdial, transport=Transport.UDP, **kw):
     """carol (the watcher, default account), alice and bob, all registered."""
     accounts = [
@@ -57,8 +67,8 @@ async def test_lamps_follow_a_call_between_alice_and_bob(kamailio, phone_factory
     phone, watch = await phone_with(
         kamailio, phone_factory, {"carol": BLF}, entries(kamailio, "alice", "bob")
     )
-    await watch.wait(lamp_is(alice, LampState.IDLE))
-    await watch.wait(lamp_is(bob, LampState.IDLE))
+    await lamp_reaches(phone, watch, alice, LampState.IDLE)
+    await lamp_reaches(phone, watch, bob, LampState.IDLE)
     call, incoming = await alice_calls_bob(kamailio, phone, watch)
     ringing = (await watch.wait(lamp_is(alice, LampState.RINGING))).lamp
     assert ringing.direction is LampDirection.INITIATOR
@@ -78,7 +88,7 @@ async def test_forbidden_target_shows_failed(kamailio, phone_factory):
     phone, watch = await phone_with(
         kamailio, phone_factory, {"carol": BLF}, entries(kamailio, "private")
     )
-    failed = (await watch.wait(lamp_is(kamailio.aor("private"), LampState.FAILED))).lamp
+    failed = await lamp_reaches(phone, watch, kamailio.aor("private"), LampState.FAILED)
     assert failed.code == 403
 
 
@@ -97,7 +107,7 @@ async def test_lamps_recover_after_kamailio_restarts(kamailio, phone_factory):
         kamailio, phone_factory, {"carol": BLF}, entries(kamailio, "alice"),
         transport=Transport.TCP, expires=10,
     )
-    await watch.wait(lamp_is(alice, LampState.IDLE))
+    await lamp_reaches(phone, watch, alice, LampState.IDLE)
     kamailio.stop()
     await watch.failed("carol", timeout_s=60)
     kamailio.start()  # same port, no subscriptions, no registrations
@@ -117,7 +127,7 @@ async def test_presence_away_offline_and_on_the_phone(kamailio, phone_factory):
         kamailio, phone_factory, {"carol": PRESENCE, "alice": PRESENCE},
         entries(kamailio, "alice", blf=False, presence=True),
     )
-    await watch.wait(lamp_is(alice, LampState.IDLE))
+    await lamp_reaches(phone, watch, alice, LampState.IDLE)
     await phone.set_presence("away", "lunch", account_id="alice")
     away = (await watch.wait(lamp_is(alice, LampState.AWAY))).lamp
     assert away.reason == "lunch"

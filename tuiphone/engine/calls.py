@@ -186,7 +186,15 @@ class CallControl:
         await self.backend.record_call(self.get_call(call_id).id, path)
 
     async def fresh_stats(self, call_id: str) -> CallStats:
-        stats = await self.backend.call_stats(call_id)
+        """The call's RTP figures now. While a re-INVITE rebuilds the media (after a route
+        change) pjsua has no stream for a moment: the last figures stand in for it."""
+        try:
+            stats = await self.backend.call_stats(call_id)
+        except UsageError:
+            cached = self.live.stats.get(call_id)
+            if cached is None or call_id not in self.live.calls:
+                raise
+            return cached
         mos = estimate_mos(stats)
         if mos is not None:
             stats = replace(stats, mos=round(mos, 2))
