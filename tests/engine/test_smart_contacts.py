@@ -146,7 +146,7 @@ async def test_rate_limited_cached_and_expiring(smart_phone: Phone) -> None:
     clock = FakeTime()
     backend.clock = clock
     backend.pings.clear()
-    smart = SmartContacts(smart_phone, rate_per_s=2.0, ttl_s=24 * 3600.0, clock=clock,
+    smart = SmartContacts(*collaborators(smart_phone), rate_per_s=2.0, ttl_s=24 * 3600.0, clock=clock,
                           sleep=clock.sleep)
     await smart.scan()
     times = [t for t, _ in backend.pings]
@@ -166,7 +166,7 @@ async def test_inconclusive_answers_keep_no_verdict(smart_phone: Phone) -> None:
     await asyncio.wait_for(smart_phone.smart.scanned(), 10)
     await smart_phone.smart.close()
     backend.codes = {"carol": (503, "Service Unavailable"), "nobody": (480, "Unavailable")}
-    smart = SmartContacts(smart_phone, rate_per_s=1000.0)
+    smart = SmartContacts(*collaborators(smart_phone), rate_per_s=1000.0)
     await smart.scan()
     # carol: 503 says nothing; nobody: 480 means a UA exists (just away)
     assert smart.verdicts() == {"nobody-1": True, "dave-1": True}
@@ -267,3 +267,8 @@ async def test_registering_account_probes_once_registered(
         assert len(await phone.smart_contacts()) == 3
     finally:
         await phone.stop()
+
+
+def collaborators(phone: Phone) -> tuple[object, ...]:
+    """What a Phone hands its SmartContacts."""
+    return phone.backend, phone.bus, phone.live, phone.callerid, phone.accounts

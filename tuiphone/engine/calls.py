@@ -1,4 +1,4 @@
-"""Call control for ``Phone``: dialing, answering, mid-call actions, history and stats."""
+"""Call control, a collaborator of ``Phone``: dialing, answering, mid-call actions, stats."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from typing import Any
 
+from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.bus import EventBus
-from tuiphone.engine.dialstring import DialTarget, parse_dial
+from tuiphone.engine.dialstring import DialTarget
 from tuiphone.engine.mos import estimate_mos
 from tuiphone.engine.network import NetworkKeeper
-from tuiphone.engine.setup import EngineSetup
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import SipBackend
@@ -37,38 +37,41 @@ def _header_name_ok(name: str) -> bool:
     return bool(name) and all(c.isalnum() or c in "!%'*+.^_`|~-" for c in name)
 
 
-class CallControl:
-    """Base of ``Phone`` holding call control; Phone provides what is declared here."""
+class Calls:
+    """Call control of a Phone: dialling, answering, mid-call actions, stats and the
+    history row of each ended call. Loop-thread only.
 
-    backend: SipBackend
-    live: LiveState
-    setup: EngineSetup
-    bus: EventBus
-    network: NetworkKeeper
+    ``record_history`` stores a finished call (the Phone keeps it out of the store for
+    the echo line); ``stats_interval_s`` paces the RTP-stats poll of connected calls."""
 
-    def account(self, account_id: str | None) -> AccountConfig:
-        raise NotImplementedError
-
-    def record_history(self, entry: HistoryEntry) -> None:
-        raise NotImplementedError
-
-    @property
-    def echo_uri(self) -> str | None:
-        raise NotImplementedError
-
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        backend: SipBackend,
+        bus: EventBus,
+        live: LiveState,
+        accounts: AccountBook,
+        network: NetworkKeeper,
+        record_history: Callable[[HistoryEntry], None],
+        stats_interval_s: float,
+    ) -> None:
+        self.backend = backend
+        self.bus = bus
+        self.live = live
+        self.accounts = accounts
+        self.network = network
+        self.record_history = record_history
+        self.stats_interval_s = stats_interval_s
         self._post_dial: dict[str, str] = {}
         self._started_at: dict[str, float] = {}
         self._call_tasks: dict[str, set[asyncio.Task[None]]] = {}
 
-    # dialing
+    def account(self, account_id: str | None) -> AccountConfig:
+        return self.accounts.account(account_id)
 
     def resolve_target(self, text: str, acc: AccountConfig) -> DialTarget:
-        """Turn what the user typed into a URI. ``echo`` is the built-in test line."""
-        if text.strip().lower() == "echo" and self.echo_uri:
-            return DialTarget(uri=self.echo_uri, post_dial="", display="echo")
-        domain = acc.uri.split("@", 1)[1] if "@" in acc.uri else None
-        return parse_dial(text, domain)
+        return self.accounts.resolve_target(text, acc)
+
+    # dialing
 
     async def call(
         self,
@@ -228,7 +231,7 @@ class CallControl:
         while call_id in self.live.calls:
             with contextlib.suppress(TuiphoneError):
                 await self.fresh_stats(call_id)
-            await asyncio.sleep(self.setup.stats_interval_s)
+            await asyncio.sleep(self.stats_interval_s)
 
     async def _send_post_dial(self, call_id: str, digits: str) -> None:
         try:

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any
 
+from tuiphone.engine.accounts import AccountBook
+from tuiphone.engine.bus import EventBus
 from tuiphone.model.account import AccountConfig, RegState
+from tuiphone.model.backend import SipBackend
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import CallChanged, Event, LampChanged, Notice, RegistrationChanged
 from tuiphone.model.lamp import Lamp, LampDirection, LampState
+from tuiphone.model.quickdial import QuickDialEntry
 
-if TYPE_CHECKING:
-    from tuiphone.engine.phone import Phone
-    from tuiphone.model.quickdial import QuickDialEntry
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 ECHO_KEY = "echo"
 log = logging.getLogger("tuiphone.engine.lamps")
@@ -36,8 +39,15 @@ def aor(uri: str) -> str:
 
 
 class LampBoard:
-    def __init__(self, phone: Phone) -> None:
-        self._phone = phone
+    """``spawn`` runs a coroutine in the background (its errors become notices)."""
+
+    def __init__(self, backend: SipBackend, bus: EventBus, accounts: AccountBook,
+                 quickdial: Sequence[QuickDialEntry], spawn: Spawn) -> None:
+        self._backend = backend
+        self._bus = bus
+        self._accounts = accounts
+        self._quickdial = tuple(quickdial)
+        self._spawn = spawn
         self._lamps: dict[str, Lamp] = {}
         self._keys: dict[str, list[str]] = {}  # subscribed URI -> entry keys
         self._subs: dict[str, dict[tuple[bool, bool], list[str]]] = {}  # account -> kind -> URIs
@@ -49,7 +59,7 @@ class LampBoard:
 
     def entry(self, key_or_uri: str) -> QuickDialEntry | None:
         """The QuickDial entry with this label (any case) or URI."""
-        entries = self._phone.setup.quickdial
+        entries = self._quickdial
         wanted = key_or_uri.strip()
         for test in (
             lambda e: e.label.lower() == wanted.lower(),
@@ -63,10 +73,10 @@ class LampBoard:
 
     async def start(self) -> None:
         """Subscribe the QuickDial entries the default account allows; light the echo lamp."""
-        if self._phone.echo_uri:
+        if self._accounts.echo_uri:
             self._set(Lamp(ECHO_KEY, LampState.IDLE))
         try:
-            acc = self._phone.account(None)
+            acc = self._accounts.account(None)
         except TuiphoneError:
             return
         kinds = self._plan(acc)
@@ -76,16 +86,16 @@ class LampBoard:
 
     def _plan(self, acc: AccountConfig) -> dict[tuple[bool, bool], list[str]]:
         kinds: dict[tuple[bool, bool], list[str]] = defaultdict(list)
-        for entry in self._phone.setup.quickdial:
+        for entry in self._quickdial:
             blf, pres = entry.blf and acc.features.blf, entry.presence and acc.features.presence
             if not (blf or pres):
                 continue  # privacy: the account did not turn the feature on
             try:
-                target = self._phone.resolve_target(entry.uri, acc).uri
+                target = self._accounts.resolve_target(entry.uri, acc).uri
             except TuiphoneError as err:
                 self._set(Lamp(entry.uri, LampState.FAILED, reason=str(err)))
                 continue
-            if target == self._phone.echo_uri:
+            if target == self._accounts.echo_uri:
                 continue  # the echo line's lamp is synthetic
             if target not in self._keys:
                 kinds[(blf, pres)].append(target)
@@ -96,9 +106,9 @@ class LampBoard:
     async def _subscribe(self, account_id: str, kinds: dict[tuple[bool, bool], list[str]]) -> None:
         for (blf, pres), uris in kinds.items():
             try:
-                await self._phone.backend.subscribe_lamps(account_id, uris, blf=blf, presence=pres)
+                await self._backend.subscribe_lamps(account_id, uris, blf=blf, presence=pres)
             except TuiphoneError as err:
-                self._phone.bus.publish(Notice("warning", f"lamps: {err}"))
+                self._bus.publish(Notice("warning", f"lamps: {err}"))
 
     async def resubscribe(self, account_id: str) -> None:
         """Subscribe again from scratch (after the server lost our subscriptions)."""
@@ -107,7 +117,7 @@ class LampBoard:
             return
         uris = [u for group in kinds.values() for u in group]
         try:
-            await self._phone.backend.unsubscribe_lamps(account_id, uris)
+            await self._backend.unsubscribe_lamps(account_id, uris)
         except TuiphoneError as err:
             log.warning("unsubscribing lamps: %s", err)
         await self._subscribe(account_id, kinds)
@@ -127,12 +137,12 @@ class LampBoard:
                 if acc.reg_state is not RegState.REGISTERING:
                     self._reg[acc.id] = acc.reg_state
                 if acc.reg_state is RegState.REGISTERED and before is RegState.FAILED:
-                    self._phone.spawn(self.resubscribe(acc.id))
+                    self._spawn(self.resubscribe(acc.id))
             case _:
                 pass
 
     def _echo_call(self, call: CallInfo) -> None:
-        echo = self._phone.echo_uri
+        echo = self._accounts.echo_uri
         if not echo or call.account_id == ECHO_KEY or aor(call.remote_uri) != aor(echo):
             return
         if call.state is CallState.ENDED:
@@ -153,4 +163,4 @@ class LampBoard:
         if self._lamps.get(lamp.uri) == lamp:
             return
         self._lamps[lamp.uri] = lamp
-        self._phone.bus.publish(LampChanged(lamp))
+        self._bus.publish(LampChanged(lamp))

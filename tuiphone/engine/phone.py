@@ -18,18 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
-import uuid
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.callerid import BookOpener, CallerId
-from tuiphone.engine.calls import CallControl
+from tuiphone.engine.calls import Calls
+from tuiphone.engine.chat import Chat
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
@@ -58,21 +59,13 @@ from tuiphone.model.events import (
     MessageReceived,
     MessageStatus,
     Notice,
-    SipTrace,
 )
 from tuiphone.model.lamp import Lamp
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
-
-
-def _aor_key(uri: str) -> str:
-    """'alice@host' of a SIP URI, without scheme, port and parameters, lower-cased host."""
-    rest = uri.strip("<>").split(":", 1)[-1].split(";", 1)[0]
-    user, _, host = rest.rpartition("@")
-    return f"{user}@{host.rsplit(':', 1)[0].lower()}"
 
 
 def _loopback(bind: str | None) -> str:
@@ -82,7 +75,13 @@ def _loopback(bind: str | None) -> str:
     return "[::1]" if bind == "::" else "127.0.0.1"
 
 
-class Phone(CallControl):
+class Phone:
+    """The engine. Each job is a collaborator that gets only what it uses: ``accounts``
+    (AccountBook), ``registrar``, ``network`` (routes), ``calls``, ``chat``,
+    ``journal`` (what is kept), ``lamp_board``, ``presence``, ``smart``, ``callerid``,
+    ``contact_desk``, ``media_check``. The Phone starts and stops them, routes backend
+    events through them in order, and answers PhoneApi by asking the right one."""
+
     def __init__(self, setup: EngineSetup, backend: SipBackend) -> None:
         self.setup = setup
         self.backend = backend
@@ -90,27 +89,30 @@ class Phone(CallControl):
         self.live = LiveState()
         self.live.trace = type(self.live.trace)(maxlen=setup.trace_size)
         self.store = open_store(setup.db_path)
-        self.registrar = Registrar(self)
+        self.accounts = AccountBook()
+        self.journal = Journal(self.store, setup.trace_file, self.bus.publish)
+        self.registrar = Registrar(backend, self.bus, self.live, setup.register_backoff_s)
         self.network = NetworkKeeper(
             backend, self._publish_network, setup.backend.nameservers, enabled=setup.routing
         )
+        self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
+                           self.journal.record_history, setup.stats_interval_s)
+        self.chat = Chat(backend, self.store, self.accounts)
         self._echo: EchoLine | None = None
-        self._echo_uri: str | None = None
-        self._configs: dict[str, AccountConfig] = {}
-        self._contacts: dict[str, str] = {}
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
         self._open_book: BookOpener | None = None
         self._book_paths: tuple[Path, ...] = ()
         self.contact_desk = ContactDesk(self.callerid, self.bus.publish)
-        self.lamp_board = LampBoard(self)
-        self.presence = PresenceKeeper(self)
-        self.smart = SmartContacts(self)  # probes only with features.smart_contacts
+        self.lamp_board = LampBoard(backend, self.bus, self.accounts, setup.quickdial,
+                                    self.spawn)
+        self.presence = PresenceKeeper(backend, self.live, self.accounts, self.spawn)
+        # probes only with features.smart_contacts
+        self.smart = SmartContacts(backend, self.bus, self.live, self.callerid, self.accounts)
         self.media_check = MediaCheck(
-            self.fresh_stats, self._call_facts, self.bus.publish, setup.media_check_s
+            self.calls.fresh_stats, self._call_facts, self.bus.publish, setup.media_check_s
         )
         self._background: set[asyncio.Task[None]] = set()
-        CallControl.__init__(self)
 
     def attach_contacts(
         self, open_book: BookOpener, watch: Sequence[Path] = (), sync_every: int = 0
@@ -158,7 +160,7 @@ class Phone(CallControl):
         await self.smart.close()
         await self.contact_desk.close()
         await self.callerid.close()
-        await self.close_calls()
+        await self.calls.close_calls()
         await self.media_check.close()
         for task in list(self._background):
             task.cancel()
@@ -173,20 +175,20 @@ class Phone(CallControl):
 
     async def _start_echo(self) -> None:
         self.live.hidden_accounts.add(ECHO_ID)
-        self._echo = EchoLine(self.backend, self.route_local)
+        self._echo = EchoLine(self.backend, self.accounts.route_local)
         contact = await self.backend.add_account(
             echo_account(_loopback(self.setup.backend.bind_address)), None
         )
         match = _HOSTPORT.search(contact)
         host = match.group(1) if match else _loopback(self.setup.backend.bind_address)
-        self._echo_uri = f"sip:{ECHO_ID}@{host}"
+        self.accounts.echo_uri = f"sip:{ECHO_ID}@{host}"
 
     # accounts
 
     async def add_account(self, config: AccountConfig) -> AccountState:
-        if config.id in self._configs or config.id == ECHO_ID:
+        if config.id in self.accounts.configs or config.id == ECHO_ID:
             raise UsageError(f"account id {config.id!r} is already in use")
-        if len(self._configs) + (1 if self._echo else 0) >= MAX_ACCOUNTS:
+        if len(self.accounts.configs) + (1 if self._echo else 0) >= MAX_ACCOUNTS:
             raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 limit)")
         # A password_command may take seconds: never on the loop (it is the UI's loop
         # when the TUI owns the engine).
@@ -203,8 +205,7 @@ class Phone(CallControl):
         except BaseException:
             self.network.forget(config.id)
             raise
-        self._configs[config.id] = config
-        self._contacts[config.id] = contact
+        self.accounts.add(config, contact)
         self.registrar.track(config)
         return self.live.accounts.get(config.id) or self.registrar.initial_state(config)
 
@@ -213,29 +214,19 @@ class Phone(CallControl):
         await self.backend.remove_account(account_id)
         self.registrar.forget(account_id)
         self.network.forget(account_id)
-        del self._configs[account_id]
+        self.accounts.remove(account_id)
         self.live.accounts.pop(account_id, None)
-
-    def route_local(self, uri: str) -> str:
-        """``uri`` itself, or the contact of our own account whose address it is: a
-        direct account's AOR carries no port, so replies must go to its contact."""
-        key = _aor_key(uri)
-        for acc_id, acc in self._configs.items():
-            if _aor_key(acc.uri) == key and acc_id in self._contacts:
-                return self._contacts[acc_id].strip("<>")
-        return uri
 
     def account(self, account_id: str | None) -> AccountConfig:
         """The named account, or the default (first) one. Raises NotFound."""
-        if account_id is None:
-            if not self._configs:
-                raise NotFound("no account is configured")
-            return next(iter(self._configs.values()))
-        try:
-            return self._configs[account_id]
-        except KeyError:
-            known = ", ".join(self._configs) or "none"
-            raise NotFound(f"no account {account_id!r} (known: {known})") from None
+        return self.accounts.account(account_id)
+
+    def route_local(self, uri: str) -> str:
+        return self.accounts.route_local(uri)
+
+    @property
+    def echo_uri(self) -> str | None:
+        return self.accounts.echo_uri
 
     async def register(
         self, account_id: str | None = None, timeout_s: float | None = None
@@ -248,15 +239,11 @@ class Phone(CallControl):
     # state and events
 
     def state(self) -> PhoneState:
-        default = next(iter(self._configs), None)
-        return self.live.snapshot(self.setup.backend.media.mode, default, self._echo_uri)
+        mode = self.setup.backend.media.mode
+        return self.live.snapshot(mode, self.accounts.default_id, self.accounts.echo_uri)
 
     def events(self) -> AsyncIterator[Event]:
         return self.bus.subscribe()
-
-    @property
-    def echo_uri(self) -> str | None:
-        return self._echo_uri
 
     def _on_event(self, event: Event) -> None:
         """Called by the backend on the loop thread, in order."""
@@ -265,22 +252,23 @@ class Phone(CallControl):
             return
         event = self.callerid.enrich(event)
         self.live.apply(event)
+        hidden = self.live.is_hidden(event)
         if self._echo:
             self._echo.on_event(event)
         self.registrar.on_event(event)
         self.network.on_event(event)
-        self.on_call_event(event)
-        if not self.live.is_hidden(event):
+        self.calls.on_call_event(event)
+        if not hidden:
             self.media_check.on_event(event)
         self.lamp_board.on_event(event)
         self.presence.on_event(event)
-        self._persist(event)
-        if not self.live.is_hidden(event) and not self._is_echo_chat(event):
+        self.journal.on_event(event)
+        if not hidden and not _is_echo_chat(event):
             self.bus.publish(event)
 
     def _call_facts(self, call_id: str) -> CallFacts:
         call = self.live.calls.get(call_id)
-        config = self._configs.get(call.account_id) if call else None
+        config = self.accounts.configs.get(call.account_id) if call else None
         if config is None:
             return CallFacts()
         route = self.network.routes().get(config.id)
@@ -291,76 +279,85 @@ class Phone(CallControl):
         self.live.apply(event)
         self.bus.publish(event)
 
-    def _is_echo_chat(self, event: Event) -> bool:
-        match event:
-            case MessageReceived(message=m) | MessageStatus(message=m):
-                return m.account_id == ECHO_ID
-        return False
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run ``coro`` in the background; its TuiphoneError becomes a Notice."""
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
 
-    def _persist(self, event: Event) -> None:
-        try:
-            self._persist_one(event)
-        except TuiphoneError as err:
-            # A full disk must not take calls down with it; say it once per event.
-            self.bus.publish(Notice("error", f"not saved: {err}"))
+    def _background_done(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and isinstance(task.exception(), TuiphoneError):
+            self.bus.publish(Notice("warning", str(task.exception())))
 
-    def _persist_one(self, event: Event) -> None:
-        match event:
-            case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
-                self.store.add_message(msg)
-            case MessageStatus(message=msg) if msg.account_id != ECHO_ID:
-                self.store.update_delivery(msg.id, msg.delivery, msg.code, msg.reason)
-            case SipTrace(entry=entry) if self.setup.trace_file is not None:
-                self._append_trace(entry)
-            case _:
-                pass
+    # calls
 
-    def _append_trace(self, entry: TraceEntry) -> None:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.timestamp))
-        head = f"{stamp} {entry.direction.upper()} {entry.transport} {entry.peer}\n"
-        assert self.setup.trace_file is not None
-        with self.setup.trace_file.open("a", encoding="utf-8") as fh:
-            fh.write(head + entry.text.rstrip() + "\n\n")
+    async def call(
+        self, uri: str, account_id: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> CallInfo:
+        return await self.calls.call(uri, account_id, headers)
 
-    def record_history(self, entry: HistoryEntry) -> None:
-        if entry.account_id == ECHO_ID:
-            return
-        try:
-            self.store.add_call(entry)
-        except TuiphoneError as err:
-            self.bus.publish(Notice("error", f"call history not saved: {err}"))
+    async def answer(self, call_id: str | None = None) -> CallInfo:
+        return await self.calls.answer(call_id)
 
-    # chat
+    async def reject(self, call_id: str | None = None, code: int = 486) -> None:
+        await self.calls.reject(call_id, code)
+
+    async def hangup(self, call_id: str | None = None) -> None:
+        await self.calls.hangup(call_id)
+
+    async def hangup_all(self) -> int:
+        return await self.calls.hangup_all()
+
+    async def redirect(self, call_id: str | None, target: str) -> None:
+        await self.calls.redirect(call_id, target)
+
+    async def hold(self, call_id: str | None = None) -> None:
+        await self.calls.hold(call_id)
+
+    async def resume(self, call_id: str | None = None) -> None:
+        await self.calls.resume(call_id)
+
+    async def mute(self, call_id: str | None = None, muted: bool = True) -> None:
+        await self.calls.mute(call_id, muted)
+
+    async def dtmf(self, digits: str, call_id: str | None = None) -> None:
+        await self.calls.dtmf(digits, call_id)
+
+    async def transfer(self, target: str, call_id: str | None = None) -> None:
+        await self.calls.transfer(target, call_id)
+
+    async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
+        await self.calls.transfer_attended(call_id, target_call_id)
+
+    async def conference(self, call_ids: tuple[str, ...]) -> None:
+        await self.calls.conference(call_ids)
+
+    async def play(self, call_id: str, path: str) -> None:
+        await self.calls.play(call_id, path)
+
+    async def record(self, call_id: str, path: str) -> None:
+        await self.calls.record(call_id, path)
+
+    async def call_stats(self, call_id: str) -> CallStats:
+        return await self.calls.fresh_stats(self.calls.get_call(call_id).id)
+
+    async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
+        entry = self.lamp_board.entry(target)
+        if entry is None:
+            raise NotFound(f"pickup: no QuickDial entry {target!r}")
+        return await self.call(pickup_dial(entry), account_id)
+
+    # chat and history
 
     async def send_message(
-        self,
-        uri: str,
-        body: str,
-        account_id: str | None = None,
+        self, uri: str, body: str, account_id: str | None = None,
         content_type: str = "text/plain",
     ) -> Message:
-        acc = self.account(account_id)
-        target = self.resolve_target(uri, acc).uri
-        msg = Message(
-            id=uuid.uuid4().hex[:12],
-            account_id=acc.id,
-            direction="out",
-            peer=target,
-            body=body,
-            content_type=content_type,
-            timestamp=time.time(),
-            delivery=Delivery.PENDING,
-        )
-        self.store.add_message(msg)
-        try:
-            await self.backend.send_message(acc.id, target, body, content_type, msg.id)
-        except Exception:
-            self.store.update_delivery(msg.id, Delivery.FAILED, 0, "not sent")
-            raise
-        return msg
+        return await self.chat.send(uri, body, account_id, content_type)
 
     async def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
-        return self.store.messages(peer=peer, limit=limit)
+        return self.chat.messages(peer, limit)
 
     async def history(self, limit: int = 50) -> list[HistoryEntry]:
         return self.store.history(limit=limit)
@@ -402,18 +399,7 @@ class Phone(CallControl):
     async def sync_contacts(self) -> list[BookSync]:
         return await self.contact_desk.sync()
 
-    # lamps, presence, pickup
-
-    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run ``coro`` in the background; its TuiphoneError becomes a Notice."""
-        task = asyncio.ensure_future(coro)
-        self._background.add(task)
-        task.add_done_callback(self._background_done)
-
-    def _background_done(self, task: asyncio.Task[None]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and isinstance(task.exception(), TuiphoneError):
-            self.bus.publish(Notice("warning", str(task.exception())))
+    # lamps and presence
 
     async def lamps(self) -> list[Lamp]:
         return self.lamp_board.lamps()
@@ -423,24 +409,22 @@ class Phone(CallControl):
     ) -> None:
         await self.presence.set(state, note, account_id)
 
-    async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
-        entry = self.lamp_board.entry(target)
-        if entry is None:
-            raise NotFound(f"pickup: no QuickDial entry {target!r}")
-        return await self.call(pickup_dial(entry), account_id)
-
     # diagnostics
 
     async def ping(
         self, uri: str, account_id: str | None = None, timeout_s: float = 5.0
     ) -> PingResult:
         acc = self.account(account_id)
-        target = self.resolve_target(uri, acc).uri
+        target = self.accounts.resolve_target(uri, acc).uri
         return await self.backend.ping(acc.id, target, timeout_s)
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
 
-    async def call_stats(self, call_id: str) -> CallStats:
-        return await self.fresh_stats(self.get_call(call_id).id)
+
+def _is_echo_chat(event: Event) -> bool:
+    match event:
+        case MessageReceived(message=m) | MessageStatus(message=m):
+            return m.account_id == ECHO_ID
+    return False

@@ -6,30 +6,38 @@ A chosen "dnd" or "offline" is never overridden by "on the phone". Loop-thread o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import Any
 
+from tuiphone.engine.accounts import AccountBook
+from tuiphone.engine.state import LiveState
 from tuiphone.model.account import RegState
-from tuiphone.model.backend import PRESENCE_STATES
+from tuiphone.model.backend import PRESENCE_STATES, SipBackend
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import CallChanged, Event, RegistrationChanged
 
-if TYPE_CHECKING:
-    from tuiphone.engine.phone import Phone
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 ON_THE_PHONE = ("busy", "On the phone")
 _KEEP = ("dnd", "offline")  # chosen states a call does not override
 
 
 class PresenceKeeper:
-    def __init__(self, phone: Phone) -> None:
-        self._phone = phone
+    """``spawn`` runs a publication in the background (its errors become notices)."""
+
+    def __init__(self, backend: SipBackend, live: LiveState, accounts: AccountBook,
+                 spawn: Spawn) -> None:
+        self._backend = backend
+        self._live = live
+        self._accounts = accounts
+        self._spawn = spawn
         self._chosen: dict[str, tuple[str, str]] = {}
         self._on_phone: set[str] = set()
         self._published: set[str] = set()  # accounts whose status went out since registering
 
     async def set(self, state: str, note: str, account_id: str | None) -> None:
-        acc = self._phone.account(account_id)
+        acc = self._accounts.account(account_id)
         if not acc.features.presence:
             raise UsageError(f"presence is off for account {acc.id!r} (features.presence)")
         if state not in PRESENCE_STATES:
@@ -38,7 +46,7 @@ class PresenceKeeper:
         if acc.id in self._on_phone and state not in _KEEP:
             return  # published when the call ends
         self._on_phone.discard(acc.id)
-        await self._phone.backend.set_presence(acc.id, state, note)
+        await self._backend.set_presence(acc.id, state, note)
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, RegistrationChanged):
@@ -57,11 +65,11 @@ class PresenceKeeper:
             return
         self._published.add(acc_id)
         current = ON_THE_PHONE if acc_id in self._on_phone else self._chosen.get(acc_id)
-        self._phone.spawn(self._phone.backend.set_presence(acc_id, *(current or ("available", ""))))
+        self._spawn(self._backend.set_presence(acc_id, *(current or ("available", ""))))
 
     def _enabled(self, account_id: str) -> bool:
         try:
-            return self._phone.account(account_id).features.presence
+            return self._accounts.account(account_id).features.presence
         except UsageError:
             return False  # the echo line or a removed account
 
@@ -72,11 +80,11 @@ class PresenceKeeper:
         chosen = self._chosen.get(account_id, ("available", ""))
         talking = any(
             c.account_id == account_id and c.state is CallState.CONNECTED
-            for c in self._phone.live.calls.values()
+            for c in self._live.calls.values()
         )
         if talking and account_id not in self._on_phone and chosen[0] not in _KEEP:
             self._on_phone.add(account_id)
-            self._phone.spawn(self._phone.backend.set_presence(account_id, *ON_THE_PHONE))
+            self._spawn(self._backend.set_presence(account_id, *ON_THE_PHONE))
         elif not talking and account_id in self._on_phone:
             self._on_phone.discard(account_id)
-            self._phone.spawn(self._phone.backend.set_presence(account_id, *chosen))
+            self._spawn(self._backend.set_presence(account_id, *chosen))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+from tuiphone.engine.bus import EventBus
+from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig, AccountState, RegState
+from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import NetworkError, SipError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.events import Event, RegistrationChanged
-
-if TYPE_CHECKING:
-    from tuiphone.engine.phone import Phone
 
 log = logging.getLogger("tuiphone.engine.registration")
 _FINAL = (RegState.REGISTERED, RegState.FAILED, RegState.UNREGISTERED)
@@ -33,15 +33,19 @@ def failure_error(state: AccountState) -> TuiphoneError:
 
 
 class Registrar:
-    """Owned by a Phone; loop-thread only.
+    """Registration for a Phone; loop-thread only.
 
     pjsua's own automatic retry is replaced by ours so the interval grows
-    (``EngineSetup.register_backoff_s``) instead of hammering a dead or
-    misconfigured registrar; a success resets the back-off.
+    (``backoff_s``, from ``EngineSetup.register_backoff_s``) instead of hammering a dead
+    or misconfigured registrar; a success resets the back-off.
     """
 
-    def __init__(self, phone: Phone) -> None:
-        self._phone = phone
+    def __init__(self, backend: SipBackend, bus: EventBus, live: LiveState,
+                 backoff_s: Sequence[float]) -> None:
+        self._backend = backend
+        self._bus = bus
+        self._live = live
+        self._backoff_s = tuple(backoff_s)
         self._wanted: dict[str, bool] = {}
         self._failures: dict[str, int] = {}
         self._retry: dict[str, asyncio.TimerHandle] = {}
@@ -52,8 +56,8 @@ class Registrar:
 
     def track(self, config: AccountConfig) -> None:
         self._wanted[config.id] = config.registers
-        if config.id not in self._phone.live.accounts:
-            self._phone.live.accounts[config.id] = self.initial_state(config)
+        if config.id not in self._live.accounts:
+            self._live.accounts[config.id] = self.initial_state(config)
 
     def forget(self, account_id: str) -> None:
         self._wanted.pop(account_id, None)
@@ -77,7 +81,7 @@ class Registrar:
     def _schedule_retry(self, account_id: str) -> None:
         if account_id in self._retry:
             return
-        steps = self._phone.setup.register_backoff_s
+        steps = self._backoff_s
         n = self._failures.get(account_id, 0)
         self._failures[account_id] = n + 1
         delay = steps[min(n, len(steps) - 1)]
@@ -88,7 +92,7 @@ class Registrar:
     def _fire_retry(self, account_id: str) -> None:
         self._retry.pop(account_id, None)
         if self._wanted.get(account_id):
-            task = asyncio.ensure_future(self._phone.backend.set_registration(account_id, True))
+            task = asyncio.ensure_future(self._backend.set_registration(account_id, True))
             task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     def _cancel_retry(self, account_id: str) -> None:
@@ -117,7 +121,7 @@ class Registrar:
             raise UsageError(f"account {config.id!r} has no registrar (direct/IP mode)")
         self._wanted[config.id] = False
         self._cancel_retry(config.id)
-        current = self._phone.live.accounts.get(config.id)
+        current = self._live.accounts.get(config.id)
         if current is not None and current.reg_state in _NOTHING_TO_REMOVE:
             return current
         return await self._send_and_wait(config.id, False, 10.0)
@@ -132,13 +136,13 @@ class Registrar:
                 and ev.account.reg_state in _FINAL
             )
 
-        waiter = self._phone.bus.waiter(final)
-        current = self._phone.live.accounts.get(account_id)
+        waiter = self._bus.waiter(final)
+        current = self._live.accounts.get(account_id)
         in_flight = current is not None and current.reg_state is RegState.REGISTERING
         # pjsua refuses a second REGISTER while one is pending (PJSIP_EBUSY): join it.
         if not (register and in_flight):
             try:
-                await self._phone.backend.set_registration(account_id, register)
+                await self._backend.set_registration(account_id, register)
             except BaseException:
                 waiter.cancel()  # nothing was sent: no answer to wait for
                 raise

@@ -29,15 +29,19 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from tuiphone.contacts.reachability import ReachabilityCache
+from tuiphone.engine.accounts import AccountBook
+from tuiphone.engine.bus import EventBus
+from tuiphone.engine.callerid import CallerId
 from tuiphone.engine.dialstring import parse_dial
+from tuiphone.engine.state import LiveState
 from tuiphone.engine.tasks import cancel_and_wait
 from tuiphone.model.account import AccountConfig, RegState
+from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import NotFound, TuiphoneError
 from tuiphone.model.events import Notice, RegistrationChanged, SmartContactChanged
 
 if TYPE_CHECKING:
     from tuiphone.contacts import Contact
-    from tuiphone.engine.phone import Phone
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -111,7 +115,11 @@ class SmartContacts:
 
     def __init__(
         self,
-        phone: Phone,
+        backend: SipBackend,
+        bus: EventBus,
+        live: LiveState,
+        callerid: CallerId,
+        accounts: AccountBook,
         *,
         rate_per_s: float = 2.0,
         ttl_s: float = 24 * 3600.0,
@@ -121,7 +129,11 @@ class SmartContacts:
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self._phone = phone
+        self._backend = backend
+        self._bus = bus
+        self._live = live
+        self._callerid = callerid
+        self._accounts = accounts
         self._rate = rate_per_s
         self._rescan = rescan_s
         self._timeout = timeout_s
@@ -142,7 +154,7 @@ class SmartContacts:
     def account(self) -> AccountConfig | None:
         """The default account when its ``features.smart_contacts`` is on, else None."""
         try:
-            acc = self._phone.account(None)
+            acc = self._accounts.account(None)
         except NotFound:
             return None
         return acc if acc.features.smart_contacts else None
@@ -164,14 +176,14 @@ class SmartContacts:
         await self._scanned.wait()
 
     async def _run(self) -> None:
-        await self._phone.callerid.ready()
+        await self._callerid.ready()
         while True:
             try:
                 await self.scan()
             except asyncio.CancelledError:
                 raise
             except Exception as err:  # noqa: BLE001 - a failed pass must not end the loop
-                self._phone.bus.publish(Notice("warning", f"smart contacts: {err}"))
+                self._bus.publish(Notice("warning", f"smart contacts: {err}"))
             finally:
                 self._scanned.set()
             await self._sleep(self._rescan)
@@ -179,7 +191,7 @@ class SmartContacts:
     async def scan(self) -> None:
         """One pass over the book, probing only expired addresses. No-op when off."""
         acc = self.account()
-        book = self._phone.callerid.book
+        book = self._callerid.book
         if acc is None or book is None:
             return
         await self._registered(acc)
@@ -195,10 +207,10 @@ class SmartContacts:
         if not acc.registers:
             return
         while True:
-            state = self._phone.live.accounts.get(acc.id)
+            state = self._live.accounts.get(acc.id)
             if state is not None and state.reg_state is RegState.REGISTERED:
                 return
-            await self._phone.bus.waiter(
+            await self._bus.waiter(
                 lambda ev: isinstance(ev, RegistrationChanged) and ev.account.id == acc.id
             )
 
@@ -215,7 +227,7 @@ class SmartContacts:
             return  # unknown keeps the last known verdict until the next pass
         self._verdicts[contact.key] = verdict
         if old is not verdict:
-            self._phone.bus.publish(SmartContactChanged(contact.key, verdict))
+            self._bus.publish(SmartContactChanged(contact.key, verdict))
 
     async def _answer(self, uri: str) -> bool | None:
         """The cached answer for ``uri``, probing (and waiting for the rate limit) if needed."""
@@ -234,7 +246,7 @@ class SmartContacts:
         if acc is None:  # switched off since the pass began: send nothing
             raise Inconclusive("smart contacts are off")
         self.probes += 1
-        result = await self._phone.backend.ping(acc.id, self._phone.route_local(uri), self._timeout)
+        result = await self._backend.ping(acc.id, self._accounts.route_local(uri), self._timeout)
         verdict = on_net(result.code)
         if verdict is None:
             raise Inconclusive(f"OPTIONS {uri}: {result.code} {result.reason}")
