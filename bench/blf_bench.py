@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))  # for the Kamailio fixture and harness in tests/b
 from tests.blf.kamailio_blf import running_kamailio  # noqa: E402
 from tests.blf.pjharness import Stack  # noqa: E402
 from tuiphone.model.lamp import LampState  # noqa: E402
-from tuiphone.sip.blf import BlfWatcher  # noqa: E402
+from tuiphone.sip.blf.watcher import BlfWatcher  # noqa: E402
 
 LAMPS = 200
 IDLE_S = 10.0

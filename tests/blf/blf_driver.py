@@ -22,9 +22,9 @@ import pjsua2 as pj
 from tests.blf.pjharness import Call, Stack
 from tuiphone.model.errors import BackendError, InvalidUri, LimitExceeded
 from tuiphone.model.lamp import Lamp, LampState
-from tuiphone.sip import blf_native as native
-from tuiphone.sip.blf import MAX_BLF, BlfWatcher
-from tuiphone.sip.blf_hook import HookLayout, locate_slot
+from tuiphone.sip.blf import native
+from tuiphone.sip.blf.hook import HookLayout, locate_slot
+from tuiphone.sip.blf.watcher import MAX_BLF, BlfWatcher
 
 OUT = os.fdopen(os.dup(1), "w", buffering=1)
 FORGED = HookLayout(evsub_delta=24)  # deliberately wrong: must downgrade to polling

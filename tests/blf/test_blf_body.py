@@ -8,10 +8,10 @@ import ctypes
 import pytest
 
 from tuiphone.model.lamp import Lamp, LampDirection, LampState
-from tuiphone.sip import blf_rdata as rd
-from tuiphone.sip.blf_body import EMPTY, parse
-from tuiphone.sip.blf_map import SUB_ACTIVE, to_lamp
-from tuiphone.sip.blf_native import RawDlgInfo
+from tuiphone.sip.blf import rdata as rd
+from tuiphone.sip.blf.body import EMPTY, parse
+from tuiphone.sip.blf.lamp_map import SUB_ACTIVE, to_lamp
+from tuiphone.sip.blf.native import RawDlgInfo
 
 URI = "sip:alice@127.0.0.1"
 ACTIVE = RawDlgInfo(buddy_id=0, uri=URI, info_state="full", sub_state=SUB_ACTIVE)

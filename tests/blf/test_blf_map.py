@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from tuiphone.model.lamp import Lamp, LampDirection, LampState
-from tuiphone.sip.blf_map import SUB_ACTIVE, SUB_TERMINATED, to_lamp
-from tuiphone.sip.blf_native import RawDlgInfo
+from tuiphone.sip.blf.lamp_map import SUB_ACTIVE, SUB_TERMINATED, to_lamp
+from tuiphone.sip.blf.native import RawDlgInfo
 
 URI = "sip:alice@127.0.0.1"
 ACTIVE = RawDlgInfo(buddy_id=0, uri=URI, info_state="full", entity=URI, sub_state=SUB_ACTIVE)

@@ -8,9 +8,9 @@ import signal
 import pytest
 
 from tests.blf.driver import run_driver
-from tuiphone.sip.blf import MAX_BLF
-from tuiphone.sip.blf_hook import LayoutError, check_versions
-from tuiphone.sip.blf_native import MAX_BUDDIES
+from tuiphone.sip.blf.hook import LayoutError, check_versions
+from tuiphone.sip.blf.native import MAX_BUDDIES
+from tuiphone.sip.blf.watcher import MAX_BLF
 
 pytestmark = pytest.mark.pjsua
 

@@ -146,8 +146,10 @@ async def test_rate_limited_cached_and_expiring(smart_phone: Phone) -> None:
     clock = FakeTime()
     backend.clock = clock
     backend.pings.clear()
-    smart = SmartContacts(*collaborators(smart_phone), rate_per_s=2.0, ttl_s=24 * 3600.0, clock=clock,
-                          sleep=clock.sleep)
+    smart = SmartContacts(
+        *collaborators(smart_phone), rate_per_s=2.0, ttl_s=24 * 3600.0, clock=clock,
+        sleep=clock.sleep,
+    )
     await smart.scan()
     times = [t for t, _ in backend.pings]
     assert len(times) == 3

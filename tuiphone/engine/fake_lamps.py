@@ -11,7 +11,7 @@ from tuiphone.model.errors import LimitExceeded, UsageError
 from tuiphone.model.events import Event, LampChanged
 from tuiphone.model.lamp import Lamp, LampDirection, LampState
 
-MAX_LAMPS = 240  # as tuiphone.sip.blf.MAX_BLF: pjsua's 256 buddies less the pager's 16
+MAX_LAMPS = 240  # as tuiphone.sip.blf.watcher.MAX_BLF: pjsua's 256 buddies less the pager's 16
 _PRESENCE = {
     "available": LampState.IDLE,
     "away": LampState.AWAY,

@@ -17,8 +17,8 @@ import pjsua2 as pj
 from tuiphone.model.errors import InvalidUri, LimitExceeded
 from tuiphone.model.events import LampChanged
 from tuiphone.model.lamp import Lamp, LampState
-from tuiphone.sip import blf_native as native
-from tuiphone.sip.blf import MAX_BLF, BlfWatcher
+from tuiphone.sip.blf import native
+from tuiphone.sip.blf.watcher import MAX_BLF, BlfWatcher
 from tuiphone.sip.errors import convert
 from tuiphone.sip.presence import PresenceBuddy, merge, status_for
 from tuiphone.sip.uri import check_uri

@@ -17,7 +17,7 @@ import pjsua2 as pj
 
 from tuiphone.model.errors import LimitExceeded
 from tuiphone.model.message import Delivery, Message
-from tuiphone.sip import blf_native
+from tuiphone.sip.blf import native as blf_native
 from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.errors import pj_reason, pj_status, readable
 from tuiphone.sip.uri import check_uri

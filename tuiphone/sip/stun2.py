@@ -16,7 +16,7 @@ import logging
 import struct
 from dataclasses import dataclass
 
-from tuiphone.sip import blf_native as native
+from tuiphone.sip.blf import native
 
 log = logging.getLogger("tuiphone.sip")
 PJSUA_VAR_SIZE = 0x6F9C8  # nm -S of this wheel (as blf_hook.py)

@@ -1,8 +1,8 @@
 """Busy lamps (RFC 4235 dialog events) for one account, over pjsua-lib's C API.
 
 ``BlfWatcher`` creates a plain ``pj.Buddy`` per watched URI and turns on its dialog-event
-subscription through ctypes (``tuiphone.sip.blf_native``). Lamp changes arrive through
-the ``on_buddy_dlg_event_state`` slot (``tuiphone.sip.blf_hook``) when the layout
+subscription through ctypes (``tuiphone.sip.blf.native``). Lamp changes arrive through
+the ``on_buddy_dlg_event_state`` slot (``tuiphone.sip.blf.hook``) when the layout
 self-check passes, or by calling ``poll()`` after each ``libHandleEvents`` otherwise.
 In callback mode the raw NOTIFY body is read too (``self_check().full_body``), giving
 every ``<dialog>`` and ``+sip.rendering`` hold; otherwise pjsua's one-dialog view is used.
@@ -25,12 +25,12 @@ import pjsua2 as pj
 
 from tuiphone.model.errors import BackendError, InvalidUri, LimitExceeded
 from tuiphone.model.lamp import Lamp, LampState
-from tuiphone.sip import blf_body
-from tuiphone.sip import blf_native as native
-from tuiphone.sip.blf_body import DialogInfoDoc
-from tuiphone.sip.blf_hook import HookLayout, LayoutError, SelfCheckResult, check_versions
-from tuiphone.sip.blf_map import SUB_ACTIVE, to_lamp
-from tuiphone.sip.blf_router import ROUTER
+from tuiphone.sip.blf import body as blf_body
+from tuiphone.sip.blf import native
+from tuiphone.sip.blf.body import DialogInfoDoc
+from tuiphone.sip.blf.hook import HookLayout, LayoutError, SelfCheckResult, check_versions
+from tuiphone.sip.blf.lamp_map import SUB_ACTIVE, to_lamp
+from tuiphone.sip.blf.router import ROUTER
 
 # The buddy table is process-wide (all accounts, presence and pager buddies too): leave
 # room for the others; subscribe() refuses once the table holds MAX_BLF buddies.

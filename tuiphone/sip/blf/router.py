@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from tuiphone.sip.blf_hook import (
+from tuiphone.sip.blf.hook import (
     EvsubCallback,
     HookLayout,
     LayoutError,
@@ -21,7 +21,7 @@ from tuiphone.sip.blf_hook import (
     StateCallback,
     locate_slot,
 )
-from tuiphone.sip.blf_rdata import message_body, notify_message
+from tuiphone.sip.blf.rdata import message_body, notify_message
 
 log = logging.getLogger("tuiphone.sip.blf")
 

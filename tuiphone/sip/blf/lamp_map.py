@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tuiphone.model.lamp import DialogInfo, Lamp, LampDirection, LampState
-from tuiphone.sip.blf_body import DialogInfoDoc
-from tuiphone.sip.blf_native import RawDlgInfo
+from tuiphone.sip.blf.body import DialogInfoDoc
+from tuiphone.sip.blf.native import RawDlgInfo
 
 SUB_ACTIVE = 4  # PJSIP_EVSUB_STATE_ACTIVE
 SUB_TERMINATED = 5  # PJSIP_EVSUB_STATE_TERMINATED

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tuiphone.sip import blf_native as native
+from tuiphone.sip.blf import native
 
 PJSUA_VAR_SIZE = 0x6F9C8  # nm -S of this wheel: bounds the scan
 _SYM_STATE = "_ZN2pj8Endpoint14on_buddy_stateEi"

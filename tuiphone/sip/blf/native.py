@@ -2,7 +2,7 @@
 
 The Python classes of this wheel have no dialog-event API, but the bundled pjsua-lib
 exports it. Everything here mirrors ``pjsua.h`` of pjproject 2.15.1 exactly and must be
-re-checked when the wheel changes; ``tuiphone.sip.blf_hook`` verifies it at run time.
+re-checked when the wheel changes; ``tuiphone.sip.blf.hook`` verifies it at run time.
 Every function here must be called on the thread that owns the pjsua2 Endpoint.
 """
 
