@@ -29,8 +29,9 @@ import tuiphone.cli.oneshot
 ns = parser_for(["register"]).parse_args(["register"])
 assert not needs_echo(ns.command, ns)
 ns.command.run
-lazy = ("tuiphone.commands.call", "tuiphone.commands.contacts", "tuiphone.commands.chat",
-        "tuiphone.contacts", "tuiphone.engine.phone", "tuiphone.control.remote",
+lazy = ("tuiphone.commands.calls.call", "tuiphone.commands.contacts.command",
+        "tuiphone.commands.chat", "tuiphone.contacts", "tuiphone.engine.phone",
+        "tuiphone.control.remote",
         "tuiphone.control.server", "tuiphone.store", "rich", "httpx")
 print(",".join(m for m in lazy if m in sys.modules))
 """

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.commands.cli import run_contacts
-from tuiphone.commands.contacts_edit import parse_sets
-from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.commands.contacts.edit import parse_sets
+from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.model.contact import ContactFields
 from tuiphone.model.errors import UsageError
 

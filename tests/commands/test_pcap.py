@@ -6,7 +6,7 @@ import io
 import ipaddress
 import struct
 
-from tuiphone.commands.pcap import LINKTYPE_RAW, packet, parse_peer, write_pcap
+from tuiphone.commands.trace.pcap import LINKTYPE_RAW, packet, parse_peer, write_pcap
 from tuiphone.model.trace import TraceEntry
 
 INVITE = "INVITE sip:bob@10.0.0.2 SIP/2.0\r\nCall-ID: abc\r\n\r\n"

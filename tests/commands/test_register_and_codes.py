@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tuiphone.commands import exit_code, run_line
+from tuiphone.commands.checks.regtrace import exchange, is_challenge
 from tuiphone.commands.errors import CallRefused, ExpectationFailed, NoEngine, Unsupported
-from tuiphone.commands.regtrace import exchange, is_challenge
 from tuiphone.control.errors import EngineNotRunning
 from tuiphone.model import errors
 from tuiphone.model.trace import TraceEntry

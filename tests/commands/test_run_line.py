@@ -173,7 +173,7 @@ def test_every_command_is_listed_with_usage():
 
 
 def test_call_states_match_the_wait_choices():
-    from tuiphone.commands.conditions import call_state
+    from tuiphone.commands.checks.conditions import call_state
 
     for state in CallState:
         assert call_state(state.value).text.endswith(state.value)

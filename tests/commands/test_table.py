@@ -27,7 +27,7 @@ async def test_every_handler_resolves(command: Command):
 
 
 def test_constants_spelled_out_in_the_table_match_their_sources():
-    from tuiphone.commands import contacts
+    from tuiphone.commands.contacts import command as contacts
     from tuiphone.model.backend import PRESENCE_STATES
 
     assert table.PRESENCE_STATES == PRESENCE_STATES

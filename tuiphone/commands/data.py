@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.config import load_config

@@ -30,91 +30,91 @@ def accounts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 
 def register(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.register import register as handler
+    from tuiphone.commands.checks.register import register as handler
 
     return handler(phone, args)
 
 
 def unregister(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.register import unregister as handler
+    from tuiphone.commands.checks.register import unregister as handler
 
     return handler(phone, args)
 
 
 def ping(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.ping import ping as handler
+    from tuiphone.commands.checks.ping import ping as handler
 
     return handler(phone, args)
 
 
 def call(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.call import call as handler
+    from tuiphone.commands.calls.call import call as handler
 
     return handler(phone, args)
 
 
 def calls(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.callctl import calls as handler
+    from tuiphone.commands.calls.control import calls as handler
 
     return handler(phone, args)
 
 
 def answer(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.callctl import answer as handler
+    from tuiphone.commands.calls.control import answer as handler
 
     return handler(phone, args)
 
 
 def reject(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.callctl import reject as handler
+    from tuiphone.commands.calls.control import reject as handler
 
     return handler(phone, args)
 
 
 def hangup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.callctl import hangup as handler
+    from tuiphone.commands.calls.control import hangup as handler
 
     return handler(phone, args)
 
 
 def hold(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import hold as handler
+    from tuiphone.commands.calls.midcall import hold as handler
 
     return handler(phone, args)
 
 
 def resume(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import resume as handler
+    from tuiphone.commands.calls.midcall import resume as handler
 
     return handler(phone, args)
 
 
 def mute(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import mute as handler
+    from tuiphone.commands.calls.midcall import mute as handler
 
     return handler(phone, args)
 
 
 def unmute(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import unmute as handler
+    from tuiphone.commands.calls.midcall import unmute as handler
 
     return handler(phone, args)
 
 
 def dtmf(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import dtmf as handler
+    from tuiphone.commands.calls.midcall import dtmf as handler
 
     return handler(phone, args)
 
 
 def transfer(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import transfer as handler
+    from tuiphone.commands.calls.midcall import transfer as handler
 
     return handler(phone, args)
 
 
 def conference(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.midcall import conference as handler
+    from tuiphone.commands.calls.midcall import conference as handler
 
     return handler(phone, args)
 
@@ -138,25 +138,25 @@ def history(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 
 def wait(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.wait import wait as handler
+    from tuiphone.commands.checks.wait import wait as handler
 
     return handler(phone, args)
 
 
 def events(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
-    from tuiphone.commands.streams import events as handler
+    from tuiphone.commands.trace.streams import events as handler
 
     return handler(phone, args)
 
 
 def trace(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
-    from tuiphone.commands.streams import trace as handler
+    from tuiphone.commands.trace.streams import trace as handler
 
     return handler(phone, args)
 
 
 def contacts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
-    from tuiphone.commands.contacts import contacts as handler
+    from tuiphone.commands.contacts.command import contacts as handler
 
     return handler(phone, args)
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuiphone.commands.books import book_folders, contacts_book
+from tuiphone.commands.contacts.books import book_folders, contacts_book
 from tuiphone.config.paths import data_dir
 from tuiphone.config.schema import AppConfig
 from tuiphone.config.secrets import resolve_secret

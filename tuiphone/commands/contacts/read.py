@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 
-from tuiphone.commands.contacts_book import card_text, contacts_config, open_book
+from tuiphone.commands.contacts.local import card_text, contacts_config, open_book
 from tuiphone.commands.errors import ExpectationFailed
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt

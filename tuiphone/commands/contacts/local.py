@@ -36,7 +36,7 @@ async def open_book(
     config: ContactsConfig, only: str | None = None, *, secrets: bool = False, load: bool = True
 ) -> ContactBook:
     """The configured book (optionally one source), loaded in a worker thread."""
-    from tuiphone.commands.books import contacts_book
+    from tuiphone.commands.contacts.books import contacts_book
 
     def build() -> ContactBook:
         book = contacts_book(config, only, secrets=secrets)

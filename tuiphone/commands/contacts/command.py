@@ -1,7 +1,7 @@
 """contacts: search, show, lookup, sync, import and export the address books.
 
 These run in the command's own process and read the books from the config file
-(see ``contacts_book``): no engine and no SIP stack is needed. Contacts stay local;
+(see ``local``): no engine and no SIP stack is needed. Contacts stay local;
 only ``sync`` talks to the network, and only to the CardDAV servers configured.
 """
 
@@ -11,20 +11,20 @@ import argparse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tuiphone.commands import contacts_edit, contacts_read, contacts_write
+from tuiphone.commands.contacts import edit, read, write
 from tuiphone.engine.api import PhoneApi
 
 _ACTIONS: dict[str, Callable[[argparse.Namespace], Awaitable[Any]]] = {
-    "search": contacts_read.search,
-    "show": contacts_read.show,
-    "lookup": contacts_read.lookup,
-    "sync": contacts_write.sync,
-    "import": contacts_write.import_file,
-    "export": contacts_read.export,
-    "add": contacts_edit.add,
-    "edit": contacts_edit.edit,
-    "delete": contacts_edit.delete,
-    "books": contacts_read.books,
+    "search": read.search,
+    "show": read.show,
+    "lookup": read.lookup,
+    "sync": write.sync,
+    "import": write.import_file,
+    "export": read.export,
+    "add": edit.add,
+    "edit": edit.edit,
+    "delete": edit.delete,
+    "books": read.books,
 }
 
 

@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tuiphone.commands.contacts_book import contacts_config, open_book
-from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.commands.contacts.local import contacts_config, open_book
+from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.commands.errors import ExpectationFailed
 from tuiphone.engine.contact_data import contact_details, find_by_id
 from tuiphone.engine.contact_fields import (

@@ -9,9 +9,9 @@ import os
 import time
 from typing import Any
 
-from tuiphone.commands import callflow, callreport
+from tuiphone.commands.calls import flow, report
+from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.errors import Unsupported, with_result
-from tuiphone.commands.junit import write_junit
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
@@ -42,7 +42,7 @@ async def call(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
                           "set srtp in the account for a running engine")
     try:
         rep = await _place(phone, args)
-        callreport.check(args, rep)
+        report.check(args, rep)
     except TuiphoneError as err:
         if args.junit:
             write_junit(args.junit, args.uri, err, getattr(err, "result", None))
@@ -68,13 +68,13 @@ async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
 async def _follow(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
                   info: CallInfo, started: float) -> dict[str, Any]:
     try:
-        final = await callflow.wait_final(feed, info, args.timeout)
+        final = await flow.wait_final(feed, info, args.timeout)
     except Timeout as err:
-        rep = callreport.report(args.uri, info, None, None, "", "timeout")
+        rep = report.report(args.uri, info, None, None, "", "timeout")
         raise with_result(err, rep) from None
     setup_ms = (time.monotonic() - started) * 1000
     if final.state is CallState.ENDED:
-        return callreport.report(args.uri, final, setup_ms, None, "", "failed")
+        return report.report(args.uri, final, setup_ms, None, "", "failed")
     return await _connected(phone, feed, args, final, setup_ms)
 
 
@@ -91,12 +91,12 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
         await phone.record(call.id, absolute(args.record))
     received: list[str] = []
     problems: list[MediaProblem] = []
-    sender = asyncio.ensure_future(callflow.send_dtmf(phone, call.id, args.dtmf or ""))
-    stay_s = max(args.duration, callflow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
+    sender = asyncio.ensure_future(flow.send_dtmf(phone, call.id, args.dtmf or ""))
+    stay_s = max(args.duration, flow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
     if args.expect == "audio":
-        stay_s = max(stay_s, callflow.AUDIO_CHECK_S)
+        stay_s = max(stay_s, flow.AUDIO_CHECK_S)
     try:
-        alive = await callflow.stay(feed, call.id, stay_s, received, problems)
+        alive = await flow.stay(feed, call.id, stay_s, received, problems)
     finally:
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, TuiphoneError):
@@ -107,14 +107,14 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
             stats = await phone.call_stats(call.id)
         await _hang_up_quietly(phone, call.id)
     ended = await _ended(feed, call)
-    rep = callreport.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
-    rep["media_problem"] = callreport.problem(problems[0]) if problems else None
+    rep = report.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
+    rep["media_problem"] = report.problem(problems[0]) if problems else None
     return rep
 
 
 async def _ended(feed: EventFeed, call: CallInfo) -> CallInfo:
     """The final snapshot of the call (with its end time), or the last one seen."""
     try:
-        return await callflow.wait_ended(feed, call, 5.0)
+        return await flow.wait_ended(feed, call, 5.0)
     except Timeout:
         return call

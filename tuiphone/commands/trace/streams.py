@@ -6,7 +6,7 @@ import argparse
 from collections.abc import AsyncIterator
 from typing import Any
 
-from tuiphone.commands import pcap
+from tuiphone.commands.trace import pcap
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model.codec import event_to_jsonable, to_jsonable

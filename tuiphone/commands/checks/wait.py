@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from tuiphone.commands import conditions
+from tuiphone.commands.checks import conditions
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed

@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from tuiphone.commands.regtrace import exchange
+from tuiphone.commands.checks.regtrace import exchange
 from tuiphone.commands.util import account_state, opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tuiphone.commands.contacts_book import contacts_config, open_book
-from tuiphone.commands.contacts_notify import tell_engine
+from tuiphone.commands.contacts.local import contacts_config, open_book
+from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.commands.errors import with_result
 from tuiphone.config.schema import ContactsConfig
 from tuiphone.engine.contact_sync import sync_row
@@ -56,7 +56,7 @@ async def import_file(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _import(config: ContactsConfig, path: Path) -> dict[str, Any]:
-    from tuiphone.commands.books import contacts_book
+    from tuiphone.commands.contacts.books import contacts_book
     from tuiphone.contacts import read_file
 
     path = path.expanduser()

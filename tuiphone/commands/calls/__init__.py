@@ -1,0 +1,1 @@
+"""Test calls and the calls of a running engine: dial, control, report."""

@@ -1,0 +1,1 @@
+"""Checks a script makes: register, ping, and waiting for a condition."""

@@ -1,0 +1,1 @@
+"""contacts: the address books, read and changed in the command's own process."""

@@ -1,0 +1,1 @@
+"""The event stream and the SIP trace (text, JSON lines, pcap)."""
