@@ -15,10 +15,14 @@ from tuiphone.control import socket_path
 
 
 def registering_config(tmp_path: Path) -> tuple[Path, Path]:
-    """A config whose account registers; every engine that starts logs a line."""
+    """A config whose account registers; every engine that starts logs a line: who held
+    the engine lock at that moment (``pid N, role``, as ``tuiphone.host.claim`` notes it)."""
     log = tmp_path / "registrations"
     helper = tmp_path / "password.sh"
-    helper.write_text(f'#!/bin/sh\necho "$PPID" >> {log}\necho pw\n')
+    helper.write_text('#!/bin/sh\nrun="${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/tuiphone}"\n'
+                      'run="${run:-/tmp/tuiphone-$(id -u)}"\n'
+                      f'head -n 1 "$run/engine.lock" >> {log} 2>/dev/null || echo none >> {log}\n'
+                      'echo pw\n')
     helper.chmod(0o755)
     config = tmp_path / "config.toml"
     config.write_text('[engine]\necho_line = false\n[[accounts]]\nid = "work"\n'
@@ -35,7 +39,12 @@ def start(config: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def registrations(log: Path) -> int:
-    return len(log.read_text().splitlines()) if log.exists() else 0
+    return len(holders(log))
+
+
+def holders(log: Path) -> list[str]:
+    """The engine lock's holder at each registration, in order."""
+    return log.read_text().splitlines() if log.exists() else []
 
 
 def until(predicate: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
@@ -60,8 +69,11 @@ def test_a_daemon_started_beside_a_private_engine_registers_only_after_it(tmp_pa
     daemon = start(config, "daemon")
     try:
         assert oneshot.wait(timeout=60) == 3  # no message came: timeout
-        assert registrations(log) == 1  # the daemon has not registered meanwhile
         until(lambda: registrations(log) == 2, "the daemon never registered")
+        # each registered holding the engine lock: the daemon only once the one-shot let go
+        # (the one-shot unlocks before its process is gone, so "after it exited" is no test)
+        assert [h.split(",")[0] for h in holders(log)] == [f"pid {oneshot.pid}",
+                                                           f"pid {daemon.pid}"], holders(log)
         assert daemon.poll() is None
     finally:
         stop(daemon)
