@@ -82,5 +82,5 @@ def app_over_vdir(
         return phone
 
     app = TuiphoneApp(factory, app_config, clock=lambda: 1_700_000_000.0)
-    app.main.state_path = tmp_path / "state.toml"
+    app.main.quickdial_keys.state_path = tmp_path / "state.toml"
     return app, phone, folder

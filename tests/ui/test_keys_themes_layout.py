@@ -116,7 +116,7 @@ async def test_resize_switches_layout_and_keeps_history() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.phone is not None)
         await pilot.press(*"busy", "enter")
-        await until(pilot, lambda: len(app.main._history) == 1)
+        await until(pilot, lambda: len(app.main.history) == 1)
         await pilot.resize_terminal(160, 48)
         await until(pilot, lambda: app.main.wide and not app.main.query(TabbedContent))
         table = app.main.query_one("#history-table", DataTable)

@@ -39,7 +39,7 @@ async def _focus_key(app: TuiphoneApp, pilot: Pilot[int], index: int) -> None:
 async def test_remove_key_saves_and_echo_key_stays(tmp_path: Path) -> None:
     state = tmp_path / "state.toml"
     app, _ = make_app()
-    app.main.state_path = state
+    app.main.quickdial_keys.state_path = state
     async with running(app) as pilot:
         await _focus_key(app, pilot, 0)
         await pilot.press("delete")
@@ -60,7 +60,7 @@ async def test_remove_key_saves_and_echo_key_stays(tmp_path: Path) -> None:
 async def test_move_keys_up_and_down_saves_order(tmp_path: Path) -> None:
     state = tmp_path / "state.toml"
     app, _ = make_app()
-    app.main.state_path = state
+    app.main.quickdial_keys.state_path = state
     async with running(app) as pilot:
         await _focus_key(app, pilot, 0)
         await pilot.press("shift+down")
@@ -81,7 +81,7 @@ async def test_move_keys_up_and_down_saves_order(tmp_path: Path) -> None:
 async def test_add_key_through_prompt(tmp_path: Path) -> None:
     state = tmp_path / "state.toml"
     app, _ = make_app()
-    app.main.state_path = state
+    app.main.quickdial_keys.state_path = state
     async with running(app) as pilot:
         await _focus_key(app, pilot, 0)
         await pilot.press("n")

@@ -17,7 +17,6 @@ from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.screens.main import MainScreen
 from tuiphone.ui.themes import BUILTIN_DIR, DEFAULT_THEME, load_themes, user_theme_dir
 from tuiphone.ui.widgets.quickdial import Favourite
-from tuiphone.ui.widgets.statusbar import StatusBar
 
 PhoneFactory = Callable[[], Awaitable[PhoneApi]]
 
@@ -93,11 +92,10 @@ class TuiphoneApp(App[int]):
 
     @work(exclusive=True, group="engine")
     async def start_engine(self) -> None:
-        status = self.main.query_one(StatusBar)
         try:
             phone = await self.phone_factory()
         except Exception as err:  # any failure to start must leave a usable, honest UI
-            status.engine = f"failed: {err}"
+            self.main.engine = f"failed: {err}"
             self.notify(f"Engine did not start: {err}", severity="error", timeout=15)
             return
         self.phone = phone

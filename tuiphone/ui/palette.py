@@ -46,7 +46,7 @@ class PhoneCommands(Provider):
                           help=spec.id)
         text = query.strip()
         if text:
-            yield Hit(0.5, f"Dial {text}", partial(self.tapp.main.dial, text))
+            yield Hit(0.5, f"Dial {text}", partial(self.tapp.main.call_actions.dial, text))
             yield Hit(0.4, f"Message {text}", partial(self.tapp.main.open_chat, text))
             yield Hit(0.3, f"Run command: {text}", partial(self._command, text))
 

@@ -1,8 +1,14 @@
-"""The main screen: lays out the panes, owns the phone, turns events into pane updates."""
+"""The main screen: lays out the panes and keeps the engine's snapshots for them.
+
+What the engine says lands in reactives here (state, calls, history, trace, lamps, Smart
+Contacts verdicts, chat names); each pane binds to the ones it shows (``data_bind``),
+so a pane rebuilt by a resize shows them at once. What keys and panes ask for is done
+by ``CallActions`` and ``ContactActions``, which reach the engine through one
+``PhoneLink``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,11 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.events import DescendantFocus, Resize
 from textual.notifications import SeverityLevel
+from textual.reactive import var
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
-from tuiphone.engine.api import PhoneApi
+from tuiphone.engine.api import PhoneApi, PhoneState
 from tuiphone.model.call import CallInfo, CallState, HistoryEntry
 from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import TuiphoneError
@@ -36,10 +44,13 @@ from tuiphone.model.events import (
     SmartContactChanged,
     TransferStatus,
 )
-from tuiphone.model.lamp import Lamp
+from tuiphone.model.lamp import Lamp, LampState
+from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.avatar_loader import AvatarLoader
+from tuiphone.ui.call_actions import CallActions
 from tuiphone.ui.chat_model import ChatBook
+from tuiphone.ui.contact_actions import ContactActions
 from tuiphone.ui.format import network_words, party, problem_words, state_words, thread_key
 from tuiphone.ui.lamps import lamps_from_calls
 from tuiphone.ui.messages import (
@@ -49,17 +60,17 @@ from tuiphone.ui.messages import (
     LampUpdate,
     PhoneEvent,
 )
-from tuiphone.ui.screens.contact_work import ContactWork
+from tuiphone.ui.phone_link import PhoneLink
+from tuiphone.ui.quickdial_keys import QuickDialKeys
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
-from tuiphone.ui.widgets.history import HistoryView
 from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.pane_tabs import PaneTabs
-from tuiphone.ui.widgets.quickdial import ECHO_URI, Favourite, QuickDial
+from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
 from tuiphone.ui.widgets.statusbar import StatusBar
 
 
@@ -73,10 +84,23 @@ def _pane_of(node: Widget | None) -> str:
 _SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
 
 
-class MainScreen(ContactWork):
+class MainScreen(Screen[None]):
     """Gets its phone through ``attach`` once the engine is up (after the first paint)."""
 
     BINDINGS = bindings_for("screen")
+
+    # the engine's snapshots; panes bind to them (``var``: no repaint of the screen itself)
+    engine: var[str] = var("starting")  # 'starting', 'local', 'attached' or 'failed: ...'
+    phone_state: var[PhoneState | None] = var(None, always_update=True)
+    calls: var[tuple[CallInfo, ...]] = var((), always_update=True)
+    in_call: var[bool] = var(False)
+    unread: var[int] = var(0)
+    history: var[tuple[HistoryEntry, ...]] = var(())
+    trace: var[tuple[TraceEntry, ...]] = var(())
+    engine_lamps: var[dict[str, Lamp]] = var(dict)  # by configured uri
+    call_lamps: var[dict[str, LampState]] = var(dict)  # from our own calls, by thread key
+    on_net: var[dict[str, bool]] = var(dict)  # Smart Contacts: contact id -> on our provider
+    thread_names: var[dict[str, str]] = var(dict)  # chat thread key -> contact name
 
     def __init__(self, favourites: Sequence[Favourite], has_books: bool = False,
                  clock: Callable[[], float] = time.time, layout: str = "auto",
@@ -84,27 +108,38 @@ class MainScreen(ContactWork):
                  quickdial: Sequence[QuickDialEntry] = (),
                  state_path: Path | None = None, avatars: str = "auto") -> None:
         super().__init__()
+        self.link = PhoneLink(self)
         self.avatars = AvatarLoader(None, avatars)
-        self.phone: PhoneApi | None = None
-        self.favourites = list(favourites)
+        self.call_actions = CallActions(self.link, self, lambda: self.query_one(CallsPane).selected,
+                                        voicemail_uri)
+        self.contact_actions = ContactActions(self.link, self, self.avatars,
+                                              lambda: self.query_one(ContactsPane),
+                                              lambda: self.query_one(QuickDial))
+        self.quickdial_keys = QuickDialKeys(self, favourites, quickdial, state_path)
         self.has_books = has_books
-        self.quickdial_entries = list(quickdial)  # what "add to QuickDial" saves, plus one
-        self.state_path = state_path  # the app's state file (None: the default one)
-        self.lamps: dict[str, Lamp] = {}  # engine lamps by configured uri
-        self.on_net: dict[str, bool] = {}  # Smart Contacts: contact id -> on our provider
         self._named_threads: set[str] = set()
         self.clock = clock
         self.layout_pref = layout
-        self.voicemail_uri = voicemail_uri
         self.book = ChatBook()
         self.chat_thread: str | None = None
         self.wide = False
         self._modals: dict[str, IncomingCallScreen] = {}
         self._trace_due = False
-        self._history: list[HistoryEntry] = []
         self._wanted_pane = "dialpad"
         self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
         self._focus_pending = False  # a go() whose focus has not landed yet
+
+    @property
+    def phone(self) -> PhoneApi | None:
+        return self.link.phone
+
+    @property
+    def favourites(self) -> list[Favourite]:
+        return self.quickdial_keys.favourites
+
+    @property
+    def voicemail_uri(self) -> str | None:
+        return self.call_actions.voicemail_uri
 
     def compose(self) -> ComposeResult:
         self.wide = is_wide(self.app.size, self.layout_pref)
@@ -120,56 +155,55 @@ class MainScreen(ContactWork):
                 for pid, title in PANES:
                     with TabPane(title, id=f"tab-{pid}"):
                         yield panes[pid]
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(
+            MainScreen.engine, MainScreen.phone_state, MainScreen.unread)
         yield Footer()
 
     def _pane(self, pid: str) -> Widget:
         match pid:
             case "dialpad":
-                return Dialpad(id=pid, classes="pane")
+                return Dialpad(id=pid, classes="pane").data_bind(MainScreen.in_call)
             case "calls":
-                return CallsPane(clock=self.clock, id=pid, classes="pane")
+                return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
+                    MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane")
+                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
+                    names=MainScreen.thread_names)
             case "quickdial":
-                return QuickDial(self.favourites, id=pid, classes="pane")
+                return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
+                    MainScreen.call_lamps, MainScreen.engine_lamps)
             case "contacts":
-                return ContactsPane(self.has_books, id=pid, classes="pane")
+                return ContactsPane(self.has_books, id=pid, classes="pane").data_bind(
+                    MainScreen.on_net)
             case _:
-                return LadderPane(id=pid, classes="pane")
+                return LadderPane(id=pid, classes="pane").data_bind(MainScreen.trace)
 
     def on_mount(self) -> None:
         self.query_one("#dial-input", Input).focus()
         self.set_interval(2.0, self._poll_stats)
 
     async def on_resize(self, event: Resize) -> None:
+        """Wide grid <-> tabs: new panes, which bind to the snapshots kept here."""
         if is_wide(event.size, self.layout_pref) != self.wide:
             self.chat_thread = self.query_one(ChatPane).current
             await self.recompose()
-            self.on_mount()
-            self.refresh_state()
-            self.query_one(HistoryView).set_entries(self._history)
-            for lamp in self.lamps.values():
-                self.query_one(QuickDial).set_lamp(lamp)
-            self.query_one(ContactsPane).set_on_net(self.on_net)
-            self.query_one(ChatPane).names.update(self._thread_names)
+            self.query_one("#dial-input", Input).focus()
             if self.phone is not None:
-                self.refresh_trace()
-                self.load_quickdial_avatars()  # a new QuickDial: tiles from the cache
+                self.query_one(ContactsPane).refresh_search()
+                self.contact_actions.load_quickdial_avatars()  # tiles from the cache
 
     # engine link
 
     def attach(self, phone: PhoneApi, attached: bool) -> None:
-        self.phone = phone
-        self.phone_ready().set()
-        self.query_one(StatusBar).engine = "attached" if attached else "local"
+        self.link.attach(phone)
+        self.engine = "attached" if attached else "local"
         self._pump(phone)
         self._load(phone)
         self._load_lamps(phone)
         self.refresh_state()
         self.avatars.fetch = getattr(phone, "contact_photo", None)
         self.query_one(ContactsPane).refresh_search()  # everyone, or what was typed
-        self.load_quickdial_avatars()
+        self.contact_actions.load_quickdial_avatars()
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
@@ -191,48 +225,34 @@ class MainScreen(ContactWork):
         except Exception as err:  # an older engine without lamps: our own calls light keys
             self.log.warning(f"lamps unavailable: {err}")
             return
-        for lamp in lamps:
-            if lamp.uri not in self.lamps:
-                self._show_lamp(lamp)
+        self.engine_lamps = {**{lamp.uri: lamp for lamp in lamps}, **self.engine_lamps}
         self.on_net = {**verdicts, **self.on_net}
-        self.query_one(ContactsPane).set_on_net(self.on_net)
 
     @on(LampUpdate)
     def _lamp(self, message: LampUpdate) -> None:
-        self._show_lamp(message.lamp)
-
-    def _show_lamp(self, lamp: Lamp) -> None:
-        self.lamps[lamp.uri] = lamp
-        self.query_one(QuickDial).set_lamp(lamp)
+        self.engine_lamps = {**self.engine_lamps, message.lamp.uri: message.lamp}
 
     @work(group="load")
     async def _load(self, phone: PhoneApi) -> None:
-        self._history = await phone.history()
-        self.query_one(HistoryView).set_entries(self._history)
+        self.history = tuple(await phone.history())
         messages = await phone.messages(limit=200)
         self.book.load(messages)
         self.query_one(ChatPane).on_mount()
         self.refresh_trace()
         self._name_threads()
 
-    @property
-    def _thread_names(self) -> dict[str, str]:
-        return self.query_one(ChatPane).names
-
     @work(group="names")
     async def _name_threads(self) -> None:
         """Contact names for chat threads, each peer looked up once."""
         if self.phone is None:
             return
-        chat = self.query_one(ChatPane)
         for key, thread in list(self.book.threads.items()):
             if key in self._named_threads:
                 continue
             self._named_threads.add(key)
             found = await self._lookup(thread.uri)
             if found is not None and found.name:
-                chat.names[key] = found.name
-                chat.refresh_threads()
+                self.thread_names = {**self.thread_names, key: found.name}
 
     async def _lookup(self, uri: str) -> ContactSummary | None:
         """The engine's contact for ``uri``; None on any failure (caller ID is a nicety)."""
@@ -243,27 +263,16 @@ class MainScreen(ContactWork):
         except Exception:
             return None
 
-    def calls(self) -> tuple[CallInfo, ...]:
-        return self.phone.state().calls if self.phone is not None else ()
-
-    def selected_call(self, *states: CallState) -> CallInfo | None:
-        """The highlighted call, or the only one; notifies when there is none."""
-        calls = [c for c in self.calls() if not states or c.state in states]
-        chosen = self.query_one(CallsPane).selected
-        call = next((c for c in calls if c.id == chosen), calls[0] if calls else None)
-        if call is None:
-            self.notify("No call", severity="warning")
-        return call
-
     def refresh_state(self) -> None:
+        """Take the engine's state snapshot; bound panes show what changed."""
         if self.phone is None:
             return
         state = self.phone.state()
-        self.query_one(CallsPane).calls = state.calls
-        self.query_one(StatusBar).phone_state = state
-        self.query_one(StatusBar).unread = self.book.total_unread()
-        self.query_one(Dialpad).in_call = any(c.state is CallState.CONNECTED for c in state.calls)
-        self.query_one(QuickDial).set_lamps(lamps_from_calls(state.calls, state.echo_uri))
+        self.phone_state = state
+        self.calls = state.calls
+        self.unread = self.book.total_unread()
+        self.in_call = any(c.state is CallState.CONNECTED for c in state.calls)
+        self.call_lamps = lamps_from_calls(state.calls, state.echo_uri)
 
     # events
 
@@ -283,13 +292,12 @@ class MainScreen(ContactWork):
                 if thread_key(msg.peer) not in self._named_threads:
                     self._name_threads()
             case ContactsChanged():
-                self.contacts_changed()
+                self.contact_actions.changed()
             case SmartContactChanged(contact_id=contact_id, on_net=on_net):
-                self.on_net[contact_id] = on_net
-                self.query_one(ContactsPane).set_on_net({contact_id: on_net})
+                self.on_net = {**self.on_net, contact_id: on_net}
             case DtmfReceived(call_id=call_id, digit=digit):
                 # the engine also publishes digits of the echo line's hidden leg
-                if any(c.id == call_id for c in self.calls()):
+                if any(c.id == call_id for c in self.link.calls()):
                     self.query_one(Dialpad).show_received(digit)
             case TransferStatus(final=True, code=code, reason=reason):
                 self.notify(f"Transfer: {code} {reason}")
@@ -307,7 +315,7 @@ class MainScreen(ContactWork):
 
     def _ring(self, call: CallInfo) -> None:
         name = party(call.remote_uri, call.remote_name)
-        waiting = any(c.state is CallState.CONNECTED for c in self.calls())
+        waiting = any(c.state is CallState.CONNECTED for c in self.link.calls())
         modal = IncomingCallScreen(call, name, waiting)
         self._modals[call.id] = modal
         self.app.push_screen(modal, lambda choice: self._chosen(call.id, choice))
@@ -323,11 +331,11 @@ class MainScreen(ContactWork):
     def _chosen(self, call_id: str, choice: str | None) -> None:
         self._modals.pop(call_id, None)
         if choice == "answer":
-            self.answer_call(call_id)
+            self.call_actions.answer_call(call_id)
         elif choice == "reject":
-            self.run_phone("Reject", lambda: self.need_phone().reject(call_id, 486))
+            self.call_actions.reject(call_id)
         elif choice == "voicemail":
-            self.to_voicemail(call_id)
+            self.call_actions.to_voicemail(call_id)
 
     def _ended(self, call: CallInfo) -> None:
         modal = self._modals.pop(call.id, None)
@@ -340,8 +348,7 @@ class MainScreen(ContactWork):
     @work(group="history", exclusive=True)
     async def _reload_history(self) -> None:
         if self.phone is not None:
-            self._history = await self.phone.history()
-            self.query_one(HistoryView).set_entries(self._history)
+            self.history = tuple(await self.phone.history())
 
     def _trace_soon(self) -> None:
         if not self._trace_due:
@@ -352,7 +359,7 @@ class MainScreen(ContactWork):
     async def refresh_trace(self) -> None:
         self._trace_due = False
         if self.phone is not None:
-            self.query_one(LadderPane).set_trace(await self.phone.trace())
+            self.trace = tuple(await self.phone.trace())
 
     @work(group="stats", exclusive=True)
     async def _poll_stats(self) -> None:
@@ -368,81 +375,85 @@ class MainScreen(ContactWork):
                 continue
         pane.set_stats(stats)
 
+    # keys: the call actions
+
+    def action_answer(self) -> None:
+        self.call_actions.answer()
+
+    def action_hangup(self) -> None:
+        self.call_actions.hangup()
+
+    def action_hold(self) -> None:
+        self.call_actions.hold()
+
+    def action_mute(self) -> None:
+        self.call_actions.mute()
+
+    def action_transfer(self) -> None:
+        self.call_actions.transfer()
+
+    def action_attended(self) -> None:
+        self.call_actions.attended_to(None)
+
+    def action_conference(self) -> None:
+        self.call_actions.conference()
+
+    def action_voicemail(self) -> None:
+        self.call_actions.voicemail()
+
+    def action_call_voicemail(self) -> None:
+        self.call_actions.call_voicemail()
+
     # intents from panes
 
     @on(DialRequested)
     def _dial(self, message: DialRequested) -> None:
-        self.dial(message.target)
+        self.call_actions.dial(message.target)
         self.go("calls", focus=False)
 
     @on(Dialpad.DtmfRequested)
     def _dtmf(self, message: Dialpad.DtmfRequested) -> None:
-        self.send_dtmf(message.digits)
+        self.call_actions.dtmf(message.digits)
 
     @on(QuickDial.PickupRequested)
     def _pickup(self, message: QuickDial.PickupRequested) -> None:
-        target = message.target
-        self.run_phone(f"Pick up {target}", lambda: self.need_phone().pickup(target))
+        self.call_actions.pickup(message.target)
         self.go("calls", focus=False)
 
     @on(QuickDial.TransferRequested)
     def _transfer_to_key(self, message: QuickDial.TransferRequested) -> None:
-        target = message.target
         if message.attended:
-            self.attended_to(target)
-            return
-        call = self.selected_call(CallState.CONNECTED)
-        if call is not None:
-            self.run_phone("Transfer", lambda: self.need_phone().transfer(target, call.id))
+            self.call_actions.attended_to(message.target)
+        else:
+            self.call_actions.transfer_to(message.target)
 
     @on(AddToQuickDial)
     def _add_quickdial(self, message: AddToQuickDial) -> None:
-        if any(f.uri == message.uri for f in self.favourites):
-            self.notify(f"{message.label} is already on QuickDial")
-            return
-        fav = Favourite(message.label, message.uri)
-        self.favourites.append(fav)
-        self.query_one(QuickDial).add_favourite(fav)
-        self.quickdial_entries.append(QuickDialEntry(message.label, message.uri))
-        self._save_quickdial(list(self.quickdial_entries), f"Added {message.label} to QuickDial")
+        self.quickdial_keys.add(self.query_one(QuickDial), message.label, message.uri)
 
     @on(QuickDial.Edited)
-    def _quickdial_edited(self, message: QuickDial.Edited) -> None:
-        """Keys removed or moved: save the pane's order (the echo key is not saved)."""
-        self.favourites = list(self.query_one(QuickDial).favourites)
-        saved = {(e.label, e.uri): e for e in self.quickdial_entries}
-        self.quickdial_entries = [saved.get((f.label, f.uri), QuickDialEntry(f.label, f.uri))
-                                  for f in self.favourites if f.uri != ECHO_URI]
-        self._save_quickdial(list(self.quickdial_entries), None)
-
-    @work(group="appstate", exclusive=True)
-    async def _save_quickdial(self, entries: list[QuickDialEntry], done: str | None) -> None:
-        from tuiphone.config.appstate import save_quickdial
-
-        try:
-            await asyncio.to_thread(save_quickdial, entries, self.state_path)
-        except Exception as err:  # the key stays for this session
-            self.notify(f"QuickDial not saved: {err}", severity="error")
-        else:
-            if done:
-                self.notify(done, timeout=3)
+    def _quickdial_edited(self) -> None:
+        self.quickdial_keys.edited(self.query_one(QuickDial))
 
     @on(ContactsPane.SearchRequested)
     def _search_contacts(self, message: ContactsPane.SearchRequested) -> None:
-        self.search_contacts(message.text)
+        self.contact_actions.search(message.text)
 
-    @work(group="contacts-search", exclusive=True)
-    async def search_contacts(self, text: str) -> None:
-        pane = self.query_one(ContactsPane)
-        if self.phone is None:
-            pane.show_results(text, [])
-            return
-        try:
-            results = await self.phone.search_contacts(text, 200 if not text else 50)
-        except Exception as err:
-            self.notify(f"Contacts: {err}", severity="error")
-            return
-        pane.show_results(text, results)
+    @on(ContactsPane.DetailRequested)
+    def _detail_requested(self, message: ContactsPane.DetailRequested) -> None:
+        self.contact_actions.detail(message.contact)
+
+    @on(ContactsPane.EditRequested)
+    def _edit_requested(self, message: ContactsPane.EditRequested) -> None:
+        self.contact_actions.edit(message.contact_id)
+
+    @on(ContactsPane.DeleteRequested)
+    def _delete_requested(self, message: ContactsPane.DeleteRequested) -> None:
+        self.contact_actions.delete(message.contact_id, message.name)
+
+    @on(ContactsPane.SyncRequested)
+    def _sync_requested(self) -> None:
+        self.contact_actions.sync()
 
     @on(ChatRequested)
     def _open_chat(self, message: ChatRequested) -> None:

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
-from tuiphone.model.call import CallInfo, CallStats
+from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.format import call_timer, party, state_class, state_words
 from tuiphone.ui.widgets.history import HistoryView
@@ -28,6 +28,7 @@ class CallsPane(Vertical):
 
     BINDINGS = bindings_for("calls")
     calls: reactive[tuple[CallInfo, ...]] = reactive((), always_update=True)
+    history: reactive[tuple[HistoryEntry, ...]] = reactive(())
 
     def __init__(self, clock: Clock = time.time, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -41,7 +42,7 @@ class CallsPane(Vertical):
         yield table
         yield Static("No calls. Dial from the dialpad.", id="calls-empty")
         yield Static("", id="last-ended")
-        yield HistoryView(id="history")
+        yield HistoryView(id="history").data_bind(entries=CallsPane.history)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message as TMessage
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,7 +19,11 @@ from tuiphone.ui.format import delivery_mark
 
 
 class ChatPane(Horizontal):
-    """Holds a ``ChatBook``. Posts ``ChatPane.SendRequested`` when the user sends."""
+    """Holds a ``ChatBook``. Posts ``ChatPane.SendRequested`` when the user sends.
+
+    ``names`` maps thread keys to contact names, when known (bound by the screen)."""
+
+    names: reactive[dict[str, str]] = reactive(dict)
 
     @dataclass
     class SendRequested(TMessage):
@@ -31,7 +36,6 @@ class ChatPane(Horizontal):
         self.book = book or ChatBook()
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
-        self.names: dict[str, str] = {}  # thread key -> contact name, when known
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -69,8 +73,9 @@ class ChatPane(Horizontal):
     def _reading(self, peer: str) -> bool:
         return self.visible and self.current == self.book.thread(peer).key
 
-    def refresh_threads(self) -> None:
-        self._render_threads()
+    def watch_names(self) -> None:
+        if self.is_mounted:
+            self._render_threads()
 
     def _render_threads(self) -> None:
         threads = self.query_one("#threads", OptionList)

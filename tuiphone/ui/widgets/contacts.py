@@ -1,7 +1,7 @@
 """Contacts pane: search as you type, a detail card with the avatar, call/message/edit.
 
 The pane only shows what the screen gives it (``show_results``, ``show_detail``,
-``set_on_net``) and asks with messages (``SearchRequested``, ``DetailRequested``,
+the bound ``on_net`` verdicts) and asks with messages (``SearchRequested``, ``DetailRequested``,
 ``EditRequested``, ``DeleteRequested``). Results are the engine's contact summaries;
 the card shows full details (``tuiphone.model.contact``) once they arrive.
 
@@ -11,7 +11,7 @@ result list, ``e`` edits, ``n`` adds and ``delete`` removes a contact.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -63,6 +64,8 @@ class ContactList(OptionList):
 class ContactsPane(Vertical):
     BINDINGS = bindings_for("contacts")
 
+    on_net: reactive[dict[str, bool]] = reactive(dict)  # Smart Contacts: id -> on our provider
+
     @dataclass
     class SearchRequested(Message):
         text: str
@@ -91,7 +94,6 @@ class ContactsPane(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.has_books = has_books
         self.results: list[ContactSummary] = []
-        self.on_net: dict[str, bool] = {}
         self.query_text = ""
         self.shown: ContactSummary | None = None  # what the detail card shows (maybe full details)
         self.detail_text = "" if has_books else NO_BOOKS  # the card as plain text
@@ -139,9 +141,9 @@ class ContactsPane(Vertical):
             self.query_one(ContactList).highlighted = index
         self._detail(index if self.results else None, force=True)
 
-    def set_on_net(self, verdicts: Mapping[str, bool]) -> None:
-        self.on_net.update(verdicts)
-        if self.results:
+    def watch_on_net(self) -> None:
+        """Smart Contacts verdicts changed: mark the list and the card again."""
+        if self.is_mounted and self.results:
             options = self.query_one(ContactList)
             keep = options.highlighted
             self._render_results()

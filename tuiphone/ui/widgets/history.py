@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import DataTable, Input
 
 from tuiphone.model.call import Direction, HistoryEntry
@@ -22,9 +22,7 @@ def history_time(epoch: float) -> str:
 class HistoryView(Vertical):
     """Rows of finished calls; Enter on a row redials it (posts ``DialRequested``)."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.entries: list[HistoryEntry] = []
+    entries: reactive[tuple[HistoryEntry, ...]] = reactive(())
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter history", id="history-filter")
@@ -32,9 +30,12 @@ class HistoryView(Vertical):
         table.add_columns("When", "", "Party", "Result", "MOS")
         yield table
 
-    def set_entries(self, entries: Sequence[HistoryEntry]) -> None:
-        self.entries = list(entries)
+    def on_mount(self) -> None:
         self._redraw()
+
+    def watch_entries(self) -> None:
+        if self.is_mounted:
+            self._redraw()
 
     @on(Input.Changed, "#history-filter")
     def _filter(self) -> None:

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,14 +20,19 @@ RUNG_WIDTH = 28
 
 
 class LadderPane(Vertical):
-    """``set_trace`` replaces the entries; the screen calls it on refresh."""
+    """Shows ``trace`` (bound to the screen's copy of the engine's SIP trace)."""
 
+    trace: reactive[tuple[TraceEntry, ...]] = reactive(())
     BINDINGS = bindings_for("ladder")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.dialogs: list[Dialog] = []
         self.current: Dialog | None = None
+
+    def on_mount(self) -> None:
+        if self.trace:
+            self.set_trace(self.trace)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="ladder-top"):
@@ -42,6 +48,10 @@ class LadderPane(Vertical):
 
     class RefreshRequested(Message):
         """Ask the screen for a fresh ``phone.trace()``."""
+
+    def watch_trace(self, entries: tuple[TraceEntry, ...]) -> None:
+        if self.is_mounted:
+            self.set_trace(entries)
 
     def set_trace(self, entries: Sequence[TraceEntry]) -> None:
         self.dialogs = group_dialogs(entries)

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.events import DescendantFocus
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Button
 
 from tuiphone.model.lamp import Lamp, LampDirection, LampState, lamp_badge
@@ -58,9 +59,12 @@ def lamp_detail(lamp: Lamp) -> str:
 
 
 class QuickDial(Grid):
-    """``set_lamps`` takes thread keys (user@host) -> LampState; ``set_lamp`` an engine lamp."""
+    """``call_lamps`` are thread keys (user@host) -> LampState from our own calls;
+    ``engine_lamps`` the engine's lamps by configured uri. Both are bound by the screen."""
 
     BINDINGS = bindings_for("quickdial")
+    call_lamps: reactive[dict[str, LampState]] = reactive(dict)
+    engine_lamps: reactive[dict[str, Lamp]] = reactive(dict)
 
     @dataclass
     class PickupRequested(Message):
@@ -101,6 +105,17 @@ class QuickDial(Grid):
     def on_mount(self) -> None:
         self._paint()
 
+    def watch_call_lamps(self, by_key: dict[str, LampState]) -> None:
+        self.set_lamps(by_key)
+
+    def watch_engine_lamps(self, old: dict[str, Lamp], new: dict[str, Lamp]) -> None:
+        """Only the lamps that changed, and one paint: 240 keys repaint in one go."""
+        changed = [lamp for uri, lamp in new.items() if old.get(uri) != lamp]
+        for lamp in changed:
+            self._take_lamp(lamp)
+        if changed:
+            self._paint()
+
     def set_lamps(self, by_key: Mapping[str, LampState], *, local_only: bool = True) -> None:
         """Lamps from our own calls (``local_only``) leave BLF-watched and engine-lit
         entries alone."""
@@ -113,17 +128,23 @@ class QuickDial(Grid):
 
     def set_lamp(self, lamp: Lamp) -> None:
         """One lamp from the engine; entries with the same configured uri show it."""
+        self._take_lamp(lamp)
+        self._paint()
+
+    def _take_lamp(self, lamp: Lamp) -> None:
         self.engine_uris.add(lamp.uri)
         for index, fav in enumerate(self.favourites):
             if fav.uri == lamp.uri:
                 self.lamps[index] = lamp
-        self._paint()
 
     def add_favourite(self, fav: Favourite) -> None:
         index = len(self.favourites)
         self.favourites.append(fav)
         self.lamps[index] = Lamp(fav.uri, LampState.UNKNOWN if fav.watch else LampState.IDLE)
+        if fav.uri in self.engine_lamps:
+            self._take_lamp(self.engine_lamps[fav.uri])
         self.mount(self._key(index))
+        self.set_lamps(self.call_lamps)  # a key for a call that is up lights at once
         if self._avatar_source is not None and fav.uri != ECHO_URI:
             self.run_worker(self._load_one(fav.uri, *self._avatar_source))
 
