@@ -14,6 +14,7 @@ from tuiphone.ui.actions import ACTIONS
 from tuiphone.ui.bindings import format_bindings
 from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.themes import BUILTIN_DIR, load_themes
+from tuiphone.ui.widgets.statusbar import StatusBar
 
 REPO_THEMES = Path(__file__).resolve().parents[2] / "themes"
 
@@ -121,6 +122,9 @@ async def test_resize_switches_layout_and_keeps_history() -> None:
         await until(pilot, lambda: app.main.wide and not app.main.query(TabbedContent))
         table = app.main.query_one("#history-table", DataTable)
         await until(pilot, lambda: table.row_count == 1)
+        # the rebuilt status bar shows what the engine said before the resize
+        status = app.main.query_one(StatusBar)
+        await until(pilot, lambda: status.engine == "local" and "busy" not in status.render())
 
 
 async def test_help_lists_focused_pane_keys() -> None:
