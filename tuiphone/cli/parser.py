@@ -56,6 +56,8 @@ def parser_for(words: list[str]) -> argparse.ArgumentParser:
 def _front_ends(sub: argparse._SubParsersAction[Any]) -> None:
     daemon = sub.add_parser("daemon", help="run the engine with no UI, serving the "
                                            "control socket (see tuiphone.service)")
+    daemon.add_argument("--print-unit", action="store_true",
+                        help="print a systemd user unit that starts this install's daemon")
     shell = sub.add_parser("shell", help="interactive command shell with completion")
     run = sub.add_parser("run", help="run a script: one command per line")
     run.add_argument("file", metavar="FILE", help="the script ('#' starts a comment)")
