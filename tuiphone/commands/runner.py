@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tuiphone.commands.parse import Parser, line_parser, parse_words, split_line
 from tuiphone.commands.spec import Command
 from tuiphone.commands.table import COMMANDS
+from tuiphone.model.errors import UsageError
 
 if TYPE_CHECKING:
     from tuiphone.engine.api import PhoneApi
@@ -69,7 +70,17 @@ async def run_line(phone: PhoneApi, line: str) -> Any:
 
 
 async def run_command_line(phone: PhoneApi, line: str) -> str:
-    """``run_line`` rendered as plain text (the TUI's ':' line and palette)."""
+    """``run_line`` rendered as plain text (the TUI's ':' line and palette); commands
+    that ask on the terminal are refused (the TUI owns it)."""
     from tuiphone.commands.text import as_text
 
-    return as_text(await run_line(phone, line))
+    command, args = parse_line(line)
+    refuse_terminal(command, "the TUI")
+    return as_text(await execute(phone, command, args))
+
+
+def refuse_terminal(command: Command, where: str) -> None:
+    """UsageError for a command that asks on the user's terminal, run from ``where``."""
+    if command.terminal:
+        raise UsageError(f"{command.name}: run it from a shell ('tuiphone {command.name} "
+                         f"...'): it asks on the terminal, which {where} cannot")

@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tuiphone.commands.runner import execute, parse_line
+from tuiphone.commands.runner import execute, parse_line, refuse_terminal
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.codec import to_jsonable
 from tuiphone.model.errors import UsageError
@@ -26,6 +26,7 @@ async def run_request(phone: PhoneApi, args: dict[str, Any]) -> object:
     if not isinstance(line, str) or not line.strip():
         raise UsageError("run: give args.line (a command line) or args.argv (a list)")
     command, ns = parse_line(line)
+    refuse_terminal(command, "the control socket")
     if command.stream:
         raise UsageError(f"run: '{command.name}' streams; use the subscribe request")
     return to_jsonable(await execute(phone, command, ns))

@@ -38,7 +38,9 @@ class Command:
     (exit 6 without one); ``stream`` ones yield items until stopped; ``local`` ones do
     their work in the caller's process and never need an engine (one-shot runs start none).
     A private engine gets the built-in echo line only for ``echo`` commands and commands
-    with an argument naming it (see ``tuiphone.host.oneshot.needs_echo``).
+    with an argument naming it (see ``tuiphone.host.oneshot.needs_echo``). ``terminal``
+    ones may ask on the user's terminal, so the TUI's ':' line and the control socket
+    refuse them.
 
     ``handler`` is a function; the table's come from ``handlers.py``, each importing
     its module only when the command runs."""
@@ -53,6 +55,7 @@ class Command:
     details: str = ""
     local: bool = False
     echo: bool = False  # shows the built-in echo line even when no argument names it
+    terminal: bool = False  # asks on the user's terminal: not from the TUI or the socket
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -54,6 +54,13 @@ _DATA_DETAILS = """actions:
                          folders, config, QuickDial and secrets stay)
   erase --peer URI --yes only one peer's calls and messages"""
 
+_SECRETS_DETAILS = """actions:
+  list        stored names, and the names the config reads from the store
+  set NAME    store a password: one line from standard input, or asked twice
+  rm NAME     remove it
+The store's passphrase comes from $TUIPHONE_PASSPHRASE or is asked on the terminal
+(twice for a new store). No value is ever printed."""
+
 COMMANDS: tuple[Command, ...] = (
     # info
     Command("status", "show the engine: accounts, calls, audio mode", handlers.status,
@@ -187,6 +194,13 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("secrets", "the encrypted secret store behind password_store = true",
+            handlers.secrets, local=True, terminal=True, aliases=("secret",),
+            details=_SECRETS_DETAILS, args=(
+                arg("action", choices=("list", "set", "rm"), metavar="ACTION",
+                    complete=("list", "set", "rm"), help="list, set or rm"),
+                arg("name", nargs="?", default=None, metavar="NAME", complete="account",
+                    help="an account id, carddav:<id> or turn:<id>"))),
     # lamps
     Command("lamps", "list the BLF/presence lamps of the QuickDial entries", handlers.lamps,
             echo=True,

@@ -171,7 +171,7 @@ def read_store_secret(name: str, *, prompt: Prompt | None = None,
     store = SecretStore(path)
     if name not in store.names():
         raise SecretError(f"{name}: no password in the secret store {store.path}; "
-                          f"add one with: tuiphone secret set {name}")
+                          f"add one with: tuiphone secrets set {name}")
     value = store.get(name, store_passphrase(prompt))
     if value is None:  # removed by another process since names()
         raise SecretError(f"{name}: no password in the secret store {store.path}")
