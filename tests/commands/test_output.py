@@ -97,3 +97,27 @@ def test_sip_uris_and_emoji_codes():
 
     assert output._plain({"uri": "sip:bob@example.com:5060"}, 80) is not None
     assert output._plain({"k": "a:b@c:smile:"}, 80) is None  # conservative: rich decides
+
+
+@pytest.mark.parametrize("data", [
+    {"body": "[/bold] closes nothing", "from": "sip:[x]@h"},
+    [{"body": "[red]not red[/red] :smile:"}],
+    ["[[accounts]]"],
+    "[/]",
+])
+def test_what_a_peer_sent_prints_as_sent(data):
+    """Bodies and names are Text to rich: '[/bold]' once crashed the CLI (MarkupError)
+    and '[[accounts]]' printed as '[]'."""
+    import io
+
+    from rich.console import Console
+
+    from tuiphone.commands import output
+
+    buf = io.StringIO()
+    output._rich(data, Console(file=buf, width=120, highlight=False, color_system=None))
+    printed = buf.getvalue()
+    texts = [v for d in (data if isinstance(data, list) else [data])
+             for v in (d.values() if isinstance(d, dict) else [d])]
+    for text in texts:
+        assert text in printed

@@ -87,23 +87,26 @@ def _is_rows(value: Any) -> bool:
 
 def _rows_table(rows: list[dict[str, Any]], title: str | None = None) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     columns = [c for c in dict.fromkeys(k for row in rows for k in row)
                if any(_cell(row.get(c)) not in ("", "-") for row in rows)]
     table = Table(*columns, title=title, title_justify="left")
     for row in rows:
-        table.add_row(*(_cell(row.get(c), c) for c in columns))
+        table.add_row(*(Text(_cell(row.get(c), c)) for c in columns))
     return table
 
 
 def _record_table(data: dict[str, Any]) -> Any:
+    """Keys and values are Text: what a peer sent ("[/b]", ":smile:") prints as sent."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
     for key, value in _flat({k: v for k, v in data.items() if not _is_rows(v)}):
-        table.add_row(key, value)
+        table.add_row(Text(key), Text(value))
     return table
 
 
@@ -186,16 +189,17 @@ def _plain(data: Any, width: int) -> str | None:
 
 def _rich(data: Any, console: Any = None) -> None:
     from rich.console import Console
+    from rich.text import Text
 
     console = console or Console(highlight=False)
     if _is_rows(data):
         console.print(_rows_table(data))
     elif isinstance(data, list):
-        console.print("(none)" if not data else "\n".join(_cell(v) for v in data))
+        console.print(Text("(none)" if not data else "\n".join(_cell(v) for v in data)))
     elif isinstance(data, dict):
         console.print(_record_table(data))
         for key, value in data.items():
             if _is_rows(value):
                 console.print(_rows_table(value, title=key))
     else:
-        console.print(_cell(data))
+        console.print(Text(_cell(data)))
