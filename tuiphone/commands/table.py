@@ -54,6 +54,12 @@ _DATA_DETAILS = """actions:
                          folders, config, QuickDial and secrets stay)
   erase --peer URI --yes only one peer's calls and messages"""
 
+_CONFIG_DETAILS = """actions:
+  path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
+          it exists
+  init    write a commented starter config there (mode 0600); never overwrites
+  check   load it as the engine would: every problem as file:line: key: message (exit 2)"""
+
 _SECRETS_DETAILS = """actions:
   list        stored names, and the names the config reads from the store
   set NAME    store a password: one line from standard input, or asked twice
@@ -194,6 +200,10 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("config", "where the config file is, a commented starter, or a check of it",
+            handlers.config, local=True, details=_CONFIG_DETAILS, args=(
+                arg("action", choices=("path", "init", "check"), metavar="ACTION",
+                    complete=("path", "init", "check"), help="path, init or check"),)),
     Command("secrets", "the encrypted secret store behind password_store = true",
             handlers.secrets, local=True, terminal=True, aliases=("secret",),
             details=_SECRETS_DETAILS, args=(
