@@ -147,3 +147,25 @@ async def test_dial_typed_before_the_engine_is_up_waits_for_it() -> None:
         assert app.phone is None
         gate.set()
         await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.CONNECTED])
+
+
+async def test_call_keys_without_f_keys_in_the_calls_pane() -> None:
+    """Mobile SSH clients have no F-keys: in the Calls pane, letters do the same."""
+    app, phone = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        await pilot.press(*"echo", "enter")
+        await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.CONNECTED])
+        app.main.go("calls")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "active-calls")
+        await pilot.press("m")
+        await until(pilot, lambda: phone.state().calls[0].muted)
+        await pilot.press("o")
+        await until(pilot, lambda: phone.state().calls[0].media is MediaState.LOCAL_HOLD)
+        await pilot.press("question_mark")  # help lists the pane's letters
+        await until(pilot, lambda: "calls.hangup" in str(app.screen.query_one("#help-text")
+                                                           .render()))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main)
+        await pilot.press("h")
+        await until(pilot, lambda: not phone.state().calls)

@@ -38,6 +38,23 @@ def test_action_ids_unique_and_listed() -> None:
     assert hangup.split()[1] == "ctrl+x"
 
 
+def test_every_f_key_action_has_a_key_without_f_keys() -> None:
+    """Mobile SSH clients and some terminals send no F-keys; --bindings names the other key."""
+    import re
+
+    from tuiphone.ui.actions import alternates
+
+    f_key = re.compile(r"^f\d+$")
+    for spec in ACTIONS:
+        if any(f_key.match(k) for k in spec.key.split(",")):
+            others = [o for o in alternates(spec) if not f_key.match(o.key)]
+            assert others, f"{spec.id} ({spec.key}) has no binding without an F-key"
+    lines = format_bindings({"calls.hangup": "k"}).splitlines()
+    hangup = next(line for line in lines if line.startswith("call.hangup"))
+    assert hangup.endswith("Hang up  (also: k in calls)")
+    assert any(line.split()[:2] == ["app.help_key", "?"] for line in lines)
+
+
 async def test_keymap_override_moves_hangup() -> None:
     app, phone = make_app(keymap={"call.hangup": "f10"})
     async with app.run_test(size=(160, 48)) as pilot:
@@ -135,7 +152,7 @@ async def test_help_lists_focused_pane_keys() -> None:
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = str(app.screen.query_one("#help-text", Static).content)
         assert "ctrl+z" in text
-        assert "Tones/dial" in text
+        assert "Tones" in text
         assert "Hang up" in text
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.main)
@@ -178,3 +195,14 @@ async def test_palette_runs_a_command_line() -> None:
         await pilot.press("enter")
         await until(pilot, lambda: any(n.title == "accounts" and "bob" in n.message
                                        for n in app._notifications))
+
+
+def test_status_bar_drops_the_least_important_parts_first() -> None:
+    from tuiphone.ui.widgets.statusbar import fit
+
+    parts = [(3, "engine: local"), (0, "work ● registered via 198.18.0.1"), (1, "✉ MWI 2"),
+             (4, "audio: null")]
+    assert fit(parts, 200).endswith("audio: null")
+    assert fit(parts, 62) == "engine: local  │  work ● registered via 198.18.0.1  │  ✉ MWI 2"
+    assert fit(parts, 45) == "work ● registered via 198.18.0.1  │  ✉ MWI 2"
+    assert fit(parts, 20) == "work ● registered v…"

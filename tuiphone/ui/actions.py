@@ -29,11 +29,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("app.help", "f1", "help", "Help", "app"),
     ActionSpec("app.quit", "ctrl+q", "quit", "Quit", "app", priority=True),
     ActionSpec("app.theme", "f12", "next_theme", "Next theme", "app", show=False),
+    # the same without F-keys (mobile SSH clients, some terminals): "?" wherever no text
+    # box has focus, and letters in the Calls pane (its history filter still types them)
+    ActionSpec("app.help_key", "question_mark", "help", "Help", "app", show=False),
+    ActionSpec("app.theme_key", "ctrl+z", "next_theme", "Next theme", "app", show=False),
     ActionSpec("call.answer", "f2", "answer", "Answer", "screen"),
     ActionSpec("call.hangup", "f3", "hangup", "Hang up", "screen"),
-    ActionSpec("call.hold", "f4", "hold", "Hold/resume", "screen"),
+    ActionSpec("call.hold", "f4", "hold", "Hold", "screen"),
     ActionSpec("call.mute", "f5", "mute", "Mute", "screen"),
-    ActionSpec("call.transfer", "f6", "transfer", "Transfer", "screen"),
+    ActionSpec("call.transfer", "f6", "transfer", "Transfer", "screen", show=False),
     ActionSpec("call.attended", "f7", "attended", "Attended transfer", "screen", show=False),
     ActionSpec("call.conference", "f8", "conference", "Conference", "screen", show=False),
     ActionSpec("call.voicemail", "f9", "voicemail", "To voicemail", "screen", show=False),
@@ -43,8 +47,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("pane.previous", "ctrl+b", "previous_pane", "Previous pane", "screen", show=False),
     ActionSpec("pane.dialpad", "ctrl+g", "go('dialpad')", "Dialpad", "screen", show=False),
     ActionSpec("pane.chat", "ctrl+y", "go('chat')", "Chat", "screen", show=False),
-    ActionSpec("dialpad.mode", "ctrl+t", "toggle_mode", "Tones/dial", "dialpad"),
-    ActionSpec("calls.filter", "ctrl+f", "filter", "Filter history", "calls"),
+    ActionSpec("dialpad.mode", "ctrl+t", "toggle_mode", "Tones", "dialpad"),
+    ActionSpec("calls.filter", "ctrl+f", "filter", "Filter", "calls"),
+    ActionSpec("calls.answer", "a", "screen.answer", "Answer", "calls", show=False),
+    ActionSpec("calls.hangup", "h", "screen.hangup", "Hang up", "calls", show=False),
+    ActionSpec("calls.hold", "o", "screen.hold", "Hold/resume", "calls", show=False),
+    ActionSpec("calls.mute", "m", "screen.mute", "Mute", "calls", show=False),
+    ActionSpec("calls.transfer", "t", "screen.transfer", "Transfer", "calls", show=False),
+    ActionSpec("calls.attended", "x", "screen.attended", "Attended transfer", "calls",
+               show=False),
+    ActionSpec("calls.conference", "c", "screen.conference", "Conference", "calls", show=False),
+    ActionSpec("calls.voicemail", "v", "screen.voicemail", "To voicemail", "calls", show=False),
+    ActionSpec("calls.voicemail_box", "b", "screen.call_voicemail", "Call voicemail", "calls",
+               show=False),
     ActionSpec("contacts.call", "ctrl+l", "call", "Call contact", "contacts"),
     ActionSpec("contacts.message", "ctrl+o", "message", "Message contact", "contacts"),
     ActionSpec("contacts.quickdial", "ctrl+s", "add_quickdial", "Add to QuickDial", "contacts"),
@@ -89,6 +104,24 @@ def specs_for(scopes: Iterable[str]) -> list[ActionSpec]:
 def keys_of(spec: ActionSpec, keymap: Mapping[str, str]) -> str:
     """The keys in force for ``spec`` given a config keymap (id -> keys)."""
     return keymap.get(spec.id, spec.key)
+
+
+_KEY_NAMES = {"question_mark": "?", "exclamation_mark": "!", "slash": "/"}
+
+
+def key_display(keys: str) -> str:
+    """Keys as a person types them: ``question_mark`` is "?"."""
+    return ",".join(_KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def _target(spec: ActionSpec) -> str:
+    return spec.action.removeprefix("screen.").removeprefix("app.")
+
+
+def alternates(spec: ActionSpec) -> list[ActionSpec]:
+    """Other bindings of the same action (the letters beside the F-keys)."""
+    return [s for s in ACTIONS if s.id != spec.id and _target(s) == _target(spec)
+            and s.scope in ("app", "screen", "calls") and spec.scope in ("app", "screen", "calls")]
 
 
 def unknown_ids(keymap: Mapping[str, str]) -> list[str]:

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tuiphone.ui.actions import keys_of, specs_for
+from tuiphone.ui.actions import key_display, keys_of, specs_for
 
 _TITLES = {"app": "Everywhere", "screen": "Calls and panes",
            "contact-list": "In the contact list"}
@@ -22,7 +22,8 @@ def help_text(scopes: Sequence[str], keymap: Mapping[str, str]) -> str:
         if not specs:
             continue
         lines.append(_TITLES.get(scope, f"In {scope}"))
-        lines.extend(f"  {keys_of(s, keymap):<12} {s.description}  ({s.id})" for s in specs)
+        lines.extend(f"  {key_display(keys_of(s, keymap)):<12} {s.description}  ({s.id})"
+                     for s in specs)
         lines.append("")
     lines.append("Enter in the dialpad dials; Tab moves between fields; ctrl+p opens the palette.")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -37,18 +38,39 @@ class StatusBar(Static):
     unread: reactive[int] = reactive(0)
 
     def render(self) -> str:
-        parts = [f"engine: {self.engine}"]
+        return fit(self.parts(), self.size.width or 10_000)
+
+    def parts(self) -> list[tuple[int, str]]:
+        """(rank, text) in display order; the highest rank is dropped first when short
+        of room: audio mode, then a healthy engine state, then the accounts' routes."""
+        engine_rank = 1 if self.engine.startswith(("failed", "starting")) else 3
+        parts = [(engine_rank, f"engine: {self.engine}")]
         state = self.phone_state
         if state is not None:
             routes = {r.account_id: r for r in state.routes}
-            parts.extend(account_text(a, routes.get(a.id)) for a in state.accounts)
+            parts.extend((0, account_text(a, routes.get(a.id))) for a in state.accounts)
             new = sum(m.new for m in state.mwi)
             if state.mwi:
-                parts.append(f"✉ MWI {new}")
-            parts.append(f"audio: {state.audio_mode}")
+                parts.append((1, f"✉ MWI {new}"))
+            parts.append((4, f"audio: {state.audio_mode}"))
         if self.unread:
-            parts.append(f"chat: {self.unread} unread")
-        return "  │  ".join(parts)
+            parts.append((1, f"chat: {self.unread} unread"))
+        return parts
 
     def watch_engine(self, engine: str) -> None:
         self.set_class(engine.startswith("failed"), "-failed")
+
+
+SEP = "  │  "
+
+
+def fit(parts: list[tuple[int, str]], width: int) -> str:
+    """The parts joined, least important (highest rank) dropped first until they fit;
+    what still does not fit ends with an ellipsis."""
+    kept = list(parts)
+    while len(kept) > 1 and cell_len(SEP.join(t for _, t in kept)) > width:
+        worst = max(rank for rank, _ in kept)
+        index = max(i for i, (rank, _) in enumerate(kept) if rank == worst)
+        kept.pop(index)
+    text = SEP.join(t for _, t in kept)
+    return text if cell_len(text) <= width else set_cell_size(text, max(width - 1, 0)) + "…"
