@@ -57,6 +57,18 @@ def cli_help_ms(runs: int = 15) -> float:
     return statistics.median(_run_ms(code, env) for _ in range(runs))
 
 
+def completion_ms(runs: int = 15) -> float:
+    """Median wall time of one Tab: ``tuiphone __complete call ""`` as a new process, no
+    engine running (values from the config file). Target 50 ms in all; the baseline
+    (``python -c pass``) is the floor of any Python completer."""
+    tmp = tempfile.mkdtemp(prefix="tpb-comp-")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_RUNTIME_DIR=tmp, XDG_CONFIG_HOME=tmp)
+    code = ("import sys; from tuiphone.cli.main import main; "
+            "sys.argv[1:] = ['__complete', 'call', '']; main()")
+    _run_ms(code, env)
+    return statistics.median(_run_ms(code, env) for _ in range(runs))
+
+
 def _start_daemon(env: dict[str, str], sock: Path) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([PY, "-m", "tuiphone.cli.main", "daemon"], env=env, cwd=ROOT,
                             stderr=subprocess.DEVNULL)
@@ -132,6 +144,7 @@ def main() -> None:
     ours, base = cli_import_ms()
     emit("cli_import_ms", ours - base, "ms", base)
     emit("cli_help_ms", cli_help_ms() - base, "ms", base)
+    emit("completion_ms", completion_ms(), "ms", base)
     emit("socket_rtt_ms", socket_rtt_ms(), "ms", None)
     if args.registrar:
         emit("cli_cold_register_s", cli_cold_register_s(args.registrar, args.user,

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tuiphone.commands import run_line
+from tuiphone.commands.runner import run_line
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone

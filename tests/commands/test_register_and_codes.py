@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tuiphone.commands import exit_code, run_line
 from tuiphone.commands.checks.regtrace import exchange, is_challenge
 from tuiphone.commands.errors import CallRefused, ExpectationFailed, NoEngine, Unsupported
+from tuiphone.commands.exitcodes import exit_code
+from tuiphone.commands.runner import run_line
 from tuiphone.control.errors import EngineNotRunning
 from tuiphone.model import errors
 from tuiphone.model.trace import TraceEntry

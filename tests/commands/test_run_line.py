@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from tuiphone.commands import COMMANDS, list_commands, run_line
 from tuiphone.commands.errors import CallRefused, ExpectationFailed, Unsupported
+from tuiphone.commands.runner import list_commands, run_line
+from tuiphone.commands.table import COMMANDS
 from tuiphone.model.call import CallState
 from tuiphone.model.codec import dumps
 from tuiphone.model.errors import NotFound, Timeout, UsageError

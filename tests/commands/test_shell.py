@@ -80,7 +80,7 @@ async def test_completion(phone, text, expected):
 
 
 async def test_call_ids_complete_from_live_state(phone):
-    from tuiphone.commands import run_line
+    from tuiphone.commands.runner import run_line
 
     placed = await phone.call("sip:noanswer@example.com")
     await run_line(phone, "wait call ringing --timeout 5")

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tuiphone.commands import run_line
+from tuiphone.commands.runner import run_line
 from tuiphone.control import EngineNotRunning, RemotePhone
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState, Direction

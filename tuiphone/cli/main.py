@@ -13,6 +13,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"tuiphone {__version__}")
         return 0
+    if words[:1] == ["__complete"]:  # a shell's Tab: the table only, never an engine
+        from tuiphone.cli.complete import main as complete
+
+        return complete(words[1:])
     from tuiphone.cli.parser import parser_for
 
     ns = parser_for(words).parse_args(words)
@@ -25,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         from tuiphone.cli.daemon import run_daemon
 
         return run_daemon(ns)
+    if front_end == "completion":
+        from tuiphone.cli.complete import print_script
+
+        return print_script(ns.shell)
     if front_end == "run":
         from tuiphone.cli.script import run_script
 

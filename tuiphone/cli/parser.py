@@ -63,6 +63,9 @@ def _front_ends(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument("file", metavar="FILE", help="the script ('#' starts a comment)")
     run.add_argument("--keep-going", "-k", action="store_true",
                      help="run every line even after a failure")
-    for parser in (daemon, shell, run):
+    completion = sub.add_parser("completion", help="print a completion script: "
+                                                   "eval \"$(tuiphone completion bash)\"")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
+    for parser in (daemon, shell, run, completion):
         global_options(parser, argparse.SUPPRESS)
         parser.set_defaults(front_end=parser.prog.split()[-1])

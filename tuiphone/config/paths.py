@@ -1,4 +1,4 @@
-"""Where tuiphone keeps its files (XDG base directories via platformdirs).
+"""Where tuiphone keeps its files: the XDG base directories (Linux only, so no library).
 
 Every function only computes a path; nothing is created until a caller asks
 ``ensure_dir``. The environment is read on each call, so tests and the CLI can
@@ -11,17 +11,23 @@ import os
 import stat
 from pathlib import Path
 
-import platformdirs
-
 from tuiphone.model.errors import ConfigError
 
 APP = "tuiphone"
 CONFIG_ENV = "TUIPHONE_CONFIG"
 
 
+def xdg_dir(variable: str, fallback: str) -> Path:
+    """``$variable/tuiphone``, or ``~/fallback/tuiphone`` when it is unset, empty or
+    relative (the XDG Base Directory spec says to ignore a relative one)."""
+    value = os.environ.get(variable, "").strip()
+    base = Path(value) if value and os.path.isabs(value) else Path.home() / fallback
+    return base / APP
+
+
 def config_dir() -> Path:
     """``$XDG_CONFIG_HOME/tuiphone``."""
-    return platformdirs.user_config_path(APP, appauthor=False)
+    return xdg_dir("XDG_CONFIG_HOME", ".config")
 
 
 def default_config_file() -> Path:
@@ -56,7 +62,7 @@ def state_file() -> Path:
 
 def data_dir() -> Path:
     """``$XDG_DATA_HOME/tuiphone``: the SQLite database and the secret store."""
-    return platformdirs.user_data_path(APP, appauthor=False)
+    return xdg_dir("XDG_DATA_HOME", ".local/share")
 
 
 def secret_store_file() -> Path:
@@ -65,12 +71,12 @@ def secret_store_file() -> Path:
 
 def state_dir() -> Path:
     """``$XDG_STATE_HOME/tuiphone``: logs, SIP traces."""
-    return platformdirs.user_state_path(APP, appauthor=False)
+    return xdg_dir("XDG_STATE_HOME", ".local/state")
 
 
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/tuiphone``: CardDAV caches and the like."""
-    return platformdirs.user_cache_path(APP, appauthor=False)
+    return xdg_dir("XDG_CACHE_HOME", ".cache")
 
 
 def runtime_dir() -> Path:

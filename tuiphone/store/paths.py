@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-
-import platformdirs
 
 DB_NAME = "tuiphone.db"
 
 
 def default_db_path() -> Path:
-    """``$XDG_DATA_HOME/tuiphone/tuiphone.db`` (``~/.local/share/...`` when unset)."""
-    return platformdirs.user_data_path("tuiphone", appauthor=False) / DB_NAME
+    """``$XDG_DATA_HOME/tuiphone/tuiphone.db`` (``~/.local/share/...`` when it is unset or
+    relative); the same rule as ``tuiphone.config.paths.data_dir``, which this layer may
+    not import."""
+    value = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(value) if value and os.path.isabs(value) else Path.home() / ".local" / "share"
+    return base / "tuiphone" / DB_NAME

@@ -53,7 +53,7 @@ class PhoneCommands(Provider):
     async def _command(self, line: str) -> None:
         """One command-mode line on the phone; its output or error is shown as a
         notification. The command table is imported here: not before the first paint."""
-        from tuiphone.commands import run_command_line
+        from tuiphone.commands.runner import run_command_line
 
         phone = self.tapp.phone
         if phone is None:
