@@ -15,7 +15,14 @@ from tuiphone.ui.actions import bindings_for, unknown_ids
 from tuiphone.ui.palette import PhoneCommands
 from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.screens.main import MainScreen
-from tuiphone.ui.themes import BUILTIN_DIR, DEFAULT_THEME, load_themes, user_theme_dir
+from tuiphone.ui.themes import (
+    BUILTIN_DIR,
+    DEFAULT_THEME,
+    MONO_THEME,
+    load_themes,
+    user_theme_dir,
+    wants_mono,
+)
 from tuiphone.ui.widgets.quickdial import Favourite
 
 PhoneFactory = Callable[[], Awaitable[PhoneApi]]
@@ -78,8 +85,9 @@ class TuiphoneApp(App[int]):
             self.register_theme(theme)
         self.own_themes = [t.name for t in themes]
         notes = [f"{p} (skipped)" for p in problems]
-        if not self.use_theme(self.ui.theme):
-            notes.append(f"No theme {self.ui.theme!r}; using {self.theme}")
+        wanted = MONO_THEME if wants_mono(self.no_color) else self.ui.theme
+        if not self.use_theme(wanted):
+            notes.append(f"No theme {wanted!r}; using {self.theme}")
         return notes
 
     def use_theme(self, name: str) -> bool:
