@@ -41,6 +41,11 @@ def _isolated_xdg(tmp_path, monkeypatch):
         d = tmp_path / "xdg" / sub
         d.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(d))
+    # The theme follows the terminal (NO_COLOR, terminfo): tests get a colour one,
+    # whatever terminal (or none) runs them; the e2e tests set TERM themselves.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("COLORTERM", raising=False)
     # AF_UNIX paths are limited to 108 bytes, so the runtime dir must be short.
     run = tempfile.mkdtemp(prefix="tp-run-")
     os.chmod(run, 0o700)
