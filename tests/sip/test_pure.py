@@ -17,6 +17,7 @@ from tuiphone.sip.errors import classify, convert, strip_tracebacks
 from tuiphone.sip.frame_ring import FrameRing
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.trace_parse import mask_secrets, parse_dump
+from tuiphone.sip.text import clean, wire_bytes
 from tuiphone.sip.uri import looks_like_sip_uri
 
 DUMP = (
@@ -155,3 +156,14 @@ def test_frame_ring_drops_oldest_and_pads() -> None:
     assert len(ring) == 2
     assert ring.pop() == b"bb\0\0"
     assert ring.pop() == b"cccc"
+
+
+def test_network_bytes_in_swig_strings() -> None:
+    # SWIG hands over b"J\xfcrgen" as "J\udcfcrgen" (UTF-8 with surrogateescape)
+    swig = b'"J\xfcrgen" <sip:j@h>'.decode("utf-8", "surrogateescape")
+    assert wire_bytes(swig) == b'"J\xfcrgen" <sip:j@h>'
+    assert clean(swig) == '"J\ufffdrgen" <sip:j@h>'
+    assert clean(swig).encode("utf-8")  # storable, printable
+    assert split_name_addr(swig) == ("J\ufffdrgen", "sip:j@h")
+    assert clean("plain ascii") == "plain ascii"
+    assert clean("Jürgen") == "Jürgen"

@@ -17,6 +17,7 @@ from tuiphone.sip.errors import readable
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.natseen import rewritten, seen_address
+from tuiphone.sip.text import clean
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
@@ -71,7 +72,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         if not self.config.nat.contact_rewrite:
             return
         try:
-            seen = seen_address(str(prm.rdata.wholeMsg))
+            seen = seen_address(clean(str(prm.rdata.wholeMsg)))
         except Exception:  # no rdata (a local failure): nothing was seen
             return
         if seen is not None:
@@ -79,7 +80,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        self.core.calls.incoming(self, int(prm.callId), str(prm.rdata.wholeMsg))
+        self.core.calls.incoming(self, int(prm.callId), clean(str(prm.rdata.wholeMsg)))
 
     @guarded
     def onInstantMessage(self, prm: pj.OnInstantMessageParam) -> None:
