@@ -16,8 +16,8 @@ from tuiphone.sip.callinfo import (
 from tuiphone.sip.errors import classify, convert, strip_tracebacks
 from tuiphone.sip.frame_ring import FrameRing
 from tuiphone.sip.mwi import parse_mwi
-from tuiphone.sip.trace_parse import mask_secrets, parse_dump
 from tuiphone.sip.text import clean, wire_bytes
+from tuiphone.sip.trace_parse import mask_secrets, parse_dump
 from tuiphone.sip.uri import looks_like_sip_uri
 
 DUMP = (
