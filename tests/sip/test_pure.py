@@ -74,6 +74,21 @@ def test_mwi() -> None:
     body = "Messages-Waiting: yes\r\nMessage-Account: sip:*97@h\r\nVoice-Message: 2/8 (0/2)\r\n"
     assert parse_mwi(body) == (True, 2, 8)
     assert parse_mwi("Messages-Waiting: no\r\n") == (False, 0, 0)
+    notify = "NOTIFY sip:a@h SIP/2.0\r\nEvent: message-summary\r\n\r\n" + body
+    assert parse_mwi(notify) == (True, 2, 8)
+
+
+@pytest.mark.parametrize("body", [
+    "", "<?xml version='1.0'?><x/>", "Voice-Message: 3/1\r\n",
+    "NOTIFY sip:a@h SIP/2.0\r\nMessages-Waiting: yes\r\n\r\ngarbage",  # a header is no body
+])
+def test_mwi_without_a_summary_is_none(body: str) -> None:
+    assert parse_mwi(body) is None
+
+
+def test_mwi_absurd_counts_are_not_counts() -> None:
+    body = "Messages-Waiting: yes\r\nVoice-Message: " + "9" * 4000 + "/1\r\n"
+    assert parse_mwi(body) == (True, 0, 0)
 
 
 def test_srtp_suite() -> None:

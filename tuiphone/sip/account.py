@@ -5,6 +5,7 @@ Runs on the pjsip thread. ``build_config`` maps our AccountConfig to pjsua2's.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from tuiphone.sip.text import clean
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
 
+log = logging.getLogger("tuiphone.sip")
 _SRTP = {
     SrtpMode.OFF: pj.PJMEDIA_SRTP_DISABLED,
     SrtpMode.OPTIONAL: pj.PJMEDIA_SRTP_OPTIONAL,
@@ -96,8 +98,11 @@ class PjAccount(pj.Account):  # type: ignore[misc]
             body = str(prm.rdata.wholeMsg)
         except Exception:
             return
-        waiting, new, old = parse_mwi(body)
-        self.core.mwi(self.config.id, waiting, new, old)
+        summary = parse_mwi(clean(body))
+        if summary is None:
+            log.warning("%s: MWI NOTIFY without a message summary; ignored", self.config.id)
+            return
+        self.core.mwi(self.config.id, *summary)
 
     @guarded
     def onSendRequest(self, prm: pj.OnSendRequestParam) -> None:
