@@ -43,6 +43,9 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         self.plan = plan
         self.password = password
         self.contact = ""
+        # set by Core.shutdown while an un-REGISTER is out: regIsActive drops at once,
+        # but a registrar's digest challenge still needs an answer from this account
+        self.unregistering = False
 
     def state(
         self, reg: RegState, code: int = 0, reason: str = "", expires: int = 0
@@ -58,6 +61,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
 
     @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
+        self.unregistering = False  # pjsua reports only final outcomes (after any 401)
         code, reason, expires = int(prm.code), readable(str(prm.reason)), int(prm.expiration)
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED
