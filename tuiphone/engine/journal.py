@@ -27,21 +27,22 @@ class Journal:
     def on_event(self, event: Event) -> None:
         match event:
             case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
-                self._save("chat", lambda: self.store.add_message(msg))
+                self.save("chat", lambda: self.store.add_message(msg))
             case MessageStatus(message=msg) if msg.account_id != ECHO_ID:
-                self._save("chat", lambda: self.store.update_delivery(
+                self.save("chat", lambda: self.store.update_delivery(
                     msg.id, msg.delivery, msg.code, msg.reason))
             case SipTrace(entry=entry) if self._trace_file is not None:
                 path = self._trace_file
-                self._save("SIP trace log", lambda: append_record(path, entry))
+                self.save("SIP trace log", lambda: append_record(path, entry))
             case _:
                 pass
 
     def record_history(self, entry: HistoryEntry) -> None:
         if entry.account_id != ECHO_ID:
-            self._save("call history", lambda: self.store.add_call(entry))
+            self.save("call history", lambda: self.store.add_call(entry))
 
-    def _save(self, kind: str, work: Callable[[], object]) -> None:
+    def save(self, kind: str, work: Callable[[], object]) -> bool:
+        """Run the write ``work``; False (and a complaint) when it failed."""
         try:
             work()
         except TuiphoneError as err:
@@ -50,3 +51,5 @@ class Journal:
             self.complaints.failed(kind, f"{err.filename}: {err.strerror}")
         else:
             self.complaints.worked(kind)
+            return True
+        return False
