@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from textual.notifications import SeverityLevel
+
 
 class NoticeGate:
     """A token bucket: ``burst`` toasts at once, then ``per_s`` a second. Loop thread."""
@@ -44,3 +46,26 @@ class NoticeGate:
         text = f"{self.held} more notices; the last: {self.last_held}"
         self.held, self.last_held = 0, ""
         return text
+
+
+class Toasts:
+    """Notices as toasts through a ``NoticeGate``: ``notify(text, severity)`` shows one,
+    ``later(delay_s, fn)`` (a screen's ``set_timer``) brings the summary when the gate
+    opens again."""
+
+    def __init__(self, notify: Callable[[str, SeverityLevel], object],
+                 later: Callable[[float, Callable[[], None]], object],
+                 gate: NoticeGate | None = None) -> None:
+        self._notify, self._later = notify, later
+        self.gate = gate or NoticeGate()
+
+    def show(self, text: str, severity: SeverityLevel) -> None:
+        if self.gate.admit(text):
+            self._notify(text, severity)
+        elif self.gate.held == 1:
+            self._later(self.gate.wait_s, self._summary)
+
+    def _summary(self) -> None:
+        text = self.gate.summary()
+        if text is not None:
+            self._notify(text, "warning")

@@ -60,7 +60,7 @@ from tuiphone.ui.messages import (
     LampUpdate,
     PhoneEvent,
 )
-from tuiphone.ui.notice_gate import NoticeGate
+from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
 from tuiphone.ui.quickdial_keys import QuickDialKeys
 from tuiphone.ui.screens.incoming import IncomingCallScreen
@@ -120,7 +120,8 @@ class MainScreen(Screen[None]):
         self.has_books = has_books
         self._named_threads: set[str] = set()
         self.clock = clock
-        self._notice_gate = NoticeGate()
+        self._toasts = Toasts(lambda text, severity: self.notify(text, severity=severity),
+                              self.set_timer)  # a flood of notices: a few, then a summary
         self.layout_pref = layout
         self.book = ChatBook()
         self.chat_thread: str | None = None
@@ -302,30 +303,18 @@ class MainScreen(Screen[None]):
                 if any(c.id == call_id for c in self.link.calls()):
                     self.query_one(Dialpad).show_received(digit)
             case TransferStatus(final=True, code=code, reason=reason):
-                self._toast(f"Transfer: {code} {reason}", "information")
+                self._toasts.show(f"Transfer: {code} {reason}", "information")
             case SipTrace():
                 self._trace_soon()
             case Notice(level=level, text=text):
-                self._toast(text, _SEVERITY.get(level, "information"))
+                self._toasts.show(text, _SEVERITY.get(level, "information"))
             case NetworkChanged(route=route) if route.reason != "start":
-                self._toast(network_words(route), "warning")
+                self._toasts.show(network_words(route), "warning")
             case MediaProblem() as problem:
                 self.notify(problem_words(problem), title="One-way audio", severity="error",
                             timeout=15)
             case _:
                 pass
-
-    def _toast(self, text: str, severity: SeverityLevel) -> None:
-        """A notice as a toast, through the gate: a flood becomes a few and a summary."""
-        if self._notice_gate.admit(text):
-            self.notify(text, severity=severity)
-        elif self._notice_gate.held == 1:
-            self.set_timer(self._notice_gate.wait_s, self._toast_summary)
-
-    def _toast_summary(self) -> None:
-        text = self._notice_gate.summary()
-        if text is not None:
-            self.notify(text, severity="warning")
 
     def _ring(self, call: CallInfo) -> None:
         name = party(call.remote_uri, call.remote_name)
