@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import struct
 import time
 from dataclasses import dataclass, replace
 from typing import Any
@@ -231,6 +232,28 @@ async def test_flood(target: Target, caplog, method: str) -> None:
         await asyncio.to_thread(flood, client)
         answered = await counting
     assert answered >= 950, f"{answered} of 1000 {method}s answered"
+    await assert_survived(target, caplog)
+
+
+async def test_tcp_connections_reset_mid_request(target: Target, caplog) -> None:
+    """20 connections that send part of a request and then reset (RST, not FIN).
+    (Connecting slows down once pjsip's accept backlog is full: ~0.1 s each.)"""
+    host, port = target.tcp
+
+    def reset_all() -> None:
+        for n in range(20):
+            with socket.create_connection((host, port), timeout=ANSWER_S) as sock:
+                here = sock.getsockname()
+                sender = Sender("TCP", here[0], here[1], f"{host}:{port};transport=tcp", "bob")
+                request = sender.request("MESSAGE", body="x" * 500,
+                                         headers=(("Content-Type", "text/plain"),)).encode()
+                sock.sendall(request[: 100 + n * 25])
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    await asyncio.to_thread(reset_all)
+    code = await asyncio.to_thread(_send_tcp, Case("after", lambda s: s.request(
+        "OPTIONS").encode(), OK), host, port)
+    assert code == 200
     await assert_survived(target, caplog)
 
 
