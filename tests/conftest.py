@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from typing import NoReturn
 
 import pytest
+
+from tests.support import asyncio_strict
 
 REQUIRE_LAB = os.environ.get("TUIPHONE_REQUIRE_LAB") == "1"
 
@@ -27,6 +31,33 @@ def lab_missing(reason: str) -> NoReturn:
     if REQUIRE_LAB:
         pytest.fail(reason + " and TUIPHONE_REQUIRE_LAB=1")
     pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    asyncio.set_event_loop_policy(asyncio_strict.StrictPolicy())
+
+
+def _fail_on_reports(collect: bool, where: str) -> None:
+    reports = asyncio_strict.take_reports(collect=collect)
+    if reports:
+        pytest.fail(f"asyncio reported unhandled errors {where}:\n\n" + "\n\n".join(reports),
+                    pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _asyncio_complaints() -> Iterator[None]:
+    """Fail a test during which asyncio reported an error nobody handled (see
+    tests/support/asyncio_strict.py). What only a garbage collection finds (a future
+    in a reference cycle) is looked for once per module: a collection per test would
+    cost a third of the run."""
+    yield
+    _fail_on_reports(collect=False, where="during this test")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _asyncio_complaints_found_by_gc() -> Iterator[None]:
+    yield
+    _fail_on_reports(collect=True, where="during this module (found by the garbage collector)")
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
-from tests.cli.conftest import tuiphone
+from tests.cli.conftest import ROOT, cli_env, tuiphone
 
 
 def test_status_attaches_to_the_daemon(daemon):
@@ -41,3 +46,41 @@ def test_daemon_ignores_sighup(daemon):
     daemon.send_signal(signal.SIGHUP)
     assert tuiphone("status", "--json").json()["engine"] == "attached"
     assert daemon.poll() is None
+
+
+def _started(proc: subprocess.Popen[str], timeout_s: float = 30) -> str:
+    """The daemon's start-up line on stderr (it comes once the socket is up)."""
+    assert proc.stderr is not None
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        line = pool.submit(proc.stderr.readline).result(timeout=timeout_s)
+    assert line.startswith("tuiphone daemon: pid"), line
+    return line
+
+
+def test_after_kill_9_the_next_daemon_recovers_everything_committed(daemon):
+    from tuiphone.control import socket_path
+
+    assert tuiphone("call", "echo", "--json").code == 0
+    assert tuiphone("message", "echo", "kept through a crash", "--json").code == 0
+    history = tuiphone("history", "--json").json()
+    messages = tuiphone("messages", "--json").json()
+    assert history
+    assert any(m["body"] == "kept through a crash" for m in messages)
+    wal = list(Path(os.environ["XDG_DATA_HOME"]).rglob("*.db-wal"))
+    assert [w.stat().st_size > 0 for w in wal] == [True], "committed pages wait in the WAL"
+
+    daemon.kill()
+    daemon.wait(timeout=30)
+    assert socket_path().is_socket(), "the stale socket is left behind"
+    again = subprocess.Popen(
+        [sys.executable, "-m", "tuiphone.cli.main", "daemon"], env=cli_env(), cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert f"pid {again.pid}," in _started(again)
+        status = tuiphone("status", "--json").json()
+        assert status["engine"] == "attached"
+        assert tuiphone("history", "--json").json() == history
+        assert tuiphone("messages", "--json").json() == messages
+    finally:
+        again.terminate()
+        assert again.wait(timeout=30) == 0

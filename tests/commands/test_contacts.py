@@ -142,7 +142,7 @@ def test_export_vcf_round_trips(
     assert sorted(c.uid for c in again.contacts) == ["alice-1", "bob-2"]
     alice = next(c for c in again.contacts if c.uid == "alice-1")
     assert alice.sips == ("sip:alice@127.0.0.1",)
-    assert ALICE.encode() in data  # the stored bytes, unchanged
+    assert ALICE.encode() in data  # a card that is well-formed already: exported as stored
 
 
 def test_export_json(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomli_w
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.fuzz import fuzz
 from tuiphone.config import parse_config
 from tuiphone.model.errors import ConfigError
 
@@ -27,7 +28,7 @@ TOP = st.dictionaries(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@fuzz(100)
 @given(TOP)
 def test_never_crashes(data: dict[str, object]) -> None:
     text = tomli_w.dumps(data)

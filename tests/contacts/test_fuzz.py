@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.contacts import corpus
+from tests.support.fuzz import fuzz
 from tuiphone.contacts.contact import Origin
 from tuiphone.contacts.editing import ContactEdit, apply_edit
 from tuiphone.contacts.reader import parse_bytes
 
-FUZZ = settings(
-    max_examples=int(os.environ.get("TUIPHONE_FUZZ_EXAMPLES", "150")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    derandomize=os.environ.get("TUIPHONE_FUZZ_RANDOM") != "1",  # CI sees fixed examples
-)
+FUZZ = fuzz(150)
 
 _PIECES = st.sampled_from(
     [

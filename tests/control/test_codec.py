@@ -37,6 +37,8 @@ EVENTS = [
     TransferStatus("c1", 200, "OK", True), SipTrace(TraceEntry(1.0, "rx", "UDP", "1.2.3.4:5060",
                                                                "OPTIONS sip:x SIP/2.0\r\n")),
     Notice("info", "hello"),
+    MessageReceived(Message("m2", "local", "in", "sip:a@b", "\ufffd\ufffd", "text/plain", 2.0,
+                            Delivery.RECEIVED, raw=b"\xff\xfe")),
 ]
 
 
@@ -82,3 +84,11 @@ def test_command_layer_errors_arrive_as_their_model_base_with_the_report():
     assert back.code == 404
     assert back.result == {"status_code": 404}
     assert type(wire.error_from_body(wire.error_body(Unsupported("x")))) is errors.UsageError
+
+
+def test_bytes_travel_as_base64_and_only_when_set():
+    raw = event_to_jsonable(EVENTS[-1])["message"]
+    assert raw["raw"] == "//4="
+    assert "raw" not in event_to_jsonable(MessageReceived(MSG))["message"]
+    with pytest.raises(ValueError, match="base64"):
+        from_jsonable(Message, {**raw, "raw": "not base64!"})

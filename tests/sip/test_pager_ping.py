@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import re
 import socket
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -202,3 +204,56 @@ async def test_late_answer_after_timeout_is_dropped(
     await settle_garbage()
     assert loop_errors == []
     assert (await pair.backend.ping("alice", pair.contacts["bob"], 10.0)).code == 200
+
+
+def _raw_message(contact: str, body: bytes, content_type: str, length: int | None = None) -> bytes:
+    host, port = contact.strip("<>").split("@", 1)[1].split(";", 1)[0].rsplit(":", 1)
+    head = (
+        f"MESSAGE sip:bob@{host}:{port} SIP/2.0\r\n"
+        f"Via: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bK{uuid.uuid4().hex}\r\n"
+        "Max-Forwards: 70\r\n"
+        f"From: <sip:probe@127.0.0.1>;tag={uuid.uuid4().hex[:8]}\r\n"
+        f"To: <sip:bob@{host}:{port}>\r\n"
+        f"Call-ID: {uuid.uuid4().hex}\r\n"
+        "CSeq: 1 MESSAGE\r\n"
+        f"Content-Type: {content_type}\r\n"
+        f"Content-Length: {len(body) if length is None else length}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "shown", "warned"),
+    [
+        (b"\xff\xfe\xfa", "text/plain; charset=utf-8", "\ufffd\ufffd\ufffd", True),
+        (b"Jos\xe9 Garc\xeda", 'text/plain;charset="ISO-8859-1"', "José García", False),
+        (b"caf\xc3\xa9 \xff", "text/plain", "café \ufffd", True),
+    ],
+)
+async def test_incoming_body_that_is_not_utf8_keeps_its_bytes(
+    pair: Lab, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str, shown: str,
+    warned: bool,
+) -> None:
+    """The bytes that arrived are kept (``raw``); ``body`` is what they read as."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.sendto(_raw_message(pair.contacts["bob"], body, content_type),
+                    ("127.0.0.1", int(pair.contacts["bob"].rsplit(":", 1)[1].rstrip(">"))))
+    got = await pair.events.wait(lambda e: isinstance(e, MessageReceived))
+    assert got.message.body == shown
+    assert got.message.raw == body
+    assert got.message.data == body
+    assert not got.message.truncated
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert failures == []
+    warnings = [r for r in caplog.records if "body is not valid" in r.getMessage()]
+    assert len(warnings) == (1 if warned else 0)
+
+
+async def test_content_length_lie_is_flagged_truncated(pair: Lab) -> None:
+    bob = pair.contacts["bob"]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.sendto(_raw_message(bob, b"short", "text/plain", length=5000),
+                    ("127.0.0.1", int(bob.rsplit(":", 1)[1].rstrip(">"))))
+    got = await pair.events.wait(lambda e: isinstance(e, MessageReceived))
+    assert got.message.truncated
+    assert got.message.raw == b""  # valid UTF-8: ``body`` holds the bytes

@@ -16,6 +16,7 @@ from tuiphone.sip.callinfo import (
 from tuiphone.sip.errors import classify, convert, strip_tracebacks
 from tuiphone.sip.frame_ring import FrameRing
 from tuiphone.sip.mwi import parse_mwi
+from tuiphone.sip.text import clean, wire_bytes
 from tuiphone.sip.trace_parse import mask_secrets, parse_dump
 from tuiphone.sip.uri import looks_like_sip_uri
 
@@ -73,6 +74,21 @@ def test_mwi() -> None:
     body = "Messages-Waiting: yes\r\nMessage-Account: sip:*97@h\r\nVoice-Message: 2/8 (0/2)\r\n"
     assert parse_mwi(body) == (True, 2, 8)
     assert parse_mwi("Messages-Waiting: no\r\n") == (False, 0, 0)
+    notify = "NOTIFY sip:a@h SIP/2.0\r\nEvent: message-summary\r\n\r\n" + body
+    assert parse_mwi(notify) == (True, 2, 8)
+
+
+@pytest.mark.parametrize("body", [
+    "", "<?xml version='1.0'?><x/>", "Voice-Message: 3/1\r\n",
+    "NOTIFY sip:a@h SIP/2.0\r\nMessages-Waiting: yes\r\n\r\ngarbage",  # a header is no body
+])
+def test_mwi_without_a_summary_is_none(body: str) -> None:
+    assert parse_mwi(body) is None
+
+
+def test_mwi_absurd_counts_are_not_counts() -> None:
+    body = "Messages-Waiting: yes\r\nVoice-Message: " + "9" * 4000 + "/1\r\n"
+    assert parse_mwi(body) == (True, 0, 0)
 
 
 def test_srtp_suite() -> None:
@@ -155,3 +171,14 @@ def test_frame_ring_drops_oldest_and_pads() -> None:
     assert len(ring) == 2
     assert ring.pop() == b"bb\0\0"
     assert ring.pop() == b"cccc"
+
+
+def test_network_bytes_in_swig_strings() -> None:
+    # SWIG hands over b"J\xfcrgen" as "J\udcfcrgen" (UTF-8 with surrogateescape)
+    swig = b'"J\xfcrgen" <sip:j@h>'.decode("utf-8", "surrogateescape")
+    assert wire_bytes(swig) == b'"J\xfcrgen" <sip:j@h>'
+    assert clean(swig) == '"J\ufffdrgen" <sip:j@h>'
+    assert clean(swig).encode("utf-8")  # storable, printable
+    assert split_name_addr(swig) == ("J\ufffdrgen", "sip:j@h")
+    assert clean("plain ascii") == "plain ascii"
+    assert clean("Jürgen") == "Jürgen"

@@ -95,3 +95,14 @@ def test_mark_read_clears_one_peer(store: Store) -> None:
 
 def test_no_threads_in_an_empty_store(store: Store) -> None:
     assert store.threads() == []
+
+
+def test_bytes_that_arrived_are_kept(store: Store) -> None:
+    odd = replace(message(1), body="\ufffd\ufffd\ufffd", raw=b"\xff\xfe\xfa")
+    store.add_message(odd)
+    store.add_message(message(2))
+    kept, plain = store.messages()
+    assert kept == odd
+    assert kept.data == b"\xff\xfe\xfa"
+    assert plain.raw == b""
+    assert plain.data == b"hello 2"

@@ -11,6 +11,7 @@ import pytest
 from tests.store.conftest import call, message
 from tuiphone.model.errors import NotFound
 from tuiphone.store import Attachment, Store
+from tuiphone.store.migrations import MIGRATIONS
 
 ALICE = "sip:alice@example.com"
 BOB = "sip:bob@example.com"
@@ -31,13 +32,20 @@ def test_export_holds_everything_and_is_json(store: Store) -> None:
     _fill(store)
     exported = json.loads(json.dumps(store.export_all()))
     assert exported["format"] == "tuiphone-export"
-    assert exported["schema"] == 1
+    assert exported["schema"] == len(MIGRATIONS)
     assert [c["call_id"] for c in exported["calls"]] == ["c1", "c2"]
     assert [m["body"] for m in exported["messages"]] == ["hello 1", "hello 2", SECRET]
     assert exported["messages"][0]["read"] is False
     assert exported["messages"][0]["delivery"] == "received"
     assert exported["attachments"][0]["filename"] == "cat.jpg"
     assert exported["counters"] == {"calls_made": 1}
+    assert exported["messages"][0]["raw"] == ""
+
+
+def test_export_gives_bytes_as_base64(store: Store) -> None:
+    store.add_message(replace(message(1), body="\ufffd", raw=b"\xff"))
+    exported = json.loads(json.dumps(store.export_all()))
+    assert exported["messages"][0]["raw"] == "/w=="
 
 
 def test_erase_peer_removes_only_that_peer(store: Store) -> None:

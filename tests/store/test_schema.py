@@ -101,3 +101,18 @@ def test_failed_migration_leaves_the_previous_version(tmp_path: Path) -> None:
         assert not conn.in_transaction
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"t"}  # table u was rolled back with the failed step
+
+
+def test_version_1_database_gains_message_bytes(db_path: Path) -> None:
+    """A file from before V2 keeps its messages; they read back with no bytes kept."""
+    db_path.parent.mkdir(parents=True)
+    with _raw(db_path) as conn:
+        assert migrate(conn, str(db_path), MIGRATIONS[:1]) == 1
+        conn.execute(
+            "INSERT INTO messages (id, account_id, direction, peer, body, content_type,"
+            " timestamp, delivery) VALUES ('m1', 'a', 'in', 'sip:x@y', 'hi', 'text/plain',"
+            " 1.0, 'received')"
+        )
+    with Store(db_path) as store:
+        (msg,) = store.messages()
+    assert (msg.body, msg.raw) == ("hi", b"")

@@ -28,8 +28,7 @@ class Verbatim(str):
 
 def print_result(result: object, as_json: bool) -> None:
     if isinstance(result, Verbatim) and not as_json:
-        sys.stdout.write(result)
-        sys.stdout.flush()
+        _write_utf8(result)
         return
     data = to_jsonable(result)
     if as_json:
@@ -203,3 +202,15 @@ def _rich(data: Any, console: Any = None) -> None:
                 console.print(_rows_table(value, title=key))
     else:
         console.print(Text(_cell(data)))
+
+
+def _write_utf8(text: str) -> None:
+    """UTF-8 whatever the locale says (an exported file must not depend on it)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    sys.stdout.flush()

@@ -1,10 +1,12 @@
 """Chat for a Phone: an outgoing MESSAGE is stored before it is sent (a failure to send
-marks it failed), and the stored threads are read back. Loop-thread only."""
+marks it failed), and the stored threads are read back. A message that cannot be
+stored (a full disk) is still sent; ``save`` reports the failure. Loop-thread only."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.model.backend import SipBackend
@@ -13,10 +15,12 @@ from tuiphone.store import Store
 
 
 class Chat:
-    def __init__(self, backend: SipBackend, store: Store, accounts: AccountBook) -> None:
+    def __init__(self, backend: SipBackend, store: Store, accounts: AccountBook,
+                 save: Callable[[str, Callable[[], object]], bool]) -> None:
         self._backend = backend
         self._store = store
         self._accounts = accounts
+        self._save = save
 
     async def send(self, uri: str, body: str, account_id: str | None, content_type: str
                    ) -> Message:
@@ -32,11 +36,12 @@ class Chat:
             timestamp=time.time(),
             delivery=Delivery.PENDING,
         )
-        self._store.add_message(msg)
+        self._save("chat", lambda: self._store.add_message(msg))
         try:
             await self._backend.send_message(acc.id, target, body, content_type, msg.id)
         except Exception:
-            self._store.update_delivery(msg.id, Delivery.FAILED, 0, "not sent")
+            self._save("chat", lambda: self._store.update_delivery(
+                msg.id, Delivery.FAILED, 0, "not sent"))
             raise
         return msg
 

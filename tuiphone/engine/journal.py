@@ -1,19 +1,19 @@
 """What the engine keeps: chat messages and delivery states, finished calls, and the
 SIP trace file (``features.sip_trace_log``). A failed write (a full disk) becomes one
-Notice and never takes a call down. The echo line's own traffic is never kept.
-Loop-thread only."""
+Notice while it keeps failing (see ``Complaints``) and never takes a call down. The echo
+line's own traffic is never kept. Loop-thread only."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tuiphone.engine.complaints import Complaints
 from tuiphone.engine.echo import ECHO_ID
+from tuiphone.engine.tracefile import append_record
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import TuiphoneError
-from tuiphone.model.events import Event, MessageReceived, MessageStatus, Notice, SipTrace
-from tuiphone.model.trace import TraceEntry
+from tuiphone.model.events import Event, MessageReceived, MessageStatus, SipTrace
 from tuiphone.store import Store
 
 
@@ -22,36 +22,34 @@ class Journal:
                  publish: Callable[[Event], None]) -> None:
         self.store = store
         self._trace_file = trace_file
-        self._publish = publish
+        self.complaints = Complaints(publish)
 
     def on_event(self, event: Event) -> None:
-        try:
-            self._keep(event)
-        except TuiphoneError as err:
-            # A full disk must not take calls down with it; say it once per event.
-            self._publish(Notice("error", f"not saved: {err}"))
-
-    def _keep(self, event: Event) -> None:
         match event:
             case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
-                self.store.add_message(msg)
+                self.save("chat", lambda: self.store.add_message(msg))
             case MessageStatus(message=msg) if msg.account_id != ECHO_ID:
-                self.store.update_delivery(msg.id, msg.delivery, msg.code, msg.reason)
+                self.save("chat", lambda: self.store.update_delivery(
+                    msg.id, msg.delivery, msg.code, msg.reason))
             case SipTrace(entry=entry) if self._trace_file is not None:
-                self._append_trace(entry, self._trace_file)
+                path = self._trace_file
+                self.save("SIP trace log", lambda: append_record(path, entry))
             case _:
                 pass
 
-    def _append_trace(self, entry: TraceEntry, path: Path) -> None:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.timestamp))
-        head = f"{stamp} {entry.direction.upper()} {entry.transport} {entry.peer}\n"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(head + entry.text.rstrip() + "\n\n")
-
     def record_history(self, entry: HistoryEntry) -> None:
-        if entry.account_id == ECHO_ID:
-            return
+        if entry.account_id != ECHO_ID:
+            self.save("call history", lambda: self.store.add_call(entry))
+
+    def save(self, kind: str, work: Callable[[], object]) -> bool:
+        """Run the write ``work``; False (and a complaint) when it failed."""
         try:
-            self.store.add_call(entry)
+            work()
         except TuiphoneError as err:
-            self._publish(Notice("error", f"call history not saved: {err}"))
+            self.complaints.failed(kind, str(err))
+        except OSError as err:
+            self.complaints.failed(kind, f"{err.filename}: {err.strerror}")
+        else:
+            self.complaints.worked(kind)
+            return True
+        return False

@@ -97,7 +97,7 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
-        self.chat = Chat(backend, self.store, self.accounts)
+        self.chat = Chat(backend, self.store, self.accounts, self.journal.save)
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))

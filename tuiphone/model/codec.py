@@ -2,12 +2,15 @@
 
 ``to_jsonable`` turns dataclasses, enums, tuples and paths into plain JSON data;
 ``from_jsonable`` rebuilds a typed value from it using the dataclass type hints.
+Bytes travel as base64 strings.
 Events carry their ``kind`` as ``"event"`` so a JSON line says what it is. A field
 marked ``SPARSE`` (``tuiphone.model.value``) is left out while it holds its default.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import enum
 import json
@@ -64,6 +67,8 @@ def to_jsonable(obj: object) -> Any:
         return [to_jsonable(v) for v in obj]
     if isinstance(obj, Path):
         return str(obj)
+    if isinstance(obj, bytes | bytearray):
+        return base64.b64encode(obj).decode("ascii")
     if obj is None or isinstance(obj, str | int | float | bool):
         return obj
     return str(obj)
@@ -151,7 +156,18 @@ def _decoder(tp: Any) -> Decoder:
         return tp
     if tp is float:
         return lambda data: float(data) if isinstance(data, int) else data
+    if tp is bytes:
+        return _from_base64
     return _same
+
+
+def _from_base64(data: Any) -> bytes:
+    if not isinstance(data, str):
+        raise ValueError(f"expected base64 text, not {data!r}")
+    try:
+        return base64.b64decode(data, validate=True)
+    except binascii.Error as err:
+        raise ValueError(f"bad base64: {err}") from None
 
 
 def _items(data: Any) -> Any:

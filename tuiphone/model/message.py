@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from tuiphone.model.value import SPARSE
 
 
 class Delivery(enum.Enum):
@@ -26,3 +28,12 @@ class Message:
     code: int = 0
     reason: str = ""
     truncated: bool = False  # incoming body shorter than its Content-Length
+    # The body's bytes as they arrived, kept when ``body`` cannot give them back: not
+    # valid UTF-8, or another charset. ``body`` is then their readable decoding (with
+    # U+FFFD for what does not decode). Empty when ``body.encode()`` is the bytes.
+    raw: bytes = field(default=b"", metadata=SPARSE)
+
+    @property
+    def data(self) -> bytes:
+        """The body's bytes: as they arrived for an incoming message."""
+        return self.raw or self.body.encode("utf-8")

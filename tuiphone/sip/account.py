@@ -5,6 +5,7 @@ Runs on the pjsip thread. ``build_config`` maps our AccountConfig to pjsua2's.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,12 @@ from tuiphone.sip.errors import readable
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.natseen import rewritten, seen_address
+from tuiphone.sip.text import clean
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
 
+log = logging.getLogger("tuiphone.sip")
 _SRTP = {
     SrtpMode.OFF: pj.PJMEDIA_SRTP_DISABLED,
     SrtpMode.OPTIONAL: pj.PJMEDIA_SRTP_OPTIONAL,
@@ -40,6 +43,9 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         self.plan = plan
         self.password = password
         self.contact = ""
+        # set by Core.shutdown while an un-REGISTER is out: regIsActive drops at once,
+        # but a registrar's digest challenge still needs an answer from this account
+        self.unregistering = False
 
     def state(
         self, reg: RegState, code: int = 0, reason: str = "", expires: int = 0
@@ -55,6 +61,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
 
     @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
+        self.unregistering = False  # pjsua reports only final outcomes (after any 401)
         code, reason, expires = int(prm.code), readable(str(prm.reason)), int(prm.expiration)
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED
@@ -71,7 +78,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         if not self.config.nat.contact_rewrite:
             return
         try:
-            seen = seen_address(str(prm.rdata.wholeMsg))
+            seen = seen_address(clean(str(prm.rdata.wholeMsg)))
         except Exception:  # no rdata (a local failure): nothing was seen
             return
         if seen is not None:
@@ -79,7 +86,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        self.core.calls.incoming(self, int(prm.callId), str(prm.rdata.wholeMsg))
+        self.core.calls.incoming(self, int(prm.callId), clean(str(prm.rdata.wholeMsg)))
 
     @guarded
     def onInstantMessage(self, prm: pj.OnInstantMessageParam) -> None:
@@ -95,8 +102,11 @@ class PjAccount(pj.Account):  # type: ignore[misc]
             body = str(prm.rdata.wholeMsg)
         except Exception:
             return
-        waiting, new, old = parse_mwi(body)
-        self.core.mwi(self.config.id, waiting, new, old)
+        summary = parse_mwi(clean(body))
+        if summary is None:
+            log.warning("%s: MWI NOTIFY without a message summary; ignored", self.config.id)
+            return
+        self.core.mwi(self.config.id, *summary)
 
     @guarded
     def onSendRequest(self, prm: pj.OnSendRequestParam) -> None:

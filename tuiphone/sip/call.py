@@ -16,6 +16,7 @@ from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
 from tuiphone.sip.errors import readable
 from tuiphone.sip.guard import guarded
+from tuiphone.sip.text import clean
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
@@ -65,7 +66,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
             "reason": readable(str(ci.lastReason)),
             "remote_uri": uri,
             "remote_name": name or self.info.remote_name,
-            "sip_call_id": str(ci.callIdString),
+            "sip_call_id": clean(str(ci.callIdString)),
         }
 
     @guarded
@@ -106,7 +107,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
     def onCallRedirected(self, prm: pj.OnCallRedirectedParam) -> int:
         """Don't follow 3xx silently: end the call and let the user decide."""
         try:
-            self.redirected_to = str(prm.targetUri)
+            self.redirected_to = clean(str(prm.targetUri))
         except Exception:  # must return an int to C++ whatever happens
             self.redirected_to = "?"
         return int(pj.PJSIP_REDIRECT_STOP)
@@ -132,7 +133,8 @@ class PjCall(pj.Call):  # type: ignore[misc]
 
     @guarded
     def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
-        self.core.transfer_status(self, int(prm.statusCode), str(prm.reason), bool(prm.finalNotify))
+        self.core.transfer_status(self, int(prm.statusCode), readable(str(prm.reason)),
+                                  bool(prm.finalNotify))
 
     @guarded
     def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:

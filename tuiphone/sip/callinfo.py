@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tuiphone.model.call import CallState, Direction, MediaState
+from tuiphone.sip.text import clean
 
 # PJSIP_INV_STATE_* values: NULL, CALLING, INCOMING, EARLY, CONNECTING, CONFIRMED, DISCONNECTED
 _STATES = {
@@ -40,7 +41,9 @@ def media_state(status: int) -> MediaState:
 
 
 def split_name_addr(value: str) -> tuple[str, str]:
-    """``'"Bob" <sip:bob@h>;tag=x'`` → ``("Bob", "sip:bob@h")``; a bare URI has no name."""
+    """``'"Bob" <sip:bob@h>;tag=x'`` → ``("Bob", "sip:bob@h")``; a bare URI has no name.
+    Bytes that were not UTF-8 (see ``text.clean``) come back as U+FFFD."""
+    value = clean(value)
     m = _NAME_ADDR.match(value)
     if m is None:
         return "", value.split(";tag=", 1)[0].strip()

@@ -248,9 +248,11 @@ class Core:
         self.calls.hangup_all()
         for acc in self.accounts.values():
             if acc.config.registers and self._reg_active(acc):
+                acc.unregistering = True
                 try:
                     acc.setRegistration(False)
                 except pj.Error:
+                    acc.unregistering = False
                     log.debug("unregister of %s failed", acc.config.id)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline and self._busy():
@@ -269,7 +271,8 @@ class Core:
     def _busy(self) -> bool:
         live = any(c.info.state is not CallState.ENDED for c in self.calls.calls.values())
         return live or any(
-            a.config.registers and self._reg_active(a) for a in self.accounts.values()
+            a.unregistering or (a.config.registers and self._reg_active(a))
+            for a in self.accounts.values()
         )
 
     @staticmethod

@@ -23,6 +23,7 @@ from tuiphone.model.errors import (
     TuiphoneError,
     UsageError,
 )
+from tuiphone.sip.text import clean
 
 log = logging.getLogger("tuiphone.sip")
 
@@ -78,7 +79,7 @@ def pj_text(err: BaseException) -> str:
 
 def readable(reason: str) -> str:
     """pjlib's reason text as a user should read it (unknown texts pass unchanged)."""
-    reason = reason.strip()
+    reason = clean(reason).strip()
     return _READABLE.get(reason, reason)
 
 

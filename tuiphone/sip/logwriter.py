@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pjsua2 as pj
 
 from tuiphone.model.events import Event, SipTrace
+from tuiphone.sip.text import clean
 from tuiphone.sip.trace_parse import parse_dump
 
 log = logging.getLogger("tuiphone.sip")
@@ -26,7 +27,7 @@ class TraceWriter(pj.LogWriter):  # type: ignore[misc]
 
     def write(self, entry: pj.LogEntry) -> None:
         try:
-            self._write(str(entry.msg), int(entry.level))
+            self._write(clean(str(entry.msg)), int(entry.level))
         except Exception:  # an exception escaping into C++ would abort
             log.exception("log writer failed")
 

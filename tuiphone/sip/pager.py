@@ -7,7 +7,9 @@ pjsua may both raise and report 503 for one message: each is reported once.
 
 from __future__ import annotations
 
+import codecs
 import collections
+import logging
 import re
 import time
 import uuid
@@ -20,6 +22,7 @@ from tuiphone.model.message import Delivery, Message
 from tuiphone.sip.blf import native as blf_native
 from tuiphone.sip.callinfo import split_name_addr
 from tuiphone.sip.errors import pj_reason, pj_status, readable
+from tuiphone.sip.text import wire_bytes
 from tuiphone.sip.uri import check_uri
 
 if TYPE_CHECKING:
@@ -29,6 +32,38 @@ if TYPE_CHECKING:
 MAX_BUDDIES = 16  # = blf.RESERVED_BUDDIES
 MAX_BODY = 3000  # bytes of UTF-8; leaves room for headers and a 407 retry
 _CONTENT_LENGTH = re.compile(r"^(?:Content-Length|l)\s*:\s*(\d+)", re.I | re.M)
+_CHARSET = re.compile(rb"^(?:Content-Type|c)\s*:[^\r\n]*;\s*charset\s*=\s*\"?([\w.:-]+)",
+                      re.I | re.M)
+log = logging.getLogger("tuiphone.sip")
+
+
+def charset_of(head: bytes) -> str:
+    """The charset parameter of a message head's Content-Type ("" when none)."""
+    m = _CHARSET.search(head)
+    return m.group(1).decode("ascii").lower() if m else ""
+
+
+def decode_body(data: bytes, charset: str) -> tuple[str, bool]:
+    """(text, exact): ``data`` decoded as ``charset`` (UTF-8 when none, unknown or not a
+    text encoding); ``exact`` is False when some bytes did not decode (U+FFFD instead)."""
+    name = _text_codec(charset)
+    try:
+        return data.decode(name), True
+    except UnicodeError:
+        pass
+    try:
+        return data.decode(name, errors="replace"), False
+    except UnicodeError:  # a codec that cannot replace (idna): UTF-8 always can
+        return data.decode("utf-8", errors="replace"), False
+
+
+def _text_codec(charset: str) -> str:
+    try:
+        info = codecs.lookup(charset or "utf-8")
+    except LookupError:
+        return "utf-8"
+    # base64, rot13, zlib...: codecs, but not charsets
+    return info.name if getattr(info, "_is_text_encoding", True) else "utf-8"
 
 
 class Pager:
@@ -108,23 +143,28 @@ class Pager:
         self.core.message_status(done)
 
     def received(self, acc: PjAccount, prm: pj.OnInstantMessageParam) -> None:
-        body = str(prm.msgBody)
+        data = wire_bytes(str(prm.msgBody))
         try:
-            whole = str(prm.rdata.wholeMsg)
+            head = wire_bytes(str(prm.rdata.wholeMsg)).split(b"\r\n\r\n", 1)[0]
         except Exception:
-            whole = ""
-        m = _CONTENT_LENGTH.search(whole)
-        truncated = m is not None and int(m.group(1)) > len(body.encode("utf-8"))
+            head = b""
+        peer = split_name_addr(str(prm.fromUri))[1]
+        body, exact = decode_body(data, charset_of(head))
+        if not exact:
+            log.warning("MESSAGE from %s: body is not valid %s; kept as the %d bytes that "
+                        "arrived", peer, charset_of(head) or "utf-8", len(data))
+        m = _CONTENT_LENGTH.search(head.decode("latin-1"))
         msg = Message(
             id=uuid.uuid4().hex,
             account_id=acc.config.id,
             direction="in",
-            peer=split_name_addr(str(prm.fromUri))[1],
+            peer=peer,
             body=body,
             content_type=str(prm.contentType),
             timestamp=time.time(),
             delivery=Delivery.RECEIVED,
-            truncated=truncated,
+            truncated=m is not None and int(m.group(1)) > len(data),
+            raw=b"" if body.encode("utf-8") == data else data,
         )
         self.core.message_received(msg)
 

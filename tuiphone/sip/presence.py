@@ -16,6 +16,7 @@ import pjsua2 as pj
 from tuiphone.model.errors import UsageError
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.sip.guard import guarded
+from tuiphone.sip.text import clean
 
 log = logging.getLogger("tuiphone.sip.presence")
 _ACTIVE = (LampState.RINGING, LampState.BUSY, LampState.HOLD)
@@ -50,9 +51,9 @@ def lamp_from_info(uri: str, info: pj.BuddyInfo) -> Lamp:
     """A presence lamp from pjsua's BuddyInfo."""
     if info.subState == pj.PJSIP_EVSUB_STATE_TERMINATED and int(info.subTermCode) >= 300:
         return Lamp(uri, LampState.FAILED, code=int(info.subTermCode),
-                    reason=str(info.subTermReason))
+                    reason=clean(str(info.subTermReason)))
     ps = info.presStatus
-    note = str(ps.note)
+    note = clean(str(ps.note))
     if ps.status == pj.PJSUA_BUDDY_STATUS_OFFLINE:
         state = LampState.OFFLINE
     elif ps.status != pj.PJSUA_BUDDY_STATUS_ONLINE:

@@ -21,7 +21,7 @@ class ChatThread:
 def insert_message(conn: sqlite3.Connection, message: Message) -> bool:
     """Insert unless a message with this id exists; returns whether it was new."""
     cur = conn.execute(
-        f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO NOTHING",
         message_params(message),
     )

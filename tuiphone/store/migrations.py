@@ -67,7 +67,12 @@ CREATE TABLE counters (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_INITIAL,)
+# An incoming body that is not valid UTF-8 (or not UTF-8 at all) is kept as it arrived.
+V2_MESSAGE_BYTES = """
+ALTER TABLE messages ADD COLUMN raw BLOB NOT NULL DEFAULT x'';
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_MESSAGE_BYTES)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

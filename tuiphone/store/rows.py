@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 from typing import Any
 
@@ -14,7 +15,7 @@ CALL_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
-    "truncated, read"
+    "truncated, read, raw"
 )
 
 
@@ -67,6 +68,7 @@ def message_params(message: Message) -> tuple[Any, ...]:
         message.reason,
         int(message.truncated),
         int(message.direction == "out"),
+        message.raw,
     )
 
 
@@ -83,11 +85,13 @@ def message_from_row(row: sqlite3.Row) -> Message:
         code=row["code"],
         reason=row["reason"],
         truncated=bool(row["truncated"]),
+        raw=row["raw"],
     )
 
 
 def plain_rows(cursor: sqlite3.Cursor, booleans: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Every row of ``cursor`` as a JSON-ready dict, without the internal ``seq`` column."""
+    """Every row of ``cursor`` as a JSON-ready dict, without the internal ``seq`` column;
+    BLOBs become base64 text."""
     cursor.row_factory = None  # plain tuples: several times faster than sqlite3.Row here
     names = [d[0] for d in cursor.description]
     keep = [i for i, name in enumerate(names) if name != "seq"]
@@ -97,5 +101,8 @@ def plain_rows(cursor: sqlite3.Cursor, booleans: tuple[str, ...] = ()) -> list[d
         item = {names[i]: row[i] for i in keep}
         for i in flags:
             item[names[i]] = bool(row[i])
+        for name, value in item.items():
+            if isinstance(value, bytes):
+                item[name] = base64.b64encode(value).decode("ascii")
         out.append(item)
     return out

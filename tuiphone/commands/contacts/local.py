@@ -48,6 +48,8 @@ async def open_book(
 
 
 def card_text(contact: Contact) -> str:
-    """The card exactly as stored (line endings kept), ending with a line break."""
-    text = contact.card.raw.decode("utf-8", errors="replace")
-    return text if text.endswith("\n") else text + "\r\n"
+    """The card for export: well-formed UTF-8, CRLF, folded, with its END:VCARD (the
+    stored bytes may mix encodings and lack the END; see ``vcard.normal``)."""
+    from tuiphone.contacts.vcard.normal import normalised
+
+    return normalised(contact.card).decode("utf-8")

@@ -57,7 +57,8 @@ async def lookup(args: argparse.Namespace) -> ContactSummary:
 
 
 async def export(args: argparse.Namespace) -> Verbatim | list[ContactDetails]:
-    """vCard (the cards as stored) or, with --format json or --json, plain data."""
+    """vCard (UTF-8, one well-formed card per contact) or, with --format json or --json,
+    plain data."""
     book = await open_book(contacts_config(args))
     contacts = book.index.contacts
     if opt(args, "json"):

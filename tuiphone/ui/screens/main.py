@@ -60,6 +60,7 @@ from tuiphone.ui.messages import (
     LampUpdate,
     PhoneEvent,
 )
+from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
 from tuiphone.ui.quickdial_keys import QuickDialKeys
 from tuiphone.ui.screens.incoming import IncomingCallScreen
@@ -119,6 +120,8 @@ class MainScreen(Screen[None]):
         self.has_books = has_books
         self._named_threads: set[str] = set()
         self.clock = clock
+        self._toasts = Toasts(lambda text, severity: self.notify(text, severity=severity),
+                              self.set_timer)  # a flood of notices: a few, then a summary
         self.layout_pref = layout
         self.book = ChatBook()
         self.chat_thread: str | None = None
@@ -300,13 +303,13 @@ class MainScreen(Screen[None]):
                 if any(c.id == call_id for c in self.link.calls()):
                     self.query_one(Dialpad).show_received(digit)
             case TransferStatus(final=True, code=code, reason=reason):
-                self.notify(f"Transfer: {code} {reason}")
+                self._toasts.show(f"Transfer: {code} {reason}", "information")
             case SipTrace():
                 self._trace_soon()
             case Notice(level=level, text=text):
-                self.notify(text, severity=_SEVERITY.get(level, "information"))
+                self._toasts.show(text, _SEVERITY.get(level, "information"))
             case NetworkChanged(route=route) if route.reason != "start":
-                self.notify(network_words(route), severity="warning")
+                self._toasts.show(network_words(route), "warning")
             case MediaProblem() as problem:
                 self.notify(problem_words(problem), title="One-way audio", severity="error",
                             timeout=15)
