@@ -212,3 +212,10 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
 )
 def test_network_settings_are_checked(problems_of: Problems, text: str, expected: str) -> None:
     assert problems_of(text)[0].startswith(expected)
+
+
+def test_retention_days_is_a_bounded_integer(problems_of: Problems) -> None:
+    (problem,) = problems_of('[engine]\nhistory_limit = 5\nretention_days = -1\n')
+    assert problem.startswith("CFG:3: engine.retention_days: ")
+    (problem,) = problems_of('[engine]\nretention_days = "a year"\n')
+    assert problem.startswith("CFG:2: engine.retention_days: ")

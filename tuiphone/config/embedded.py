@@ -95,7 +95,8 @@ avatars = "auto"              # auto (kitty/sixel when the terminal has them) | 
 #nameservers = ["192.0.2.53"] # for SRV/NAPTR lookups (default: /etc/resolv.conf)
 #stun_servers = ["stun.example.com:3478"]
 echo_line = true              # the built-in test line; it uses one of 8 pjsua2 accounts
-history_limit = 10000
+history_limit = 10000         # finished calls kept (0: none)
+retention_days = 0            # calls, messages, SIP trace older than this go (0: kept)
 #sip_trace_file = "~/tuiphone-sip.log"
 
 [contacts]

@@ -62,6 +62,7 @@ class EngineConfig:
     echo_line: bool = True  # the built-in test line; uses one of pjsua2's 8 accounts
     sip_trace_file: str | None = None
     history_limit: int = 10000  # call-history rows kept; 0 keeps none
+    retention_days: int = 0  # calls, messages and the SIP trace older than this go; 0: kept
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()

@@ -5,7 +5,8 @@ line's own traffic is never kept. Loop-thread only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from tuiphone.engine.complaints import Complaints
@@ -14,15 +15,42 @@ from tuiphone.engine.tracefile import append_record
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import Event, MessageReceived, MessageStatus, SipTrace
+from tuiphone.model.trace import TraceEntry
 from tuiphone.store import Store
 
 
 class Journal:
+    """``history_limit`` calls are kept (0: none); ``trace_held`` pauses the trace file
+    (records wait in memory) while retention rewrites it."""
+
     def __init__(self, store: Store, trace_file: Path | None,
-                 publish: Callable[[Event], None]) -> None:
+                 publish: Callable[[Event], None], history_limit: int | None = None) -> None:
         self.store = store
         self._trace_file = trace_file
+        self.history_limit = history_limit
         self.complaints = Complaints(publish)
+        self._held: list[TraceEntry] | None = None
+
+    @property
+    def trace_file(self) -> Path | None:
+        return self._trace_file
+
+    @contextlib.asynccontextmanager
+    async def trace_held(self) -> AsyncIterator[None]:
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            for entry in held:
+                self._append(entry)
+
+    def _append(self, entry: TraceEntry) -> None:
+        if self._held is not None:
+            self._held.append(entry)
+        elif self._trace_file is not None:
+            path = self._trace_file
+            self.save("SIP trace log", lambda: append_record(path, entry))
 
     def on_event(self, event: Event) -> None:
         match event:
@@ -32,14 +60,13 @@ class Journal:
                 self.save("chat", lambda: self.store.update_delivery(
                     msg.id, msg.delivery, msg.code, msg.reason))
             case SipTrace(entry=entry) if self._trace_file is not None:
-                path = self._trace_file
-                self.save("SIP trace log", lambda: append_record(path, entry))
+                self._append(entry)
             case _:
                 pass
 
     def record_history(self, entry: HistoryEntry) -> None:
         if entry.account_id != ECHO_ID:
-            self.save("call history", lambda: self.store.add_call(entry))
+            self.save("call history", lambda: self.store.add_call(entry, self.history_limit))
 
     def save(self, kind: str, work: Callable[[], object]) -> bool:
         """Run the write ``work``; False (and a complaint) when it failed."""

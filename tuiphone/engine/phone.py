@@ -37,6 +37,7 @@ from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.pickup import pickup_dial
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
+from tuiphone.engine.retention import Retention
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
@@ -75,6 +76,12 @@ def _loopback(bind: str | None) -> str:
     return "[::1]" if bind == "::" else "127.0.0.1"
 
 
+def setup_keeps_limits(setup: EngineSetup) -> bool:
+    """Whether a purge has anything to do (a stored history and a limit or an age)."""
+    return setup.db_path is not None and (
+        setup.history_limit is not None or setup.retention_days > 0)
+
+
 class Phone:
     """The engine. Each job is a collaborator that gets only what it uses: ``accounts``
     (AccountBook), ``registrar``, ``network`` (routes), ``calls``, ``chat``,
@@ -90,7 +97,9 @@ class Phone:
         self.live.trace = type(self.live.trace)(maxlen=setup.trace_size)
         self.store = open_store(setup.db_path)
         self.accounts = AccountBook()
-        self.journal = Journal(self.store, setup.trace_file, self.bus.publish)
+        self.journal = Journal(self.store, setup.trace_file, self.bus.publish,
+                               setup.history_limit)
+        self.retention = Retention(self.journal, setup.history_limit, setup.retention_days)
         self.registrar = Registrar(backend, self.bus, self.live, setup.register_backoff_s)
         self.network = NetworkKeeper(
             backend, self._publish_network, setup.backend.nameservers, enabled=setup.routing
@@ -147,6 +156,8 @@ class Phone:
         if self.setup.echo_line:
             await self._start_echo()
         await self.lamp_board.start()
+        if setup_keeps_limits(self.setup):
+            self.spawn(self.retention.run())
         if self._open_book is not None:
             self.callerid.start(self._open_book)
             self.contact_desk.watch(self._book_paths)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -31,3 +32,38 @@ def append_record(path: Path, entry: TraceEntry) -> None:
         raise OSError(err.errno, err.strerror, str(path)) from err
     finally:
         os.close(fd)
+
+
+_HEAD = re.compile(rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (?:RX|TX) ", re.MULTILINE)
+
+
+def drop_older(path: Path, before: float) -> int:
+    """Rewrite ``path`` without the records stamped before ``before`` (a Unix time;
+    records are in time order, so the cut is one offset); returns the bytes dropped.
+    The new file replaces the old whole (temp file, rename, mode 0600). Raises OSError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    cut = len(data)
+    for match in _HEAD.finditer(data):
+        at = match.start()
+        if at and data[at - 2:at] != b"\n\n":
+            continue  # a line inside a SIP message that happens to look like a head
+        stamp = time.mktime(time.strptime(match.group(1).decode(), "%Y-%m-%d %H:%M:%S"))
+        if stamp >= before:
+            cut = at
+            break
+    if cut == 0:
+        return 0
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data[cut:])
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return cut

@@ -62,6 +62,8 @@ def engine_setup(
         echo_line=config.engine.echo_line,
         db_path=db_path if db_path is not None else data_dir() / "tuiphone.db",
         trace_file=Path(trace_file) if trace_file else None,
+        history_limit=config.engine.history_limit,
+        retention_days=config.engine.retention_days,
         quickdial=config.quickdial,
         routing=routing,
     )

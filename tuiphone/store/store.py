@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.message import Delivery, Message
-from tuiphone.store import attachments, calls, messages, privacy
+from tuiphone.store import attachments, calls, messages, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
@@ -63,8 +63,22 @@ class Store:
 
     # Calls
 
-    def add_call(self, entry: HistoryEntry) -> None:
-        self._write(lambda conn: calls.insert_call(conn, entry))
+    def add_call(self, entry: HistoryEntry, keep: int | None = None) -> None:
+        """Store a finished call; with ``keep``, then drop all but the ``keep`` newest
+        (``history_limit``; 0 stores nothing), in the same transaction."""
+        if keep == 0:
+            return
+
+        def work(conn: sqlite3.Connection) -> None:
+            calls.insert_call(conn, entry)
+            if keep is not None:
+                retention.keep_newest_calls(conn, keep)
+
+        self._write(work)
+
+    def purge(self, keep_calls: int | None, before: float | None) -> retention.Purged:
+        """Apply ``history_limit`` and ``retention_days`` (see ``store.retention``)."""
+        return self._write(lambda conn: retention.purge(conn, keep_calls, before))
 
     def history(
         self,

@@ -1,0 +1,42 @@
+"""How long things are kept: the call-history limit and the age limit (retention_days).
+
+Deleted rows free their pages for the next rows (``secure_delete`` zeroes them), so a
+database under a limit stops growing instead of keeping every call ever made."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    calls: int = 0
+    messages: int = 0  # their attachment rows go with them (ON DELETE CASCADE)
+
+    @property
+    def total(self) -> int:
+        return self.calls + self.messages
+
+
+def keep_newest_calls(conn: sqlite3.Connection, keep: int) -> int:
+    """Delete all but the ``keep`` newest calls (``keep`` >= 0); returns how many went."""
+    if keep < 0:
+        raise ValueError(f"keep must be >= 0, not {keep}")
+    cursor = conn.execute(
+        "DELETE FROM calls WHERE seq IN (SELECT seq FROM calls "
+        "ORDER BY started DESC, seq DESC LIMIT -1 OFFSET ?)", (keep,))
+    return cursor.rowcount
+
+
+def purge(conn: sqlite3.Connection, keep_calls: int | None, before: float | None) -> Purged:
+    """Calls beyond ``keep_calls`` (None: no limit), and calls and messages older than
+    ``before`` (a Unix time; None keeps every age)."""
+    calls = messages = 0
+    if before is not None:
+        calls += conn.execute("DELETE FROM calls WHERE started < ?", (before,)).rowcount
+        messages += conn.execute("DELETE FROM messages WHERE timestamp < ?",
+                                 (before,)).rowcount
+    if keep_calls is not None:
+        calls += keep_newest_calls(conn, keep_calls)
+    return Purged(calls, messages)
