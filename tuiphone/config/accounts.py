@@ -38,10 +38,22 @@ def _account_id(reader: Reader) -> str | None:
     return value
 
 
+# Switches the config accepts (the README's privacy table names them) whose feature is
+# not built yet: turning one on gets a warning rather than a silent no-op.
+NOT_BUILT = {
+    "location": "emergency calls with location are not built yet",
+    "file_sharing": "file attachments are not built yet",
+    "usage_counters": "usage counters are not built yet",
+}
+
+
 def _features(reader: Reader) -> Features:
     table = reader.table("features")
     values = {f.name: table.flag(f.name, False) for f in dataclasses.fields(Features)}
     table.finish()
+    for name, why in NOT_BUILT.items():
+        if values[name]:
+            table.problems.warn(table.at(name), f"{why}; this switch has no effect")
     return Features(**values)
 
 
