@@ -24,9 +24,11 @@ class Journal:
     (records wait in memory) while retention rewrites it."""
 
     def __init__(self, store: Store, trace_file: Path | None,
-                 publish: Callable[[Event], None], history_limit: int | None = None) -> None:
+                 publish: Callable[[Event], None], history_limit: int | None = None,
+                 trace_wanted: Callable[[TraceEntry], bool] = lambda entry: True) -> None:
         self.store = store
         self._trace_file = trace_file
+        self.trace_wanted = trace_wanted  # only the accounts with features.sip_trace_log
         self.history_limit = history_limit
         self.complaints = Complaints(publish)
         self._held: list[TraceEntry] | None = None
@@ -60,7 +62,8 @@ class Journal:
                 self.save("chat", lambda: self.store.update_delivery(
                     msg.id, msg.delivery, msg.code, msg.reason))
             case SipTrace(entry=entry) if self._trace_file is not None:
-                self._append(entry)
+                if self.trace_wanted(entry):
+                    self._append(entry)
             case _:
                 pass
 

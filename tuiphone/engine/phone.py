@@ -42,6 +42,7 @@ from tuiphone.engine.setup import EngineSetup
 from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
+from tuiphone.engine.tracescope import TraceScope
 from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
@@ -97,8 +98,9 @@ class Phone:
         self.live.trace = type(self.live.trace)(maxlen=setup.trace_size)
         self.store = open_store(setup.db_path)
         self.accounts = AccountBook()
+        self.trace_scope = TraceScope(setup.accounts)
         self.journal = Journal(self.store, setup.trace_file, self.bus.publish,
-                               setup.history_limit)
+                               setup.history_limit, self.trace_scope.wants)
         self.retention = Retention(self.journal, setup.history_limit, setup.retention_days)
         self.registrar = Registrar(backend, self.bus, self.live, setup.register_backoff_s)
         self.network = NetworkKeeper(
@@ -210,6 +212,7 @@ class Phone:
         turn_password = (
             await asyncio.to_thread(self.setup.passwords, f"turn:{config.id}") if turn else None
         )
+        self.trace_scope.add(config)
         route = await self.network.route_for(config)
         try:
             contact = await self.backend.add_account(config, password, route, turn_password)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import time
 from pathlib import Path
 
@@ -23,6 +24,9 @@ def append_record(path: Path, entry: TraceEntry) -> None:
     except OSError as err:
         raise OSError(err.errno, err.strerror, str(path)) from err
     try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o077:  # made by someone else
+            os.fchmod(fd, 0o600)  # SIP messages carry names, numbers and digests
         start = os.lseek(fd, 0, os.SEEK_END)
         while data:
             data = data[os.write(fd, data):]

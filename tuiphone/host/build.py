@@ -49,9 +49,10 @@ def engine_setup(
     def password(account_id: str) -> str | None:
         return resolve_secret(config.secrets.get(account_id))
 
-    trace_file = config.engine.sip_trace_file
-    if trace_file is None and any(a.features.sip_trace_log for a in config.accounts):
-        trace_file = str(data_dir() / "sip-trace.log")
+    # the trace log is an account's privacy switch: no account turned it on, no file
+    trace_file = None
+    if any(a.features.sip_trace_log for a in config.accounts):
+        trace_file = config.engine.sip_trace_file or str(data_dir() / "sip-trace.log")
     backend = config.backend_settings()
     if not backend.nameservers:
         backend = dataclasses.replace(backend, nameservers=system_nameservers())
