@@ -96,6 +96,7 @@ def setup_logging(env: Mapping[str, str] = os.environ, stream: object = None) ->
     """Daemon logs on stderr: with syslog priorities and no time stamps when stderr is
     the journal (``$JOURNAL_STREAM`` names it), with time stamps otherwise."""
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.setLevel(logging.INFO)  # [log] level = "debug" is for the file, not the journal
     if _is_journal(env):
         handler.setFormatter(_JournalFormatter("%(message)s"))
     else:

@@ -173,6 +173,12 @@ def config(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def debug_bundle(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.bundle import debug_bundle as handler
+
+    return handler(phone, args)
+
+
 def secrets(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.secrets import secrets as handler
 

@@ -200,6 +200,14 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
+            handlers.debug_bundle, local=True, args=(
+                arg("--out", metavar="FILE",
+                    help="where (default tuiphone-debug-DATE.tar.gz here; mode 0600)"),
+                arg("--since", default="24h", metavar="AGE",
+                    help="log and trace of the last AGE (30m, 1h, 2d; default 24h)"),
+                arg("--with-chat", action="store_true",
+                    help="also the chat messages of that time (left out by default)"))),
     Command("config", "where the config file is, a commented starter, or a check of it",
             handlers.config, local=True, details=_CONFIG_DETAILS, args=(
                 arg("action", choices=("path", "init", "check"), metavar="ACTION",

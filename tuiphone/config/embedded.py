@@ -99,6 +99,11 @@ history_limit = 10000         # finished calls kept (0: none)
 retention_days = 0            # calls, messages, SIP trace older than this go (0: kept)
 #sip_trace_file = "~/tuiphone-sip.log"
 
+# The application log, $XDG_STATE_HOME/tuiphone/tuiphone.log (0600, rotated at 1 MB):
+# off unless set here, since its lines name servers and peers.
+#[log]
+#level = "info"                # off | error | warning | info | debug
+
 [contacts]
 default_region = "US"
 #vdirs = ["~/.contacts/personal"]

@@ -17,7 +17,13 @@ from tuiphone.config.problems import Problems
 from tuiphone.config.quickdial import parse_quickdial
 from tuiphone.config.reader import Reader
 from tuiphone.config.schema import AppConfig
-from tuiphone.config.sections import parse_audio, parse_contacts, parse_engine, parse_ui
+from tuiphone.config.sections import (
+    parse_audio,
+    parse_contacts,
+    parse_engine,
+    parse_log,
+    parse_ui,
+)
 from tuiphone.model.errors import ConfigError
 
 _POSITION = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
@@ -68,6 +74,7 @@ def parse_config(text: str, source: Path | None = None, file_mode: int | None = 
         audio=parse_audio(root.table("audio")),
         ui=parse_ui(root.table("ui"), root.table("keymap")),
         engine=engine,
+        log=parse_log(root.table("log")),
         contacts=parse_contacts(root.table("contacts"), file_mode),
         quickdial=parse_quickdial(root),
         source=source,

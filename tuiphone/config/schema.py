@@ -45,6 +45,17 @@ class SecretSpec:
         return f"SecretSpec(kind={self.kind.name}, name={self.name!r}{tail})"
 
 
+LOG_LEVELS = ("off", "error", "warning", "info", "debug")
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    """``[log]``: the application log in ``$XDG_STATE_HOME/tuiphone/tuiphone.log``;
+    ``off`` by default (it names servers and peers)."""
+
+    level: str = "off"
+
+
 @dataclass(frozen=True, slots=True)
 class UiConfig:
     theme: str = "tuiphone-dark"
@@ -101,6 +112,7 @@ class AppConfig:
     audio: MediaSettings = MediaSettings()
     ui: UiConfig = UiConfig()
     engine: EngineConfig = EngineConfig()
+    log: LogConfig = LogConfig()
     contacts: ContactsConfig = ContactsConfig()
     quickdial: tuple[QuickDialEntry, ...] = ()
     source: Path | None = None

@@ -107,17 +107,30 @@ def resolve_secret(
     """
     if spec is None:
         return None
+    value: str | None
     if spec.kind is SecretKind.COMMAND:
-        return _run_command(spec, timeout_s)
-    if spec.kind is SecretKind.ENV:
-        return _from_env(spec)
-    if spec.kind is SecretKind.KEYRING:
-        return _from_keyring(spec)
-    if spec.kind is SecretKind.STORE:
+        value = _run_command(spec, timeout_s)
+    elif spec.kind is SecretKind.ENV:
+        value = _from_env(spec)
+    elif spec.kind is SecretKind.KEYRING:
+        value = _from_keyring(spec)
+    elif spec.kind is SecretKind.STORE:
         from tuiphone.config.secret_store import read_store_secret
 
-        return read_store_secret(spec.name, prompt=prompt, path=store_path)
-    return spec.value
+        value = read_store_secret(spec.name, prompt=prompt, path=store_path)
+    else:
+        value = spec.value
+    if value:
+        _RESOLVED.add(value)
+    return value
+
+
+_RESOLVED: set[str] = set()
+
+
+def resolved_secrets() -> frozenset[str]:
+    """Every password this process has resolved, for redacting logs and bundles."""
+    return frozenset(_RESOLVED)
 
 
 def _run_command(spec: SecretSpec, timeout_s: float) -> str:

@@ -8,7 +8,14 @@ from types import MappingProxyType
 
 from tuiphone.config.network import host_ports, ip_address, ip_addresses
 from tuiphone.config.reader import Reader
-from tuiphone.config.schema import CardDavConfig, ContactsConfig, EngineConfig, UiConfig
+from tuiphone.config.schema import (
+    LOG_LEVELS,
+    CardDavConfig,
+    ContactsConfig,
+    EngineConfig,
+    LogConfig,
+    UiConfig,
+)
 from tuiphone.config.secrets import parse_secret
 from tuiphone.model.backend import MediaSettings
 
@@ -108,3 +115,9 @@ def parse_contacts(reader: Reader, file_mode: int | None) -> ContactsConfig:
     )
     reader.finish()
     return contacts
+
+
+def parse_log(reader: Reader) -> LogConfig:
+    config = LogConfig(level=reader.one_of("level", LOG_LEVELS, "off"))
+    reader.finish()
+    return config

@@ -78,6 +78,9 @@ class EngineHost:
         return phone
 
     async def _build(self, config: AppConfig) -> Phone:
+        from tuiphone.host.applog import install
+
+        install(config.log)  # the engine's process keeps the application log
         if self.build is not None:
             return self.build(config)
         if self.off_loop:
