@@ -32,6 +32,8 @@ def kept(tmp_path: Path) -> Path:
     (data_dir() / "sip-trace.log").write_text("INVITE sip:bob@example.com SIP/2.0\n")
     state_dir().mkdir(parents=True, exist_ok=True)
     (state_dir() / "shell_history").write_text("call bob\n")
+    (state_dir() / "tuiphone.log").write_text("2026-01-01 00:00:00 1 INFO x: bob\n")
+    (state_dir() / "tuiphone.log.1").write_text("older\n")
     (cache_dir() / "contacts").mkdir(parents=True)
     (cache_dir() / "contacts" / "abc.cache").write_bytes(b"cards")
     (data_dir() / "carddav" / "work" / "cards").mkdir(parents=True)
@@ -78,6 +80,7 @@ def test_erase_needs_yes_and_then_leaves_nothing(
     assert SECRET.encode() not in raw  # compacted: not just unlinked pages
     assert not (data_dir() / "sip-trace.log").exists()
     assert not (state_dir() / "shell_history").exists()
+    assert not list(state_dir().glob("tuiphone.log*"))  # the app log and its old files
     assert not (cache_dir() / "contacts" / "abc.cache").exists()
     assert not (data_dir() / "carddav").exists()
     assert kept.exists()  # the config stays
@@ -90,3 +93,19 @@ def test_erase_one_peer(kept: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Store(data_dir() / "tuiphone.db") as store:
         assert [c.remote_uri for c in store.history()] == ["sip:alice@example.com"]
     assert (data_dir() / "sip-trace.log").exists()
+
+
+def test_show_lists_every_place_with_rows_and_sizes(
+    kept: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, kept, "show", "--json")
+    assert code == 0
+    rows = {r["what"]: r for r in json.loads(out)}
+    db = rows["calls, messages, attachment records, counters"]
+    assert db["rows"] == "0 attachments, 2 messages, 2 calls, 0 counters"
+    assert db["bytes"] > 0
+    assert rows["SIP trace log (features.sip_trace_log)"]["exists"] is True
+    assert rows["shell history"]["bytes"] == len("call bob\n")
+    assert rows["CardDAV offline copies"]["bytes"] == len("BEGIN:VCARD\r\n")
+    assert rows["secret store (passwords, encrypted)"]["exists"] is False
+    assert SECRET not in out  # sizes and counts, never contents

@@ -23,7 +23,7 @@ from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.config import load_config
-from tuiphone.config.paths import cache_dir, data_dir, state_dir
+from tuiphone.config.paths import cache_dir, data_dir, state_dir, state_file
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
 
@@ -42,12 +42,52 @@ def _trace_log(args: argparse.Namespace) -> Path:
 
 async def data(phone: PhoneApi, args: argparse.Namespace) -> Any:
     """``phone`` is unused: a local command."""
+    if args.action == "show":
+        return await asyncio.to_thread(_show, args)
     if args.action == "export":
         result = await asyncio.to_thread(_export, args)
         if args.out or opt(args, "json"):
             return result
         return Verbatim(json.dumps(result, indent=2, ensure_ascii=False) + "\n")  # a dump
     return await _erase(args)
+
+
+def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """What is kept, where, how big: one row per place (nothing is read but sizes and
+    row counts; no secret is opened)."""
+    rows = [_place("calls, messages, attachment records, counters", _db(), _db_counts())]
+    rows.append(_place("SIP trace log (features.sip_trace_log)", _trace_log(args)))
+    for log in sorted(state_dir().glob("tuiphone.log*")) or [state_dir() / "tuiphone.log"]:
+        rows.append(_place("application log ([log] level)", log))
+    rows.append(_place("shell history", state_dir() / SHELL_HISTORY))
+    rows.append(_place("address-book cache", cache_dir() / "contacts"))
+    rows.append(_place("CardDAV offline copies", data_dir() / "carddav"))
+    rows.append(_place("secret store (passwords, encrypted)", data_dir() / "secrets.json.enc"))
+    rows.append(_place("app state (UI, QuickDial edits)", state_file()))
+    return rows
+
+
+def _db_counts() -> str:
+    from tuiphone.store.store import Store
+
+    if not _db().exists():
+        return ""
+    store = Store(str(_db()))
+    try:
+        counts = store.row_counts()
+    finally:
+        store.close()
+    return ", ".join(f"{n} {table}" for table, n in counts.items())
+
+
+def _place(what: str, path: Path, detail: str = "") -> dict[str, Any]:
+    size = 0
+    if path.is_dir():
+        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    elif path.exists():
+        size = path.stat().st_size
+    return {"what": what, "place": str(path), "exists": path.exists(), "bytes": size,
+            "rows": detail}
 
 
 def _export(args: argparse.Namespace) -> dict[str, Any]:
@@ -98,7 +138,9 @@ def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
             store.close()
     if args.peer:
         return {"rows_deleted": rows, "peer": args.peer}
-    removed = [str(p) for p in (_trace_log(args), state_dir() / SHELL_HISTORY) if _unlink(p)]
+    logs = sorted(state_dir().glob("tuiphone.log*"))
+    removed = [str(p) for p in (_trace_log(args), state_dir() / SHELL_HISTORY, *logs)
+               if _unlink(p)]
     drop_cache(cache_dir() / "contacts")
     dav = data_dir() / "carddav"
     if dav.exists():

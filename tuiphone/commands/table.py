@@ -48,9 +48,10 @@ categories (repeat --set to give several; an empty value clears the list);
 photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
+  show                   what is kept, where, and how big (rows, bytes)
   export [--out FILE]    calls, messages, attachment records, counters as JSON
   erase --yes            delete them, compact the database, remove the SIP trace log,
-                         the shell history and the address-book caches (your vCard
+                         the app log, the shell history and the address-book caches (your vCard
                          folders, config, QuickDial and secrets stay)
   erase --peer URI --yes only one peer's calls and messages"""
 
@@ -195,8 +196,8 @@ COMMANDS: tuple[Command, ...] = (
     # privacy
     Command("data", "export or erase everything tuiphone keeps (history, chat, caches)",
             handlers.data, local=True, details=_DATA_DETAILS, args=(
-                arg("action", choices=("export", "erase"), metavar="ACTION",
-                    complete=("export", "erase"), help="export or erase"),
+                arg("action", choices=("show", "export", "erase"), metavar="ACTION",
+                    complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),

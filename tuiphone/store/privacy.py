@@ -27,6 +27,12 @@ def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
     }
 
 
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many rows each table keeps (``data show``)."""
+    return {table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in TABLES}
+
+
 def delete_all(conn: sqlite3.Connection) -> int:
     """Delete every row; returns how many."""
     return sum(conn.execute(f"DELETE FROM {table}").rowcount for table in TABLES)

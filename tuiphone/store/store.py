@@ -155,6 +155,9 @@ class Store:
         """Everything kept, as JSON-serialisable values (see privacy.export_rows)."""
         return self._read(privacy.export_rows)
 
+    def row_counts(self) -> dict[str, int]:
+        return self._read(privacy.row_counts)
+
     def erase_all(self) -> int:
         """Delete every row, then rebuild the file so nothing lingers; returns rows deleted."""
         deleted = self._write(privacy.delete_all)
