@@ -78,7 +78,7 @@ def test_commands_options_and_choices_come_from_the_table(config):
     assert "completion" in complete([""])
     assert "h" not in complete([""])  # aliases only once something is typed
     assert complete(["call", "--min"]) == ["--min-mos"]
-    assert complete(["data", ""]) == ["export", "erase"]
+    assert complete(["data", ""]) == ["show", "export", "erase"]
     assert complete(["completion", "z"]) == ["zsh"]
     assert complete(["--json", "sta"]) == ["status"]
 
