@@ -206,3 +206,11 @@ def test_status_bar_drops_the_least_important_parts_first() -> None:
     assert fit(parts, 62) == "engine: local  │  work ● registered via 198.18.0.1  │  ✉ MWI 2"
     assert fit(parts, 45) == "work ● registered via 198.18.0.1  │  ✉ MWI 2"
     assert fit(parts, 20) == "work ● registered v…"
+
+
+def test_columns_give_way_in_order_down_to_a_floor() -> None:
+    from tuiphone.ui.columns import fit
+
+    assert fit([11, 5, 20, 13, 3], 60, flexible=(2, 3)) == [11, 5, 20, 13, 3]
+    assert fit([11, 5, 20, 13, 3], 40, flexible=(2, 3)) == [11, 5, 8, 13, 3]
+    assert fit([11, 5, 20, 13, 3], 30, flexible=(2, 3)) == [11, 5, 6, 6, 3]

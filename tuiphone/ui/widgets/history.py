@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Input
 
 from tuiphone.model.call import Direction, HistoryEntry
+from tuiphone.ui.columns import CELL_PADDING, cell, fit
 from tuiphone.ui.format import outcome, party
 from tuiphone.ui.messages import DialRequested
 
@@ -26,9 +27,10 @@ class HistoryView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter history", id="history-filter")
-        table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
-        table.add_columns("When", "", "Party", "Result", "MOS")
-        yield table
+        yield DataTable(id="history-table", cursor_type="row")
+
+    def on_resize(self) -> None:
+        self._redraw()
 
     def on_mount(self) -> None:
         self._redraw()
@@ -46,13 +48,20 @@ class HistoryView(Vertical):
         return [e for e in self.entries if needle in _haystack(e)]
 
     def _redraw(self) -> None:
+        rows = [(history_time(e.started), "↗ out" if e.direction is Direction.OUTGOING
+                 else "↙ in", party(e.remote_uri, e.remote_name), outcome(e),
+                 f"{e.mos:.1f}" if e.mos is not None else "—", f"{e.call_id}-{e.started}")
+                for e in self._visible()]
+        heads = ("When", "", "Party", "Result", "MOS")
+        natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(heads)]
         table = self.query_one("#history-table", DataTable)
-        table.clear()
-        for e in self._visible():
-            arrow = "↗ out" if e.direction is Direction.OUTGOING else "↙ in"
-            mos = f"{e.mos:.1f}" if e.mos is not None else "—"
-            table.add_row(history_time(e.started), arrow, party(e.remote_uri, e.remote_name),
-                          outcome(e), mos, key=f"{e.call_id}-{e.started}")
+        room = table.size.width - CELL_PADDING * len(heads) - 1  # the scrollbar
+        widths = fit(natural, room, flexible=(2, 3)) if room > 0 else natural
+        table.clear(columns=True)
+        for head, width in zip(heads, widths, strict=True):
+            table.add_column(head, width=width)
+        for *cells, key in rows:
+            table.add_row(*(cell(c) for c in cells), key=key)
 
     @on(DataTable.RowSelected, "#history-table")
     def _redial(self, event: DataTable.RowSelected) -> None:
