@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import time
+import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -64,7 +66,41 @@ async def test_files_mode_tone_reaches_recording(files_lab: Lab, tmp_path: Path)
     assert 400 < freq < 480
     auto = list((tmp_path / "rec").glob("*.wav"))
     assert len(auto) == 2  # one automatic recording per call leg
-    assert all(p.stat().st_size > 44 for p in auto)
+    for path in auto:  # finished when the call ended, not when the engine stops
+        assert await finished(files_lab.backend, path) > 0
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
+async def finished(backend: PjBackend, path: Path, timeout_s: float = 10.0) -> int:
+    """The frames of the WAV at ``path`` once its recorder has closed it (a recorder is
+    dropped by a job the pjsip thread runs after the call's end): each round lets that
+    thread run its queued jobs, for at most ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with wave.open(str(path)) as done:
+                return done.getnframes()
+        except (wave.Error, EOFError):
+            assert time.monotonic() < deadline, f"{path} was never finished"
+            await backend.sync()
+
+
+async def test_the_engines_own_line_is_never_recorded(tmp_path: Path) -> None:
+    """The echo line's side of a test call (an internal account) makes no file."""
+    (tmp_path / "rec").mkdir()
+    media = MediaSettings(mode="files", record_dir=str(tmp_path / "rec"))
+    async for lab in _lab(media):
+        await lab.add("alice")
+        await lab.add("bob", internal=True, auto_answer=True)
+        since = len(lab.events.items)
+        call = await lab.backend.make_call("alice", lab.contacts["bob"])
+        await lab.events.wait(call_is(call, CallState.CONNECTED), since=since)
+        await lab.backend.hangup(call)
+        await lab.events.wait(call_is(call, CallState.ENDED), since=since)
+        await lab.backend.sync()
+        assert [p.name for p in (tmp_path / "rec").glob("*.wav")] == [
+            f"{p.name}" for p in (tmp_path / "rec").glob(f"*-{call}.wav")]
+        assert len(list((tmp_path / "rec").glob("*.wav"))) == 1
 
 
 async def test_play_missing_file(files_lab: Lab, tmp_path: Path) -> None:

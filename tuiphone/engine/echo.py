@@ -23,7 +23,8 @@ log = logging.getLogger("tuiphone.engine.echo")
 
 
 def echo_account(host: str) -> AccountConfig:
-    return AccountConfig(id=ECHO_ID, uri=f"sip:{ECHO_ID}@{host}", auto_answer=False)
+    return AccountConfig(id=ECHO_ID, uri=f"sip:{ECHO_ID}@{host}", auto_answer=False,
+                         internal=True)
 
 
 class EchoLine:

@@ -64,6 +64,7 @@ class AccountConfig:
     register_expires: int = 300
     voicemail: str | None = None  # SIP URI or dial string of the voicemail box
     features: Features = field(default_factory=Features)
+    internal: bool = False  # the engine's own line (echo): its calls are never recorded
 
     @property
     def registers(self) -> bool:

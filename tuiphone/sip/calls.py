@@ -215,7 +215,7 @@ class CallRegistry:
             while len(self.ended) > _ENDED_KEPT:
                 self.ended.popitem(last=False)
         if not self.calls:
-            self.core.stack.set_sound(False)
+            self.core.sound_off_soon()
 
     def refresh_account(self, account_id: str) -> None:
         """Re-INVITE the account's connected calls with its new Contact and media

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -44,6 +45,7 @@ from tuiphone.sip.uri import check_uri
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC; the 9th Account.create() aborts the process
 log = logging.getLogger("tuiphone.sip")
+SOUND_GRACE_S = 0.2  # the conference clock ticks every 20 ms: ten ticks to remove ports
 
 
 class Core:
@@ -199,6 +201,20 @@ class Core:
 
     def incoming_call(self, call: PjCall) -> None:
         self.emit(IncomingCall(call.info))
+
+    def sound_off_soon(self) -> None:
+        """Close the null sound device a moment after the last call: pjmedia removes a
+        call's ports (and closes its recordings' WAV files) on the conference clock's
+        next ticks, and that clock stops with the device. Closed at once, a recording
+        stayed unfinished (RIFF size 0) until the engine stopped. Any thread."""
+
+        def off() -> None:
+            if not self.calls.calls:
+                self.stack.set_sound(False)
+
+        timer = threading.Timer(SOUND_GRACE_S, lambda: self.defer(off))
+        timer.daemon = True
+        timer.start()
 
     def call_ended(self, call: PjCall) -> None:
         key = call.key

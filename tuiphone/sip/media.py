@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
+from tuiphone.model.call import CallState
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.sip.device import DeviceBridge, load_sounddevice
 from tuiphone.sip.errors import convert
@@ -51,7 +52,11 @@ class MediaManager:
         return call.audio
 
     def connect(self, call: PjCall) -> None:
-        """Media became active: wire the call once (again after a re-INVITE)."""
+        """Media became active: wire the call once (again after a re-INVITE). A call
+        that has ended gets nothing: its ports are released, and a recorder made now
+        would truncate its finished file and never be closed."""
+        if call.info.state is CallState.ENDED:
+            return
         ports = self.ports.setdefault(call.key, CallPorts())
         am = self._audio(call)
         source, sink = self._endpoints()
@@ -60,13 +65,18 @@ class MediaManager:
         if self.media.mode == "files" and not ports.wired:
             if self.media.play_file:
                 self.play(call, self.media.play_file)
-            if self.media.record_dir:
+            if self.media.record_dir and not self._internal(call):
                 name = f"{int(call.info.started)}-{call.key}.wav"
                 self.record(call, os.path.join(self.media.record_dir, name))
         if not ports.muted:
             ports.source.startTransmit(am)
         am.startTransmit(sink)
         ports.wired = True
+
+    def _internal(self, call: PjCall) -> bool:
+        """A leg of the engine's own line (the echo line's side of a test call)."""
+        acc = self.core.accounts.get(call.info.account_id)
+        return acc is not None and acc.config.internal
 
     def _endpoints(self) -> tuple[pj.AudioMedia, pj.AudioMedia]:
         """(what calls hear by default, where their audio goes) for the mode."""
@@ -106,6 +116,8 @@ class MediaManager:
             rec.createRecorder(path)
         except pj.Error as err:
             raise convert(err, f"recording to {path}") from None
+        with contextlib.suppress(OSError):  # a call is personal data: only the user reads it
+            os.chmod(path, 0o600)
         ports.recorders.append(rec)
         am.startTransmit(rec)
         if ports.player is not None:
