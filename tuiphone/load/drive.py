@@ -121,8 +121,7 @@ class _Call:
 
     async def _end(self) -> None:
         """Hang up (CANCEL before the answer, BYE after) and wait, bounded, for the end."""
-        with contextlib.suppress(TuiphoneError):
-            await self.phone.hangup(self.current.id)
+        hung_up = await self._hang_up()
         deadline = time.monotonic() + ENDED_WAIT_S
         while self.current.state is not CallState.ENDED:
             try:
@@ -131,6 +130,19 @@ class _Call:
                 return
             if item is not STOP:
                 self.last = item[1]
+                hung_up = hung_up or await self._hang_up()
+
+    async def _hang_up(self) -> bool:
+        """False when the engine does not know the call yet (a stop right after dialing
+        can come before the engine has seen the call's first event): try again on the
+        next snapshot, which the engine has seen by then."""
+        if self.current.state is CallState.ENDED:
+            return True
+        try:
+            await self.phone.hangup(self.current.id)
+        except TuiphoneError:
+            return False
+        return True
 
 
 def _record(n: int, worker: int, started: float, outcome: Outcome, answer: CallInfo,

@@ -163,6 +163,7 @@ class Worker:
 class Pool:
     def __init__(self, workers: list[Worker]) -> None:
         self.workers = workers
+        self._turn = 0
 
     @classmethod
     async def spawn(cls, count: int, argv: Callable[[int], list[str]],
@@ -182,7 +183,10 @@ class Pool:
         return tuple(await asyncio.gather(*(w.start(passwords) for w in self.workers)))
 
     def least_busy(self) -> Worker:
-        return min(self.workers, key=lambda w: w.busy)
+        """The worker with the fewest calls up; ties go round, to spread the work."""
+        turn = self._turn % len(self.workers)
+        self._turn += 1
+        return min(self.workers[turn:] + self.workers[:turn], key=lambda w: w.busy)
 
     def stop_calls(self) -> None:
         for worker in self.workers:
