@@ -65,6 +65,21 @@ def test_sipp_uas_with_rtp_echo(sipp_factory, tmp_path):
     assert uas.count("SuccessfulCall") == 20
 
 
+def test_a_rate_one_engine_cannot_take_gets_more_workers(sipp_factory):
+    # 150 call starts a second on 2 engines (75 each) aborted both in pjlib: an engine
+    # has 64 sockets and frees a call's two only 500 ms after it ends.
+    uas = sipp_factory.uas(calls=200)
+    run = load(f"sip:svc@{uas.uri_host}", "--calls", "200", "--rate", "150",
+               "--concurrent", "8", "--duration", "0", "--timeout", "10", "--json")
+    assert run.code == 0, run.err
+    doc = run.json()
+    assert doc["plan"]["workers"] == 5
+    assert (doc["attempts"], doc["answered"], doc["failed"]) == (200, 200, {})
+    assert "Assertion" not in run.err
+    assert uas.wait(30) == 0
+    assert uas.count("SuccessfulCall") == 200
+
+
 def test_sipp_uas_refusing_some_calls(sipp_factory, tmp_path):
     plan = tmp_path / "every4th.csv"
     plan.write_text("SEQUENTIAL\nanswer\nanswer\nanswer\nbusy\n")

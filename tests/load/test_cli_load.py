@@ -14,7 +14,7 @@ from tests.cli.conftest import ROOT, cli_env, tuiphone
 
 def test_a_run_reports_every_call(tmp_path):
     rows = tmp_path / "calls.csv"
-    run = tuiphone("load", "sip:bob@192.0.2.1", "--calls", "6", "--rate", "100",
+    run = tuiphone("load", "sip:bob@192.0.2.1", "--calls", "6", "--rate", "20",
                    "--concurrent", "5", "--duration", "0", "--json", "--csv", str(rows))
     assert run.code == 0, run.err
     doc = run.json()

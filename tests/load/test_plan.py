@@ -30,6 +30,14 @@ def test_workers_are_four_calls_each_and_never_more_than_the_calls_need():
     assert plan("load", "u", "--concurrent", "40", "--calls", "5").workers == 2
 
 
+def test_a_high_rate_gets_more_workers_each_starting_at_most_30_calls_a_second():
+    # an engine aborts at about 55 call starts a second (64 sockets, freed 500 ms late)
+    assert plan("load", "u", "-l", "8", "-n", "200", "-r", "30").workers == 2
+    assert plan("load", "u", "-l", "8", "-n", "200", "-r", "150").workers == 5
+    assert plan("load", "u", "-l", "8", "-n", "3", "-r", "150").workers == 3
+    assert plan("load", "u", "-l", "4", "-n", "9999", "-r", "1500").workers == 50
+
+
 def test_accounts_repeat_and_take_turns():
     p = plan("load", "u", "--account", "a", "--account", "b", "--json")
     assert p.accounts == ("a", "b")
@@ -51,6 +59,7 @@ def test_play_is_made_absolute(tmp_path, monkeypatch):
 @pytest.mark.parametrize(("words", "message"), [
     (("--calls", "0"), "--calls"),
     (("--rate", "0"), "--rate"),
+    (("--rate", "1501"), "--rate must be at most 1500"),
     (("--concurrent", "0"), "--concurrent"),
     (("--concurrent", "201"), "--concurrent"),
     (("--duration", "-1"), "--duration"),

@@ -2,8 +2,9 @@
 
 The wheel caps an engine at 4 calls and a process at one engine, so a load run is a
 parent process (this package's ``run``) driving ``ceil(concurrent / 4)`` worker
-processes (``python -m tuiphone.load.worker``), each a headless engine of its own
-with its own ports, talking JSON lines over its stdin and stdout (``wire``).
+processes (more for a high ``--rate``: see ``plan.RATE_PER_WORKER``), each
+``python -m tuiphone.load.worker``, a headless engine of its own with its own ports,
+talking JSON lines over its stdin and stdout (``wire``).
 
 A load run is a front end of its own, like ``daemon`` or ``shell``: it owns its
 engines and the terminal (live progress on stderr), so it sits above ``tuiphone.host``

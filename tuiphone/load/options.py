@@ -7,10 +7,11 @@ import argparse
 HELP = "place many test calls at once: a trunk capacity test (ASR, PDD, MOS)"
 DESCRIPTION = """Place --calls calls to URI, --rate per second, at most --concurrent at once,
 each kept up --duration seconds. Runs ceil(concurrent/4) worker engines (the pjsua2
-wheel allows 4 calls per engine); workers never REGISTER. Progress goes to stderr;
-the summary to stdout (--json: one document with every call); --csv FILE writes a
-row per call. Exit 1 when --min-asr or --min-mos is not met, 130 after Ctrl-C (the
-calls up are hung up first)."""
+wheel allows 4 calls per engine), and more when --rate is above 30 per worker (an
+engine runs out of sockets at about 55 call starts a second); workers never REGISTER.
+Progress goes to stderr; the summary to stdout (--json: one document with every
+call); --csv FILE writes a row per call. Exit 1 when --min-asr or --min-mos is not
+met, 130 after Ctrl-C (the calls up are hung up first)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

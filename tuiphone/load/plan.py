@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from tuiphone.model.errors import UsageError
 
 CALLS_PER_WORKER = 4  # PJSUA_MAX_CALLS of the wheel: one engine, four calls
-MAX_CONCURRENT = 200  # 50 worker processes; past that a 2-core machine measures itself
+# An engine has 64 sockets (PJ_IOQUEUE_MAX_HANDLES; RTP shares the SIP ioqueue), a call
+# takes two (RTP, RTCP), and a closed socket is only free again 500 ms later
+# (PJ_IOQUEUE_KEY_FREE_DELAY). At about 55 call starts a second one engine runs out and
+# pjlib aborts the process (an assertion, measured with a SIPp UAS), so each worker
+# starts at most this many calls a second and a higher --rate gets more workers.
+RATE_PER_WORKER = 30.0
+MAX_WORKERS = 50  # past that a 2-core machine measures itself
+MAX_CONCURRENT = MAX_WORKERS * CALLS_PER_WORKER
+MAX_RATE = MAX_WORKERS * RATE_PER_WORKER
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +39,11 @@ class LoadPlan:
 
     @property
     def workers(self) -> int:
-        return math.ceil(min(self.concurrent, self.calls) / CALLS_PER_WORKER)
+        """Four calls up and RATE_PER_WORKER starts a second per worker; never more
+        workers than the calls need."""
+        by_calls = math.ceil(min(self.concurrent, self.calls) / CALLS_PER_WORKER)
+        by_rate = math.ceil(self.rate / RATE_PER_WORKER)
+        return max(1, min(max(by_calls, by_rate), self.calls, MAX_WORKERS))
 
     def account_for(self, n: int) -> str | None:
         """Call ``n`` (from 1) uses the accounts in turn."""
@@ -56,6 +68,8 @@ def _check(plan: LoadPlan) -> None:
     problems = [
         (plan.calls < 1, "--calls must be at least 1"),
         (not plan.rate > 0, "--rate must be above 0 calls per second"),
+        (plan.rate > MAX_RATE, f"--rate must be at most {MAX_RATE:g} calls per second "
+                               f"({MAX_WORKERS} worker engines of {RATE_PER_WORKER:g})"),
         (not 1 <= plan.concurrent <= MAX_CONCURRENT,
          f"--concurrent must be 1-{MAX_CONCURRENT}"),
         (plan.duration_s < 0, "--duration must not be negative"),
