@@ -19,6 +19,7 @@ import pytest
 from tests.cli.conftest import ROOT, Run, cli_env
 from tests.lab.kamailio import USERS, Kamailio
 from tests.lab.sipp import scenario
+from tests.lab.tones import write_tone
 
 pytestmark = [pytest.mark.lab]
 
@@ -78,6 +79,21 @@ def test_a_rate_one_engine_cannot_take_gets_more_workers(sipp_factory):
     assert "Assertion" not in run.err
     assert uas.wait(30) == 0
     assert uas.count("SuccessfulCall") == 200
+
+
+def test_play_and_a_mos_the_calls_do_not_reach(sipp_factory, tmp_path):
+    uas = sipp_factory.uas(calls=4)
+    tone = write_tone(tmp_path / "tone.wav", seconds=3)
+    run = load(f"sip:svc@{uas.uri_host}", "--calls", "4", "--rate", "10", "--concurrent",
+               "4", "--duration", "1", "--play", str(tone), "--min-mos", "4.6", "--json")
+    assert run.code == 1, run.err  # the E-model tops out at 4.5: 4.6 is never met
+    doc = run.json()
+    assert (doc["answered"], doc["mos"]["n"]) == (4, 4)
+    assert all(c["tx_packets"] >= 40 and c["rx_packets"] >= 40 for c in doc["calls"])
+    [check] = doc["checks"]
+    assert (check["name"], check["ok"]) == ("min_mos", False)
+    assert f"tuiphone: mean MOS {check['got']:g} is below --min-mos 4.6" in run.err
+    assert uas.wait(30) == 0
 
 
 def test_sipp_uas_refusing_some_calls(sipp_factory, tmp_path):
