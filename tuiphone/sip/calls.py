@@ -75,6 +75,7 @@ class CallRegistry:
         self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None, route: Route | None
     ) -> str:
         check_uri(self.core.stack.ep, uri)
+        self._drop_ended()
         if self._active() >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 wheel limit)")
         if route is None:
@@ -108,7 +109,18 @@ class CallRegistry:
                 if pj_status(err) != PJ_ETOOMANY or self._active() > MAX_CALLS:
                     raise
             self.core.stack.handle_events(_SLOT_WAIT_MS)
+            self._drop_ended()  # calls may have ended during those events
         call.makeCall(uri, op)
+
+    def _drop_ended(self) -> None:
+        """Forget the calls that have ended now, not in the deferred job their end
+        queued: a new call may take an ended call's pjsua slot first, and a wrapper
+        dropped after that still holds the slot's id, so pjsua2's destructor hangs up
+        the new call (a CANCEL right after its INVITE, and no event for it ever)."""
+        for key, call in list(self.calls.items()):
+            if call.info.state is CallState.ENDED:
+                self.core.media.release(key)
+                self.discard(key)
 
     def _active(self) -> int:
         return sum(1 for c in self.calls.values() if c.info.state is not CallState.ENDED)
