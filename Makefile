@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run setup setup-test lab test bench check clean
+.PHONY: run setup setup-test lab test bench soak check clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "tuiphone needs Python 3.11 or 3.12 (python3.11/python3.12 on PATH)"; exit 1; }
@@ -43,6 +43,12 @@ test: lab setup-test
 ## Benchmarks: one JSON object per line on stdout (also saved in bench-results/)
 bench: lab setup-test
 	$(BIN)/python bench/run_all.py
+
+## Soak (not in CI): one registered engine, a call and a MESSAGE every 2 s, 50 BLF lamps.
+## SOAK_MINUTES=10 by default; prints soak_rss_growth_mb, soak_cpu_pct, fd/thread growth
+SOAK_MINUTES ?= 10
+soak: lab setup-test
+	SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python bench/soak.py
 
 check: setup-test
 	$(BIN)/ruff check tuiphone tests bench

@@ -53,10 +53,12 @@ class Sipp:
         duration_ms: int | None = None,
         host: Host | None = None,
         address: str | None = None,
+        extra: tuple[str, ...] = (),
     ) -> Sipp:
         """Start a UAS on a free port. Returns once it is spawned (see ``wait_ready``).
 
-        ``duration_ms`` is the ``<pause/>`` of scenarios that hang up themselves.
+        ``duration_ms`` is the ``<pause/>`` of scenarios that hang up themselves;
+        ``extra`` are more SIPp options (``-inf FILE`` for ``uas_busy_by_inf``).
         In a lab ``host`` it listens (SIP and RTP echo) on ``address`` (default: the
         host's first address).
         """
@@ -69,7 +71,7 @@ class Sipp:
             args.append("-rtp_echo")
         if duration_ms is not None:
             args += ["-d", str(duration_ms)]
-        sipp._spawn(args, calls)
+        sipp._spawn([*args, *extra], calls)
         return sipp
 
     @classmethod

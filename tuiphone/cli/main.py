@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         from tuiphone.cli.script import run_script
 
         return run_script(ns)
+    if front_end == "load":
+        from tuiphone.load.run import run_load
+
+        return run_load(ns)
     if front_end == "shell":
         from tuiphone.cli.frontends import run_shell
 

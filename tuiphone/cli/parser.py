@@ -69,3 +69,14 @@ def _front_ends(sub: argparse._SubParsersAction[Any]) -> None:
     for parser in (daemon, shell, run, completion):
         global_options(parser, argparse.SUPPRESS)
         parser.set_defaults(front_end=parser.prog.split()[-1])
+    _load(sub)
+
+
+def _load(sub: argparse._SubParsersAction[Any]) -> None:
+    """``load`` runs engines of its own in worker processes: a front end, not a command
+    of the table (see tuiphone.load)."""
+    from tuiphone.load import options
+
+    load = sub.add_parser("load", help=options.HELP, description=options.DESCRIPTION)
+    options.add_arguments(load)
+    load.set_defaults(front_end="load")

@@ -204,9 +204,11 @@ class Phone:
         if len(self.accounts.configs) + (1 if self._echo else 0) >= MAX_ACCOUNTS:
             raise LimitExceeded(f"at most {MAX_ACCOUNTS} accounts (pjsua2 limit)")
         # A password_command may take seconds: never on the loop (it is the UI's loop
-        # when the TUI owns the engine).
+        # when the TUI owns the engine). A direct account with a username answers
+        # digest challenges to its INVITEs too (a trunk that authenticates calls only).
+        authenticates = config.registers or config.username is not None
         password = (
-            await asyncio.to_thread(self.setup.passwords, config.id) if config.registers else None
+            await asyncio.to_thread(self.setup.passwords, config.id) if authenticates else None
         )
         turn = config.nat.turn is not None and config.nat.ice
         turn_password = (

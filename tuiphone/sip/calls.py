@@ -24,7 +24,7 @@ from tuiphone.sip import sdp
 from tuiphone.sip.call import PjCall, new_info
 from tuiphone.sip.callinfo import custom_headers
 from tuiphone.sip.endpoint import MAX_CALLS
-from tuiphone.sip.errors import PJSIP_ESESSIONTERMINATED, convert, pj_status
+from tuiphone.sip.errors import PJ_ETOOMANY, PJSIP_ESESSIONTERMINATED, convert, pj_status
 from tuiphone.sip.uri import check_uri
 
 if TYPE_CHECKING:
@@ -75,6 +75,7 @@ class CallRegistry:
         self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None, route: Route | None
     ) -> str:
         check_uri(self.core.stack.ep, uri)
+        self._drop_ended()
         if self._active() >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 wheel limit)")
         if route is None:
@@ -87,12 +88,39 @@ class CallRegistry:
         for name, value in (headers or {}).items():
             op.txOption.headers.append(_header(*check_header(name, value)))
         try:
-            call.makeCall(uri, op)
+            self._dial(call, uri, op)
         except pj.Error as err:
             self.discard(call.key)
             raise convert(err, f"calling {uri}") from None
         self.core.call_changed(call)
         return call.key
+
+    def _dial(self, call: PjCall, uri: str, op: pj.CallOpParam) -> None:
+        """makeCall. pjsua reports a call's end before it frees the call's slot, which
+        it does on a later pass of its event loop: a call placed as soon as another
+        ended got PJ_ETOOMANY with three calls up (measured, one engine, SIPp UAS). So,
+        while fewer than MAX_CALLS calls are up, let pjsua run its events (bounded) and
+        try again."""
+        for _ in range(_SLOT_TRIES):
+            try:
+                call.makeCall(uri, op)
+                return
+            except pj.Error as err:
+                if pj_status(err) != PJ_ETOOMANY or self._active() > MAX_CALLS:
+                    raise
+            self.core.stack.handle_events(_SLOT_WAIT_MS)
+            self._drop_ended()  # calls may have ended during those events
+        call.makeCall(uri, op)
+
+    def _drop_ended(self) -> None:
+        """Forget the calls that have ended now, not in the deferred job their end
+        queued: a new call may take an ended call's pjsua slot first, and a wrapper
+        dropped after that still holds the slot's id, so pjsua2's destructor hangs up
+        the new call (a CANCEL right after its INVITE, and no event for it ever)."""
+        for key, call in list(self.calls.items()):
+            if call.info.state is CallState.ENDED:
+                self.core.media.release(key)
+                self.discard(key)
 
     def _active(self) -> int:
         return sum(1 for c in self.calls.values() if c.info.state is not CallState.ENDED)
@@ -238,6 +266,10 @@ class CallRegistry:
                     call.hangup(pj.CallOpParam(True))
                 except pj.Error:
                     self.core.log_debug(f"hangup of {key} at shutdown failed")
+
+
+_SLOT_TRIES = 10  # times _SLOT_WAIT_MS: at most 50 ms on the pjsip thread
+_SLOT_WAIT_MS = 5
 
 
 def peer_route(uri: str) -> Route | None:
