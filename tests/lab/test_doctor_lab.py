@@ -17,7 +17,7 @@ import pytest
 from tests.cli import conftest as cli
 from tests.lab import procs
 from tests.lab.kamailio import USERS, Kamailio
-from tests.lab.test_daemon_faults import bindings
+from tests.lab.test_daemon_faults import bindings, lab_daemon  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
@@ -34,14 +34,20 @@ def doctor(config: Path, *args: str, password: str = "", timeout: float = 90) ->
     return cli.Run(proc.returncode, proc.stdout, proc.stderr)
 
 
-def write_config(tmp_path: Path, registrar: str, extra: str = "", engine: str = "") -> Path:
+def write_config(tmp_path: Path, registrar: str, extra: str = "", engine: str = "",
+                 domain: str = "127.0.0.1") -> Path:
     config = tmp_path / "config.toml"
     config.write_text(
         f"[engine]\necho_line = false\n{engine}\n[[accounts]]\nid = \"alice\"\n"
-        f"uri = \"sip:alice@127.0.0.1\"\nregistrar = \"{registrar}\"\nusername = \"alice\"\n"
+        f"uri = \"sip:alice@{domain}\"\nregistrar = \"{registrar}\"\nusername = \"alice\"\n"
         f"password_env = \"{PW_VAR}\"\n{extra}")
     config.chmod(0o600)
     return config
+
+
+def contacts(kam: Kamailio) -> list[str]:
+    """alice's bound Contact URIs, without their ticking ``expires``."""
+    return [c.split(";expires=")[0] for c in bindings(kam, "alice")]
 
 
 def by_check(run: cli.Run) -> dict[str, dict[str, str]]:
@@ -154,3 +160,22 @@ def test_tls_certificate_expiring_soon_warns(kamailio_tls: Kamailio, tmp_path):
     assert "renew" in checks["tls"]["fix"]
     assert checks["register"]["status"] == "ok", run.out
     assert run.code == 0, (run.out, run.err)  # a warning never fails the run
+
+
+def test_attached_to_a_daemon_reports_its_registration(kamailio: Kamailio, lab_daemon,
+                                                       tmp_path):
+    env = cli.cli_env()
+    env.pop("TUIPHONE_BACKEND", None)
+    waited = subprocess.run([sys.executable, "-m", "tuiphone.cli.main", "wait", "registered",
+                             "--timeout", "20"], env=env, cwd=cli.ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert waited.returncode == 0, waited.stderr
+    before = contacts(kamailio)
+    run = doctor(tmp_path / "config.toml")  # the daemon's own config
+    checks = by_check(run)
+    assert run.code == 0, (run.out, run.err)
+    assert checks["register"]["status"] == "ok"
+    assert "not sent again" in checks["register"]["detail"]
+    assert checks["options"]["status"] == "ok"
+    assert checks["socket"]["detail"].endswith("yours, mode 0600")
+    assert contacts(kamailio) == before  # no second binding, none removed
