@@ -162,8 +162,8 @@ def test_tls_certificate_expiring_soon_warns(kamailio_tls: Kamailio, tmp_path):
     assert run.code == 0, (run.out, run.err)  # a warning never fails the run
 
 
-def test_attached_to_a_daemon_reports_its_registration(kamailio: Kamailio, lab_daemon,
-                                                       tmp_path):
+@pytest.mark.usefixtures("lab_daemon")
+def test_attached_to_a_daemon_reports_its_registration(kamailio: Kamailio, tmp_path):
     env = cli.cli_env()
     env.pop("TUIPHONE_BACKEND", None)
     waited = subprocess.run([sys.executable, "-m", "tuiphone.cli.main", "wait", "registered",

@@ -100,7 +100,8 @@ def _network(plan: _Plan, config: AppConfig, account: AccountConfig) -> None:
 async def _engine_checks(phone: PhoneApi | None, args: argparse.Namespace, plan: _Plan,
                          timeout_s: float) -> str | None:
     """OPTIONS, REGISTER and the clock; the engine's audio mode (None without an engine)."""
-    assert plan.account is not None and plan.account.registrar is not None
+    assert plan.account is not None
+    assert plan.account.registrar is not None
     account, registrar = plan.account, plan.account.registrar
     try:
         async with _engine(phone, opt(args, "open_engine")) as (engine, private):

@@ -13,13 +13,15 @@ from tuiphone.model.account import AccountConfig
 from tuiphone.model.errors import ConfigError
 
 WHEEL = "pjsua2-python"
+TESTED_PYTHON = ((3, 11), (3, 12))
 TESTED_WHEEL = "2.15.1.post1"  # the wheel whose ctypes layouts (BLF) we pin
 
 
 def python_version() -> Finding:
     version = platform.python_version()
-    if sys.version_info < (3, 11):
-        return fail("python", f"Python {version}", "use Python 3.11 or newer")
+    if sys.version_info[:2] > TESTED_PYTHON[-1]:
+        return warn("python", f"Python {version}: newer than the wheel is built for",
+                    "use Python 3.11 or 3.12 (pjsua2-python has wheels for 3.8-3.12)")
     return ok("python", f"Python {version} ({sys.executable})")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from tuiphone.commands import exitcodes
@@ -103,9 +103,9 @@ def control_socket(socket: Path, uid: int | None = None) -> Finding:
 
 
 def _unsafe(path: Path, info: os.stat_result, uid: int, mode: int,
-            kind: object) -> Finding | None:
+            kind: Callable[[int], bool]) -> Finding | None:
     what = "directory" if mode == 0o700 else "socket"
-    if not callable(kind) or not kind(info.st_mode):
+    if not kind(info.st_mode):
         return fail("socket", f"{path} is not a {what}", f"remove {path}", exitcodes.USAGE)
     if info.st_uid != uid:
         return fail("socket", f"{path} belongs to uid {info.st_uid}, not to you (uid {uid})",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import ipaddress
 
 from tuiphone.commands import exitcodes
-from tuiphone.commands.doctor.report import Finding, fail, ok, warn
+from tuiphone.commands.doctor.report import Finding, fail, ok
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.network import Hop
-from tuiphone.net.resolve import Resolver, ResolveError
+from tuiphone.net.resolve import ResolveError, Resolver
 from tuiphone.net.routes import local_address_for
 
 

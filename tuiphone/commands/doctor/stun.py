@@ -8,9 +8,10 @@ import ipaddress
 import os
 import socket
 import struct
+from typing import Any
 
 from tuiphone.commands import exitcodes
-from tuiphone.commands.doctor.report import Finding, fail, ok, warn
+from tuiphone.commands.doctor.report import Finding, fail, ok
 from tuiphone.net.sipuri import ip_literal
 
 MAGIC = 0x2112A442
@@ -38,7 +39,7 @@ def stun(servers: tuple[str, ...]) -> Finding:
                       f"(local {local})")
 
 
-def _binding(family: int, address: tuple[str, int]) -> tuple[str, tuple[str, int]]:
+def _binding(family: int, address: tuple[Any, ...]) -> tuple[str, tuple[str, int]]:
     tid = os.urandom(12)
     request = struct.pack("!HHI", BINDING_REQUEST, 0, MAGIC) + tid
     with socket.socket(family, socket.SOCK_DGRAM) as sock:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+from collections.abc import Mapping
 
 from tuiphone.commands import exitcodes
 from tuiphone.commands.doctor.report import Finding, fail, ok, warn
@@ -34,7 +35,7 @@ def tls(account: AccountConfig, hop: Hop | None, now: float | None = None) -> Fi
     return _expiry(hop, cert, trust, time.time() if now is None else now, account.tls_verify)
 
 
-def _handshake(account: AccountConfig, hop: Hop) -> dict[str, object]:
+def _handshake(account: AccountConfig, hop: Hop) -> Mapping[str, object]:
     context = ssl.create_default_context(cafile=account.ca_file)
     context.maximum_version = ssl.TLSVersion.TLSv1_2
     if not account.tls_verify:  # still look at the certificate, as the engine will not
@@ -48,15 +49,16 @@ def _handshake(account: AccountConfig, hop: Hop) -> dict[str, object]:
     return _decode(der) if der else {}
 
 
-def _decode(der: bytes) -> dict[str, object]:
-    """The notAfter of an unverified certificate (``getpeercert`` gives {} without CERT_REQUIRED)."""
+def _decode(der: bytes) -> Mapping[str, object]:
+    """The notAfter of an unverified certificate (``getpeercert`` is {} without
+    CERT_REQUIRED)."""
     from cryptography import x509
 
     cert = x509.load_der_x509_certificate(der)
     return {"notAfter": cert.not_valid_after_utc.strftime("%b %d %H:%M:%S %Y GMT")}
 
 
-def _expiry(hop: Hop, cert: dict[str, object], trust: str, now: float,
+def _expiry(hop: Hop, cert: Mapping[str, object], trust: str, now: float,
             verified: bool) -> Finding:
     not_after = cert.get("notAfter")
     if not isinstance(not_after, str):
