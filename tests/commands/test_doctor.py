@@ -95,6 +95,7 @@ def test_cli_unknown_account_is_a_usage_failure(capsys, tmp_path):
     config.chmod(0o600)
     code = run_command("doctor", capsys, config, "--account", "nobody")[0]
     assert code == 2
+    assert run_command("doctor", capsys, config, "--timeout", "-1")[0] == 2
 
 
 def _rx(text: str, at: float) -> TraceEntry:
@@ -220,3 +221,12 @@ def test_tls_is_not_checked_on_udp():
     assert found.status is Status.OK
     assert "not used" in found.detail
 
+
+
+def test_tls_with_a_missing_ca_file_is_a_config_failure(tmp_path):
+    account = AccountConfig(id="a", uri="sip:a@h", registrar="sip:h;transport=tls",
+                            transport=Transport.TLS, ca_file=str(tmp_path / "none.pem"))
+    found = tlscheck.tls(account, Hop("tls", "127.0.0.1", 5061, "127.0.0.1"))
+    assert found.status is Status.FAIL
+    assert found.code == exitcodes.USAGE
+    assert "does not exist" in found.detail

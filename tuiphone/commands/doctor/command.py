@@ -28,7 +28,7 @@ from tuiphone.config.schema import AppConfig
 from tuiphone.control.paths import socket_path
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.account import AccountConfig
-from tuiphone.model.errors import TuiphoneError
+from tuiphone.model.errors import TuiphoneError, UsageError
 
 Opener = Callable[[], AbstractAsyncContextManager[PhoneApi]]
 DEFAULT_TIMEOUT_S = 5.0
@@ -48,6 +48,8 @@ async def doctor(phone: PhoneApi | None, args: argparse.Namespace) -> Any:
     """The report (a list of {check, status, detail, fix} with --json, else text lines).
     Raises, carrying the report, the error of the worst failure (see report.exit_status)."""
     timeout_s = opt(args, "timeout") or DEFAULT_TIMEOUT_S
+    if timeout_s <= 0:
+        raise UsageError("doctor: --timeout must be more than 0")
     plan = await asyncio.to_thread(_before_engine, args)
     socket_check = machine.control_socket(socket_path())
     audio_mode = None

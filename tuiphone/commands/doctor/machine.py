@@ -41,7 +41,7 @@ def _devices() -> Finding:
         import sounddevice  # type: ignore[import-untyped, unused-ignore]
 
         devices = list(sounddevice.query_devices())
-    except (ImportError, OSError) as err:
+    except Exception as err:  # ImportError, OSError (no PortAudio), sounddevice's own errors
         return fail("audio", f"device: PortAudio unusable ({err})",
                     "pip install 'tuiphone[audio]' and apt install libportaudio2, or set "
                     "[audio] mode = \"null\"", exitcodes.USAGE)
@@ -90,12 +90,15 @@ def control_socket(socket: Path, uid: int | None = None) -> Finding:
         info = directory.lstat()
     except FileNotFoundError:
         return ok("socket", f"{directory} not made yet (an engine makes it, mode 0700)")
+    except OSError as err:
+        return fail("socket", f"{directory}: {err.strerror}",
+                    "check $XDG_RUNTIME_DIR: it must be a directory of yours", exitcodes.USAGE)
     problem = _unsafe(directory, info, uid, 0o700, stat.S_ISDIR)
     if problem:
         return problem
     try:
         sock = socket.lstat()
-    except FileNotFoundError:
+    except OSError:
         return ok("socket", f"{directory} is private; no engine serves here (commands start "
                             "their own; 'tuiphone daemon' keeps one)")
     problem = _unsafe(socket, sock, uid, 0o600, stat.S_ISSOCK)

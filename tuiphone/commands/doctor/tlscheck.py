@@ -8,6 +8,7 @@ import socket
 import ssl
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 from tuiphone.commands import exitcodes
 from tuiphone.commands.doctor.report import Finding, fail, ok, warn
@@ -22,6 +23,10 @@ def tls(account: AccountConfig, hop: Hop | None, now: float | None = None) -> Fi
     if hop is None or hop.transport != "tls":
         return ok("tls", f"not used (transport {hop.transport if hop else 'none'})")
     trust = account.ca_file or "the system trust store"
+    if account.ca_file and not Path(account.ca_file).expanduser().is_file():
+        return fail("tls", f"ca_file {account.ca_file} does not exist",
+                    "set ca_file to the PEM file of the CA that signed the server's "
+                    "certificate", exitcodes.USAGE)
     try:
         cert = _handshake(account, hop)
     except ssl.SSLCertVerificationError as err:
@@ -36,7 +41,8 @@ def tls(account: AccountConfig, hop: Hop | None, now: float | None = None) -> Fi
 
 
 def _handshake(account: AccountConfig, hop: Hop) -> Mapping[str, object]:
-    context = ssl.create_default_context(cafile=account.ca_file)
+    cafile = str(Path(account.ca_file).expanduser()) if account.ca_file else None
+    context = ssl.create_default_context(cafile=cafile)
     context.maximum_version = ssl.TLSVersion.TLSv1_2
     if not account.tls_verify:  # still look at the certificate, as the engine will not
         context.check_hostname = False
