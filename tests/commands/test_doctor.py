@@ -230,3 +230,30 @@ def test_tls_with_a_missing_ca_file_is_a_config_failure(tmp_path):
     assert found.status is Status.FAIL
     assert found.code == exitcodes.USAGE
     assert "does not exist" in found.detail
+
+
+async def test_from_the_shell_it_reports_the_front_ends_registration(tmp_path):
+    """In the shell or the TUI the front end's engine is used; REGISTER is not sent."""
+    from tuiphone.commands.runner import run_line
+    from tuiphone.engine.fake import FakeBackend
+    from tuiphone.engine.phone import Phone
+    from tuiphone.engine.setup import EngineSetup
+
+    registrar = "sip:registrar@127.0.0.1:5999"  # the fake backend pings user@host only
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[accounts]]\nid = "w"\nuri = "sip:w@127.0.0.1"\n'
+                      f'registrar = "{registrar}"\n')
+    config.chmod(0o600)
+    backend = FakeBackend()
+    phone = Phone(EngineSetup(accounts=(AccountConfig(id="w", uri="sip:w@127.0.0.1",
+                                                      registrar=registrar),)), backend)
+    await phone.start()
+    try:
+        await phone.register("w", 5)
+        rows = await run_line(phone, f"doctor --config {config} --json")
+    finally:
+        await phone.stop()
+    checks = {r["check"]: r for r in rows}
+    assert checks["options"]["status"] == "ok"
+    assert checks["register"]["status"] == "ok"
+    assert "not sent again" in checks["register"]["detail"]
