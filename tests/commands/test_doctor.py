@@ -35,6 +35,9 @@ def _fails(*codes: int) -> list[Finding]:
     ((exitcodes.NETWORK, exitcodes.USAGE), 2),
     ((exitcodes.EXPECTATION, exitcodes.REFUSED), 4),
     ((exitcodes.EXPECTATION,), 1),
+    ((exitcodes.NO_ENGINE, exitcodes.EXPECTATION), 6),  # another engine held the accounts
+    ((exitcodes.NO_ENGINE, exitcodes.REFUSED), 4),
+    ((0,), 1),  # a failure without a code of its own
 ])
 def test_exit_status_is_the_worst_failure(codes, expected):
     findings = _fails(*codes)

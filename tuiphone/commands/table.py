@@ -73,7 +73,8 @@ engine a private one sends OPTIONS and REGISTER (then unregisters); attached to 
 running engine, its registration is reported and no second binding is made.
 Exit status: 0 when nothing failed (warnings too), else the worst failure's:
 2 config, secrets or runtime directory, 5 DNS, route, TLS or STUN, 3 no answer
-from the registrar, 4 REGISTER refused (wrong password), 1 anything else."""
+from the registrar, 4 REGISTER refused (wrong password), 6 another engine holds
+the accounts, 1 anything else."""
 
 COMMANDS: tuple[Command, ...] = (
     # info

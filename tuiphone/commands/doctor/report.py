@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tuiphone.commands import exitcodes
-from tuiphone.commands.errors import ExpectationFailed
+from tuiphone.commands.errors import ExpectationFailed, NoEngine
 from tuiphone.model.errors import (
     ConfigError,
     NetworkError,
@@ -60,12 +60,13 @@ def fail(check: str, detail: str, fix: str, code: int = exitcodes.EXPECTATION) -
 # worst first: a config error hides everything after it, then the network path, then
 # a server that never answers, then one that says no
 SEVERITY = (exitcodes.USAGE, exitcodes.NETWORK, exitcodes.TIMEOUT, exitcodes.REFUSED,
-            exitcodes.EXPECTATION)
+            exitcodes.NO_ENGINE, exitcodes.EXPECTATION)
 
 
 def exit_status(findings: Iterable[Finding]) -> int:
     """0 when nothing failed (warnings included), else the worst failure's code."""
-    codes = {f.code or exitcodes.EXPECTATION for f in findings if f.status is Status.FAIL}
+    codes = {f.code if f.code in SEVERITY else exitcodes.EXPECTATION
+             for f in findings if f.status is Status.FAIL}
     return next((code for code in SEVERITY if code in codes), exitcodes.OK)
 
 
@@ -84,6 +85,8 @@ def failure(findings: Sequence[Finding]) -> TuiphoneError | None:
         return Refused(text)
     if code == exitcodes.NETWORK:
         return NetworkError(text)
+    if code == exitcodes.NO_ENGINE:
+        return NoEngine(text)
     return ExpectationFailed(text)
 
 
