@@ -201,3 +201,9 @@ def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.lamps import pickup as handler
 
     return handler(phone, args)
+
+
+def doctor(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.doctor.command import doctor as handler
+
+    return handler(phone, args)

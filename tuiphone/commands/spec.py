@@ -40,7 +40,9 @@ class Command:
     A private engine gets the built-in echo line only for ``echo`` commands and commands
     with an argument naming it (see ``tuiphone.host.oneshot.needs_echo``). ``terminal``
     ones may ask on the user's terminal, so the TUI's ':' line and the control socket
-    refuse them.
+    refuse them. ``opens`` ones get no engine from a one-shot run but a way to open one,
+    ``args.open_engine`` (an async context giving the PhoneApi), so they can look at the
+    machine first; from the shell, the TUI or the socket they get the front end's engine.
 
     ``handler`` is a function; the table's come from ``handlers.py``, each importing
     its module only when the command runs."""
@@ -56,6 +58,7 @@ class Command:
     local: bool = False
     echo: bool = False  # shows the built-in echo line even when no argument names it
     terminal: bool = False  # asks on the user's terminal: not from the TUI or the socket
+    opens: bool = False  # opens the engine itself, when it is ready (args.open_engine)
 
     @property
     def names(self) -> tuple[str, ...]:

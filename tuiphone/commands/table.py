@@ -68,6 +68,14 @@ _SECRETS_DETAILS = """actions:
 The store's passphrase comes from $TUIPHONE_PASSPHRASE or is asked on the terminal
 (twice for a new store). No value is ever printed."""
 
+_DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
+engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
+running engine, its registration is reported and no second binding is made.
+Exit status: 0 when nothing failed (warnings too), else the worst failure's:
+2 config, secrets or runtime directory, 5 DNS, route, TLS or STUN, 3 no answer
+from the registrar, 4 REGISTER refused (wrong password), 6 another engine holds
+the accounts, 1 anything else."""
+
 COMMANDS: tuple[Command, ...] = (
     # info
     Command("status", "show the engine: accounts, calls, audio mode", handlers.status,
@@ -220,6 +228,11 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("list", "set", "rm"), help="list, set or rm"),
                 arg("name", nargs="?", default=None, metavar="NAME", complete="account",
                     help="an account id, carddav:<id> or turn:<id>"))),
+    # doctor
+    Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
+            "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,
+            args=(arg("--timeout", type=float, default=5.0, metavar="S",
+                      help="wait S seconds for OPTIONS and REGISTER (default 5)"),)),
     # lamps
     Command("lamps", "list the BLF/presence lamps of the QuickDial entries", handlers.lamps,
             echo=True,

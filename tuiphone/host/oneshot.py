@@ -16,7 +16,7 @@ from tuiphone.commands.errors import NoEngine
 from tuiphone.commands.spec import Command
 from tuiphone.control.errors import EngineNotRunning
 from tuiphone.host.claim import Role
-from tuiphone.host.session import EngineHost
+from tuiphone.host.session import EngineHost, hosted
 
 if TYPE_CHECKING:  # the rest is imported when used: one-shot commands start fast
     from tuiphone.config import AppConfig
@@ -45,8 +45,13 @@ def config_for(ns: argparse.Namespace) -> AppConfig:
 @contextlib.asynccontextmanager
 async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[PhoneApi]:
     """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError.
-    A ``local`` command gets no engine at all (its handler must not use ``phone``)."""
+    A ``local`` command gets no engine at all (its handler must not use ``phone``), an
+    ``opens`` one none yet but ``ns.open_engine`` to open it (attach, or a private one)."""
     if command.local:
+        yield cast("PhoneApi", None)
+        return
+    if command.opens:
+        ns.open_engine = lambda: hosted(Role.COMMAND, lambda: private_config(command, ns))
         yield cast("PhoneApi", None)
         return
     host = EngineHost(Role.RUNNING if command.running else Role.COMMAND,
