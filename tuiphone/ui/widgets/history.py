@@ -48,20 +48,23 @@ class HistoryView(Vertical):
         return [e for e in self.entries if needle in _haystack(e)]
 
     def _redraw(self) -> None:
-        rows = [(history_time(e.started), "↗ out" if e.direction is Direction.OUTGOING
-                 else "↙ in", party(e.remote_uri, e.remote_name), outcome(e),
-                 f"{e.mos:.1f}" if e.mos is not None else "—", f"{e.call_id}-{e.started}")
-                for e in self._visible()]
-        heads = ("When", "", "Party", "Result", "MOS")
-        natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(heads)]
+        """Columns at their natural widths when the pane has room; else, in turn: the time
+        only (or the date for older calls), no MOS column, then the result and at last
+        the party end in an ellipsis. A cell never wraps."""
         table = self.query_one("#history-table", DataTable)
-        room = table.size.width - CELL_PADDING * len(heads) - 1  # the scrollbar
-        widths = fit(natural, room, flexible=(2, 3)) if room > 0 else natural
+        visible = self._visible()
+        room = table.size.width - 1  # the scrollbar
+        for short, mos in ((False, True), (True, True), (True, False)):
+            heads, rows = _rows(visible, short, mos)
+            natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(heads)]
+            if sum(natural) + CELL_PADDING * len(heads) <= room:
+                break
+        widths = fit(natural, room - CELL_PADDING * len(heads), flexible=(3, 2), floor=8)
         table.clear(columns=True)
         for head, width in zip(heads, widths, strict=True):
             table.add_column(head, width=width)
-        for *cells, key in rows:
-            table.add_row(*(cell(c) for c in cells), key=key)
+        for row, entry in zip(rows, visible, strict=True):
+            table.add_row(*(cell(c) for c in row), key=f"{entry.call_id}-{entry.started}")
 
     @on(DataTable.RowSelected, "#history-table")
     def _redial(self, event: DataTable.RowSelected) -> None:
@@ -75,3 +78,19 @@ def _haystack(entry: HistoryEntry) -> str:
     return " ".join(
         (entry.remote_uri, entry.remote_name, entry.reason, entry.direction.value, outcome(entry))
     ).lower()
+
+
+def _rows(entries: list[HistoryEntry], short: bool, mos: bool
+          ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    heads = ("When", "", "Party", "Result", "MOS")[: 5 if mos else 4]
+    today = time.strftime("%m-%d")
+    rows = []
+    for e in entries:
+        when = history_time(e.started)
+        if short:
+            when = when[6:] if when[:5] == today else when[:5]
+        row = (when, "↗ out" if e.direction is Direction.OUTGOING else "↙ in",
+               party(e.remote_uri, e.remote_name), outcome(e),
+               f"{e.mos:.1f}" if e.mos is not None else "—")
+        rows.append(row[: len(heads)])
+    return heads, rows
