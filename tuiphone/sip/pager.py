@@ -5,8 +5,9 @@ SIP message at 4000 bytes, so bodies over MAX_BODY are refused before sending.
 pjsua may both raise and report 503 for one message: each is reported once, and a
 message too long for the wheel (PJSIP_EMSGTOOLONG) as 513, which is final (503 is
 retried by the outbox).
-Incoming: the id is derived from Call-ID and CSeq, so a retransmission (pjsua answers
-it again and calls us again) is recognised by the engine.
+Incoming: the id is derived from Call-ID and CSeq (or a tuiphone sender's
+Tuiphone-Message-ID), so a retransmission (pjsua answers it again and calls us again)
+or a resend after a crash is recognised by the engine.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
     from tuiphone.sip.core import Core
 
 MAX_BUDDIES = 16  # = blf.RESERVED_BUDDIES
+# The outbox's id of an outgoing message, the same in every resend of it (a resend is a
+# new transaction: new Call-ID), so a tuiphone receiver keeps it once.
+ID_HEADER = "Tuiphone-Message-ID"
+_ID = re.compile(rf"^{ID_HEADER}\s*:\s*(\S+)", re.I | re.M)
 _CALL_ID = re.compile(r"^(?:Call-ID|i)\s*:\s*(\S+)", re.I | re.M)
 _CSEQ = re.compile(r"^CSeq\s*:\s*(\d+)", re.I | re.M)
 _CONTENT_LENGTH = re.compile(r"^(?:Content-Length|l)\s*:\s*(\d+)", re.I | re.M)
@@ -43,14 +48,18 @@ _CHARSET = re.compile(rb"^(?:Content-Type|c)\s*:[^\r\n]*;\s*charset\s*=\s*\"?([\
 log = logging.getLogger("tuiphone.sip")
 
 
-def message_id(account_id: str, head: str) -> str:
-    """An incoming MESSAGE's id: the same for a retransmission (same Call-ID and CSeq),
-    so the engine stores and shows it once; random when the head lacks either."""
-    call_id, cseq = _CALL_ID.search(head), _CSEQ.search(head)
-    if call_id is None or cseq is None:
+def message_id(account_id: str, peer: str, head: str) -> str:
+    """An incoming MESSAGE's id, the same for a retransmission (same Call-ID and CSeq)
+    and for a tuiphone sender's resend (same ID_HEADER from the same peer), so the
+    engine stores and shows it once; random when the head has neither."""
+    tag, call_id, cseq = _ID.search(head), _CALL_ID.search(head), _CSEQ.search(head)
+    if tag is not None:
+        key = f"{account_id}\n{peer}\n{tag.group(1)}"
+    elif call_id is not None and cseq is not None:
+        key = f"{account_id}\n{call_id.group(1)}\n{cseq.group(1)}"
+    else:
         return uuid.uuid4().hex
-    key = f"{account_id}\n{call_id.group(1)}\n{cseq.group(1)}".encode()
-    return "sip-" + hashlib.sha256(key).hexdigest()[:28]
+    return "sip-" + hashlib.sha256(key.encode()).hexdigest()[:28]
 
 
 def charset_of(head: bytes) -> str:
@@ -105,6 +114,9 @@ class Pager:
         prm = pj.SendInstantMessageParam()
         prm.content = body
         prm.contentType = content_type
+        tag = pj.SipHeader()
+        tag.hName, tag.hValue = ID_HEADER, message_id
+        prm.txOption.headers.append(tag)
         try:
             buddy.sendInstantMessage(prm)
         except pj.Error as err:
@@ -177,7 +189,7 @@ class Pager:
         text_head = head.decode("latin-1")
         m = _CONTENT_LENGTH.search(text_head)
         msg = Message(
-            id=message_id(acc.config.id, text_head),
+            id=message_id(acc.config.id, peer, text_head),
             account_id=acc.config.id,
             direction="in",
             peer=peer,
