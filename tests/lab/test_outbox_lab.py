@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -18,8 +19,9 @@ import pytest
 
 from tests.cli.conftest import ROOT
 from tests.lab import procs
+from tests.lab import test_daemon_faults as faults
 from tests.lab.engine_harness import Watch, direct_account, lab_account
-from tests.lab.kamailio import Kamailio
+from tests.lab.kamailio import USERS, Kamailio
 from tests.lab.sipwire import UdpSipClient, build_request
 from tests.lab.test_engine_lab import contact_hostport
 from tuiphone.model.account import RegState
@@ -185,3 +187,62 @@ async def test_a_retransmitted_incoming_message_is_shown_once(phone_factory):
     assert bodies == ["only once", "the next one"]
     assert not [e for e in watch.seen if isinstance(e, MessageReceived)
                 and e.message.body == "only once"][1:]
+
+
+def _daemon(config: Path, log: Path) -> subprocess.Popen[bytes]:
+    """``tuiphone daemon`` on the real backend with ``config``; up once its socket is."""
+    import time
+
+    from tuiphone.control import socket_path
+
+    proc = procs.spawn([sys.executable, "-m", "tuiphone.cli.main", "--config", str(config),
+                        "daemon"], log, cwd=ROOT, env=faults._env())
+    deadline = time.monotonic() + 30
+    while not socket_path().is_socket():  # bounded poll for a file another process makes
+        if proc.poll() is not None or time.monotonic() > deadline:
+            procs.stop(proc)
+            pytest.fail(f"daemon did not start: {procs.tail(log, 30)}")
+        time.sleep(0.02)
+    return proc
+
+
+def _alice_config(path: Path, registrar: str) -> Path:
+    path.write_text(
+        "[engine]\necho_line = false\nmessage_retry_hours = 1\n[[accounts]]\n"
+        f'id = "alice"\nuri = "sip:alice@127.0.0.1"\nregistrar = "{registrar}"\n'
+        f'proxy = ["{registrar};lr"]\nusername = "alice"\npassword = "{USERS["alice"]}"\n')
+    path.chmod(0o600)
+    return path
+
+
+async def test_queue_survives_a_daemon_restart(kamailio, phone_factory, tmp_path):
+    bob = await _registered(kamailio, phone_factory, "bob")
+    watch = Watch(bob)
+    dead = f"sip:127.0.0.1:{procs.free_port()}"  # nothing listens: alice never registers
+    first = _daemon(_alice_config(tmp_path / "down.toml", dead), tmp_path / "daemon1.log")
+    try:
+        for n in range(3):
+            run = faults._tuiphone("--json", "message", kamailio.aor("bob"), f"offline {n}",
+                                   "--timeout", "0.5")
+            assert run.code == 3, run.err
+            assert run.json()["delivery"] == "queued"
+        pending = faults._tuiphone("--json", "messages", "--pending")
+        assert [m["body"] for m in pending.json()] == [f"offline {n}" for n in range(3)]
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(first.wait, 30)
+    second = _daemon(_alice_config(tmp_path / "up.toml", kamailio.registrar_uri),
+                     tmp_path / "daemon2.log")
+    try:
+        for _ in range(3):
+            await watch.wait(lambda e: isinstance(e, MessageReceived), 40)
+        # bob's pjsua answered 200 before it told bob: each check is a new process,
+        # long after; bounded, in case the daemon is slow to note the answers
+        for _ in range(10):
+            if (left := faults._tuiphone("--json", "messages", "--pending").json()) == []:
+                break
+        assert left == []
+    finally:
+        procs.stop(second)
+    got = Counter(e.message.body for e in watch.seen if isinstance(e, MessageReceived))
+    assert got == Counter({f"offline {n}": 1 for n in range(3)})
