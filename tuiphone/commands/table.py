@@ -155,7 +155,7 @@ COMMANDS: tuple[Command, ...] = (
         arg("text", metavar="TEXT", help="the message (quote it)"),
         arg("--wait", choices=("sent", "delivered", "displayed"), default="sent",
             help="the state to wait for (default sent: a 2xx; delivered, displayed: an "
-                 "IMDN receipt); exit 3 if not reached in time, 4 if refused"),
+                 "IMDN receipt, not read yet); exit 3 if not reached in time, 4 if refused"),
         arg("--timeout", type=float, default=10.0, metavar="S",
             help="wait S seconds for that state (the message stays queued after)"))),
     Command("messages", "list chat messages, optionally with one peer", handlers.messages,

@@ -48,7 +48,7 @@ class Outbox:
 
     def start(self) -> None:
         """Queue again what a previous process left SENDING, then send what is due."""
-        self._store.recover_sending()
+        self._save("chat", self._store.recover_sending)
         self.kick()
 
     def close(self) -> None:
