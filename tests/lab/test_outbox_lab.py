@@ -246,3 +246,23 @@ async def test_queue_survives_a_daemon_restart(kamailio, phone_factory, tmp_path
         procs.stop(second)
     got = Counter(e.message.body for e in watch.seen if isinstance(e, MessageReceived))
     assert got == Counter({f"offline {n}": 1 for n in range(3)})
+
+
+async def test_unregistered_account_queues_then_baresip_gets_each_once(
+        kamailio, baresip_factory, phone_factory):
+    carol = baresip_factory(kamailio.port, "carol", console=True)
+    assert carol.console is not None
+    alice = await _registered(kamailio, phone_factory, "alice", register_backoff_s=(3600.0,))
+    watch = Watch(alice)
+    await alice.unregister("alice")
+    queued = [await alice.send_message("carol", f"to baresip {n}", account_id="alice")
+              for n in range(3)]
+    assert {m.id for m in await alice.messages(pending=True)} == {m.id for m in queued}
+    await alice.register("alice", timeout_s=20)
+    for m in queued:
+        done = await watch.wait(_settled(m.id))
+        assert (done.message.delivery, done.message.code) == (Delivery.SENT, 200)
+    counted = await asyncio.to_thread(carol.console.wait, 3)
+    assert counted == Counter({f"to baresip {n}": 1 for n in range(3)})
+    assert not [e for e in watch.seen if isinstance(e, MessageStatus)
+                and e.message.delivery is Delivery.SENDING and e.message.attempts > 1]
