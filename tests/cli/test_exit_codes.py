@@ -99,3 +99,22 @@ def test_version_and_help():
     assert run.code == 0
     assert "call" in run.out
     assert "Exit status" in run.out
+
+
+def test_message_sent_exits_0_with_its_state():
+    run = tuiphone("--json", "message", "echo", "hi")
+    assert run.code == 0, run.err
+    assert run.json()["delivery"] == "sent"
+
+
+def test_message_not_delivered_in_time_exits_3():
+    # The echo line sends no IMDN receipt: sent, never delivered.
+    run = tuiphone("--json", "message", "echo", "hi", "--wait", "delivered", "--timeout", "0.3")
+    assert run.code == 3
+    assert "is sent, not delivered" in run.err
+
+
+def test_message_refused_exits_4_with_the_code():
+    run = tuiphone("--json", "message", "sip:nobody@example.com", "hi")
+    assert run.code == 4
+    assert "404" in run.err

@@ -234,3 +234,12 @@ def test_switches_of_features_not_built_yet_warn(tmp_path: Path) -> None:
         ["accounts[0].features.usage_counters", "usage counters are not built yet; "
          "this switch has no effect"],
     ]
+
+
+def test_message_retry_hours_has_file_line_and_range(problems_of: Problems) -> None:
+    (problem,) = problems_of("[engine]\necho_line = true\nmessage_retry_hours = 0\n")
+    assert problem.startswith("CFG:3: engine.message_retry_hours: ")
+    assert problem.endswith("0 is out of range 1..8760")
+    (problem,) = problems_of('[engine]\nmessage_retry_hours = "2h"\n')
+    assert problem == ("CFG:2: engine.message_retry_hours: expected an integer, "
+                       "got a string '2h'")

@@ -69,6 +69,7 @@ bind_address = "::"
 nameservers = ["192.0.2.53", "2001:db8::53"]
 stun_servers = ["stun.example.com", "stun:[2001:db8::3]:3478"]
 history_limit = 50
+message_retry_hours = 48
 sip_trace_file = "/tmp/trace.log"
 
 [contacts]
@@ -122,6 +123,7 @@ def test_full_config_sections(load_text: Load) -> None:
     assert (config.ui.theme, config.ui.layout) == ("nord", "wide")
     assert dict(config.ui.keymap) == {"call.hangup": "ctrl+e"}
     assert (config.engine.echo_line, config.engine.history_limit) == (False, 50)
+    assert config.engine.message_retry_hours == 48
     assert config.engine.nameservers == ("192.0.2.53", "2001:db8::53")
     assert config.engine.stun_servers == ("stun.example.com", "[2001:db8::3]:3478")
     assert config.contacts.vdirs == ("/tmp/contacts",)

@@ -40,7 +40,7 @@ from tuiphone.model.contact import (
     ContactSummary,
     PhoneNumber,
 )
-from tuiphone.model.errors import InvalidUri, NotFound, SipError, UsageError
+from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, SipError, UsageError
 from tuiphone.model.events import (
     CallChanged,
     ContactsChanged,
@@ -227,11 +227,16 @@ async def test_messages_are_sent_delivered_and_kept(api: PhoneApi) -> None:
     async with EventFeed(api) as feed:
         sent = await api.send_message("sip:bob@127.0.0.1", "hi Bob", account_id="alice")
         assert isinstance(sent, Message)
-        assert sent.delivery is Delivery.PENDING
+        assert sent.delivery is Delivery.QUEUED
         seen: dict[type, Event] = {}
+        states: list[Delivery] = []
         while len(seen) < 2:  # in either order
             event = await next_event(feed, lambda ev: isinstance(ev, MESSAGE_EVENTS))
-            seen[type(event)] = event
+            if isinstance(event, MessageStatus):
+                states.append(event.message.delivery)
+            if not isinstance(event, MessageStatus) or not event.message.delivery.pending:
+                seen[type(event)] = event
+    assert states == [Delivery.SENDING, Delivery.SENT]
     got, status = seen[MessageReceived], seen[MessageStatus]
     assert isinstance(got, MessageReceived)
     assert (got.message.account_id, got.message.body) == ("bob", "hi Bob")
@@ -239,6 +244,13 @@ async def test_messages_are_sent_delivered_and_kept(api: PhoneApi) -> None:
     assert (status.message.id, status.message.delivery) == (sent.id, Delivery.SENT)
     kept = await api.messages("sip:bob@127.0.0.1")
     assert [m.body for m in kept if m.direction == "out"] == ["hi Bob"]
+    assert await api.messages("sip:bob@127.0.0.1", pending=True) == []
+
+
+async def test_a_body_that_cannot_fit_is_refused_and_not_kept(api: PhoneApi) -> None:
+    with pytest.raises(LimitExceeded, match="nothing was sent or stored"):
+        await api.send_message("sip:bob@127.0.0.1", "x" * 3001, account_id="alice")
+    assert await api.messages("sip:bob@127.0.0.1") == []
 
 
 async def test_diagnostics_are_typed(api: PhoneApi) -> None:

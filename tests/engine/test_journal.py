@@ -16,7 +16,8 @@ import pytest
 from tests.store.conftest import call, message
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.tracefile import append_record
-from tuiphone.model.events import Event, MessageReceived, Notice, SipTrace
+from tuiphone.model.events import Event, Notice, SipTrace
+from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 from tuiphone.store import Store
 
@@ -44,6 +45,11 @@ def _journal(store: Store, notices: list[Notice], trace: Path | None = None) -> 
     return Journal(store, trace, publish)
 
 
+def _keep(journal: Journal, store: Store, msg: Message) -> None:
+    """What Chat does with an incoming message."""
+    journal.save("chat", lambda: store.add_message(msg))
+
+
 def _full_store(tmp_path: Path) -> Store:
     path = tmp_path / "full.db"
     Store(path).close()
@@ -57,10 +63,10 @@ def test_a_full_disk_is_one_notice_then_one_when_it_works_again(tmp_path, notice
     journal = _journal(store, notices)
     big = "x" * 20_000
     for n in range(5):  # each too big for what is left: five failures, one notice
-        journal.on_event(MessageReceived(replace(message(n), body=big)))
+        _keep(journal, store, replace(message(n), body=big))
     assert [(n.level, n.text.split(":")[0]) for n in notices] == [("error", "chat not saved")]
     assert "is full" in notices[0].text
-    journal.on_event(MessageReceived(message(9)))  # a small one fits
+    _keep(journal, store, message(9))  # a small one fits
     assert notices[1].level == "info"
     assert notices[1].text == "chat is saved again (5 not saved)"
     assert [m.id for m in store.messages()] == [message(9).id]
@@ -70,7 +76,7 @@ def test_a_full_disk_is_one_notice_then_one_when_it_works_again(tmp_path, notice
 def test_kinds_complain_apart(tmp_path, notices):
     store = _full_store(tmp_path)
     journal = _journal(store, notices, trace=Path("/dev/full"))
-    journal.on_event(MessageReceived(replace(message(1), body="y" * 20_000)))
+    _keep(journal, store, replace(message(1), body="y" * 20_000))
     journal.on_event(SipTrace(_trace(1)))
     journal.on_event(SipTrace(_trace(2)))
     assert [n.text.split(" not saved")[0] for n in notices] == ["chat", "SIP trace log"]

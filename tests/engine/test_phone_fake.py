@@ -205,9 +205,9 @@ async def test_chat_with_echo_line_round_trip_and_persistence():
     phone = await started(ALICE)
     try:
         reply = phone.bus.waiter(lambda ev: isinstance(ev, MessageReceived))
-        status = phone.bus.waiter(lambda ev: isinstance(ev, MessageStatus))
+        status = phone.bus.waiter(_settled)
         sent = await phone.send_message("echo", "hello")
-        assert sent.delivery is Delivery.PENDING
+        assert sent.delivery is Delivery.QUEUED
         assert (await asyncio.wait_for(status, 5)).message.delivery is Delivery.SENT
         got = (await asyncio.wait_for(reply, 5)).message
         assert got.body == "echo: hello"
@@ -223,7 +223,7 @@ async def test_chat_with_echo_line_round_trip_and_persistence():
 async def test_message_to_unknown_user_fails_with_code():
     phone = await started(ALICE)
     try:
-        status = phone.bus.waiter(lambda ev: isinstance(ev, MessageStatus))
+        status = phone.bus.waiter(_settled)
         await phone.send_message("sip:nobody@example.test", "hi")
         msg = (await asyncio.wait_for(status, 5)).message
         assert (msg.delivery, msg.code) == (Delivery.FAILED, 404)
@@ -334,3 +334,7 @@ async def test_failed_post_dial_digits_become_a_notice_not_an_asyncio_warning():
     gc.collect()
     await asyncio.sleep(0)
     assert errors == []
+
+
+def _settled(ev: object) -> bool:
+    return isinstance(ev, MessageStatus) and not ev.message.delivery.pending

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tests.lab import baresip_cfg, procs
 from tests.lab.baresip_cfg import MediaNat
+from tests.lab.baresip_console import Console
 from tests.lab.ctrl_tcp import CtrlClient
 from tests.lab.net.host import Host
 from tests.lab.sipwire import uri_host
@@ -43,6 +44,8 @@ class Baresip:
     address: str = "127.0.0.1"
     netns: Host | None = None
     ctrl: CtrlClient | None = None
+    console: Console | None = None  # with console=True: what it printed (incoming MESSAGEs)
+    cons_port: int = 0
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @classmethod
@@ -62,6 +65,7 @@ class Baresip:
         ice: bool = False,
         stun: str | None = None,
         turn: tuple[str, str, str] | None = None,
+        console: bool = False,
     ) -> Baresip:
         """Write a HOME with config+accounts, start, connect ctrl_tcp, wait for REGISTER 200.
 
@@ -76,6 +80,8 @@ class Baresip:
         ports = (host.free_port(addr), host.free_port("127.0.0.1")) if host else None
         sip_port, ctrl_port = ports or (procs.free_port(), procs.free_port())
         bs = cls(binary, workdir, user, sip_port, ctrl_port, address=addr, netns=host)
+        if console and host is None:
+            bs.cons_port = procs.free_port()
         if registrar is None and registrar_port is not None:
             registrar = ("127.0.0.1", registrar_port)
         secret = password if password is not None else f"{user}pw"
@@ -88,6 +94,8 @@ class Baresip:
             bs.proc = host.spawn(argv, bs.log_path, cwd=workdir, env=env)
         try:
             bs._wait_ready(registered=registrar is not None)
+            if bs.cons_port:
+                bs.console = Console(bs.cons_port)
         except (RuntimeError, TimeoutError, OSError) as err:
             bs.stop()
             raise RuntimeError(f"baresip did not come up: {err}\n{bs.log_tail()}") from err
@@ -140,6 +148,9 @@ class Baresip:
 
     def stop(self) -> None:
         """Ask it to quit over ctrl_tcp, then stop by PID (bounded). Idempotent."""
+        if self.console is not None:
+            self.console.close()
+            self.console = None
         if self.ctrl is not None:
             with contextlib.suppress(OSError, TimeoutError, ConnectionError):
                 self.ctrl.command("quit", timeout_s=2)
@@ -176,6 +187,7 @@ class Baresip:
                 tone=write_tone(self.workdir / "tone.wav", tone_hz),
                 dump=self.dump_dir,
                 ice=nat is not None,
+                cons=f"127.0.0.1:{self.cons_port}" if self.cons_port else None,
             )
         )
         line = baresip_cfg.account(self.user, self.address, registrar, password, auto_answer, nat)

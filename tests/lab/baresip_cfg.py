@@ -42,10 +42,13 @@ class MediaNat:
         return f';medianat=ice;stunserver="{self.server}"{creds}'
 
 
-def config(*, address: str, sip_port: int, ctrl: str, tone: Path, dump: Path, ice: bool) -> str:
-    """The ``config`` file: SIP on ``address``:``sip_port``, ctrl_tcp on ``ctrl``."""
+def config(*, address: str, sip_port: int, ctrl: str, tone: Path, dump: Path, ice: bool,
+           cons: str | None = None) -> str:
+    """The ``config`` file: SIP on ``address``:``sip_port``, ctrl_tcp on ``ctrl``, and
+    with ``cons`` the console UI there (where incoming MESSAGEs are printed)."""
     modules = MODULES + (ICE_MODULES if ice else ())
-    return CONFIG.format(
+    extra = f"module cons.so\ncons_listen {cons}\n" if cons else ""
+    return extra + CONFIG.format(
         sip=f"{uri_host(address)}:{sip_port}",
         address=address,
         tone=tone,

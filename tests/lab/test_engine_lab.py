@@ -48,7 +48,7 @@ def message_status(msg_id):
     return lambda e: (
         isinstance(e, MessageStatus)
         and e.message.id == msg_id
-        and e.message.delivery is not Delivery.PENDING
+        and not e.message.delivery.pending
     )
 
 

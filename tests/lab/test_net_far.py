@@ -24,7 +24,6 @@ from tuiphone.model.account import Features
 from tuiphone.model.call import CallState
 from tuiphone.model.events import IncomingCall, LampChanged, MessageReceived, MessageStatus
 from tuiphone.model.lamp import LampState
-from tuiphone.model.message import Delivery
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
@@ -101,7 +100,7 @@ async def test_message_both_ways(far, kam, phone_factory):
     sent = await phone.send_message(kam.aor("dave"), "to a far user")
     status = await watch.wait(
         lambda e: isinstance(e, MessageStatus) and e.message.id == sent.id
-        and e.message.delivery is not Delivery.PENDING
+        and not e.message.delivery.pending
     )
     assert status.message.code == 404  # dave is not registered: the far proxy says so
     # A far sender (no pjsua in it): a MESSAGE from inside the far host, via Kamailio.

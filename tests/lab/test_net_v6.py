@@ -11,7 +11,6 @@ from tests.lab.net_phone import far_account, registered
 from tests.lab.sipwire import uri_host
 from tuiphone.model.call import CallState
 from tuiphone.model.events import MessageStatus
-from tuiphone.model.message import Delivery
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
@@ -33,7 +32,7 @@ async def test_register_ping_and_message_over_ipv6(v6, phone_factory):
     assert (await phone.ping(kam.registrar_uri)).code == 200
     sent = await phone.send_message(kam.aor("nobody"), "over v6")
     status = await watch.wait(lambda e: isinstance(e, MessageStatus)
-                              and e.message.delivery is not Delivery.PENDING)
+                              and not e.message.delivery.pending)
     assert status.message.id == sent.id
     assert status.message.code == 404  # the far proxy's answer came back over IPv6
 

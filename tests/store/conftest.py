@@ -60,5 +60,5 @@ def message(
         body=f"hello {n}",
         content_type="text/plain",
         timestamp=2000.0 + n if ts is None else ts,
-        delivery=Delivery.RECEIVED if direction == "in" else Delivery.PENDING,
+        delivery=Delivery.RECEIVED if direction == "in" else Delivery.QUEUED,
     )

@@ -7,6 +7,7 @@ from contextlib import closing
 from pathlib import Path
 
 from tests.store.conftest import call, message
+from tuiphone.model.message import Delivery
 from tuiphone.store import Store
 from tuiphone.store.attachments import Attachment
 
@@ -55,3 +56,13 @@ def test_the_file_stops_growing_under_a_limit(db_path: Path):
             sizes.append(pages())
     assert sizes[1] <= sizes[0] + 2  # freed pages are used again
     assert sizes[2] <= sizes[0] + 2
+
+
+def test_purge_by_age_never_takes_the_outbox(store: Store):
+    store.add_message(message(1, direction="out", ts=1100.0))  # queued
+    store.add_message(message(2, direction="out", ts=1200.0))
+    assert store.take_for_sending("m2")
+    store.add_message(message(3, direction="out", ts=1300.0))
+    store.update_delivery("m3", Delivery.FAILED, 404, "Not Found")
+    assert store.purge(keep_calls=None, before=5000.0).messages == 1
+    assert [m.id for m in store.pending_messages()] == ["m1", "m2"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tuiphone.model.message import Delivery
 from tuiphone.store import Store, StoreError, default_db_path
 from tuiphone.store.migrations import MIGRATIONS, migrate, schema_version
 
@@ -116,3 +117,27 @@ def test_version_1_database_gains_message_bytes(db_path: Path) -> None:
     with Store(db_path) as store:
         (msg,) = store.messages()
     assert (msg.body, msg.raw) == ("hi", b"")
+
+
+def test_version_2_database_gains_the_outbox(db_path: Path) -> None:
+    """V3 rebuilds messages: rows and their attachments survive, an old 'pending' (its
+    outcome lost with its process) becomes failed rather than being sent again."""
+    db_path.parent.mkdir(parents=True)
+    with _raw(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        assert migrate(conn, str(db_path), MIGRATIONS[:2]) == 2
+        for mid, delivery in (("m1", "pending"), ("m2", "sent")):
+            conn.execute(
+                "INSERT INTO messages (id, account_id, direction, peer, body, content_type,"
+                " timestamp, delivery) VALUES (?, 'a', 'out', 'sip:x@y', 'hi', 'text/plain',"
+                " 1.0, ?)", (mid, delivery))
+        conn.execute("INSERT INTO attachments (message_id, filename) VALUES ('m2', 'a.txt')")
+    with Store(db_path) as store:
+        old, sent = store.messages()
+        assert (old.delivery, old.reason) == (Delivery.FAILED,
+                                              "outcome unknown (sent before the outbox)")
+        assert sent.delivery is Delivery.SENT
+        assert [a.filename for a in store.attachments("m2")] == ["a.txt"]
+        assert store.pending_messages() == []
+        store.erase_peer("sip:x@y")
+        assert store.attachments("m2") == []

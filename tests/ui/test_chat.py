@@ -41,7 +41,7 @@ async def test_incoming_message_counts_unread_until_opened() -> None:
         chat = app.main.query_one(ChatPane)
         await until(pilot, lambda: chat.book.total_unread() == 1)
         threads = chat.query_one("#threads", OptionList)
-        assert "(1)" in str(threads.get_option_at_index(0).prompt)
+        assert "(1)" in str(threads.get_option("bob@127.0.0.1").prompt)
         await until(pilot, lambda: "chat: 1 unread" in str(app.main.query_one("#status").render()))
         chat.open_thread("sip:bob@127.0.0.1")
         assert chat.book.total_unread() == 0
@@ -65,3 +65,25 @@ async def test_chat_key_lands_in_the_to_field_before_any_thread() -> None:
         await until(pilot, lambda: app.phone is not None)
         await pilot.press("ctrl+y")
         await until(pilot, lambda: getattr(app.focused, "id", None) == "chat-to")
+
+
+async def test_a_queued_message_is_marked_until_its_account_registers() -> None:
+    from tuiphone.engine.fake import FakeBackend
+    from tuiphone.engine.phone import Phone
+    from tuiphone.engine.setup import EngineSetup
+    from tuiphone.model.account import AccountConfig
+
+    work = AccountConfig(id="work", uri="sip:me@example.com", registrar="sip:example.com")
+    backend = FakeBackend(register_failure={"work": (503, "Service Unavailable")})
+    app, phone = make_app(Phone(EngineSetup(accounts=(work,), echo_line=False), backend))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        chat = app.main.query_one(ChatPane)
+        chat.open_thread("sip:bob@example.com")
+        app.main.query_one("#chat-body", Input).focus()
+        await pilot.press(*"later", "enter")
+        conv = chat.query_one("#conversation-text", Static)
+        await until(pilot, lambda: "later  ◷ queued" in str(conv.content))
+        backend.register_failure.clear()
+        await phone.register("work")
+        await until(pilot, lambda: "later  ✓ sent" in str(conv.content))

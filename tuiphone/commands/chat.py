@@ -11,29 +11,40 @@ from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import HistoryEntry
-from tuiphone.model.errors import SipError
+from tuiphone.model.errors import SipError, Timeout
 from tuiphone.model.events import MessageStatus
 from tuiphone.model.message import Delivery, Message
 
 
 async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
-    """Send and wait for the delivery report. Raises SipError (exit 4), Timeout (exit 3)."""
+    """Store, send and wait until the message reaches ``--wait`` (sent, delivered,
+    displayed). Raises SipError (exit 4) when it failed, Timeout (exit 3) when it did not
+    get there in time; a message still queued then stays queued in the database."""
+    goal = Delivery(getattr(args, "wait", None) or "sent")
     async with EventFeed(phone) as feed:
         sent = await phone.send_message(args.uri, args.text, opt(args, "account"))
         deadline = time.monotonic() + args.timeout
-        while sent.delivery is Delivery.PENDING:
-            event = await feed.next(max(0.0, deadline - time.monotonic()))
-            if event is None:
+        while not sent.delivery.reached(goal) and sent.delivery is not Delivery.FAILED:
+            try:
+                event = await feed.next(max(0.0, deadline - time.monotonic()))
+            except Timeout:
                 break
+            if event is None:
+                break  # the engine stopped
             if isinstance(event, MessageStatus) and event.message.id == sent.id:
                 sent = event.message
     if sent.delivery is Delivery.FAILED:
         raise with_result(SipError(sent.code, sent.reason or "not delivered"), sent)
+    if not sent.delivery.reached(goal):
+        where = "in the outbox, sent when an engine runs" if sent.delivery.pending else "sent"
+        raise with_result(Timeout(
+            f"message {sent.id} is {sent.delivery.value}, not {goal.value}, after "
+            f"{args.timeout:g} s (it stays {where})"), sent)
     return sent
 
 
 async def messages(phone: PhoneApi, args: argparse.Namespace) -> list[Message]:
-    return await phone.messages(args.uri, args.limit)
+    return await phone.messages(args.uri, args.limit, bool(getattr(args, "pending", False)))
 
 
 async def history(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -153,11 +153,16 @@ COMMANDS: tuple[Command, ...] = (
             args=(
         arg("uri", metavar="URI", complete="contact", help="recipient"),
         arg("text", metavar="TEXT", help="the message (quote it)"),
+        arg("--wait", choices=("sent", "delivered", "displayed"), default="sent",
+            help="the state to wait for (default sent: a 2xx; delivered, displayed: an "
+                 "IMDN receipt, not read yet); exit 3 if not reached in time, 4 if refused"),
         arg("--timeout", type=float, default=10.0, metavar="S",
-            help="wait S seconds for the delivery report"))),
+            help="wait S seconds for that state (the message stays queued after)"))),
     Command("messages", "list chat messages, optionally with one peer", handlers.messages,
             args=(arg("uri", metavar="URI", nargs="?", complete="contact",
-                      help="only messages with this peer"), _limit(100))),
+                      help="only messages with this peer"), _limit(100),
+                  arg("--pending", action="store_true",
+                      help="only the outbox: messages queued or being sent"))),
     Command("history", "list recent calls", handlers.history, running=True, args=(_limit(50),)),
     # wait
     Command("wait", "block until a condition holds (exit 3 on timeout)", handlers.wait, args=(

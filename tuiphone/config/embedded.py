@@ -97,6 +97,7 @@ avatars = "auto"              # auto (kitty/sixel when the terminal has them) | 
 echo_line = true              # the built-in test line; it uses one of 8 pjsua2 accounts
 history_limit = 10000         # finished calls kept (0: none)
 retention_days = 0            # calls, messages, SIP trace older than this go (0: kept)
+message_retry_hours = 24      # an unsent chat message is retried this long, then failed
 #sip_trace_file = "~/tuiphone-sip.log"
 
 # The application log, $XDG_STATE_HOME/tuiphone/tuiphone.log (0600, rotated at 1 MB):

@@ -74,6 +74,7 @@ class EngineConfig:
     sip_trace_file: str | None = None
     history_limit: int = 10000  # call-history rows kept; 0 keeps none
     retention_days: int = 0  # calls, messages and the SIP trace older than this go; 0: kept
+    message_retry_hours: int = 24  # an unsent chat message fails after this long
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()

@@ -67,6 +67,8 @@ def parse_engine(reader: Reader) -> EngineConfig:
         sip_trace_file=expand(reader.opt_text("sip_trace_file")),
         history_limit=reader.integer("history_limit", defaults.history_limit, 0, 10**9),
         retention_days=reader.integer("retention_days", defaults.retention_days, 0, 36500),
+        message_retry_hours=reader.integer(
+            "message_retry_hours", defaults.message_retry_hours, 1, 24 * 365),
         user_agent=reader.text("user_agent", defaults.user_agent),
         nameservers=ip_addresses(reader, "nameservers"),
         stun_servers=host_ports(reader, "stun_servers"),

@@ -123,9 +123,15 @@ class PhoneApi(Protocol):
         account_id: str | None = None,
         content_type: str = "text/plain",
     ) -> Message:
-        """Send a MESSAGE; returns it PENDING; a MessageStatus event follows."""
+        """Store a MESSAGE in the outbox and return it QUEUED; MessageStatus events follow
+        (SENDING, SENT or FAILED, QUEUED again while it waits for a retry). Raises
+        LimitExceeded (nothing stored) for a body that can never fit."""
 
-    async def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]: ...
+    async def messages(
+        self, peer: str | None = None, limit: int = 100, pending: bool = False
+    ) -> list[Message]:
+        """Stored messages, oldest first; ``pending``: only the outbox (queued, sending)."""
+        ...
 
     async def history(self, limit: int = 50) -> list[HistoryEntry]: ...
 

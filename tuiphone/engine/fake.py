@@ -31,10 +31,9 @@ from tuiphone.model.events import (
     TransferStatus,
 )
 from tuiphone.model.lamp import Lamp, LampState
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.model.network import Route
 
-MAX_BODY = 3000
 _REMOTE = {"busy": (486, "Busy Here"), "nobody": (404, "Not Found")}
 
 
@@ -62,6 +61,9 @@ class FakeBackend:
         self.register_failure = dict(register_failure)
         self.accounts: dict[str, AccountConfig] = {}
         self.routes: dict[str, Route] = {}  # what the engine decided, for tests to read
+        # the next MESSAGEs fail with these (code, reason), in order; then they go through
+        self.message_failures: list[tuple[int, str]] = []
+        self.sent_messages: list[tuple[str, str, str]] = []  # (account, uri, body) handed over
         self.legs: dict[str, _Leg] = {}
         self.sent_dtmf: dict[str, str] = {}
         self.played: dict[str, str] = {}
@@ -301,13 +303,17 @@ class FakeBackend:
         if len(body.encode()) > MAX_BODY:
             raise LimitExceeded(f"message body over {MAX_BODY} bytes")
         acc = self.accounts[account_id]
+        self.sent_messages.append((account_id, uri, body))
         user, _ = user_host(uri)
         callee = self._local_account(uri)
         now = time.time()
         out = Message(
             message_id, account_id, "out", uri, body, content_type, now, Delivery.SENT, 200, "OK"
         )
-        if callee is None and user in _REMOTE:
+        if self.message_failures:
+            code, reason = self.message_failures.pop(0)
+            out = replace(out, delivery=Delivery.FAILED, code=code, reason=reason)
+        elif callee is None and user in _REMOTE:
             code, reason = _REMOTE[user]
             out = replace(out, delivery=Delivery.FAILED, code=code, reason=reason)
         elif callee is not None:

@@ -1,7 +1,8 @@
-"""What the engine keeps: chat messages and delivery states, finished calls, and the
+"""What the engine keeps: finished calls and the
 SIP trace file (``features.sip_trace_log``). A failed write (a full disk) becomes one
 Notice while it keeps failing (see ``Complaints``) and never takes a call down. The echo
-line's own traffic is never kept. Loop-thread only."""
+line's own traffic is never kept. Chat messages are kept by Chat and its Outbox through
+``save``. Loop-thread only."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.tracefile import append_record
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import TuiphoneError
-from tuiphone.model.events import Event, MessageReceived, MessageStatus, SipTrace
+from tuiphone.model.events import Event, SipTrace
 from tuiphone.model.trace import TraceEntry
 from tuiphone.store import Store
 
@@ -56,11 +57,6 @@ class Journal:
 
     def on_event(self, event: Event) -> None:
         match event:
-            case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
-                self.save("chat", lambda: self.store.add_message(msg))
-            case MessageStatus(message=msg) if msg.account_id != ECHO_ID:
-                self.save("chat", lambda: self.store.update_delivery(
-                    msg.id, msg.delivery, msg.code, msg.reason))
             case SipTrace(entry=entry) if self._trace_file is not None:
                 if self.trace_wanted(entry):
                     self._append(entry)

@@ -34,6 +34,7 @@ from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
+from tuiphone.engine.outbox import Outbox
 from tuiphone.engine.pickup import pickup_dial
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
@@ -43,7 +44,7 @@ from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
-from tuiphone.model.account import AccountConfig, AccountState
+from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.contact import (
@@ -108,7 +109,9 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
-        self.chat = Chat(backend, self.store, self.accounts, self.journal.save)
+        outbox = Outbox(backend, self.store, self._ready_accounts, self.bus.publish,
+                        self.journal.save, setup.message_retry_s, setup.message_backoff_s)
+        self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save)
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
@@ -157,6 +160,7 @@ class Phone:
             await self.add_account(acc)
         if self.setup.echo_line:
             await self._start_echo()
+        self.chat.outbox.start()
         await self.lamp_board.start()
         if setup_keeps_limits(self.setup):
             self.spawn(self.retention.run())
@@ -175,6 +179,7 @@ class Phone:
         await self.callerid.close()
         await self.calls.close_calls()
         await self.media_check.close()
+        self.chat.outbox.close()
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -266,7 +271,10 @@ class Phone:
         if isinstance(event, LampChanged):
             self.lamp_board.on_backend(event)  # re-keyed and published there
             return
-        event = self.callerid.enrich(event)
+        routed = self.chat.on_event(self.callerid.enrich(event))
+        if routed is None:
+            return  # a retransmitted MESSAGE, already stored and shown
+        event = routed
         self.live.apply(event)
         hidden = self.live.is_hidden(event)
         if self._echo:
@@ -281,6 +289,14 @@ class Phone:
         self.journal.on_event(event)
         if not hidden and not _is_echo_chat(event):
             self.bus.publish(event)
+
+    def _ready_accounts(self) -> set[str]:
+        """Accounts that may send a MESSAGE now: registered, or never registering."""
+        return {
+            account_id for account_id, state in self.live.accounts.items()
+            if account_id in self.accounts.configs
+            and state.reg_state in (RegState.REGISTERED, RegState.NONE)
+        }
 
     def _call_facts(self, call_id: str) -> CallFacts:
         call = self.live.calls.get(call_id)
@@ -372,8 +388,10 @@ class Phone:
     ) -> Message:
         return await self.chat.send(uri, body, account_id, content_type)
 
-    async def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
-        return self.chat.messages(peer, limit)
+    async def messages(
+        self, peer: str | None = None, limit: int = 100, pending: bool = False
+    ) -> list[Message]:
+        return self.chat.messages(peer, limit, pending)
 
     async def history(self, limit: int = 50) -> list[HistoryEntry]:
         return self.store.history(limit=limit)

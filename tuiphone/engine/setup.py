@@ -34,4 +34,7 @@ class EngineSetup:
     # Decide each account's route (RFC 3263 DNS, local address, failover) and follow
     # address changes. Off for engines without a network (the fake backend, unit tests).
     routing: bool = False
+    message_retry_s: float = 24 * 3600.0  # an unsent message fails after this long
+    # waits after the 1st, 2nd, ... transient failure of one message (the last repeats)
+    message_backoff_s: tuple[float, ...] = (5.0, 15.0, 60.0, 300.0, 900.0, 1800.0)
     media_check_s: float = 3.0  # RTP sent this long with none received: MediaProblem

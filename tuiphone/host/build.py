@@ -67,6 +67,7 @@ def engine_setup(
         retention_days=config.engine.retention_days,
         quickdial=config.quickdial,
         routing=routing,
+        message_retry_s=config.engine.message_retry_hours * 3600.0,
     )
 
 

@@ -7,12 +7,34 @@ from dataclasses import dataclass, field
 
 from tuiphone.model.value import SPARSE
 
+# Bytes of UTF-8 one MESSAGE body may hold. The wheel caps a whole SIP message at 4000
+# bytes; this leaves room for the headers and a 407 retry with Proxy-Authorization.
+MAX_BODY = 3000
+
 
 class Delivery(enum.Enum):
-    PENDING = "pending"
+    """An outgoing message moves QUEUED → SENDING → SENT → DELIVERED → DISPLAYED, or to
+    FAILED; SENDING goes back to QUEUED after a transient failure (408, 503, transport)."""
+
+    QUEUED = "queued"  # stored; waits for its account to register or for a retry
+    SENDING = "sending"  # handed to the SIP stack, no final response yet
     SENT = "sent"  # 2xx from the next hop
+    DELIVERED = "delivered"  # an IMDN delivery notification (RFC 5438)
+    DISPLAYED = "displayed"  # an IMDN display notification
     FAILED = "failed"
     RECEIVED = "received"  # an incoming message
+
+    @property
+    def pending(self) -> bool:
+        """Not sent yet: still in the outbox."""
+        return self in (Delivery.QUEUED, Delivery.SENDING)
+
+    def reached(self, goal: Delivery) -> bool:
+        """Whether this state is ``goal`` or past it (DISPLAYED implies DELIVERED)."""
+        return _RANK.get(self, -1) >= _RANK.get(goal, 99)
+
+
+_RANK = {Delivery.SENT: 1, Delivery.DELIVERED: 2, Delivery.DISPLAYED: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +54,7 @@ class Message:
     # valid UTF-8, or another charset. ``body`` is then their readable decoding (with
     # U+FFFD for what does not decode). Empty when ``body.encode()`` is the bytes.
     raw: bytes = field(default=b"", metadata=SPARSE)
+    attempts: int = field(default=0, metadata=SPARSE)  # outgoing: sends tried so far
 
     @property
     def data(self) -> bytes:

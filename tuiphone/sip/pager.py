@@ -2,13 +2,19 @@
 
 Outgoing: one non-subscribing Buddy per (account, peer). The wheel caps a whole
 SIP message at 4000 bytes, so bodies over MAX_BODY are refused before sending.
-pjsua may both raise and report 503 for one message: each is reported once.
+pjsua may both raise and report 503 for one message: each is reported once, and a
+message too long for the wheel (PJSIP_EMSGTOOLONG) as 513, which is final (503 is
+retried by the outbox).
+Incoming: the id is derived from Call-ID and CSeq (or a tuiphone sender's
+Tuiphone-Message-ID), so a retransmission (pjsua answers it again and calls us again)
+or a resend after a crash is recognised by the engine.
 """
 
 from __future__ import annotations
 
 import codecs
 import collections
+import hashlib
 import logging
 import re
 import time
@@ -18,10 +24,10 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.errors import LimitExceeded
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.sip.blf import native as blf_native
 from tuiphone.sip.callinfo import split_name_addr
-from tuiphone.sip.errors import pj_reason, pj_status, readable
+from tuiphone.sip.errors import pj_reason, pj_status, pj_text, readable
 from tuiphone.sip.text import wire_bytes
 from tuiphone.sip.uri import check_uri
 
@@ -30,11 +36,30 @@ if TYPE_CHECKING:
     from tuiphone.sip.core import Core
 
 MAX_BUDDIES = 16  # = blf.RESERVED_BUDDIES
-MAX_BODY = 3000  # bytes of UTF-8; leaves room for headers and a 407 retry
+# The outbox's id of an outgoing message, the same in every resend of it (a resend is a
+# new transaction: new Call-ID), so a tuiphone receiver keeps it once.
+ID_HEADER = "Tuiphone-Message-ID"
+_ID = re.compile(rf"^{ID_HEADER}\s*:\s*(\S+)", re.I | re.M)
+_CALL_ID = re.compile(r"^(?:Call-ID|i)\s*:\s*(\S+)", re.I | re.M)
+_CSEQ = re.compile(r"^CSeq\s*:\s*(\d+)", re.I | re.M)
 _CONTENT_LENGTH = re.compile(r"^(?:Content-Length|l)\s*:\s*(\d+)", re.I | re.M)
 _CHARSET = re.compile(rb"^(?:Content-Type|c)\s*:[^\r\n]*;\s*charset\s*=\s*\"?([\w.:-]+)",
                       re.I | re.M)
 log = logging.getLogger("tuiphone.sip")
+
+
+def message_id(account_id: str, peer: str, head: str) -> str:
+    """An incoming MESSAGE's id, the same for a retransmission (same Call-ID and CSeq)
+    and for a tuiphone sender's resend (same ID_HEADER from the same peer), so the
+    engine stores and shows it once; random when the head has neither."""
+    tag, call_id, cseq = _ID.search(head), _CALL_ID.search(head), _CSEQ.search(head)
+    if tag is not None:
+        key = f"{account_id}\n{peer}\n{tag.group(1)}"
+    elif call_id is not None and cseq is not None:
+        key = f"{account_id}\n{call_id.group(1)}\n{cseq.group(1)}"
+    else:
+        return uuid.uuid4().hex
+    return "sip-" + hashlib.sha256(key.encode()).hexdigest()[:28]
 
 
 def charset_of(head: bytes) -> str:
@@ -82,19 +107,24 @@ class Pager:
             )
         check_uri(self.core.stack.ep, uri)
         msg = Message(
-            message_id, acc.config.id, "out", uri, body, content_type, time.time(), Delivery.PENDING
+            message_id, acc.config.id, "out", uri, body, content_type, time.time(), Delivery.SENDING
         )
         buddy = self._buddy(acc, uri)  # LimitExceeded before anything is pending
         self.pending.append(msg)
         prm = pj.SendInstantMessageParam()
         prm.content = body
         prm.contentType = content_type
+        tag = pj.SipHeader()
+        tag.hName, tag.hValue = ID_HEADER, message_id
+        prm.txOption.headers.append(tag)
         try:
             buddy.sendInstantMessage(prm)
         except pj.Error as err:
             # pjsua may already have called onInstantMessageStatus for this one.
             if msg in self.pending:
-                self._finish(msg, 503 if pj_status(err) else 500, pj_reason(err))
+                too_long = "EMSGTOOLONG" in pj_text(err)
+                self._finish(msg, 513 if too_long else 503 if pj_status(err) else 500,
+                             pj_reason(err))
 
     def _buddy(self, acc: PjAccount, uri: str) -> pj.Buddy:
         key = (acc.config.id, uri)
@@ -123,7 +153,10 @@ class Pager:
         match = [m for m in self.pending if m.account_id == acc.config.id and m.peer == to_uri]
         exact = [m for m in match if m.body == body] or match
         if exact:
-            self._finish(exact[0], int(prm.code), readable(str(prm.reason)))
+            code, reason = int(prm.code), readable(str(prm.reason))
+            if "EMSGTOOLONG" in str(prm.reason):
+                code = 513  # local, final: retrying cannot make it fit
+            self._finish(exact[0], code, reason)
 
     def _finish(self, msg: Message, code: int, reason: str) -> None:
         self.pending.remove(msg)
@@ -153,9 +186,10 @@ class Pager:
         if not exact:
             log.warning("MESSAGE from %s: body is not valid %s; kept as the %d bytes that "
                         "arrived", peer, charset_of(head) or "utf-8", len(data))
-        m = _CONTENT_LENGTH.search(head.decode("latin-1"))
+        text_head = head.decode("latin-1")
+        m = _CONTENT_LENGTH.search(text_head)
         msg = Message(
-            id=uuid.uuid4().hex,
+            id=message_id(acc.config.id, peer, text_head),
             account_id=acc.config.id,
             direction="in",
             peer=peer,

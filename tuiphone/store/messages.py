@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from tuiphone.model.message import Delivery, Message
 from tuiphone.store.rows import MESSAGE_COLUMNS, message_from_row, message_params
+
+_WIDTH = len(MESSAGE_COLUMNS.split(","))
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +24,7 @@ class ChatThread:
 def insert_message(conn: sqlite3.Connection, message: Message) -> bool:
     """Insert unless a message with this id exists; returns whether it was new."""
     cur = conn.execute(
-        f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ({', '.join('?' * _WIDTH)})"
         " ON CONFLICT (id) DO NOTHING",
         message_params(message),
     )
@@ -38,6 +41,76 @@ def set_delivery(
     )
     row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
     return None if row is None else message_from_row(row)
+
+
+def set_sending(conn: sqlite3.Connection, message_id: str) -> bool:
+    """QUEUED → SENDING, one more attempt; False when it was not queued (already taken)."""
+    return conn.execute(
+        "UPDATE messages SET delivery = 'sending', attempts = attempts + 1"
+        " WHERE id = ? AND delivery = 'queued'",
+        (message_id,),
+    ).rowcount == 1
+
+
+def requeue(conn: sqlite3.Connection, message_id: str, next_try: float, code: int,
+            reason: str) -> Message | None:
+    """SENDING → QUEUED until ``next_try``, keeping the cause; the message, or None."""
+    conn.execute(
+        "UPDATE messages SET delivery = 'queued', next_try = ?, code = ?, reason = ?"
+        " WHERE id = ? AND delivery IN ('queued', 'sending')",
+        (next_try, code, reason, message_id),
+    )
+    row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+    return None if row is None else message_from_row(row)
+
+
+def select_due(conn: sqlite3.Connection, now: float, accounts: Collection[str], limit: int
+               ) -> list[Message]:
+    """Queued messages of ``accounts`` whose retry time has come, oldest first."""
+    marks = ", ".join("?" * len(accounts))
+    rows = conn.execute(
+        f"SELECT * FROM messages WHERE delivery = 'queued' AND next_try <= ?"
+        f" AND account_id IN ({marks}) ORDER BY timestamp, seq LIMIT ?",
+        (now, *accounts, limit),
+    ).fetchall()
+    return [message_from_row(row) for row in rows]
+
+
+def select_expired(conn: sqlite3.Connection, before: float, limit: int) -> list[Message]:
+    """Queued messages written before ``before``."""
+    rows = conn.execute(
+        "SELECT * FROM messages WHERE delivery = 'queued' AND timestamp < ?"
+        " ORDER BY timestamp, seq LIMIT ?",
+        (before, limit),
+    ).fetchall()
+    return [message_from_row(row) for row in rows]
+
+
+def next_due(conn: sqlite3.Connection) -> float | None:
+    """When the earliest queued message may be tried again (None: the queue is empty)."""
+    row = conn.execute(
+        "SELECT MIN(next_try) FROM messages WHERE delivery = 'queued'"
+    ).fetchone()
+    return None if row[0] is None else float(row[0])
+
+
+def recover_sending(conn: sqlite3.Connection) -> int:
+    """Back to QUEUED every message a previous process left SENDING (its outcome died
+    with it); returns how many. They are sent again: at least once, never lost."""
+    return conn.execute(
+        "UPDATE messages SET delivery = 'queued', next_try = 0 WHERE delivery = 'sending'"
+    ).rowcount
+
+
+def select_pending(conn: sqlite3.Connection, peer: str | None, limit: int) -> list[Message]:
+    """The outbox (queued and sending), of one peer or all, oldest first."""
+    clause, args = ("AND peer = ?", (peer,)) if peer is not None else ("", ())
+    rows = conn.execute(
+        f"SELECT * FROM messages WHERE delivery IN ('queued', 'sending') {clause}"
+        " ORDER BY timestamp, seq LIMIT ?",
+        (*args, limit),
+    ).fetchall()
+    return [message_from_row(row) for row in rows]
 
 
 def select_messages(conn: sqlite3.Connection, peer: str | None, limit: int) -> list[Message]:

@@ -72,7 +72,64 @@ V2_MESSAGE_BYTES = """
 ALTER TABLE messages ADD COLUMN raw BLOB NOT NULL DEFAULT x'';
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_MESSAGE_BYTES)
+# The outbox: new delivery states (a CHECK cannot be altered, so the table is rebuilt;
+# attachments are moved aside first, as dropping ``messages`` would cascade into them),
+# and retry bookkeeping. (A retransmitted incoming MESSAGE is recognised by its id,
+# which the SIP layer derives from Call-ID and CSeq.)
+# A 'pending' row from before had its outcome lost with its process: it becomes failed.
+V3_OUTBOX = """
+CREATE TEMP TABLE attachments_v3 AS SELECT * FROM attachments;
+DROP TABLE attachments;
+CREATE TABLE messages_v3 (
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT    NOT NULL UNIQUE,
+    account_id   TEXT    NOT NULL,
+    direction    TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+    peer         TEXT    NOT NULL,
+    body         TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    timestamp    REAL    NOT NULL,
+    delivery     TEXT    NOT NULL CHECK (delivery IN ('queued', 'sending', 'sent', 'delivered',
+                                                     'displayed', 'failed', 'received')),
+    code         INTEGER NOT NULL DEFAULT 0,
+    reason       TEXT    NOT NULL DEFAULT '',
+    truncated    INTEGER NOT NULL DEFAULT 0,
+    read         INTEGER NOT NULL DEFAULT 0,
+    raw          BLOB    NOT NULL DEFAULT x'',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_try     REAL    NOT NULL DEFAULT 0
+);
+INSERT INTO messages_v3 (seq, id, account_id, direction, peer, body, content_type, timestamp,
+                         delivery, code, reason, truncated, read, raw)
+SELECT seq, id, account_id, direction, peer, body, content_type, timestamp,
+       CASE delivery WHEN 'pending' THEN 'failed' ELSE delivery END, code,
+       CASE delivery WHEN 'pending' THEN 'outcome unknown (sent before the outbox)'
+                     ELSE reason END,
+       truncated, read, raw
+FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v3 RENAME TO messages;
+CREATE INDEX messages_by_peer ON messages (peer, timestamp, seq);
+CREATE INDEX messages_by_time ON messages (timestamp, seq);
+CREATE INDEX messages_unread ON messages (peer) WHERE read = 0;
+CREATE INDEX messages_outbox ON messages (next_try) WHERE delivery IN ('queued', 'sending');
+
+CREATE TABLE attachments (
+    id           INTEGER PRIMARY KEY,
+    message_id   TEXT    NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    filename     TEXT    NOT NULL,
+    size         INTEGER NOT NULL DEFAULT 0,
+    content_type TEXT    NOT NULL DEFAULT 'application/octet-stream',
+    url          TEXT    NOT NULL DEFAULT '',
+    key_ref      TEXT    NOT NULL DEFAULT '',  -- a name in the secret store, never a key
+    local_path   TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX attachments_by_message ON attachments (message_id);
+INSERT INTO attachments SELECT * FROM temp.attachments_v3;
+DROP TABLE temp.attachments_v3;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -31,12 +31,14 @@ def keep_newest_calls(conn: sqlite3.Connection, keep: int) -> int:
 
 def purge(conn: sqlite3.Connection, keep_calls: int | None, before: float | None) -> Purged:
     """Calls beyond ``keep_calls`` (None: no limit), and calls and messages older than
-    ``before`` (a Unix time; None keeps every age)."""
+    ``before`` (a Unix time; None keeps every age), except messages still in the outbox."""
     calls = messages = 0
     if before is not None:
         calls += conn.execute("DELETE FROM calls WHERE started < ?", (before,)).rowcount
-        messages += conn.execute("DELETE FROM messages WHERE timestamp < ?",
-                                 (before,)).rowcount
+        # never the outbox: the engine fails an unsent message after message_retry_hours
+        messages += conn.execute(
+            "DELETE FROM messages WHERE timestamp < ? AND delivery NOT IN ('queued', 'sending')",
+            (before,)).rowcount
     if keep_calls is not None:
         calls += keep_newest_calls(conn, keep_calls)
     return Purged(calls, messages)

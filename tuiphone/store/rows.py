@@ -15,7 +15,7 @@ CALL_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
-    "truncated, read, raw"
+    "truncated, read, raw, attempts"
 )
 
 
@@ -69,6 +69,7 @@ def message_params(message: Message) -> tuple[Any, ...]:
         int(message.truncated),
         int(message.direction == "out"),
         message.raw,
+        message.attempts,
     )
 
 
@@ -86,6 +87,7 @@ def message_from_row(row: sqlite3.Row) -> Message:
         reason=row["reason"],
         truncated=bool(row["truncated"]),
         raw=row["raw"],
+        attempts=row["attempts"],
     )
 
 

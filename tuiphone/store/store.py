@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from os import PathLike
 from types import TracebackType
@@ -114,6 +114,38 @@ class Store:
         """The newest ``limit`` messages, oldest first (a thread view reads top down)."""
         _check_window(limit, 0)
         return self._read(lambda conn: messages.select_messages(conn, peer, limit))
+
+    # The outbox: queued and sending messages (see tuiphone.engine.outbox)
+
+    def take_for_sending(self, message_id: str) -> bool:
+        """Mark a queued message SENDING (one more attempt); False if it was not queued."""
+        return self._write(lambda conn: messages.set_sending(conn, message_id))
+
+    def requeue(self, message_id: str, next_try: float, code: int, reason: str) -> Message:
+        """Put a message back in the queue until ``next_try``. Raises NotFound."""
+        found = self._write(lambda conn: messages.requeue(conn, message_id, next_try, code, reason))
+        if found is None:
+            raise NotFound(f"no stored message with id {message_id!r}")
+        return found
+
+    def due_messages(self, now: float, accounts: Collection[str], limit: int = 100
+                     ) -> list[Message]:
+        """Queued messages of ``accounts`` due by ``now``, oldest first."""
+        return self._read(lambda conn: messages.select_due(conn, now, tuple(accounts), limit))
+
+    def expired_messages(self, before: float, limit: int = 100) -> list[Message]:
+        """Queued messages written before ``before``, oldest first."""
+        return self._read(lambda conn: messages.select_expired(conn, before, limit))
+
+    def next_due(self) -> float | None:
+        return self._read(messages.next_due)
+
+    def recover_sending(self) -> int:
+        return self._write(messages.recover_sending)
+
+    def pending_messages(self, peer: str | None = None, limit: int = 1000) -> list[Message]:
+        _check_window(limit, 0)
+        return self._read(lambda conn: messages.select_pending(conn, peer, limit))
 
     def threads(self) -> list[ChatThread]:
         """One entry per peer, the most recently active first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import Message
 from tuiphone.ui.format import thread_key
 
 
@@ -18,7 +18,8 @@ class Thread:
 
 
 class ChatBook:
-    """Loop-thread only. A status update never goes back to PENDING."""
+    """Loop-thread only. An update older than what is shown (the send() result arriving
+    after the status events it caused) is ignored; a retry's QUEUED is not older."""
 
     def __init__(self) -> None:
         self.threads: dict[str, Thread] = {}
@@ -32,7 +33,7 @@ class ChatBook:
     def add(self, message: Message, *, unread: bool = False) -> Thread:
         thread = self.thread(message.peer)
         old = thread.messages.get(message.id)
-        if old is not None and message.delivery is Delivery.PENDING:
+        if old is not None and _older(message, old):
             return thread  # the status event overtook the send() result
         thread.messages[message.id] = message
         if old is None and unread and message.direction == "in":
@@ -50,3 +51,10 @@ class ChatBook:
 
     def total_unread(self) -> int:
         return sum(t.unread for t in self.threads.values())
+
+
+def _older(new: Message, old: Message) -> bool:
+    if not new.delivery.pending:
+        return False
+    return new.attempts < old.attempts or (
+        new.attempts == old.attempts and not old.delivery.pending)

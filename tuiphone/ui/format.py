@@ -16,8 +16,11 @@ _STATE_GLYPH = {
     CallState.ENDED: "✕",
 }
 _DELIVERY_MARK = {
-    Delivery.PENDING: "… pending",
+    Delivery.QUEUED: "◷ queued",
+    Delivery.SENDING: "… sending",
     Delivery.SENT: "✓ sent",
+    Delivery.DELIVERED: "✓✓ delivered",
+    Delivery.DISPLAYED: "✓✓ displayed",
     Delivery.FAILED: "✕ failed",
     Delivery.RECEIVED: "",
 }
@@ -81,6 +84,12 @@ def delivery_mark(message: Message) -> str:
     mark = _DELIVERY_MARK[message.delivery]
     if message.delivery is Delivery.FAILED and message.code:
         mark += f" ({message.code} {message.reason})"
+    elif message.delivery is Delivery.FAILED and message.reason:
+        mark += f" ({message.reason})"
+    elif message.delivery is Delivery.QUEUED and message.reason:
+        # waiting for a retry: say why the last try did not go through
+        cause = f"{message.code} {message.reason}" if message.code else message.reason
+        mark += f" (last try: {cause})"
     return mark
 
 
