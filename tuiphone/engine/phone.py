@@ -66,6 +66,7 @@ from tuiphone.model.events import (
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
+from tuiphone.model.trust import Vouch
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
@@ -393,8 +394,9 @@ class Phone:
     ) -> list[Message]:
         return self.chat.messages(peer, limit, pending)
 
-    async def history(self, limit: int = 50) -> list[HistoryEntry]:
-        return self.store.history(limit=limit)
+    async def history(self, limit: int = 50, identity: Vouch | None = None
+                      ) -> list[HistoryEntry]:
+        return self.store.history(limit=limit, identity=identity)
 
     # contacts
 

@@ -54,7 +54,7 @@ class PjBackend:
 
         def setup() -> tuple[str, int]:
             holder.append(Core(settings, aio, emit, pj_loop.post))
-            return holder[0].stack.init()
+            return holder[0].start()
 
         def teardown() -> None:
             if holder:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
+from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
 from tuiphone.sip.errors import readable
@@ -39,6 +40,16 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.account = acc
         self.sdp_address: str | None = None  # our SDP address, when we choose it (sdp.py)
         self.local_rtp = ""  # "address:port" of our last SDP
+        self.shown: tuple[str, str] | None = None  # (name, uri) a trusted server asserted
+
+    def vouch(self, identity: CallerIdentity, shown: str) -> None:
+        """Record who the network says is calling; ``shown`` (a name-addr) replaces the
+        caller's own From in every snapshot when a trusted source asserted it."""
+        if shown:
+            self.shown = split_name_addr(shown)
+            name, uri = self.shown
+            self.amend(remote_uri=uri, remote_name=name)
+        self.amend(identity=identity)
 
     @property
     def key(self) -> str:
@@ -59,7 +70,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
             ci = self.getInfo()
         except pj.Error:
             return {}
-        name, uri = split_name_addr(str(ci.remoteUri))
+        name, uri = self.shown or split_name_addr(str(ci.remoteUri))
         return {
             "state": call_state(int(ci.state), self.info.direction),
             "code": int(ci.lastStatusCode),
