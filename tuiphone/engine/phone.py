@@ -220,10 +220,15 @@ class Phone:
         turn_password = (
             await asyncio.to_thread(self.setup.passwords, f"turn:{config.id}") if turn else None
         )
+        key_password = (  # the secret "tls-key:<id>" unlocks a TLS client key
+            await asyncio.to_thread(self.setup.passwords, f"tls-key:{config.id}")
+            if config.tls_key_file else None
+        )
         self.trace_scope.add(config)
         route = await self.network.route_for(config)
         try:
-            contact = await self.backend.add_account(config, password, route, turn_password)
+            contact = await self.backend.add_account(config, password, route, turn_password,
+                                                     key_password)
         except BaseException:
             self.network.forget(config.id)
             raise

@@ -19,6 +19,7 @@ from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.natseen import rewritten, seen_address
 from tuiphone.sip.text import clean
+from tuiphone.sip.tls import handshake_hint
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
@@ -71,6 +72,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
             reg, expires = RegState.FAILED, 0
             if code == 0 and prm.status:
                 reason = readable(self.core.stack.ep.utilStrError(int(prm.status)))
+            reason = handshake_hint(self.config, self.plan.transport, reason)
         self.core.registration(self.state(reg, code, reason, expires))
 
     def _follow_nat(self, prm: pj.OnRegStateParam) -> None:

@@ -100,8 +100,11 @@ class PjBackend:
         password: str | None,
         route: Route | None = None,
         turn_password: str | None = None,
+        tls_key_password: str | None = None,
     ) -> str:
-        return await self._run(lambda c: c.add_account(config, password, route, turn_password))
+        return await self._run(
+            lambda c: c.add_account(config, password, route, turn_password, tls_key_password)
+        )
 
     async def update_route(self, account_id: str, route: Route) -> None:
         await self._run(lambda c: c.update_route(account_id, route))

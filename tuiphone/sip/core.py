@@ -108,6 +108,7 @@ class Core:
         password: str | None,
         route: Route | None = None,
         turn_password: str | None = None,
+        tls_key_password: str | None = None,
     ) -> str:
         if cfg.id in self.accounts:
             raise UsageError(f"account {cfg.id!r} already exists")
@@ -118,6 +119,7 @@ class Core:
                 check_uri(self.stack.ep, uri)
         if cfg.codecs:
             apply_order(self.stack.ep, cfg.codecs)  # endpoint-wide (see codecs.py)
+        self.planner.key_passwords[cfg.id] = tls_key_password
         plan = self.planner.plan(cfg, route, turn_password)
         acc = PjAccount(self, cfg, plan, password)
         acc.contact = self.planner.contact(cfg, plan)
