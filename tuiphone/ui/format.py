@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.call import CallInfo, CallSecurity, CallState, HistoryEntry
 from tuiphone.model.events import MediaProblem
 from tuiphone.model.message import Delivery, Message
 from tuiphone.model.network import AccountRoute
@@ -72,6 +72,16 @@ def thread_key(uri: str) -> str:
     if host.count(":") == 1:
         host = host.split(":", 1)[0]
     return f"{user}{at}{host}" if at else host
+
+
+def security_words(security: CallSecurity | None) -> str:
+    """'  🔒 encrypted' only when signalling (verified TLS) and media (SRTP) both are;
+    otherwise which part is not ('  unencrypted: media'); '' before media is up."""
+    if security is None:
+        return ""
+    if security.locked:
+        return "  🔒 encrypted"
+    return f"  unencrypted: {', '.join(security.gaps)}"
 
 
 def vouch_mark(vouch: Vouch | None) -> str:
