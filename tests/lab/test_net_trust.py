@@ -19,6 +19,7 @@ from tests.lab.engine_harness import Watch, direct_account, eventually
 from tests.lab.net_phone import far_account, registered
 from tests.lab.sipwire import SipMessage, UdpSipClient, build_request, uri_host
 from tuiphone.model.call import CallState
+from tuiphone.model.codec import event_to_jsonable, to_jsonable
 from tuiphone.model.events import Event, IncomingCall, MessageReceived, RequestRefused
 from tuiphone.model.trust import RefusalReason, TrustConfig, Vouch
 
@@ -140,7 +141,8 @@ async def test_a_scanner_gets_nothing_in_and_bob_still_does(netlab, far, scanner
     answers = await asyncio.to_thread(send_forgeries, scanner, host, port, kam)
     assert [a.code for a in answers] == [403, 403, 403]
     # svmap's OPTIONS, svwar's INVITE and the three forgeries, refused for their source
-    await watch.wait(refused_from(scanner.v4, at_least=5, reason=RefusalReason.SOURCE))
+    event = await watch.wait(refused_from(scanner.v4, at_least=5, reason=RefusalReason.SOURCE))
+    assert event_to_jsonable(event)["event"] == "request_refused"  # as `events` prints it
     # then the real ones, after the scanner: whatever it caused was reported before
     assert await asyncio.to_thread(message_from_bob_via_kamailio, far, kam, "real") == 200
     real = await watch.wait(lambda e: isinstance(e, MessageReceived))
@@ -154,6 +156,8 @@ async def test_a_scanner_gets_nothing_in_and_bob_still_does(netlab, far, scanner
     assert counted.count >= 5
     assert counted.method in {"MESSAGE", "NOTIFY", "REFER"}
     assert (far.v4, RefusalReason.SOURCE) not in totals  # Kamailio was never refused
+    status = to_jsonable(phone.state())  # what `status --json` prints
+    assert {(r["source"], r["reason"]) for r in status["refused"]} == {(scanner.v4, "source")}
 
 
 async def test_silent_leaves_a_stranger_unanswered(netlab, far, scanner, kam, phone_factory):
