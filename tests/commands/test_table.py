@@ -32,6 +32,9 @@ def test_constants_spelled_out_in_the_table_match_their_sources():
 
     assert table.PRESENCE_STATES == PRESENCE_STATES
     assert tuple(contacts._ACTIONS) == table.CONTACT_ACTIONS
+    from tuiphone.model.trust import Vouch
+
+    assert tuple(v.value for v in Vouch) == table.VOUCHES
 
 
 @pytest.mark.parametrize("line", [

@@ -66,6 +66,7 @@ class Baresip:
         stun: str | None = None,
         turn: tuple[str, str, str] | None = None,
         console: bool = False,
+        srtp: bool = False,
     ) -> Baresip:
         """Write a HOME with config+accounts, start, connect ctrl_tcp, wait for REGISTER 200.
 
@@ -74,6 +75,7 @@ class Baresip:
         host's first), registers at ``registrar`` (addr, port), and its ctrl_tcp
         listens on the namespace's 127.0.0.1, reached through a socket made there.
         ``ice``: ICE with ``stun`` ("stun:ADDR:PORT") or ``turn`` (uri, user, password).
+        ``srtp``: SDES-SRTP is mandatory for its calls (``mediaenc=srtp-mand``).
         Raises RuntimeError with the log tail when it does not come up.
         """
         addr = address or (host.addrs[0] if host else "127.0.0.1")
@@ -85,7 +87,8 @@ class Baresip:
         if registrar is None and registrar_port is not None:
             registrar = ("127.0.0.1", registrar_port)
         secret = password if password is not None else f"{user}pw"
-        bs._write_home(registrar, secret, tone_hz, auto_answer, _media_nat(ice, stun, turn))
+        bs._write_home(registrar, secret, tone_hz, auto_answer, _media_nat(ice, stun, turn),
+                       srtp)
         argv = [binary, "-f", str(bs.confdir)]
         env = {"HOME": str(workdir / "home"), "PATH": "/usr/bin:/bin"}
         if host is None:
@@ -176,6 +179,7 @@ class Baresip:
         tone_hz: float,
         auto_answer: bool,
         nat: MediaNat | None,
+        srtp: bool = False,
     ) -> None:
         self.confdir.mkdir(parents=True, exist_ok=True)
         self.dump_dir.mkdir(exist_ok=True)
@@ -188,9 +192,12 @@ class Baresip:
                 dump=self.dump_dir,
                 ice=nat is not None,
                 cons=f"127.0.0.1:{self.cons_port}" if self.cons_port else None,
+                srtp=srtp,
             )
         )
         line = baresip_cfg.account(self.user, self.address, registrar, password, auto_answer, nat)
+        if srtp:
+            line += ";mediaenc=srtp-mand"
         (self.confdir / "accounts").write_text(line + "\n")
 
     def _wait_ready(self, registered: bool) -> None:

@@ -60,6 +60,7 @@ def send_with_auth(
     the server's second 401/407, never a loop)."""
     base = dict(
         local_port=client.local_port,
+        local_host=client.local_host,
         from_uri=from_uri,
         to_uri=to_uri,
         call_id=secrets.token_hex(10),

@@ -51,6 +51,7 @@ class Kamailio:
     domain: str = procs.HOST
     cert_path: Path | None = None
     ca_path: Path | None = None
+    ca_key_path: Path | None = None
     netns: Host | None = None
     addresses: tuple[str, ...] = (procs.HOST,)
     nat: bool = False
@@ -73,6 +74,7 @@ class Kamailio:
         port: int | None = None,
         tls_port: int | None = None,
         tls_names: Sequence[str] = (),
+        verify_client: bool = False,
         aliases: Sequence[str] = (),
         nat: bool = False,
         rtpengine: str = "",
@@ -90,9 +92,12 @@ class Kamailio:
         kam.host, kam.domain = addrs[0], uri_host(addrs[0])
         if nat and not rtpengine:
             raise ValueError("nat=True needs rtpengine= (Rtpengine.ng_sock, e.g. 'udp:ADDR:PORT')")
+        if verify_client and not tls:
+            raise ValueError("verify_client=True needs tls=True")
         if tls:
             kam.tls_port = tls_port or (5061 if host else procs.free_port())
-            kam._write_tls(tls_names if (host or tls_names) else None)
+            names = tls_names if (host or tls_names or verify_client) else None
+            kam._write_tls(names, verify_client)
         kam.aliases, kam.natping_s, kam.rtpengine = tuple(aliases), natping_s, rtpengine
         kam.cfg_path.write_text(kam._render())
         kam.start()
@@ -198,8 +203,9 @@ class Kamailio:
             rtpengine=self.rtpengine,
         )
 
-    def _write_tls(self, names: Sequence[str] | None) -> None:
-        """Self-signed for 127.0.0.1 (``names`` None), else a lab-CA cert for names + addresses."""
+    def _write_tls(self, names: Sequence[str] | None, verify_client: bool = False) -> None:
+        """Self-signed for 127.0.0.1 (``names`` None), else a lab-CA cert for names +
+        addresses; ``verify_client`` requires clients to show a lab-CA certificate."""
         tls_dir = self.workdir / "tls"
         if names is None:
             cert, key = tlscert.self_signed(tls_dir)
@@ -207,9 +213,17 @@ class Kamailio:
         else:
             ca = tlscert.lab_ca(tls_dir)
             cert, key = tlscert.issue(ca, tls_dir, names, self.addresses)
-            self.ca_path = ca[0]
+            self.ca_path, self.ca_key_path = ca
         self.cert_path = cert
-        (self.workdir / "tls.cfg").write_text(kamcfg.tls_cfg(cert, key))
+        client_ca = self.ca_path if verify_client else None
+        (self.workdir / "tls.cfg").write_text(kamcfg.tls_cfg(cert, key, client_ca))
+
+    def client_cert(self, name: str, passphrase: str | None = None) -> tuple[Path, Path]:
+        """A client certificate for ``name`` from this Kamailio's lab CA (cert, key)."""
+        if self.ca_path is None or self.ca_key_path is None:
+            raise RuntimeError("client certificates need a lab CA (tls=True with tls_names)")
+        ca = (self.ca_path, self.ca_key_path)
+        return tlscert.issue_client(ca, self.workdir / "clients" / name, name, passphrase)
 
 
 def _addresses(host: Host | None, address: str | Sequence[str] | None) -> tuple[str, ...]:

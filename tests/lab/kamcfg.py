@@ -12,11 +12,11 @@ TEMPLATE = Path(__file__).with_name("kamailio.cfg.tmpl")
 
 TLS_CFG = """[server:default]
 method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
+verify_certificate = {verify}
+require_certificate = {verify}
 private_key = {key}
 certificate = {cert}
-
+{ca_list}
 [client:default]
 method = TLSv1.2+
 verify_certificate = no
@@ -57,6 +57,9 @@ def render(
     return text
 
 
-def tls_cfg(cert: Path, key: Path) -> str:
-    """One server domain for every socket; clients are not asked for certificates."""
-    return TLS_CFG.format(cert=cert, key=key)
+def tls_cfg(cert: Path, key: Path, client_ca: Path | None = None) -> str:
+    """One server domain for every socket. Clients are asked for a certificate signed by
+    ``client_ca`` (mutual TLS: without one the handshake fails), or for none."""
+    if client_ca is None:
+        return TLS_CFG.format(cert=cert, key=key, verify="no", ca_list="")
+    return TLS_CFG.format(cert=cert, key=key, verify="yes", ca_list=f"ca_list = {client_ca}\n")

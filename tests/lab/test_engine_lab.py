@@ -30,6 +30,7 @@ from tuiphone.model.events import (
     MwiChanged,
 )
 from tuiphone.model.message import Delivery
+from tuiphone.model.trust import TrustConfig
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
@@ -187,7 +188,11 @@ async def test_mwi_published_to_kamailio_reaches_the_phone(kamailio, phone_facto
 
 
 async def test_unsolicited_mwi_notify_reaches_the_phone(kamailio, phone_factory):
-    phone = await registered_phone(kamailio, phone_factory, "alice", features=Features(mwi=True))
+    """From a listed voicemail server (it sends from its own port, not the registrar's);
+    the same NOTIFY from an unlisted source is refused (see tests/sip/test_gate.py)."""
+    trust = TrustConfig(accept_from=("registrar", "127.0.0.1"))
+    phone = await registered_phone(kamailio, phone_factory, "alice", features=Features(mwi=True),
+                                   trust=trust)
     watch = Watch(phone)
     host, port = contact_hostport(phone.state().accounts[0].contact)
     resp = await asyncio.to_thread(mwi.notify_unsolicited, host, port, "alice", 5, 2)

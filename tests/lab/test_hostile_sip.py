@@ -28,6 +28,7 @@ from tests.lab.test_engine_lab import contact_hostport
 from tuiphone.model.account import RegState, Transport
 from tuiphone.model.call import CallState
 from tuiphone.model.events import IncomingCall, MessageReceived
+from tuiphone.model.trust import TrustConfig
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 ANSWER_S = 5.0
@@ -45,11 +46,16 @@ class Target:
 @pytest.fixture
 async def target(kamailio, sipp_factory, phone_factory, caplog) -> Target:
     """alice registered over UDP, bob over TCP, and a call up from a direct account
-    to a SIPp UAS that echoes RTP."""
+    to a SIPp UAS that echoes RTP. The hostile sender (loopback) is listed in
+    ``accept_from``, so its requests get past the request gate into pjsua's parser and
+    the engine, which is what these tests are about (the gate's own answer to strangers
+    is tested in test_net_trust.py)."""
     caplog.set_level(logging.INFO, logger="tuiphone")
     uas = sipp_factory.uas()
+    listed = TrustConfig(accept_from=("registrar", "127.0.0.0/8"))
     phone = await phone_factory(
-        lab_account(kamailio, "alice"), lab_account(kamailio, "bob", transport=Transport.TCP),
+        lab_account(kamailio, "alice", trust=listed),
+        lab_account(kamailio, "bob", transport=Transport.TCP, trust=listed),
         replace(direct_account("answerer"), auto_answer=True))
     watch = Watch(phone)
     for user in ("alice", "bob"):

@@ -69,6 +69,36 @@ def issue(
     return cert, key
 
 
+def issue_client(
+    ca: tuple[Path, Path], directory: Path, name: str, passphrase: str | None = None
+) -> tuple[Path, Path]:
+    """A client certificate (``client.pem``, ``client.key``; CN ``name``, clientAuth)
+    signed by ``ca``. With ``passphrase`` the key is encrypted (PKCS#8, AES-256)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cert, key, csr = directory / "client.pem", directory / "client.key", directory / "client.csr"
+    plain = directory / "client.plain.key"
+    ext = directory / "client.ext"
+    ext.write_text("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+                   "extendedKeyUsage=clientAuth\n")
+    _openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(plain), "-out", str(csr),
+        "-subj", f"/CN={name}",
+    )  # fmt: skip
+    _openssl(
+        "x509", "-req", "-in", str(csr), "-CA", str(ca[0]), "-CAkey", str(ca[1]),
+        "-CAcreateserial", "-days", "2", "-out", str(cert), "-extfile", str(ext),
+    )  # fmt: skip
+    if passphrase is None:
+        plain.rename(key)
+    else:  # PBES2 with SHA-1 PRF: the wheel's OpenSSL 1.0.2 reads it
+        _openssl(
+            "pkcs8", "-topk8", "-in", str(plain), "-out", str(key), "-v2", "aes-256-cbc",
+            "-v2prf", "hmacWithSHA1", "-passout", f"pass:{passphrase}",
+        )  # fmt: skip
+        plain.unlink()
+    return cert, key
+
+
 def _openssl(*args: str) -> None:
     openssl = shutil.which("openssl")
     if openssl is None:

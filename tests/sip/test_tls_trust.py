@@ -47,7 +47,7 @@ def signed_kamailio(tmp_path: Path, lab_ca: LabCa) -> Iterator[Launch]:
     started: list[Kamailio] = []
 
     class Signed(Kamailio):
-        def _write_tls(self, names: object) -> None:
+        def _write_tls(self, names: object, verify_client: bool = False) -> None:
             cert, key = lab_ca.issue(self.workdir / "tls", *self.cert_hosts)
             self.cert_path, self.ca_path = cert, lab_ca.cert_path
             (self.workdir / "tls.cfg").write_text(kamcfg.tls_cfg(cert, key))

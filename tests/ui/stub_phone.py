@@ -61,7 +61,7 @@ class StubPhone:
         await asyncio.Event().wait()
         yield  # type: ignore[misc]  # pragma: no cover
 
-    async def history(self, limit: int = 50) -> list[HistoryEntry]:
+    async def history(self, limit: int = 50, identity: object = None) -> list[HistoryEntry]:
         return [
             HistoryEntry("h2", "local", Direction.INCOMING, "sip:bob@127.0.0.1", T0 - 600,
                          T0 - 590, T0 - 400, 200, "Normal call clearing", "Bob", 4.3),

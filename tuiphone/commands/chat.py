@@ -48,7 +48,11 @@ async def messages(phone: PhoneApi, args: argparse.Namespace) -> list[Message]:
 
 
 async def history(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:
-    entries: list[HistoryEntry] = await phone.history(args.limit)
+    from tuiphone.model.trust import Vouch
+
+    wanted = getattr(args, "identity", None)
+    vouch = Vouch(wanted) if wanted else None
+    entries: list[HistoryEntry] = await phone.history(args.limit, identity=vouch)
     return [_row(e) for e in entries]
 
 

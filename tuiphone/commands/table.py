@@ -24,6 +24,9 @@ def _limit(default: int) -> Arg:
     return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
 
 
+# = the values of tuiphone.model.trust.Vouch (a test checks), spelled out to keep this cheap
+VOUCHES = ("passed", "failed", "no-validation", "verified", "unverified")
+
 # = tuiphone.model.backend.PRESENCE_STATES (a test checks), spelled out to keep this cheap
 PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline")
 
@@ -163,7 +166,11 @@ COMMANDS: tuple[Command, ...] = (
                       help="only messages with this peer"), _limit(100),
                   arg("--pending", action="store_true",
                       help="only the outbox: messages queued or being sent"))),
-    Command("history", "list recent calls", handlers.history, running=True, args=(_limit(50),)),
+    Command("history", "list recent calls", handlers.history, running=True,
+            args=(_limit(50), arg("--identity", choices=VOUCHES, default=None, metavar="VOUCH",
+                                  help="only incoming calls whose caller identity the network "
+                                       f"vouched for this way: {', '.join(VOUCHES)}",
+                                  complete=VOUCHES))),
     # wait
     Command("wait", "block until a condition holds (exit 3 on timeout)", handlers.wait, args=(
         arg("condition", choices=("registered", "call", "message", "dtmf", "lamp"),

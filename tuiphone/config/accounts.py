@@ -10,6 +10,7 @@ from tuiphone.config.reader import Reader
 from tuiphone.config.schema import SecretSpec
 from tuiphone.config.secrets import parse_secret
 from tuiphone.config.sections import expand
+from tuiphone.config.trust import parse_tls_client, parse_trust
 from tuiphone.model.account import AccountConfig, DtmfMethod, Features, SrtpMode, Transport
 from tuiphone.model.network import IpVersion
 
@@ -66,6 +67,7 @@ class ParsedAccount:
     secret: SecretSpec | None
     turn_secret: SecretSpec | None
     legacy_stun: tuple[str, ...]
+    tls_key_secret: SecretSpec | None = None
 
 
 def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None:
@@ -96,7 +98,9 @@ def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None
         ip_version=reader.choice("ip_version", IpVersion, _DEFAULTS.ip_version),
     )
     nat, turn_secret = parse_nat(reader, account.id, file_mode)
-    account = dataclasses.replace(account, nat=nat)
+    cert, key, tls_key_secret = parse_tls_client(reader, account.id, file_mode)
+    account = dataclasses.replace(account, nat=nat, tls_cert_file=cert, tls_key_file=key,
+                                  trust=parse_trust(reader, account.registers))
     legacy_stun = host_ports(reader, "stun")
     if legacy_stun:
         reader.problems.warn(reader.at("stun"), "moved: STUN servers are shared by every "
@@ -105,7 +109,7 @@ def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None
     reader.finish()
     if account_id is None or uri is None:
         return None
-    return ParsedAccount(account, secret, turn_secret, legacy_stun)
+    return ParsedAccount(account, secret, turn_secret, legacy_stun, tls_key_secret)
 
 
 def parse_accounts(
@@ -136,8 +140,9 @@ def parse_accounts(
         accounts.append(account)
         if secret is not None:
             secrets[account.id] = secret
-        if parsed.turn_secret is not None:
-            secrets[parsed.turn_secret.name] = parsed.turn_secret
+        for extra in (parsed.turn_secret, parsed.tls_key_secret):
+            if extra is not None:
+                secrets[extra.name] = extra
         stun += [s for s in parsed.legacy_stun if s not in stun]
     raw = root.data.get("accounts")
     _check_limit(root, len(raw) if isinstance(raw, list) else 0, echo_line)

@@ -34,6 +34,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
+from tuiphone.model.trust import Refusals, Vouch
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class PhoneState:
     default_account: str | None = None
     echo_uri: str | None = None  # the built-in test line, when enabled
     routes: tuple[AccountRoute, ...] = ()  # how each registering account reaches its server
+    request_filter: str = ""  # how the stack refuses strangers: "pjsip-module" | "callbacks"
+    refused: tuple[Refusals, ...] = ()  # refused requests per source and reason, most first
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -133,7 +136,10 @@ class PhoneApi(Protocol):
         """Stored messages, oldest first; ``pending``: only the outbox (queued, sending)."""
         ...
 
-    async def history(self, limit: int = 50) -> list[HistoryEntry]: ...
+    async def history(self, limit: int = 50, identity: Vouch | None = None
+                      ) -> list[HistoryEntry]:
+        """The newest ``limit`` calls; ``identity`` keeps only incoming calls whose caller
+        identity the network vouched for that way (``passed``, ``unverified``, ...)."""
 
     async def ping(
         self, uri: str, account_id: str | None = None, timeout_s: float = 5.0

@@ -260,6 +260,7 @@ class Calls:
                 code=call.code,
                 reason=call.reason,
                 mos=stats.mos if stats else None,
+                identity=call.identity.vouch if call.identity else None,
             )
         )
 

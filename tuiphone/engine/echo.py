@@ -7,6 +7,7 @@ it exercises the real call path; its own call legs are hidden from front ends.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import uuid
 from collections.abc import Callable, Coroutine
@@ -17,14 +18,30 @@ from tuiphone.model.backend import SipBackend
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import CallChanged, DtmfReceived, Event, IncomingCall, MessageReceived
+from tuiphone.model.trust import TrustConfig
 
 ECHO_ID = "echo"
 log = logging.getLogger("tuiphone.engine.echo")
 
 
 def echo_account(host: str) -> AccountConfig:
+    """The echo line answers only this host: our own accounts call it from loopback or
+    from ``host`` (the bind address when one is set), never a stranger."""
+    local = ["127.0.0.0/8", "::1"]
+    literal = host.strip("[]")
+    if literal not in ("127.0.0.1", "::1") and _is_ip(literal):
+        local.append(literal)
+    trust = TrustConfig(accept_from=tuple(local))
     return AccountConfig(id=ECHO_ID, uri=f"sip:{ECHO_ID}@{host}", auto_answer=False,
-                         internal=True)
+                         internal=True, trust=trust)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class EchoLine:

@@ -117,6 +117,7 @@ class FakeBackend:
         password: str | None,
         route: Route | None = None,
         turn_password: str | None = None,
+        tls_key_password: str | None = None,
     ) -> str:
         if len(self.accounts) >= 8:
             raise LimitExceeded("at most 8 accounts")

@@ -66,6 +66,7 @@ from tuiphone.model.events import (
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
+from tuiphone.model.trust import Vouch
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
@@ -219,10 +220,15 @@ class Phone:
         turn_password = (
             await asyncio.to_thread(self.setup.passwords, f"turn:{config.id}") if turn else None
         )
+        key_password = (  # the secret "tls-key:<id>" unlocks a TLS client key
+            await asyncio.to_thread(self.setup.passwords, f"tls-key:{config.id}")
+            if config.tls_key_file else None
+        )
         self.trace_scope.add(config)
         route = await self.network.route_for(config)
         try:
-            contact = await self.backend.add_account(config, password, route, turn_password)
+            contact = await self.backend.add_account(config, password, route, turn_password,
+                                                     key_password)
         except BaseException:
             self.network.forget(config.id)
             raise
@@ -393,8 +399,9 @@ class Phone:
     ) -> list[Message]:
         return self.chat.messages(peer, limit, pending)
 
-    async def history(self, limit: int = 50) -> list[HistoryEntry]:
-        return self.store.history(limit=limit)
+    async def history(self, limit: int = 50, identity: Vouch | None = None
+                      ) -> list[HistoryEntry]:
+        return self.store.history(limit=limit, identity=identity)
 
     # contacts
 

@@ -16,10 +16,15 @@ from tuiphone.model.events import (
     MwiChanged,
     NetworkChanged,
     RegistrationChanged,
+    RequestFilter,
+    RequestRefused,
     SipTrace,
 )
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
+from tuiphone.model.trust import RefusalReason, Refusals
+
+MAX_REFUSING_SOURCES = 1024  # as the backend's gate remembers
 
 
 @dataclass
@@ -31,6 +36,8 @@ class LiveState:
     trace: deque[TraceEntry] = field(default_factory=lambda: deque(maxlen=2000))
     hidden_accounts: set[str] = field(default_factory=set)
     routes: dict[str, AccountRoute] = field(default_factory=dict)
+    request_filter: str = ""
+    refused: dict[tuple[str, RefusalReason], Refusals] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
         """Fold one event into the tables."""
@@ -49,8 +56,19 @@ class LiveState:
                 self.trace.append(entry)
             case NetworkChanged(route=route):
                 self.routes[route.account_id] = route
+            case RequestRefused(refusals=total):
+                self._refused(total)
+            case RequestFilter(mode=mode):
+                self.request_filter = mode
             case _:
                 pass
+
+    def _refused(self, total: Refusals) -> None:
+        key = (total.source, total.reason)
+        self.refused.pop(key, None)  # re-inserted: the dict keeps the most recent last
+        self.refused[key] = total
+        while len(self.refused) > MAX_REFUSING_SOURCES:
+            del self.refused[next(iter(self.refused))]
 
     def is_hidden(self, event: Event) -> bool:
         """Events of the built-in echo line's own legs are internal."""
@@ -79,4 +97,6 @@ class LiveState:
             default_account=default,
             echo_uri=echo,
             routes=tuple(self.routes.values()),
+            request_filter=self.request_filter,
+            refused=tuple(sorted(self.refused.values(), key=lambda r: -r.count)),
         )

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from tuiphone.model.network import IpVersion, NatConfig
+from tuiphone.model.trust import TrustConfig
 
 
 class Transport(enum.Enum):
@@ -56,6 +57,9 @@ class AccountConfig:
     srtp: SrtpMode = SrtpMode.OFF
     tls_verify: bool = True
     ca_file: str | None = None
+    tls_cert_file: str | None = None  # client certificate (mutual TLS); the key's
+    tls_key_file: str | None = None  # passphrase is the secret "tls-key:<id>"
+    trust: TrustConfig = field(default_factory=TrustConfig)
     nat: NatConfig = field(default_factory=NatConfig)
     ip_version: IpVersion = IpVersion.AUTO
     codecs: tuple[str, ...] = ()

@@ -71,8 +71,10 @@ class SipBackend(Protocol):
         password: str | None,
         route: Route | None = None,
         turn_password: str | None = None,
+        tls_key_password: str | None = None,
     ) -> str:
         """Create an account (registering if it has a registrar); returns its local contact.
+        ``tls_key_password`` unlocks the account's TLS client key (``tls_key_file``).
 
         ``route`` (decided by the engine) names the local address and next hop; None
         leaves both to the SIP stack. Raises LimitExceeded past 8 accounts, InvalidUri

@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from tuiphone.model.trust import CallerIdentity, Vouch
+from tuiphone.model.value import SPARSE
+
 
 class CallState(enum.Enum):
     CALLING = "calling"  # INVITE sent, no provisional answer yet
@@ -53,6 +56,26 @@ class CallStats:
 
 
 @dataclass(frozen=True, slots=True)
+class CallSecurity:
+    """What protects a call: ``signalling`` is "tls" (certificate verified), "tls-unverified",
+    "tcp" or "udp"; ``media`` is the SRTP crypto suite, "" for plain RTP."""
+
+    signalling: str
+    media: str = ""
+
+    @property
+    def locked(self) -> bool:
+        """Both signalling (verified TLS) and media (SRTP) are encrypted."""
+        return self.signalling == "tls" and bool(self.media)
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """The parts that are not encrypted: "signalling", "media" (or neither)."""
+        parts = [] if self.signalling == "tls" else ["signalling"]
+        return (*parts, *([] if self.media else ["media"]))
+
+
+@dataclass(frozen=True, slots=True)
 class CallInfo:
     """A snapshot of one call. ``id`` is stable for the call's life and unique per engine."""
 
@@ -71,6 +94,9 @@ class CallInfo:
     answered: float | None = None
     ended: float | None = None
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # incoming calls: what the network vouched for about the caller
+    identity: CallerIdentity | None = field(default=None, metadata=SPARSE)
+    security: CallSecurity | None = field(default=None, metadata=SPARSE)
 
     @property
     def on_hold(self) -> bool:
@@ -92,6 +118,7 @@ class HistoryEntry:
     reason: str
     remote_name: str = ""
     mos: float | None = None
+    identity: Vouch | None = field(default=None, metadata=SPARSE)  # incoming calls
 
     @property
     def duration_s(self) -> float:

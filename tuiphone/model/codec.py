@@ -41,6 +41,8 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.ContactsChanged,
         ev.NetworkChanged,
         ev.MediaProblem,
+        ev.RequestRefused,
+        ev.RequestFilter,
     )
 }
 

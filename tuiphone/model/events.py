@@ -14,6 +14,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
+from tuiphone.model.trust import Refusals
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,25 @@ class MediaProblem:
     hint: str
 
 
+@dataclass(frozen=True, slots=True)
+class RequestRefused:
+    """Requests from ``refusals.source`` were refused (403, or no answer): the running
+    total for that source and reason. Sent at most about once a second per source."""
+
+    kind: ClassVar[str] = "request_refused"
+    refusals: Refusals
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFilter:
+    """How the SIP stack checks where requests come from: "pjsip-module" (before pjsua
+    answers anything) or "callbacks" (pjsua's callbacks; MESSAGE and NOTIFY are then
+    answered 200 but dropped). Sent once when the stack starts."""
+
+    kind: ClassVar[str] = "request_filter"
+    mode: str
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -157,4 +177,6 @@ Event = (
     | ContactsChanged
     | NetworkChanged
     | MediaProblem
+    | RequestRefused
+    | RequestFilter
 )

@@ -19,6 +19,7 @@ from tuiphone.sip.guard import guarded
 from tuiphone.sip.mwi import parse_mwi
 from tuiphone.sip.natseen import rewritten, seen_address
 from tuiphone.sip.text import clean
+from tuiphone.sip.tls import handshake_hint
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
@@ -66,10 +67,12 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED
             self._follow_nat(prm)
+            self._learn_server(prm)
         else:
             reg, expires = RegState.FAILED, 0
             if code == 0 and prm.status:
                 reason = readable(self.core.stack.ep.utilStrError(int(prm.status)))
+            reason = handshake_hint(self.config, self.plan.transport, reason)
         self.core.registration(self.state(reg, code, reason, expires))
 
     def _follow_nat(self, prm: pj.OnRegStateParam) -> None:
@@ -84,13 +87,36 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         if seen is not None:
             self.contact = rewritten(self.contact, seen)
 
+    def _learn_server(self, prm: pj.OnRegStateParam) -> None:
+        """Who answered our REGISTER is the server requests may come from (the gate)."""
+        try:
+            source = str(prm.rdata.srcAddress)
+        except Exception:  # no rdata: a local answer
+            return
+        if source:
+            self.core.gate.learn(self.config.id, source, self.plan.transport)
+
+    def _admitted(self, rdata: pj.SipRxData) -> bool:
+        return self.core.gate.admits(self.config.id, str(rdata.srcAddress), str(rdata.wholeMsg))
+
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        self.core.calls.incoming(self, int(prm.callId), clean(str(prm.rdata.wholeMsg)))
+        source, whole = str(prm.rdata.srcAddress), clean(str(prm.rdata.wholeMsg))
+        if not self._admitted(prm.rdata):
+            self.core.gate.refuse_call(self, int(prm.callId))
+            return
+        caller = self.core.gate.identity(self.config.id, source, whole)
+        self.core.calls.incoming(self, int(prm.callId), whole, caller)
 
     @guarded
     def onInstantMessage(self, prm: pj.OnInstantMessageParam) -> None:
-        self.core.pager.received(self, prm)
+        if self._admitted(prm.rdata):
+            self.core.pager.received(self, prm)
+
+    @guarded
+    def onIncomingSubscribe(self, prm: pj.OnIncomingSubscribeParam) -> None:
+        if not self._admitted(prm.rdata):
+            prm.code = 403
 
     @guarded
     def onInstantMessageStatus(self, prm: pj.OnInstantMessageStatusParam) -> None:
@@ -101,6 +127,8 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         try:
             body = str(prm.rdata.wholeMsg)
         except Exception:
+            return
+        if not self._admitted(prm.rdata):
             return
         summary = parse_mwi(clean(body))
         if summary is None:

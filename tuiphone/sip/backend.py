@@ -54,7 +54,7 @@ class PjBackend:
 
         def setup() -> tuple[str, int]:
             holder.append(Core(settings, aio, emit, pj_loop.post))
-            return holder[0].stack.init()
+            return holder[0].start()
 
         def teardown() -> None:
             if holder:
@@ -100,8 +100,11 @@ class PjBackend:
         password: str | None,
         route: Route | None = None,
         turn_password: str | None = None,
+        tls_key_password: str | None = None,
     ) -> str:
-        return await self._run(lambda c: c.add_account(config, password, route, turn_password))
+        return await self._run(
+            lambda c: c.add_account(config, password, route, turn_password, tls_key_password)
+        )
 
     async def update_route(self, account_id: str, route: Route) -> None:
         await self._run(lambda c: c.update_route(account_id, route))

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
+from tuiphone.model.call import CallInfo, CallSecurity, CallState, Direction, MediaState
+from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
-from tuiphone.sip.callinfo import call_state, media_state, split_name_addr
+from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
 from tuiphone.sip.errors import readable
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.text import clean
@@ -39,6 +40,16 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.account = acc
         self.sdp_address: str | None = None  # our SDP address, when we choose it (sdp.py)
         self.local_rtp = ""  # "address:port" of our last SDP
+        self.shown: tuple[str, str] | None = None  # (name, uri) a trusted server asserted
+
+    def vouch(self, identity: CallerIdentity, shown: str) -> None:
+        """Record who the network says is calling; ``shown`` (a name-addr) replaces the
+        caller's own From in every snapshot when a trusted source asserted it."""
+        if shown:
+            self.shown = split_name_addr(shown)
+            name, uri = self.shown
+            self.amend(remote_uri=uri, remote_name=name)
+        self.amend(identity=identity)
 
     @property
     def key(self) -> str:
@@ -59,7 +70,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
             ci = self.getInfo()
         except pj.Error:
             return {}
-        name, uri = split_name_addr(str(ci.remoteUri))
+        name, uri = self.shown or split_name_addr(str(ci.remoteUri))
         return {
             "state": call_state(int(ci.state), self.info.direction),
             "code": int(ci.lastStatusCode),
@@ -99,10 +110,25 @@ class PjCall(pj.Call):  # type: ignore[misc]
                 if status in (MediaState.ACTIVE, MediaState.REMOTE_HOLD):
                     self.audio = self.getAudioMedia(int(mi.index))
                 break
-        if status is not self.info.media:
-            self.update(media=status)
+        security = self._security() if status is MediaState.ACTIVE else self.info.security
+        if status is not self.info.media or security != self.info.security:
+            self.update(media=status, security=security)
         if status is MediaState.ACTIVE and self.audio is not None:
             self.core.media.connect(self)
+
+    def _security(self) -> CallSecurity:
+        """Our hop's signalling transport (TLS counts only with the server certificate
+        verified) and the SRTP suite pjsua negotiated (the wheel has no field for it:
+        read from the call dump)."""
+        plan, cfg = getattr(self.account, "plan", None), getattr(self.account, "config", None)
+        signalling = str(getattr(plan, "transport", "") or "udp")
+        if signalling == "tls" and not getattr(cfg, "tls_verify", False):
+            signalling = "tls-unverified"
+        try:
+            media = srtp_suite(str(self.dump(True, "")))
+        except pj.Error:
+            media = ""
+        return CallSecurity(signalling, media)
 
     def onCallRedirected(self, prm: pj.OnCallRedirectedParam) -> int:
         """Don't follow 3xx silently: end the call and let the user decide."""

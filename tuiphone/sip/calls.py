@@ -18,6 +18,7 @@ from tuiphone.model.account import DtmfMethod
 from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.trust import CallerIdentity
 from tuiphone.net.routes import local_address_for
 from tuiphone.net.sipuri import ip_literal, parse_target
 from tuiphone.sip import sdp
@@ -125,9 +126,12 @@ class CallRegistry:
     def _active(self) -> int:
         return sum(1 for c in self.calls.values() if c.info.state is not CallState.ENDED)
 
-    def incoming(self, acc: PjAccount, pj_id: int, whole_msg: str) -> None:
+    def incoming(self, acc: PjAccount, pj_id: int, whole_msg: str,
+                 caller: tuple[CallerIdentity, str] | None = None) -> None:
         from_hdr = _header_value(whole_msg, ("from", "f"))
         call = self._new(acc, Direction.INCOMING, from_hdr, pj_id)
+        if caller is not None:
+            call.vouch(*caller)
         call.amend(**call.refresh(), headers=custom_headers(whole_msg))
         self.core.incoming_call(call)
         if sdp.ipv6_only(whole_msg.split("\r\n\r\n", 1)[-1]):

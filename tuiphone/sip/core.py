@@ -36,6 +36,7 @@ from tuiphone.sip.calls import CallRegistry, live_id
 from tuiphone.sip.codecs import apply_order
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
+from tuiphone.sip.gate import Gate
 from tuiphone.sip.lamps import LampHub
 from tuiphone.sip.media import MediaManager
 from tuiphone.sip.pager import Pager
@@ -66,7 +67,15 @@ class Core:
         self.pager = Pager(self)
         self.pinger = Pinger(self)
         self.lamps = LampHub(self)
-        self.poll_hooks: list[Callable[[], None]] = []  # run after each libHandleEvents
+        self.gate = Gate(self.emit, self.stack.writer.mute, defer)
+        self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
+
+    def start(self) -> tuple[str, int]:
+        """Start the stack, then the request gate (it probes our own UDP listener).
+        Returns the wake-up address (see Stack.init)."""
+        wake = self.stack.init()
+        self.gate.install(*wake, self.stack.handle_events)
+        return wake
 
     def emit(self, event: Event) -> None:
         """Hand ``event`` to the engine's loop (any thread)."""
@@ -99,6 +108,7 @@ class Core:
         password: str | None,
         route: Route | None = None,
         turn_password: str | None = None,
+        tls_key_password: str | None = None,
     ) -> str:
         if cfg.id in self.accounts:
             raise UsageError(f"account {cfg.id!r} already exists")
@@ -109,6 +119,7 @@ class Core:
                 check_uri(self.stack.ep, uri)
         if cfg.codecs:
             apply_order(self.stack.ep, cfg.codecs)  # endpoint-wide (see codecs.py)
+        self.planner.key_passwords[cfg.id] = tls_key_password
         plan = self.planner.plan(cfg, route, turn_password)
         acc = PjAccount(self, cfg, plan, password)
         acc.contact = self.planner.contact(cfg, plan)
@@ -118,6 +129,7 @@ class Core:
             self.planner.release(cfg.id)
             raise convert(err, f"adding account {cfg.id}") from None
         self.accounts[cfg.id] = acc
+        self.gate.add(int(acc.getId()), cfg, route, acc.contact)
         if not cfg.registers:
             self.registration(acc.state(RegState.NONE))
         return acc.contact
@@ -130,6 +142,7 @@ class Core:
         if plan == acc.plan:
             return
         self._modify(acc, plan)
+        self.gate.set_route(account_id, route)
         self.planner.release(account_id, keep=plan)
         self.calls.refresh_account(account_id)
 
@@ -170,6 +183,7 @@ class Core:
         self.pager.forget_account(account_id)
         self.lamps.forget_account(account_id)
         del self.accounts[account_id]
+        self.gate.remove(account_id)
         self.planner.release(account_id)
         if self.pinger.busy(account_id):
             self.graveyard.append(acc)
@@ -281,6 +295,7 @@ class Core:
         survivors = [*self.accounts.values(), *self.graveyard]
         self.accounts.clear()
         self.graveyard.clear()
+        self.gate.close()  # the module's thunk must not outlive it in pjsip's list
         self.stack.destroy()
         survivors.clear()
 

@@ -24,6 +24,11 @@ class TraceWriter(pj.LogWriter):  # type: ignore[misc]
         super().__init__()
         self._emit = emit
         self._log_level = log_level
+        self.muted = False
+
+    def mute(self, on: bool) -> None:
+        """Drop SIP message dumps while on (the request gate's 403s; pjsip thread)."""
+        self.muted = on
 
     def write(self, entry: pj.LogEntry) -> None:
         try:
@@ -33,6 +38,8 @@ class TraceWriter(pj.LogWriter):  # type: ignore[misc]
 
     def _write(self, msg: str, level: int) -> None:
         if " bytes " in msg and "--end msg--" in msg:
+            if self.muted:
+                return
             parsed = parse_dump(msg, time.time())
             if parsed is not None:
                 self._emit(SipTrace(parsed))

@@ -24,6 +24,7 @@ class Planner:
     def __init__(self, transports: Transports, settings: BackendSettings) -> None:
         self._transports = transports
         self._settings = settings
+        self.key_passwords: dict[str, str | None] = {}  # account id -> TLS key passphrase
 
     def plan(
         self, cfg: AccountConfig, route: Route | None, turn_password: str | None
@@ -37,7 +38,7 @@ class Planner:
             return Plan(tid, kind, family, stun=stun, turn_password=turn_password)
         public = "" if stun else route.local_address
         key = TransportKey(kind, family, cfg.local_port, public, _tls_key(cfg, kind))
-        tls = tls_config(cfg) if kind == "tls" else None
+        tls = tls_config(cfg, self.key_passwords.get(cfg.id)) if kind == "tls" else None
         tid = self._transports.acquire(key, cfg.id, tls)
         proxies = (route.proxy, *cfg.proxy[1:]) if route.proxy else ()
         # The wheel has no IPv6 media (PJ_HAS_IPV6 0): RTP stays on IPv4 sockets.
@@ -48,7 +49,7 @@ class Planner:
         if kind != "tls" and not cfg.local_port:
             return -1  # the shared listeners: pjsua picks the address per destination
         key = TransportKey(kind, family, cfg.local_port, "", _tls_key(cfg, kind))
-        tls = tls_config(cfg) if kind == "tls" else None
+        tls = tls_config(cfg, self.key_passwords.get(cfg.id)) if kind == "tls" else None
         return self._transports.acquire(key, cfg.id, tls)
 
     def with_family(self, plan: Plan, family: int) -> Plan:
@@ -95,4 +96,6 @@ def _configured_kind(cfg: AccountConfig) -> str:
 
 
 def _tls_key(cfg: AccountConfig, kind: str) -> str:
-    return f"{cfg.tls_verify}:{cfg.ca_file or ''}" if kind == "tls" else ""
+    if kind != "tls":
+        return ""
+    return f"{cfg.tls_verify}:{cfg.ca_file or ''}:{cfg.tls_cert_file or ''}"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from tuiphone.model.errors import UsageError
 
 PEM_CERT = "-----BEGIN CERTIFICATE-----"
+PEM_KEYS = ("PRIVATE KEY-----",)  # PKCS#8 (plain or ENCRYPTED), RSA and EC keys
 
 # Debian/Ubuntu, Fedora/RHEL (old and new layout), openSUSE, Alpine/Arch.
 DISTRO_BUNDLES = (
@@ -47,6 +48,23 @@ def ca_file_for(configured: str | None) -> str | None:
     """The account's ``ca_file`` if it has one (it replaces the system store), else the
     system bundle, or None when this machine has none."""
     return configured or system_ca_file()
+
+
+def check_client_files(account_id: str, cert: str, key: str) -> None:
+    """Raise UsageError unless ``cert`` holds a PEM certificate and ``key`` a PEM private
+    key (pjsip would only fail the handshake, as the server's refusal)."""
+    check_pem(account_id, "tls_cert_file", cert, (PEM_CERT,), "certificate")
+    check_pem(account_id, "tls_key_file", key, PEM_KEYS, "private key")
+
+
+def check_pem(account_id: str, key: str, path: str, markers: tuple[str, ...], what: str) -> None:
+    try:
+        with open(path, encoding="ascii", errors="replace") as f:
+            text = f.read()
+    except OSError as err:
+        raise UsageError(f"{account_id}: {key} {path}: {err.strerror or err}") from None
+    if not any(m in text for m in markers):
+        raise UsageError(f"{account_id}: {key} {path}: no PEM {what} in it")
 
 
 def check_ca_file(account_id: str, path: str) -> None:

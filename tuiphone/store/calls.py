@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 from tuiphone.model.call import Direction, HistoryEntry
+from tuiphone.model.trust import Vouch
 from tuiphone.store.rows import CALL_COLUMNS, call_params, entry_from_row
 
 
 def insert_call(conn: sqlite3.Connection, entry: HistoryEntry) -> None:
     conn.execute(
-        f"INSERT INTO calls ({CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO calls ({CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         call_params(entry),
     )
 
@@ -21,6 +22,7 @@ def select_history(
     offset: int,
     peer: str | None,
     direction: Direction | None,
+    identity: Vouch | None = None,
 ) -> list[HistoryEntry]:
     """Newest first; ``peer`` matches ``remote_uri`` exactly."""
     where, args = [], []
@@ -30,6 +32,9 @@ def select_history(
     if direction is not None:
         where.append("direction = ?")
         args.append(direction.value)
+    if identity is not None:
+        where.append("identity = ?")
+        args.append(identity.value)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = conn.execute(
         f"SELECT * FROM calls {clause} ORDER BY started DESC, seq DESC LIMIT ? OFFSET ?",

@@ -129,7 +129,13 @@ INSERT INTO attachments SELECT * FROM temp.attachments_v3;
 DROP TABLE temp.attachments_v3;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX)
+V4_CALLER_IDENTITY = """
+ALTER TABLE calls ADD COLUMN identity TEXT;  -- what the network vouched for (Vouch), NULL
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY
+)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -8,10 +8,11 @@ from typing import Any
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.message import Delivery, Message
+from tuiphone.model.trust import Vouch
 
 CALL_COLUMNS = (
     "call_id, account_id, direction, remote_uri, remote_name, started, answered, ended, "
-    "code, reason, duration, mos"
+    "code, reason, duration, mos, identity"
 )
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
@@ -34,6 +35,7 @@ def call_params(entry: HistoryEntry) -> tuple[Any, ...]:
         entry.reason,
         entry.duration_s,
         entry.mos,
+        entry.identity.value if entry.identity else None,
     )
 
 
@@ -50,7 +52,15 @@ def entry_from_row(row: sqlite3.Row) -> HistoryEntry:
         reason=row["reason"],
         remote_name=row["remote_name"],
         mos=row["mos"],
+        identity=_vouch(row["identity"]),
     )
+
+
+def _vouch(value: str | None) -> Vouch | None:
+    try:
+        return Vouch(value) if value else None
+    except ValueError:  # written by a newer tuiphone
+        return None
 
 
 def message_params(message: Message) -> tuple[Any, ...]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.message import Delivery, Message
+from tuiphone.model.trust import Vouch
 from tuiphone.store import attachments, calls, messages, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
@@ -86,10 +87,14 @@ class Store:
         offset: int = 0,
         peer: str | None = None,
         direction: Direction | None = None,
+        identity: Vouch | None = None,
     ) -> list[HistoryEntry]:
-        """Finished calls, newest first, optionally of one remote URI and/or direction."""
+        """Finished calls, newest first, optionally of one remote URI, direction and/or
+        caller identity."""
         _check_window(limit, offset)
-        return self._read(lambda conn: calls.select_history(conn, limit, offset, peer, direction))
+        return self._read(
+            lambda conn: calls.select_history(conn, limit, offset, peer, direction, identity)
+        )
 
     # Messages
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.call import CallInfo, CallSecurity, CallState, HistoryEntry
 from tuiphone.model.events import MediaProblem
 from tuiphone.model.message import Delivery, Message
 from tuiphone.model.network import AccountRoute
+from tuiphone.model.trust import CallerIdentity, Vouch
 
 _STATE_GLYPH = {
     CallState.CALLING: "→",
@@ -71,6 +72,38 @@ def thread_key(uri: str) -> str:
     if host.count(":") == 1:
         host = host.split(":", 1)[0]
     return f"{user}{at}{host}" if at else host
+
+
+def security_words(security: CallSecurity | None) -> str:
+    """'  🔒 encrypted' only when signalling (verified TLS) and media (SRTP) both are;
+    otherwise which part is not ('  unencrypted: media'); '' before media is up."""
+    if security is None:
+        return ""
+    if security.locked:
+        return "  🔒 encrypted"
+    return f"  unencrypted: {', '.join(security.gaps)}"
+
+
+def vouch_mark(vouch: Vouch | None) -> str:
+    """'  ✔ verified' after a caller's name, or '' (outgoing calls, older history)."""
+    return f"  {vouch.mark}" if vouch is not None else ""
+
+
+def vouched(vouch: Vouch) -> bool:
+    """Whether the network stood behind the caller's identity (and it held)."""
+    return vouch in (Vouch.PASSED, Vouch.VERIFIED)
+
+
+def identity_words(identity: CallerIdentity) -> str:
+    """The incoming-call screen's line: the verdict, and what it rests on."""
+    parts = [identity.vouch.mark]
+    if identity.asserted_by:
+        parts.append(f"from {identity.asserted_by}")
+    if identity.claimed:
+        parts.append(f"From header says {thread_key(identity.claimed)}")
+    if identity.identity_header:
+        parts.append("Identity header present (signature not checked)")
+    return " · ".join(parts)
 
 
 def outcome(entry: HistoryEntry) -> str:

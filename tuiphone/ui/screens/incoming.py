@@ -9,7 +9,7 @@ from textual.widgets import Button, Label
 
 from tuiphone.model.call import CallInfo
 from tuiphone.ui.actions import bindings_for, keys_of, specs_for
-from tuiphone.ui.format import thread_key
+from tuiphone.ui.format import identity_words, thread_key, vouched
 
 Choice = str  # "answer" | "reject" | "voicemail" | "later"
 
@@ -33,6 +33,10 @@ class IncomingCallScreen(ModalScreen[Choice]):
             uri = thread_key(self.call.remote_uri)
             if uri != self.caller:
                 yield Label(uri, id="incoming-uri", markup=False)
+            if self.call.identity is not None:
+                ok = vouched(self.call.identity.vouch)
+                yield Label(identity_words(self.call.identity), id="incoming-identity",
+                            markup=False, classes="-vouched" if ok else "-doubtful")
             with Horizontal(id="incoming-buttons"):
                 for spec in specs_for(["incoming"]):
                     choice = spec.action.split("'")[1]

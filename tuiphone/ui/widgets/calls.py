@@ -13,7 +13,14 @@ from textual.widgets import DataTable, Static
 
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.ui.actions import bindings_for
-from tuiphone.ui.format import call_timer, party, state_class, state_words
+from tuiphone.ui.format import (
+    call_timer,
+    party,
+    security_words,
+    state_class,
+    state_words,
+    vouch_mark,
+)
 from tuiphone.ui.widgets.history import HistoryView
 
 Clock = Callable[[], float]
@@ -94,7 +101,9 @@ class CallsPane(Vertical):
         mos = f"{stats.mos:.1f}" if stats and stats.mos is not None else "—"
         muted = " (muted)" if call.muted else ""
         state = Text(state_words(call), style=_STATE_STYLE.get(state_class(call), ""))
-        return (state, party(call.remote_uri, call.remote_name) + muted,
+        vouch = vouch_mark(call.identity.vouch if call.identity else None)
+        lock = security_words(call.security)
+        return (state, party(call.remote_uri, call.remote_name) + muted + vouch + lock,
                 call_timer(call, now), stats.codec if stats and stats.codec else "—", mos)
 
 

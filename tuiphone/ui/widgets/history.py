@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.ui.columns import CELL_PADDING, cell, fit
-from tuiphone.ui.format import outcome, party
+from tuiphone.ui.format import outcome, party, vouch_mark
 from tuiphone.ui.messages import DialRequested
 
 
@@ -76,7 +76,8 @@ class HistoryView(Vertical):
 
 def _haystack(entry: HistoryEntry) -> str:
     return " ".join(
-        (entry.remote_uri, entry.remote_name, entry.reason, entry.direction.value, outcome(entry))
+        (entry.remote_uri, entry.remote_name, entry.reason, entry.direction.value, outcome(entry),
+         vouch_mark(entry.identity))
     ).lower()
 
 
@@ -90,7 +91,7 @@ def _rows(entries: list[HistoryEntry], short: bool, mos: bool
         if short:
             when = when[6:] if when[:5] == today else when[:5]
         row = (when, "↗ out" if e.direction is Direction.OUTGOING else "↙ in",
-               party(e.remote_uri, e.remote_name), outcome(e),
+               party(e.remote_uri, e.remote_name) + vouch_mark(e.identity), outcome(e),
                f"{e.mos:.1f}" if e.mos is not None else "—")
         rows.append(row[: len(heads)])
     return heads, rows
