@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.columns import CELL_PADDING, cell, fit
 from tuiphone.ui.format import (
     call_timer,
     party,
@@ -44,9 +45,7 @@ class CallsPane(Vertical):
         self.last_ended: CallInfo | None = None
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str | Text] = DataTable(id="active-calls", cursor_type="row")
-        table.add_columns("State", "Party", "Time", "Codec", "MOS")
-        yield table
+        yield DataTable(id="active-calls", cursor_type="row")
         yield Static("No calls. Dial from the dialpad.", id="calls-empty")
         yield Static("", id="last-ended")
         yield HistoryView(id="history").data_bind(entries=CallsPane.history)
@@ -78,6 +77,9 @@ class CallsPane(Vertical):
         self.stats = stats
         self._render_calls(self.calls)
 
+    def on_resize(self) -> None:
+        self._render_calls(self.calls)
+
     def _tick(self) -> None:
         if self.calls:
             self._render_calls(self.calls)
@@ -87,10 +89,18 @@ class CallsPane(Vertical):
             return
         table = self.query_one("#active-calls", DataTable)
         cursor = table.cursor_row
-        table.clear()
         now = self.clock()
-        for call in calls:
-            table.add_row(*self._cells(call, now), key=call.id)
+        rows = [self._cells(call, now) for call in calls]
+        natural = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(_HEADS)]
+        room = table.size.width - 1 - CELL_PADDING * len(_HEADS)  # the scrollbar, padding
+        widths = fit(natural, room, flexible=(1,), floor=12) if room > 0 else natural
+        table.clear(columns=True)
+        for head, width in zip(_HEADS, widths, strict=True):
+            table.add_column(head, width=width)
+        for call, row in zip(calls, rows, strict=True):
+            state, *rest = row
+            state.no_wrap, state.overflow = True, "ellipsis"
+            table.add_row(state, *(cell(c) for c in rest), key=call.id)
         if calls:
             table.move_cursor(row=min(cursor, len(calls) - 1))
         self.query_one("#calls-empty").display = not calls
@@ -107,5 +117,6 @@ class CallsPane(Vertical):
                 call_timer(call, now), stats.codec if stats and stats.codec else "—", mos)
 
 
+_HEADS = ("State", "Party", "Time", "Codec", "MOS")
 # Rich styles are not theme-aware, so colour only via bold/reverse; glyph+word carry meaning.
 _STATE_STYLE = {"-incoming": "bold reverse", "-ringing": "bold", "-connected": "bold"}
