@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Static
 
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.ui.actions import bindings_for
-from tuiphone.ui.columns import CELL_PADDING, cell, fit
 from tuiphone.ui.format import (
     call_timer,
     party,
@@ -45,7 +44,9 @@ class CallsPane(Vertical):
         self.last_ended: CallInfo | None = None
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="active-calls", cursor_type="row")
+        table: DataTable[str | Text] = DataTable(id="active-calls", cursor_type="row")
+        table.add_columns("State", "Party", "Time", "Codec", "MOS")
+        yield table
         yield Static("No calls. Dial from the dialpad.", id="calls-empty")
         yield Static("", id="last-ended")
         yield HistoryView(id="history").data_bind(entries=CallsPane.history)
@@ -77,9 +78,6 @@ class CallsPane(Vertical):
         self.stats = stats
         self._render_calls(self.calls)
 
-    def on_resize(self) -> None:
-        self._render_calls(self.calls)
-
     def _tick(self) -> None:
         if self.calls:
             self._render_calls(self.calls)
@@ -89,18 +87,10 @@ class CallsPane(Vertical):
             return
         table = self.query_one("#active-calls", DataTable)
         cursor = table.cursor_row
+        table.clear()
         now = self.clock()
-        rows = [self._cells(call, now) for call in calls]
-        natural = [max([len(h), *(len(str(r[i])) for r in rows)]) for i, h in enumerate(_HEADS)]
-        room = table.size.width - 1 - CELL_PADDING * len(_HEADS)  # the scrollbar, padding
-        widths = fit(natural, room, flexible=(1,), floor=12) if room > 0 else natural
-        table.clear(columns=True)
-        for head, width in zip(_HEADS, widths, strict=True):
-            table.add_column(head, width=width)
-        for call, row in zip(calls, rows, strict=True):
-            state, *rest = row
-            state.no_wrap, state.overflow = True, "ellipsis"
-            table.add_row(state, *(cell(c) for c in rest), key=call.id)
+        for call in calls:
+            table.add_row(*self._cells(call, now), key=call.id)
         if calls:
             table.move_cursor(row=min(cursor, len(calls) - 1))
         self.query_one("#calls-empty").display = not calls
@@ -117,6 +107,5 @@ class CallsPane(Vertical):
                 call_timer(call, now), stats.codec if stats and stats.codec else "—", mos)
 
 
-_HEADS = ("State", "Party", "Time", "Codec", "MOS")
 # Rich styles are not theme-aware, so colour only via bold/reverse; glyph+word carry meaning.
 _STATE_STYLE = {"-incoming": "bold reverse", "-ringing": "bold", "-connected": "bold"}
