@@ -158,22 +158,27 @@ async def test_help_lists_focused_pane_keys() -> None:
         await until(pilot, lambda: app.screen is app.main)
 
 
+async def choose_in_palette(pilot, app, typed: str, wanted: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the command palette, type ``typed``, move to the hit showing ``wanted``, Enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*typed)
+    await until(pilot, lambda: wanted in str(
+        [str(o.prompt) for o in app.screen.query("CommandList").first(OptionList).options]))
+    for _ in range(20):
+        highlighted = app.screen.query("CommandList").first(OptionList)
+        option = highlighted.get_option_at_index(highlighted.highlighted or 0)
+        if wanted in str(option.prompt):
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+
+
 async def test_palette_dials() -> None:
     app, phone = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.phone is not None)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"noanswer")
-        await until(pilot, lambda: "Dial noanswer" in str(
-            [str(o.prompt) for o in app.screen.query("CommandList").first(OptionList).options]))
-        for _ in range(20):
-            highlighted = app.screen.query("CommandList").first(OptionList)
-            option = highlighted.get_option_at_index(highlighted.highlighted or 0)
-            if "Dial noanswer" in str(option.prompt):
-                break
-            await pilot.press("down")
-        await pilot.press("enter")
+        await choose_in_palette(pilot, app, "noanswer", "Dial noanswer")
         await until(pilot, lambda: [c.state for c in phone.state().calls] == [CallState.RINGING])
 
 
@@ -181,18 +186,7 @@ async def test_palette_runs_a_command_line() -> None:
     app, _phone = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.phone is not None)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"accounts")
-        await until(pilot, lambda: "Run command: accounts" in str(
-            [str(o.prompt) for o in app.screen.query("CommandList").first(OptionList).options]))
-        for _ in range(20):
-            highlighted = app.screen.query("CommandList").first(OptionList)
-            option = highlighted.get_option_at_index(highlighted.highlighted or 0)
-            if "Run command" in str(option.prompt):
-                break
-            await pilot.press("down")
-        await pilot.press("enter")
+        await choose_in_palette(pilot, app, "accounts", "Run command: accounts")
         await until(pilot, lambda: any(n.title == "accounts" and "bob" in n.message
                                        for n in app._notifications))
 

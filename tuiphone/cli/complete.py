@@ -69,12 +69,12 @@ class _Engine:
 
     @classmethod
     def connect(cls) -> _Engine | None:
-        from tuiphone.config.paths import runtime_dir
+        from tuiphone.config.paths import socket_file
 
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(SOCKET_TIMEOUT_S)
         try:
-            sock.connect(str(runtime_dir() / "control.sock"))
+            sock.connect(str(socket_file()))
         except OSError:
             sock.close()
             return None

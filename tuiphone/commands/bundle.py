@@ -23,11 +23,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tuiphone.commands.data import trace_log
 from tuiphone.commands.util import opt
-from tuiphone.config.paths import config_file, data_dir, state_dir
+from tuiphone.config.paths import config_file, state_dir, trace_log_file
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.codec import to_jsonable
-from tuiphone.model.errors import UsageError
+from tuiphone.model.errors import ConfigError, UsageError
 from tuiphone.model.trace import TraceEntry
 
 _SINCE = re.compile(r"^(\d+)([smhd])$")
@@ -81,9 +82,12 @@ def _write(args: argparse.Namespace, cutoff: float, engine: dict[str, Any] | Non
         members["config.toml"] = redact_config(config.read_text(errors="replace")).encode()
     for log in sorted(state_dir().glob("tuiphone.log*"), reverse=True):
         members[f"log/{log.name}"] = redact(_recent_lines(log, cutoff)).encode()
-    trace_log = data_dir() / "sip-trace.log"
-    if engine is None and trace_log.exists():
-        members["sip-trace-log.txt"] = redact(_recent_lines(trace_log, cutoff)).encode()
+    try:
+        trace_file = trace_log(args)  # the configured file, not only the default place
+    except ConfigError:  # a bundle is most wanted when the config is broken
+        trace_file = trace_log_file(None)
+    if engine is None and trace_file.exists():
+        members["sip-trace-log.txt"] = redact(_recent_lines(trace_file, cutoff)).encode()
     if args.with_chat:
         members["messages.json"] = redact(_messages(cutoff)).encode()
     members = {"README.txt": _readme(members, args).encode(), **members}
@@ -144,9 +148,10 @@ def _recent_lines(path: Path, cutoff: float) -> str:
 
 
 def _messages(cutoff: float) -> str:
+    from tuiphone.store.paths import default_db_path
     from tuiphone.store.store import Store
 
-    path = data_dir() / "tuiphone.db"
+    path = default_db_path()
     if not path.exists():
         return "[]"
     store = Store(str(path))

@@ -23,21 +23,22 @@ from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.config import load_config
-from tuiphone.config.paths import cache_dir, data_dir, state_dir, state_file
+from tuiphone.config.paths import cache_dir, data_dir, state_dir, state_file, trace_log_file
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
 
-TRACE_LOG = "sip-trace.log"
 SHELL_HISTORY = "shell_history"
 
 
 def _db() -> Path:
-    return data_dir() / "tuiphone.db"
+    from tuiphone.store.paths import default_db_path
+
+    return default_db_path()
 
 
-def _trace_log(args: argparse.Namespace) -> Path:
-    configured = load_config(opt(args, "config")).engine.sip_trace_file
-    return Path(configured).expanduser() if configured else data_dir() / TRACE_LOG
+def trace_log(args: argparse.Namespace) -> Path:
+    """Where this config's SIP trace log is (whether or not it exists)."""
+    return trace_log_file(load_config(opt(args, "config")).engine.sip_trace_file)
 
 
 async def data(phone: PhoneApi, args: argparse.Namespace) -> Any:
@@ -56,7 +57,7 @@ def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     """What is kept, where, how big: one row per place (nothing is read but sizes and
     row counts; no secret is opened)."""
     rows = [_place("calls, messages, attachment records, counters", _db(), _db_counts())]
-    rows.append(_place("SIP trace log (features.sip_trace_log)", _trace_log(args)))
+    rows.append(_place("SIP trace log (features.sip_trace_log)", trace_log(args)))
     for log in sorted(state_dir().glob("tuiphone.log*")) or [state_dir() / "tuiphone.log"]:
         rows.append(_place("application log ([log] level)", log))
     rows.append(_place("shell history", state_dir() / SHELL_HISTORY))
@@ -139,7 +140,7 @@ def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
     if args.peer:
         return {"rows_deleted": rows, "peer": args.peer}
     logs = sorted(state_dir().glob("tuiphone.log*"))
-    removed = [str(p) for p in (_trace_log(args), state_dir() / SHELL_HISTORY, *logs)
+    removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs)
                if _unlink(p)]
     drop_cache(cache_dir() / "contacts")
     dav = data_dir() / "carddav"

@@ -79,6 +79,20 @@ def cache_dir() -> Path:
     return xdg_dir("XDG_CACHE_HOME", ".cache")
 
 
+SOCKET_NAME = "control.sock"
+
+
+def socket_file() -> Path:
+    """``$XDG_RUNTIME_DIR/tuiphone/control.sock``: where an engine serves its socket."""
+    return runtime_dir() / SOCKET_NAME
+
+
+def trace_log_file(configured: str | None) -> Path:
+    """The SIP trace log: ``[engine] sip_trace_file``, else ``$XDG_DATA_HOME/tuiphone/
+    sip-trace.log``."""
+    return Path(configured).expanduser() if configured else data_dir() / "sip-trace.log"
+
+
 def runtime_dir() -> Path:
     """``$XDG_RUNTIME_DIR/tuiphone`` (control socket), else ``/tmp/tuiphone-<uid>``.
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tuiphone.config.paths import ensure_dir, runtime_dir
+from tuiphone.config.paths import SOCKET_NAME, ensure_dir, socket_file
 
-SOCKET_NAME = "control.sock"
+__all__ = ["SOCKET_NAME", "prepare_socket_dir", "socket_path"]
 
 
 def socket_path() -> Path:
     """``$XDG_RUNTIME_DIR/tuiphone/control.sock``; computing it creates nothing."""
-    return runtime_dir() / SOCKET_NAME
+    return socket_file()
 
 
 def prepare_socket_dir(path: Path) -> None:

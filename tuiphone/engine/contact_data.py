@@ -12,7 +12,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.model.contact import (
     AddressBook,
@@ -33,18 +33,22 @@ def find_by_id(contacts: Iterable[Contact], contact_id: str) -> Contact | None:
     return next((c for c in contacts if c.key == contact_id), None)
 
 
+def _summary_fields(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.key,
+        "name": contact.display_name,
+        "org": contact.org,
+        "numbers": tuple([p.number for p in contact.phones]),
+        "sips": contact.sips,
+        "emails": tuple([e.address for e in contact.emails]),
+        "book": contact.origin.book,
+        "has_photo": contact.has_photo,
+    }
+
+
 def contact_summary(contact: Contact) -> ContactSummary:
     """What lists and caller ID need: id, name, org, numbers, sips, emails, book."""
-    return ContactSummary(
-        id=contact.key,
-        name=contact.display_name,
-        org=contact.org,
-        numbers=tuple([p.number for p in contact.phones]),
-        sips=contact.sips,
-        emails=tuple([e.address for e in contact.emails]),
-        book=contact.origin.book,
-        has_photo=contact.has_photo,
-    )
+    return ContactSummary(**_summary_fields(contact))
 
 
 def _address(adr: Address) -> PostalAddress:
@@ -56,14 +60,7 @@ def contact_details(contact: Contact, writable: bool | None = None) -> ContactDe
     """Every field: the summary plus the rest of the card (``contacts show``, the pane)."""
     gender = contact.gender
     return ContactDetails(
-        id=contact.key,
-        name=contact.display_name,
-        org=contact.org,
-        numbers=tuple([p.number for p in contact.phones]),
-        sips=contact.sips,
-        emails=tuple([e.address for e in contact.emails]),
-        book=contact.origin.book,
-        has_photo=contact.has_photo,
+        **_summary_fields(contact),
         fn=contact.fn,
         nickname=contact.nickname,
         title=contact.title,

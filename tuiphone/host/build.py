@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuiphone.commands.contacts.books import book_folders, contacts_book
-from tuiphone.config.paths import data_dir
+from tuiphone.config.paths import trace_log_file
 from tuiphone.config.schema import AppConfig
 from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.backend import SipBackend
 from tuiphone.net.resolvconf import system_nameservers
+from tuiphone.store.paths import default_db_path
 
 if TYPE_CHECKING:
     from tuiphone.contacts import ContactBook
@@ -52,7 +53,7 @@ def engine_setup(
     # the trace log is an account's privacy switch: no account turned it on, no file
     trace_file = None
     if any(a.features.sip_trace_log for a in config.accounts):
-        trace_file = config.engine.sip_trace_file or str(data_dir() / "sip-trace.log")
+        trace_file = str(trace_log_file(config.engine.sip_trace_file))
     backend = config.backend_settings()
     if not backend.nameservers:
         backend = dataclasses.replace(backend, nameservers=system_nameservers())
@@ -61,7 +62,7 @@ def engine_setup(
         passwords=password,
         backend=backend,
         echo_line=config.engine.echo_line,
-        db_path=db_path if db_path is not None else data_dir() / "tuiphone.db",
+        db_path=db_path if db_path is not None else default_db_path(),
         trace_file=Path(trace_file) if trace_file else None,
         history_limit=config.engine.history_limit,
         retention_days=config.engine.retention_days,
