@@ -214,7 +214,7 @@ COMMANDS: tuple[Command, ...] = (
                     help="add/edit: a field to set (repeatable)"),
                 arg("--book", metavar="BOOK", help="add: the book to add to"))),
     # privacy
-    Command("data", "export or erase everything tuiphone keeps (history, chat, caches)",
+    Command("data", "see, export or erase everything tuiphone keeps (history, chat, caches)",
             handlers.data, local=True, details=_DATA_DETAILS, args=(
                 arg("action", choices=("show", "export", "erase"), metavar="ACTION",
                     complete=("show", "export", "erase"), help="show, export or erase"),
