@@ -16,8 +16,9 @@ import pjsua2 as pj
 
 from tuiphone.model.account import DtmfMethod
 from tuiphone.model.call import CallInfo, CallState, Direction
-from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
+from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.rules import Screening
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.net.routes import local_address_for
 from tuiphone.net.sipuri import ip_literal, parse_target
@@ -133,13 +134,31 @@ class CallRegistry:
         if caller is not None:
             call.vouch(*caller)
         call.amend(**call.refresh(), headers=custom_headers(whole_msg))
+        screened = self._screened(call)
         self.core.incoming_call(call)
+        if screened is not None:
+            self._answer(call, screened.code, screened.target or None)
+            return
         if sdp.ipv6_only(whole_msg.split("\r\n\r\n", 1)[-1]):
             self.core.notice("warning", f"call from {call.info.remote_uri} refused: it offers "
                                         "IPv6 media only, and this pjsua2 build has IPv4 media")
             self._answer(call, 488, warning=IPV6_WARNING)
             return
         self._answer(call, 200 if acc.config.auto_answer else 180)
+
+    def _screened(self, call: PjCall) -> Screening | None:
+        """The engine rule that answers ``call`` instead of ringing (marked on the call)."""
+        screened = self.core.screen_call(call.info)
+        if screened is None:
+            return None
+        if screened.target:
+            try:
+                check_uri(self.core.stack.ep, screened.target)
+            except TuiphoneError as err:
+                self.core.notice("warning", f"{screened.rule}: {err}; the call rings instead")
+                return None
+        call.amend(screened=screened.words)
+        return screened
 
     def answer(self, key: str, code: int) -> None:
         if not 101 <= code <= 699:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState
-from tuiphone.model.backend import BackendSettings, Emit
-from tuiphone.model.call import CallState
+from tuiphone.model.backend import BackendSettings, CallScreen, Emit
+from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
     CallChanged,
@@ -29,6 +29,7 @@ from tuiphone.model.events import (
 )
 from tuiphone.model.message import Message
 from tuiphone.model.network import Route
+from tuiphone.model.rules import Screening
 from tuiphone.sip import sdp
 from tuiphone.sip.account import PjAccount, Plan, build_config
 from tuiphone.sip.call import PjCall
@@ -69,6 +70,19 @@ class Core:
         self.lamps = LampHub(self)
         self.gate = Gate(self.emit, self.stack.writer.mute, defer)
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
+        self.call_screen: CallScreen | None = None  # the engine's call rules
+
+    def screen_call(self, info: CallInfo) -> Screening | None:
+        """What the engine's rules answer instead of ringing, or None (also when they fail:
+        a broken rule must not lose a call)."""
+        screen = self.call_screen
+        if screen is None:
+            return None
+        try:
+            return screen(info)
+        except Exception:
+            log.exception("call screen failed; the call rings")
+            return None
 
     def start(self) -> tuple[str, int]:
         """Start the stack, then the request gate (it probes our own UDP listener).
