@@ -27,11 +27,13 @@ def test_every_rule(load_text: Load) -> None:
                        '[[accounts.rules.dial]]\nmatch = "^0(\\\\d+)$"\nreplace = "+49\\\\1"\n'
                        ).accounts
     rules = acc.rules
-    assert rules.dnd and rules.dnd_action is RuleAction.VOICEMAIL
+    assert rules.dnd
+    assert rules.dnd_action is RuleAction.VOICEMAIL
     assert (rules.forward_busy, rules.forward_no_answer, rules.no_answer_s) == (
         "sip:desk@example.com", "200", 15)
     assert rules.blocklist == ("+4930*", "*@spam.example", "anonymous")
-    assert rules.reject_anonymous and rules.unverified_action is RuleAction.VOICEMAIL
+    assert rules.reject_anonymous
+    assert rules.unverified_action is RuleAction.VOICEMAIL
     assert rules.rewrite("0301234") == "+49301234"
     assert rules.rewrite("100") == "100"
 
