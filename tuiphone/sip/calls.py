@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import logging
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -28,6 +29,8 @@ from tuiphone.sip.callinfo import custom_headers
 from tuiphone.sip.endpoint import MAX_CALLS
 from tuiphone.sip.errors import PJ_ETOOMANY, PJSIP_ESESSIONTERMINATED, convert, pj_status
 from tuiphone.sip.uri import check_uri
+
+log = logging.getLogger("tuiphone.sip.calls")
 
 if TYPE_CHECKING:
     from tuiphone.sip.account import PjAccount
@@ -136,13 +139,16 @@ class CallRegistry:
         call.amend(**call.refresh(), headers=custom_headers(whole_msg))
         screened = self._screened(call)
         self.core.incoming_call(call)
+        # A final answer from inside onIncomingCall can abort pjsip (it frees the INVITE's
+        # copy twice, see gate_refuse): those answers go in a job right after it.
         if screened is not None:
-            self._answer(call, screened.code, screened.target or None)
+            self.core.defer(lambda: self._answer_later(call, screened.code,
+                                                       screened.target or None))
             return
         if sdp.ipv6_only(whole_msg.split("\r\n\r\n", 1)[-1]):
             self.core.notice("warning", f"call from {call.info.remote_uri} refused: it offers "
                                         "IPv6 media only, and this pjsua2 build has IPv4 media")
-            self._answer(call, 488, warning=IPV6_WARNING)
+            self.core.defer(lambda: self._answer_later(call, 488, warning=IPV6_WARNING))
             return
         self._answer(call, 200 if acc.config.auto_answer else 180)
 
@@ -181,6 +187,14 @@ class CallRegistry:
             call.answer(op)
         except pj.Error as err:
             raise convert(err, f"answering {call.key}") from None
+
+    def _answer_later(self, call: PjCall, code: int, contact: str | None = None,
+                      warning: str | None = None) -> None:
+        """A deferred final answer; the caller may have given up meanwhile."""
+        try:
+            self._answer(call, code, contact, warning)
+        except TuiphoneError as err:
+            log.debug("answer %s to %s not sent: %s", code, call.key, err)
 
     def redirect(self, key: str, target: str) -> None:
         check_uri(self.core.stack.ep, target)
