@@ -26,7 +26,8 @@ async def call_alice(kamailio, sipp_factory, caller: str, tmp_path) -> str:
     uac = sipp_factory.uac(
         f"{kamailio.host}:{kamailio.port}", service="alice",
         scenario_file=scenario("uac_screened"),
-        extra=("-key", "caller", caller, "-trace_msg", "-message_file", str(msgs)))
+        extra=("-key", "caller", caller, "-key", "pai", f"<sip:{caller}@carrier.test>",
+               "-trace_msg", "-message_file", str(msgs)))
     code = await asyncio.to_thread(uac.wait, 60)
     assert code == 0, uac.log_tail()
     return msgs.read_text(errors="replace")
