@@ -1,4 +1,4 @@
-"""dnd: do not disturb, from the account's call rules."""
+"""dnd (do not disturb, from the account's call rules) and codecs (the order calls offer)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,8 @@ async def dnd(phone: PhoneApi, args: argparse.Namespace) -> dict[str, list[str]]
     else:
         on = args.state == "on"
     return {"dnd": await phone.set_dnd(on, account_id)}
+
+
+async def codecs(phone: PhoneApi, args: argparse.Namespace) -> list[str]:
+    """The codecs of this build in the order the account's calls offer them."""
+    return await phone.codecs(opt(args, "account"))

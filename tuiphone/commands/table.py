@@ -264,6 +264,11 @@ COMMANDS: tuple[Command, ...] = (
                     "features.presence is on. The rule's dnd = true turns it on at start.",
             args=(arg("state", nargs="?", default=None, choices=("on", "off", "toggle"),
                       help="on | off | toggle (none: show)"),)),
+    Command("codecs", "the codecs this build offers, in the order a call offers them",
+            handlers.codecs,
+            details="The account's codecs = [...] come first (--account, else the default\n"
+                    "account), then G722, PCMA, PCMU, then the rest. pjsua keeps one order\n"
+                    "for the whole process: each call sets it just before its offer or answer."),
     Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
             handlers.pickup, echo=True,
             args=(arg("target", metavar="KEY|URI", complete="contact",

@@ -201,6 +201,10 @@ class PhoneApi(Protocol):
         """The URI that dialling ``text`` would call, after the account's dialling rules.
         Raises InvalidUri, NotFound."""
 
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        """The codecs this build offers, in the order a call of the account (the default
+        account when None) offers them. Raises NotFound."""
+
     async def set_dnd(self, on: bool, account_id: str | None = None) -> list[str]:
         """Do not disturb on or off for one account (every account when None): calls are
         then answered by the account's ``rules.dnd_action`` without ringing. Returns the

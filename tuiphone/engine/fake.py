@@ -348,6 +348,15 @@ class FakeBackend:
         code, reason = _REMOTE.get(user, (200, "OK"))
         return PingResult(code, reason, 0.1)
 
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        wheel = ["G722/16000/1", "PCMA/8000/1", "PCMU/8000/1", "speex/16000/1",
+                 "speex/8000/1", "speex/32000/1", "iLBC/8000/1", "GSM/8000/1"]
+        if account_id is not None and account_id not in self.accounts:
+            raise NotFound(f"no account {account_id!r}")
+        names = [n.lower() for n in self.accounts[account_id].codecs] if account_id else []
+        first = [c for n in names for c in wheel if c.lower().startswith(n + "/")]
+        return [*dict.fromkeys([*first, *wheel])]
+
     async def call_stats(self, call_id: str) -> CallStats:
         leg = self._leg(call_id)
         seconds = max(0.0, time.time() - (leg.info.answered or time.time()))

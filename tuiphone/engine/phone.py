@@ -311,6 +311,9 @@ class Phone:
     async def dial_preview(self, text: str, account_id: str | None = None) -> str:
         return self.accounts.resolve_target(text, self.account(account_id)).uri
 
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        return await self.backend.codecs(self.account(account_id).id)
+
     async def set_dnd(self, on: bool, account_id: str | None = None) -> list[str]:
         return list(self.rules.set_dnd(on, account_id))
 

@@ -148,6 +148,10 @@ class SipBackend(Protocol):
 
     async def call_stats(self, call_id: str) -> CallStats: ...
 
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        """Codec ids ("PCMA/8000/1") in the order a call offers them: the account's
+        ``codecs`` first (none given: the default order). Raises NotFound."""
+
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""
 

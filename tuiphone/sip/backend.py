@@ -195,6 +195,15 @@ class PjBackend:
         finally:
             fut.cancel()
 
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        from tuiphone.sip.codecs import call_order, codec_ids
+
+        def order(c: Core) -> list[str]:
+            names = c.account(account_id).config.codecs if account_id else ()
+            return call_order(names, c.codec_base, codec_ids(c.stack.ep))
+
+        return await self._run(order)
+
     async def call_stats(self, call_id: str) -> CallStats:
         from tuiphone.sip.stats import call_stats
 

@@ -93,6 +93,7 @@ class CallRegistry:
         for name, value in (headers or {}).items():
             op.txOption.headers.append(_header(*check_header(name, value)))
         try:
+            self.core.use_codecs(acc.config.codecs)
             self._dial(call, uri, op)
         except pj.Error as err:
             self.discard(call.key)
@@ -179,6 +180,8 @@ class CallRegistry:
     ) -> None:
         op = pj.CallOpParam(True)
         op.statusCode = code
+        if 200 <= code < 300:
+            self.core.use_codecs(call.account.config.codecs)
         if contact is not None:
             op.txOption.headers.append(_header("Contact", f"<{contact}>"))
         if warning is not None:

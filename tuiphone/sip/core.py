@@ -7,7 +7,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pjsua2 as pj
 
@@ -34,7 +34,7 @@ from tuiphone.sip import sdp
 from tuiphone.sip.account import PjAccount, Plan, build_config
 from tuiphone.sip.call import PjCall
 from tuiphone.sip.calls import CallRegistry, live_id
-from tuiphone.sip.codecs import apply_order
+from tuiphone.sip.codecs import check_names, codec_ids, order_for_call
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.gate import Gate
@@ -71,6 +71,7 @@ class Core:
         self.gate = Gate(self.emit, self.stack.writer.mute, defer)
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
         self.call_screen: CallScreen | None = None  # the engine's call rules
+        self.codec_base: list[str] = []
 
     def screen_call(self, info: CallInfo) -> Screening | None:
         """What the engine's rules answer instead of ringing, or None (also when they fail:
@@ -88,8 +89,14 @@ class Core:
         """Start the stack, then the request gate (it probes our own UDP listener).
         Returns the wake-up address (see Stack.init)."""
         wake = self.stack.init()
+        self.codec_base = codec_ids(self.stack.ep)  # the wheel's own order, by priority
+        self.use_codecs(())
         self.gate.install(*wake, self.stack.handle_events)
         return wake
+
+    def use_codecs(self, names: Sequence[str]) -> None:
+        """The codec order of the next offer or answer (see codecs.py)."""
+        order_for_call(self.stack.ep, names, self.codec_base)
 
     def emit(self, event: Event) -> None:
         """Hand ``event`` to the engine's loop (any thread)."""
@@ -132,7 +139,7 @@ class Core:
             if uri is not None:
                 check_uri(self.stack.ep, uri)
         if cfg.codecs:
-            apply_order(self.stack.ep, cfg.codecs)  # endpoint-wide (see codecs.py)
+            check_names(self.stack.ep, cfg.codecs)  # set per call (see codecs.py)
         self.planner.key_passwords[cfg.id] = tls_key_password
         plan = self.planner.plan(cfg, route, turn_password)
         acc = PjAccount(self, cfg, plan, password)
