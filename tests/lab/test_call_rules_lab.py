@@ -15,18 +15,20 @@ from tests.lab.sipp import scenario
 from tuiphone.model.account import RegState
 from tuiphone.model.call import CallState
 from tuiphone.model.events import CallChanged, IncomingCall
-from tuiphone.model.rules import CallRules
+from tuiphone.model.rules import CallRules, RuleAction
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
 
-async def call_alice(kamailio, sipp_factory, caller: str, tmp_path) -> str:
-    """One SIPp call from ``caller`` to alice through Kamailio; the messages it saw."""
-    msgs = tmp_path / f"messages-{caller.strip('+')}.log"
+async def call_alice(kamailio, sipp_factory, caller: str, tmp_path, verstat: str = "") -> str:
+    """One SIPp call from ``caller`` to alice through Kamailio (with a carrier's
+    P-Asserted-Identity, and its STIR/SHAKEN ``verstat`` if given); the messages it saw."""
+    msgs = tmp_path / f"messages-{caller.strip('+')}-{verstat}.log"
+    pai = f"<sip:{caller}@carrier.test;user=phone{';verstat=' + verstat if verstat else ''}>"
     uac = sipp_factory.uac(
         f"{kamailio.host}:{kamailio.port}", service="alice",
         scenario_file=scenario("uac_screened"),
-        extra=("-key", "caller", caller, "-key", "pai", f"<sip:{caller}@carrier.test>",
+        extra=("-key", "caller", caller, "-key", "pai", pai,
                "-trace_msg", "-message_file", str(msgs)))
     code = await asyncio.to_thread(uac.wait, 60)
     assert code == 0, uac.log_tail()
@@ -46,7 +48,8 @@ def final(messages: str) -> str:
 
 async def test_foreign_callers_get_the_rules_answer_and_alice_never_rings(
         kamailio, sipp_factory, phone_factory, tmp_path):
-    rules = CallRules(blocklist=("+4930*",), reject_anonymous=True)
+    rules = CallRules(blocklist=("+4930*",), reject_anonymous=True,
+                      unverified_action=RuleAction.REJECT)
     alice = lab_account(kamailio, "alice", rules=rules)
     phone = await phone_factory(alice)
     watch = Watch(phone)
@@ -54,16 +57,18 @@ async def test_foreign_callers_get_the_rules_answer_and_alice_never_rings(
 
     assert final(await call_alice(kamailio, sipp_factory, "+49301234", tmp_path)) == "603"
     assert final(await call_alice(kamailio, sipp_factory, "anonymous", tmp_path)) == "433"
+    assert final(await call_alice(kamailio, sipp_factory, "+4940111", tmp_path,
+                                  "TN-Validation-Failed")) == "608"
     await phone.set_dnd(True, "alice")
     assert final(await call_alice(kamailio, sipp_factory, "+4989555", tmp_path)) == "486"
     await phone.set_dnd(False, "alice")
 
-    for _ in range(3):  # every screened call ends, and nothing rang before it
+    for _ in range(4):  # every screened call ends, and nothing rang before it
         await watch.wait(screened_end)
     assert not any(isinstance(e, IncomingCall) for e in watch.seen)
     reasons = sorted(h.reason for h in await phone.history())
     assert reasons == ["anonymous call rejected (433)", "blocked (+4930*) (603)",
-                       "do not disturb (486)"]
+                       "caller verification failed (608)", "do not disturb (486)"]
 
 
 async def test_forwarding_answers_302_with_the_target(kamailio, sipp_factory, phone_factory,
