@@ -20,6 +20,7 @@ from tuiphone.config.schema import AppConfig
 from tuiphone.config.sections import (
     parse_audio,
     parse_contacts,
+    parse_daemon,
     parse_engine,
     parse_log,
     parse_ui,
@@ -75,6 +76,7 @@ def parse_config(text: str, source: Path | None = None, file_mode: int | None = 
         ui=parse_ui(root.table("ui"), root.table("keymap")),
         engine=engine,
         log=parse_log(root.table("log")),
+        daemon=parse_daemon(root.table("daemon")),
         contacts=parse_contacts(root.table("contacts"), file_mode),
         quickdial=parse_quickdial(root),
         source=source,

@@ -62,6 +62,15 @@ class UiConfig:
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     layout: str = "auto"  # auto | wide | narrow
     avatars: str = "auto"  # auto (kitty/sixel if the terminal has them) | halfcell | off
+    alert: tuple[str, ...] = ("bell",)  # on an incoming call: bell | osc | notify
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonConfig:
+    """``[daemon]``: ``on_incoming`` is a command (argv, never a shell) run for each
+    incoming call that rings, with the caller's URI, name and the account id appended."""
+
+    on_incoming: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +123,7 @@ class AppConfig:
     ui: UiConfig = UiConfig()
     engine: EngineConfig = EngineConfig()
     log: LogConfig = LogConfig()
+    daemon: DaemonConfig = DaemonConfig()
     contacts: ContactsConfig = ContactsConfig()
     quickdial: tuple[QuickDialEntry, ...] = ()
     source: Path | None = None

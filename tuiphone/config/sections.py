@@ -12,6 +12,7 @@ from tuiphone.config.schema import (
     LOG_LEVELS,
     CardDavConfig,
     ContactsConfig,
+    DaemonConfig,
     EngineConfig,
     LogConfig,
     UiConfig,
@@ -54,9 +55,34 @@ def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
         keymap=MappingProxyType({a: k for a, k in keys.items() if k.strip()}),
         layout=reader.one_of("layout", LAYOUTS, defaults.layout),
         avatars=reader.one_of("avatars", AVATARS, defaults.avatars),
+        alert=_alerts(reader, defaults.alert),
     )
     reader.finish()
     return ui
+
+
+ALERTS = ("bell", "osc", "notify")
+
+
+def _alerts(reader: Reader, default: tuple[str, ...]) -> tuple[str, ...]:
+    if reader.get("alert") is None:
+        return default
+    kinds = reader.strings("alert")
+    bad = [k for k in kinds if k not in ALERTS]
+    if bad:
+        reader.error("alert", f"{', '.join(map(repr, bad))}: each must be one of "
+                              f"{', '.join(ALERTS)} (an empty list: no alert)")
+        return default
+    return tuple(dict.fromkeys(kinds))
+
+
+def parse_daemon(reader: Reader) -> DaemonConfig:
+    argv = reader.strings("on_incoming")
+    if argv and not argv[0].strip():
+        reader.error("on_incoming", "the first element is the command to run; it is empty")
+        argv = ()
+    reader.finish()
+    return DaemonConfig(on_incoming=argv)
 
 
 def parse_engine(reader: Reader) -> EngineConfig:

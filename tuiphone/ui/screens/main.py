@@ -318,6 +318,9 @@ class MainScreen(Screen[None]):
 
     def _ring(self, call: CallInfo) -> None:
         name = party(call.remote_uri, call.remote_name)
+        alerter = getattr(self.app, "alerter", None)
+        if alerter is not None:
+            alerter.incoming(name)
         waiting = any(c.state is CallState.CONNECTED for c in self.link.calls())
         modal = IncomingCallScreen(call, name, waiting)
         self._modals[call.id] = modal
