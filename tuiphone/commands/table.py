@@ -71,6 +71,21 @@ _SECRETS_DETAILS = """actions:
 The store's passphrase comes from $TUIPHONE_PASSPHRASE or is asked on the terminal
 (twice for a new store). No value is ever printed."""
 
+_PROVISION_DETAILS = """targets:
+  URL          fetch the provider's values from this URL template (placeholders
+               %username%, %password%, %fullcode% are filled, URL-encoded)
+  user@CODE    a cloud ID: [provisioning] url is the template, CODE is %fullcode%
+  csc:LINK     a provisioning link csc:user:password@CODE (also: tuiphone open csc:...)
+  status       source (password redacted), last attempt and success, age, locked,
+               ignored and pending changes of each provisioned account
+  accept       turn on the data features a provider asked for (they wait until you do)
+  reject       keep them off; recorded, and not asked again
+  refresh      fetch every provisioned account again now (or --account ID)
+Values go to provisioned/ACCOUNT.toml beside config.toml (0600); your config.toml wins
+over them, except keys the provider locked. Passwords go to the secret store.
+Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
+TLS error, 2 a response that cannot be used. A failure changes no file."""
+
 _DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
 engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
 running engine, its registration is reported and no second binding is made.
@@ -240,6 +255,24 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("list", "set", "rm"), help="list, set or rm"),
                 arg("name", nargs="?", default=None, metavar="NAME", complete="account",
                     help="an account id, carddav:<id> or turn:<id>"))),
+    # provisioning
+    Command("provision", "configure accounts from a provider's URL; see what is provisioned",
+            handlers.provision, local=True, terminal=True, details=_PROVISION_DETAILS, args=(
+                arg("target", metavar="URL|user@CODE|csc:LINK|ACTION",
+                    complete=("status", "accept", "reject", "refresh"),
+                    help="a URL template, cloud ID or csc: link; or status, accept, reject, "
+                         "refresh"),
+                arg("--username", metavar="U", help="fills %%username%%"),
+                arg("--password-file", metavar="F",
+                    help="the first line of F fills %%password%%"),
+                arg("--password-env", metavar="VAR", help="$VAR fills %%password%%"),
+                arg("--dry-run", action="store_true",
+                    help="print what would change, key by key; change nothing"))),
+    Command("open", "open a csc: provisioning link (hands it to provision)",
+            handlers.open_link, local=True, terminal=True, args=(
+                arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
+                                                 "csc:CODE"),
+                arg("--dry-run", action="store_true", help="change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
             "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,
