@@ -52,9 +52,11 @@ photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
-  export [--out FILE]    calls, messages, attachment records, counters as JSON
+  export [--out FILE]    calls, messages, attachment records, counters and provisioning
+                         consents as JSON
   erase --yes            delete them, compact the database, remove the SIP trace log,
-                         the app log, the shell history and the address-book caches (your vCard
+                         the app log, the shell history, the provisioning consents
+                         and the address-book caches (your vCard
                          folders, config, QuickDial and secrets stay)
   erase --peer URI --yes only one peer's calls and messages"""
 
@@ -62,7 +64,9 @@ _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
           it exists
   init    write a commented starter config there (mode 0600); never overwrites
-  check   load it as the engine would: every problem as file:line: key: message (exit 2)"""
+  check   load it as the engine would: every problem as file:line: key: message (exit 2)
+  show    every effective value; --origin says where each came from: config.toml:LINE,
+          provisioned TIME from URL (locked by the provider, when it is), or default"""
 
 _SECRETS_DETAILS = """actions:
   list        stored names, and the names the config reads from the store
@@ -246,8 +250,11 @@ COMMANDS: tuple[Command, ...] = (
                     help="also the chat messages of that time (left out by default)"))),
     Command("config", "where the config file is, a commented starter, or a check of it",
             handlers.config, local=True, details=_CONFIG_DETAILS, args=(
-                arg("action", choices=("path", "init", "check"), metavar="ACTION",
-                    complete=("path", "init", "check"), help="path, init or check"),)),
+                arg("action", choices=("path", "init", "check", "show"), metavar="ACTION",
+                    complete=("path", "init", "check", "show"),
+                    help="path, init, check or show"),
+                arg("--origin", action="store_true",
+                    help="show: where each value came from"))),
     Command("secrets", "the encrypted secret store behind password_store = true",
             handlers.secrets, local=True, terminal=True, aliases=("secret",),
             details=_SECRETS_DETAILS, args=(

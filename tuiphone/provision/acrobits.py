@@ -62,8 +62,9 @@ def _id(element: Element, wanted: str | None, index: int) -> str:
     if wanted:
         return wanted
     raw = _ID.sub("-", element.get("id", "") or "").strip("-.")
-    base = raw or "provisioned"
-    return base if index == 0 else f"{base}-{index + 1}"
+    if raw:
+        return raw
+    return "provisioned" if index == 0 else f"provisioned-{index + 1}"
 
 
 def _account(element: Element, where: str, wanted: str | None, index: int) -> Translation:
