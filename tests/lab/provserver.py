@@ -46,8 +46,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve(self, body: bytes) -> None:
         url = urllib.parse.urlsplit(self.path)
-        query = dict(urllib.parse.parse_qsl(url.query + "&" + body.decode(errors="replace")
-                                            if body else url.query))
+        text = url.query + "&" + body.decode(errors="replace") if body else url.query
+        query = dict(urllib.parse.parse_qsl(text, keep_blank_values=True))
         with (self.root / "requests.jsonl").open("a") as log:
             log.write(json.dumps({"path": url.path, "query": query, "raw_query": url.query,
                                   "headers": dict(self.headers), "body": body.decode(
