@@ -239,3 +239,33 @@ def test_blf_waits_for_consent(provservice, kamailio, tmp_path):  # noqa: F811
     # Re-provisioning the same values asks nothing again: accepted stays on.
     again = cli("provision", f"{provservice.base}/toml", "--account", "lab")
     assert again.returncode == 0 and "waiting for your consent" not in again.stdout
+
+
+def test_the_daemon_reprovisions_at_start_and_reregisters(provservice, kamailio_factory,  # noqa: F811
+                                                           tmp_path):
+    from tests.lab import procs
+
+    kam = kamailio_factory()
+    provservice.answer("account.xml", account_xml(kam))
+    cli = Cli(tmp_path / "home", prov_config(provservice))
+    assert cli("provision", f"{provservice.base}/etag").returncode == 0
+    # The provider moves the account to bob (new user and password) before the next start.
+    provservice.answer("account.xml", account_xml(kam, password=USERS["bob"]).replace(
+        "<username>alice</username>", "<username>bob</username>"))
+    cli.env["XDG_RUNTIME_DIR"] = str(tmp_path / "run")
+    (tmp_path / "run").mkdir(mode=0o700)
+    log = tmp_path / "daemon.log"
+    daemon = procs.spawn([sys.executable, "-m", "tuiphone.cli.main", "daemon"], log,
+                         env=cli.env, cwd=tmp_path)
+    try:
+        procs.wait_for(lambda: kam.count_requests("REGISTER", "bob") > 0, daemon, 30,
+                       "a REGISTER from bob")
+        waited = cli("wait", "registered", "--timeout", "15", "--json")
+        assert waited.returncode == 0, waited.stderr
+        accounts = cli("accounts", "--json")
+        assert f"sip:bob@{kam.host}" in accounts.stdout
+    finally:
+        procs.stop(daemon)
+    status = cli("provision", "status", "--json")
+    assert '"last_error": null' in status.stdout
+    assert cli.files_holding(PROV_PW) == []
