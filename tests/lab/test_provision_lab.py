@@ -105,11 +105,17 @@ def test_https_service_gets_the_filled_placeholders(provservice, kamailio, tmp_p
                                 "cloud_id": "DEMO"}
     assert "al%20ice%40corp" in request["raw_query"]  # URL-encoded on the wire
     assert request["headers"]["User-Agent"].startswith("tuiphone/")
-    assert "[redacted]" in done.stdout and PROV_PW not in done.stdout
+    assert "[redacted]" in done.stdout
+    assert PROV_PW not in done.stdout
     status = cli("provision", "status", "--json")
-    assert '"last_success"' in status.stdout and PROV_PW not in status.stdout
+    assert '"last_success"' in status.stdout
+    assert PROV_PW not in status.stdout
     assert cli.files_holding(PROV_PW) == []
     assert cli.files_holding(USERS["alice"]) == []  # the SIP password: store only
+    applog = (cli.home / "state" / "tuiphone" / "tuiphone.log").read_text()
+    assert "provisioning request: GET https://" in applog
+    assert "[redacted]" in applog
+    assert "<password>[redacted]</password>" in applog  # the response, scrubbed
 
 
 FAILURES = [
@@ -193,7 +199,8 @@ def test_a_changed_password_is_used_after_reprovisioning(provservice, kamailio_f
         "<username>alice</username>", "<username>bob</username>"))
     done = cli("provision", "refresh", "--account", "lab")
     assert done.returncode == 0, done.stderr
-    assert "uri: 'sip:alice@" in done.stdout and "-> 'sip:bob@" in done.stdout
+    assert "uri: 'sip:alice@" in done.stdout
+    assert "-> 'sip:bob@" in done.stdout
     reg = cli("register", "--timeout", "10", "--json")
     assert reg.returncode == 0, reg.stderr
     assert kam.count_requests("REGISTER", "bob") >= 1
@@ -233,12 +240,14 @@ def test_blf_waits_for_consent(provservice, kamailio, tmp_path):  # noqa: F811
     assert waited.returncode == 0, waited.stderr
     assert kamailio.count_requests("SUBSCRIBE") >= 1
     export = cli("data", "export", "--json")
-    assert '"decision": "accepted"' in export.stdout and '"features.blf"' in export.stdout
+    assert '"decision": "accepted"' in export.stdout
+    assert '"features.blf"' in export.stdout
     assert cli("data", "erase", "--yes").returncode == 0
     assert '"provisioning_consents": []' in cli("data", "export", "--json").stdout
     # Re-provisioning the same values asks nothing again: accepted stays on.
     again = cli("provision", f"{provservice.base}/toml", "--account", "lab")
-    assert again.returncode == 0 and "waiting for your consent" not in again.stdout
+    assert again.returncode == 0
+    assert "waiting for your consent" not in again.stdout
 
 
 def test_the_daemon_reprovisions_at_start_and_reregisters(provservice, kamailio_factory,  # noqa: F811

@@ -41,7 +41,8 @@ def test_the_example_account_maps_to_config_keys():
 def test_passwords_go_to_secrets_and_never_into_nodes():
     t = example()
     assert t.secrets == {"password": "alice-secret", "cloud_password": "app-login-pw"}
-    assert "password" not in t.nodes and "cloud_password" not in t.nodes
+    assert "password" not in t.nodes
+    assert "cloud_password" not in t.nodes
     assert t.nodes["cloud_username"] == "alice@example.test"  # kept for %account[...]%
     assert t.reprovision_url.startswith("https://prov.example.test/acro?u=%account[")
     assert t.interval_s == 3600

@@ -120,6 +120,7 @@ def test_own_format_password_goes_to_secrets_and_locks_are_read():
     (t,) = translate(body, "u", "mine")
     assert t.account["id"] == "mine"
     assert t.secrets == {"password": "pw1"}
-    assert "password" not in t.account and t.account["password_store"] is True
+    assert "password" not in t.account
+    assert t.account["password_store"] is True
     assert t.locked == ["transport"]
     assert t.interval_s == 6 * 3600

@@ -264,7 +264,8 @@ COMMANDS: tuple[Command, ...] = (
                     help="an account id, carddav:<id> or turn:<id>"))),
     # provisioning
     Command("provision", "configure accounts from a provider's URL; see what is provisioned",
-            handlers.provision, local=True, terminal=True, details=_PROVISION_DETAILS, args=(
+            handlers.provision, local=True, terminal=True, logs=True,
+            details=_PROVISION_DETAILS, args=(
                 arg("target", metavar="URL|user@CODE|csc:LINK|ACTION",
                     complete=("status", "accept", "reject", "refresh"),
                     help="a URL template, cloud ID or csc: link; or status, accept, reject, "
@@ -276,7 +277,7 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--dry-run", action="store_true",
                     help="print what would change, key by key; change nothing"))),
     Command("open", "open a csc: provisioning link (hands it to provision)",
-            handlers.open_link, local=True, terminal=True, args=(
+            handlers.open_link, local=True, terminal=True, logs=True, args=(
                 arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
                                                  "csc:CODE"),
                 arg("--dry-run", action="store_true", help="change nothing"))),

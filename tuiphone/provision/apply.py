@@ -21,6 +21,7 @@ from tuiphone.config.layers import Layer, Merged, layer_dir, read_layers
 from tuiphone.config.loader import load_layered
 from tuiphone.config.paths import config_file, ensure_dir
 from tuiphone.config.schema import AppConfig
+from tuiphone.config.secrets import remember_secret
 from tuiphone.model.errors import ConfigError
 from tuiphone.provision import acrobits, state, tomlfrag
 from tuiphone.provision.fetch import Request, Response, fetch
@@ -160,6 +161,10 @@ async def provision(job: Job) -> dict[str, Any]:
     cfg, old_merged, _ = load_layered(job.config)
     file, _explicit = config_file(job.config)
     known = state.read(job.account_id) if job.account_id else {}
+    remember_secret(job.source.password)
+    for name, value in job.source.account_values.items():
+        if "pass" in name.lower():
+            remember_secret(value)
     request = _request(job, cfg, known)
     response = await fetch(request)
     if response.not_modified:
@@ -167,7 +172,14 @@ async def provision(job: Job) -> dict[str, Any]:
             known.update(last_attempt=state.now(), last_success=state.now(), last_error=None)
             state.write(job.account_id, known)
         return {"applied": False, "not_modified": True, "source": request.shown}
-    translations = _translate(response, request.shown, job.account_id)
+    try:
+        translations = _translate(response, request.shown, job.account_id)
+    finally:
+        log.debug("provisioning response body:\n%s",
+                  state.scrub(response.body[:65536].decode("utf-8", errors="replace"), []))
+    for t in translations:
+        for value in t.secrets.values():
+            remember_secret(value)
     fmt = "acrobits" if response.body.lstrip()[:1] == b"<" else "toml"
     on_disk = {layer.account_id: layer for layer in read_layers(file)}
     planned: list[Planned] = []
