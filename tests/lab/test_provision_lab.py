@@ -94,6 +94,24 @@ def test_nginx_static_account_xml_becomes_a_layer(nginx, kamailio, tmp_path):  #
     assert "GET /alice.xml" in nginx.log.read_text()
 
 
+def test_nginx_global_quick_dial(nginx, kamailio, tmp_path):  # noqa: F811
+    (nginx.www / "alice.xml").write_text(account_xml(
+        kamailio, extra=f"<blf><uri>{kamailio.aor('bob')}</uri></blf>\n"))
+    (nginx.www / "global.xml").write_text(
+        "<root><quickDial><item id='1'><displayName>Bob at the desk</displayName>"
+        f"<uri>{kamailio.aor('bob')}</uri></item><item id='2'><displayName>Reception"
+        "</displayName><uri>100</uri></item></quickDial></root>")
+    cli = Cli(tmp_path / "home", lab_config())
+    assert cli("provision", f"{nginx.base}/alice.xml").returncode == 0
+    done = cli("provision", f"{nginx.base}/global.xml")
+    assert done.returncode == 0, done.stderr
+    assert (cli.config.parent / "provisioned" / "_global.toml").exists()
+    shown = cli("config", "show").stdout
+    assert 'quickdial[0].label = "Bob at the desk"' in shown
+    assert "quickdial[0].blf = true" in shown  # the account's <blf> names bob
+    assert 'quickdial[1].label = "Reception"' in shown
+
+
 def test_https_service_gets_the_filled_placeholders(provservice, kamailio, tmp_path):  # noqa: F811
     provservice.answer("account.xml", account_xml(kamailio))
     provservice.expect(cloud_username="al ice@corp", cloud_password=PROV_PW, cloud_id="DEMO")

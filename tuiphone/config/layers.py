@@ -22,6 +22,7 @@ from tuiphone.config.keypath import KeyPath
 from tuiphone.config.secrets import SECRET_KEYS
 
 LAYER_DIR = "provisioned"
+GLOBAL = "_global"  # the layer of global provisioning (Quick Dial); no account id has "_"
 # Tables inside an account that merge key by key (the rest replace as one value).
 NESTED = ("features", "nat", "trust")
 
@@ -57,10 +58,12 @@ def read_layer(path: Path) -> Layer:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise LayerError(f"{path}: unreadable provisioned layer: {err}") from err
-    account = data.get("account")
+    account = data.get("account", {} if path.stem == GLOBAL else None)
     meta = data.get("provisioning", {})
-    if not isinstance(account, dict) or account.get("id") != path.stem or not isinstance(
-            meta, dict):
+    if path.stem == GLOBAL and account:
+        raise LayerError(f"{path}: the global layer holds no account")
+    if not isinstance(account, dict) or not isinstance(meta, dict) or (
+            path.stem != GLOBAL and account.get("id") != path.stem):
         raise LayerError(f"{path}: not a provisioned layer for account {path.stem!r}")
     locked = meta.get("locked", [])
     pending = data.get("pending", {})
@@ -102,6 +105,8 @@ def merge_layers(user: Mapping[str, Any], layers: list[Layer]) -> Merged:
     if not isinstance(data.get("accounts", []), list):
         return merged  # config.toml's own error is reported by the reader
     for layer in layers:
+        if layer.account_id == GLOBAL:
+            continue
         index = next((i for i, a in enumerate(accounts)
                       if isinstance(a, dict) and a.get("id") == layer.account_id), None)
         if index is None:
@@ -154,13 +159,21 @@ def _merge_quickdial(data: dict[str, Any], layers: list[Layer], merged: Merged) 
     if not isinstance(own, list):
         return
     entries = list(own)
-    uris = {e.get("uri") for e in entries if isinstance(e, dict)}
-    for layer in layers:
+    users = {e.get("uri") for e in entries if isinstance(e, dict)}
+    provided: dict[object, int] = {}
+    # account layers first (their BLF lists), then global Quick Dial (names for them)
+    for layer in sorted(layers, key=lambda item: item.account_id == GLOBAL):
         for entry in layer.quickdial:
-            if entry.get("uri") in uris:
+            uri = entry.get("uri")
+            if uri in users:
                 continue  # the user's own entry for it wins
+            if uri in provided:
+                index = provided[uri]
+                entries[index] = {**entries[index], "label": entry.get("label"),
+                                  "blf": bool(entries[index].get("blf") or entry.get("blf"))}
+                continue
+            provided[uri] = len(entries)
             merged.origins[("quickdial", len(entries))] = layer.origin
             entries.append(dict(entry))
-            uris.add(entry.get("uri"))
     if entries:
         data["quickdial"] = entries

@@ -17,7 +17,7 @@ from typing import Any
 import tomli_w
 
 from tuiphone.config.atomic import atomic_write
-from tuiphone.config.layers import Layer, Merged, layer_dir, read_layers
+from tuiphone.config.layers import GLOBAL, Layer, Merged, layer_dir, read_layers
 from tuiphone.config.loader import load_layered
 from tuiphone.config.paths import config_file, ensure_dir
 from tuiphone.config.schema import AppConfig
@@ -104,7 +104,9 @@ def _layer_doc(t: Translation, shown: str, fmt: str, old: Layer | None) -> dict[
                             "locked": sorted(set(t.locked))}
     if rejected:
         meta["rejected"] = rejected
-    doc: dict[str, Any] = {"provisioning": meta, "account": table}
+    doc: dict[str, Any] = {"provisioning": meta}
+    if table:
+        doc["account"] = table
     if pending:
         doc["pending"] = pending
     if t.quickdial:
@@ -113,7 +115,7 @@ def _layer_doc(t: Translation, shown: str, fmt: str, old: Layer | None) -> dict[
 
 
 def _as_layer(path: Path, doc: dict[str, Any]) -> Layer:
-    return Layer(path.stem, path, doc["account"], tuple(doc["provisioning"]["locked"]),
+    return Layer(path.stem, path, doc.get("account", {}), tuple(doc["provisioning"]["locked"]),
                  doc.get("pending", {}), tuple(doc.get("quickdial", [])), doc["provisioning"])
 
 
@@ -138,8 +140,14 @@ def _account_table(merged: Merged, account_id: str) -> dict[str, Any]:
 
 def changes(old: Merged, new: Merged, account_id: str) -> list[dict[str, Any]]:
     """Key by key: each effective value of the account that differs, old and new."""
-    before = flatten(_account_table(old, account_id))
-    after = flatten(_account_table(new, account_id))
+    if account_id == GLOBAL:
+        before = {f"quickdial.{e.get('uri')}": e.get("label")
+                  for e in old.data.get("quickdial", []) if isinstance(e, dict)}
+        after = {f"quickdial.{e.get('uri')}": e.get("label")
+                 for e in new.data.get("quickdial", []) if isinstance(e, dict)}
+    else:
+        before = flatten(_account_table(old, account_id))
+        after = flatten(_account_table(new, account_id))
     out = []
     for key in sorted(set(before) | set(after)):
         if before.get(key) != after.get(key):
@@ -184,7 +192,7 @@ async def provision(job: Job) -> dict[str, Any]:
     on_disk = {layer.account_id: layer for layer in read_layers(file)}
     planned: list[Planned] = []
     for t in translations:
-        account_id = str(t.account["id"])
+        account_id = str(t.account.get("id", GLOBAL))
         path = layer_dir(file) / f"{account_id}.toml"
         planned.append(Planned(t, path, _layer_doc(t, request.shown, fmt,
                                                    on_disk.get(account_id)), []))
