@@ -79,9 +79,10 @@ def decide(config: str | None, account_id: str | None, accept: bool) -> dict[str
 
 
 def _age(stamp: str | None) -> str | None:
-    if not stamp:
+    try:
+        then = datetime.strptime(str(stamp), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
         return None
-    then = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     seconds = int((datetime.now(UTC) - then).total_seconds())
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
