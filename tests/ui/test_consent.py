@@ -31,7 +31,8 @@ async def test_accepting_turns_the_feature_on_and_is_recorded():
     async with running(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConsentScreen))
         words = " ".join(str(label.render()) for label in app.screen.query(".consent-change"))
-        assert "BLF lamps" in words and "learns whom you watch" in words
+        assert "BLF lamps" in words
+        assert "learns whom you watch" in words
         await pilot.click("#choose-accept")
         await until(pilot, lambda: bool(consent.records()))
     doc = tomllib.loads(layer.read_text())
