@@ -10,6 +10,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,18 @@ def test_https_service_gets_the_filled_placeholders(provservice, kamailio, tmp_p
     assert "<password>[redacted]</password>" in applog  # the response, scrubbed
 
 
+def test_open_hands_a_csc_link_to_provision(provservice, kamailio, tmp_path):  # noqa: F811
+    provservice.answer("account.xml", account_xml(kamailio))
+    provservice.expect(cloud_username="bob@corp", cloud_password="pw:1", cloud_id="DEMO*")
+    cli = Cli(tmp_path / "home", prov_config(provservice, f'url = "{acro_url(provservice)}"\n'))
+    done = cli("open", "csc:bob%40corp:pw%3A1@DEMO*")
+    assert done.returncode == 0, done.stderr
+    assert (cli.config.parent / "provisioned" / "lab.toml").exists()
+    refused = cli("open", "https://elsewhere.test/")
+    assert refused.returncode == 2
+    assert "csc: provisioning links only" in refused.stderr
+
+
 FAILURES = [
     ("/forbidden", 4, "provisioning refused by the server (HTTP 403): "
                       "Invalid username or password"),
@@ -201,6 +214,12 @@ def test_provision_then_register_then_call_baresip(provservice, kamailio, baresi
     assert '"answered"' in call.stdout or '"connected"' in call.stdout
     bundle = tmp_path / "bundle.tar.gz"
     assert cli("debug-bundle", "--out", str(bundle)).returncode == 0
+    with tarfile.open(bundle) as tar:
+        texts = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    log = next(text for name, text in texts.items() if name.endswith("tuiphone.log"))
+    assert b"provisioning request: GET https://" in log
+    assert not any(PROV_PW.encode() in text or USERS["alice"].encode() in text
+                   for text in texts.values())
     assert cli.files_holding(PROV_PW) == []
     assert not any(PROV_PW in text for text in cli.outputs)
 
