@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tuiphone.provision")
 FIRST_RETRY_S = 60.0
+MIN_INTERVAL_S = 60.0  # a provider's tiny interval does not turn into a busy loop
 
 
 class Reprovisioner:
@@ -56,7 +57,7 @@ class Reprovisioner:
             return hours * 3600.0
         given = [state.read(a).get("interval_s") for a in state.accounts()]
         seconds = [float(s) for s in given if isinstance(s, int | float) and s > 0]
-        return min(seconds) if seconds else None
+        return max(min(seconds), MIN_INTERVAL_S) if seconds else None
 
     async def _loop(self) -> None:
         retry = self.first_retry_s

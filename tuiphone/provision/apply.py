@@ -8,6 +8,7 @@ and leaves every file as it was.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ class Planned:
 async def provision(job: Job) -> dict[str, Any]:
     """Fetch and apply (or, with ``dry_run``, only report). Raises NetworkError (5),
     Refused (4), Unusable/ConfigError (2); nothing is written before all checks pass."""
-    cfg, old_merged, _ = load_layered(job.config)
+    cfg, old_merged, _ = await asyncio.to_thread(load_layered, job.config)
     file, _explicit = config_file(job.config)
     known = state.read(job.account_id) if job.account_id else {}
     remember_secret(job.source.password)
@@ -200,7 +201,8 @@ async def provision(job: Job) -> dict[str, Any]:
     for plan in planned:
         new_layers[plan.path.stem] = _as_layer(plan.path, plan.doc)
     try:
-        _, new_merged, _ = load_layered(job.config, layers=list(new_layers.values()))
+        _, new_merged, _ = await asyncio.to_thread(load_layered, job.config,
+                                                   list(new_layers.values()))
     except ConfigError as err:
         raise Unusable(f"{request.shown}: the values would break the config: "
                        f"{err.problems[0]}") from err
@@ -210,15 +212,20 @@ async def provision(job: Job) -> dict[str, Any]:
               "accounts": [_report(p) for p in planned]}
     if job.dry_run:
         return result
+    await asyncio.to_thread(_write_all, job, planned, response, request)
+    log.info("provisioning applied: %s", ", ".join(
+        f"{p.path.stem} ({len(p.changes)} changes, {len(p.doc.get('pending', {}))} pending)"
+        for p in planned))
+    return result
+
+
+def _write_all(job: Job, planned: list[Planned], response: Response, request: Request) -> None:
+    """Secrets first (scrypt: off the loop), then each layer, then its state."""
     _store_secrets(job, planned)
     for plan in planned:
         ensure_dir(plan.path.parent, 0o700)
         atomic_write(plan.path, _layer_text(plan.doc), 0o600)
         _remember(job, plan, response, request)
-    log.info("provisioning applied: %s", ", ".join(
-        f"{p.path.stem} ({len(p.changes)} changes, {len(p.doc.get('pending', {}))} pending)"
-        for p in planned))
-    return result
 
 
 def _report(plan: Planned) -> dict[str, Any]:

@@ -9,6 +9,7 @@ a 304 changes nothing. A failure keeps the last good values and is remembered fo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -56,7 +57,8 @@ async def refresh(config: str | None, account_id: str, timeout_s: float | None =
                   ) -> dict[str, Any]:
     """Re-provision one account; raises like ``provision`` after remembering the error."""
     try:
-        job = Job(source_for(account_id), config=config, account_id=account_id,
+        source = await asyncio.to_thread(source_for, account_id)  # scrypt: off the loop
+        job = Job(source, config=config, account_id=account_id,
                   conditional=True, timeout_s=timeout_s)
         return await provision(job)
     except (TuiphoneError, SecretError, OSError) as err:
