@@ -137,6 +137,21 @@ def test_https_service_gets_the_filled_placeholders(provservice, kamailio, tmp_p
     assert "<password>[redacted]</password>" in applog  # the response, scrubbed
 
 
+def test_post_with_a_body_template(provservice, kamailio, tmp_path):  # noqa: F811
+    provservice.answer("account.xml", account_xml(kamailio))
+    provservice.expect(cloud_username="carol", cloud_password=PROV_PW, cloud_id="DEMO")
+    body = "cloud_id=%fullcode%&cloud_username=%username%&cloud_password=%password%"
+    cli = Cli(tmp_path / "home", prov_config(provservice, f'url = "{provservice.base}/acro"\n'
+                                                          f'post_data = "{body}"\n'))
+    done = cli("provision", "carol@DEMO", "--password-env", "PROV_PW", "--json")
+    assert done.returncode == 0, done.stderr
+    (request,) = provservice.requests()
+    assert request["raw_query"] == ""
+    assert request["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+    assert "cloud_password=pr0v-S3cret%26x" in request["body"]  # URL-encoded in the body
+    assert cli.files_holding(PROV_PW) == []
+
+
 def test_open_hands_a_csc_link_to_provision(provservice, kamailio, tmp_path):  # noqa: F811
     provservice.answer("account.xml", account_xml(kamailio))
     provservice.expect(cloud_username="bob@corp", cloud_password="pw:1", cloud_id="DEMO*")
