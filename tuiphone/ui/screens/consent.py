@@ -8,10 +8,11 @@ leaves them waiting (``tuiphone provision accept`` does the same from the comman
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+
+from tuiphone.ui.actions import bindings_for, keys_of, specs_for
 
 Choice = str  # "accept" | "reject" | "later"
 
@@ -19,7 +20,7 @@ Choice = str  # "accept" | "reject" | "later"
 class ConsentScreen(ModalScreen[Choice]):
     """Dismisses with the user's choice; the main screen records it."""
 
-    BINDINGS = [Binding("escape", "choose('later')", "Later")]
+    BINDINGS = bindings_for("consent")
 
     def __init__(self, source: str, changes: list[str]) -> None:
         super().__init__()
@@ -34,9 +35,11 @@ class ConsentScreen(ModalScreen[Choice]):
             yield Label(f"from {self.source}", id="consent-source", markup=False)
             yield Label("Nothing changes until you accept.", classes="prompt-hint")
             with Horizontal(id="consent-buttons"):
-                yield Button("Accept", id="choose-accept", compact=True)
-                yield Button("Reject", id="choose-reject", compact=True)
-                yield Button("Later (Esc)", id="choose-later", compact=True)
+                for spec in specs_for(["consent"]):
+                    choice = spec.action.split("'")[1]
+                    keys = keys_of(spec, getattr(self.app, "keymap", {}))
+                    yield Button(f"{spec.description} ({keys})", id=f"choose-{choice}",
+                                 compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#choose-later", Button).focus()
