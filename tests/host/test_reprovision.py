@@ -108,7 +108,7 @@ async def test_a_failure_keeps_the_values_and_is_said_once(service, config):
         assert "keeping the last good values" in seen[0].text
         assert phone.accounts.configs["bob"].register_expires == 100
         (row,) = status(None)
-        assert row["last_error"]
-        assert row["last_success"] is not None  # the last good fetch is remembered
+        assert row.last_error
+        assert row.last_success is not None  # the last good fetch is remembered
     finally:
         await phone.stop()

@@ -13,12 +13,15 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from tuiphone.provision.pending import AccountStatus
 
 ACTIONS = ("status", "accept", "reject", "refresh")
 
@@ -140,18 +143,18 @@ def _result_text(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _status_text(rows: list[dict[str, Any]]) -> str:
+def _status_text(rows: list[AccountStatus]) -> str:
     if not rows:
         return "no provisioned account\n"
     lines = []
     for row in rows:
-        lines.append(f"account {row['account']}")
+        lines.append(f"account {row.account}")
         for key in ("source", "format", "last_attempt", "last_success", "age", "last_error",
                     "interval_s"):
-            if row.get(key) is not None:
-                lines.append(f"  {key.replace('_', ' ')}: {row[key]}")
+            if getattr(row, key) is not None:
+                lines.append(f"  {key.replace('_', ' ')}: {getattr(row, key)}")
         for key in ("locked", "ignored", "rejected"):
-            if row[key]:
-                lines.append(f"  {key}: {', '.join(row[key])}")
-        lines += [f"  pending: {p['what']}" for p in row["pending"]]
+            if getattr(row, key):
+                lines.append(f"  {key}: {', '.join(getattr(row, key))}")
+        lines += [f"  pending: {p.what}" for p in row.pending]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ words (see ``consent``).
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,32 @@ from tuiphone.config.paths import config_file
 from tuiphone.model.errors import UsageError
 from tuiphone.provision import consent, state
 from tuiphone.provision.privacy import describe
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A data feature waiting for consent: ``features.blf`` and what it means."""
+
+    key: str
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    """``provision status``: one provisioned account (nothing secret in it)."""
+
+    account: str
+    source: str | None
+    format: str | None
+    last_attempt: str | None
+    last_success: str | None
+    age: str | None
+    last_error: str | None
+    interval_s: int | None
+    locked: tuple[str, ...]
+    ignored: tuple[str, ...]
+    pending: tuple[Waiting, ...]
+    rejected: tuple[str, ...]
 
 
 def _doc(path: Path) -> dict[str, Any]:
@@ -90,26 +117,26 @@ def _age(stamp: str | None) -> str | None:
     return f"{max(seconds, 0)}s"
 
 
-def status(config: str | None) -> list[dict[str, Any]]:
+def status(config: str | None) -> list[AccountStatus]:
     """One row per provisioned account (no secret in it; the source is redacted)."""
     rows = []
     layers = {layer.account_id: layer for layer in read_layers(config_file(config)[0])}
     for account_id in sorted(set(layers) | set(state.accounts())):
         layer, known = layers.get(account_id), state.read(account_id)
         meta = dict(layer.meta) if layer else {}
-        rows.append({
-            "account": account_id,
-            "source": known.get("source") or meta.get("source"),
-            "format": meta.get("format"),
-            "last_attempt": known.get("last_attempt"),
-            "last_success": known.get("last_success"),
-            "age": _age(known.get("last_success") or meta.get("fetched")),
-            "last_error": known.get("last_error"),
-            "interval_s": known.get("interval_s"),
-            "locked": list(meta.get("locked", [])),
-            "ignored": list(known.get("ignored", [])),
-            "pending": [{"key": k, "what": describe(k)}
-                        for k in (layer.pending if layer else {})],
-            "rejected": list(meta.get("rejected", [])),
-        })
+        interval = known.get("interval_s")
+        rows.append(AccountStatus(
+            account=account_id,
+            source=known.get("source") or meta.get("source"),
+            format=meta.get("format"),
+            last_attempt=known.get("last_attempt"),
+            last_success=known.get("last_success"),
+            age=_age(known.get("last_success") or meta.get("fetched")),
+            last_error=known.get("last_error"),
+            interval_s=interval if isinstance(interval, int) else None,
+            locked=tuple(meta.get("locked", [])),
+            ignored=tuple(known.get("ignored", [])),
+            pending=tuple(Waiting(k, describe(k)) for k in (layer.pending if layer else {})),
+            rejected=tuple(meta.get("rejected", [])),
+        ))
     return rows

@@ -223,12 +223,12 @@ class MainScreen(Screen[None]):
             rows = await asyncio.to_thread(pending.status, path)
         except Exception:  # noqa: BLE001 - a broken layer is reported by config check
             return
-        waiting = [row for row in rows if row["pending"]]
+        waiting = [row for row in rows if row.pending]
         if not waiting or self._consent_open:
             return
         self._consent_open = True
-        changes = [p["what"] for row in waiting for p in row["pending"]]
-        source = ", ".join(sorted({str(row["source"]) for row in waiting}))
+        changes = [p.what for row in waiting for p in row.pending]
+        source = ", ".join(sorted({str(row.source) for row in waiting}))
         choice = await self.app.push_screen_wait(ConsentScreen(source, changes))
         self._consent_open = False
         if choice in ("accept", "reject"):
