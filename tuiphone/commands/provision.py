@@ -71,6 +71,9 @@ async def _provision(args: argparse.Namespace, target: str, config: str | None
     settings = load_config(config).provisioning
     username = opt(args, "username") or ""
     password = _password(args)
+    if "://" in target and not cloudid.is_url(target):
+        raise UsageError(f"{target.split('://', 1)[0]}://: only http:// and https:// URLs "
+                         "can be provisioned from")
     if cloudid.is_url(target):
         source = Source(template=target, username=username, password=password,
                         method=settings.method, post_data=settings.post_data,
