@@ -233,6 +233,9 @@ def test_provision_then_register_then_call_baresip(provservice, kamailio, baresi
         texts = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
     log = next(text for name, text in texts.items() if name.endswith("tuiphone.log"))
     assert b"provisioning request: GET https://" in log
+    named = {name.split("/", 1)[-1]: text for name, text in texts.items()}
+    assert b'"last_success"' in named["provisioning.json"]
+    assert b'id = "lab"' in named["provisioned/lab.toml"]
     assert not any(PROV_PW.encode() in text or USERS["alice"].encode() in text
                    for text in texts.values())
     assert cli.files_holding(PROV_PW) == []
