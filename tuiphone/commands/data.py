@@ -29,6 +29,7 @@ from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
 from tuiphone.provision.consent import consent_file
 from tuiphone.provision.consent import records as consent_records
+from tuiphone.provision.installid import install_id_file
 
 SHELL_HISTORY = "shell_history"
 
@@ -69,6 +70,7 @@ def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows.append(_place("secret store (passwords, encrypted)", data_dir() / "secrets.json.enc"))
     rows.append(_place("app state (UI, QuickDial edits)", state_file()))
     rows.append(_place("provisioning consents (provision accept/reject)", consent_file()))
+    rows.append(_place("install id (%installid% in a provisioning URL)", install_id_file()))
     return rows
 
 
@@ -146,7 +148,7 @@ def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
         return {"rows_deleted": rows, "peer": args.peer}
     logs = sorted(state_dir().glob("tuiphone.log*"))
     removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs,
-                                consent_file()) if _unlink(p)]
+                                consent_file(), install_id_file()) if _unlink(p)]
     drop_cache(cache_dir() / "contacts")
     dav = data_dir() / "carddav"
     if dav.exists():

@@ -55,8 +55,8 @@ _DATA_DETAILS = """actions:
   export [--out FILE]    calls, messages, attachment records, counters and provisioning
                          consents as JSON
   erase --yes            delete them, compact the database, remove the SIP trace log,
-                         the app log, the shell history, the provisioning consents
-                         and the address-book caches (your vCard
+                         the app log, the shell history, the provisioning consents,
+                         the install id and the address-book caches (your vCard
                          folders, config, QuickDial and secrets stay)
   erase --peer URI --yes only one peer's calls and messages"""
 

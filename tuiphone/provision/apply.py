@@ -59,6 +59,10 @@ class Source:
 
     def values(self) -> dict[str, str]:
         out = {"username": self.username, "fullcode": self.fullcode}
+        if "%installid%" in self.template + self.post_data:
+            from tuiphone.provision.installid import install_id
+
+            out["installid"] = install_id()
         if self.password is not None:
             out["password"] = self.password
         out.update({f"account[{k}]": v for k, v in self.account_values.items()})
