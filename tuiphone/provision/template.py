@@ -2,8 +2,9 @@
 
 ``%username%``, ``%password%``, ``%fullcode%`` (the cloud ID) and ``%installid%`` (a
 random id of this installation, see ``installid``) in initial provisioning;
-``%account[NODE]%`` for any node of the last provisioned account in re-provisioning. Values are URL-encoded in URLs and form bodies, JSON-escaped in
-JSON bodies; unknown placeholders are left as they are.
+``%account[NODE]%`` for any node of the last provisioned account in re-provisioning.
+Values are URL-encoded in URLs and form bodies, JSON-escaped in JSON bodies; unknown
+placeholders are left as they are.
 """
 
 from __future__ import annotations
