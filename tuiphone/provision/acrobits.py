@@ -11,6 +11,7 @@ import re
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
+from tuiphone.provision.globalxml import global_quickdial, is_global
 from tuiphone.provision.mapping import HONOURED
 from tuiphone.provision.translation import Translation, Unusable
 
@@ -49,50 +50,12 @@ def account_elements(root: Element, where: str) -> list[Element]:
     raise Unusable(f"{where}: no <account> element (the root is <{root.tag}>)")
 
 
-def is_global(root: Element) -> bool:
-    """Global provisioning: any root with a ``quickDial`` child (names match in any case)."""
-    return root.tag not in ("account", "accounts") and any(
-        isinstance(c.tag, str) and c.tag.lower() == "quickdial" for c in root)
-
-
-def global_quickdial(root: Element, where: str) -> Translation:
-    """The Quick Dial items of a global provisioning document, as ``[[quickdial]]``
-    entries (``displayName`` -> label, ``uri``); ``action="remove"`` items are left out
-    (each response replaces the provisioned list as a whole; your own entries stay)."""
-    result = Translation(account={})
-    for section in root:
-        name = section.tag.lower() if isinstance(section.tag, str) else ""
-        if name != "quickdial":
-            if name:
-                result.ignored.append(section.tag)
-            continue
-        for item in section:
-            if not isinstance(item.tag, str) or item.tag.lower() != "item":
-                continue
-            if item.get("action", "").lower() == "remove":
-                continue
-            fields = {c.tag.lower(): (c.text or "").strip() for c in item
-                      if isinstance(c.tag, str)}
-            uri = fields.get("uri", "")
-            if not uri:
-                result.notes.append(f"Quick Dial item {item.get('id', '?')!r} has no uri; "
-                                    "skipped")
-                continue
-            label = fields.get("displayname") or uri
-            result.quickdial.append({"label": label, "uri": uri})
-            if fields.get("portraiturl"):
-                result.notes.append(f"Quick Dial {label!r}: portraitUrl is not fetched")
-    if not result.quickdial and not result.notes:
-        raise Unusable(f"{where}: the global provisioning has no Quick Dial item")
-    return result
-
-
 def translate(body: bytes, where: str, account_id: str | None) -> list[Translation]:
     """One Translation per ``<account>``; the first gets ``account_id`` if given. A
     global provisioning document gives one Translation without an account."""
     root = parse_xml(body, where)
     if is_global(root):
-        return [global_quickdial(root, where)]
+        return [global_quickdial(root, where)]  # the other Acrobits format
     out = []
     for index, element in enumerate(account_elements(root, where)):
         wanted = account_id if index == 0 else None

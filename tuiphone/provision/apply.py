@@ -172,12 +172,9 @@ async def provision(job: Job) -> dict[str, Any]:
     """Fetch and apply (or, with ``dry_run``, only report). Raises NetworkError (5),
     Refused (4), Unusable/ConfigError (2); nothing is written before all checks pass."""
     cfg, old_merged, _ = await asyncio.to_thread(load_layered, job.config)
-    file, _explicit = config_file(job.config)
     known = state.read(job.account_id) if job.account_id else {}
-    remember_secret(job.source.password)
-    for name, value in job.source.account_values.items():
-        if "pass" in name.lower():
-            remember_secret(value)
+    _redact_later(job.source.password, *(v for k, v in job.source.account_values.items()
+                                         if "pass" in k.lower()))
     request = _request(job, cfg, known)
     response = await fetch(request)
     if response.not_modified:
@@ -190,26 +187,9 @@ async def provision(job: Job) -> dict[str, Any]:
     finally:
         log.debug("provisioning response body:\n%s",
                   state.scrub(response.body[:65536].decode("utf-8", errors="replace"), []))
-    for t in translations:
-        for value in t.secrets.values():
-            remember_secret(value)
-    fmt = "acrobits" if response.body.lstrip()[:1] == b"<" else "toml"
-    on_disk = {layer.account_id: layer for layer in read_layers(file)}
-    planned: list[Planned] = []
-    for t in translations:
-        account_id = str(t.account.get("id", GLOBAL))
-        path = layer_dir(file) / f"{account_id}.toml"
-        planned.append(Planned(t, path, _layer_doc(t, request.shown, fmt,
-                                                   on_disk.get(account_id)), []))
-    new_layers = dict(on_disk)
-    for plan in planned:
-        new_layers[plan.path.stem] = _as_layer(plan.path, plan.doc)
-    try:
-        _, new_merged, _ = await asyncio.to_thread(load_layered, job.config,
-                                                   list(new_layers.values()))
-    except ConfigError as err:
-        raise Unusable(f"{request.shown}: the values would break the config: "
-                       f"{err.problems[0]}") from err
+    _redact_later(*(v for t in translations for v in t.secrets.values()))
+    planned = _plan(job, translations, response, request.shown)
+    new_merged = await _check(job, planned, request.shown)
     for plan in planned:
         plan.changes = changes(old_merged, new_merged, plan.path.stem)
     result = {"applied": not job.dry_run, "dry_run": job.dry_run, "source": request.shown,
@@ -221,6 +201,43 @@ async def provision(job: Job) -> dict[str, Any]:
         f"{p.path.stem} ({len(p.changes)} changes, {len(p.doc.get('pending', {}))} pending)"
         for p in planned))
     return result
+
+
+def _redact_later(*values: str | None) -> None:
+    """From now on these values are redacted from every log line and bundle."""
+    for value in values:
+        remember_secret(value)
+
+
+def _plan(job: Job, translations: list[Translation], response: Response, shown: str
+          ) -> list[Planned]:
+    """The layer document each translation becomes (pending split off against the
+    layer on disk)."""
+    file, _ = config_file(job.config)
+    fmt = "acrobits" if response.body.lstrip()[:1] == b"<" else "toml"
+    on_disk = {layer.account_id: layer for layer in read_layers(file)}
+    planned = []
+    for t in translations:
+        account_id = str(t.account.get("id", GLOBAL))
+        path = layer_dir(file) / f"{account_id}.toml"
+        planned.append(Planned(t, path, _layer_doc(t, shown, fmt, on_disk.get(account_id)),
+                               []))
+    return planned
+
+
+async def _check(job: Job, planned: list[Planned], shown: str) -> Merged:
+    """The whole config with the new layers, loaded as the engine would: Unusable if the
+    new values break it (then nothing is written)."""
+    file, _ = config_file(job.config)
+    layers = {layer.account_id: layer for layer in read_layers(file)}
+    for plan in planned:
+        layers[plan.path.stem] = _as_layer(plan.path, plan.doc)
+    try:
+        _, merged, _ = await asyncio.to_thread(load_layered, job.config, list(layers.values()))
+    except ConfigError as err:
+        raise Unusable(f"{shown}: the values would break the config: "
+                       f"{err.problems[0]}") from err
+    return merged
 
 
 def _write_all(job: Job, planned: list[Planned], response: Response, request: Request) -> None:

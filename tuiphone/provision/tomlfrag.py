@@ -39,6 +39,31 @@ def translate(body: bytes, where: str, account_id: str | None) -> list[Translati
     accounts = data.get("accounts")
     if not isinstance(accounts, list) or not accounts:
         raise Unusable(f"{where}: no [[accounts]] table")
+    locks, secrets = _account_parts(accounts, problems, account_id)
+    prov = data.pop("provisioning", {})
+    url, hours = _provisioning(prov, problems)
+    quickdial = data.get("quickdial", [])
+    try:
+        parse_data(dict(data), problems)
+    except ConfigError as err:
+        raise Unusable(err.problems[0] if len(err.problems) == 1 else
+                       f"{err.problems[0]} (and {len(err.problems) - 1} more)") from err
+    problems.raise_if_any()
+    out = []
+    for index, table in enumerate(a for a in accounts if isinstance(a, dict)):
+        out.append(Translation(
+            account=table, locked=locks[index], secrets=secrets[index],
+            nodes={k: str(v) for k, v in table.items() if isinstance(v, str | int)},
+            quickdial=[q for q in quickdial if isinstance(q, dict)] if index == 0 else [],
+            reprovision_url=url, interval_s=hours * 3600 if hours else None))
+    return out
+
+
+def _account_parts(accounts: list[Any], problems: Problems, account_id: str | None
+                   ) -> tuple[list[list[str]], list[dict[str, str]]]:
+    """Take each table's ``locked`` list and plain ``password`` out (the password goes
+    to the secret store: ``password_store = true`` stands in); refuse what a provider
+    may not send; give the first table ``account_id``."""
     locks: list[list[str]] = []
     secrets: list[dict[str, str]] = []
     for index, table in enumerate(accounts):
@@ -59,23 +84,7 @@ def translate(body: bytes, where: str, account_id: str | None) -> list[Translati
         secrets.append(found)
         if index == 0 and account_id:
             table["id"] = account_id
-    prov = data.pop("provisioning", {})
-    url, hours = _provisioning(prov, problems)
-    quickdial = data.get("quickdial", [])
-    try:
-        parse_data(dict(data), problems)
-    except ConfigError as err:
-        raise Unusable(err.problems[0] if len(err.problems) == 1 else
-                       f"{err.problems[0]} (and {len(err.problems) - 1} more)") from err
-    problems.raise_if_any()
-    out = []
-    for index, table in enumerate(a for a in accounts if isinstance(a, dict)):
-        out.append(Translation(
-            account=table, locked=locks[index], secrets=secrets[index],
-            nodes={k: str(v) for k, v in table.items() if isinstance(v, str | int)},
-            quickdial=[q for q in quickdial if isinstance(q, dict)] if index == 0 else [],
-            reprovision_url=url, interval_s=hours * 3600 if hours else None))
-    return out
+    return locks, secrets
 
 
 def _provisioning(prov: object, problems: Problems) -> tuple[str | None, int]:
