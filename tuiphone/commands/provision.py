@@ -152,8 +152,8 @@ def _status_text(rows: list[AccountStatus]) -> str:
     lines = []
     for row in rows:
         lines.append(f"account {row.account}")
-        for key in ("source", "format", "last_attempt", "last_success", "age", "last_error",
-                    "interval_s"):
+        for key in ("title", "source", "format", "last_attempt", "last_success", "age",
+                    "last_error", "interval_s"):
             if getattr(row, key) is not None:
                 lines.append(f"  {key.replace('_', ' ')}: {getattr(row, key)}")
         for key in ("locked", "ignored", "rejected"):

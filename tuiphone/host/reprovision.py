@@ -36,6 +36,7 @@ class Reprovisioner:
         self.first_retry_s = first_retry_s
         self.task: asyncio.Task[None] | None = None
         self.failing: set[str] = set()
+        self.asked: set[str] = set()  # accounts whose waiting features were announced
         self.passes = 0  # completed rounds, for tests and status
 
     def start(self) -> None:
@@ -94,7 +95,8 @@ class Reprovisioner:
                 self.failing.discard(account_id)
                 self._notice("info", f"provisioning {account_id}: works again")
             waiting = [p for a in result.get("accounts", []) for p in a.get("pending", [])]
-            if waiting:
+            if waiting and account_id not in self.asked:
+                self.asked.add(account_id)
                 self._notice("warning", f"provisioning {account_id}: {len(waiting)} data "
                                         "feature(s) wait for your consent: provision status")
             if not result.get("not_modified"):

@@ -37,6 +37,7 @@ class AccountStatus:
     """``provision status``: one provisioned account (nothing secret in it)."""
 
     account: str
+    title: str | None  # the provider's name for the account (Account XML <title>)
     source: str | None
     format: str | None
     last_attempt: str | None
@@ -127,6 +128,7 @@ def status(config: str | None) -> list[AccountStatus]:
         interval = known.get("interval_s")
         rows.append(AccountStatus(
             account=account_id,
+            title=known.get("title"),
             source=known.get("source") or meta.get("source"),
             format=meta.get("format"),
             last_attempt=known.get("last_attempt"),
