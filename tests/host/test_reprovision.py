@@ -14,7 +14,7 @@ from tuiphone.config.loader import load_config
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
-from tuiphone.host.reprovision import Reprovisioner
+from tuiphone.host.reprovision import Reprovisioner, next_delay
 from tuiphone.model.events import Notice
 from tuiphone.provision.apply import Job, Source, provision
 from tuiphone.provision.pending import status
@@ -110,5 +110,31 @@ async def test_a_failure_keeps_the_values_and_is_said_once(service, config):
         (row,) = status(None)
         assert row.last_error
         assert row.last_success is not None  # the last good fetch is remembered
+    finally:
+        await phone.stop()
+
+
+def test_back_off_doubles_up_to_the_interval_and_starts_over_after_success():
+    delays, retry = [], 60.0
+    for _ in range(5):
+        delay, retry = next_delay(False, retry, 60.0, 300.0)
+        delays.append(delay)
+    assert delays == [60.0, 120.0, 240.0, 300.0, 300.0]
+    assert next_delay(True, retry, 60.0, 300.0) == (300.0, 60.0)
+    assert next_delay(True, 60.0, 60.0, None) == (None, 60.0)  # start-up only
+    assert next_delay(False, 60.0, 60.0, None) == (60.0, 120.0)  # still retried
+
+
+async def test_waiting_features_are_announced_once(service, config):
+    service.body = FRAGMENT.format(n=100) + "[accounts.features]\nblf = true\n"
+    await provision(Job(Source(service.url), account_id="bob"))
+    phone, seen = await started(config)
+    try:
+        reprovisioner = Reprovisioner(phone, load_config())
+        assert await reprovisioner.round() is True
+        assert await reprovisioner.round() is True
+        assert [n.text for n in seen] == [
+            "provisioning bob: 1 data feature(s) wait for your consent: provision status"]
+        assert phone.accounts.configs["bob"].features.blf is False
     finally:
         await phone.stop()

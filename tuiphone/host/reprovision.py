@@ -26,6 +26,17 @@ FIRST_RETRY_S = 60.0
 MIN_INTERVAL_S = 60.0  # a provider's tiny interval does not turn into a busy loop
 
 
+def next_delay(ok: bool, retry: float, first_retry: float, interval: float | None
+               ) -> tuple[float | None, float]:
+    """Seconds until the next round (None: no more rounds) and the next back-off.
+
+    After success: the interval (None without one), and the back-off starts over. After a
+    failure: the back-off, doubled each time, never later than the interval."""
+    if ok:
+        return interval, first_retry
+    return min(retry, interval or retry), retry * 2
+
+
 class Reprovisioner:
     """One task per serving engine; ``start`` once, ``stop`` at release."""
 
@@ -64,15 +75,10 @@ class Reprovisioner:
         retry = self.first_retry_s
         while True:
             ok = await self.round()
-            interval = self._interval_s()
-            if ok:
-                retry = self.first_retry_s
-                if interval is None:
-                    return
-                await asyncio.sleep(interval)  # the schedule itself, not a synchronisation
-            else:
-                await asyncio.sleep(min(retry, interval or retry))
-                retry *= 2
+            delay, retry = next_delay(ok, retry, self.first_retry_s, self._interval_s())
+            if delay is None:
+                return
+            await asyncio.sleep(delay)  # the schedule itself, not a synchronisation
 
     async def round(self) -> bool:
         """Re-provision every account once; False if any failed."""
