@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,23 @@ def test_https_service_gets_the_filled_placeholders(provservice, kamailio, tmp_p
     assert "provisioning request: GET https://" in applog
     assert "[redacted]" in applog
     assert "<password>[redacted]</password>" in applog  # the response, scrubbed
+
+
+def test_a_password_written_into_the_url_is_kept_only_in_the_store(provservice, kamailio,  # noqa: F811
+                                                                   tmp_path):
+    provservice.answer("account.xml", account_xml(kamailio))
+    provservice.expect(cloud_username="alice", cloud_password=PROV_PW, cloud_id="X")
+    encoded = urllib.parse.quote(PROV_PW, safe="")
+    url = f"{provservice.base}/acro?cloud_username=alice&cloud_password={encoded}&cloud_id=X"
+    cli = Cli(tmp_path / "home", prov_config(provservice))
+    done = cli("provision", url, "--account", "lab")
+    assert done.returncode == 0, done.stderr
+    again = cli("provision", "refresh", "--account", "lab", "--json")
+    assert again.returncode == 0, again.stderr
+    assert len(provservice.requests()) == 2
+    assert cli.files_holding(PROV_PW) == []
+    assert cli.files_holding(encoded) == []
+    assert not any(encoded in text or PROV_PW in text for text in cli.outputs)
 
 
 def test_post_with_a_body_template(provservice, kamailio, tmp_path):  # noqa: F811

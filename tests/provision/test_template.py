@@ -55,3 +55,13 @@ def test_cloud_ids_split_at_the_last_at(text, code, user, password):
 def test_a_bad_code_is_a_usage_error():
     with pytest.raises(UsageError, match="not a code"):
         cloudid.parse("csc:alice@de-mo")
+
+
+def test_a_url_with_a_literal_password_is_told_from_a_template():
+    from tuiphone.provision.apply import _literal_secret
+
+    assert not _literal_secret("https://p.test/a?user=%username%&password=%password%")
+    assert not _literal_secret("https://p.test/a?u=%account[cloud_username]%&p=%account[cloud_password]%")
+    assert _literal_secret("https://p.test/a?user=al&password=s3cret")
+    assert _literal_secret("https://al:s3cret@p.test/a")
+    assert not _literal_secret("https://p.test/a?x=1&y=2")

@@ -27,11 +27,21 @@ from tuiphone.model.errors import ConfigError
 from tuiphone.provision import acrobits, state, tomlfrag
 from tuiphone.provision.fetch import Request, Response, fetch
 from tuiphone.provision.privacy import describe, split_pending
-from tuiphone.provision.template import fill, redact_filled
+from tuiphone.provision.template import fill, redact_filled, redact_url
 from tuiphone.provision.translation import Translation, Unusable
 
 log = logging.getLogger("tuiphone.provision")
 Passphrase = Callable[[], str]
+
+
+def url_secret(account_id: str, which: str) -> str:
+    """The secret-store name of a URL that carries a password in itself (``which``:
+    ``template`` or ``reprovision_url``): such a URL is never written to the state file."""
+    return f"provision-url:{account_id}:{which}"
+
+
+def _literal_secret(url: str | None) -> bool:
+    return bool(url) and redact_url(str(url)) != url
 
 
 def provision_secret(account_id: str) -> str:
@@ -270,6 +280,12 @@ def _store_secrets(job: Job, planned: list[Planned]) -> None:
             wanted[node_secret(plan.path.stem, node)] = value
         if job.source.password and not job.conditional:
             wanted[provision_secret(plan.path.stem)] = job.source.password
+        urls = {"reprovision_url": plan.translation.reprovision_url}
+        if not job.conditional:
+            urls["template"] = job.source.template
+        for which, url in urls.items():
+            if url and _literal_secret(url):
+                wanted[url_secret(plan.path.stem, which)] = url
     if not wanted:
         return
     from tuiphone.config.secret_store import SecretStore, store_passphrase
@@ -286,13 +302,16 @@ def _remember(job: Job, plan: Planned, response: Response, request: Request) -> 
     t = plan.translation
     known = state.read(plan.path.stem)
     secrets = [*t.secrets.values(), job.source.password or ""]
+    if not job.conditional:  # a re-provisioning keeps what the first one was given
+        literal = _literal_secret(job.source.template)
+        known.update(template=None if literal else job.source.template,
+                     template_in_store=literal, username=job.source.username,
+                     fullcode=job.source.fullcode)
+    reprovision_literal = _literal_secret(t.reprovision_url)
     known.update(
-        template=known.get("template", job.source.template) if job.conditional
-        else job.source.template,
-        username=job.source.username, fullcode=job.source.fullcode,
-        method=job.source.method, post_data=job.source.post_data,
-        content_type=job.source.content_type,
-        source=request.shown, reprovision_url=t.reprovision_url, interval_s=t.interval_s,
+        source=request.shown, interval_s=t.interval_s,
+        reprovision_url=None if reprovision_literal else t.reprovision_url,
+        reprovision_url_in_store=reprovision_literal,
         etag=response.etag, last_modified=response.last_modified,
         last_attempt=state.now(), last_success=state.now(), last_error=None,
         ignored=t.ignored, notes=t.notes, nodes=t.nodes, title=t.title,

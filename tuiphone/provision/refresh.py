@@ -13,10 +13,19 @@ import asyncio
 import logging
 from typing import Any
 
+from tuiphone.config.schema import ProvisioningConfig
 from tuiphone.config.secrets import SecretError
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.provision import state
-from tuiphone.provision.apply import Job, Source, failed, node_secret, provision, provision_secret
+from tuiphone.provision.apply import (
+    Job,
+    Source,
+    failed,
+    node_secret,
+    provision,
+    provision_secret,
+    url_secret,
+)
 
 log = logging.getLogger("tuiphone.provision")
 
@@ -30,9 +39,18 @@ def _secret(name: str) -> str | None:
     return store.get(name, store_passphrase())
 
 
-def source_for(account_id: str) -> Source:
+def _url(account_id: str, known: dict[str, Any], which: str) -> str | None:
+    if known.get(f"{which}_in_store"):
+        return _secret(url_secret(account_id, which))
+    value = known.get(which)
+    return str(value) if value else None
+
+
+def source_for(account_id: str, settings: ProvisioningConfig) -> Source:
+    """What to fetch for ``account_id``: its remembered URLs and values; the request's
+    method and body template come from ``[provisioning]`` (never stored elsewhere)."""
     known = state.read(account_id)
-    template = known.get("reprovision_url") or known.get("template")
+    template = _url(account_id, known, "reprovision_url") or _url(account_id, known, "template")
     if not template:
         raise TuiphoneError(f"{account_id}: no provisioning URL remembered")
     values = {k: str(v) for k, v in (known.get("nodes") or {}).items()}
@@ -42,22 +60,22 @@ def source_for(account_id: str) -> Source:
             if value is not None:
                 values[node] = value
     password = None
-    if "%password%" in template or "%password%" in str(known.get("post_data", "")):
+    if "%password%" in template + settings.post_data:
         password = _secret(provision_secret(account_id))
-    return Source(template=str(template), username=str(known.get("username") or ""),
+    return Source(template=template, username=str(known.get("username") or ""),
                   password=password, fullcode=str(known.get("fullcode") or ""),
-                  method=str(known.get("method") or ""),
-                  post_data=str(known.get("post_data") or ""),
-                  content_type=str(known.get("content_type") or
-                                   "application/x-www-form-urlencoded"),
-                  account_values=values)
+                  method=settings.method, post_data=settings.post_data,
+                  content_type=settings.content_type, account_values=values)
 
 
 async def refresh(config: str | None, account_id: str, timeout_s: float | None = None
                   ) -> dict[str, Any]:
     """Re-provision one account; raises like ``provision`` after remembering the error."""
     try:
-        source = await asyncio.to_thread(source_for, account_id)  # scrypt: off the loop
+        from tuiphone.config.loader import load_config
+
+        settings = (await asyncio.to_thread(load_config, config)).provisioning
+        source = await asyncio.to_thread(source_for, account_id, settings)  # scrypt: off loop
         job = Job(source, config=config, account_id=account_id,
                   conditional=True, timeout_s=timeout_s)
         return await provision(job)

@@ -61,7 +61,12 @@ def redact_url(url: str) -> str:
         netloc = f"{userinfo.split(':', 1)[0]}:{REDACTED}@{host}" if ":" in userinfo else \
             netloc
     query = "&".join(
-        f"{k}={REDACTED}" if "pass" in k.lower() or k.lower() in ("p", "pw", "pwd", "token")
-        else (f"{k}={v}" if sep else k)
+        f"{k}={REDACTED}" if _secret_pair(k, v) else (f"{k}={v}" if sep else k)
         for k, sep, v in (item.partition("=") for item in parts.query.split("&") if item))
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secret_pair(key: str, value: str) -> bool:
+    """A query pair whose value is a password, unless the value is a whole placeholder."""
+    named = "pass" in key.lower() or key.lower() in ("p", "pw", "pwd", "token")
+    return named and not _PLACEHOLDER.fullmatch(value) and value != REDACTED
