@@ -136,6 +136,15 @@ def test_https_service_gets_the_filled_placeholders(provservice, kamailio, tmp_p
     assert "provisioning request: GET https://" in applog
     assert "[redacted]" in applog
     assert "<password>[redacted]</password>" in applog  # the response, scrubbed
+    stored = cli("secrets", "list", "--json").stdout
+    assert '"provision:lab"' in stored
+    assert '"name": "lab"' in stored
+    gone = cli("provision", "forget", "--account", "lab", "--json")
+    assert gone.returncode == 0, gone.stderr
+    assert not (cli.config.parent / "provisioned" / "lab.toml").exists()
+    assert "provision:lab" not in cli("secrets", "list", "--json").stdout
+    assert cli("provision", "status").stdout == "no provisioned account\n"
+    assert "accounts[0].id = \"lab\"" not in cli("config", "show").stdout
 
 
 def test_a_password_written_into_the_url_is_kept_only_in_the_store(provservice, kamailio,  # noqa: F811

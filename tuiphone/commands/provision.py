@@ -9,6 +9,7 @@ file as it was. ``open csc:…`` hands a provisioning link to ``provision``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import os
 import sys
@@ -23,7 +24,7 @@ from tuiphone.model.errors import ConfigError, UsageError
 if TYPE_CHECKING:
     from tuiphone.provision.pending import AccountStatus
 
-ACTIONS = ("status", "accept", "reject", "refresh")
+ACTIONS = ("status", "accept", "reject", "refresh", "forget")
 
 
 async def provision(phone: PhoneApi, args: argparse.Namespace) -> Any:
@@ -38,6 +39,10 @@ async def provision(phone: PhoneApi, args: argparse.Namespace) -> Any:
         return rows if as_json else Verbatim(_status_text(rows))
     if target in ("accept", "reject"):
         return pending.decide(config, opt(args, "account"), accept=target == "accept")
+    if target == "forget":
+        from tuiphone.provision.forget import forget
+
+        return await asyncio.to_thread(forget, config, opt(args, "account"))
     if target == "refresh":
         from tuiphone.provision.refresh import refresh, refresh_all
 

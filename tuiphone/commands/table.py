@@ -85,6 +85,7 @@ _PROVISION_DETAILS = """targets:
   accept       turn on the data features a provider asked for (they wait until you do)
   reject       keep them off; recorded, and not asked again
   refresh      fetch every provisioned account again now (or --account ID)
+  forget       --account ID: drop the provider's values, state and stored passwords for it
 Values go to provisioned/ACCOUNT.toml beside config.toml (0600); your config.toml wins
 over them, except keys the provider locked. Passwords go to the secret store.
 Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
@@ -267,9 +268,9 @@ COMMANDS: tuple[Command, ...] = (
             handlers.provision, local=True, terminal=True, logs=True,
             details=_PROVISION_DETAILS, args=(
                 arg("target", metavar="URL|user@CODE|csc:LINK|ACTION",
-                    complete=("status", "accept", "reject", "refresh"),
+                    complete=("status", "accept", "reject", "refresh", "forget"),
                     help="a URL template, cloud ID or csc: link; or status, accept, reject, "
-                         "refresh"),
+                         "refresh, forget"),
                 arg("--username", metavar="U", help="fills %%username%%"),
                 arg("--password-file", metavar="F",
                     help="the first line of F fills %%password%%"),
