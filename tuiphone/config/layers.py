@@ -101,9 +101,9 @@ def merge_layers(user: Mapping[str, Any], layers: list[Layer]) -> Merged:
     merged = Merged(data)
     if not layers:
         return merged
-    accounts = [dict(a) if isinstance(a, dict) else a for a in data.get("accounts", [])]
     if not isinstance(data.get("accounts", []), list):
         return merged  # config.toml's own error is reported by the reader
+    accounts = [dict(a) if isinstance(a, dict) else a for a in data.get("accounts", [])]
     for layer in layers:
         if layer.account_id == GLOBAL:
             continue
@@ -120,6 +120,8 @@ def merge_layers(user: Mapping[str, Any], layers: list[Layer]) -> Merged:
 
 def _merge_account(layer: Layer, user: dict[str, Any], at: KeyPath, merged: Merged
                    ) -> dict[str, Any]:
+    """One account: the user's keys win unless locked; sub-tables merge key by key; a
+    password source of the user's replaces the stored one as a whole."""
     out: dict[str, Any] = {}
     user_has_secret = any(k in user for k in SECRET_KEYS)
     locked = set(layer.locked)
