@@ -219,3 +219,15 @@ def doctor(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.doctor.command import doctor as handler
 
     return handler(phone, args)
+
+
+def provision(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.provision import provision as handler
+
+    return handler(phone, args)
+
+
+def open_link(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.provision import open_link as handler
+
+    return handler(phone, args)

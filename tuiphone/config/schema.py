@@ -109,6 +109,24 @@ class ContactsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ProvisioningConfig:
+    """``[provisioning]``: how ``tuiphone provision`` and re-provisioning fetch.
+
+    ``url`` is the service template for the cloud-ID forms (``user@CODE``, ``csc:``
+    links); ``interval_hours`` 0 takes the provider's interval (else start-up only).
+    """
+
+    url: str | None = None
+    method: str = ""  # "" = GET, or POST when post_data is set
+    post_data: str = ""
+    content_type: str = "application/x-www-form-urlencoded"
+    interval_hours: int = 0
+    timeout_s: float = 30.0
+    verify: bool = True
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AppConfig:
     """Everything tuiphone reads from config.toml (or the embedded default).
 
@@ -126,6 +144,7 @@ class AppConfig:
     daemon: DaemonConfig = DaemonConfig()
     contacts: ContactsConfig = ContactsConfig()
     quickdial: tuple[QuickDialEntry, ...] = ()
+    provisioning: ProvisioningConfig = ProvisioningConfig()
     source: Path | None = None
     embedded: bool = False
     warnings: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ from tuiphone.config.schema import (
     DaemonConfig,
     EngineConfig,
     LogConfig,
+    ProvisioningConfig,
     UiConfig,
 )
 from tuiphone.config.secrets import parse_secret
@@ -147,5 +148,32 @@ def parse_contacts(reader: Reader, file_mode: int | None) -> ContactsConfig:
 
 def parse_log(reader: Reader) -> LogConfig:
     config = LogConfig(level=reader.one_of("level", LOG_LEVELS, "off"))
+    reader.finish()
+    return config
+
+
+METHODS = ("GET", "POST", "PUT")
+
+
+def parse_provisioning(reader: Reader) -> ProvisioningConfig:
+    defaults = ProvisioningConfig()
+    url = reader.opt_text("url")
+    if url is not None and not url.startswith(("http://", "https://")):
+        reader.error("url", f"{url!r} must start with http:// or https://")
+        url = None
+    method = reader.text("method", "").upper()
+    if method and method not in METHODS:
+        reader.error("method", f"{method!r} is not one of {', '.join(METHODS)}")
+        method = ""
+    config = ProvisioningConfig(
+        url=url,
+        method=method,
+        post_data=reader.text("post_data", ""),
+        content_type=reader.text("content_type", defaults.content_type),
+        interval_hours=reader.integer("interval", 0, 0, 24 * 365),
+        timeout_s=float(reader.integer("timeout", int(defaults.timeout_s), 1, 600)),
+        verify=reader.flag("verify", True),
+        ca_file=expand(reader.opt_text("ca_file")),
+    )
     reader.finish()
     return config

@@ -253,6 +253,18 @@ class Phone:
         self.accounts.remove(account_id)
         self.live.accounts.pop(account_id, None)
 
+    async def replace_account(self, config: AccountConfig) -> AccountState:
+        """New values for the account ``config.id`` (a re-provisioning): removed and added
+        again in its place in the order, and registered if it registers. Only that
+        account re-registers; its password is looked up again."""
+        order = list(self.accounts.configs)
+        await self.remove_account(config.id)
+        state = await self.add_account(config)
+        self.accounts.reorder(order)
+        if config.registers:
+            return await self.register(config.id)
+        return state
+
     def account(self, account_id: str | None) -> AccountConfig:
         """The named account, or the default (first) one. Raises NotFound."""
         return self.accounts.account(account_id)

@@ -84,6 +84,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("incoming.reject", "r", "choose('reject')", "Reject", "incoming"),
     ActionSpec("incoming.voicemail", "v", "choose('voicemail')", "Voicemail", "incoming"),
     ActionSpec("incoming.later", "escape", "choose('later')", "Decide later", "incoming"),
+    ActionSpec("consent.accept", "y", "choose('accept')", "Accept", "consent"),
+    ActionSpec("consent.reject", "n", "choose('reject')", "Reject", "consent"),
+    ActionSpec("consent.later", "escape", "choose('later')", "Later", "consent"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
 )
 

@@ -9,6 +9,7 @@ by ``CallActions`` and ``ContactActions``, which reach the engine through one
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -63,6 +64,7 @@ from tuiphone.ui.messages import (
 from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
 from tuiphone.ui.quickdial_keys import QuickDialKeys
+from tuiphone.ui.screens.consent import ConsentScreen
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
@@ -120,6 +122,7 @@ class MainScreen(Screen[None]):
         self.has_books = has_books
         self._named_threads: set[str] = set()
         self.clock = clock
+        self._consent_open = False
         self._toasts = Toasts(lambda text, severity: self.notify(text, severity=severity),
                               self.set_timer)  # a flood of notices: a few, then a summary
         self.layout_pref = layout
@@ -207,6 +210,36 @@ class MainScreen(Screen[None]):
         self.avatars.fetch = getattr(phone, "contact_photo", None)
         self.query_one(ContactsPane).refresh_search()  # everyone, or what was typed
         self.contact_actions.load_quickdial_avatars()
+        self._ask_consent()
+
+    @work(group="consent", exclusive=True)
+    async def _ask_consent(self) -> None:
+        """Data features a provider turned on wait for the user: ask in a dialog."""
+        from tuiphone.provision import pending
+
+        config = getattr(self.app, "config", None)
+        path = str(config.source) if config is not None and config.source else None
+        try:
+            rows = await asyncio.to_thread(pending.status, path)
+        except Exception:  # noqa: BLE001 - a broken layer is reported by config check
+            return
+        waiting = [row for row in rows if row.pending]
+        if not waiting or self._consent_open:
+            return
+        self._consent_open = True
+        changes = [p.what for row in waiting for p in row.pending]
+        source = ", ".join(sorted({str(row.source) for row in waiting}))
+        choice = await self.app.push_screen_wait(ConsentScreen(source, changes))
+        self._consent_open = False
+        if choice in ("accept", "reject"):
+            try:
+                await asyncio.to_thread(pending.decide, path, None, choice == "accept")
+            except Exception as err:  # noqa: BLE001 - shown, never a crash
+                self._toasts.show(f"Provisioning: {err}", "error")
+                return
+            words = ("accepted; it takes effect when tuiphone starts next"
+                     if choice == "accept" else "rejected; those features stay off")
+            self._toasts.show(f"Provisioning: {words}", "information")
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
@@ -308,6 +341,8 @@ class MainScreen(Screen[None]):
                 self._trace_soon()
             case Notice(level=level, text=text):
                 self._toasts.show(text, _SEVERITY.get(level, "information"))
+                if text.startswith("provisioning ") and "consent" in text:
+                    self._ask_consent()
             case NetworkChanged(route=route) if route.reason != "start":
                 self._toasts.show(network_words(route), "warning")
             case MediaProblem() as problem:
