@@ -133,6 +133,7 @@ class MainScreen(Screen[None]):
         self._trace_due = False
         self._wanted_pane = "dialpad"
         self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
+        self._focus_target: str | None = None  # the widget the last go() focuses
         self._focus_pending = False  # a go() whose focus has not landed yet
 
     @property
@@ -521,9 +522,10 @@ class MainScreen(Screen[None]):
         self.open_chat(message.peer)
 
     def open_chat(self, peer: str) -> None:
-        self.go("chat", focus=False)
         self.query_one(ChatPane).open_thread(peer)
-        self.call_after_refresh(self.query_one("#chat-body").focus)
+        # through go()'s focus, which waits for a just-shown tab to take focus: a bare
+        # focus() after one refresh was lost when the chat tab was not shown yet
+        self.go("chat", target="#chat-body")
 
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
@@ -570,9 +572,12 @@ class MainScreen(Screen[None]):
         elif pane == self._wanted_pane:
             self._focus_pending = False
 
-    def go(self, pane: str, focus: bool = True) -> None:
+    def go(self, pane: str, focus: bool = True, target: str | None = None) -> None:
+        """Show ``pane`` and (``focus``) move focus into it: to ``target`` (a selector
+        inside it) if given, else to the pane's preferred or first focusable widget."""
         self._wanted_pane = pane
         self._go_count += 1
+        self._focus_target = target
         if not self.wide:
             self.query_one(TabbedContent).active = f"tab-{pane}"
         if focus:
@@ -587,8 +592,12 @@ class MainScreen(Screen[None]):
             self.query_one(TabbedContent).active = f"tab-{pane}"
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
-        preferred = self._preferred_focus(pane)
-        choice = preferred if chain and preferred in chain else chain[0] if chain else None
+        preferred = (self.query_one(self._focus_target) if self._focus_target
+                     else self._preferred_focus(pane))
+        if self._focus_target:  # that widget or none: it may join the chain a bit later
+            choice = preferred if preferred in chain else None
+        else:
+            choice = preferred if chain and preferred in chain else chain[0] if chain else None
         if choice is not None:
             if choice.has_focus:
                 self._focus_pending = False  # no focus event will come
