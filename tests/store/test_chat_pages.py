@@ -95,7 +95,7 @@ def test_search_in_one_thread_and_across_threads(store: Store) -> None:
 @pytest.mark.parametrize("typed", ['"lunch', "lunch AND", "NEAR(", "a:b", "-x", "(lunch",
                                    "lunch OR NOT", "body:lunch", "^lunch", "l'unch", 'say "hi'])
 def test_query_syntax_from_users_is_taken_as_text(store: Store, typed: str) -> None:
-    store.add_message(_said(1, "lunch AND dinner, a:b NEAR( -x l'unch or not body say hi"))
+    store.add_message(_said(1, "lunch AND dinner, a:b NEAR( -x l'unch or not body:lunch say hi"))
     store.add_message(_said(2, "nothing here"))
     assert [m.id for m in store.search_messages(typed)] == ["m1"]
 
