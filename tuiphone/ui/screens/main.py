@@ -170,7 +170,8 @@ class MainScreen(Screen[None]):
                 return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
                     MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
+                return ChatPane(self.book, self.chat_thread, lambda: self.phone, id=pid,
+                                classes="pane").data_bind(
                     names=MainScreen.thread_names)
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
@@ -238,9 +239,13 @@ class MainScreen(Screen[None]):
     @work(group="load")
     async def _load(self, phone: PhoneApi) -> None:
         self.history = tuple(await phone.history())
-        messages = await phone.messages(limit=200)
-        self.book.load(messages)
-        self.query_one(ChatPane).on_mount()
+        try:
+            self.book.load_threads(await phone.chat_threads())
+        except Exception as err:  # an older engine without threads: its newest messages
+            self.log.warning(f"chat threads unavailable: {err}")
+            self.book.load(await phone.messages(limit=200))
+        self.query_one(ChatPane).refresh_threads()
+        self.unread = self.book.total_unread()
         self.refresh_trace()
         self._name_threads()
 

@@ -1,28 +1,64 @@
-"""Chat pane: thread list with unread counts, the conversation, and a compose box."""
+"""Chat pane: thread list with unread counts, the conversation, and a compose box.
+
+The conversation is a list with a cursor over the loaded page(s) of one thread: opening
+a thread fetches its newest page; moving (or scrolling) past the top fetches the page
+before, and after a jump to a search result past the bottom the page after. y copies
+the message under the cursor (OSC 52, so it works over SSH), r sends a failed one again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
 from textual.reactive import reactive
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from tuiphone.model.message import Message
-from tuiphone.ui.chat_model import ChatBook, Thread
-from tuiphone.ui.format import delivery_mark
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import TuiphoneError
+from tuiphone.model.message import Delivery, Message
+from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
+from tuiphone.ui.format import delivery_mark, thread_key
+
+EMPTY = "No messages yet."
+EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next page
+
+
+class ConversationList(OptionList):
+    """The messages of the open thread, oldest at the top; one option per message."""
+
+    BINDINGS = bindings_for("conversation")
+
+    def action_search(self) -> None:
+        self._pane().action_search()
+
+    def action_copy(self) -> None:
+        self._pane().copy_highlighted()
+
+    def action_resend(self) -> None:
+        self._pane().resend_highlighted()
+
+    def _pane(self) -> ChatPane:
+        for node in self.ancestors:
+            if isinstance(node, ChatPane):
+                return node
+        raise LookupError("a ConversationList lives in a ChatPane")
 
 
 class ChatPane(Horizontal):
     """Holds a ``ChatBook``. Posts ``ChatPane.SendRequested`` when the user sends.
 
-    ``names`` maps thread keys to contact names, when known (bound by the screen)."""
+    ``names`` maps thread keys to contact names, when known (bound by the screen);
+    ``phone`` gives the engine to fetch pages from (None until it is up)."""
 
+    BINDINGS = bindings_for("chat")
     names: reactive[dict[str, str]] = reactive(dict)
 
     @dataclass
@@ -31,66 +67,301 @@ class ChatPane(Horizontal):
         body: str
 
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
+                 phone: Callable[[], PhoneApi | None] = lambda: None,
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.book = book or ChatBook()
         self.current = current  # thread key
+        self.phone = phone
         self.visible = True  # the screen clears this while the pane is hidden in a tab
+        self._quiet = False  # re-rendering: cursor and scroll moves are ours, not the user's
+        self._fetching = False
+        self._thread_labels: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
         with Vertical(id="conversation-box"):
             yield Input(placeholder="to: contact, user or sip: URI", id="chat-to")
-            with VerticalScroll(id="conversation"):
-                yield Static("No messages yet.", id="conversation-text")
+            yield ConversationList(id="conversation")
             yield Input(placeholder="message — Enter sends", id="chat-body")
 
     def on_mount(self) -> None:
+        conv = self.query_one("#conversation", ConversationList)
+        self.watch(conv, "scroll_y", self._scrolled, init=False)
         self._render_threads()
         self._render_conversation()
+
+    def refresh_threads(self) -> None:
+        """The book changed underneath (the engine's thread list arrived)."""
+        self._render_threads()
+        thread = self.book.threads.get(self.current or "")
+        if thread is not None and not thread.loaded:
+            self._open(thread, None)
+        else:
+            self._render_conversation()
+
+    # what the screen tells us
 
     def add(self, message: Message) -> None:
         """Show a new message or a delivery update."""
         thread = self.book.add(message, unread=not self._reading(message.peer))
         self._render_threads()
-        if thread.key == self.current:
-            self._render_conversation()
+        if thread.key != self.current:
+            return
+        if message.direction == "in" and self._reading(message.peer):
+            self._mark_read(thread.uri)
+        conv = self.query_one("#conversation", ConversationList)
+        if message.id not in thread.messages:
+            return  # an old page is shown; the thread list has it
+        try:
+            conv.get_option_index(message.id)
+        except OptionDoesNotExist:
+            self._render_conversation(follow=True)
+        else:
+            conv.replace_option_prompt(message.id, _line(message, thread))
 
-    def open_thread(self, uri: str) -> None:
+    def open_thread(self, uri: str, at: str | None = None) -> None:
+        """Show the thread of ``uri`` (its newest page, or the page around message ``at``)."""
         thread = self.book.thread(uri)
         self.current = thread.key
-        thread.unread = 0
         self.query_one("#chat-to", Input).value = thread.uri
-        self._render_threads()
-        self._render_conversation()
+        self._open(thread, at)
+
+    def jump_to(self, message: Message) -> None:
+        """Open the message's thread at that message, the cursor on it."""
+        self.open_thread(message.peer, at=message.id)
 
     def mark_visible(self, visible: bool) -> None:
         self.visible = visible
         if visible and self.current in self.book.threads:
-            self.book.threads[self.current].unread = 0
-            self._render_threads()
+            thread = self.book.threads[self.current]
+            if thread.unread:
+                thread.unread = 0
+                self._mark_read(thread.uri)
+                self._render_threads()
+
+    def conversation_text(self) -> str:
+        """The conversation as shown, one line per message (for tests and copying)."""
+        conv = self.query_one("#conversation", ConversationList)
+        return "\n".join(str(option.prompt) for option in conv.options)
 
     def _reading(self, peer: str) -> bool:
-        return self.visible and self.current == self.book.thread(peer).key
+        return self.visible and self.current == thread_key(peer)
 
     def watch_names(self) -> None:
         if self.is_mounted:
             self._render_threads()
 
+    # fetching pages
+
+    def _open(self, thread: Thread, at: str | None) -> None:
+        had_unread = thread.unread > 0
+        thread.unread = 0
+        self._render_threads()
+        self._render_conversation(follow=True)
+        phone = self.phone()
+        if phone is None:
+            return
+        if had_unread and self.visible:
+            self._mark_read(thread.uri)
+        if at is not None or not thread.loaded:
+            self._first_page(phone, thread, at)
+
+    @work(exclusive=True, group="chat-page")
+    async def _first_page(self, phone: PhoneApi, thread: Thread, at: str | None) -> None:
+        self._fetching = True
+        try:
+            if at is None:
+                page = await phone.messages(thread.uri, PAGE)
+            else:
+                page = await phone.messages(limit=PAGE, around=at)
+        except TuiphoneError as err:
+            self.notify(f"Chat: {err}", severity="error")
+            return
+        finally:
+            self._fetching = False
+        if at is None:
+            self.book.set_page(thread.key, page)
+            thread.older = len(page) >= PAGE
+            thread.newer = False
+        else:
+            self.book.set_page(thread.key, page, replace=True)
+            ids = [m.id for m in page]
+            before = ids.index(at) if at in ids else 0
+            thread.older = before >= (PAGE - 1) // 2
+            thread.newer = bool(page) and thread.last is not None and \
+                thread.last.id != page[-1].id and thread.last.timestamp >= page[-1].timestamp
+        if thread.key == self.current:
+            self._render_conversation(follow=at is None, cursor=at)
+
+    @work(exclusive=True, group="chat-page")
+    async def _more(self, phone: PhoneApi, thread: Thread, older: bool) -> None:
+        loaded = thread.ordered()
+        if not loaded:
+            return
+        edge = loaded[0] if older else loaded[-1]
+        self._fetching = True
+        try:
+            if older:
+                page = await phone.messages(thread.uri, PAGE, before=edge.id)
+            else:
+                page = await phone.messages(thread.uri, PAGE, after=edge.id)
+        except TuiphoneError as err:
+            self.notify(f"Chat: {err}", severity="error")
+            return
+        finally:
+            self._fetching = False
+        self.book.set_page(thread.key, page)
+        if older:
+            thread.older = len(page) >= PAGE
+        else:
+            thread.newer = len(page) >= PAGE
+        if thread.key == self.current:
+            self._render_conversation(cursor=edge.id, top=older)
+
+    def _edge_reached(self, older: bool) -> None:
+        thread = self.book.threads.get(self.current or "")
+        phone = self.phone()
+        if thread is None or phone is None or self._quiet or self._fetching:
+            return
+        if (thread.older if older else thread.newer):
+            self._more(phone, thread, older)
+
+    @on(OptionList.OptionHighlighted, "#conversation")
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        if self._quiet:
+            return
+        count = event.option_list.option_count
+        if event.option_index < EDGE:
+            self._edge_reached(older=True)
+        elif event.option_index >= count - EDGE:
+            self._edge_reached(older=False)
+
+    def _scrolled(self, _old: float, new: float) -> None:
+        if self._quiet:
+            return
+        conv = self.query_one("#conversation", ConversationList)
+        if new <= 0 and conv.max_scroll_y > 0:
+            self._edge_reached(older=True)
+        elif new >= conv.max_scroll_y > 0:
+            self._edge_reached(older=False)
+
+    @work(group="chat-read")
+    async def _mark_read(self, uri: str) -> None:
+        phone = self.phone()
+        if phone is None:
+            return
+        try:
+            await phone.mark_read(uri)
+        except Exception as err:  # noqa: BLE001 - an older engine or a full disk: only a count
+            self.log.warning(f"mark read: {err}")
+
+    # actions on the message under the cursor
+
+    def highlighted_message(self) -> Message | None:
+        conv = self.query_one("#conversation", ConversationList)
+        thread = self.book.threads.get(self.current or "")
+        option = conv.highlighted_option
+        if thread is None or option is None:
+            return None
+        return thread.messages.get(option.id or "")
+
+    def copy_highlighted(self) -> None:
+        message = self.highlighted_message()
+        if message is None:
+            self.notify("No message under the cursor", severity="warning")
+            return
+        self.app.copy_to_clipboard(message.body)
+        self.notify("Message copied", timeout=2)
+
+    def resend_highlighted(self) -> None:
+        message = self.highlighted_message()
+        if message is None or message.direction != "out" \
+                or message.delivery is not Delivery.FAILED:
+            self.notify("Only a failed message can be sent again", severity="warning")
+            return
+        phone = self.phone()
+        if phone is None:
+            self.notify("The engine is still starting", severity="warning")
+            return
+        self._resend(phone, message.id)
+
+    @work(group="chat-resend")
+    async def _resend(self, phone: PhoneApi, message_id: str) -> None:
+        try:
+            queued = await phone.resend_message(message_id)
+        except TuiphoneError as err:
+            self.notify(f"Resend: {err}", severity="error")
+            return
+        thread = self.book.thread(queued.peer)
+        thread.messages.pop(queued.id, None)  # it moves to the end: written again now
+        self.book.add(queued)
+        if thread.key == self.current:
+            self._render_conversation(cursor=queued.id)
+
+    def action_search(self) -> None:
+        from tuiphone.ui.screens.chat_search import ChatSearchScreen
+
+        phone = self.phone()
+        if phone is None:
+            self.notify("The engine is still starting", severity="warning")
+            return
+        thread = self.book.threads.get(self.current or "")
+
+        async def search(text: str, uri: str | None) -> list[Message]:
+            return await phone.search_messages(text, uri, 200)
+
+        def picked(message: Message | None) -> None:
+            if message is not None:
+                self.jump_to(message)
+                self.query_one("#conversation", ConversationList).focus()
+
+        self.app.push_screen(ChatSearchScreen(search, thread.uri if thread else None,
+                                              self.names), picked)
+
+    # rendering
+
+    def _label(self, thread: Thread) -> str:
+        name = self.names.get(thread.key, thread.key)
+        return f"{name} ({thread.unread})" if thread.unread else name
+
     def _render_threads(self) -> None:
         threads = self.query_one("#threads", OptionList)
-        threads.clear_options()
-        for t in self.book.threads.values():
-            name = self.names.get(t.key, t.key)
-            label = f"{name} ({t.unread})" if t.unread else name
-            threads.add_option(Option(label, id=t.key))
-        if self.current in self.book.threads:
-            threads.highlighted = list(self.book.threads).index(self.current)
+        ordered = self.book.ordered()
+        labels = [(t.key, self._label(t)) for t in ordered]
+        if labels != self._thread_labels:  # most calls only move the cursor
+            self._thread_labels = labels
+            threads.set_options(Option(label, id=key) for key, label in labels)
+        keys = [t.key for t in ordered]
+        if self.current in keys:
+            threads.highlighted = keys.index(self.current)
 
-    def _render_conversation(self) -> None:
+    def _render_conversation(self, follow: bool = False, cursor: str | None = None,
+                             top: bool = False) -> None:
+        """Show the loaded pages; the cursor stays on its message (or goes to
+        ``cursor``, or with ``follow`` to the newest when it was there)."""
+        conv = self.query_one("#conversation", ConversationList)
         thread = self.book.threads.get(self.current or "")
-        self.query_one("#conversation-text", Static).update(_conversation(thread))
-        self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+        old = conv.highlighted_option
+        at_end = conv.highlighted is None or conv.highlighted >= conv.option_count - 1
+        keep = cursor or (old.id if old is not None else None)
+        self._quiet = True
+        try:
+            if thread is None or not thread.messages:
+                conv.set_options([Option(EMPTY, id="-empty", disabled=True)])
+                return
+            ordered = thread.ordered()
+            conv.set_options(Option(_line(m, thread), id=m.id) for m in ordered)
+            ids = [m.id for m in ordered]
+            if cursor is None and (follow and at_end or keep not in ids):
+                keep = ids[-1]
+            conv.highlighted = ids.index(keep) if keep in ids else len(ids) - 1
+            conv.scroll_to_highlight(top=top)
+        finally:
+            self.call_after_refresh(self._settle)
+
+    def _settle(self) -> None:
+        self._quiet = False
 
     @on(OptionList.OptionSelected, "#threads")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -117,16 +388,12 @@ class ChatPane(Horizontal):
             self.post_message(self.SendRequested(peer, body))
 
 
-def _conversation(thread: Thread | None) -> Text:
-    if thread is None or not thread.messages:
-        return Text("No messages yet.")
+def _line(m: Message, thread: Thread) -> Text:
+    who = "me" if m.direction == "out" else thread.key.split("@")[0]
     text = Text()
-    for m in sorted(thread.messages.values(), key=lambda m: m.timestamp):
-        who = "me" if m.direction == "out" else thread.key.split("@")[0]
-        text.append(f"{who}: ", style="bold")
-        text.append(m.body)
-        mark = delivery_mark(m)
-        if mark:
-            text.append(f"  {mark}", style="dim")
-        text.append("\n")
+    text.append(f"{who}: ", style="bold")
+    text.append(m.body)
+    mark = delivery_mark(m)
+    if mark:
+        text.append(f"  {mark}", style="dim")
     return text
