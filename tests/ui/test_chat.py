@@ -40,7 +40,7 @@ async def test_incoming_message_counts_unread_until_opened() -> None:
         chat = app.main.query_one(ChatPane)
         await until(pilot, lambda: chat.book.total_unread() == 1)
         threads = chat.query_one("#threads", OptionList)
-        assert "(1)" in str(threads.get_option("bob@127.0.0.1").prompt)
+        assert str(threads.get_option("bob@127.0.0.1").prompt) == "1 bob@127.0.0.1"
         await until(pilot, lambda: "chat: 1 unread" in str(app.main.query_one("#status").render()))
         chat.open_thread("sip:bob@127.0.0.1")
         assert chat.book.total_unread() == 0

@@ -58,7 +58,7 @@ async def test_threads_cover_the_whole_history_with_unread_counts(tmp_path: Path
         incoming = sum(1 for n in range(HISTORY) if n % 4)
         labels = [str(threads.get_option_at_index(i).prompt) for i in range(2)]
         # one thread for every spelling of alice's URI, the most recent thread first
-        assert labels == ["bob@127.0.0.1 (1)", f"alice@example.com ({incoming})"]
+        assert labels == ["1 bob@127.0.0.1", f"{incoming} alice@example.com"]
         await until(pilot, lambda: "chat: " in str(app.main.query_one("#status").render()))
         app.main.open_chat(ALICE[2])
         await until(pilot, lambda: chat.conversation_text().count("\n") == PAGE - 1)

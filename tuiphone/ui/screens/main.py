@@ -472,6 +472,10 @@ class MainScreen(Screen[None]):
         self.query_one(ChatPane).open_thread(peer)
         self.call_after_refresh(self.query_one("#chat-body").focus)
 
+    @on(ChatPane.UnreadChanged)
+    def _unread_changed(self, message: ChatPane.UnreadChanged) -> None:
+        self.unread = message.total
+
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
         self._send_message(message.peer, message.body)

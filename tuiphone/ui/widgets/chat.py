@@ -36,6 +36,39 @@ class ConversationList(OptionList):
 
     BINDINGS = bindings_for("conversation")
 
+    # Only the user's moves fetch pages (the list's own highlight messages arrive late,
+    # after a re-render, and would fetch for a cursor that has moved on).
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._pane().cursor_moved()
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._pane().cursor_moved()
+
+    def action_first(self) -> None:
+        super().action_first()
+        self._pane().cursor_moved()
+
+    def action_last(self) -> None:
+        super().action_last()
+        self._pane().cursor_moved()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()  # type: ignore[no-untyped-call]
+        self._pane().cursor_moved()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()  # type: ignore[no-untyped-call]
+        self._pane().cursor_moved()
+
+    def on_mouse_scroll_up(self) -> None:
+        self.call_after_refresh(self._pane().scrolled)
+
+    def on_mouse_scroll_down(self) -> None:
+        self.call_after_refresh(self._pane().scrolled)
+
     def action_search(self) -> None:
         self._pane().action_search()
 
@@ -66,6 +99,10 @@ class ChatPane(Horizontal):
         peer: str
         body: str
 
+    @dataclass
+    class UnreadChanged(TMessage):
+        total: int  # unread messages in every thread
+
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
                  phone: Callable[[], PhoneApi | None] = lambda: None,
                  **kwargs: object) -> None:
@@ -74,9 +111,9 @@ class ChatPane(Horizontal):
         self.current = current  # thread key
         self.phone = phone
         self.visible = True  # the screen clears this while the pane is hidden in a tab
-        self._quiet = False  # re-rendering: cursor and scroll moves are ours, not the user's
         self._fetching = False
-        self._thread_labels: list[tuple[str, str]] = []
+        self._unread = 0
+        self._thread_labels: list[tuple[str, str]] = []  # (key, plain label) shown
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -86,8 +123,6 @@ class ChatPane(Horizontal):
             yield Input(placeholder="message — Enter sends", id="chat-body")
 
     def on_mount(self) -> None:
-        conv = self.query_one("#conversation", ConversationList)
-        self.watch(conv, "scroll_y", self._scrolled, init=False)
         self._render_threads()
         self._render_conversation()
 
@@ -222,28 +257,29 @@ class ChatPane(Horizontal):
     def _edge_reached(self, older: bool) -> None:
         thread = self.book.threads.get(self.current or "")
         phone = self.phone()
-        if thread is None or phone is None or self._quiet or self._fetching:
+        if thread is None or phone is None or self._fetching:
             return
         if (thread.older if older else thread.newer):
             self._more(phone, thread, older)
 
-    @on(OptionList.OptionHighlighted, "#conversation")
-    def _moved(self, event: OptionList.OptionHighlighted) -> None:
-        if self._quiet:
+    def cursor_moved(self) -> None:
+        """The user moved the cursor: at an end of the loaded pages, fetch the next."""
+        conv = self.query_one("#conversation", ConversationList)
+        if conv.highlighted is None:
             return
-        count = event.option_list.option_count
-        if event.option_index < EDGE:
+        if conv.highlighted < EDGE:
             self._edge_reached(older=True)
-        elif event.option_index >= count - EDGE:
+        elif conv.highlighted >= conv.option_count - EDGE:
             self._edge_reached(older=False)
 
-    def _scrolled(self, _old: float, new: float) -> None:
-        if self._quiet:
-            return
+    def scrolled(self) -> None:
+        """The user scrolled (mouse wheel): at an end, fetch the next page."""
         conv = self.query_one("#conversation", ConversationList)
-        if new <= 0 and conv.max_scroll_y > 0:
+        if conv.max_scroll_y <= 0:
+            return
+        if conv.scroll_y <= 0:
             self._edge_reached(older=True)
-        elif new >= conv.max_scroll_y > 0:
+        elif conv.scroll_y >= conv.max_scroll_y:
             self._edge_reached(older=False)
 
     @work(group="chat-read")
@@ -321,20 +357,32 @@ class ChatPane(Horizontal):
 
     # rendering
 
-    def _label(self, thread: Thread) -> str:
+    def _label(self, thread: Thread) -> Text:
+        """The name after the unread count as a badge: a narrow list cuts the name's end
+        off, never the count."""
         name = self.names.get(thread.key, thread.key)
-        return f"{name} ({thread.unread})" if thread.unread else name
+        if not thread.unread:
+            return Text(name)
+        count = f"{thread.unread}" if thread.unread < 1000 else "999+"
+        return Text.assemble((count, "bold reverse"), " ", name)
 
     def _render_threads(self) -> None:
         threads = self.query_one("#threads", OptionList)
         ordered = self.book.ordered()
         labels = [(t.key, self._label(t)) for t in ordered]
-        if labels != self._thread_labels:  # most calls only move the cursor
-            self._thread_labels = labels
+        plain = [(key, label.markup) for key, label in labels]
+        if plain != self._thread_labels:  # most calls only move the cursor
+            self._thread_labels = plain
             threads.set_options(Option(label, id=key) for key, label in labels)
         keys = [t.key for t in ordered]
         if self.current in keys:
             threads.highlighted = keys.index(self.current)
+        elif keys and threads.highlighted is None:
+            threads.highlighted = 0  # Enter opens the most recent thread
+        total = self.book.total_unread()
+        if total != self._unread:
+            self._unread = total
+            self.post_message(self.UnreadChanged(total))
 
     def _render_conversation(self, follow: bool = False, cursor: str | None = None,
                              top: bool = False) -> None:
@@ -345,23 +393,19 @@ class ChatPane(Horizontal):
         old = conv.highlighted_option
         at_end = conv.highlighted is None or conv.highlighted >= conv.option_count - 1
         keep = cursor or (old.id if old is not None else None)
-        self._quiet = True
-        try:
-            if thread is None or not thread.messages:
-                conv.set_options([Option(EMPTY, id="-empty", disabled=True)])
-                return
-            ordered = thread.ordered()
-            conv.set_options(Option(_line(m, thread), id=m.id) for m in ordered)
-            ids = [m.id for m in ordered]
-            if cursor is None and (follow and at_end or keep not in ids):
-                keep = ids[-1]
-            conv.highlighted = ids.index(keep) if keep in ids else len(ids) - 1
-            conv.scroll_to_highlight(top=top)
-        finally:
-            self.call_after_refresh(self._settle)
-
-    def _settle(self) -> None:
-        self._quiet = False
+        if thread is None or not thread.messages:
+            conv.set_options([Option(EMPTY, id="-empty", disabled=True)])
+            return
+        ordered = thread.ordered()
+        conv.set_options(Option(_line(m, thread), id=m.id) for m in ordered)
+        ids = [m.id for m in ordered]
+        if cursor is None and (follow and at_end or keep not in ids):
+            keep = ids[-1]
+        conv.highlighted = ids.index(keep) if keep in ids else len(ids) - 1
+        conv.scroll_to_highlight(top=top)
+        # again after the next layout: a list under a modal (a search) or not yet sized
+        # scrolls by stale geometry
+        self.call_after_refresh(conv.scroll_to_highlight, top)
 
     @on(OptionList.OptionSelected, "#threads")
     def _picked(self, event: OptionList.OptionSelected) -> None:
