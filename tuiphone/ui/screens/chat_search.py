@@ -4,6 +4,7 @@ thread and the open one."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -82,20 +83,25 @@ class ChatSearchScreen(ModalScreen[Message | None]):
             status.update(Text(str(err), style="bold red"))
             return
         self.found = {m.id: m for m in found}
-        results.set_options(Option(self._line(m), id=m.id) for m in found)
+        words = [w.strip('"*').lower() for w in text.split() if w.strip('"*')]
+        results.set_options(Option(self._line(m, words), id=m.id) for m in found)
         more = " (the newest shown)" if len(found) >= LIMIT else ""
         status.update(f"{len(found)} found{more}" if found else "nothing found")
         if found:
             results.highlighted = 0
             results.focus()
 
-    def _line(self, m: Message) -> Text:
+    def _line(self, m: Message, words: list[str]) -> Text:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(m.timestamp))
         who = "me → " if m.direction == "out" else ""
         line = Text()
         line.append(f"{when}  ", style="dim")
         line.append(f"{who}{self._who(m.peer)}: ", style="bold")
+        start = len(line)
         line.append(m.body.replace("\n", " "))
+        for word in words:  # the words typed, where the text has them as typed
+            for found in re.finditer(re.escape(word), line.plain[start:].lower()):
+                line.stylize("bold reverse", start + found.start(), start + found.end())
         return line
 
     @on(OptionList.OptionSelected, "#chat-search-results")
