@@ -173,3 +173,21 @@ async def test_resend_sends_a_failed_message_again(tmp_path: Path) -> None:
         assert [b for _a, _u, b in phone.backend.sent_messages] == ["are you there?"]  # type: ignore[attr-defined]
         (again,) = [m for m in phone.store.messages("sip:bob@127.0.0.1") if m.id == "m1001"]
         assert (again.delivery, again.attempts) == (Delivery.SENT, 1)
+
+
+async def test_sending_from_an_old_page_goes_back_to_the_newest(tmp_path: Path) -> None:
+    phone, _db = _phone(tmp_path)
+    app, _ = make_app(phone)
+    async with running(app) as pilot:
+        chat = app.main.query_one(ChatPane)
+        (hit,) = await phone.search_messages("kumquat")
+        chat.jump_to(hit)
+        thread = chat.book.threads["alice@example.com"]
+        await until(pilot, lambda: thread.newer and "kumquat" in chat.conversation_text())
+        app.main.query_one("#chat-body", Input).focus()
+        await pilot.press(*"back to now", "enter")
+        await until(pilot, lambda: chat.conversation_text().splitlines()[-1].startswith(
+            "me: back to now"))
+        assert not thread.newer
+        assert "kumquat" not in chat.conversation_text()  # the newest page, not the old one
+        assert f"note {HISTORY - 1}" in chat.conversation_text()

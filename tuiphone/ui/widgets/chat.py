@@ -139,6 +139,16 @@ class ChatPane(Horizontal):
 
     def add(self, message: Message) -> None:
         """Show a new message or a delivery update."""
+        shown = self.book.threads.get(thread_key(message.peer))
+        if shown is not None and shown.newer and message.direction == "out" \
+                and message.id not in shown.messages and shown.key == self.current:
+            # sent while an old page (a search hit) is shown: back to the newest page
+            shown.newer = False
+            shown.loaded = False
+            shown.messages.clear()
+            self.book.add(message)
+            self._open(shown, None)
+            return
         thread = self.book.add(message, unread=not self._reading(message.peer))
         self._render_threads()
         if thread.key != self.current:
