@@ -96,19 +96,44 @@ class StorePhone:
 
 
 def open_times(store: Store, runs: int) -> tuple[list[float], list[float]]:
+    from textual import on
     from textual.app import App, ComposeResult
     from textual.geometry import Region
 
+    from tuiphone.ui.chat_actions import ChatActions
     from tuiphone.ui.chat_model import PAGE, ChatBook
+    from tuiphone.ui.phone_link import PhoneLink
     from tuiphone.ui.widgets.chat import ChatPane
 
     phone = StorePhone(store)
     times: list[float] = []
     cpu: list[float] = []  # the process's CPU time: what a loaded machine does not inflate
 
+    shown = asyncio.Event()
+
+    class Pane(ChatPane):
+        def show_page(self, want: ChatPane.PageWanted, page: list[Message]) -> None:
+            super().show_page(want, page)
+            shown.set()
+
     class Bench(App[None]):
+        """The pane and the screen's side of it (``ChatActions``), as in the TUI."""
+
         def compose(self) -> ComposeResult:
-            yield ChatPane(ChatBook(), phone=lambda: phone)  # type: ignore[arg-type,return-value]
+            yield Pane(ChatBook())
+
+        def on_mount(self) -> None:
+            link = PhoneLink(self)  # type: ignore[arg-type]
+            link.attach(phone)  # type: ignore[arg-type]
+            self.actions = ChatActions(link, self, lambda: self.query_one(ChatPane))  # type: ignore[arg-type]
+
+        @on(ChatPane.PageWanted)
+        def _page(self, message: ChatPane.PageWanted) -> None:
+            self.actions.page(message)
+
+        @on(ChatPane.ReadWanted)
+        def _read(self, message: ChatPane.ReadWanted) -> None:
+            self.actions.mark_read(message.uri)
 
     async def main() -> None:
         app = Bench()
@@ -121,14 +146,15 @@ def open_times(store: Store, runs: int) -> tuple[list[float], list[float]]:
                 for thread in pane.book.threads.values():
                     thread.messages.clear()
                     thread.loaded = False
+                shown.clear()
                 pane.open_thread("sip:peer1@example.com")
-                while conv.option_count < 5 or not pane.book.threads["peer1@example.com"].loaded:
-                    await pilot.pause()
+                await shown.wait()
                 await pilot.pause()
+                shown.clear()
                 start = time.perf_counter()
                 start_cpu = time.process_time()
                 pane.open_thread(PEER)
-                await app.workers.wait_for_complete()  # the page fetch
+                await shown.wait()  # the page asked for, fetched and in the list
                 assert conv.option_count == PAGE
                 region = conv.scrollable_content_region
                 strips = conv.render_lines(Region(0, round(conv.scroll_y), region.width,

@@ -49,6 +49,7 @@ from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.call_actions import CallActions
+from tuiphone.ui.chat_actions import ChatActions
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.contact_actions import ContactActions
 from tuiphone.ui.format import network_words, party, problem_words, state_words, thread_key
@@ -116,6 +117,7 @@ class MainScreen(Screen[None]):
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
+        self.chat_actions = ChatActions(self.link, self, lambda: self.query_one(ChatPane))
         self.quickdial_keys = QuickDialKeys(self, favourites, quickdial, state_path)
         self.has_books = has_books
         self._named_threads: set[str] = set()
@@ -170,8 +172,7 @@ class MainScreen(Screen[None]):
                 return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
                     MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, lambda: self.phone, id=pid,
-                                classes="pane").data_bind(
+                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
                     names=MainScreen.thread_names)
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
@@ -471,6 +472,22 @@ class MainScreen(Screen[None]):
         self.go("chat", focus=False)
         self.query_one(ChatPane).open_thread(peer)
         self.call_after_refresh(self.query_one("#chat-body").focus)
+
+    @on(ChatPane.PageWanted)
+    def _page_wanted(self, message: ChatPane.PageWanted) -> None:
+        self.chat_actions.page(message)
+
+    @on(ChatPane.ReadWanted)
+    def _read_wanted(self, message: ChatPane.ReadWanted) -> None:
+        self.chat_actions.mark_read(message.uri)
+
+    @on(ChatPane.ResendRequested)
+    def _resend(self, message: ChatPane.ResendRequested) -> None:
+        self.chat_actions.resend(message.message_id)
+
+    @on(ChatPane.SearchRequested)
+    def _search_chat(self, message: ChatPane.SearchRequested) -> None:
+        self.chat_actions.search(message.thread_uri)
 
     @on(ChatPane.UnreadChanged)
     def _unread_changed(self, message: ChatPane.UnreadChanged) -> None:

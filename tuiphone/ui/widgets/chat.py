@@ -1,18 +1,19 @@
 """Chat pane: thread list with unread counts, the conversation, and a compose box.
 
 The conversation is a list with a cursor over the loaded page(s) of one thread: opening
-a thread fetches its newest page; moving (or scrolling) past the top fetches the page
+a thread asks for its newest page; moving (or scrolling) past the top asks for the page
 before, and after a jump to a search result past the bottom the page after. y copies
-the message under the cursor (OSC 52, so it works over SSH), r sends a failed one again.
+the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
+again. The pane posts what it wants; the screen asks the engine (``ChatActions``) and
+answers with ``show_page``, ``resent`` or ``jump_to``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
@@ -20,76 +21,21 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from tuiphone.engine.api import PhoneApi
-from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.message import Delivery, Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
 from tuiphone.ui.format import delivery_mark, thread_key
+from tuiphone.ui.widgets.conversation import ConversationList
 
 EMPTY = "No messages yet."
 EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next page
 
 
-class ConversationList(OptionList):
-    """The messages of the open thread, oldest at the top; one option per message."""
-
-    BINDINGS = bindings_for("conversation")
-
-    # Only the user's moves fetch pages (the list's own highlight messages arrive late,
-    # after a re-render, and would fetch for a cursor that has moved on).
-
-    def action_cursor_up(self) -> None:
-        super().action_cursor_up()
-        self._pane().cursor_moved()
-
-    def action_cursor_down(self) -> None:
-        super().action_cursor_down()
-        self._pane().cursor_moved()
-
-    def action_first(self) -> None:
-        super().action_first()
-        self._pane().cursor_moved()
-
-    def action_last(self) -> None:
-        super().action_last()
-        self._pane().cursor_moved()
-
-    def action_page_up(self) -> None:
-        super().action_page_up()  # type: ignore[no-untyped-call]
-        self._pane().cursor_moved()
-
-    def action_page_down(self) -> None:
-        super().action_page_down()  # type: ignore[no-untyped-call]
-        self._pane().cursor_moved()
-
-    def on_mouse_scroll_up(self) -> None:
-        self.call_after_refresh(self._pane().scrolled)
-
-    def on_mouse_scroll_down(self) -> None:
-        self.call_after_refresh(self._pane().scrolled)
-
-    def action_search(self) -> None:
-        self._pane().action_search()
-
-    def action_copy(self) -> None:
-        self._pane().copy_highlighted()
-
-    def action_resend(self) -> None:
-        self._pane().resend_highlighted()
-
-    def _pane(self) -> ChatPane:
-        for node in self.ancestors:
-            if isinstance(node, ChatPane):
-                return node
-        raise LookupError("a ConversationList lives in a ChatPane")
-
-
 class ChatPane(Horizontal):
-    """Holds a ``ChatBook``. Posts ``ChatPane.SendRequested`` when the user sends.
+    """Holds a ``ChatBook``. Posts ``SendRequested`` when the user sends, ``PageWanted``,
+    ``ReadWanted``, ``ResendRequested`` and ``SearchRequested`` for the screen to do.
 
-    ``names`` maps thread keys to contact names, when known (bound by the screen);
-    ``phone`` gives the engine to fetch pages from (None until it is up)."""
+    ``names`` maps thread keys to contact names, when known (bound by the screen)."""
 
     BINDINGS = bindings_for("chat")
     names: reactive[dict[str, str]] = reactive(dict)
@@ -103,13 +49,34 @@ class ChatPane(Horizontal):
     class UnreadChanged(TMessage):
         total: int  # unread messages in every thread
 
+    @dataclass
+    class PageWanted(TMessage):
+        """A page of the thread ``key`` (at ``uri``): its newest, the one just before or
+        after a message id, or (``around``) the one centred on a message."""
+
+        key: str
+        uri: str
+        before: str | None = None
+        after: str | None = None
+        around: str | None = None
+
+    @dataclass
+    class ReadWanted(TMessage):
+        uri: str  # mark this thread read in the database
+
+    @dataclass
+    class ResendRequested(TMessage):
+        message_id: str
+
+    @dataclass
+    class SearchRequested(TMessage):
+        thread_uri: str | None  # the open thread, which the search may narrow to
+
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
-                 phone: Callable[[], PhoneApi | None] = lambda: None,
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.book = book or ChatBook()
         self.current = current  # thread key
-        self.phone = phone
         self.visible = True  # the screen clears this while the pane is hidden in a tab
         self._fetching = False
         self._unread = 0
@@ -175,6 +142,7 @@ class ChatPane(Horizontal):
     def jump_to(self, message: Message) -> None:
         """Open the message's thread at that message, the cursor on it."""
         self.open_thread(message.peer, at=message.id)
+        self.query_one("#conversation", ConversationList).focus()
 
     def mark_visible(self, visible: bool) -> None:
         self.visible = visible
@@ -204,74 +172,60 @@ class ChatPane(Horizontal):
         thread.unread = 0
         self._render_threads()
         self._render_conversation(follow=True)
-        phone = self.phone()
-        if phone is None:
-            return
         if had_unread and self.visible:
             self._mark_read(thread.uri)
         if at is not None or not thread.loaded:
-            self._first_page(phone, thread, at)
+            self._want(self.PageWanted(thread.key, thread.uri, around=at))
 
-    @work(exclusive=True, group="chat-page")
-    async def _first_page(self, phone: PhoneApi, thread: Thread, at: str | None) -> None:
+    def _want(self, want: ChatPane.PageWanted) -> None:
         self._fetching = True
-        try:
-            if at is None:
-                page = await phone.messages(thread.uri, PAGE)
-            else:
-                page = await phone.messages(limit=PAGE, around=at)
-        except TuiphoneError as err:
-            self.notify(f"Chat: {err}", severity="error")
+        self.post_message(want)
+
+    def page_failed(self) -> None:
+        """No page came (no engine yet, or it failed): the next move may ask again."""
+        self._fetching = False
+
+    def show_page(self, want: ChatPane.PageWanted, page: list[Message]) -> None:
+        """The page ``want`` asked for."""
+        self._fetching = False
+        thread = self.book.threads.get(want.key)
+        if thread is None:
             return
-        finally:
-            self._fetching = False
-        if at is None:
-            self.book.set_page(thread.key, page)
-            thread.older = len(page) >= PAGE
-            thread.newer = False
-        else:
+        if want.around is not None:
             self.book.set_page(thread.key, page, replace=True)
             ids = [m.id for m in page]
-            before = ids.index(at) if at in ids else 0
+            before = ids.index(want.around) if want.around in ids else 0
             thread.older = before >= (PAGE - 1) // 2
             thread.newer = bool(page) and thread.last is not None and \
                 thread.last.id != page[-1].id and thread.last.timestamp >= page[-1].timestamp
-        if thread.key == self.current:
-            self._render_conversation(follow=at is None, cursor=at)
-
-    @work(exclusive=True, group="chat-page")
-    async def _more(self, phone: PhoneApi, thread: Thread, older: bool) -> None:
-        loaded = thread.ordered()
-        if not loaded:
-            return
-        edge = loaded[0] if older else loaded[-1]
-        self._fetching = True
-        try:
-            if older:
-                page = await phone.messages(thread.uri, PAGE, before=edge.id)
-            else:
-                page = await phone.messages(thread.uri, PAGE, after=edge.id)
-        except TuiphoneError as err:
-            self.notify(f"Chat: {err}", severity="error")
-            return
-        finally:
-            self._fetching = False
-        self.book.set_page(thread.key, page)
-        if older:
-            thread.older = len(page) >= PAGE
         else:
-            thread.newer = len(page) >= PAGE
-        if thread.key == self.current:
-            self._render_conversation(cursor=edge.id, top=older)
+            self.book.set_page(thread.key, page)
+            if want.after is not None:
+                thread.newer = len(page) >= PAGE
+            else:
+                thread.older = len(page) >= PAGE
+                thread.newer = thread.newer and want.before is not None
+        if thread.key != self.current:
+            return
+        edge = want.before or want.after
+        if want.around is not None:
+            self._render_conversation(cursor=want.around)
+        elif edge is not None:
+            self._render_conversation(cursor=edge, top=want.before is not None)
+        else:
+            self._render_conversation(follow=True)
 
     def _edge_reached(self, older: bool) -> None:
         thread = self.book.threads.get(self.current or "")
-        phone = self.phone()
-        if thread is None or phone is None or self._fetching:
+        if thread is None or self._fetching or not (thread.older if older else thread.newer):
             return
-        if (thread.older if older else thread.newer):
-            self._more(phone, thread, older)
+        loaded = thread.ordered()
+        if loaded:
+            edge = loaded[0].id if older else loaded[-1].id
+            self._want(self.PageWanted(thread.key, thread.uri, before=edge if older else None,
+                                       after=None if older else edge))
 
+    @on(ConversationList.Moved)
     def cursor_moved(self) -> None:
         """The user moved the cursor: at an end of the loaded pages, fetch the next."""
         conv = self.query_one("#conversation", ConversationList)
@@ -282,6 +236,7 @@ class ChatPane(Horizontal):
         elif conv.highlighted >= conv.option_count - EDGE:
             self._edge_reached(older=False)
 
+    @on(ConversationList.Scrolled)
     def scrolled(self) -> None:
         """The user scrolled (mouse wheel): at an end, fetch the next page."""
         conv = self.query_one("#conversation", ConversationList)
@@ -292,17 +247,15 @@ class ChatPane(Horizontal):
         elif conv.scroll_y >= conv.max_scroll_y:
             self._edge_reached(older=False)
 
-    @work(group="chat-read")
-    async def _mark_read(self, uri: str) -> None:
-        phone = self.phone()
-        if phone is None:
-            return
-        try:
-            await phone.mark_read(uri)
-        except Exception as err:  # noqa: BLE001 - an older engine or a full disk: only a count
-            self.log.warning(f"mark read: {err}")
+    def _mark_read(self, uri: str) -> None:
+        self.post_message(self.ReadWanted(uri))
 
     # actions on the message under the cursor
+
+    @on(ConversationList.Wants)
+    def _wants(self, event: ConversationList.Wants) -> None:
+        {"copy": self.copy_highlighted, "resend": self.resend_highlighted,
+         "search": self.action_search}[event.action]()
 
     def highlighted_message(self) -> Message | None:
         conv = self.query_one("#conversation", ConversationList)
@@ -326,44 +279,19 @@ class ChatPane(Horizontal):
                 or message.delivery is not Delivery.FAILED:
             self.notify("Only a failed message can be sent again", severity="warning")
             return
-        phone = self.phone()
-        if phone is None:
-            self.notify("The engine is still starting", severity="warning")
-            return
-        self._resend(phone, message.id)
+        self.post_message(self.ResendRequested(message.id))
 
-    @work(group="chat-resend")
-    async def _resend(self, phone: PhoneApi, message_id: str) -> None:
-        try:
-            queued = await phone.resend_message(message_id)
-        except TuiphoneError as err:
-            self.notify(f"Resend: {err}", severity="error")
-            return
+    def resent(self, queued: Message) -> None:
+        """A failed message is queued again: it moves to the end (written again now)."""
         thread = self.book.thread(queued.peer)
-        thread.messages.pop(queued.id, None)  # it moves to the end: written again now
+        thread.messages.pop(queued.id, None)
         self.book.add(queued)
         if thread.key == self.current:
             self._render_conversation(cursor=queued.id)
 
     def action_search(self) -> None:
-        from tuiphone.ui.screens.chat_search import ChatSearchScreen
-
-        phone = self.phone()
-        if phone is None:
-            self.notify("The engine is still starting", severity="warning")
-            return
         thread = self.book.threads.get(self.current or "")
-
-        async def search(text: str, uri: str | None) -> list[Message]:
-            return await phone.search_messages(text, uri, 200)
-
-        def picked(message: Message | None) -> None:
-            if message is not None:
-                self.jump_to(message)
-                self.query_one("#conversation", ConversationList).focus()
-
-        self.app.push_screen(ChatSearchScreen(search, thread.uri if thread else None,
-                                              self.names), picked)
+        self.post_message(self.SearchRequested(thread.uri if thread else None))
 
     # rendering
 
