@@ -183,9 +183,15 @@ COMMANDS: tuple[Command, ...] = (
             help="wait S seconds for that state (the message stays queued after)"))),
     Command("messages", "list chat messages, optionally with one peer", handlers.messages,
             args=(arg("uri", metavar="URI", nargs="?", complete="contact",
-                      help="only messages with this peer"), _limit(100),
+                      help="only the thread with this peer (any spelling of its URI)"),
+                  _limit(100),
                   arg("--pending", action="store_true",
-                      help="only the outbox: messages queued or being sent"))),
+                      help="only the outbox: messages queued or being sent"),
+                  arg("--search", metavar="TEXT",
+                      help="only messages holding every word of TEXT, newest first (taken "
+                           "as plain words; a word ending in * matches as a prefix)"))),
+    Command("resend", "send a failed chat message again", handlers.resend, args=(
+        arg("id", metavar="ID", help="the message id (from messages)"),)),
     Command("history", "list recent calls", handlers.history, running=True,
             args=(_limit(50), arg("--identity", choices=VOUCHES, default=None, metavar="VOUCH",
                                   help="only incoming calls whose caller identity the network "

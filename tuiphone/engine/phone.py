@@ -67,7 +67,7 @@ from tuiphone.model.events import (
     Notice,
 )
 from tuiphone.model.lamp import Lamp
-from tuiphone.model.message import Message
+from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 
@@ -433,9 +433,24 @@ class Phone:
         return await self.chat.send(uri, body, account_id, content_type)
 
     async def messages(
-        self, peer: str | None = None, limit: int = 100, pending: bool = False
+        self, peer: str | None = None, limit: int = 100, pending: bool = False,
+        before: str | None = None, after: str | None = None, around: str | None = None,
     ) -> list[Message]:
-        return self.chat.messages(peer, limit, pending)
+        return self.chat.messages(peer, limit, pending, before, after, around)
+
+    async def chat_threads(self) -> list[ChatThread]:
+        return self.store.threads()
+
+    async def search_messages(
+        self, text: str, peer: str | None = None, limit: int = 100
+    ) -> list[Message]:
+        return self.store.search_messages(text, peer, limit)
+
+    async def mark_read(self, peer: str) -> int:
+        return self.store.mark_read(peer)
+
+    async def resend_message(self, message_id: str) -> Message:
+        return self.chat.resend(message_id)
 
     async def history(self, limit: int = 50, identity: Vouch | None = None
                       ) -> list[HistoryEntry]:

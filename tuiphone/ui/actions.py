@@ -88,6 +88,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("consent.reject", "n", "choose('reject')", "Reject", "consent"),
     ActionSpec("consent.later", "escape", "choose('later')", "Later", "consent"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
+    ActionSpec("chat.search", "ctrl+f", "search", "Search chat", "chat"),
+    # on the message list (a cursor over the messages; the compose box types letters)
+    ActionSpec("conversation.search", "slash", "search", "Search chat", "conversation",
+               show=False),
+    ActionSpec("conversation.copy", "y", "copy", "Copy message", "conversation"),
+    ActionSpec("conversation.resend", "r", "resend", "Resend", "conversation"),
 )
 
 

@@ -145,7 +145,7 @@ class TuiphoneApp(App[int]):
 
     def action_help(self) -> None:
         pane = self.main.current_pane() if self.screen is self.main else "incoming"
-        extra = {"contacts": ["contact-list"]}.get(pane, [])
+        extra = {"contacts": ["contact-list"], "chat": ["conversation"]}.get(pane, [])
         self.push_screen(HelpScreen(["app", "screen", pane, *extra], self.keymap))
 
     def action_next_theme(self) -> None:

@@ -50,6 +50,7 @@ from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.call_actions import CallActions
+from tuiphone.ui.chat_actions import ChatActions
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.contact_actions import ContactActions
 from tuiphone.ui.format import network_words, party, problem_words, state_words, thread_key
@@ -118,6 +119,7 @@ class MainScreen(Screen[None]):
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
+        self.chat_actions = ChatActions(self.link, self, lambda: self.query_one(ChatPane))
         self.quickdial_keys = QuickDialKeys(self, favourites, quickdial, state_path)
         self.has_books = has_books
         self._named_threads: set[str] = set()
@@ -272,9 +274,13 @@ class MainScreen(Screen[None]):
     @work(group="load")
     async def _load(self, phone: PhoneApi) -> None:
         self.history = tuple(await phone.history())
-        messages = await phone.messages(limit=200)
-        self.book.load(messages)
-        self.query_one(ChatPane).on_mount()
+        try:
+            self.book.load_threads(await phone.chat_threads())
+        except Exception as err:  # an older engine without threads: its newest messages
+            self.log.warning(f"chat threads unavailable: {err}")
+            self.book.load(await phone.messages(limit=200))
+        self.query_one(ChatPane).refresh_threads()
+        self.unread = self.book.total_unread()
         self.refresh_trace()
         self._name_threads()
 
@@ -526,6 +532,26 @@ class MainScreen(Screen[None]):
         # through go()'s focus, which waits for a just-shown tab to take focus: a bare
         # focus() after one refresh was lost when the chat tab was not shown yet
         self.go("chat", target="#chat-body")
+
+    @on(ChatPane.PageWanted)
+    def _page_wanted(self, message: ChatPane.PageWanted) -> None:
+        self.chat_actions.page(message)
+
+    @on(ChatPane.ReadWanted)
+    def _read_wanted(self, message: ChatPane.ReadWanted) -> None:
+        self.chat_actions.mark_read(message.uri)
+
+    @on(ChatPane.ResendRequested)
+    def _resend(self, message: ChatPane.ResendRequested) -> None:
+        self.chat_actions.resend(message.message_id)
+
+    @on(ChatPane.SearchRequested)
+    def _search_chat(self, message: ChatPane.SearchRequested) -> None:
+        self.chat_actions.search(message.thread_uri)
+
+    @on(ChatPane.UnreadChanged)
+    def _unread_changed(self, message: ChatPane.UnreadChanged) -> None:
+        self.unread = message.total
 
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
