@@ -221,6 +221,13 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
+            "messages, registrations, starts, screens, crashes", handlers.usage, local=True,
+            args=(
+                arg("action", nargs="?", default="show", choices=("show", "reset"),
+                    metavar="ACTION", complete=("show", "reset"),
+                    help="show (default) or reset"),
+                arg("--yes", action="store_true", help="reset: really delete"))),
     Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
             handlers.debug_bundle, local=True, args=(
                 arg("--out", metavar="FILE",

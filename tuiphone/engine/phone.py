@@ -44,6 +44,7 @@ from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
+from tuiphone.engine.usage import UsageCounters
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
@@ -128,6 +129,8 @@ class Phone:
             self.calls.fresh_stats, self._call_facts, self.bus.publish, setup.media_check_s
         )
         self._background: set[asyncio.Task[None]] = set()
+        self.usage = UsageCounters(self.store.bump_counter, self.journal.save,
+                                   self._counts, any(_counts(a) for a in setup.accounts))
 
     def attach_contacts(
         self, open_book: BookOpener, watch: Sequence[Path] = (), sync_every: int = 0
@@ -154,6 +157,7 @@ class Phone:
         limit = MAX_ACCOUNTS - (1 if self.setup.echo_line else 0)
         if len(user) > limit:
             raise LimitExceeded(f"at most {limit} accounts (pjsua2 limit {MAX_ACCOUNTS})")
+        self.usage.start(self.bus.subscribe, any(_counts(a) for a in user))
         await self.backend.start(self.setup.backend, self._on_event)
         self._started = True
         self.network.start()
@@ -190,6 +194,7 @@ class Phone:
             await self._echo.close()
         await self.backend.stop()
         self.bus.close()
+        await self.usage.close()
         self.store.close()
 
     async def _start_echo(self) -> None:
@@ -325,8 +330,19 @@ class Phone:
 
     def _background_done(self, task: asyncio.Task[None]) -> None:
         self._background.discard(task)
-        if not task.cancelled() and isinstance(task.exception(), TuiphoneError):
+        if task.cancelled() or task.exception() is None:
+            return
+        if isinstance(task.exception(), TuiphoneError):
             self.bus.publish(Notice("warning", str(task.exception())))
+        else:
+            self.usage.note("crash")  # nobody awaited it: an unhandled exception
+
+    def _counts(self, account_id: str) -> bool:
+        config = self.accounts.configs.get(account_id)
+        return config is not None and _counts(config)
+
+    async def note_usage(self, fact: str) -> None:
+        self.usage.note(fact)
 
     # calls
 
@@ -462,6 +478,10 @@ class Phone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
+
+
+def _counts(config: AccountConfig) -> bool:
+    return config.features.usage_counters
 
 
 def _is_echo_chat(event: Event) -> bool:
