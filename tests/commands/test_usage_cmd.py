@@ -63,7 +63,8 @@ def test_data_erase_removes_the_counters(
     code, _, _ = run_command("data", capsys, config, "erase", "--yes")
     assert code == 0
     code, out, _ = usage(capsys, config, "--json")
-    assert json.loads(out)["app"] == {} and json.loads(out)["accounts"] == {}
+    assert json.loads(out)["app"] == {}
+    assert json.loads(out)["accounts"] == {}
 
 
 def test_switch_off_counts_nothing(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -134,5 +134,6 @@ def test_no_output_and_no_file_ever_holds_a_password(
     assert {"tuiphone.db", "sip-trace.log", "tuiphone.log", "export.json"} <= names, names
     assert any(n.startswith("secrets") for n in names), names
     trace = next(p for p in searched if p.name == "sip-trace.log").read_text()
-    assert "REGISTER sip:" in trace and "INVITE sip:" in trace
+    assert "REGISTER sip:" in trace
+    assert "INVITE sip:" in trace
     assert "Authorization:" in trace  # the digest exchange is there, without the password
