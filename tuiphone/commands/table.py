@@ -46,8 +46,10 @@ _CONTACTS_DETAILS = """actions:
   edit ID --set F=V ...  change fields; only the edited lines of the card change
   delete ID              remove the card (vdir file or CardDAV resource)
   books                  the configured books: kind, place, contacts, last sync
-fields for --set: fn, org, note, birthday (text); phones, emails, sips,
-categories (repeat --set to give several; an empty value clears the list);
+fields for --set: fn, nickname, title, org, note, birthday, gender (text: "F",
+"O non-binary", or words alone); phones, emails, sips, categories, addresses
+(repeat --set to give several; an empty value clears the list; an address is
+"home: street; city; region; postal code; country");
 photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
