@@ -195,7 +195,8 @@ COMMANDS: tuple[Command, ...] = (
             handlers.trace,
             running=True, stream=True, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
-        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
+        arg("--pcap", metavar="FILE",
+            help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
     )),
     # contacts
