@@ -17,6 +17,7 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
@@ -69,6 +70,7 @@ from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 
+log = logging.getLogger("tuiphone.engine")
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
 
@@ -334,8 +336,9 @@ class Phone:
             return
         if isinstance(task.exception(), TuiphoneError):
             self.bus.publish(Notice("warning", str(task.exception())))
-        else:
-            self.usage.note("crash")  # nobody awaited it: an unhandled exception
+        else:  # nobody awaited it: an unhandled exception, a bug
+            log.error("background task failed", exc_info=task.exception())
+            self.usage.note("crash")
 
     def _counts(self, account_id: str) -> bool:
         config = self.accounts.configs.get(account_id)
