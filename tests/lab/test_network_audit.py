@@ -68,14 +68,15 @@ Dest = tuple[str, str, int]
 class Audited:
     """tuiphone's commands and daemon inside ``host``, every destination recorded."""
 
-    def __init__(self, host: Host, work: Path) -> None:
+    def __init__(self, host: Host, work: Path, v6_default: bool = True) -> None:
         self.host, self.work = host, work
         self.audit_logs: list[Path] = []
         host.run(["ip", "link", "add", "audit0", "type", "veth", "peer", "name", "audit1"])
         host.run(["ip", "link", "set", "audit1", "up"])
         host.run(["ip", "link", "set", "audit0", "up"])
         host.run(["ip", "route", "add", "default", "dev", "audit0"])
-        host.run(["ip", "-6", "route", "add", "default", "dev", "audit0"], check=False)
+        if v6_default:
+            host.run(["ip", "-6", "route", "add", "default", "dev", "audit0"], check=False)
         host.nft(RECORDER)
 
     def env(self, log: Path) -> dict[str, str]:
@@ -132,6 +133,15 @@ class Audited:
 @pytest.fixture
 def audited(netlab: NetLab, tmp_path: Path) -> Audited:
     return Audited(netlab.far(v6=False), tmp_path)
+
+
+def test_no_ipv6_route_still_asks_dns_nothing(netlab: NetLab, tmp_path: Path) -> None:
+    """An IPv4-only network (IPv6 sockets, no IPv6 route): the stack's IPv6 listener
+    must not make pjlib look this host's name up (an AAAA query to the DNS server)."""
+    audited = Audited(netlab.far(v6=False), tmp_path, v6_default=False)
+    done = audited.run("--json", "status")
+    assert done.returncode == 0, done.stderr
+    assert audited.external() == set()
 
 
 @pytest.fixture

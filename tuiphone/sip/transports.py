@@ -17,7 +17,7 @@ from typing import Any
 import pjsua2 as pj
 
 from tuiphone.model.errors import NetworkError
-from tuiphone.net.routes import has_family, local_address_for
+from tuiphone.net.routes import default_address, has_family
 from tuiphone.sip.errors import convert
 
 log = logging.getLogger("tuiphone.sip")
@@ -30,8 +30,6 @@ _TYPES = {
     ("tcp", 6): pj.PJSIP_TRANSPORT_TCP6,
     ("tls", 6): pj.PJSIP_TRANSPORT_TLS6,
 }
-# pjlib's own probe of the default route (pj_getdefaultipinterface): nothing is sent
-_DEFAULT_ROUTE = {4: "1.1.1.1", 6: "1::1"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +111,11 @@ class Transports:
         """What a transport publishes. For a listener on every address with nothing to
         publish, pjlib would look up this machine's host name (pj_gethostip): when
         /etc/hosts lacks it (for IPv6 it usually does), that sends the host name to the
-        DNS server at every start. It is given the address pjlib then falls back to,
-        the one on the default route, so nothing is asked (empty when there is none)."""
+        DNS server at every start. It is given the address pjlib then falls back to
+        (``default_address``), so nothing is asked."""
         if key.public or self._bind not in ("", "0.0.0.0", "::"):
             return key.public
-        return local_address_for(_DEFAULT_ROUTE[key.family]) or ""
+        return default_address(key.family) or ""
 
     def acquire(self, key: TransportKey, account_id: str, tls: pj.TlsConfig | None) -> int:
         """A route transport for ``account_id``; -1 when the slots ran out."""
