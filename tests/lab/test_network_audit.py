@@ -195,6 +195,8 @@ ADDS = {
     "presence": {("SUBSCRIBE", "presence"), ("PUBLISH", "presence")},
     "mwi": {("SUBSCRIBE", "message-summary")},
     "smart_contacts": {("OPTIONS", "probe")},
+    "sip_trace_log": set(),  # a local file only
+    "usage_counters": set(),  # local tallies only
 }
 
 
