@@ -173,6 +173,12 @@ def data(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def usage(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.usage import usage as handler
+
+    return handler(phone, args)
+
+
 def config(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.configcmd import config as handler
 

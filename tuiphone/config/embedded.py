@@ -66,6 +66,7 @@ uri = "sip:{user}@127.0.0.1"
 #blf = true
 #presence = true
 #mwi = true
+#usage_counters = true        # local tallies only (tuiphone usage); never sent
 # NAT: what the registrar saw of us is used in Contact, Via and SDP; keep-alives on.
 #[accounts.nat]
 #contact_rewrite = true
