@@ -149,6 +149,12 @@ def wait(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def stats(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
+    from tuiphone.commands.calls.quality import stats as handler
+
+    return handler(phone, args)
+
+
 def events(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
     from tuiphone.commands.trace.streams import events as handler
 

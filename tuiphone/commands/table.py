@@ -214,6 +214,12 @@ COMMANDS: tuple[Command, ...] = (
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
+    Command("stats", "a call's codec, loss, jitter, RTT and MOS; --follow: every second",
+            handlers.stats, running=True, stream=True,
+            details="Without CALL: the one connected call. --follow prints a line a second\n"
+                    "until the call ends (also as call_stats events in `events`).",
+            args=(CALL, arg("--follow", "-f", action="store_true",
+                            help="keep printing until the call ends"))),
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
