@@ -68,8 +68,9 @@ def test_edit_a_contact_and_see_one_added_from_the_cli(
     session.send_key("e")
     session.wait_for("the editor on the name field", "Editing: Name")
     assert EDITOR.search(session.last_screen)
-    session.send_key("Tab")
-    session.wait_for("the organisation field focused", "Editing: Organisation")
+    for field in ("Nickname", "Title", "Organisation"):  # the form's order
+        session.send_key("Tab")
+        session.wait_for(f"the {field.lower()} field focused", f"Editing: {field}")
     session.send_text("Forest Ltd")  # the old value is selected on focus: typing replaces it
     session.send_key("C-s")
     session.wait_for("the saved organisation", lambda s: "Forest Ltd" in s and "Edit Anna" not in s)
