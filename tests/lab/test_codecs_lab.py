@@ -43,3 +43,14 @@ async def test_each_accounts_calls_offer_its_own_order(sipp_factory, phone_facto
     assert uas.wait(60) == 0, uas.log_tail()
     first = [o[0] for o in offers(msgs.read_text(errors="replace"))]
     assert first == [PAYLOAD["PCMU"], PAYLOAD["G722"], PAYLOAD["PCMU"]]
+
+
+async def test_codecs_disabled_at_start_stay_off_unless_named(phone_factory):
+    """L16 is disabled in the wheel: offering it would bloat every SDP (an ICE/TURN offer
+    then overflowed pjsua2's print buffer and came out empty)."""
+    phone = await phone_factory(direct_account("plain"),
+                                replace(direct_account("wide"), uri="sip:wide@127.0.0.1",
+                                        codecs=("L16/44100/1",)))
+    plain = await phone.codecs("plain")
+    assert not any(c.startswith("L16") for c in plain)
+    assert (await phone.codecs("wide"))[0] == "L16/44100/1"

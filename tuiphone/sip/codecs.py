@@ -1,7 +1,9 @@
 """Codec order. pjsua keeps ONE codec priority list for the whole endpoint, so each
 call sets it just before its offer (makeCall) or answer (200): the account's ``codecs``
-first, then G.722, PCMA, PCMU, then the rest in the wheel's own order. A re-INVITE of an
-earlier call, while another account's call was placed since, offers that call's order."""
+first, then G.722, PCMA, PCMU, then the rest in the wheel's own order. Codecs the wheel
+starts with disabled (priority 0: L16, for one) stay disabled unless an account names them.
+A re-INVITE of an earlier call, while another account's call was placed since, offers that
+call's order."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ DEFAULT_ORDER = ("G722", "PCMA", "PCMU")  # wideband first, then the G.711 every
 def codec_ids(ep: pj.Endpoint) -> list[str]:
     """Every codec id of the wheel, e.g. "PCMU/8000/1", "speex/16000/1"."""
     return [str(ci.codecId) for ci in ep.codecEnum2()]
+
+
+def enabled_ids(ep: pj.Endpoint) -> list[str]:
+    """The codecs enabled now (priority above 0), highest priority first."""
+    infos = sorted(ep.codecEnum2(), key=lambda ci: -int(ci.priority))
+    return [str(ci.codecId) for ci in infos if int(ci.priority) > 0]
 
 
 def match(wanted: str, available: Sequence[str]) -> list[str]:
@@ -45,19 +53,26 @@ def _ordered(names: Sequence[str], available: Sequence[str]) -> list[str]:
 
 def call_order(names: Sequence[str], base: Sequence[str], available: Sequence[str]
                ) -> list[str]:
-    """``names`` first, then DEFAULT_ORDER, then ``base``: codec ids of ``available``."""
+    """``names`` first (any codec of ``available``), then DEFAULT_ORDER and the rest of
+    ``base`` (the codecs enabled at start, in their order): the enabled codecs of a call."""
     order = _ordered(names, available)
-    order += [c for c in _ordered([d for d in DEFAULT_ORDER if match(d, available)], available)
+    usable = [c for c in base if c in available]
+    order += [c for c in _ordered([d for d in DEFAULT_ORDER if match(d, usable)], usable)
               if c not in order]
-    order += [c for c in base if c not in order and c in available]
+    order += [c for c in usable if c not in order]
     return order
 
 
 def order_for_call(ep: pj.Endpoint, names: Sequence[str], base: Sequence[str]) -> list[str]:
     """Set every codec's priority for the next offer or answer: ``names`` (an account's
     ``codecs``), then DEFAULT_ORDER, then ``base`` (the wheel's own order, taken once at
-    start). Returns the order set. Raises UsageError for an unknown codec."""
-    order = call_order(names, base, codec_ids(ep))
+    start). Every other codec is disabled for it. Returns the order set. Raises UsageError
+    for an unknown codec."""
+    available = codec_ids(ep)
+    order = call_order(names, base, available)
     for rank, cid in enumerate(order):
         ep.codecSetPriority(cid, max(_TOP - rank, 1))
+    for cid in available:
+        if cid not in order:
+            ep.codecSetPriority(cid, 0)
     return order

@@ -34,7 +34,7 @@ from tuiphone.sip import sdp
 from tuiphone.sip.account import PjAccount, Plan, build_config
 from tuiphone.sip.call import PjCall
 from tuiphone.sip.calls import CallRegistry, live_id
-from tuiphone.sip.codecs import check_names, codec_ids, order_for_call
+from tuiphone.sip.codecs import check_names, enabled_ids, order_for_call
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.gate import Gate
@@ -89,7 +89,7 @@ class Core:
         """Start the stack, then the request gate (it probes our own UDP listener).
         Returns the wake-up address (see Stack.init)."""
         wake = self.stack.init()
-        self.codec_base = codec_ids(self.stack.ep)  # the wheel's own order, by priority
+        self.codec_base = enabled_ids(self.stack.ep)  # the wheel's own order, enabled ones
         self.use_codecs(())
         self.gate.install(*wake, self.stack.handle_events)
         return wake
