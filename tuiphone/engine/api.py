@@ -136,6 +136,18 @@ class PhoneApi(Protocol):
         """Stored messages, oldest first; ``pending``: only the outbox (queued, sending)."""
         ...
 
+    async def mark_read(self, peer: str) -> int:
+        """Mark the messages of ``peer`` (a stored message's peer) read; display
+        notifications go out for those that asked for one, when the account's
+        features.read_receipts is on. Returns how many notifications were sent."""
+        ...
+
+    async def typing(self, uri: str, account_id: str | None = None) -> bool:
+        """The user is typing to ``uri``: an is-composing "active" goes out (at most once
+        a minute; "idle" follows 15 s after the last call) when the account's
+        features.typing is on. Returns whether an indication went out now."""
+        ...
+
     async def history(self, limit: int = 50, identity: Vouch | None = None
                       ) -> list[HistoryEntry]:
         """The newest ``limit`` calls; ``identity`` keeps only incoming calls whose caller

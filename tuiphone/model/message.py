@@ -55,6 +55,15 @@ class Message:
     # U+FFFD for what does not decode). Empty when ``body.encode()`` is the bytes.
     raw: bytes = field(default=b"", metadata=SPARSE)
     attempts: int = field(default=0, metadata=SPARSE)  # outgoing: sends tried so far
+    # IMDN (RFC 5438), incoming: the sender's imdn.Message-ID (several, space-separated,
+    # for a message joined from parts) and the notifications it asked for
+    # ("positive-delivery, display"); empty for a message that asked for none.
+    imdn_id: str = field(default="", metadata=SPARSE)
+    notify: str = field(default="", metadata=SPARSE)
+    # Long text (tuiphone.model.longtext): outgoing, how many MESSAGEs carry it (0: one);
+    # incoming, the Tuiphone-Part header of one part as it arrived (never stored).
+    parts: int = field(default=0, metadata=SPARSE)
+    part: str = field(default="", metadata=SPARSE)
 
     @property
     def data(self) -> bytes:

@@ -31,6 +31,21 @@ def insert_message(conn: sqlite3.Connection, message: Message) -> bool:
     return cur.rowcount == 1
 
 
+def complete_message(conn: sqlite3.Connection, message: Message) -> bool:
+    """Replace a stored truncated message (a long text whose parts did not all arrive in
+    time) by the whole ``message`` of the same id; returns whether one was replaced."""
+    return conn.execute(
+        "UPDATE messages SET body = ?, raw = ?, truncated = 0, imdn_id = ?"
+        " WHERE id = ? AND truncated = 1",
+        (message.body, message.raw, message.imdn_id, message.id),
+    ).rowcount == 1
+
+
+def select_message(conn: sqlite3.Connection, message_id: str) -> Message | None:
+    row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+    return None if row is None else message_from_row(row)
+
+
 def set_delivery(
     conn: sqlite3.Connection, message_id: str, delivery: Delivery, code: int, reason: str
 ) -> Message | None:
@@ -143,6 +158,17 @@ def select_threads(conn: sqlite3.Connection) -> list[ChatThread]:
         ChatThread(peer=row["peer"], last_message=message_from_row(row), unread=row["unread"])
         for row in conn.execute(_THREADS)
     ]
+
+
+def read_thread(conn: sqlite3.Connection, peer: str) -> list[Message]:
+    """Mark every message of ``peer`` read; returns the incoming ones that were unread
+    and asked for a display notification."""
+    rows = conn.execute(
+        "SELECT * FROM messages WHERE peer = ? AND read = 0 AND direction = 'in'"
+        " AND notify <> '' ORDER BY timestamp, seq", (peer,)
+    ).fetchall()
+    conn.execute("UPDATE messages SET read = 1 WHERE peer = ? AND read = 0", (peer,))
+    return [message_from_row(row) for row in rows]
 
 
 def mark_read(conn: sqlite3.Connection, peer: str) -> int:

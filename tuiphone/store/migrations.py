@@ -133,8 +133,13 @@ V4_CALLER_IDENTITY = """
 ALTER TABLE calls ADD COLUMN identity TEXT;  -- what the network vouched for (Vouch), NULL
 """
 
+V5_IMDN = """
+ALTER TABLE messages ADD COLUMN imdn_id TEXT NOT NULL DEFAULT '';  -- the sender's imdn.Message-ID
+ALTER TABLE messages ADD COLUMN notify TEXT NOT NULL DEFAULT '';  -- notifications it asked for
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY
+    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_IMDN
 )
 
 

@@ -16,7 +16,7 @@ CALL_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
-    "truncated, read, raw, attempts"
+    "truncated, read, raw, attempts, imdn_id, notify"
 )
 
 
@@ -80,6 +80,8 @@ def message_params(message: Message) -> tuple[Any, ...]:
         int(message.direction == "out"),
         message.raw,
         message.attempts,
+        message.imdn_id,
+        message.notify,
     )
 
 
@@ -98,6 +100,8 @@ def message_from_row(row: sqlite3.Row) -> Message:
         truncated=bool(row["truncated"]),
         raw=row["raw"],
         attempts=row["attempts"],
+        imdn_id=row["imdn_id"],
+        notify=row["notify"],
     )
 
 

@@ -104,6 +104,13 @@ class Store:
             raise UsageError(f"message direction must be 'in' or 'out', not {message.direction!r}")
         return self._write(lambda conn: messages.insert_message(conn, message))
 
+    def complete_message(self, message: Message) -> bool:
+        """Replace the truncated message of ``message.id`` by ``message`` (whole)."""
+        return self._write(lambda conn: messages.complete_message(conn, message))
+
+    def message(self, message_id: str) -> Message | None:
+        return self._read(lambda conn: messages.select_message(conn, message_id))
+
     def update_delivery(
         self, message_id: str, delivery: Delivery, code: int = 0, reason: str = ""
     ) -> Message:
@@ -155,6 +162,11 @@ class Store:
     def threads(self) -> list[ChatThread]:
         """One entry per peer, the most recently active first."""
         return self._read(messages.select_threads)
+
+    def read_thread(self, peer: str) -> list[Message]:
+        """Mark a peer's messages read; returns the incoming ones just read that asked
+        for a display notification (IMDN)."""
+        return self._write(lambda conn: messages.read_thread(conn, peer))
 
     def mark_read(self, peer: str) -> int:
         """Mark a peer's messages read; returns how many were unread."""

@@ -9,6 +9,7 @@ by ``CallActions`` and ``ContactActions``, which reach the engine through one
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -43,6 +44,7 @@ from tuiphone.model.events import (
     SipTrace,
     SmartContactChanged,
     TransferStatus,
+    TypingChanged,
 )
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.trace import TraceEntry
@@ -290,6 +292,8 @@ class MainScreen(Screen[None]):
                 self._ring(call)
             case CallChanged(call=call) if call.state is CallState.ENDED:
                 self._ended(call)
+            case TypingChanged(peer=peer, active=active):
+                self.query_one(ChatPane).show_typing(peer, active)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
                 self.query_one(ChatPane).add(msg)
                 if thread_key(msg.peer) not in self._named_threads:
@@ -470,6 +474,31 @@ class MainScreen(Screen[None]):
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
         self._send_message(message.peer, message.body)
+
+    @on(ChatPane.Typed)
+    def _typed(self, message: ChatPane.Typed) -> None:
+        self._tell_typing(message.peer)
+
+    @work(group="phone")
+    async def _tell_typing(self, peer: str) -> None:
+        if self.phone is None:
+            return
+        with contextlib.suppress(TuiphoneError):  # an address half typed: typing is a nicety
+            await self.phone.typing(peer)  # does nothing unless features.typing is on
+
+    @on(ChatPane.Read)
+    def _read(self, message: ChatPane.Read) -> None:
+        self._mark_read(message.peers)
+
+    @work(group="phone")
+    async def _mark_read(self, peers: tuple[str, ...]) -> None:
+        if self.phone is None:
+            return
+        for peer in peers:
+            try:
+                await self.phone.mark_read(peer)  # display receipts, if asked and switched on
+            except TuiphoneError as err:
+                self.notify(f"Marking {peer} read: {err}", severity="warning")
 
     @work(group="phone")
     async def _send_message(self, peer: str, body: str) -> None:

@@ -1,7 +1,9 @@
-"""Chat pane: thread list with unread counts, the conversation, and a compose box."""
+"""Chat pane: thread list with unread counts, the conversation (delivery marks,
+"is typing…"), and a compose box that says when a long text goes in parts."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,9 +15,10 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuiphone.model import longtext
 from tuiphone.model.message import Message
 from tuiphone.ui.chat_model import ChatBook, Thread
-from tuiphone.ui.format import delivery_mark
+from tuiphone.ui.format import delivery_mark, thread_key
 
 
 class ChatPane(Horizontal):
@@ -30,12 +33,26 @@ class ChatPane(Horizontal):
         peer: str
         body: str
 
+    @dataclass
+    class Typed(TMessage):
+        """The user typed to ``peer`` (at most once a second per peer)."""
+
+        peer: str
+
+    @dataclass
+    class Read(TMessage):
+        """The user sees the thread of these peers (as their messages name them)."""
+
+        peers: tuple[str, ...]
+
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.book = book or ChatBook()
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
+        self.typing: dict[str, str] = {}  # thread key -> the peer URI typing in it
+        self._typed_at: dict[str, float] = {}
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -43,7 +60,9 @@ class ChatPane(Horizontal):
             yield Input(placeholder="to: contact, user or sip: URI", id="chat-to")
             with VerticalScroll(id="conversation"):
                 yield Static("No messages yet.", id="conversation-text")
+            yield Static("", id="chat-typing")
             yield Input(placeholder="message — Enter sends", id="chat-body")
+            yield Static("", id="chat-hint")
 
     def on_mount(self) -> None:
         self._render_threads()
@@ -51,10 +70,25 @@ class ChatPane(Horizontal):
 
     def add(self, message: Message) -> None:
         """Show a new message or a delivery update."""
-        thread = self.book.add(message, unread=not self._reading(message.peer))
+        reading = self._reading(message.peer)
+        thread = self.book.add(message, unread=not reading)
+        if message.direction == "in":
+            self.typing.pop(thread.key, None)  # a message ends the typing
         self._render_threads()
         if thread.key == self.current:
             self._render_conversation()
+        if reading and message.direction == "in":
+            self.post_message(self.Read((message.peer,)))
+
+    def show_typing(self, peer: str, active: bool) -> None:
+        """A TypingChanged from the engine."""
+        key = thread_key(peer)  # no thread is made for it: typing is never a message
+        if active:
+            self.typing[key] = peer
+        else:
+            self.typing.pop(key, None)
+        if self.is_mounted:
+            self._render_typing()
 
     def open_thread(self, uri: str) -> None:
         thread = self.book.thread(uri)
@@ -63,12 +97,21 @@ class ChatPane(Horizontal):
         self.query_one("#chat-to", Input).value = thread.uri
         self._render_threads()
         self._render_conversation()
+        self._post_read(thread)
 
     def mark_visible(self, visible: bool) -> None:
         self.visible = visible
         if visible and self.current in self.book.threads:
             self.book.threads[self.current].unread = 0
             self._render_threads()
+            self._post_read(self.book.threads[self.current])
+
+    def _post_read(self, thread: Thread) -> None:
+        if not self.visible:
+            return
+        peers = tuple(sorted({m.peer for m in thread.messages.values() if m.direction == "in"}))
+        if peers:
+            self.post_message(self.Read(peers))
 
     def _reading(self, peer: str) -> bool:
         return self.visible and self.current == self.book.thread(peer).key
@@ -91,6 +134,30 @@ class ChatPane(Horizontal):
         thread = self.book.threads.get(self.current or "")
         self.query_one("#conversation-text", Static).update(_conversation(thread))
         self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+        self._render_typing()
+
+    def _render_typing(self) -> None:
+        peer = self.typing.get(self.current or "")
+        who = (self.names.get(self.current or "") or (self.current or "").split("@")[0]
+               if peer else "")
+        self.query_one("#chat-typing", Static).update(f"{who} is typing…" if peer else "")
+
+    @on(Input.Changed, "#chat-body")
+    def _typed(self, event: Input.Changed) -> None:
+        parts = longtext.part_count(event.value)
+        size = len(event.value.encode("utf-8"))
+        hint = ""
+        if parts > longtext.MAX_PARTS:
+            hint = (f"{size} bytes: too long (at most {longtext.MAX_PARTS} parts of "
+                    f"{longtext.SAFE_BYTES} bytes)")
+        elif parts > 1:
+            hint = f"{size} bytes: will be sent in {parts} parts"
+        self.query_one("#chat-hint", Static).update(hint)
+        peer = self.query_one("#chat-to", Input).value.strip()
+        now = time.monotonic()
+        if peer and event.value and now - self._typed_at.get(peer, -9.0) >= 1.0:
+            self._typed_at[peer] = now
+            self.post_message(self.Typed(peer))
 
     @on(OptionList.OptionSelected, "#threads")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -114,6 +181,7 @@ class ChatPane(Horizontal):
             return
         if body.strip():
             event.input.value = ""
+            self._typed_at.pop(peer, None)
             self.post_message(self.SendRequested(peer, body))
 
 
@@ -128,5 +196,8 @@ def _conversation(thread: Thread | None) -> Text:
         mark = delivery_mark(m)
         if mark:
             text.append(f"  {mark}", style="dim")
+        if m.truncated:
+            text.append("  ✂ truncated: not all of it arrived", style="bold red")
         text.append("\n")
     return text
+
