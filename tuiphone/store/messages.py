@@ -50,9 +50,11 @@ def set_delivery(
     conn: sqlite3.Connection, message_id: str, delivery: Delivery, code: int, reason: str
 ) -> Message | None:
     """Update and return the message, or None if there is no such id."""
+    # a receipt may overtake the 2xx: SENT never undoes DELIVERED or DISPLAYED
     conn.execute(
-        "UPDATE messages SET delivery = ?, code = ?, reason = ? WHERE id = ?",
-        (delivery.value, code, reason, message_id),
+        "UPDATE messages SET delivery = ?, code = ?, reason = ? WHERE id = ?"
+        " AND NOT (? = 'sent' AND delivery IN ('delivered', 'displayed'))",
+        (delivery.value, code, reason, message_id, delivery.value),
     )
     row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
     return None if row is None else message_from_row(row)
