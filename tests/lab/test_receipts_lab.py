@@ -105,3 +105,30 @@ async def test_baresip_gets_plain_text_with_receipts_on_and_answers(
     await asyncio.to_thread(carol.send_message, "from baresip")
     got = await watch.wait(received_by("alice"))
     assert got.message.body == "from baresip"  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def linphonec(kamailio: Kamailio, tmp_path):
+    from tests.lab.fixtures import need_binary
+    from tests.lab.linphonec import Linphonec
+
+    work = tmp_path / "linphonec"
+    work.mkdir()
+    lc = Linphonec.launch(need_binary("linphonec"), work, (kamailio.host, kamailio.port),
+                          kamailio.domain, "dave", "davepw")
+    yield lc
+    lc.stop()
+
+
+async def test_linphonec_text_chat_both_ways_and_its_receipt(kamailio, phone_factory,
+                                                              linphonec):
+    phone = await phone_factory(account(kamailio, "alice"))
+    watch = Watch(phone)
+    await registered(phone, watch, "alice")
+    sent = await phone.send_message("dave", "hello linphone", account_id="alice")
+    await asyncio.to_thread(linphonec.wait_received, "hello linphone")
+    # Linphone answers our CPIM with a (deflated, bare) IMDN delivery notification
+    await watch.wait(state_of(sent.id, Delivery.DELIVERED))
+    linphonec.chat(f"sip:alice@{kamailio.domain}", "hello tuiphone")
+    got = await watch.wait(received_by("alice"))
+    assert got.message.body == "hello tuiphone"  # type: ignore[union-attr]

@@ -93,22 +93,20 @@ class Receipts:
     # incoming
 
     def unwrap(self, msg: Message) -> Unwrapped:
+        """What ``msg`` carries. A notification or indication may come in CPIM or bare
+        (Linphone sends its IMDN bare, deflated, outside CPIM)."""
+        bare = _special(msg.content_type, msg.body, msg.peer)
+        if bare is not None:
+            return bare
         if not cpim.is_cpim(msg.content_type):
             return Unwrapped(message=msg)
         try:
             env = cpim.parse(msg.body)
         except cpim.CpimError as err:
             return Unwrapped(message=msg, problem=str(err))
-        if env.content_type == imdn.CONTENT_TYPE:
-            try:
-                return Unwrapped(receipt=imdn.parse(env.body))
-            except imdn.ImdnError as err:
-                return Unwrapped(problem=f"IMDN from {msg.peer} ignored: {err}")
-        if env.content_type == iscomposing.CONTENT_TYPE:
-            try:
-                return Unwrapped(composing=iscomposing.parse(env.body))
-            except iscomposing.ComposingError as err:
-                return Unwrapped(problem=f"is-composing from {msg.peer} ignored: {err}")
+        inner = _special(env.content_type, env.body, msg.peer)
+        if inner is not None:
+            return inner
         imdn_id = env.get("imdn.message-id")[:128]
         notify = env.get("imdn.disposition-notification")[:128] if imdn_id else ""
         new_id = msg.id
@@ -154,3 +152,19 @@ class Receipts:
             self._spawn(self._send(acc.id, msg.peer, body, cpim.CONTENT_TYPE, rid))
             sent += 1
         return sent
+
+
+def _special(content_type: str, body: str, peer: str) -> Unwrapped | None:
+    """A notification or an is-composing indication; None for anything else."""
+    ctype = content_type.split(";", 1)[0].strip().lower()
+    if ctype == imdn.CONTENT_TYPE:
+        try:
+            return Unwrapped(receipt=imdn.parse(body))
+        except imdn.ImdnError as err:
+            return Unwrapped(problem=f"IMDN from {peer} ignored: {err}")
+    if ctype == iscomposing.CONTENT_TYPE:
+        try:
+            return Unwrapped(composing=iscomposing.parse(body))
+        except iscomposing.ComposingError as err:
+            return Unwrapped(problem=f"is-composing from {peer} ignored: {err}")
+    return None
