@@ -5,6 +5,7 @@ never sleep. Stopped by PID."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -58,7 +59,8 @@ class Linphonec:
         return lc
 
     def command(self, line: str) -> None:
-        assert self.proc is not None and self.proc.stdin is not None
+        assert self.proc is not None
+        assert self.proc.stdin is not None
         self.proc.stdin.write(line.encode("utf-8") + b"\n")
         self.proc.stdin.flush()
 
@@ -89,10 +91,8 @@ class Linphonec:
 
     def stop(self) -> None:
         if self.proc is not None:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 self.command("quit")
-            except (OSError, ValueError):
-                pass
             procs.stop(self.proc)
             self.proc = None
 
