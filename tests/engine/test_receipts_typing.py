@@ -212,3 +212,32 @@ async def test_a_failed_part_sends_every_part_again_and_the_receiver_keeps_one(t
         assert len(await phone.messages("sip:alice@127.0.0.1")) == 1
     finally:
         await phone.stop()
+
+
+async def test_the_same_imdn_id_from_a_peer_is_kept_once_and_truncation_is_kept(tmp_path):
+    phone, backend = await engine(tmp_path, ALICE)
+    try:
+        body = cpim.build("sip:bob@127.0.0.1", "sip:alice@127.0.0.1", "text/plain", "once",
+                          {"Message-ID": "linph-1", "Disposition-Notification": imdn.ASK})
+        shown: list[Message] = []
+        phone.bus.waiter(lambda ev: isinstance(ev, MessageReceived) and bool(
+            shown.append(ev.message)))
+        for call_id in ("sip-a", "sip-b"):  # a resend: new Call-ID, same imdn.Message-ID
+            phone._on_event(MessageReceived(Message(
+                call_id, "alice", "in", "sip:bob@127.0.0.1", body, "message/cpim", 1.0,
+                Delivery.RECEIVED)))
+        cut = body.replace("Content-Length: 4", "Content-Length: 400").replace(
+            "linph-1", "linph-2")
+        phone._on_event(MessageReceived(Message(
+            "sip-c", "alice", "in", "sip:bob@127.0.0.1", cut, "message/cpim", 2.0,
+            Delivery.RECEIVED)))
+        await asyncio.sleep(0)
+        assert [(m.body, m.truncated) for m in shown] == [("once", False), ("once", True)]
+        kept = await phone.messages()
+        assert [(m.body, m.truncated, m.imdn_id) for m in kept] == [
+            ("once", False, "linph-1"), ("once", True, "linph-2")]
+        # one delivery notification each, to bob
+        receipts = [imdn.parse(cpim.parse(b).body) for _, _, b in backend.sent_messages]
+        assert [r.message_id for r in receipts] == ["linph-1", "linph-2"]
+    finally:
+        await phone.stop()

@@ -80,3 +80,20 @@ async def test_our_typing_goes_out_and_a_long_text_says_its_parts() -> None:
             m.body == "word " * 1200 and m.direction == "in"
             for t in chat.book.threads.values() for m in t.messages.values()))
         assert sum(1 for _, _, b in backend.sent_messages if b.startswith("(")) == 3
+
+
+async def test_a_truncated_incoming_message_is_marked_not_shown_whole() -> None:
+    from tuiphone.model.events import MessageReceived
+    from tuiphone.model.message import Delivery, Message
+
+    app, phone = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.phone is not None)
+        chat = app.main.query_one(ChatPane)
+        chat.open_thread("sip:bob@127.0.0.1")
+        phone._on_event(MessageReceived(Message(
+            "sip-cut", "local", "in", "sip:bob@127.0.0.1", "the first half", "text/plain",
+            1.0, Delivery.RECEIVED, truncated=True)))
+        conv = chat.query_one("#conversation-text", Static)
+        await until(pilot, lambda: "the first half" in str(conv.content))
+        assert "✂ truncated: not all of it arrived" in str(conv.content)
