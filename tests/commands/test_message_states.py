@@ -54,3 +54,11 @@ async def test_a_body_too_big_is_refused(phone):
     with pytest.raises(LimitExceeded, match="at most 20 parts"):
         await run_line(phone, "message echo " + "x" * 60_000)
     assert await run_line(phone, "messages") == []
+
+
+async def test_a_long_text_says_its_parts_before_it_goes(phone, capsys):
+    text = "word " * 1200  # 6000 bytes: 3 parts
+    result = await run_line(phone, "message echo '" + text + "'")
+    out = json.loads(dumps(result))
+    assert (out["delivery"], out["parts"]) == ("sent", 3)
+    assert "it is sent in 3 numbered parts" in capsys.readouterr().err

@@ -241,3 +241,17 @@ async def test_the_same_imdn_id_from_a_peer_is_kept_once_and_truncation_is_kept(
         assert [r.message_id for r in receipts] == ["linph-1", "linph-2"]
     finally:
         await phone.stop()
+
+
+async def test_the_echo_line_gets_plain_text_with_receipts_on(tmp_path):
+    backend = FakeBackend()
+    phone = Phone(EngineSetup(accounts=(ALICE,), db_path=tmp_path / "db"), backend)
+    await phone.start()
+    try:
+        reply = phone.bus.waiter(lambda ev: isinstance(ev, MessageReceived)
+                                 and ev.message.account_id == "alice")
+        await phone.send_message("echo", "ping", account_id="alice")
+        assert (await asyncio.wait_for(reply, 5)).message.body == "echo: ping"
+        assert backend.sent_messages[0][2] == "ping"
+    finally:
+        await phone.stop()

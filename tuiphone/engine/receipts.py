@@ -78,9 +78,11 @@ class Receipts:
         """The message as sent: in CPIM asking for receipts when the switch is on, the
         body is text and the peer has not refused CPIM; else as it is."""
         plain = Wire(msg.id, msg.body, msg.content_type)
+        echo = self._accounts.echo_uri
         if (not self.on(msg.account_id) or not msg.content_type.startswith("text/")
-                or (msg.account_id, peer_key(msg.peer)) in self.plain_peers):
-            return plain
+                or (msg.account_id, peer_key(msg.peer)) in self.plain_peers
+                or (echo is not None and peer_key(echo) == peer_key(msg.peer))):
+            return plain  # the echo line answers text as it comes: it sends no receipts
         acc = self._accounts.configs[msg.account_id]
         body = cpim.build(acc.uri, msg.peer, f"{msg.content_type};charset=UTF-8", msg.body,
                           {"Message-ID": msg.id, "Disposition-Notification": imdn.ASK})
