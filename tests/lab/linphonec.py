@@ -34,8 +34,10 @@ class Linphonec:
     @classmethod
     def launch(cls, binary: str, workdir: Path, registrar: tuple[str, int], domain: str,
                user: str, password: str) -> Linphonec:
-        """Start, registered as ``user`` at ``registrar``; raises RuntimeError (with the
-        log's tail) when it does not register."""
+        """Start, registered as ``user`` at ``registrar``. Its messages go as plain text:
+        CPIM in basic chat rooms is off, and no linphonerc key turns it on (it takes the
+        account-params API). Raises RuntimeError (with the log's tail) when it does not
+        register."""
         lc = cls(workdir, user, procs.free_port())
         home = workdir / "home"
         (home / ".local" / "share" / "linphone").mkdir(parents=True, exist_ok=True)

@@ -132,3 +132,4 @@ async def test_linphonec_text_chat_both_ways_and_its_receipt(kamailio, phone_fac
     linphonec.chat(f"sip:alice@{kamailio.domain}", "hello tuiphone")
     got = await watch.wait(received_by("alice"))
     assert got.message.body == "hello tuiphone"  # type: ignore[union-attr]
+
