@@ -140,7 +140,9 @@ class ChatPane(Horizontal):
         peer = self.typing.get(self.current or "")
         who = (self.names.get(self.current or "") or (self.current or "").split("@")[0]
                if peer else "")
-        self.query_one("#chat-typing", Static).update(f"{who} is typing…" if peer else "")
+        line = self.query_one("#chat-typing", Static)
+        line.update(f"{who} is typing…" if peer else "")
+        line.display = bool(peer)  # takes no room while nobody types
 
     @on(Input.Changed, "#chat-body")
     def _typed(self, event: Input.Changed) -> None:
@@ -152,7 +154,9 @@ class ChatPane(Horizontal):
                     f"{longtext.SAFE_BYTES} bytes)")
         elif parts > 1:
             hint = f"{size} bytes: will be sent in {parts} parts"
-        self.query_one("#chat-hint", Static).update(hint)
+        shown = self.query_one("#chat-hint", Static)
+        shown.update(hint)
+        shown.display = bool(hint)
         peer = self.query_one("#chat-to", Input).value.strip()
         now = time.monotonic()
         if peer and event.value and now - self._typed_at.get(peer, -9.0) >= 1.0:
