@@ -255,3 +255,24 @@ async def test_the_echo_line_gets_plain_text_with_receipts_on(tmp_path):
         assert backend.sent_messages[0][2] == "ping"
     finally:
         await phone.stop()
+
+
+async def test_a_part_refused_for_good_fails_the_message_once(tmp_path):
+    phone, backend = await engine(tmp_path, ALICE, BOB)
+    try:
+        backend.message_failures.extend([(200, "OK"), (404, "Not Found")])
+        statuses: list[Message] = []
+        phone.bus.waiter(lambda ev: isinstance(ev, MessageStatus) and bool(
+            statuses.append(ev.message)))
+        failed = phone.bus.waiter(lambda ev: isinstance(ev, MessageStatus)
+                                  and ev.message.delivery is Delivery.FAILED)
+        sent = await phone.send_message("sip:bob@127.0.0.1", "word " * 1200,
+                                        account_id="alice")
+        done = (await asyncio.wait_for(failed, 5)).message
+        assert (done.id, done.code, done.body) == (sent.id, 404, "word " * 1200)
+        [kept] = [m for m in await phone.messages() if m.direction == "out"]
+        assert (kept.delivery, kept.code) == (Delivery.FAILED, 404)
+        assert [m.delivery for m in statuses if m.id == sent.id].count(Delivery.FAILED) == 1
+        assert all(m.id == sent.id for m in statuses)
+    finally:
+        await phone.stop()

@@ -192,10 +192,13 @@ class Outbox:
         """A backend report on a message we sent: what it means for the queue, as the
         message to publish (QUEUED again after a transient failure); None while other
         parts of it are still on their way."""
-        flight = self._flights.get(msg.id.split(PART_SEP, 1)[0])
+        base, sep, _ = msg.id.partition(PART_SEP)
+        flight = self._flights.get(base)
         if flight is not None:
             return self._landed(flight, msg.code, msg.reason,
                                 ok=msg.delivery is not Delivery.FAILED)
+        if sep:
+            return None  # a part of a message already settled (another part failed)
         msg = dataclasses.replace(msg, attempts=self._attempts.pop(msg.id, msg.attempts))
         if msg.delivery is Delivery.FAILED and msg.code in TRANSIENT:
             return self._retry(msg, msg.code, msg.reason)
