@@ -83,7 +83,7 @@ async def test_wait_delivered_and_displayed_come_from_receipts(tmp_path):
         waiting = asyncio.ensure_future(
             run_line(phone, "message sip:bob@127.0.0.1 again --wait displayed --timeout 5"))
         incoming = (await asyncio.wait_for(got, 5)).message
-        assert await phone.mark_read(incoming.peer) == 2  # both of alice's messages
+        assert await phone.mark_read(incoming.peer) == 2  # both of alice's messages were unread
         assert json.loads(dumps(await waiting))["delivery"] == "displayed"
     finally:
         await phone.stop()

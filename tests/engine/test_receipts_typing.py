@@ -58,8 +58,10 @@ async def test_delivered_then_displayed_only_from_receipts(tmp_path):
         assert [m.delivery for m in await phone.messages("sip:bob@127.0.0.1")] == [
             Delivery.DELIVERED]
         displayed = phone.bus.waiter(reached(sent.id, Delivery.DISPLAYED))
-        assert await phone.mark_read(incoming.peer) == 1
+        told = len(backend.sent_messages)
+        assert await phone.mark_read(incoming.peer) == 1  # the one unread message
         assert (await asyncio.wait_for(displayed, 5)).message.delivery is Delivery.DISPLAYED
+        assert len(backend.sent_messages) == told + 1  # its display notification
         assert await phone.mark_read(incoming.peer) == 0  # read once, told once
         # the notifications themselves are neither stored nor shown as chat
         kept = await phone.messages()
@@ -79,7 +81,7 @@ async def test_switch_off_sends_plain_text_and_no_receipt(tmp_path):
         await asyncio.wait_for(got, 5)
         await asyncio.wait_for(done, 5)
         assert backend.sent_messages == [("alice", "sip:bob@127.0.0.1", "plain")]
-        assert await phone.mark_read("sip:alice@127.0.0.1") == 0
+        assert await phone.mark_read("sip:alice@127.0.0.1") == 1  # read, but nobody told
         await asyncio.sleep(0)
         assert len(backend.sent_messages) == 1  # no notification went back
     finally:

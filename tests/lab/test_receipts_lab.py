@@ -53,7 +53,7 @@ async def test_tuiphone_to_tuiphone_delivered_displayed_and_typing(kamailio, pho
     await watch.wait(state_of(sent.id, Delivery.DELIVERED))
     [kept] = [m for m in await phone.messages() if m.direction == "out"]
     assert kept.delivery is Delivery.DELIVERED  # not displayed before bob reads it
-    assert await phone.mark_read(got.message.peer) == 1
+    assert await phone.mark_read(got.message.peer) == 1  # unread; its display receipt goes
     done = await watch.wait(state_of(sent.id, Delivery.DISPLAYED))
     assert done.message.body == "receipts please ☃"  # type: ignore[union-attr]
     # the notifications were not stored as chat

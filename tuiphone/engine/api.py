@@ -31,7 +31,7 @@ from tuiphone.model.contact import (
 )
 from tuiphone.model.events import Event
 from tuiphone.model.lamp import Lamp
-from tuiphone.model.message import Message
+from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Refusals, Vouch
@@ -58,6 +58,7 @@ class PhoneState:
     routes: tuple[AccountRoute, ...] = ()  # how each registering account reaches its server
     request_filter: str = ""  # how the stack refuses strangers: "pjsip-module" | "callbacks"
     refused: tuple[Refusals, ...] = ()  # refused requests per source and reason, most first
+    dnd: tuple[str, ...] = ()  # accounts in do-not-disturb
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -131,15 +132,40 @@ class PhoneApi(Protocol):
         LimitExceeded (nothing stored) for a body that can never fit."""
 
     async def messages(
-        self, peer: str | None = None, limit: int = 100, pending: bool = False
+        self, peer: str | None = None, limit: int = 100, pending: bool = False,
+        before: str | None = None, after: str | None = None, around: str | None = None,
     ) -> list[Message]:
-        """Stored messages, oldest first; ``pending``: only the outbox (queued, sending)."""
+        """A page of stored messages, oldest first: the newest ``limit`` of ``peer``'s
+        thread (any spelling of its URI) or of all; with ``before``/``after`` a message
+        id, the page just older/newer than it; with ``around``, its thread's page with it
+        in the middle. ``pending``: only the outbox (queued, sending). Raises NotFound
+        for an unknown message id."""
+        ...
+
+    async def chat_threads(self) -> list[ChatThread]:
+        """Every chat thread over the whole history (one per normalised peer), the most
+        recently active first, with its newest message and unread count."""
+        ...
+
+    async def search_messages(
+        self, text: str, peer: str | None = None, limit: int = 100
+    ) -> list[Message]:
+        """Messages holding every word of ``text`` (a word ending in ``*`` as a prefix),
+        in ``peer``'s thread or all, the most recently stored first. Raises UsageError
+        for a query with no words."""
+        ...
+
+    async def resend_message(self, message_id: str) -> Message:
+        """Put a failed outgoing message back in the outbox, QUEUED as if written now;
+        MessageStatus events follow as for ``send_message``. Raises NotFound, UsageError
+        (not a failed outgoing message)."""
         ...
 
     async def mark_read(self, peer: str) -> int:
-        """Mark the messages of ``peer`` (a stored message's peer) read; display
-        notifications go out for those that asked for one, when the account's
-        features.read_receipts is on. Returns how many notifications were sent."""
+        """Mark the thread of ``peer`` (any spelling of its URI) read, which clears its
+        unread count; display notifications go out for the messages just read that asked
+        for one, when the account's features.read_receipts is on. Returns how many
+        messages were unread."""
         ...
 
     async def typing(self, uri: str, account_id: str | None = None) -> bool:
@@ -207,6 +233,19 @@ class PhoneApi(Protocol):
     ) -> None:
         """Publish our status: available, away, dnd, busy/on-the-phone, offline. Raises
         UsageError when the account's features.presence is off."""
+
+    async def dial_preview(self, text: str, account_id: str | None = None) -> str:
+        """The URI that dialling ``text`` would call, after the account's dialling rules.
+        Raises InvalidUri, NotFound."""
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        """The codecs this build offers, in the order a call of the account (the default
+        account when None) offers them. Raises NotFound."""
+
+    async def set_dnd(self, on: bool, account_id: str | None = None) -> list[str]:
+        """Do not disturb on or off for one account (every account when None): calls are
+        then answered by the account's ``rules.dnd_action`` without ringing. Returns the
+        accounts in DND; DndChanged follows. Raises NotFound."""
 
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
         """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,

@@ -23,7 +23,7 @@ from tuiphone.engine.composing import Composing
 from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.outbox import PART_SEP, Outbox, Save, Wire
 from tuiphone.engine.parts import PartJoiner
-from tuiphone.engine.receipts import Receipts, peer_key
+from tuiphone.engine.receipts import Receipts
 from tuiphone.model import longtext
 from tuiphone.model.account import RegState
 from tuiphone.model.backend import SipBackend
@@ -36,7 +36,7 @@ from tuiphone.model.events import (
     RegistrationChanged,
     TypingChanged,
 )
-from tuiphone.model.message import MAX_BODY, Delivery, Message
+from tuiphone.model.message import MAX_BODY, Delivery, Message, ThreadRead, peer_key
 from tuiphone.store import Store
 
 _CAN_SEND = (RegState.REGISTERED, RegState.NONE)
@@ -117,11 +117,16 @@ class Chat:
         return self.composing.typed(acc.id, target)
 
     def read(self, peer: str) -> int:
-        """Mark ``peer``'s thread read; display notifications go out for the messages
-        that asked for one (with ``features.read_receipts``). Returns how many."""
-        read: list[list[Message]] = []
-        self._save("chat", lambda: read.append(self._store.read_thread(peer)))
-        return sum(self.receipts.notify(m, "display") for m in (read[0] if read else []))
+        """Mark the thread of ``peer`` read (any spelling of its URI); display
+        notifications go out for the messages just read that asked for one (with
+        ``features.read_receipts``). Returns how many messages were unread."""
+        done: list[ThreadRead] = []
+        self._save("chat", lambda: done.append(self._store.mark_read(peer)))
+        if not done:
+            return 0
+        for msg in done[0].to_notify:
+            self.receipts.notify(msg, "display")
+        return done[0].unread
 
     def on_event(self, event: Event) -> Event | None:
         """The event to publish in place of ``event``; None for a duplicate, a part of a
@@ -209,10 +214,21 @@ class Chat:
         self._flush_parts(self.parts.flush())
         self.composing.close()
 
-    def messages(self, peer: str | None, limit: int, pending: bool = False) -> list[Message]:
+    def messages(self, peer: str | None, limit: int, pending: bool = False,
+                 before: str | None = None, after: str | None = None,
+                 around: str | None = None) -> list[Message]:
         if pending:
             return self._store.pending_messages(peer=peer, limit=limit)
-        return self._store.messages(peer=peer, limit=limit)
+        if around is not None:
+            return self._store.messages_around(around, limit)
+        return self._store.messages(peer=peer, limit=limit, before=before, after=after)
+
+    def resend(self, message_id: str) -> Message:
+        """A failed outgoing message QUEUED again (as if written now) and sent by the
+        outbox. Raises NotFound, UsageError (not a failed outgoing message)."""
+        msg = self._store.resend(message_id, time.time())
+        self.outbox.kick()
+        return msg
 
 
 def _is_text(content_type: str) -> bool:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuiphone.engine.iscomposing import DEFAULT_REFRESH_S, IDLE_S, REFRESH_S
-from tuiphone.engine.receipts import peer_key
 from tuiphone.model.events import Event, TypingChanged
+from tuiphone.model.message import peer_key
 
 SendTyping = Callable[[str, str, bool], Coroutine[Any, Any, None]]
 

@@ -27,26 +27,12 @@ from tuiphone.engine import cpim, imdn, iscomposing
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.outbox import Wire
 from tuiphone.model.errors import NotFound
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import Delivery, Message, peer_key
 
 SendFn = Callable[[str, str, str, str, str], Coroutine[Any, Any, None]]
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
 _STATUS = {("delivery", "delivered"): Delivery.DELIVERED,
            ("display", "displayed"): Delivery.DISPLAYED}
-
-
-def peer_key(uri: str) -> str:
-    """'bob@example.org' for 'sip:bob@example.org:5060;transport=udp'."""
-    bare = uri.strip().strip("<>")
-    for scheme in ("sips:", "sip:", "tel:"):
-        if bare.lower().startswith(scheme):
-            bare = bare[len(scheme):]
-            break
-    bare = bare.split(";", 1)[0]
-    user, at, host = bare.rpartition("@")
-    if host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    return f"{user}{at}{host.lower()}" if at else host.lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from tuiphone.model.network import IpVersion, NatConfig
+from tuiphone.model.rules import CallRules
 from tuiphone.model.trust import TrustConfig
 
 
@@ -70,6 +71,7 @@ class AccountConfig:
     register_expires: int = 300
     voicemail: str | None = None  # SIP URI or dial string of the voicemail box
     features: Features = field(default_factory=Features)
+    rules: CallRules = field(default_factory=CallRules)
     internal: bool = False  # the engine's own line (echo): its calls are never recorded
 
     @property

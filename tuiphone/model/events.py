@@ -173,6 +173,14 @@ class RequestFilter:
     mode: str
 
 
+@dataclass(frozen=True, slots=True)
+class DndChanged:
+    """Do-not-disturb was turned on or off: ``account_ids`` are the accounts in DND now."""
+
+    kind: ClassVar[str] = "dnd_changed"
+    account_ids: tuple[str, ...]
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -192,4 +200,5 @@ Event = (
     | MediaProblem
     | RequestRefused
     | RequestFilter
+    | DndChanged
 )

@@ -12,13 +12,12 @@ from typing import Any, TypeVar
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead
 from tuiphone.model.trust import Vouch
 from tuiphone.store import attachments, calls, messages, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
-from tuiphone.store.messages import ChatThread
 
 T = TypeVar("T")
 
@@ -122,10 +121,32 @@ class Store:
             raise NotFound(f"no stored message with id {message_id!r}")
         return found
 
-    def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
-        """The newest ``limit`` messages, oldest first (a thread view reads top down)."""
+    def messages(self, peer: str | None = None, limit: int = 100, before: str | None = None,
+                 after: str | None = None) -> list[Message]:
+        """A page of ``limit`` messages, oldest first (a thread view reads top down): the
+        newest, or those just before/after the message with that id. ``peer`` means its
+        whole thread, whatever the spelling of its URI. Raises NotFound for an unknown id."""
         _check_window(limit, 0)
-        return self._read(lambda conn: messages.select_messages(conn, peer, limit))
+        if before is not None and after is not None:
+            raise UsageError("give before or after, not both")
+        return self._read(lambda conn: messages.select_messages(conn, peer, limit, before, after))
+
+    def messages_around(self, message_id: str, limit: int = 100) -> list[Message]:
+        """A page of the message's thread with it in the middle. Raises NotFound."""
+        _check_window(limit, 0)
+        return self._read(lambda conn: messages.select_around(conn, message_id, limit))
+
+    def search_messages(self, text: str, peer: str | None = None, limit: int = 100
+                        ) -> list[Message]:
+        """Messages holding every word of ``text`` (full-text index), in ``peer``'s thread
+        or all, the most recently stored first. Raises UsageError for an empty query."""
+        _check_window(limit, 0)
+        return self._read(lambda conn: messages.search(conn, text, peer, limit))
+
+    def resend(self, message_id: str, now: float) -> Message:
+        """Put a failed outgoing message back in the outbox (see
+        ``messages.requeue_failed``). Raises NotFound, UsageError."""
+        return self._write(lambda conn: messages.requeue_failed(conn, message_id, now))
 
     # The outbox: queued and sending messages (see tuiphone.engine.outbox)
 
@@ -160,16 +181,12 @@ class Store:
         return self._read(lambda conn: messages.select_pending(conn, peer, limit))
 
     def threads(self) -> list[ChatThread]:
-        """One entry per peer, the most recently active first."""
+        """One entry per thread (normalised peer), the most recently active first."""
         return self._read(messages.select_threads)
 
-    def read_thread(self, peer: str) -> list[Message]:
-        """Mark a peer's messages read; returns the incoming ones just read that asked
-        for a display notification (IMDN)."""
-        return self._write(lambda conn: messages.read_thread(conn, peer))
-
-    def mark_read(self, peer: str) -> int:
-        """Mark a peer's messages read; returns how many were unread."""
+    def mark_read(self, peer: str) -> ThreadRead:
+        """Mark a peer's thread (any spelling of its URI) read; returns how many were
+        unread and the incoming ones just read that asked for a display notification."""
         return self._write(lambda conn: messages.mark_read(conn, peer))
 
     # Attachments and counters
@@ -214,7 +231,7 @@ class Store:
         return deleted
 
     def erase_peer(self, peer: str) -> int:
-        """Delete one peer's calls, messages and attachments; returns rows deleted."""
+        """Delete one peer's calls and chat thread with its attachments; returns rows deleted."""
         return self._write(lambda conn: privacy.delete_peer(conn, peer))
 
     # Plumbing
