@@ -57,6 +57,9 @@ class StubPhone:
             echo_uri="sip:echo@127.0.0.1:5060",
         )
 
+    async def note_usage(self, fact: str) -> None:
+        pass
+
     async def events(self) -> AsyncIterator[Event]:
         await asyncio.Event().wait()
         yield  # type: ignore[misc]  # pragma: no cover

@@ -149,6 +149,12 @@ def wait(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def stats(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
+    from tuiphone.commands.calls.quality import stats as handler
+
+    return handler(phone, args)
+
+
 def events(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
     from tuiphone.commands.trace.streams import events as handler
 
@@ -169,6 +175,12 @@ def contacts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def data(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.data import data as handler
+
+    return handler(phone, args)
+
+
+def usage(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.usage import usage as handler
 
     return handler(phone, args)
 

@@ -46,8 +46,10 @@ _CONTACTS_DETAILS = """actions:
   edit ID --set F=V ...  change fields; only the edited lines of the card change
   delete ID              remove the card (vdir file or CardDAV resource)
   books                  the configured books: kind, place, contacts, last sync
-fields for --set: fn, org, note, birthday (text); phones, emails, sips,
-categories (repeat --set to give several; an empty value clears the list);
+fields for --set: fn, nickname, title, org, note, birthday, gender (text: "F",
+"O non-binary", or words alone); phones, emails, sips, categories, addresses
+(repeat --set to give several; an empty value clears the list; an address is
+"home: street; city; region; postal code; country");
 photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
@@ -214,6 +216,12 @@ COMMANDS: tuple[Command, ...] = (
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
+    Command("stats", "a call's codec, loss, jitter, RTT and MOS; --follow: every second",
+            handlers.stats, running=True, stream=True,
+            details="Without CALL: the one connected call. --follow prints a line a second\n"
+                    "until the call ends (also as call_stats events in `events`).",
+            args=(CALL, arg("--follow", "-f", action="store_true",
+                            help="keep printing until the call ends"))),
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
@@ -221,7 +229,8 @@ COMMANDS: tuple[Command, ...] = (
             handlers.trace,
             running=True, stream=True, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
-        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
+        arg("--pcap", metavar="FILE",
+            help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
     )),
     # contacts
@@ -249,6 +258,13 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
+            "messages, registrations, starts, screens, crashes", handlers.usage, local=True,
+            args=(
+                arg("action", nargs="?", default="show", choices=("show", "reset"),
+                    metavar="ACTION", complete=("show", "reset"),
+                    help="show (default) or reset"),
+                arg("--yes", action="store_true", help="reset: really delete"))),
     Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
             handlers.debug_bundle, local=True, args=(
                 arg("--out", metavar="FILE",

@@ -45,7 +45,6 @@ def _account_id(reader: Reader) -> str | None:
 NOT_BUILT = {
     "location": "emergency calls with location are not built yet",
     "file_sharing": "file attachments are not built yet",
-    "usage_counters": "usage counters are not built yet",
 }
 
 

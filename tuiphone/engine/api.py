@@ -251,6 +251,11 @@ class PhoneApi(Protocol):
         """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
         UsageError (no pickup template)."""
 
+    async def note_usage(self, fact: str) -> None:
+        """Count an app-wide usage fact: ``start.tui|shell|daemon|cli``, ``screen.NAME``
+        or ``crash``. Nothing is counted unless an account's features.usage_counters is
+        on. Raises UsageError for any other name."""
+
     async def smart_contacts(self) -> dict[str, bool]:
         """Smart Contacts: contact id (as in ``lookup_contact``) -> whether it is a user on
         the default account's SIP provider, for contacts probed so far. Empty when that

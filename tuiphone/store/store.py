@@ -211,6 +211,10 @@ class Store:
         )
         return self._write(lambda conn: int(conn.execute(sql, (name, by)).fetchone()[0]))
 
+    def reset_counters(self) -> int:
+        """Delete every usage counter; returns how many there were."""
+        return self._write(lambda conn: conn.execute("DELETE FROM counters").rowcount)
+
     def counters(self) -> dict[str, int]:
         rows = self._read(lambda conn: conn.execute("SELECT name, value FROM counters").fetchall())
         return {row["name"]: row["value"] for row in rows}

@@ -27,11 +27,12 @@ from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
-from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     ContactsChanged,
     DtmfReceived,
     Event,
@@ -66,7 +67,9 @@ from tuiphone.ui.messages import (
 )
 from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
+from tuiphone.ui.quality import Quality
 from tuiphone.ui.quickdial_keys import QuickDialKeys
+from tuiphone.ui.screens.call_detail import CallDetailScreen
 from tuiphone.ui.screens.consent import ConsentScreen
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
@@ -134,6 +137,7 @@ class MainScreen(Screen[None]):
         self.chat_thread: str | None = None
         self.wide = False
         self._modals: dict[str, IncomingCallScreen] = {}
+        self.quality = Quality()  # each connected call's figures over time
         self._trace_due = False
         self._wanted_pane = "dialpad"
         self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
@@ -191,7 +195,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#dial-input", Input).focus()
-        self.set_interval(2.0, self._poll_stats)
 
     async def on_resize(self, event: Resize) -> None:
         """Wide grid <-> tabs: new panes, which bind to the snapshots kept here."""
@@ -348,6 +351,8 @@ class MainScreen(Screen[None]):
                     self.query_one(Dialpad).show_received(digit)
             case TransferStatus(final=True, code=code, reason=reason):
                 self._toasts.show(f"Transfer: {code} {reason}", "information")
+            case CallStatsChanged(call_id=call_id, stats=stats):
+                self._stats(call_id, stats)
             case SipTrace():
                 self._trace_soon()
             case Notice(level=level, text=text):
@@ -389,7 +394,24 @@ class MainScreen(Screen[None]):
         elif choice == "voicemail":
             self.call_actions.to_voicemail(call_id)
 
+    def _stats(self, call_id: str, stats: CallStats) -> None:
+        """The engine's figures, once a second per connected call: the calls table, and
+        the detail view when it shows this call."""
+        track = self.quality.add(call_id, stats)
+        pane = self.query_one(CallsPane)
+        pane.set_stats({**pane.stats, call_id: stats})
+        screen = self.app.screen
+        if isinstance(screen, CallDetailScreen) and screen.call.id == call_id:
+            screen.show(track)
+
+    def action_details(self) -> None:
+        call = self.call_actions.selected(CallState.CONNECTED)
+        if call is not None:
+            self.app.push_screen(CallDetailScreen(
+                call, party(call.remote_uri, call.remote_name), self.quality.tracks.get(call.id)))
+
     def _ended(self, call: CallInfo) -> None:
+        self.quality.drop(call.id)
         modal = self._modals.pop(call.id, None)
         if modal is not None and modal.is_current:
             modal.dismiss("ended")
