@@ -92,7 +92,7 @@ class StorePhone:
         return self.store.messages(peer, limit, before, after)
 
     async def mark_read(self, peer: str) -> int:
-        return self.store.mark_read(peer)
+        return self.store.mark_read(peer).unread
 
 
 def open_times(store: Store, runs: int) -> tuple[list[float], list[float]]:

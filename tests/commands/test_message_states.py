@@ -51,6 +51,39 @@ async def test_unregistered_message_stays_queued_and_is_listed_pending(offline):
 
 
 async def test_a_body_too_big_is_refused(phone):
-    with pytest.raises(LimitExceeded, match="at most 3000 fit"):
-        await run_line(phone, "message echo " + "x" * 3001)
+    with pytest.raises(LimitExceeded, match="at most 20 parts"):
+        await run_line(phone, "message echo " + "x" * 60_000)
     assert await run_line(phone, "messages") == []
+
+
+async def test_a_long_text_says_its_parts_before_it_goes(phone, capsys):
+    text = "word " * 1200  # 6000 bytes: 3 parts
+    result = await run_line(phone, "message echo '" + text + "'")
+    out = json.loads(dumps(result))
+    assert (out["delivery"], out["parts"]) == ("sent", 3)
+    assert "it is sent in 3 numbered parts" in capsys.readouterr().err
+
+
+async def test_wait_delivered_and_displayed_come_from_receipts(tmp_path):
+    import asyncio
+
+    from tuiphone.model.account import Features
+    from tuiphone.model.events import MessageReceived
+
+    on = Features(read_receipts=True)
+    alice = AccountConfig(id="alice", uri="sip:alice@127.0.0.1", features=on)
+    bob = AccountConfig(id="bob", uri="sip:bob@127.0.0.1", features=on)
+    phone = Phone(EngineSetup(accounts=(alice, bob), echo_line=False,
+                              db_path=tmp_path / "db"), FakeBackend())
+    await phone.start()
+    try:
+        result = await run_line(phone, "message sip:bob@127.0.0.1 hi --wait delivered")
+        assert json.loads(dumps(result))["delivery"] == "delivered"
+        got = phone.bus.waiter(lambda ev: isinstance(ev, MessageReceived))
+        waiting = asyncio.ensure_future(
+            run_line(phone, "message sip:bob@127.0.0.1 again --wait displayed --timeout 5"))
+        incoming = (await asyncio.wait_for(got, 5)).message
+        assert await phone.mark_read(incoming.peer) == 2  # both of alice's messages were unread
+        assert json.loads(dumps(await waiting))["delivery"] == "displayed"
+    finally:
+        await phone.stop()

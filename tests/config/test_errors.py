@@ -235,6 +235,23 @@ def test_switches_of_features_not_built_yet_warn(tmp_path: Path) -> None:
     assert config.accounts[0].features.usage_counters  # built: no warning
 
 
+def test_receipt_and_typing_switches_are_read_off_by_default_and_not_warned(
+        tmp_path: Path, problems_of: Problems) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n[accounts.features]\n'
+                    'read_receipts = true\ntyping = true\n[[accounts]]\nid = "b"\n'
+                    'uri = "sip:b@x"\n')
+    path.chmod(0o600)
+    config = load_config(path)
+    on, off = config.accounts[0].features, config.accounts[1].features
+    assert (on.read_receipts, on.typing, off.read_receipts, off.typing) == (
+        True, True, False, False)
+    assert not config.warnings
+    (problem,) = problems_of('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n'
+                             '[accounts.features]\ntyping = "yes"\n')
+    assert "features.typing" in problem
+
+
 def test_message_retry_hours_has_file_line_and_range(problems_of: Problems) -> None:
     (problem,) = problems_of("[engine]\necho_line = true\nmessage_retry_hours = 0\n")
     assert problem.startswith("CFG:3: engine.message_retry_hours: ")

@@ -288,7 +288,10 @@ async def test_threads_pages_search_unread_and_resend(api: PhoneApi) -> None:
 
 async def test_a_body_that_cannot_fit_is_refused_and_not_kept(api: PhoneApi) -> None:
     with pytest.raises(LimitExceeded, match="nothing was sent or stored"):
-        await api.send_message("sip:bob@127.0.0.1", "x" * 3001, account_id="alice")
+        await api.send_message("sip:bob@127.0.0.1", "x" * 3001, account_id="alice",
+                               content_type="application/json")
+    with pytest.raises(LimitExceeded, match="nothing was sent or stored"):
+        await api.send_message("sip:bob@127.0.0.1", "x" * 60_000, account_id="alice")
     assert await api.messages("sip:bob@127.0.0.1") == []
 
 

@@ -155,7 +155,9 @@ async def test_body_too_big_is_refused_before_it_is_stored(tmp_path):
     phone = await started(tmp_path / "db", FakeBackend())
     try:
         with pytest.raises(LimitExceeded, match="3001 bytes"):
-            await phone.send_message(TO, "é" * 1500 + "x")
+            await phone.send_message(TO, "é" * 1500 + "x", content_type="application/json")
+        with pytest.raises(LimitExceeded, match="at most 20 parts"):
+            await phone.send_message(TO, "word " * 12000)  # 60 kB of text: 25 parts
         assert await phone.messages() == []
     finally:
         await phone.stop()

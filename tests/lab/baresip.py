@@ -67,6 +67,7 @@ class Baresip:
         turn: tuple[str, str, str] | None = None,
         console: bool = False,
         srtp: bool = False,
+        contact: str | None = None,
     ) -> Baresip:
         """Write a HOME with config+accounts, start, connect ctrl_tcp, wait for REGISTER 200.
 
@@ -76,6 +77,7 @@ class Baresip:
         listens on the namespace's 127.0.0.1, reached through a socket made there.
         ``ice``: ICE with ``stun`` ("stun:ADDR:PORT") or ``turn`` (uri, user, password).
         ``srtp``: SDES-SRTP is mandatory for its calls (``mediaenc=srtp-mand``).
+        ``contact``: a SIP URI in its contact list, the one ``send_message`` writes to.
         Raises RuntimeError with the log tail when it does not come up.
         """
         addr = address or (host.addrs[0] if host else "127.0.0.1")
@@ -88,7 +90,7 @@ class Baresip:
             registrar = ("127.0.0.1", registrar_port)
         secret = password if password is not None else f"{user}pw"
         bs._write_home(registrar, secret, tone_hz, auto_answer, _media_nat(ice, stun, turn),
-                       srtp)
+                       srtp, contact)
         argv = [binary, "-f", str(bs.confdir)]
         env = {"HOME": str(workdir / "home"), "PATH": "/usr/bin:/bin"}
         if host is None:
@@ -143,6 +145,11 @@ class Baresip:
         """Start a call; raises RuntimeError if baresip refuses the command."""
         self._ok(self._client().command("dial", uri))
 
+    def send_message(self, text: str) -> None:
+        """A MESSAGE to the ``contact`` it was launched with (baresip 1.0's contact
+        module: "message" writes to the current contact); raises RuntimeError."""
+        self._ok(self._client().command("message", text))
+
     def hangup(self) -> None:
         self._client().command("hangup")
 
@@ -180,6 +187,7 @@ class Baresip:
         auto_answer: bool,
         nat: MediaNat | None,
         srtp: bool = False,
+        contact: str | None = None,
     ) -> None:
         self.confdir.mkdir(parents=True, exist_ok=True)
         self.dump_dir.mkdir(exist_ok=True)
@@ -193,8 +201,11 @@ class Baresip:
                 ice=nat is not None,
                 cons=f"127.0.0.1:{self.cons_port}" if self.cons_port else None,
                 srtp=srtp,
+                contacts=contact is not None,
             )
         )
+        if contact is not None:
+            (self.confdir / "contacts").write_text(f'"Peer" <{contact}>\n')
         line = baresip_cfg.account(self.user, self.address, registrar, password, auto_answer, nat)
         if srtp:
             line += ";mediaenc=srtp-mand"

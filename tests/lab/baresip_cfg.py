@@ -43,11 +43,14 @@ class MediaNat:
 
 
 def config(*, address: str, sip_port: int, ctrl: str, tone: Path, dump: Path, ice: bool,
-           cons: str | None = None, srtp: bool = False) -> str:
+           cons: str | None = None, srtp: bool = False, contacts: bool = False) -> str:
     """The ``config`` file: SIP on ``address``:``sip_port``, ctrl_tcp on ``ctrl``, and
-    with ``cons`` the console UI there (where incoming MESSAGEs are printed)."""
+    with ``cons`` the console UI there (where incoming MESSAGEs are printed); with
+    ``contacts`` the contact module (its ``contacts`` file, its "message" command)."""
     modules = MODULES + (ICE_MODULES if ice else ()) + (("srtp.so",) if srtp else ())
     extra = f"module cons.so\ncons_listen {cons}\n" if cons else ""
+    if contacts:
+        extra += "module_app contact.so\n"
     return extra + CONFIG.format(
         sip=f"{uri_host(address)}:{sip_port}",
         address=address,

@@ -70,7 +70,7 @@ def test_opening_a_thread_marks_it_read(store: Store) -> None:
     _fill(store, 2, peer="sip:bob@example.com", first=20)
     counts = {t.key: t.unread for t in store.threads()}
     assert counts == {"alice@example.com": 4, "bob@example.com": 2}  # ours count as read
-    assert store.mark_read('"Alice" <sip:alice@example.com>') == 4
+    assert store.mark_read('"Alice" <sip:alice@example.com>').unread == 4
     assert {t.key: t.unread for t in store.threads()} == {"alice@example.com": 0,
                                                           "bob@example.com": 2}
 

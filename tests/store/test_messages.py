@@ -88,9 +88,22 @@ def test_mark_read_clears_one_peer(store: Store) -> None:
     store.add_message(message(1))
     store.add_message(message(2))
     store.add_message(message(3, peer=BOB))
-    assert store.mark_read("sip:alice@example.com") == 2
-    assert store.mark_read("sip:alice@example.com") == 0
+    assert store.mark_read("sip:alice@example.com").unread == 2
+    assert store.mark_read("sip:alice@example.com").unread == 0
     assert {t.peer: t.unread for t in store.threads()} == {"sip:alice@example.com": 0, BOB: 1}
+
+
+def test_mark_read_gives_the_messages_that_asked_for_a_display_notification(
+        store: Store) -> None:
+    store.add_message(replace(message(1), imdn_id="a1", notify="positive-delivery, display"))
+    store.add_message(message(2))  # asked for nothing
+    store.add_message(replace(message(3, peer="<sip:alice@example.com;transport=tcp>"),
+                              imdn_id="a3", notify="display"))
+    store.add_message(replace(message(4, peer=BOB), imdn_id="b4", notify="display"))
+    done = store.mark_read('"Alice" <sip:alice@example.com>')  # the whole thread
+    assert done.unread == 3
+    assert [m.id for m in done.to_notify] == ["m1", "m3"]
+    assert store.mark_read("sip:alice@example.com").to_notify == ()  # told once
 
 
 def test_no_threads_in_an_empty_store(store: Store) -> None:

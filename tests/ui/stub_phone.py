@@ -97,6 +97,9 @@ class StubPhone:
                     T0 - 20, Delivery.FAILED, 404, "Not Found"),
         ]
 
+    async def typing(self, uri: str, account_id: str | None = None) -> bool:
+        return False
+
     async def call_stats(self, call_id: str) -> CallStats:
         return CallStats("PCMU", 8000, 3600, 2, 0.5, 3600, 1.0, 20.0, mos=4.4)
 

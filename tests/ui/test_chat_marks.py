@@ -36,3 +36,10 @@ def test_a_retry_goes_back_to_queued():
     assert book.thread(OUT.peer).messages["m1"].delivery is Delivery.QUEUED
     book.add(replace(OUT, delivery=Delivery.SENDING, attempts=2))
     assert book.thread(OUT.peer).messages["m1"].delivery is Delivery.SENDING
+
+
+def test_a_late_2xx_never_undoes_a_receipt():
+    book = ChatBook()
+    book.add(replace(OUT, delivery=Delivery.DELIVERED))
+    book.add(replace(OUT, delivery=Delivery.SENT, code=200))
+    assert book.thread(OUT.peer).messages["m1"].delivery is Delivery.DELIVERED

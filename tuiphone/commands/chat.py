@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import sys
 import time
 from typing import Any
 
@@ -10,6 +12,7 @@ from tuiphone.commands.errors import with_result
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
+from tuiphone.model import longtext
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import SipError, Timeout, UsageError
 from tuiphone.model.events import MessageStatus
@@ -21,6 +24,10 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
     displayed). Raises SipError (exit 4) when it failed, Timeout (exit 3) when it did not
     get there in time; a message still queued then stays queued in the database."""
     goal = Delivery(getattr(args, "wait", None) or "sent")
+    parts = longtext.part_count(args.text)
+    if 1 < parts <= longtext.MAX_PARTS:  # said before it goes; the result's "parts" too
+        print(f"tuiphone: the text is {len(args.text.encode('utf-8'))} bytes: it is sent in "
+              f"{parts} numbered parts", file=sys.stderr, flush=True)
     async with EventFeed(phone) as feed:
         sent = await phone.send_message(args.uri, args.text, opt(args, "account"))
         deadline = time.monotonic() + args.timeout
@@ -32,7 +39,7 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
             if event is None:
                 break  # the engine stopped
             if isinstance(event, MessageStatus) and event.message.id == sent.id:
-                sent = event.message
+                sent = dataclasses.replace(event.message, parts=sent.parts)
     if sent.delivery is Delivery.FAILED:
         raise with_result(SipError(sent.code, sent.reason or "not delivered"), sent)
     if not sent.delivery.reached(goal):

@@ -177,10 +177,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(
         arg("uri", metavar="URI", complete="contact", help="recipient"),
-        arg("text", metavar="TEXT", help="the message (quote it)"),
+        arg("text", metavar="TEXT", help="the message (quote it); a text over 2500 bytes "
+                                         "goes as numbered parts (said on stderr)"),
         arg("--wait", choices=("sent", "delivered", "displayed"), default="sent",
             help="the state to wait for (default sent: a 2xx; delivered, displayed: an "
-                 "IMDN receipt, not read yet); exit 3 if not reached in time, 4 if refused"),
+                 "IMDN receipt, which needs features.read_receipts and a peer that sends "
+                 "them); exit 3 if not reached in time, 4 if refused"),
         arg("--timeout", type=float, default=10.0, metavar="S",
             help="wait S seconds for that state (the message stays queued after)"))),
     Command("messages", "list chat messages, optionally with one peer", handlers.messages,

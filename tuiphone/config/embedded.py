@@ -67,6 +67,8 @@ uri = "sip:{user}@127.0.0.1"
 #presence = true
 #mwi = true
 #usage_counters = true        # local tallies only (tuiphone usage); never sent
+#read_receipts = true         # IMDN delivery/display receipts, asked for and sent
+#typing = true                # "is typing…" sent while you type, shown when peers type
 # NAT: what the registrar saw of us is used in Contact, Via and SDP; keep-alives on.
 #[accounts.nat]
 #contact_rewrite = true

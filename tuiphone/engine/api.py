@@ -155,14 +155,23 @@ class PhoneApi(Protocol):
         for a query with no words."""
         ...
 
-    async def mark_read(self, peer: str) -> int:
-        """Mark the thread of ``peer`` read; returns how many messages were unread."""
-        ...
-
     async def resend_message(self, message_id: str) -> Message:
         """Put a failed outgoing message back in the outbox, QUEUED as if written now;
         MessageStatus events follow as for ``send_message``. Raises NotFound, UsageError
         (not a failed outgoing message)."""
+        ...
+
+    async def mark_read(self, peer: str) -> int:
+        """Mark the thread of ``peer`` (any spelling of its URI) read, which clears its
+        unread count; display notifications go out for the messages just read that asked
+        for one, when the account's features.read_receipts is on. Returns how many
+        messages were unread."""
+        ...
+
+    async def typing(self, uri: str, account_id: str | None = None) -> bool:
+        """The user is typing to ``uri``: an is-composing "active" goes out (at most once
+        a minute; "idle" follows 15 s after the last call) when the account's
+        features.typing is on. Returns whether an indication went out now."""
         ...
 
     async def history(self, limit: int = 50, identity: Vouch | None = None

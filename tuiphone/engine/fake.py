@@ -29,8 +29,10 @@ from tuiphone.model.events import (
     MessageStatus,
     RegistrationChanged,
     TransferStatus,
+    TypingChanged,
 )
 from tuiphone.model.lamp import Lamp, LampState
+from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.model.network import Route
 
@@ -64,6 +66,7 @@ class FakeBackend:
         # the next MESSAGEs fail with these (code, reason), in order; then they go through
         self.message_failures: list[tuple[int, str]] = []
         self.sent_messages: list[tuple[str, str, str]] = []  # (account, uri, body) handed over
+        self.sent_typing: list[tuple[str, str, bool]] = []  # (account, uri, active)
         self.legs: dict[str, _Leg] = {}
         self.sent_dtmf: dict[str, str] = {}
         self.played: dict[str, str] = {}
@@ -311,7 +314,8 @@ class FakeBackend:
     # messages, diagnostics, media
 
     async def send_message(
-        self, account_id: str, uri: str, body: str, content_type: str, message_id: str
+        self, account_id: str, uri: str, body: str, content_type: str, message_id: str,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
         if len(body.encode()) > MAX_BODY:
             raise LimitExceeded(f"message body over {MAX_BODY} bytes")
@@ -323,8 +327,8 @@ class FakeBackend:
         out = Message(
             message_id, account_id, "out", uri, body, content_type, now, Delivery.SENT, 200, "OK"
         )
-        if self.message_failures:
-            code, reason = self.message_failures.pop(0)
+        code, reason = self.message_failures.pop(0) if self.message_failures else (200, "OK")
+        if code >= 300:  # a 2xx entry lets this one through (to fail a later one)
             out = replace(out, delivery=Delivery.FAILED, code=code, reason=reason)
         elif callee is None and user in _REMOTE:
             code, reason = _REMOTE[user]
@@ -339,9 +343,17 @@ class FakeBackend:
                 content_type,
                 now,
                 Delivery.RECEIVED,
+                part=dict(headers).get(PART_HEADER, ""),
             )
             self._send(MessageReceived(incoming))
         self._send(MessageStatus(out))
+
+    async def send_typing(self, account_id: str, uri: str, active: bool) -> None:
+        acc = self.accounts[account_id]
+        self.sent_typing.append((account_id, uri, active))
+        callee = self._local_account(uri)
+        if callee is not None:
+            self._send(TypingChanged(callee.id, acc.uri, active))
 
     async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
         user, _ = user_host(uri)

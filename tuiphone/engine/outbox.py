@@ -7,6 +7,13 @@ else is FAILED. A message still unsent ``max_age_s`` after it was written is FAI
 the last cause. ``ready`` names the accounts that may send now. The queue lives in the
 database, so a message survives a restart; one that a dead process left SENDING is sent
 again (at least once, never lost). Loop-thread only.
+
+What goes on the wire is ``prepare``'s business (Chat's): one Wire per MESSAGE, several
+for a long text sent in parts (each with its own id, ``<message id>~<n>``), the body
+perhaps wrapped in CPIM. The message is SENT when every wire got a 2xx; a failure of one
+decides for all (a retry sends every part again; the receiver drops the repeats). A
+CPIM-wrapped message refused with 415 or 488 is handed to ``refused`` and queued again
+at once (Chat then sends it as plain text).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, TuiphoneError
@@ -23,9 +31,36 @@ from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store
 
 TRANSIENT = frozenset({0, 408, 480, 503})  # 0: no response at all (transport error)
+NOT_CPIM = frozenset({415, 488})  # the peer does not take message/cpim
 IDLE_CHECK_S = 30.0  # while messages wait for an account: how often to check their age
 BATCH = 100
 Save = Callable[[str, Callable[[], object]], bool]  # Journal.save: False when the write failed
+PART_SEP = "~"
+
+
+@dataclass(frozen=True, slots=True)
+class Wire:
+    """One MESSAGE as the backend sends it."""
+
+    id: str
+    body: str
+    content_type: str
+    headers: tuple[tuple[str, str], ...] = ()
+    cpim: bool = False
+
+
+@dataclass(slots=True)
+class _Flight:
+    msg: Message  # as stored, SENDING
+    left: int  # wires without an outcome yet
+    cpim: bool
+    code: int = 0
+    reason: str = ""
+    failure: tuple[int, str, bool] | None = None  # code, reason, final
+
+
+def plain_wire(msg: Message) -> list[Wire]:
+    return [Wire(msg.id, msg.body, msg.content_type)]
 
 
 class Outbox:
@@ -45,6 +80,9 @@ class Outbox:
         self._again = False
         self._closed = False
         self._attempts: dict[str, int] = {}  # in flight: message id -> attempts so far
+        self._flights: dict[str, _Flight] = {}
+        self.prepare: Callable[[Message], list[Wire]] = plain_wire
+        self.refused: Callable[[Message], None] = lambda msg: None
 
     def start(self) -> None:
         """Queue again what a previous process left SENDING, then send what is due."""
@@ -96,16 +134,47 @@ class Outbox:
 
     async def _send(self, msg: Message) -> None:
         self._attempts[msg.id] = msg.attempts
+        wires = self.prepare(msg)
+        flight = _Flight(msg, len(wires), any(w.cpim for w in wires))
+        self._flights[msg.id] = flight
         self._publish(MessageStatus(msg))
-        try:
-            await self._backend.send_message(msg.account_id, msg.peer, msg.body,
-                                             msg.content_type, msg.id)
-        except (LimitExceeded, InvalidUri, NotFound) as err:
-            self._attempts.pop(msg.id, None)
-            self._settle(msg, Delivery.FAILED, 0, str(err))
-        except TuiphoneError as err:
-            self._attempts.pop(msg.id, None)
-            self._publish(MessageStatus(self._retry(msg, 0, str(err))))
+        for wire in wires:
+            if self._flights.get(msg.id) is not flight:
+                return  # settled already (a part failed for good)
+            outcome: Message | None = None
+            try:
+                await self._backend.send_message(msg.account_id, msg.peer, wire.body,
+                                                 wire.content_type, wire.id, wire.headers)
+            except (LimitExceeded, InvalidUri, NotFound) as err:
+                outcome = self._landed(flight, 0, str(err), final=True)
+            except TuiphoneError as err:
+                outcome = self._landed(flight, 0, str(err), final=False)
+            if outcome is not None:
+                self._publish(MessageStatus(outcome))
+
+    def _landed(self, flight: _Flight, code: int, reason: str, final: bool = False,
+                ok: bool = False) -> Message | None:
+        """One wire's outcome; the message's, once every wire has one (else None)."""
+        flight.left -= 1
+        flight.code, flight.reason = code, reason
+        if not ok and (flight.failure is None or (final and not flight.failure[2])):
+            flight.failure = (code, reason, final)
+        if flight.left > 0 and not (flight.failure and flight.failure[2]):
+            return None
+        msg = flight.msg
+        self._flights.pop(msg.id, None)
+        self._attempts.pop(msg.id, None)
+        if flight.failure is None:
+            return self._settle(msg, Delivery.SENT, code, reason, publish=False)
+        code, reason, final = flight.failure
+        if final:
+            return self._settle(msg, Delivery.FAILED, code, reason, publish=False)
+        if flight.cpim and code in NOT_CPIM:
+            self.refused(msg)
+            return self._retry(msg, code, reason, wait=0.0)
+        if code in TRANSIENT:
+            return self._retry(msg, code, reason)
+        return self._settle(msg, Delivery.FAILED, code, reason, publish=False)
 
     def _schedule(self) -> None:
         """Wake up when the next retry is due, or now and then while messages wait for
@@ -119,26 +188,38 @@ class Outbox:
         now = self._clock()
         self._schedule_in(min(due - now if due > now else IDLE_CHECK_S, IDLE_CHECK_S))
 
-    def on_status(self, msg: Message) -> Message:
+    def on_status(self, msg: Message) -> Message | None:
         """A backend report on a message we sent: what it means for the queue, as the
-        message to publish (QUEUED again after a transient failure)."""
+        message to publish (QUEUED again after a transient failure); None while other
+        parts of it are still on their way."""
+        base, sep, _ = msg.id.partition(PART_SEP)
+        flight = self._flights.get(base)
+        if flight is not None:
+            return self._landed(flight, msg.code, msg.reason,
+                                ok=msg.delivery is not Delivery.FAILED)
+        if sep:
+            return None  # a part of a message already settled (another part failed)
         msg = dataclasses.replace(msg, attempts=self._attempts.pop(msg.id, msg.attempts))
         if msg.delivery is Delivery.FAILED and msg.code in TRANSIENT:
             return self._retry(msg, msg.code, msg.reason)
         return self._settle(msg, msg.delivery, msg.code, msg.reason, publish=False)
 
-    def _retry(self, msg: Message, code: int, reason: str) -> Message:
+    def _retry(self, msg: Message, code: int, reason: str, wait: float | None = None
+               ) -> Message:
         now = self._clock()
         if now - msg.timestamp > self.max_age_s:
             return self._settle(msg, Delivery.FAILED, code, self._gave_up(msg, reason),
                                 publish=False)
-        wait = self._backoff_s[min(max(msg.attempts - 1, 0), len(self._backoff_s) - 1)]
+        if wait is None:
+            wait = self._backoff_s[min(max(msg.attempts - 1, 0), len(self._backoff_s) - 1)]
         queued: list[Message] = []
         if not self._save("chat", lambda: queued.append(
                 self._store.requeue(msg.id, now + wait, code, reason))):
             # never stored, or the disk is full: no queue to go back to
             return dataclasses.replace(msg, delivery=Delivery.FAILED, code=code, reason=reason)
-        if self._task is None or self._task.done():
+        if wait == 0.0:
+            self.kick()
+        elif self._task is None or self._task.done():
             self._schedule()
         return queued[0]
 

@@ -118,7 +118,8 @@ class Phone:
                            self.journal.record_history, setup.stats_interval_s)
         outbox = Outbox(backend, self.store, self._ready_accounts, self.bus.publish,
                         self.journal.save, setup.message_retry_s, setup.message_backoff_s)
-        self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save)
+        self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save,
+                         self.bus.publish, self.spawn)
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
@@ -193,6 +194,7 @@ class Phone:
         await self.calls.close_calls()
         await self.media_check.close()
         self.chat.outbox.close()
+        self.chat.close()
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -465,11 +467,14 @@ class Phone:
     ) -> list[Message]:
         return self.store.search_messages(text, peer, limit)
 
-    async def mark_read(self, peer: str) -> int:
-        return self.store.mark_read(peer)
-
     async def resend_message(self, message_id: str) -> Message:
         return self.chat.resend(message_id)
+
+    async def mark_read(self, peer: str) -> int:
+        return self.chat.read(peer)
+
+    async def typing(self, uri: str, account_id: str | None = None) -> bool:
+        return await self.chat.typed(uri, account_id)
 
     async def history(self, limit: int = 50, identity: Vouch | None = None
                       ) -> list[HistoryEntry]:

@@ -41,6 +41,8 @@ class Features:
     file_sharing: bool = False
     sip_trace_log: bool = False
     usage_counters: bool = False
+    read_receipts: bool = False  # IMDN delivery/display notifications, asked and sent
+    typing: bool = False  # is-composing indications, sent and shown
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,10 +138,16 @@ class SipBackend(Protocol):
         """Bridge the audio of these calls together (local mixing)."""
 
     async def send_message(
-        self, account_id: str, uri: str, body: str, content_type: str, message_id: str
+        self, account_id: str, uri: str, body: str, content_type: str, message_id: str,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        """Send a MESSAGE. The delivery result arrives as a MessageStatus event carrying
-        ``message_id``. Raises LimitExceeded if the body can never fit."""
+        """Send a MESSAGE (with extra SIP ``headers``). The delivery result arrives as a
+        MessageStatus event carrying ``message_id``. Raises LimitExceeded if the body can
+        never fit."""
+
+    async def send_typing(self, account_id: str, uri: str, active: bool) -> None:
+        """Send an is-composing indication (RFC 3994), state active or idle. No status
+        event follows."""
 
     async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
         """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError."""

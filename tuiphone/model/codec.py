@@ -32,6 +32,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.DtmfReceived,
         ev.MessageReceived,
         ev.MessageStatus,
+        ev.TypingChanged,
         ev.MwiChanged,
         ev.TransferStatus,
         ev.SipTrace,

@@ -57,6 +57,18 @@ class MessageStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class TypingChanged:
+    """Is-composing (RFC 3994, ``features.typing``): ``peer`` started (``active``) or
+    stopped typing to ``account_id``. Never stored."""
+
+    kind: ClassVar[str] = "typing"
+    account_id: str
+    peer: str
+    active: bool
+    refresh_s: int = 0  # the sender's promised refresh interval; 0: none given
+
+
+@dataclass(frozen=True, slots=True)
 class MwiChanged:
     kind: ClassVar[str] = "mwi"
     account_id: str
@@ -185,6 +197,7 @@ Event = (
     | DtmfReceived
     | MessageReceived
     | MessageStatus
+    | TypingChanged
     | MwiChanged
     | TransferStatus
     | SipTrace

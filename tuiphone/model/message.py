@@ -56,6 +56,15 @@ class Message:
     # U+FFFD for what does not decode). Empty when ``body.encode()`` is the bytes.
     raw: bytes = field(default=b"", metadata=SPARSE)
     attempts: int = field(default=0, metadata=SPARSE)  # outgoing: sends tried so far
+    # IMDN (RFC 5438), incoming: the sender's imdn.Message-ID (several, space-separated,
+    # for a message joined from parts) and the notifications it asked for
+    # ("positive-delivery, display"); empty for a message that asked for none.
+    imdn_id: str = field(default="", metadata=SPARSE)
+    notify: str = field(default="", metadata=SPARSE)
+    # Long text (tuiphone.model.longtext): outgoing, how many MESSAGEs carry it (0: one);
+    # incoming, the Tuiphone-Part header of one part as it arrived (never stored).
+    parts: int = field(default=0, metadata=SPARSE)
+    part: str = field(default="", metadata=SPARSE)
 
     @property
     def data(self) -> bytes:
@@ -73,6 +82,15 @@ class ChatThread:
     last_message: Message
     unread: int
 
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadRead:
+    """What marking a thread read did: how many of its messages were unread, and the
+    incoming ones among them that asked for a display notification (IMDN)."""
+
+    unread: int
+    to_notify: tuple[Message, ...] = ()
 
 _NAME_ADDR = re.compile(r'^\s*(?:"(?:[^"\\]|\\.)*"|[^<"]*?)\s*<(?P<uri>[^>]*)>')
 

@@ -114,6 +114,11 @@ class PjAccount(pj.Account):  # type: ignore[misc]
             self.core.pager.received(self, prm)
 
     @guarded
+    def onTypingIndication(self, prm: pj.OnTypingIndicationParam) -> None:
+        if self._admitted(prm.rdata):
+            self.core.pager.typing_received(self, prm)
+
+    @guarded
     def onIncomingSubscribe(self, prm: pj.OnIncomingSubscribeParam) -> None:
         if not self._admitted(prm.rdata):
             prm.code = 403

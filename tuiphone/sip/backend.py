@@ -166,11 +166,16 @@ class PjBackend:
         await self._run(lambda c: c.media.conference([c.calls.live(i) for i in ids]))
 
     async def send_message(
-        self, account_id: str, uri: str, body: str, content_type: str, message_id: str
+        self, account_id: str, uri: str, body: str, content_type: str, message_id: str,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
         await self._run(
-            lambda c: c.pager.send(c.account(account_id), uri, body, content_type, message_id)
+            lambda c: c.pager.send(c.account(account_id), uri, body, content_type, message_id,
+                                   headers)
         )
+
+    async def send_typing(self, account_id: str, uri: str, active: bool) -> None:
+        await self._run(lambda c: c.pager.typing(c.account(account_id), uri, active))
 
     async def ping(self, account_id: str, uri: str, timeout_s: float) -> PingResult:
         """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError, InvalidUri.

@@ -26,6 +26,7 @@ from tuiphone.model.events import (
     Notice,
     RegistrationChanged,
     TransferStatus,
+    TypingChanged,
 )
 from tuiphone.model.message import Message
 from tuiphone.model.network import Route
@@ -282,6 +283,9 @@ class Core:
 
     def message_received(self, msg: Message) -> None:
         self.emit(MessageReceived(msg))
+
+    def typing(self, account_id: str, peer: str, active: bool) -> None:
+        self.emit(TypingChanged(account_id, peer, active))
 
     def notice(self, level: str, text: str) -> None:
         self.emit(Notice(level, text))

@@ -19,11 +19,13 @@ import logging
 import re
 import time
 import uuid
+import zlib
 from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
 from tuiphone.model.errors import LimitExceeded
+from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.sip.blf import native as blf_native
 from tuiphone.sip.callinfo import split_name_addr
@@ -45,7 +47,21 @@ _CSEQ = re.compile(r"^CSeq\s*:\s*(\d+)", re.I | re.M)
 _CONTENT_LENGTH = re.compile(r"^(?:Content-Length|l)\s*:\s*(\d+)", re.I | re.M)
 _CHARSET = re.compile(rb"^(?:Content-Type|c)\s*:[^\r\n]*;\s*charset\s*=\s*\"?([\w.:-]+)",
                       re.I | re.M)
+_DEFLATE = re.compile(rb"^Content-Encoding\s*:\s*deflate\s*$", re.I | re.M)
+_PART = re.compile(rf"^{PART_HEADER}\s*:([^\r\n]*)", re.I | re.M)
+MAX_INFLATED = 65536
 log = logging.getLogger("tuiphone.sip")
+
+
+def inflate(data: bytes) -> bytes:
+    """A deflated body (zlib or raw deflate) inflated to at most MAX_INFLATED bytes;
+    ``data`` unchanged when it does not inflate."""
+    for wbits in (15, -15):
+        try:
+            return zlib.decompressobj(wbits).decompress(data, MAX_INFLATED)
+        except zlib.error:
+            continue
+    return data
 
 
 def message_id(account_id: str, peer: str, head: str) -> str:
@@ -98,7 +114,8 @@ class Pager:
         self.buddies: collections.OrderedDict[tuple[str, str], pj.Buddy] = collections.OrderedDict()
         self.pending: list[Message] = []
 
-    def send(self, acc: PjAccount, uri: str, body: str, content_type: str, message_id: str) -> None:
+    def send(self, acc: PjAccount, uri: str, body: str, content_type: str, message_id: str,
+             headers: tuple[tuple[str, str], ...] = ()) -> None:
         """Send; the outcome arrives as a MessageStatus event. Raises LimitExceeded, InvalidUri."""
         size = len(body.encode("utf-8"))
         if size > MAX_BODY:
@@ -117,6 +134,10 @@ class Pager:
         tag = pj.SipHeader()
         tag.hName, tag.hValue = ID_HEADER, message_id
         prm.txOption.headers.append(tag)
+        for name, value in headers:
+            extra = pj.SipHeader()
+            extra.hName, extra.hValue = name, value
+            prm.txOption.headers.append(extra)
         try:
             buddy.sendInstantMessage(prm)
         except pj.Error as err:
@@ -125,6 +146,17 @@ class Pager:
                 too_long = "EMSGTOOLONG" in pj_text(err)
                 self._finish(msg, 513 if too_long else 503 if pj_status(err) else 500,
                              pj_reason(err))
+
+    def typing(self, acc: PjAccount, uri: str, active: bool) -> None:
+        """An is-composing indication (pjsua builds the RFC 3994 body). Raises InvalidUri."""
+        check_uri(self.core.stack.ep, uri)
+        prm = pj.SendTypingIndicationParam()
+        prm.isTyping = active
+        self._buddy(acc, uri).sendTypingIndication(prm)
+
+    def typing_received(self, acc: PjAccount, prm: pj.OnTypingIndicationParam) -> None:
+        peer = split_name_addr(str(prm.fromUri))[1]
+        self.core.typing(acc.config.id, peer, bool(prm.isTyping))
 
     def _buddy(self, acc: PjAccount, uri: str) -> pj.Buddy:
         key = (acc.config.id, uri)
@@ -182,12 +214,16 @@ class Pager:
         except Exception:
             head = b""
         peer = split_name_addr(str(prm.fromUri))[1]
+        m = _CONTENT_LENGTH.search(head.decode("latin-1"))
+        truncated = m is not None and int(m.group(1)) > len(data)
+        if _DEFLATE.search(head) and not truncated:
+            data = inflate(data)  # Linphone deflates its IMDN
         body, exact = decode_body(data, charset_of(head))
         if not exact:
             log.warning("MESSAGE from %s: body is not valid %s; kept as the %d bytes that "
                         "arrived", peer, charset_of(head) or "utf-8", len(data))
         text_head = head.decode("latin-1")
-        m = _CONTENT_LENGTH.search(text_head)
+        part = _PART.search(text_head)
         msg = Message(
             id=message_id(acc.config.id, peer, text_head),
             account_id=acc.config.id,
@@ -197,8 +233,9 @@ class Pager:
             content_type=str(prm.contentType),
             timestamp=time.time(),
             delivery=Delivery.RECEIVED,
-            truncated=m is not None and int(m.group(1)) > len(data),
+            truncated=truncated,
             raw=b"" if body.encode("utf-8") == data else data,
+            part=part.group(1).strip() if part else "",
         )
         self.core.message_received(msg)
 

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Collection
 
 from tuiphone.model.errors import NotFound, UsageError
-from tuiphone.model.message import ChatThread, Delivery, Message, peer_key
+from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead, peer_key
 from tuiphone.store.rows import MESSAGE_COLUMNS, message_from_row, message_params
 
 _WIDTH = len(MESSAGE_COLUMNS.split(","))
@@ -24,13 +24,30 @@ def insert_message(conn: sqlite3.Connection, message: Message) -> bool:
     return cur.rowcount == 1
 
 
+def complete_message(conn: sqlite3.Connection, message: Message) -> bool:
+    """Replace a stored truncated message (a long text whose parts did not all arrive in
+    time) by the whole ``message`` of the same id; returns whether one was replaced."""
+    return conn.execute(
+        "UPDATE messages SET body = ?, raw = ?, truncated = 0, imdn_id = ?"
+        " WHERE id = ? AND truncated = 1",
+        (message.body, message.raw, message.imdn_id, message.id),
+    ).rowcount == 1
+
+
+def select_message(conn: sqlite3.Connection, message_id: str) -> Message | None:
+    row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+    return None if row is None else message_from_row(row)
+
+
 def set_delivery(
     conn: sqlite3.Connection, message_id: str, delivery: Delivery, code: int, reason: str
 ) -> Message | None:
     """Update and return the message, or None if there is no such id."""
+    # a receipt may overtake the 2xx: SENT never undoes DELIVERED or DISPLAYED
     conn.execute(
-        "UPDATE messages SET delivery = ?, code = ?, reason = ? WHERE id = ?",
-        (delivery.value, code, reason, message_id),
+        "UPDATE messages SET delivery = ?, code = ?, reason = ? WHERE id = ?"
+        " AND NOT (? = 'sent' AND delivery IN ('delivered', 'displayed'))",
+        (delivery.value, code, reason, message_id, delivery.value),
     )
     row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
     return None if row is None else message_from_row(row)
@@ -168,11 +185,19 @@ def select_threads(conn: sqlite3.Connection) -> list[ChatThread]:
     ]
 
 
-def mark_read(conn: sqlite3.Connection, peer: str) -> int:
-    """Mark every message of the thread of ``peer`` read; returns how many were unread."""
-    return conn.execute(
-        "UPDATE messages SET read = 1 WHERE thread = ? AND read = 0", (peer_key(peer),)
+def mark_read(conn: sqlite3.Connection, peer: str) -> ThreadRead:
+    """Mark every message of the thread of ``peer`` (any spelling of its URI) read;
+    returns how many were unread and the incoming ones among them that asked for a
+    display notification (IMDN), oldest first."""
+    key = peer_key(peer)
+    rows = conn.execute(
+        "SELECT * FROM messages WHERE thread = ? AND read = 0 AND direction = 'in'"
+        " AND notify <> '' ORDER BY timestamp, seq", (key,)
+    ).fetchall()
+    unread = conn.execute(
+        "UPDATE messages SET read = 1 WHERE thread = ? AND read = 0", (key,)
     ).rowcount
+    return ThreadRead(unread, tuple(message_from_row(row) for row in rows))
 
 
 def requeue_failed(conn: sqlite3.Connection, message_id: str, now: float) -> Message:

@@ -164,8 +164,13 @@ END;
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 """
 
+V6_IMDN = """
+ALTER TABLE messages ADD COLUMN imdn_id TEXT NOT NULL DEFAULT '';  -- the sender's imdn.Message-ID
+ALTER TABLE messages ADD COLUMN notify TEXT NOT NULL DEFAULT '';  -- notifications it asked for
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS
+    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS, V6_IMDN
 )
 
 

@@ -16,7 +16,7 @@ CALL_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
-    "truncated, read, raw, attempts, thread"
+    "truncated, read, raw, attempts, thread, imdn_id, notify"
 )
 
 
@@ -81,6 +81,8 @@ def message_params(message: Message) -> tuple[Any, ...]:
         message.raw,
         message.attempts,
         peer_key(message.peer),
+        message.imdn_id,
+        message.notify,
     )
 
 
@@ -99,6 +101,8 @@ def message_from_row(row: sqlite3.Row) -> Message:
         truncated=bool(row["truncated"]),
         raw=row["raw"],
         attempts=row["attempts"],
+        imdn_id=row["imdn_id"],
+        notify=row["notify"],
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
-from tuiphone.model.message import ChatThread, Delivery, Message
+from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead
 from tuiphone.model.trust import Vouch
 from tuiphone.store import attachments, calls, messages, privacy, retention
 from tuiphone.store.attachments import Attachment
@@ -103,6 +103,13 @@ class Store:
             raise UsageError(f"message direction must be 'in' or 'out', not {message.direction!r}")
         return self._write(lambda conn: messages.insert_message(conn, message))
 
+    def complete_message(self, message: Message) -> bool:
+        """Replace the truncated message of ``message.id`` by ``message`` (whole)."""
+        return self._write(lambda conn: messages.complete_message(conn, message))
+
+    def message(self, message_id: str) -> Message | None:
+        return self._read(lambda conn: messages.select_message(conn, message_id))
+
     def update_delivery(
         self, message_id: str, delivery: Delivery, code: int = 0, reason: str = ""
     ) -> Message:
@@ -177,8 +184,9 @@ class Store:
         """One entry per thread (normalised peer), the most recently active first."""
         return self._read(messages.select_threads)
 
-    def mark_read(self, peer: str) -> int:
-        """Mark a peer's thread read; returns how many were unread."""
+    def mark_read(self, peer: str) -> ThreadRead:
+        """Mark a peer's thread (any spelling of its URI) read; returns how many were
+        unread and the incoming ones just read that asked for a display notification."""
         return self._write(lambda conn: messages.mark_read(conn, peer))
 
     # Attachments and counters

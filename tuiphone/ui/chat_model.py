@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tuiphone.model.message import ChatThread, Message
+from tuiphone.model.message import ChatThread, Delivery, Message
 from tuiphone.ui.format import thread_key
 
 PAGE = 50  # messages fetched per page (opening a thread, scrolling past either end)
@@ -98,6 +98,8 @@ class ChatBook:
 
 
 def _older(new: Message, old: Message) -> bool:
+    if new.delivery is Delivery.SENT and old.delivery.reached(Delivery.DELIVERED):
+        return True  # the 2xx came after the receipt
     if not new.delivery.pending:
         return False
     return new.attempts < old.attempts or (

@@ -10,6 +10,7 @@ by ``CallActions`` and ``ContactActions``, which reach the engine through one
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -45,6 +46,7 @@ from tuiphone.model.events import (
     SipTrace,
     SmartContactChanged,
     TransferStatus,
+    TypingChanged,
 )
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.trace import TraceEntry
@@ -333,6 +335,8 @@ class MainScreen(Screen[None]):
                 self._ring(call)
             case CallChanged(call=call) if call.state is CallState.ENDED:
                 self._ended(call)
+            case TypingChanged(peer=peer, active=active):
+                self.query_one(ChatPane).show_typing(peer, active)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
                 self.query_one(ChatPane).add(msg)
                 if thread_key(msg.peer) not in self._named_threads:
@@ -578,6 +582,17 @@ class MainScreen(Screen[None]):
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
         self._send_message(message.peer, message.body)
+
+    @on(ChatPane.Typed)
+    def _typed(self, message: ChatPane.Typed) -> None:
+        self._tell_typing(message.peer)
+
+    @work(group="phone")
+    async def _tell_typing(self, peer: str) -> None:
+        if self.phone is None:
+            return
+        with contextlib.suppress(TuiphoneError):  # an address half typed: typing is a nicety
+            await self.phone.typing(peer)  # does nothing unless features.typing is on
 
     @work(group="phone")
     async def _send_message(self, peer: str, body: str) -> None:

@@ -1,15 +1,18 @@
-"""Chat pane: thread list with unread counts, the conversation, and a compose box.
+"""Chat pane: thread list with unread counts, the conversation (delivery marks,
+"is typing…"), and a compose box that says when a long text goes in parts.
 
 The conversation is a list with a cursor over the loaded page(s) of one thread: opening
 a thread asks for its newest page; moving (or scrolling) past the top asks for the page
 before, and after a jump to a search result past the bottom the page after. y copies
 the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
 again. The pane posts what it wants; the screen asks the engine (``ChatActions``) and
-answers with ``show_page``, ``resent`` or ``jump_to``.
+answers with ``show_page``, ``resent`` or ``jump_to``. Typing in the compose box posts
+``Typed`` (at most once a second per peer) for the engine's is-composing.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -18,9 +21,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
 from textual.reactive import reactive
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from tuiphone.model import longtext
 from tuiphone.model.message import Delivery, Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
@@ -33,7 +37,8 @@ EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next
 
 class ChatPane(Horizontal):
     """Holds a ``ChatBook``. Posts ``SendRequested`` when the user sends, ``PageWanted``,
-    ``ReadWanted``, ``ResendRequested`` and ``SearchRequested`` for the screen to do.
+    ``ReadWanted``, ``ResendRequested``, ``SearchRequested`` and ``Typed`` for the screen
+    to do.
 
     ``names`` maps thread keys to contact names, when known (bound by the screen)."""
 
@@ -62,7 +67,16 @@ class ChatPane(Horizontal):
 
     @dataclass
     class ReadWanted(TMessage):
-        uri: str  # mark this thread read in the database
+        """The user sees this thread: mark it read in the database (which also sends
+        the display receipts its messages asked for)."""
+
+        uri: str
+
+    @dataclass
+    class Typed(TMessage):
+        """The user typed to ``peer`` (at most once a second per peer)."""
+
+        peer: str
 
     @dataclass
     class ResendRequested(TMessage):
@@ -81,13 +95,17 @@ class ChatPane(Horizontal):
         self._fetching = False
         self._unread = 0
         self._thread_labels: list[tuple[str, str]] = []  # (key, plain label) shown
+        self.typing: dict[str, str] = {}  # thread key -> the peer URI typing in it
+        self._typed_at: dict[str, float] = {}
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
         with Vertical(id="conversation-box"):
             yield Input(placeholder="to: contact, user or sip: URI", id="chat-to")
             yield ConversationList(id="conversation")
+            yield Static("", id="chat-typing")
             yield Input(placeholder="message — Enter sends", id="chat-body")
+            yield Static("", id="chat-hint")
 
     def on_mount(self) -> None:
         self._render_threads()
@@ -117,6 +135,9 @@ class ChatPane(Horizontal):
             self._open(shown, None)
             return
         thread = self.book.add(message, unread=not self._reading(message.peer))
+        if message.direction == "in" and self.typing.pop(thread.key, None) is not None \
+                and thread.key == self.current:
+            self._render_typing()  # a message ends the typing
         self._render_threads()
         if thread.key != self.current:
             return
@@ -131,6 +152,16 @@ class ChatPane(Horizontal):
             self._render_conversation(follow=True)
         else:
             conv.replace_option_prompt(message.id, _line(message, thread))
+
+    def show_typing(self, peer: str, active: bool) -> None:
+        """A TypingChanged from the engine."""
+        key = thread_key(peer)  # no thread is made for it: typing is never a message
+        if active:
+            self.typing[key] = peer
+        else:
+            self.typing.pop(key, None)
+        if self.is_mounted:
+            self._render_typing()
 
     def open_thread(self, uri: str, at: str | None = None) -> None:
         """Show the thread of ``uri`` (its newest page, or the page around message ``at``)."""
@@ -326,6 +357,7 @@ class ChatPane(Horizontal):
                              top: bool = False) -> None:
         """Show the loaded pages; the cursor stays on its message (or goes to
         ``cursor``, or with ``follow`` to the newest when it was there)."""
+        self._render_typing()
         conv = self.query_one("#conversation", ConversationList)
         thread = self.book.threads.get(self.current or "")
         old = conv.highlighted_option
@@ -345,6 +377,14 @@ class ChatPane(Horizontal):
         # scrolls by stale geometry
         self.call_after_refresh(conv.scroll_to_highlight, top)
 
+    def _render_typing(self) -> None:
+        peer = self.typing.get(self.current or "")
+        who = (self.names.get(self.current or "") or (self.current or "").split("@")[0]
+               if peer else "")
+        line = self.query_one("#chat-typing", Static)
+        line.update(f"{who} is typing…" if peer else "")
+        line.display = bool(peer)  # takes no room while nobody types
+
     @on(OptionList.OptionSelected, "#threads")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         thread = self.book.threads.get(event.option.id or "")
@@ -358,6 +398,25 @@ class ChatPane(Horizontal):
             self.open_thread(event.value.strip())
             self.query_one("#chat-body", Input).focus()
 
+    @on(Input.Changed, "#chat-body")
+    def _typed(self, event: Input.Changed) -> None:
+        parts = longtext.part_count(event.value)
+        size = len(event.value.encode("utf-8"))
+        hint = ""
+        if parts > longtext.MAX_PARTS:
+            hint = (f"{size} bytes: too long (at most {longtext.MAX_PARTS} parts of "
+                    f"{longtext.SAFE_BYTES} bytes)")
+        elif parts > 1:
+            hint = f"{size} bytes: will be sent in {parts} parts"
+        shown = self.query_one("#chat-hint", Static)
+        shown.update(hint)
+        shown.display = bool(hint)  # takes no room for a short text
+        peer = self.query_one("#chat-to", Input).value.strip()
+        now = time.monotonic()
+        if peer and event.value and now - self._typed_at.get(peer, -9.0) >= 1.0:
+            self._typed_at[peer] = now
+            self.post_message(self.Typed(peer))
+
     @on(Input.Submitted, "#chat-body")
     def _send(self, event: Input.Submitted) -> None:
         peer = self.query_one("#chat-to", Input).value.strip()
@@ -367,6 +426,7 @@ class ChatPane(Horizontal):
             return
         if body.strip():
             event.input.value = ""
+            self._typed_at.pop(peer, None)
             self.post_message(self.SendRequested(peer, body))
 
 
@@ -378,4 +438,6 @@ def _line(m: Message, thread: Thread) -> Text:
     mark = delivery_mark(m)
     if mark:
         text.append(f"  {mark}", style="dim")
+    if m.truncated:
+        text.append("  ✂ truncated: not all of it arrived", style="bold red")
     return text
