@@ -11,7 +11,9 @@ import uuid
 
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.echo import ECHO_ID
+from tuiphone.engine.file_receive import FILE_TYPES, FileReceiver
 from tuiphone.engine.outbox import Outbox, Save
+from tuiphone.files.offer import FileOffer
 from tuiphone.model.account import RegState
 from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import LimitExceeded
@@ -30,6 +32,7 @@ class Chat:
         self._accounts = accounts
         self.outbox = outbox
         self._save = save
+        self.files: FileReceiver | None = None  # file messages (features.file_sharing)
 
     async def send(self, uri: str, body: str, account_id: str | None, content_type: str
                    ) -> Message:
@@ -61,9 +64,18 @@ class Chat:
         """The event to publish in place of ``event``; None for a duplicate."""
         match event:
             case MessageReceived(message=msg) if msg.account_id != ECHO_ID:
+                offers: tuple[FileOffer, ...] = ()
+                if self.files is not None and msg.content_type in FILE_TYPES:
+                    msg, offers = self.files.unpack(msg)
+                    event = MessageReceived(msg)
                 known: list[bool] = []
                 self._save("chat", lambda: known.append(self._store.add_message(msg)))
-                return None if known == [False] else event
+                if known == [False]:
+                    return None
+                files = self.files
+                if offers and known and files is not None:
+                    self._save("chat", lambda: files.offered(msg, offers))
+                return event
             case MessageStatus(message=msg) if msg.account_id != ECHO_ID:
                 return MessageStatus(self.outbox.on_status(msg))
             case RegistrationChanged(account=state) if state.reg_state in _CAN_SEND:

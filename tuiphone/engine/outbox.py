@@ -14,11 +14,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
+from tuiphone.files.errors import TransferError
 from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, TuiphoneError
 from tuiphone.model.events import Event, MessageStatus, Notice
+from tuiphone.model.files import FTHTTP_TYPE
 from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store
 
@@ -45,6 +47,8 @@ class Outbox:
         self._again = False
         self._closed = False
         self._attempts: dict[str, int] = {}  # in flight: message id -> attempts so far
+        # a file message's body: uploads the file, returns the XML (engine.file_send)
+        self.prepare: Callable[[Message], Awaitable[str]] | None = None
 
     def start(self) -> None:
         """Queue again what a previous process left SENDING, then send what is due."""
@@ -97,8 +101,11 @@ class Outbox:
     async def _send(self, msg: Message) -> None:
         self._attempts[msg.id] = msg.attempts
         self._publish(MessageStatus(msg))
+        body = await self._prepared(msg)
+        if body is None:
+            return
         try:
-            await self._backend.send_message(msg.account_id, msg.peer, msg.body,
+            await self._backend.send_message(msg.account_id, msg.peer, body,
                                              msg.content_type, msg.id)
         except (LimitExceeded, InvalidUri, NotFound) as err:
             self._attempts.pop(msg.id, None)
@@ -106,6 +113,25 @@ class Outbox:
         except TuiphoneError as err:
             self._attempts.pop(msg.id, None)
             self._publish(MessageStatus(self._retry(msg, 0, str(err))))
+
+    async def _prepared(self, msg: Message) -> str | None:
+        """The body to send: ``prepare``'s for a file message (it uploads the file
+        first). None when that failed: then the message is queued again (the upload
+        server is unreachable or answered 5xx) or FAILED (refused)."""
+        if self.prepare is None or msg.content_type != FTHTTP_TYPE:
+            return msg.body
+        try:
+            return await self.prepare(msg)
+        except TransferError as err:
+            self._attempts.pop(msg.id, None)
+            if err.transient:
+                self._publish(MessageStatus(self._retry(msg, 0, str(err))))
+            else:
+                self._settle(msg, Delivery.FAILED, err.status, str(err))
+        except TuiphoneError as err:
+            self._attempts.pop(msg.id, None)
+            self._settle(msg, Delivery.FAILED, 0, str(err))
+        return None
 
     def _schedule(self) -> None:
         """Wake up when the next retry is due, or now and then while messages wait for

@@ -17,6 +17,7 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
@@ -30,6 +31,9 @@ from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.file_cleanup import remove_files
+from tuiphone.engine.file_receive import FileReceiver
+from tuiphone.engine.file_send import FileSender
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.media_check import CallFacts, MediaCheck
@@ -63,6 +67,7 @@ from tuiphone.model.events import (
     MessageStatus,
     Notice,
 )
+from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
@@ -104,6 +109,8 @@ class Phone:
         self.journal = Journal(self.store, setup.trace_file, self.bus.publish,
                                setup.history_limit, self.trace_scope.wants)
         self.retention = Retention(self.journal, setup.history_limit, setup.retention_days)
+        self.retention.drop_files = functools.partial(
+            remove_files, folder=setup.files_dir, vault=setup.file_keys)
         self.registrar = Registrar(backend, self.bus, self.live, setup.register_backoff_s)
         self.network = NetworkKeeper(
             backend, self._publish_network, setup.backend.nameservers, enabled=setup.routing
@@ -113,6 +120,11 @@ class Phone:
         outbox = Outbox(backend, self.store, self._ready_accounts, self.bus.publish,
                         self.journal.save, setup.message_retry_s, setup.message_backoff_s)
         self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save)
+        self.file_sender = FileSender(self.store, self.accounts, setup.file_keys,
+                                      setup.files_dir, self.bus.publish, outbox.kick)
+        outbox.prepare = self.file_sender.prepare
+        self.chat.files = FileReceiver(self.store, self.accounts, setup.file_keys,
+                                       setup.files_dir, self.bus.publish, self.spawn)
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
@@ -398,6 +410,13 @@ class Phone:
         self, peer: str | None = None, limit: int = 100, pending: bool = False
     ) -> list[Message]:
         return self.chat.messages(peer, limit, pending)
+
+    async def send_file(self, uri: str, path: str, account_id: str | None = None) -> Message:
+        return await self.file_sender.send(uri, path, account_id)
+
+    async def download(self, message_id: str, out: str | None = None) -> list[FileTransfer]:
+        assert self.chat.files is not None
+        return await self.chat.files.download_message(message_id, out)
 
     async def history(self, limit: int = 50, identity: Vouch | None = None
                       ) -> list[HistoryEntry]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from tuiphone.model.files import FileConfig
 from tuiphone.model.network import IpVersion, NatConfig
 from tuiphone.model.trust import TrustConfig
 
@@ -68,6 +69,7 @@ class AccountConfig:
     register_expires: int = 300
     voicemail: str | None = None  # SIP URI or dial string of the voicemail box
     features: Features = field(default_factory=Features)
+    files: FileConfig = field(default_factory=FileConfig)  # used with features.file_sharing
     internal: bool = False  # the engine's own line (echo): its calls are never recorded
 
     @property

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo
+from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.network import AccountRoute
@@ -161,6 +162,14 @@ class RequestFilter:
     mode: str
 
 
+@dataclass(frozen=True, slots=True)
+class FileTransferChanged:
+    """An attachment's upload or download moved on (progress, saved, failed)."""
+
+    kind: ClassVar[str] = "file_transfer"
+    transfer: FileTransfer
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -179,4 +188,5 @@ Event = (
     | MediaProblem
     | RequestRefused
     | RequestFilter
+    | FileTransferChanged
 )

@@ -19,6 +19,7 @@ from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
 from tuiphone.store.messages import ChatThread
+from tuiphone.store.rows import message_from_row
 
 T = TypeVar("T")
 
@@ -115,6 +116,14 @@ class Store:
             raise NotFound(f"no stored message with id {message_id!r}")
         return found
 
+    def message(self, message_id: str) -> Message:
+        """One message by id. Raises NotFound."""
+        rows = self._read(lambda conn: conn.execute(
+            "SELECT * FROM messages WHERE id = ?", (message_id,)).fetchall())
+        if not rows:
+            raise NotFound(f"no stored message with id {message_id!r}")
+        return message_from_row(rows[0])
+
     def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
         """The newest ``limit`` messages, oldest first (a thread view reads top down)."""
         _check_window(limit, 0)
@@ -173,6 +182,22 @@ class Store:
 
     def attachments(self, message_id: str) -> list[Attachment]:
         return self._read(lambda conn: attachments.select_attachments(conn, message_id))
+
+    def attachment(self, attachment_id: int) -> Attachment:
+        """One attachment by id. Raises NotFound."""
+        found = self._read(lambda conn: attachments.select_attachment(conn, attachment_id))
+        if found is None:
+            raise NotFound(f"no stored attachment with id {attachment_id}")
+        return found
+
+    def update_attachment(self, attachment: Attachment) -> None:
+        """Write back an attachment's url, local_path, size and key_ref."""
+        self._write(lambda conn: attachments.update_attachment(conn, attachment))
+
+    def peer_attachments(self, peer: str | None = None) -> list[Attachment]:
+        """Every attachment (of one peer's messages): what erasing must also remove."""
+        clause, args = ("m.peer = ?", (peer,)) if peer is not None else ("1", ())
+        return self._read(lambda conn: attachments.select_where(conn, clause, args))
 
     def bump_counter(self, name: str, by: int = 1) -> int:
         """Add ``by`` to a usage counter (created at 0) and return the new value."""
