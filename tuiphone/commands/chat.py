@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from typing import Any
 
 from tuiphone.commands.errors import with_result
+from tuiphone.commands.files import ProgressBar
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import HistoryEntry
-from tuiphone.model.errors import SipError, Timeout
+from tuiphone.model.errors import SipError, Timeout, UsageError
 from tuiphone.model.events import MessageStatus
 from tuiphone.model.message import Delivery, Message
 
@@ -21,8 +23,9 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
     displayed). Raises SipError (exit 4) when it failed, Timeout (exit 3) when it did not
     get there in time; a message still queued then stays queued in the database."""
     goal = Delivery(getattr(args, "wait", None) or "sent")
+    bar = ProgressBar(bool(opt(args, "json")))
     async with EventFeed(phone) as feed:
-        sent = await phone.send_message(args.uri, args.text, opt(args, "account"))
+        sent = await _send(phone, args)
         deadline = time.monotonic() + args.timeout
         while not sent.delivery.reached(goal) and sent.delivery is not Delivery.FAILED:
             try:
@@ -31,8 +34,10 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
                 break
             if event is None:
                 break  # the engine stopped
+            bar.show(event, sent.id)
             if isinstance(event, MessageStatus) and event.message.id == sent.id:
                 sent = event.message
+        bar.close()
     if sent.delivery is Delivery.FAILED:
         raise with_result(SipError(sent.code, sent.reason or "not delivered"), sent)
     if not sent.delivery.reached(goal):
@@ -41,6 +46,23 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
             f"message {sent.id} is {sent.delivery.value}, not {goal.value}, after "
             f"{args.timeout:g} s (it stays {where})"), sent)
     return sent
+
+
+async def _send(phone: PhoneApi, args: argparse.Namespace) -> Message:
+    """The message to follow: the file's with --file (a TEXT goes first, on its own)."""
+    path = opt(args, "file")
+    if not path:
+        if not args.text:
+            raise UsageError("message: what to send? give TEXT or --file PATH")
+        return await phone.send_message(args.uri, args.text, opt(args, "account"))
+    if args.text:
+        await phone.send_message(args.uri, args.text, opt(args, "account"))
+    return await phone.send_file(args.uri, _absolute(path), opt(args, "account"))
+
+
+def _absolute(path: str) -> str:
+    """The engine may run elsewhere (another working folder): send a full path."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 async def messages(phone: PhoneApi, args: argparse.Namespace) -> list[Message]:

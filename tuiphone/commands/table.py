@@ -52,11 +52,13 @@ photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
-  export [--out FILE]    calls, messages, attachment records, counters as JSON
+  export [--out FILE]    calls, messages, attachment records, counters as JSON, and
+                         the list of received files
   erase --yes            delete them, compact the database, remove the SIP trace log,
-                         the app log, the shell history and the address-book caches (your vCard
-                         folders, config, QuickDial and secrets stay)
-  erase --peer URI --yes only one peer's calls and messages"""
+                         the app log, the shell history, the address-book caches, the
+                         received files and their keys (your vCard folders, config,
+                         QuickDial and secrets stay)
+  erase --peer URI --yes only one peer's calls, messages and received files"""
 
 _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
@@ -155,7 +157,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(
         arg("uri", metavar="URI", complete="contact", help="recipient"),
-        arg("text", metavar="TEXT", help="the message (quote it)"),
+        arg("text", metavar="TEXT", nargs="?", default="",
+            help="the message (quote it); with --file it goes first, on its own"),
+        arg("--file", metavar="PATH", help="send this file, encrypted, through the "
+            "account's upload server (features.file_sharing); progress on stderr"),
         arg("--wait", choices=("sent", "delivered", "displayed"), default="sent",
             help="the state to wait for (default sent: a 2xx; delivered, displayed: an "
                  "IMDN receipt, not read yet); exit 3 if not reached in time, 4 if refused"),
@@ -166,6 +171,11 @@ COMMANDS: tuple[Command, ...] = (
                       help="only messages with this peer"), _limit(100),
                   arg("--pending", action="store_true",
                       help="only the outbox: messages queued or being sent"))),
+    Command("download", "download (again) the files of a received message",
+            handlers.download, args=(
+                arg("id", metavar="ID", help="the message's id (see 'messages')"),
+                arg("--out", metavar="PATH", help="a folder or file name to save to "
+                    "(default $XDG_DATA_HOME/tuiphone/files; never overwrites)"))),
     Command("history", "list recent calls", handlers.history, running=True,
             args=(_limit(50), arg("--identity", choices=VOUCHES, default=None, metavar="VOUCH",
                                   help="only incoming calls whose caller identity the network "
@@ -179,6 +189,8 @@ COMMANDS: tuple[Command, ...] = (
             complete=("incoming", "ringing", "connected", "ended"),
             help="STATE, DIGITS, or URI STATE"),
         arg("--from", dest="sender", metavar="URI", help="wait message: only from this peer"),
+        arg("--with-file", action="store_true",
+            help="wait message: one carrying a file, until the file is saved"),
         arg("--timeout", type=float, default=30.0, metavar="S",
             help="give up after S seconds (0 waits forever; default 30)"),
     ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
@@ -219,7 +231,7 @@ COMMANDS: tuple[Command, ...] = (
                 arg("action", choices=("show", "export", "erase"), metavar="ACTION",
                     complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
-                arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
+                arg("--peer", metavar="URI", help="erase: only this peer's calls, messages and files"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
             handlers.debug_bundle, local=True, args=(
