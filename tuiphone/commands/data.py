@@ -1,8 +1,9 @@
 """data export / erase: everything tuiphone keeps about you, out or gone.
 
 Kept: call history, chat messages and their attachment records, usage counters (the
-SQLite database), received files and their wrapped keys, the SIP trace log, the shell history, and copies of address books
-(the parsed-contacts cache, the CardDAV offline copies). Not touched: your config, the
+SQLite database), received files and their wrapped keys, the SIP trace log, the shell
+history, and copies of address books (the parsed-contacts cache, the CardDAV offline
+copies). Not touched: your config, the
 app's settings (state.toml), your secrets, and your own vCard folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a

@@ -231,7 +231,8 @@ COMMANDS: tuple[Command, ...] = (
                 arg("action", choices=("show", "export", "erase"), metavar="ACTION",
                     complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
-                arg("--peer", metavar="URI", help="erase: only this peer's calls, messages and files"),
+                arg("--peer", metavar="URI",
+                    help="erase: only this peer's calls, messages and files"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
             handlers.debug_bundle, local=True, args=(
