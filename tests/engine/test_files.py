@@ -1,0 +1,263 @@
+"""File attachments through the engine: the fake SIP backend (two local accounts message
+each other), a real FT-HTTP server over HTTP, the real key vault and database."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import stat
+import zlib
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from tests.support.ftserver import FtHttpServer
+from tuiphone.config.file_keys import FileKeyVault
+from tuiphone.config.secret_store import PASSPHRASE_ENV, SecretStore
+from tuiphone.engine.fake import FakeBackend
+from tuiphone.engine.phone import Phone
+from tuiphone.engine.setup import EngineSetup
+from tuiphone.model.account import AccountConfig, Features
+from tuiphone.model.errors import NetworkError, UsageError
+from tuiphone.model.events import FileTransferChanged, MessageReceived, MessageStatus
+from tuiphone.model.files import (
+    ACROBITS_TYPE,
+    FTHTTP_TYPE,
+    FileConfig,
+    TransferState,
+    UploadKind,
+)
+from tuiphone.model.message import Delivery, Message
+
+SHARING = Features(file_sharing=True)
+
+
+@pytest.fixture
+def ft(tmp_path):
+    server = FtHttpServer(tmp_path / "ft-store").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rig(tmp_path, ft, monkeypatch):
+    monkeypatch.setenv(PASSPHRASE_ENV, "correct horse")
+    async def make(max_mb: int = 25, sharing: Features = SHARING, auto: bool = True) -> Phone:
+        files = FileConfig(server=ft.url, kind=UploadKind.FTHTTP, max_size=max_mb * 2**20,
+                           auto_download=auto)
+        accounts = tuple(AccountConfig(id=u, uri=f"sip:{u}@example.test", features=sharing,
+                                       files=files) for u in ("alice", "bob"))
+        vault = FileKeyVault(tmp_path / "keys", SecretStore(tmp_path / "secrets.json.enc"))
+        setup = EngineSetup(accounts=accounts, echo_line=False, db_path=tmp_path / "db",
+                            files_dir=tmp_path / "files", file_keys=vault,
+                            message_backoff_s=(0.2,))
+        phone = Phone(setup, FakeBackend())
+        await phone.start()
+        return phone
+
+    return make
+
+
+@pytest.fixture
+async def phone(rig):
+    phone = await rig()
+    yield phone
+    await phone.stop()
+
+
+def transfer(state: TransferState, message_id: str | None = None):
+    return lambda e: (isinstance(e, FileTransferChanged) and e.transfer.state is state
+                      and (message_id is None or e.transfer.message_id == message_id))
+
+
+def _status(msg_id: str, delivery: Delivery):
+    return lambda e: (isinstance(e, MessageStatus) and e.message.id == msg_id
+                      and e.message.delivery is delivery)
+
+
+async def test_a_file_goes_encrypted_and_is_saved_by_the_receiver(phone, tmp_path, ft):
+    data = os.urandom(700_000)
+    src = tmp_path / "holiday photo.png"
+    src.write_bytes(data)
+    saved = phone.bus.waiter(transfer(TransferState.SAVED))
+    sent_ok = phone.bus.waiter(lambda e: isinstance(e, MessageStatus)
+                               and e.message.delivery is Delivery.SENT)
+    msg = await phone.send_file("sip:bob@example.test", str(src), "alice")
+    assert msg.delivery is Delivery.QUEUED and msg.content_type == FTHTTP_TYPE
+    await asyncio.wait_for(sent_ok, 10)
+    got = (await asyncio.wait_for(saved, 10)).transfer
+    path = Path(got.path)
+    assert path.parent == tmp_path / "files" and path.name == "holiday photo.png"
+    assert path.read_bytes() == data
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # the server only ever held ciphertext under a neutral name
+    (stored,) = ft.stored()
+    assert stored.read_bytes() != data and len(stored.read_bytes()) == len(data)
+    assert stored.suffix == ".txt"
+    # the MESSAGE carried the key; nothing on disk holds it in plain text
+    (_, _, body) = phone.backend.sent_messages[-1]
+    assert "<file-key>" in body and "<file-authTag>" in body and "holiday photo.png" in body
+    key = base64.b64decode(body.split("<file-key>")[1].split("<")[0])
+    assert len(key) == 44  # AES-256-GCM: 32-byte key + 12-byte nonce
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()
+                       and p != path and p.parent != ft.folder)
+    assert key not in on_disk and base64.b64encode(key) not in on_disk
+    stored_msgs = await phone.messages()
+    assert all("file-key" not in m.body for m in stored_msgs)
+    assert [m.body for m in stored_msgs] == ["[file] holiday photo.png (700.0 kB)"] * 2
+
+
+async def test_upload_server_down_keeps_the_message_queued_then_sends(phone, tmp_path, ft):
+    src = tmp_path / "a.txt"
+    src.write_bytes(b"hello")
+    ft.stop()
+    requeued = phone.bus.waiter(lambda e: isinstance(e, MessageStatus)
+                                and e.message.delivery is Delivery.QUEUED and e.message.reason)
+    msg = await phone.send_file("sip:bob@example.test", str(src), "alice")
+    queued = (await asyncio.wait_for(requeued, 10)).message
+    assert queued.id == msg.id and "upload to" in queued.reason
+    assert phone.backend.sent_messages == []  # no MESSAGE without its file
+    assert [m.id for m in await phone.messages(pending=True)] == [msg.id]
+    saved = phone.bus.waiter(transfer(TransferState.SAVED))
+    sent = phone.bus.waiter(_status(msg.id, Delivery.SENT))
+    ft.start()  # same port: the next retry finds it
+    await asyncio.wait_for(sent, 10)
+    assert Path((await asyncio.wait_for(saved, 10)).transfer.path).read_bytes() == b"hello"
+    assert len(phone.backend.sent_messages) == 1
+
+
+def _offer(phone: Phone, body: str, ctype: str = FTHTTP_TYPE, mid: str = "in-1") -> None:
+    msg = Message(mid, "bob", "in", "sip:mallory@example.test", body, ctype, 1e9,
+                  Delivery.RECEIVED)
+    phone.backend._send(MessageReceived(msg))
+
+
+def _host(ft: FtHttpServer, data: bytes, name: str = "blob.bin") -> str:
+    (ft.folder / name).write_bytes(data)
+    return f"http://127.0.0.1:{ft.port}/tmp/{name}"
+
+
+def _xml(url: str, size: int, name: str, key: bytes = b"", tag: bytes = b"") -> str:
+    from tuiphone.files import fthttp
+    from tuiphone.files.crypto import FileKey
+    from tuiphone.files.offer import FileOffer
+
+    return fthttp.build(FileOffer(url, size, "application/octet-stream", name,
+                                  FileKey("gcm", key, tag) if key else None))
+
+
+def _gcm(data: bytes, bits: int = 256) -> tuple[bytes, bytes, bytes]:
+    klen, ivlen = (32, 12) if bits == 256 else (24, 8)
+    material = os.urandom(klen + ivlen)
+    enc = Cipher(algorithms.AES(material[:klen]), modes.GCM(material[klen:])).encryptor()
+    return enc.update(data) + enc.finalize(), material, enc.tag
+
+
+async def test_a_tampered_file_is_refused_and_nothing_is_saved(phone, tmp_path, ft):
+    cipher, key, tag = _gcm(b"the real contract" * 1000)
+    bad = bytearray(cipher)
+    bad[5] ^= 1
+    failed = phone.bus.waiter(transfer(TransferState.FAILED))
+    _offer(phone, _xml(_host(ft, bytes(bad)), len(bad), "contract.pdf", key, tag))
+    got = (await asyncio.wait_for(failed, 10)).transfer
+    assert "authentication tag does not match" in got.error
+    files = tmp_path / "files"
+    assert not files.exists() or [p for p in files.iterdir()] == []
+    (msg,) = await phone.messages()
+    assert msg.body == "[file] contract.pdf (17.0 kB)"
+    stored = phone.store.message(msg.id)
+    assert "file: the file's authentication tag does not match" in stored.reason
+
+
+@pytest.mark.parametrize(("name", "saved"), [
+    ("../../x", "x"), ("/etc/passwd", "passwd"), ("..", "file"), ("", "file")])
+async def test_hostile_names_are_saved_inside_the_files_folder(phone, tmp_path, ft, name, saved):
+    cipher, key, tag = _gcm(b"data", bits=192)  # the Linphone format is accepted too
+    done = phone.bus.waiter(transfer(TransferState.SAVED))
+    _offer(phone, _xml(_host(ft, cipher), 4, name, key, tag))
+    path = Path((await asyncio.wait_for(done, 10)).transfer.path)
+    assert path.parent == tmp_path / "files" and path.name == saved
+    assert path.read_bytes() == b"data"
+
+
+async def test_a_nul_in_a_name_is_replaced(phone, tmp_path, ft):
+    """XML cannot carry NUL; JSON (Acrobits) can."""
+    doc = {"attachments": [{"content-url": _host(ft, b"data"), "filename": "../a\x00b.sh",
+                            "hash": str(zlib.crc32(b"data"))}]}
+    done = phone.bus.waiter(transfer(TransferState.SAVED))
+    _offer(phone, json.dumps(doc), ACROBITS_TYPE)
+    path = Path((await asyncio.wait_for(done, 10)).transfer.path)
+    saved = "a_b.sh"
+    assert path.parent == tmp_path / "files" and path.name == saved
+    assert path.read_bytes() == b"data"
+
+
+async def test_over_the_size_cap_is_offered_not_fetched(rig, tmp_path, ft):
+    phone = await rig(max_mb=1)
+    try:
+        cipher, key, tag = _gcm(os.urandom(2 * 2**20))
+        offered = phone.bus.waiter(transfer(TransferState.OFFERED))
+        _offer(phone, _xml(_host(ft, cipher), len(cipher), "big.bin", key, tag))
+        await asyncio.wait_for(offered, 10)
+        # lying about the size does not get past the cap either
+        small_claim = _xml(_host(ft, cipher, "b2.bin"), 10, "big2.bin", key, tag)
+        failed = phone.bus.waiter(transfer(TransferState.FAILED))
+        _offer(phone, small_claim, mid="in-2")
+        assert "over the limit" in (await asyncio.wait_for(failed, 10)).transfer.error
+        assert not (tmp_path / "files").exists() or list((tmp_path / "files").iterdir()) == []
+    finally:
+        await phone.stop()
+
+
+async def test_download_again_and_an_expired_link(phone, tmp_path, ft):
+    cipher, key, tag = _gcm(b"keep me")
+    saved = phone.bus.waiter(transfer(TransferState.SAVED))
+    _offer(phone, _xml(_host(ft, cipher), 7, "note.txt", key, tag))
+    first = Path((await asyncio.wait_for(saved, 10)).transfer.path)
+    (again,) = await phone.download("in-1")
+    assert Path(again.path) == first.with_name("note-1.txt")  # never overwritten
+    assert Path(again.path).read_bytes() == b"keep me"
+    out = tmp_path / "elsewhere"
+    out.mkdir()
+    (third,) = await phone.download("in-1", str(out))
+    assert Path(third.path) == out / "note.txt"
+    ft.expire()
+    with pytest.raises(NetworkError, match=r"HTTP 404 \(not found: the link expired"):
+        await phone.download("in-1")
+    assert "HTTP 404" in phone.store.message("in-1").reason
+
+
+async def test_acrobits_json_is_received(phone, tmp_path, ft):
+    data = os.urandom(50_000)
+    key = os.urandom(16)
+    enc = Cipher(algorithms.AES(key), modes.CTR(bytes(16))).encryptor()
+    url = _host(ft, enc.update(data) + enc.finalize())
+    doc = {"body": "Nice pics", "attachments": [{
+        "content-type": "image/jpeg", "content-url": url, "content-size": len(data),
+        "filename": "original.jpg", "encryption-key": key.hex(), "hash": str(zlib.crc32(data))}]}
+    saved = phone.bus.waiter(transfer(TransferState.SAVED))
+    _offer(phone, json.dumps(doc), ACROBITS_TYPE)
+    path = Path((await asyncio.wait_for(saved, 10)).transfer.path)
+    assert path.name == "original.jpg" and path.read_bytes() == data
+    (msg,) = await phone.messages()
+    assert msg.body == "Nice pics\n[file] original.jpg (50.0 kB)"
+    assert key.hex() not in (tmp_path / "db").read_bytes().hex()
+
+
+async def test_with_file_sharing_off_nothing_is_fetched_or_kept(rig, tmp_path, ft):
+    phone = await rig(sharing=Features())
+    try:
+        with pytest.raises(UsageError, match="file sharing is off"):
+            await phone.send_file("sip:bob@example.test", __file__, "alice")
+        cipher, key, tag = _gcm(b"x")
+        got = phone.bus.waiter(lambda e: isinstance(e, MessageReceived))
+        _offer(phone, _xml(_host(ft, cipher), 1, "x", key, tag))
+        msg = (await asyncio.wait_for(got, 10)).message
+        assert "file sharing is off" in msg.body and "file-key" not in msg.body
+        assert phone.store.attachments(msg.id) == []
+        assert ft.requests == []
+    finally:
+        await phone.stop()
