@@ -68,6 +68,27 @@ async def phone(rig):
     await phone.stop()
 
 
+def _bytes(path: str | Path) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _everything(folder: Path, but: tuple[Path, ...]) -> bytes:
+    return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file() and p not in but)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _listing(folder: Path) -> list[Path]:
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
 def transfer(state: TransferState, message_id: str | None = None):
     return lambda e: (isinstance(e, FileTransferChanged) and e.transfer.state is state
                       and (message_id is None or e.transfer.message_id == message_id))
@@ -80,52 +101,56 @@ def _status(msg_id: str, delivery: Delivery):
 
 async def test_a_file_goes_encrypted_and_is_saved_by_the_receiver(phone, tmp_path, ft):
     data = os.urandom(700_000)
-    src = tmp_path / "holiday photo.png"
-    src.write_bytes(data)
+    src = _write(tmp_path / "holiday photo.png", data)
     saved = phone.bus.waiter(transfer(TransferState.SAVED))
     sent_ok = phone.bus.waiter(lambda e: isinstance(e, MessageStatus)
                                and e.message.delivery is Delivery.SENT)
     msg = await phone.send_file("sip:bob@example.test", str(src), "alice")
-    assert msg.delivery is Delivery.QUEUED and msg.content_type == FTHTTP_TYPE
+    assert msg.delivery is Delivery.QUEUED
+    assert msg.content_type == FTHTTP_TYPE
     await asyncio.wait_for(sent_ok, 10)
     got = (await asyncio.wait_for(saved, 10)).transfer
     path = Path(got.path)
-    assert path.parent == tmp_path / "files" and path.name == "holiday photo.png"
-    assert path.read_bytes() == data
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.parent == tmp_path / "files"
+    assert path.name == "holiday photo.png"
+    assert _bytes(path) == data
+    assert _mode(path) == 0o600
     # the server only ever held ciphertext under a neutral name
     (stored,) = ft.stored()
-    assert stored.read_bytes() != data and len(stored.read_bytes()) == len(data)
+    assert _bytes(stored) != data
+    assert len(_bytes(stored)) == len(data)
     assert stored.suffix == ".txt"
     # the MESSAGE carried the key; nothing on disk holds it in plain text
     (_, _, body) = phone.backend.sent_messages[-1]
-    assert "<file-key>" in body and "<file-authTag>" in body and "holiday photo.png" in body
+    assert "<file-key>" in body
+    assert "<file-authTag>" in body
+    assert "holiday photo.png" in body
     key = base64.b64decode(body.split("<file-key>")[1].split("<")[0])
     assert len(key) == 44  # AES-256-GCM: 32-byte key + 12-byte nonce
-    on_disk = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()
-                       and p != path and p.parent != ft.folder)
-    assert key not in on_disk and base64.b64encode(key) not in on_disk
+    on_disk = _everything(tmp_path, but=(path, *ft.stored()))
+    assert key not in on_disk
+    assert base64.b64encode(key) not in on_disk
     stored_msgs = await phone.messages()
     assert all("file-key" not in m.body for m in stored_msgs)
     assert [m.body for m in stored_msgs] == ["[file] holiday photo.png (700.0 kB)"] * 2
 
 
 async def test_upload_server_down_keeps_the_message_queued_then_sends(phone, tmp_path, ft):
-    src = tmp_path / "a.txt"
-    src.write_bytes(b"hello")
+    src = _write(tmp_path / "a.txt", b"hello")
     ft.stop()
     requeued = phone.bus.waiter(lambda e: isinstance(e, MessageStatus)
                                 and e.message.delivery is Delivery.QUEUED and e.message.reason)
     msg = await phone.send_file("sip:bob@example.test", str(src), "alice")
     queued = (await asyncio.wait_for(requeued, 10)).message
-    assert queued.id == msg.id and "upload to" in queued.reason
+    assert queued.id == msg.id
+    assert "upload to" in queued.reason
     assert phone.backend.sent_messages == []  # no MESSAGE without its file
     assert [m.id for m in await phone.messages(pending=True)] == [msg.id]
     saved = phone.bus.waiter(transfer(TransferState.SAVED))
     sent = phone.bus.waiter(_status(msg.id, Delivery.SENT))
     ft.start()  # same port: the next retry finds it
     await asyncio.wait_for(sent, 10)
-    assert Path((await asyncio.wait_for(saved, 10)).transfer.path).read_bytes() == b"hello"
+    assert _bytes((await asyncio.wait_for(saved, 10)).transfer.path) == b"hello"
     assert len(phone.backend.sent_messages) == 1
 
 
@@ -136,7 +161,7 @@ def _offer(phone: Phone, body: str, ctype: str = FTHTTP_TYPE, mid: str = "in-1")
 
 
 def _host(ft: FtHttpServer, data: bytes, name: str = "blob.bin") -> str:
-    (ft.folder / name).write_bytes(data)
+    _write(ft.folder / name, data)
     return f"http://127.0.0.1:{ft.port}/tmp/{name}"
 
 
@@ -164,8 +189,7 @@ async def test_a_tampered_file_is_refused_and_nothing_is_saved(phone, tmp_path, 
     _offer(phone, _xml(_host(ft, bytes(bad)), len(bad), "contract.pdf", key, tag))
     got = (await asyncio.wait_for(failed, 10)).transfer
     assert "authentication tag does not match" in got.error
-    files = tmp_path / "files"
-    assert not files.exists() or [p for p in files.iterdir()] == []
+    assert _listing(tmp_path / "files") == []
     (msg,) = await phone.messages()
     assert msg.body == "[file] contract.pdf (17.0 kB)"
     stored = phone.store.message(msg.id)
@@ -179,8 +203,9 @@ async def test_hostile_names_are_saved_inside_the_files_folder(phone, tmp_path, 
     done = phone.bus.waiter(transfer(TransferState.SAVED))
     _offer(phone, _xml(_host(ft, cipher), 4, name, key, tag))
     path = Path((await asyncio.wait_for(done, 10)).transfer.path)
-    assert path.parent == tmp_path / "files" and path.name == saved
-    assert path.read_bytes() == b"data"
+    assert path.parent == tmp_path / "files"
+    assert path.name == saved
+    assert _bytes(path) == b"data"
 
 
 async def test_a_nul_in_a_name_is_replaced(phone, tmp_path, ft):
@@ -191,8 +216,9 @@ async def test_a_nul_in_a_name_is_replaced(phone, tmp_path, ft):
     _offer(phone, json.dumps(doc), ACROBITS_TYPE)
     path = Path((await asyncio.wait_for(done, 10)).transfer.path)
     saved = "a_b.sh"
-    assert path.parent == tmp_path / "files" and path.name == saved
-    assert path.read_bytes() == b"data"
+    assert path.parent == tmp_path / "files"
+    assert path.name == saved
+    assert _bytes(path) == b"data"
 
 
 async def test_over_the_size_cap_is_offered_not_fetched(rig, tmp_path, ft):
@@ -207,7 +233,7 @@ async def test_over_the_size_cap_is_offered_not_fetched(rig, tmp_path, ft):
         failed = phone.bus.waiter(transfer(TransferState.FAILED))
         _offer(phone, small_claim, mid="in-2")
         assert "over the limit" in (await asyncio.wait_for(failed, 10)).transfer.error
-        assert not (tmp_path / "files").exists() or list((tmp_path / "files").iterdir()) == []
+        assert _listing(tmp_path / "files") == []
     finally:
         await phone.stop()
 
@@ -219,9 +245,9 @@ async def test_download_again_and_an_expired_link(phone, tmp_path, ft):
     first = Path((await asyncio.wait_for(saved, 10)).transfer.path)
     (again,) = await phone.download("in-1")
     assert Path(again.path) == first.with_name("note-1.txt")  # never overwritten
-    assert Path(again.path).read_bytes() == b"keep me"
+    assert _bytes(again.path) == b"keep me"
     out = tmp_path / "elsewhere"
-    out.mkdir()
+    await asyncio.to_thread(out.mkdir)
     (third,) = await phone.download("in-1", str(out))
     assert Path(third.path) == out / "note.txt"
     ft.expire()
@@ -241,10 +267,11 @@ async def test_acrobits_json_is_received(phone, tmp_path, ft):
     saved = phone.bus.waiter(transfer(TransferState.SAVED))
     _offer(phone, json.dumps(doc), ACROBITS_TYPE)
     path = Path((await asyncio.wait_for(saved, 10)).transfer.path)
-    assert path.name == "original.jpg" and path.read_bytes() == data
+    assert path.name == "original.jpg"
+    assert _bytes(path) == data
     (msg,) = await phone.messages()
     assert msg.body == "Nice pics\n[file] original.jpg (50.0 kB)"
-    assert key.hex() not in (tmp_path / "db").read_bytes().hex()
+    assert key.hex() not in _bytes(tmp_path / "db").hex()
 
 
 async def test_with_file_sharing_off_nothing_is_fetched_or_kept(rig, tmp_path, ft):
@@ -256,7 +283,8 @@ async def test_with_file_sharing_off_nothing_is_fetched_or_kept(rig, tmp_path, f
         got = phone.bus.waiter(lambda e: isinstance(e, MessageReceived))
         _offer(phone, _xml(_host(ft, cipher), 1, "x", key, tag))
         msg = (await asyncio.wait_for(got, 10)).message
-        assert "file sharing is off" in msg.body and "file-key" not in msg.body
+        assert "file sharing is off" in msg.body
+        assert "file-key" not in msg.body
         assert phone.store.attachments(msg.id) == []
         assert ft.requests == []
     finally:
