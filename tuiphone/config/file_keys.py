@@ -16,9 +16,6 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from tuiphone.config.paths import ensure_dir, file_keys_dir
 from tuiphone.config.secret_store import SecretStore, store_passphrase
 from tuiphone.config.secrets import SecretError
@@ -37,6 +34,8 @@ class FileKeyVault:
         self._lock = threading.Lock()
 
     def put(self, ref: str, key: bytes) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = os.urandom(12)
         sealed = nonce + AESGCM(self._wrapping_key()).encrypt(nonce, key, _aad(ref))
         ensure_dir(self.folder, 0o700)
@@ -50,6 +49,9 @@ class FileKeyVault:
             sealed = self._path(ref).read_bytes()
         except FileNotFoundError:
             return None
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             return AESGCM(self._wrapping_key()).decrypt(sealed[:12], sealed[12:], _aad(ref))
         except (InvalidTag, ValueError):
@@ -79,7 +81,7 @@ class FileKeyVault:
                               f"{err}") from None
         text = self._store.get(WRAP_NAME, passphrase)
         if text is None:
-            key = AESGCM.generate_key(bit_length=256)
+            key = os.urandom(32)
             self._store.set(WRAP_NAME, base64.b64encode(key).decode("ascii"), passphrase)
             return key
         return base64.b64decode(text)

@@ -8,6 +8,7 @@ Both carry the tag apart from the ciphertext (``file-authTag``), so the cipherte
 long as the plaintext. The receiver tells them apart by the file-key's length.
 - ``acrobits``: AES-CTR (128/192/256 by key length) with an all-zero counter block and a
   CRC32 of the plaintext: no authentication, receive only.
+``cryptography`` is imported on first use (command-line start-up stays fast).
 Decryption checks the tag only at the end: callers write to a temporary file and delete
 it when ``finish`` raises BadFile.
 """
@@ -19,9 +20,6 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from tuiphone.files.errors import BadFile
 from tuiphone.model.files import Cipher as Scheme
@@ -59,6 +57,8 @@ def _gcm_parts(material: bytes) -> tuple[bytes, bytes]:
 def encrypt_file(src: BinaryIO, dst: BinaryIO, material: bytes,
                  progress: Progress | None = None) -> bytes:
     """Encrypt ``src`` into ``dst``; returns the tag."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     key, iv = _gcm_parts(material)
     enc = Cipher(algorithms.AES(key), modes.GCM(iv)).encryptor()
     done = 0
@@ -75,6 +75,8 @@ class Decryptor:
     """Feed ciphertext with ``update``; ``finish`` raises BadFile unless it checks out."""
 
     def __init__(self, key: FileKey) -> None:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
         self._key = key
         self._crc = 0
         self._ctx: Any = None
@@ -99,6 +101,8 @@ class Decryptor:
         return plain
 
     def finish(self) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
         try:
             tail = self._ctx.finalize() if self._ctx is not None else b""
         except InvalidTag:

@@ -11,9 +11,6 @@ import binascii
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape, quoteattr
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
 from tuiphone.files.crypto import FileKey
 from tuiphone.files.errors import BadFile
 from tuiphone.files.offer import FileOffer
@@ -40,6 +37,9 @@ def parse(body: str) -> FileOffer:
     """The first ``file-info type="file"``. Raises BadFile for anything unusable."""
     if len(body) > MAX_XML:
         raise BadFile(f"file-transfer description of {len(body)} characters is too long")
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
     try:
         root = SafeET.fromstring(body)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as err:
