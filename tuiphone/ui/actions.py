@@ -83,6 +83,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("incoming.reject", "r", "choose('reject')", "Reject", "incoming"),
     ActionSpec("incoming.voicemail", "v", "choose('voicemail')", "Voicemail", "incoming"),
     ActionSpec("incoming.later", "escape", "choose('later')", "Decide later", "incoming"),
+    ActionSpec("chat.attach", "ctrl+o", "attach", "Attach file", "chat"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
 )
 

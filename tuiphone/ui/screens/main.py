@@ -9,6 +9,7 @@ by ``CallActions`` and ``ContactActions``, which reach the engine through one
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from tuiphone.model.events import (
     ContactsChanged,
     DtmfReceived,
     Event,
+    FileTransferChanged,
     IncomingCall,
     LampChanged,
     MediaProblem,
@@ -290,6 +292,8 @@ class MainScreen(Screen[None]):
                 self._ring(call)
             case CallChanged(call=call) if call.state is CallState.ENDED:
                 self._ended(call)
+            case FileTransferChanged(transfer=transfer):
+                self.query_one(ChatPane).progress(transfer)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
                 self.query_one(ChatPane).add(msg)
                 if thread_key(msg.peer) not in self._named_threads:
@@ -470,6 +474,22 @@ class MainScreen(Screen[None]):
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
         self._send_message(message.peer, message.body)
+
+    @on(ChatPane.AttachRequested)
+    def _attach_requested(self, message: ChatPane.AttachRequested) -> None:
+        self._send_file(message.peer, os.path.abspath(os.path.expanduser(message.path)))
+
+    @work(group="phone")
+    async def _send_file(self, peer: str, path: str) -> None:
+        if self.phone is None:
+            self.notify("The engine is still starting", severity="warning")
+            return
+        try:
+            sent = await self.phone.send_file(peer, path)
+        except TuiphoneError as err:
+            self.notify(f"Send {path} to {peer}: {err}", severity="error")
+            return
+        self.query_one(ChatPane).add(sent)
 
     @work(group="phone")
     async def _send_message(self, peer: str, body: str) -> None:

@@ -13,9 +13,12 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuiphone.model.files import FileTransfer
 from tuiphone.model.message import Message
+from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import ChatBook, Thread
-from tuiphone.ui.format import delivery_mark
+from tuiphone.ui.format import delivery_mark, transfer_row
+from tuiphone.ui.screens.prompt import PromptScreen
 
 
 class ChatPane(Horizontal):
@@ -23,6 +26,7 @@ class ChatPane(Horizontal):
 
     ``names`` maps thread keys to contact names, when known (bound by the screen)."""
 
+    BINDINGS = bindings_for("chat")
     names: reactive[dict[str, str]] = reactive(dict)
 
     @dataclass
@@ -30,12 +34,18 @@ class ChatPane(Horizontal):
         peer: str
         body: str
 
+    @dataclass
+    class AttachRequested(TMessage):
+        peer: str
+        path: str
+
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.book = book or ChatBook()
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
+        self.transfers: dict[str, FileTransfer] = {}  # message id -> its file's progress
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -55,6 +65,26 @@ class ChatPane(Horizontal):
         self._render_threads()
         if thread.key == self.current:
             self._render_conversation()
+
+    def progress(self, transfer: FileTransfer) -> None:
+        """Show an attachment's upload or download progress under its message."""
+        self.transfers[transfer.message_id] = transfer
+        thread = self.book.threads.get(self.current or "")
+        if thread is not None and transfer.message_id in thread.messages:
+            self._render_conversation()
+
+    def action_attach(self) -> None:
+        peer = self.query_one("#chat-to", Input).value.strip()
+        if not peer:
+            self.notify("Pick a thread or type an address first", severity="warning")
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.post_message(self.AttachRequested(peer, path))
+
+        self.app.push_screen(PromptScreen(f"Send a file to {peer} (encrypted)",
+                                          "path, e.g. ~/photo.jpg"), chosen)
 
     def open_thread(self, uri: str) -> None:
         thread = self.book.thread(uri)
@@ -89,7 +119,8 @@ class ChatPane(Horizontal):
 
     def _render_conversation(self) -> None:
         thread = self.book.threads.get(self.current or "")
-        self.query_one("#conversation-text", Static).update(_conversation(thread))
+        self.query_one("#conversation-text", Static).update(
+            _conversation(thread, self.transfers))
         self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
 
     @on(OptionList.OptionSelected, "#threads")
@@ -117,7 +148,7 @@ class ChatPane(Horizontal):
             self.post_message(self.SendRequested(peer, body))
 
 
-def _conversation(thread: Thread | None) -> Text:
+def _conversation(thread: Thread | None, transfers: dict[str, FileTransfer]) -> Text:
     if thread is None or not thread.messages:
         return Text("No messages yet.")
     text = Text()
@@ -129,4 +160,6 @@ def _conversation(thread: Thread | None) -> Text:
         if mark:
             text.append(f"  {mark}", style="dim")
         text.append("\n")
+        if m.id in transfers:
+            text.append(f"  {transfer_row(transfers[m.id])}\n", style="dim")
     return text

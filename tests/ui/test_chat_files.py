@@ -1,0 +1,50 @@
+"""The chat pane's attach action: Ctrl+O asks for a path, the file goes encrypted through
+a real FT-HTTP server (fake SIP), and both sides show a progress row."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from tests.support.ftserver import FtHttpServer
+from tests.ui.helpers import make_app, until
+from tuiphone.config.file_keys import FileKeyVault
+from tuiphone.config.secret_store import PASSPHRASE_ENV, SecretStore
+from tuiphone.engine.fake import FakeBackend
+from tuiphone.engine.phone import Phone
+from tuiphone.engine.setup import EngineSetup
+from tuiphone.model.account import AccountConfig, Features
+from tuiphone.model.files import FileConfig, TransferState, UploadKind
+from tuiphone.ui.widgets.chat import ChatPane
+
+
+async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(PASSPHRASE_ENV, "pw")
+    ft = FtHttpServer(tmp_path / "ft").start()
+    try:
+        files = FileConfig(server=ft.url, kind=UploadKind.FTHTTP)
+        accounts = tuple(AccountConfig(id=u, uri=f"sip:{u}@127.0.0.1", files=files,
+                                       features=Features(file_sharing=True))
+                         for u in ("me", "bob"))
+        setup = EngineSetup(accounts=accounts, echo_line=False, files_dir=tmp_path / "files",
+                            file_keys=FileKeyVault(tmp_path / "k", SecretStore(tmp_path / "s")))
+        app, _ = make_app(Phone(setup, FakeBackend()))
+        src = tmp_path / "notes.txt"
+        src.write_text("for bob")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await until(pilot, lambda: app.phone is not None)
+            chat = app.main.query_one(ChatPane)
+            chat.open_thread("sip:bob@127.0.0.1")
+            app.main.query_one("#chat-body", Input).focus()
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: getattr(app.focused, "id", None) == "prompt-input")
+            await pilot.press(*str(src), "enter")
+            done = {TransferState.UPLOADED, TransferState.SAVED}
+            await until(pilot, lambda: {t.state for t in chat.transfers.values()} == done)
+            conv = chat.query_one("#conversation-text", Static)
+            await until(pilot, lambda: "📎 notes.txt" in str(conv.content))
+            assert "uploaded" in str(conv.content)
+            saved = next(t for t in chat.transfers.values() if t.state is TransferState.SAVED)
+            assert (tmp_path / "files" / "notes.txt").read_text() == "for bob"
+            assert saved.path == str(tmp_path / "files" / "notes.txt")
+    finally:
+        ft.stop()
