@@ -289,3 +289,43 @@ async def test_with_file_sharing_off_nothing_is_fetched_or_kept(rig, tmp_path, f
         assert ft.requests == []
     finally:
         await phone.stop()
+
+
+async def test_retention_removes_old_files_and_their_keys(tmp_path, monkeypatch):
+    from tuiphone.store import Store
+    from tuiphone.store.attachments import Attachment
+
+    monkeypatch.setenv(PASSPHRASE_ENV, "pw")
+    vault = FileKeyVault(tmp_path / "keys", SecretStore(tmp_path / "s"))
+    files = tmp_path / "files"
+    old, new = _write_in(files, "old.txt"), _write_in(files, "new.txt")
+    mine = _write(tmp_path / "mine.txt", b"the user's own file, sent long ago")
+    with Store(tmp_path / "db") as store:
+        for mid, when, path, ref in (("m-old", 1e9, old, "a" * 32), ("m-new", 4e9, new, "b" * 32),
+                                     ("m-mine", 1e9, mine, "c" * 32)):
+            store.add_message(Message(mid, "alice", "in", "sip:x@y", "[file]", FTHTTP_TYPE, when,
+                                      Delivery.RECEIVED))
+            store.add_attachment(Attachment(mid, path.name, 1, key_ref=ref, local_path=str(path)))
+            await asyncio.to_thread(vault.put, ref, b"k" * 44)
+    setup = EngineSetup(echo_line=False, db_path=tmp_path / "db", files_dir=files,
+                        file_keys=vault, retention_days=30)
+    phone = Phone(setup, FakeBackend())
+    await phone.start()
+    try:
+        await asyncio.wait_for(phone.retention.purged.wait(), 10)
+        assert _listing(files) == [new]
+        assert _exists(mine)  # outside the files folder: the user's, never touched
+        assert await asyncio.to_thread(vault.get, "a" * 32) is None
+        assert await asyncio.to_thread(vault.get, "c" * 32) is None
+        assert await asyncio.to_thread(vault.get, "b" * 32) == b"k" * 44
+    finally:
+        await phone.stop()
+
+
+def _write_in(folder: Path, name: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    return _write(folder / name, name.encode())
+
+
+def _exists(path: Path) -> bool:
+    return path.exists()
