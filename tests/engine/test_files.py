@@ -45,9 +45,10 @@ def ft(tmp_path):
 @pytest.fixture
 def rig(tmp_path, ft, monkeypatch):
     monkeypatch.setenv(PASSPHRASE_ENV, "correct horse")
-    async def make(max_mb: int = 25, sharing: Features = SHARING, auto: bool = True) -> Phone:
+    async def make(max_mb: int = 25, sharing: Features = SHARING, auto: bool = True,
+                   linphone_peers: tuple[str, ...] = ()) -> Phone:
         files = FileConfig(server=ft.url, kind=UploadKind.FTHTTP, max_size=max_mb * 2**20,
-                           auto_download=auto)
+                           auto_download=auto, linphone_peers=linphone_peers)
         accounts = tuple(AccountConfig(id=u, uri=f"sip:{u}@example.test", features=sharing,
                                        files=files) for u in ("alice", "bob"))
         vault = FileKeyVault(tmp_path / "keys", SecretStore(tmp_path / "secrets.json.enc"))
@@ -329,3 +330,27 @@ def _write_in(folder: Path, name: str) -> Path:
 
 def _exists(path: Path) -> bool:
     return path.exists()
+
+
+async def test_linphone_peers_get_aes192_gcm_and_it_round_trips(rig, tmp_path):
+    phone = await rig(linphone_peers=("sip:bob@example.test",))
+    try:
+        src = _write(tmp_path / "l.bin", os.urandom(5000))
+        saved = phone.bus.waiter(transfer(TransferState.SAVED))
+        await phone.send_file("sip:bob@example.test", str(src), "alice")
+        path = Path((await asyncio.wait_for(saved, 10)).transfer.path)
+        assert _bytes(path) == _bytes(src)
+        (_, _, body) = phone.backend.sent_messages[-1]
+        key = base64.b64decode(body.split("<file-key>")[1].split("<")[0])
+        assert len(key) == 32  # 24-byte AES-192 key + 8-byte IV, as liblinphone expects
+    finally:
+        await phone.stop()
+
+
+def test_transfer_events_cross_the_control_socket_codec():
+    from tuiphone.model.codec import event_from_jsonable, event_to_jsonable
+    from tuiphone.model.files import FileTransfer
+
+    event = FileTransferChanged(FileTransfer("m1", 3, "a.png", TransferState.DOWNLOADING,
+                                             10, 20, "/x/a.png", "late"))
+    assert event_from_jsonable(event_to_jsonable(event)) == event
