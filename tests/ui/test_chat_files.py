@@ -3,6 +3,7 @@ a real FT-HTTP server (fake SIP), and both sides show a progress row."""
 
 from __future__ import annotations
 
+from PIL import Image
 from textual.widgets import Input, Static
 
 from tests.support.ftserver import FtHttpServer
@@ -14,6 +15,7 @@ from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.files import FileConfig, TransferState, UploadKind
+from tuiphone.ui.avatar import HalfBlock
 from tuiphone.ui.widgets.chat import ChatPane
 
 
@@ -30,6 +32,8 @@ async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> 
         app, _ = make_app(Phone(setup, FakeBackend()))
         src = tmp_path / "notes.txt"
         src.write_text("for bob")
+        picture = tmp_path / "sunset.png"
+        Image.new("RGB", (64, 48), (250, 120, 30)).save(picture)
         async with app.run_test(size=(160, 48)) as pilot:
             await until(pilot, lambda: app.phone is not None)
             chat = app.main.query_one(ChatPane)
@@ -46,5 +50,16 @@ async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> 
             saved = next(t for t in chat.transfers.values() if t.state is TransferState.SAVED)
             assert (tmp_path / "files" / "notes.txt").read_text() == "for bob"
             assert saved.path == str(tmp_path / "files" / "notes.txt")
+            assert chat.previews == {}  # not an image
+            # an image gets a half-block preview under its row
+            await pilot.press("ctrl+o")
+            await until(pilot, lambda: getattr(app.focused, "id", None) == "prompt-input")
+            await pilot.press(*str(picture), "enter")
+            await until(pilot, lambda: len(chat.previews) == 1)
+            (preview,) = chat.previews.values()
+            assert isinstance(preview, HalfBlock)
+            assert (preview.width, preview.height) == (24, 8)
+            top, _bottom = preview.rows[0][0]
+            assert abs(top[0] - 250) < 8 and abs(top[1] - 120) < 8  # the picture's colour
     finally:
         ft.stop()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message as TMessage
@@ -13,10 +15,11 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tuiphone.model.files import FileTransfer
+from tuiphone.model.files import FileTransfer, TransferState
 from tuiphone.model.message import Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import ChatBook, Thread
+from tuiphone.ui.file_preview import image_preview, is_image
 from tuiphone.ui.format import delivery_mark, transfer_row
 from tuiphone.ui.screens.prompt import PromptScreen
 
@@ -46,6 +49,7 @@ class ChatPane(Horizontal):
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
         self.transfers: dict[str, FileTransfer] = {}  # message id -> its file's progress
+        self.previews: dict[str, RenderableType] = {}  # message id -> its image, half-blocks
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -69,9 +73,25 @@ class ChatPane(Horizontal):
     def progress(self, transfer: FileTransfer) -> None:
         """Show an attachment's upload or download progress under its message."""
         self.transfers[transfer.message_id] = transfer
+        if (transfer.state is TransferState.SAVED and transfer.path
+                and is_image(transfer.filename) and transfer.message_id not in self.previews):
+            self._load_preview(transfer.message_id, transfer.path)
+        self._render_if_shown(transfer.message_id)
+
+    def _render_if_shown(self, message_id: str) -> None:
         thread = self.book.threads.get(self.current or "")
-        if thread is not None and transfer.message_id in thread.messages:
+        if thread is not None and message_id in thread.messages:
             self._render_conversation()
+
+    @work(thread=True, group="chat-preview")
+    def _load_preview(self, message_id: str, path: str) -> None:
+        preview = image_preview(path)
+        if preview is not None:
+            self.app.call_from_thread(self._set_preview, message_id, preview)
+
+    def _set_preview(self, message_id: str, preview: RenderableType) -> None:
+        self.previews[message_id] = preview
+        self._render_if_shown(message_id)
 
     def action_attach(self) -> None:
         peer = self.query_one("#chat-to", Input).value.strip()
@@ -120,7 +140,7 @@ class ChatPane(Horizontal):
     def _render_conversation(self) -> None:
         thread = self.book.threads.get(self.current or "")
         self.query_one("#conversation-text", Static).update(
-            _conversation(thread, self.transfers))
+            _conversation(thread, self.transfers, self.previews))
         self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
 
     @on(OptionList.OptionSelected, "#threads")
@@ -148,9 +168,11 @@ class ChatPane(Horizontal):
             self.post_message(self.SendRequested(peer, body))
 
 
-def _conversation(thread: Thread | None, transfers: dict[str, FileTransfer]) -> Text:
+def _conversation(thread: Thread | None, transfers: dict[str, FileTransfer],
+                  previews: dict[str, RenderableType]) -> RenderableType:
     if thread is None or not thread.messages:
         return Text("No messages yet.")
+    parts: list[RenderableType] = []
     text = Text()
     for m in sorted(thread.messages.values(), key=lambda m: m.timestamp):
         who = "me" if m.direction == "out" else thread.key.split("@")[0]
@@ -162,4 +184,9 @@ def _conversation(thread: Thread | None, transfers: dict[str, FileTransfer]) -> 
         text.append("\n")
         if m.id in transfers:
             text.append(f"  {transfer_row(transfers[m.id])}\n", style="dim")
-    return text
+        elif m.direction == "in" and m.reason.startswith("file: "):  # e.g. the link expired
+            text.append(f"  📎 {m.reason}\n", style="dim")
+        if m.id in previews:
+            parts += [text, Padding(previews[m.id], (0, 0, 0, 2))]
+            text = Text()
+    return Group(*parts, text) if parts else text
