@@ -354,3 +354,26 @@ def test_transfer_events_cross_the_control_socket_codec():
     event = FileTransferChanged(FileTransfer("m1", 3, "a.png", TransferState.DOWNLOADING,
                                              10, 20, "/x/a.png", "late"))
     assert event_from_jsonable(event_to_jsonable(event)) == event
+
+
+async def test_without_the_passphrase_sending_is_refused_and_receiving_still_works(
+        rig, tmp_path, ft, monkeypatch):
+    from tuiphone.model.errors import TuiphoneError
+    from tuiphone.model.events import Notice
+
+    phone = await rig()
+    monkeypatch.delenv(PASSPHRASE_ENV)
+    try:
+        src = _write(tmp_path / "x.txt", b"x")
+        with pytest.raises(TuiphoneError, match="TUIPHONE_PASSPHRASE"):
+            await phone.send_file("sip:bob@example.test", str(src), "alice")
+        assert await phone.messages() == []  # nothing half-stored
+        assert _listing(tmp_path / "files" / ".outgoing") == []
+        cipher, key, tag = _gcm(b"still here")
+        warned = phone.bus.waiter(lambda e: isinstance(e, Notice))
+        saved = phone.bus.waiter(transfer(TransferState.SAVED))
+        _offer(phone, _xml(_host(ft, cipher), 10, "y.txt", key, tag))
+        assert "kept only until tuiphone stops" in (await asyncio.wait_for(warned, 10)).text
+        assert _bytes((await asyncio.wait_for(saved, 10)).transfer.path) == b"still here"
+    finally:
+        await phone.stop()

@@ -26,7 +26,7 @@ from tuiphone.files.errors import BadFile, TooLarge, TransferError
 from tuiphone.files.names import safe_name, save_new
 from tuiphone.files.offer import FileOffer
 from tuiphone.model.errors import NotFound, TuiphoneError, UsageError
-from tuiphone.model.events import Event, FileTransferChanged
+from tuiphone.model.events import Event, FileTransferChanged, Notice
 from tuiphone.model.files import ACROBITS_TYPE, FTHTTP_TYPE, FileTransfer, KeyVault, TransferState
 from tuiphone.model.message import Message
 from tuiphone.store import Store
@@ -88,7 +88,8 @@ class FileReceiver:
                 await asyncio.to_thread(self._vault.put, att.key_ref, pack(key))
                 self._keys.pop(att.key_ref, None)
             except TuiphoneError as err:  # kept in memory: downloadable until a restart
-                self._publish_state(att, TransferState.OFFERED, error=str(err))
+                self._publish(Notice("warning", f"{att.filename}: its key is kept only "
+                                                f"until tuiphone stops: {err}"))
         if not auto:
             self._publish_state(att, TransferState.OFFERED)
             return

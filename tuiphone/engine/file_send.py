@@ -114,15 +114,19 @@ class FileSender:
         except OSError as err:
             raise UsageError(f"{source}: cannot read: {err.strerror}") from None
         key = FileKey("gcm", material, tag)
-        self._vault.put(ref, pack(key))
+        try:
+            self._vault.put(ref, pack(key))
+        except BaseException:
+            (staged / ref).unlink(missing_ok=True)  # no key, no use
+            raise
         return key
 
     async def prepare(self, msg: Message) -> str:
         """The body to send for a queued file message, uploading first if needed.
         Raises TransferError (transient: try again later) or another TuiphoneError."""
         atts = self._store.attachments(msg.id)
-        if not atts:
-            raise NotFound(f"message {msg.id}: its attachment record is gone")
+        if not atts:  # an fthttp body written by the caller (send_message): as it is
+            return msg.body
         att = atts[0]
         if not att.url:
             att = await self._upload(msg, att)
