@@ -94,3 +94,8 @@ def test_a_200_web_page_is_not_taken_for_the_file():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_an_unusable_url_is_a_clear_error():
+    with pytest.raises(TransferError, match="not a usable URL"):
+        _fetch("http://[::1")

@@ -19,7 +19,7 @@ from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.file_progress import Progress
-from tuiphone.engine.file_send import summary
+from tuiphone.engine.file_send import file_config, summary
 from tuiphone.files import acrobits, fthttp, http
 from tuiphone.files.crypto import FileKey, decrypt_stream, pack, unpack
 from tuiphone.files.errors import BadFile, TooLarge, TransferError
@@ -107,7 +107,7 @@ class FileReceiver:
     async def download(self, att_id: int, out: str | None = None) -> FileTransfer:
         att = self._store.attachment(att_id)
         msg = self._store.message(att.message_id)
-        cfg = self._accounts.account(msg.account_id).files
+        cfg = file_config(self._accounts.account(msg.account_id))
         folder, name = self._target(att, out)
         key = await self._key(att)
         start = FileTransfer(msg.id, att.id, att.filename, TransferState.DOWNLOADING, 0,

@@ -69,6 +69,8 @@ def put_upload(base_url: str, path: Path, progress: Progress | None = None) -> s
     try:
         with _client() as client:
             response = client.put(url, content=_stream(path, progress), headers=headers)
+    except httpx.InvalidURL as err:
+        raise TransferError(f"upload to {base_url}: not a usable URL: {err}") from None
     except httpx.HTTPError as err:
         raise _unreachable(f"upload to {base_url}", err) from None
     if response.status_code not in (200, 201, 204):
@@ -94,6 +96,8 @@ def fthttp_upload(server: str, path: Path, content_type: str,
                 raise _refused(f"{what} (the first, empty POST wants 204)", first)
             response = client.post(server, content=_stream(path, progress, head, tail),
                                    headers=headers)
+    except httpx.InvalidURL as err:
+        raise TransferError(f"{what}: not a usable URL: {err}") from None
     except httpx.HTTPError as err:
         raise _unreachable(what, err) from None
     if response.status_code == 400:  # Flexisip: too large or empty
@@ -121,8 +125,17 @@ def download(url: str, max_size: int, expect_type: str, progress: Progress | Non
             _check_head(response, max_size, expect_type)
             # identity encoding asked for: the raw body is the file, without re-chunking
             sink(_counted(response.iter_raw(), max_size, progress))
+    except httpx.InvalidURL as err:
+        raise TransferError(f"download: not a usable URL: {err}") from None
     except httpx.HTTPError as err:
-        raise _unreachable(f"download from {httpx.URL(url).host}", err) from None
+        raise _unreachable(f"download from {_host(url)}", err) from None
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host or url[:60]
+    except httpx.InvalidURL:
+        return url[:60]
 
 
 def _check_head(response: httpx.Response, max_size: int, expect_type: str) -> None:
