@@ -106,6 +106,8 @@ async def test_a_file_goes_encrypted_and_is_saved_by_the_receiver(phone, tmp_pat
     saved = phone.bus.waiter(transfer(TransferState.SAVED))
     sent_ok = phone.bus.waiter(lambda e: isinstance(e, MessageStatus)
                                and e.message.delivery is Delivery.SENT)
+    seen: list[object] = []
+    phone.bus.waiter(lambda e: seen.append(e) and False)  # records every event
     msg = await phone.send_file("sip:bob@example.test", str(src), "alice")
     assert msg.delivery is Delivery.QUEUED
     assert msg.content_type == FTHTTP_TYPE
@@ -133,6 +135,9 @@ async def test_a_file_goes_encrypted_and_is_saved_by_the_receiver(phone, tmp_pat
     assert base64.b64encode(key) not in on_disk
     stored_msgs = await phone.messages()
     assert all("file-key" not in m.body for m in stored_msgs)
+    reported = [e.message.body for e in seen if isinstance(e, MessageStatus)]
+    assert reported
+    assert all(b.startswith("[file] ") for b in reported)
     assert [m.body for m in stored_msgs] == ["[file] holiday photo.png (700.0 kB)"] * 2
 
 

@@ -3,6 +3,7 @@ Acrobits' CTR + CRC32 decrypts a blob made here per its documented format."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -181,3 +182,18 @@ def test_fthttp_parses_the_flexisip_server_answer_and_linphone_namespaces():
 def test_fthttp_refuses_unusable_descriptions(body):
     with pytest.raises(BadFile):
         fthttp.parse(body)
+
+
+def test_hide_keys_leaves_nothing_of_a_key_in_a_trace():
+    key = FileKey("gcm", os.urandom(44), os.urandom(16))
+    body = fthttp.build(FileOffer("https://h/x", 1, "text/plain", "a", key))
+    sip = ("MESSAGE sip:b@h SIP/2.0\r\nContent-Type: application/vnd.gsma.rcs-ft-http+xml"
+           f"\r\n\r\n{body}")
+    hidden = fthttp.hide_keys(sip)
+    assert base64.b64encode(key.material).decode() not in hidden
+    assert base64.b64encode(key.tag).decode() not in hidden
+    assert "<file-key>[hidden]</file-key>" in hidden
+    assert "https://h/x" in hidden
+    acro = '{"attachments": [{"content-url": "https://h/y", "encryption-key": "00ff11"}]}'
+    assert fthttp.hide_keys(acro) == acro.replace("00ff11", "[hidden]")
+    assert fthttp.hide_keys("INVITE sip:x SIP/2.0") == "INVITE sip:x SIP/2.0"

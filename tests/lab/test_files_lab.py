@@ -115,6 +115,10 @@ async def test_tuiphone_to_tuiphone_with_a_file(kamailio, phone_factory, nginx_f
                and e.transfer.state is TransferState.UPLOADING]
         assert ups
         assert ups[-1] == len(data)
+        # the key went inside the MESSAGE, yet the SIP trace (ring, stream, log) hides it
+        traced = [t.text for t in await phone.trace() if "rcs-ft-http+xml" in t.text]
+        assert traced
+        assert all("<file-key>[hidden]</file-key>" in t for t in traced)
     finally:
         if ft is not None:
             ft.stop()

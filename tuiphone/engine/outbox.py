@@ -49,6 +49,7 @@ class Outbox:
         self._attempts: dict[str, int] = {}  # in flight: message id -> attempts so far
         # a file message's body: uploads the file, returns the XML (engine.file_send)
         self.prepare: Callable[[Message], Awaitable[str]] | None = None
+        self._stored_bodies: dict[str, str] = {}  # in flight: id -> body as stored
 
     def start(self) -> None:
         """Queue again what a previous process left SENDING, then send what is due."""
@@ -104,14 +105,18 @@ class Outbox:
         body = await self._prepared(msg)
         if body is None:
             return
+        if body != msg.body:  # the file XML carries the key: reports show the summary
+            self._stored_bodies[msg.id] = msg.body
         try:
             await self._backend.send_message(msg.account_id, msg.peer, body,
                                              msg.content_type, msg.id)
         except (LimitExceeded, InvalidUri, NotFound) as err:
             self._attempts.pop(msg.id, None)
+            self._stored_bodies.pop(msg.id, None)
             self._settle(msg, Delivery.FAILED, 0, str(err))
         except TuiphoneError as err:
             self._attempts.pop(msg.id, None)
+            self._stored_bodies.pop(msg.id, None)
             self._publish(MessageStatus(self._retry(msg, 0, str(err))))
 
     async def _prepared(self, msg: Message) -> str | None:
@@ -148,7 +153,8 @@ class Outbox:
     def on_status(self, msg: Message) -> Message:
         """A backend report on a message we sent: what it means for the queue, as the
         message to publish (QUEUED again after a transient failure)."""
-        msg = dataclasses.replace(msg, attempts=self._attempts.pop(msg.id, msg.attempts))
+        msg = dataclasses.replace(msg, attempts=self._attempts.pop(msg.id, msg.attempts),
+                                  body=self._stored_bodies.pop(msg.id, msg.body))
         if msg.delivery is Delivery.FAILED and msg.code in TRANSIENT:
             return self._retry(msg, msg.code, msg.reason)
         return self._settle(msg, msg.delivery, msg.code, msg.reason, publish=False)

@@ -17,6 +17,7 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import re
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
@@ -48,6 +49,7 @@ from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
+from tuiphone.files.fthttp import hide_keys
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
@@ -66,6 +68,7 @@ from tuiphone.model.events import (
     MessageReceived,
     MessageStatus,
     Notice,
+    SipTrace,
 )
 from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
@@ -286,6 +289,9 @@ class Phone:
 
     def _on_event(self, event: Event) -> None:
         """Called by the backend on the loop thread, in order."""
+        if isinstance(event, SipTrace):  # file keys never reach the trace ring or file
+            event = SipTrace(dataclasses.replace(event.entry,
+                                                 text=hide_keys(event.entry.text)))
         if isinstance(event, LampChanged):
             self.lamp_board.on_backend(event)  # re-keyed and published there
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape, quoteattr
 
@@ -17,6 +18,17 @@ from tuiphone.files.offer import FileOffer
 
 NS = "urn:gsma:params:xml:ns:rcs:rcs:fthttp"
 MAX_XML = 8192
+_KEYS = re.compile(r"(<(?:\w+:)?file-(?:key|authTag)>)[^<]*(</)|"
+                   r'("encryption-key"\s*:\s*")[^"]*(")')
+HIDDEN = "[hidden]"
+
+
+def hide_keys(text: str) -> str:
+    """``text`` (a SIP message) with file keys and tags replaced: for the SIP trace,
+    which is shown, streamed and may be written to a file."""
+    if "file-key" not in text and "encryption-key" not in text:
+        return text
+    return _KEYS.sub(lambda m: f"{m[1] or m[3]}{HIDDEN}{m[2] or m[4]}", text)
 
 
 def build(offer: FileOffer) -> str:
