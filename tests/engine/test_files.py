@@ -382,3 +382,23 @@ async def test_without_the_passphrase_sending_is_refused_and_receiving_still_wor
         assert _bytes((await asyncio.wait_for(saved, 10)).transfer.path) == b"still here"
     finally:
         await phone.stop()
+
+
+async def test_a_queued_file_survives_a_restart(rig, tmp_path, ft):
+    ft.stop()
+    first = await rig()
+    src = _write(tmp_path / "later.txt", b"sent after a restart")
+    queued = first.bus.waiter(lambda e: isinstance(e, MessageStatus) and e.message.reason)
+    msg = await first.send_file("sip:bob@example.test", str(src), "alice")
+    await asyncio.wait_for(queued, 10)
+    await first.stop()
+    ft.start()
+    second = await rig()  # the same database, files folder and vault
+    try:
+        sent = second.bus.waiter(_status(msg.id, Delivery.SENT))
+        saved = second.bus.waiter(transfer(TransferState.SAVED))
+        await asyncio.wait_for(sent, 10)
+        assert _bytes((await asyncio.wait_for(saved, 10)).transfer.path) == _bytes(src)
+        assert _listing(tmp_path / "files" / ".outgoing") == []  # uploaded: gone
+    finally:
+        await second.stop()
