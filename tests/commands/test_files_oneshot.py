@@ -60,4 +60,5 @@ def test_message_file_one_shot(tmp_path, ft, capsys, monkeypatch):
     code, _, err = run_command("message", capsys, cfg, "sip:bob@127.0.0.1", "--file",
                                str(src))
     assert code == 2
-    assert "TUIPHONE_PASSPHRASE" in err and "Traceback" not in err
+    assert "TUIPHONE_PASSPHRASE" in err
+    assert "Traceback" not in err
