@@ -51,12 +51,12 @@ async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> 
             assert (tmp_path / "files" / "notes.txt").read_text() == "for bob"
             assert saved.path == str(tmp_path / "files" / "notes.txt")
             assert chat.previews == {}  # not an image
-            # an image gets a half-block preview under its row
+            # an image gets a half-block preview under its row, on both sides
             await pilot.press("ctrl+o")
             await until(pilot, lambda: getattr(app.focused, "id", None) == "prompt-input")
             await pilot.press(*str(picture), "enter")
-            await until(pilot, lambda: len(chat.previews) == 1)
-            (preview,) = chat.previews.values()
+            await until(pilot, lambda: len(chat.previews) == 2)  # sent and received
+            preview = next(iter(chat.previews.values()))
             assert isinstance(preview, HalfBlock)
             assert (preview.width, preview.height) == (24, 8)
             top, _bottom = preview.rows[0][0]

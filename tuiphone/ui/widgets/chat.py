@@ -73,7 +73,7 @@ class ChatPane(Horizontal):
     def progress(self, transfer: FileTransfer) -> None:
         """Show an attachment's upload or download progress under its message."""
         self.transfers[transfer.message_id] = transfer
-        if (transfer.state is TransferState.SAVED and transfer.path
+        if (transfer.state in (TransferState.SAVED, TransferState.UPLOADED) and transfer.path
                 and is_image(transfer.filename) and transfer.message_id not in self.previews):
             self._load_preview(transfer.message_id, transfer.path)
         self._render_if_shown(transfer.message_id)
