@@ -40,9 +40,12 @@ class FileKeyVault:
         sealed = nonce + AESGCM(self._wrapping_key()).encrypt(nonce, key, _aad(ref))
         ensure_dir(self.folder, 0o700)
         path = self._path(ref)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(sealed)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(sealed)
+        except OSError as err:
+            raise SecretError(f"{path}: cannot keep the file key: {err.strerror}") from None
 
     def get(self, ref: str) -> bytes | None:
         try:

@@ -87,7 +87,7 @@ class FileSender:
         target = self._accounts.resolve_target(uri, acc).uri
         cipher = Cipher.LINPHONE if target in cfg.linphone_peers else cfg.cipher
         ref = secrets.token_hex(16)
-        key = await asyncio.to_thread(self._seal, source, ref, cipher)
+        await asyncio.to_thread(self._seal, source, ref, cipher)
         msg = Message(id=uuid.uuid4().hex[:12], account_id=acc.id, direction="out",
                       peer=target, body=summary(source.name, size), content_type=FTHTTP_TYPE,
                       timestamp=time.time(), delivery=Delivery.QUEUED)
@@ -95,12 +95,13 @@ class FileSender:
         att = Attachment(msg.id, source.name, size, ctype, key_ref=ref,
                          local_path=str(source))
         att_id = self._store.add_attachment(att)
-        del key
         self._publish_state(msg.id, att_id, source.name, TransferState.QUEUED, size)
         self._kick()
         return msg
 
-    def _seal(self, source: Path, ref: str, cipher: Cipher) -> FileKey:
+    def _seal(self, source: Path, ref: str, cipher: Cipher) -> None:
+        """Encrypt ``source`` into ``.outgoing/<ref>`` and put its key in the vault; on
+        any failure neither is left behind."""
         assert self._folder is not None
         assert self._vault is not None
         material = new_material(cipher)
@@ -111,15 +112,12 @@ class FileSender:
         try:
             with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
                 tag = encrypt_file(src, dst, material)
-        except OSError as err:
-            raise UsageError(f"{source}: cannot read: {err.strerror}") from None
-        key = FileKey("gcm", material, tag)
-        try:
-            self._vault.put(ref, pack(key))
-        except BaseException:
-            (staged / ref).unlink(missing_ok=True)  # no key, no use
+            self._vault.put(ref, pack(FileKey("gcm", material, tag)))
+        except BaseException as err:
+            (staged / ref).unlink(missing_ok=True)  # half written, or no key: no use
+            if isinstance(err, OSError):
+                raise UsageError(f"{source}: cannot read: {err.strerror}") from None
             raise
-        return key
 
     async def prepare(self, msg: Message) -> str:
         """The body to send for a queued file message, uploading first if needed.
