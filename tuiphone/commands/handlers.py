@@ -203,6 +203,18 @@ def presence(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def dnd(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.rules import dnd as handler
+
+    return handler(phone, args)
+
+
+def codecs(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.rules import codecs as handler
+
+    return handler(phone, args)
+
+
 def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.lamps import pickup as handler
 

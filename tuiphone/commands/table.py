@@ -269,6 +269,19 @@ COMMANDS: tuple[Command, ...] = (
             help="available | away | dnd | busy | on-the-phone | offline"),
         arg("--note", default="", metavar="TEXT", help="a note shown to watchers"),
     )),
+    Command("dnd", "do not disturb: show it, or turn it on, off or toggle it", handlers.dnd,
+            running=True,
+            details="With --account only that account, else every account. Calls are then\n"
+                    "answered by the account's [accounts.rules] dnd_action (486 Busy Here,\n"
+                    "or 302 to its voicemail) without ringing, and presence says dnd where\n"
+                    "features.presence is on. The rule's dnd = true turns it on at start.",
+            args=(arg("state", nargs="?", default=None, choices=("on", "off", "toggle"),
+                      help="on | off | toggle (none: show)"),)),
+    Command("codecs", "the codecs this build offers, in the order a call offers them",
+            handlers.codecs,
+            details="The account's codecs = [...] come first (--account, else the default\n"
+                    "account), then G722, PCMA, PCMU, then the rest. pjsua keeps one order\n"
+                    "for the whole process: each call sets it just before its offer or answer."),
     Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
             handlers.pickup, echo=True,
             args=(arg("target", metavar="KEY|URI", complete="contact",

@@ -7,7 +7,7 @@ and routing our own legs (``route_local``). Loop-thread only.
 
 from __future__ import annotations
 
-from tuiphone.engine.dialstring import DialTarget, parse_dial
+from tuiphone.engine.dialstring import DialTarget, parse_dial, rewrite_dialled
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.errors import NotFound
 
@@ -57,7 +57,7 @@ class AccountBook:
         if text.strip().lower() == "echo" and self.echo_uri:
             return DialTarget(uri=self.echo_uri, post_dial="", display="echo")
         domain = acc.uri.split("@", 1)[1] if "@" in acc.uri else None
-        return parse_dial(text, domain)
+        return parse_dial(rewrite_dialled(text, acc.rules), domain)
 
     def route_local(self, uri: str) -> str:
         """``uri`` itself, or the contact of our own account whose address it is: a

@@ -258,7 +258,7 @@ class Calls:
                 answered=call.answered,
                 ended=call.ended or time.time(),
                 code=call.code,
-                reason=call.reason,
+                reason=call.screened or call.reason,
                 mos=stats.mos if stats else None,
                 identity=call.identity.vouch if call.identity else None,
             )

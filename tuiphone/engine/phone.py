@@ -27,6 +27,7 @@ from typing import Any
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.bus import EventBus
+from tuiphone.engine.call_rules import CallRulesDesk
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
@@ -52,7 +53,7 @@ from tuiphone.engine.tracescope import TraceScope
 from tuiphone.files.fthttp import hide_keys
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
-from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import (
     AddressBook,
     BookSync,
@@ -63,7 +64,9 @@ from tuiphone.model.contact import (
 )
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import (
+    CallChanged,
     Event,
+    IncomingCall,
     LampChanged,
     MessageReceived,
     MessageStatus,
@@ -137,6 +140,8 @@ class Phone:
         self.lamp_board = LampBoard(backend, self.bus, self.accounts, setup.quickdial,
                                     self.spawn)
         self.presence = PresenceKeeper(backend, self.live, self.accounts, self.spawn)
+        self.rules = CallRulesDesk(backend, self.accounts, self.live, self.presence,
+                                   self._publish_kept)
         # probes only with features.smart_contacts
         self.smart = SmartContacts(backend, self.bus, self.live, self.callerid, self.accounts)
         self.media_check = MediaCheck(
@@ -169,6 +174,7 @@ class Phone:
         limit = MAX_ACCOUNTS - (1 if self.setup.echo_line else 0)
         if len(user) > limit:
             raise LimitExceeded(f"at most {limit} accounts (pjsua2 limit {MAX_ACCOUNTS})")
+        self.rules.start()
         await self.backend.start(self.setup.backend, self._on_event)
         self._started = True
         self.network.start()
@@ -203,6 +209,7 @@ class Phone:
         await self.network.close()
         if self._echo:
             await self._echo.close()
+        self.rules.stop()
         await self.backend.stop()
         self.bus.close()
         self.store.close()
@@ -248,6 +255,7 @@ class Phone:
             self.network.forget(config.id)
             raise
         self.accounts.add(config, contact)
+        self.rules.add(config)
         self.registrar.track(config)
         return self.live.accounts.get(config.id) or self.registrar.initial_state(config)
 
@@ -255,6 +263,7 @@ class Phone:
         self.account(account_id)
         await self.backend.remove_account(account_id)
         self.registrar.forget(account_id)
+        self.rules.remove(account_id)
         self.network.forget(account_id)
         self.accounts.remove(account_id)
         self.live.accounts.pop(account_id, None)
@@ -298,7 +307,9 @@ class Phone:
         routed = self.chat.on_event(self.callerid.enrich(event))
         if routed is None:
             return  # a retransmitted MESSAGE, already stored and shown
-        event = routed
+        event = self.rules.annotate(routed)
+        if _screened_before_end(event):
+            return  # a rule answers it without ringing: only its end (history) is news
         self.live.apply(event)
         hidden = self.live.is_hidden(event)
         if self._echo:
@@ -306,6 +317,7 @@ class Phone:
         self.registrar.on_event(event)
         self.network.on_event(event)
         self.calls.on_call_event(event)
+        self.rules.on_event(event)
         if not hidden:
             self.media_check.on_event(event)
         self.lamp_board.on_event(event)
@@ -313,6 +325,15 @@ class Phone:
         self.journal.on_event(event)
         if not hidden and not _is_echo_chat(event):
             self.bus.publish(event)
+
+    async def dial_preview(self, text: str, account_id: str | None = None) -> str:
+        return self.accounts.resolve_target(text, self.account(account_id)).uri
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        return await self.backend.codecs(self.account(account_id).id)
+
+    async def set_dnd(self, on: bool, account_id: str | None = None) -> list[str]:
+        return list(self.rules.set_dnd(on, account_id))
 
     def _ready_accounts(self) -> set[str]:
         """Accounts that may send a MESSAGE now: registered, or never registering."""
@@ -329,6 +350,11 @@ class Phone:
             return CallFacts()
         route = self.network.routes().get(config.id)
         return CallFacts(route.local_address if route else "", config.nat.ice)
+
+    def _publish_kept(self, event: Event) -> None:
+        """Publish news of the engine's own making, kept in the live state first."""
+        self.live.apply(event)
+        self.bus.publish(event)
 
     def _publish_network(self, event: Event) -> None:
         """Route news from the NetworkKeeper: kept in the live state, then published."""
@@ -493,4 +519,11 @@ def _is_echo_chat(event: Event) -> bool:
     match event:
         case MessageReceived(message=m) | MessageStatus(message=m):
             return m.account_id == ECHO_ID
+    return False
+
+
+def _screened_before_end(event: Event) -> bool:
+    match event:
+        case IncomingCall(call=call) | CallChanged(call=call):
+            return bool(call.screened) and call.state is not CallState.ENDED
     return False

@@ -97,6 +97,8 @@ class CallInfo:
     # incoming calls: what the network vouched for about the caller
     identity: CallerIdentity | None = field(default=None, metadata=SPARSE)
     security: CallSecurity | None = field(default=None, metadata=SPARSE)
+    # incoming calls a rule answered without ringing (DND, blocklist, forwarding): why
+    screened: str = field(default="", metadata=SPARSE)
 
     @property
     def on_hold(self) -> bool:

@@ -170,6 +170,14 @@ class FileTransferChanged:
     transfer: FileTransfer
 
 
+@dataclass(frozen=True, slots=True)
+class DndChanged:
+    """Do-not-disturb was turned on or off: ``account_ids`` are the accounts in DND now."""
+
+    kind: ClassVar[str] = "dnd_changed"
+    account_ids: tuple[str, ...]
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -189,4 +197,5 @@ Event = (
     | RequestRefused
     | RequestFilter
     | FileTransferChanged
+    | DndChanged
 )

@@ -58,6 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                show=False),
     ActionSpec("calls.conference", "c", "screen.conference", "Conference", "calls", show=False),
     ActionSpec("calls.voicemail", "v", "screen.voicemail", "To voicemail", "calls", show=False),
+    ActionSpec("calls.dnd", "d", "screen.dnd", "Do not disturb", "calls", show=False),
     ActionSpec("calls.voicemail_box", "b", "screen.call_voicemail", "Call voicemail", "calls",
                show=False),
     ActionSpec("contacts.call", "ctrl+l", "call", "Call contact", "contacts"),

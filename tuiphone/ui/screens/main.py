@@ -411,7 +411,27 @@ class MainScreen(Screen[None]):
     def action_call_voicemail(self) -> None:
         self.call_actions.call_voicemail()
 
+    def action_dnd(self) -> None:
+        self.call_actions.toggle_dnd()
+
     # intents from panes
+
+    @on(Dialpad.PreviewWanted)
+    def _preview(self, message: Dialpad.PreviewWanted) -> None:
+        self._dial_preview(message.text)
+
+    @work(exclusive=True, group="dial-preview")
+    async def _dial_preview(self, text: str) -> None:
+        """Show what the dialling rules make of the typed text (nothing if unchanged)."""
+        if self.phone is None:
+            return
+        try:
+            uri = await self.phone.dial_preview(text)
+        except TuiphoneError:  # half-typed text is not worth an error
+            return
+        dialpad = self.query_one(Dialpad)
+        if dialpad.query_one("#dial-input", Input).value == text:
+            dialpad.rewritten = rewritten_number(text, uri)
 
     @on(DialRequested)
     def _dial(self, message: DialRequested) -> None:
@@ -576,3 +596,11 @@ class MainScreen(Screen[None]):
 
     def action_previous_pane(self) -> None:
         self.action_next_pane(-1)
+
+
+def rewritten_number(typed: str, uri: str) -> str:
+    """The user part of ``uri`` when the dialling rules changed the typed number, else ""."""
+    user = uri.split(":", 1)[-1].split("@", 1)[0]
+    typed_target = typed.split(",", 1)[0].strip()
+    plain = "".join(c for c in typed_target if c not in " \t().-")
+    return "" if user in (typed_target, plain) or "@" in typed or ":" in typed else user
