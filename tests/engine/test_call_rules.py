@@ -243,3 +243,13 @@ def test_rule_order_and_actions():
     # voicemail without a box falls back to rejecting
     assert screen(incoming("sip:1@pbx"), LineRules(CallRules(
         dnd_action=RuleAction.VOICEMAIL), dnd=True), False).code == 486
+
+
+async def test_dnd_survives_the_account_being_replaced():
+    phone = await started(alice(), BOB)
+    try:
+        await phone.set_dnd(True, "alice")
+        await phone.replace_account(alice(forward_busy="sip:x@127.0.0.1"))
+        assert phone.state().dnd == ("alice",)
+    finally:
+        await phone.stop()

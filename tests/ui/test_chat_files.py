@@ -4,7 +4,8 @@ a real FT-HTTP server (fake SIP), and both sides show a progress row."""
 from __future__ import annotations
 
 from PIL import Image
-from textual.widgets import Input, Static
+from rich.console import Group
+from textual.widgets import Input
 
 from tests.support.ftserver import FtHttpServer
 from tests.ui.helpers import make_app, until
@@ -17,6 +18,7 @@ from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.files import FileConfig, TransferState, UploadKind
 from tuiphone.ui.avatar import HalfBlock
 from tuiphone.ui.widgets.chat import ChatPane
+from tuiphone.ui.widgets.conversation import ConversationList
 
 
 async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> None:
@@ -44,9 +46,8 @@ async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> 
             await pilot.press(*str(src), "enter")
             done = {TransferState.UPLOADED, TransferState.SAVED}
             await until(pilot, lambda: {t.state for t in chat.transfers.values()} == done)
-            conv = chat.query_one("#conversation-text", Static)
-            await until(pilot, lambda: "📎 notes.txt" in str(conv.content))
-            assert "uploaded" in str(conv.content)
+            await until(pilot, lambda: "📎 notes.txt" in chat.conversation_text())
+            assert "uploaded" in chat.conversation_text()
             saved = next(t for t in chat.transfers.values() if t.state is TransferState.SAVED)
             assert (tmp_path / "files" / "notes.txt").read_text() == "for bob"
             assert saved.path == str(tmp_path / "files" / "notes.txt")
@@ -61,5 +62,12 @@ async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> 
             assert (preview.width, preview.height) == (24, 8)
             top, _bottom = preview.rows[0][0]
             assert max(abs(top[0] - 250), abs(top[1] - 120)) < 8  # the picture's colour
+            # the preview is drawn in the message's own option, under its progress row
+            conv = chat.query_one("#conversation", ConversationList)
+            shown = [conv.get_option(i).prompt for i in chat.previews
+                     if i in chat.book.threads[chat.current or ""].messages]
+            assert shown
+            assert all(isinstance(p, Group) for p in shown)
+            assert "📎 sunset.png" in chat.conversation_text()
     finally:
         ft.stop()

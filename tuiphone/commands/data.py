@@ -2,8 +2,9 @@
 
 Kept: call history, chat messages and their attachment records, usage counters (the
 SQLite database), received files and their wrapped keys, the SIP trace log, the shell
-history, and copies of address books (the parsed-contacts cache, the CardDAV offline
-copies). Not touched: your config, the
+history, copies of address books (the parsed-contacts cache, the CardDAV offline
+copies), and the record of your decisions on provisioned data features. Not touched:
+your config, the
 app's settings (state.toml), your secrets, and your own vCard folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a
@@ -35,6 +36,9 @@ from tuiphone.config.paths import (
 )
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
+from tuiphone.provision.consent import consent_file
+from tuiphone.provision.consent import records as consent_records
+from tuiphone.provision.installid import install_id_file
 
 SHELL_HISTORY = "shell_history"
 
@@ -78,6 +82,8 @@ def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows.append(_place("CardDAV offline copies", data_dir() / "carddav"))
     rows.append(_place("secret store (passwords, encrypted)", data_dir() / "secrets.json.enc"))
     rows.append(_place("app state (UI, QuickDial edits)", state_file()))
+    rows.append(_place("provisioning consents (provision accept/reject)", consent_file()))
+    rows.append(_place("install id (%installid% in a provisioning URL)", install_id_file()))
     return rows
 
 
@@ -119,6 +125,7 @@ def _export(args: argparse.Namespace) -> dict[str, Any]:
         document = {"format": "tuiphone-export", "calls": [], "messages": [],
                     "attachments": [], "counters": {}}
     document["files"] = [{"path": str(p), "bytes": p.stat().st_size} for p in _saved_files()]
+    document["provisioning_consents"] = consent_records()
     if not args.out:
         return document
     out = Path(args.out).expanduser()
@@ -165,8 +172,8 @@ def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
     if args.peer:
         return {"rows_deleted": rows, "peer": args.peer, "files_removed": files}
     logs = sorted(state_dir().glob("tuiphone.log*"))
-    removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs)
-               if _unlink(p)]
+    removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs,
+                                consent_file(), install_id_file()) if _unlink(p)]
     drop_cache(cache_dir() / "contacts")
     for folder in (data_dir() / "carddav", files_dir(), file_keys_dir()):
         if folder.exists():

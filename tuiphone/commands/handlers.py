@@ -137,6 +137,12 @@ def download(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def resend(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.chat import resend as handler
+
+    return handler(phone, args)
+
+
 def history(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.chat import history as handler
 
@@ -145,6 +151,12 @@ def history(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def wait(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.checks.wait import wait as handler
+
+    return handler(phone, args)
+
+
+def stats(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
+    from tuiphone.commands.calls.quality import stats as handler
 
     return handler(phone, args)
 
@@ -169,6 +181,12 @@ def contacts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def data(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.data import data as handler
+
+    return handler(phone, args)
+
+
+def usage(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.usage import usage as handler
 
     return handler(phone, args)
 
@@ -223,5 +241,17 @@ def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def doctor(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.doctor.command import doctor as handler
+
+    return handler(phone, args)
+
+
+def provision(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.provision import provision as handler
+
+    return handler(phone, args)
+
+
+def open_link(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.provision import open_link as handler
 
     return handler(phone, args)

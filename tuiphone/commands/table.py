@@ -46,25 +46,30 @@ _CONTACTS_DETAILS = """actions:
   edit ID --set F=V ...  change fields; only the edited lines of the card change
   delete ID              remove the card (vdir file or CardDAV resource)
   books                  the configured books: kind, place, contacts, last sync
-fields for --set: fn, org, note, birthday (text); phones, emails, sips,
-categories (repeat --set to give several; an empty value clears the list);
+fields for --set: fn, nickname, title, org, note, birthday, gender (text: "F",
+"O non-binary", or words alone); phones, emails, sips, categories, addresses
+(repeat --set to give several; an empty value clears the list; an address is
+"home: street; city; region; postal code; country");
 photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
-  export [--out FILE]    calls, messages, attachment records, counters as JSON, and
-                         the list of received files
+  export [--out FILE]    calls, messages, attachment records, counters and provisioning
+                         consents as JSON, and the list of received files
   erase --yes            delete them, compact the database, remove the SIP trace log,
-                         the app log, the shell history, the address-book caches, the
-                         received files and their keys (your vCard folders, config,
-                         QuickDial and secrets stay)
+                         the app log, the shell history, the provisioning consents,
+                         the install id, the address-book caches, the received files
+                         and their keys (your vCard folders, config, QuickDial and
+                         secrets stay)
   erase --peer URI --yes only one peer's calls, messages and received files"""
 
 _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
           it exists
   init    write a commented starter config there (mode 0600); never overwrites
-  check   load it as the engine would: every problem as file:line: key: message (exit 2)"""
+  check   load it as the engine would: every problem as file:line: key: message (exit 2)
+  show    every effective value; --origin says where each came from: config.toml:LINE,
+          provisioned TIME from URL (locked by the provider, when it is), or default"""
 
 _SECRETS_DETAILS = """actions:
   list        stored names, and the names the config reads from the store
@@ -72,6 +77,22 @@ _SECRETS_DETAILS = """actions:
   rm NAME     remove it
 The store's passphrase comes from $TUIPHONE_PASSPHRASE or is asked on the terminal
 (twice for a new store). No value is ever printed."""
+
+_PROVISION_DETAILS = """targets:
+  URL          fetch the provider's values from this URL template (placeholders
+               %username%, %password%, %fullcode% are filled, URL-encoded)
+  user@CODE    a cloud ID: [provisioning] url is the template, CODE is %fullcode%
+  csc:LINK     a provisioning link csc:user:password@CODE (also: tuiphone open csc:...)
+  status       source (password redacted), last attempt and success, age, locked,
+               ignored and pending changes of each provisioned account
+  accept       turn on the data features a provider asked for (they wait until you do)
+  reject       keep them off; recorded, and not asked again
+  refresh      fetch every provisioned account again now (or --account ID)
+  forget       --account ID: drop the provider's values, state and stored passwords for it
+Values go to provisioned/ACCOUNT.toml beside config.toml (0600); your config.toml wins
+over them, except keys the provider locked. Passwords go to the secret store.
+Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
+TLS error, 2 a response that cannot be used. A failure changes no file."""
 
 _DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
 engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
@@ -168,9 +189,15 @@ COMMANDS: tuple[Command, ...] = (
             help="wait S seconds for that state (the message stays queued after)"))),
     Command("messages", "list chat messages, optionally with one peer", handlers.messages,
             args=(arg("uri", metavar="URI", nargs="?", complete="contact",
-                      help="only messages with this peer"), _limit(100),
+                      help="only the thread with this peer (any spelling of its URI)"),
+                  _limit(100),
                   arg("--pending", action="store_true",
-                      help="only the outbox: messages queued or being sent"))),
+                      help="only the outbox: messages queued or being sent"),
+                  arg("--search", metavar="TEXT",
+                      help="only messages holding every word of TEXT, newest first (taken "
+                           "as plain words; a word ending in * matches as a prefix)"))),
+    Command("resend", "send a failed chat message again", handlers.resend, args=(
+        arg("id", metavar="ID", help="the message id (from messages)"),)),
     Command("download", "download (again) the files of a received message",
             handlers.download, args=(
                 arg("id", metavar="ID", help="the message's id (see 'messages')"),
@@ -198,6 +225,12 @@ COMMANDS: tuple[Command, ...] = (
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
+    Command("stats", "a call's codec, loss, jitter, RTT and MOS; --follow: every second",
+            handlers.stats, running=True, stream=True,
+            details="Without CALL: the one connected call. --follow prints a line a second\n"
+                    "until the call ends (also as call_stats events in `events`).",
+            args=(CALL, arg("--follow", "-f", action="store_true",
+                            help="keep printing until the call ends"))),
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
@@ -205,7 +238,8 @@ COMMANDS: tuple[Command, ...] = (
             handlers.trace,
             running=True, stream=True, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
-        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
+        arg("--pcap", metavar="FILE",
+            help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
     )),
     # contacts
@@ -234,6 +268,13 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--peer", metavar="URI",
                     help="erase: only this peer's calls, messages and files"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
+            "messages, registrations, starts, screens, crashes", handlers.usage, local=True,
+            args=(
+                arg("action", nargs="?", default="show", choices=("show", "reset"),
+                    metavar="ACTION", complete=("show", "reset"),
+                    help="show (default) or reset"),
+                arg("--yes", action="store_true", help="reset: really delete"))),
     Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
             handlers.debug_bundle, local=True, args=(
                 arg("--out", metavar="FILE",
@@ -244,8 +285,11 @@ COMMANDS: tuple[Command, ...] = (
                     help="also the chat messages of that time (left out by default)"))),
     Command("config", "where the config file is, a commented starter, or a check of it",
             handlers.config, local=True, details=_CONFIG_DETAILS, args=(
-                arg("action", choices=("path", "init", "check"), metavar="ACTION",
-                    complete=("path", "init", "check"), help="path, init or check"),)),
+                arg("action", choices=("path", "init", "check", "show"), metavar="ACTION",
+                    complete=("path", "init", "check", "show"),
+                    help="path, init, check or show"),
+                arg("--origin", action="store_true",
+                    help="show: where each value came from"))),
     Command("secrets", "the encrypted secret store behind password_store = true",
             handlers.secrets, local=True, terminal=True, aliases=("secret",),
             details=_SECRETS_DETAILS, args=(
@@ -253,6 +297,25 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("list", "set", "rm"), help="list, set or rm"),
                 arg("name", nargs="?", default=None, metavar="NAME", complete="account",
                     help="an account id, carddav:<id> or turn:<id>"))),
+    # provisioning
+    Command("provision", "configure accounts from a provider's URL; see what is provisioned",
+            handlers.provision, local=True, terminal=True, logs=True,
+            details=_PROVISION_DETAILS, args=(
+                arg("target", metavar="URL|user@CODE|csc:LINK|ACTION",
+                    complete=("status", "accept", "reject", "refresh", "forget"),
+                    help="a URL template, cloud ID or csc: link; or status, accept, reject, "
+                         "refresh, forget"),
+                arg("--username", metavar="U", help="fills %%username%%"),
+                arg("--password-file", metavar="F",
+                    help="the first line of F fills %%password%%"),
+                arg("--password-env", metavar="VAR", help="$VAR fills %%password%%"),
+                arg("--dry-run", action="store_true",
+                    help="print what would change, key by key; change nothing"))),
+    Command("open", "open a csc: provisioning link (hands it to provision)",
+            handlers.open_link, local=True, terminal=True, logs=True, args=(
+                arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
+                                                 "csc:CODE"),
+                arg("--dry-run", action="store_true", help="change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
             "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,

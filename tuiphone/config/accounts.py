@@ -45,7 +45,6 @@ def _account_id(reader: Reader) -> str | None:
 # not built yet: turning one on gets a warning rather than a silent no-op.
 NOT_BUILT = {
     "location": "emergency calls with location are not built yet",
-    "usage_counters": "usage counters are not built yet",
 }
 
 

@@ -66,6 +66,7 @@ uri = "sip:{user}@127.0.0.1"
 #blf = true
 #presence = true
 #mwi = true
+#usage_counters = true        # local tallies only (tuiphone usage); never sent
 #file_sharing = true         # encrypted files through the server below
 #[accounts.files]
 #server = "https://files.example.com/upload/"

@@ -36,6 +36,12 @@ class AccountBook:
         self.configs.pop(account_id, None)
         self.contacts.pop(account_id, None)
 
+    def reorder(self, order: list[str]) -> None:
+        """Put the accounts back in ``order`` (ids not in it keep their place at the end)."""
+        rank = {account_id: index for index, account_id in enumerate(order)}
+        self.configs = dict(sorted(self.configs.items(),
+                                   key=lambda item: rank.get(item[0], len(rank))))
+
     @property
     def default_id(self) -> str | None:
         return next(iter(self.configs), None)

@@ -37,6 +37,7 @@ class CallRulesDesk:
         self._busy = False
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._forwarded: dict[str, str] = {}  # call id -> words, for no-answer forwarding
+        self._dnd_set: dict[str, bool] = {}  # set_dnd's word: outlives a re-provisioning
 
     def start(self) -> None:
         self._backend.set_call_screen(self.screen)
@@ -53,7 +54,7 @@ class CallRulesDesk:
             return  # the echo line's legs
         line = LineRules(
             rules=config.rules,
-            dnd=config.rules.dnd,
+            dnd=self._dnd_set.get(config.id, config.rules.dnd),
             voicemail=self._resolve(config, "voicemail", config.voicemail or ""),
             forward_always=self._resolve(config, "forward_always", config.rules.forward_always),
             forward_busy=self._resolve(config, "forward_busy", config.rules.forward_busy),
@@ -97,6 +98,7 @@ class CallRulesDesk:
         lines = dict(self._lines)
         for acc_id in ids:
             lines[acc_id] = dataclasses.replace(lines[acc_id], dnd=on)
+            self._dnd_set[acc_id] = on
             self._presence.choose_dnd(acc_id, on)
         self._lines = lines
         self._publish(DndChanged(self.dnd_accounts()))

@@ -45,6 +45,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.RequestFilter,
         ev.FileTransferChanged,
         ev.DndChanged,
+        ev.CallStatsChanged,
     )
 }
 

@@ -58,6 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                show=False),
     ActionSpec("calls.conference", "c", "screen.conference", "Conference", "calls", show=False),
     ActionSpec("calls.voicemail", "v", "screen.voicemail", "To voicemail", "calls", show=False),
+    ActionSpec("calls.details", "i", "screen.details", "Call details", "calls", show=False),
     ActionSpec("calls.dnd", "d", "screen.dnd", "Do not disturb", "calls", show=False),
     ActionSpec("calls.voicemail_box", "b", "screen.call_voicemail", "Call voicemail", "calls",
                show=False),
@@ -84,8 +85,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("incoming.reject", "r", "choose('reject')", "Reject", "incoming"),
     ActionSpec("incoming.voicemail", "v", "choose('voicemail')", "Voicemail", "incoming"),
     ActionSpec("incoming.later", "escape", "choose('later')", "Decide later", "incoming"),
-    ActionSpec("chat.attach", "ctrl+o", "attach", "Attach file", "chat"),
+    ActionSpec("consent.accept", "y", "choose('accept')", "Accept", "consent"),
+    ActionSpec("consent.reject", "n", "choose('reject')", "Reject", "consent"),
+    ActionSpec("consent.later", "escape", "choose('later')", "Later", "consent"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
+    ActionSpec("chat.search", "ctrl+f", "search", "Search chat", "chat"),
+    ActionSpec("chat.attach", "ctrl+o", "attach", "Attach file", "chat"),
+    # on the message list (a cursor over the messages; the compose box types letters)
+    ActionSpec("conversation.search", "slash", "search", "Search chat", "conversation",
+               show=False),
+    ActionSpec("conversation.copy", "y", "copy", "Copy message", "conversation"),
+    ActionSpec("conversation.resend", "r", "resend", "Resend", "conversation"),
 )
 
 

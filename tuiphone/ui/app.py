@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,6 +15,7 @@ from textual.app import App
 from tuiphone.config.schema import AppConfig, UiConfig
 from tuiphone.engine.api import PhoneApi
 from tuiphone.ui.actions import bindings_for, unknown_ids
+from tuiphone.ui.alerts import Alerter
 from tuiphone.ui.palette import PhoneCommands
 from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.screens.main import MainScreen
@@ -23,7 +27,10 @@ from tuiphone.ui.themes import (
     user_theme_dir,
     wants_mono,
 )
+from tuiphone.ui.usage_notes import UsageNotes
 from tuiphone.ui.widgets.quickdial import Favourite
+
+log = logging.getLogger("tuiphone.ui")
 
 PhoneFactory = Callable[[], Awaitable[PhoneApi]]
 
@@ -63,9 +70,21 @@ class TuiphoneApp(App[int]):
         if voicemail_uri is None and config is not None and config.accounts:
             voicemail_uri = config.accounts[0].voicemail  # the default account's box
         books = config is not None and bool(config.contacts.vdirs or config.contacts.carddav)
+        self.alerter = Alerter(self.ui.alert, self._write_terminal, self.bell,
+                               self._start_command, os.environ)
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else (),
                                avatars=self.ui.avatars)
+        self.usage = UsageNotes(self, self.main)
+        self.crashed = False
+
+    def _write_terminal(self, text: str) -> None:
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
+    def _start_command(self, argv: list[str]) -> None:
+        """Run ``argv`` (never through a shell) without waiting; its failure is logged."""
+        self.run_worker(_run_quietly(argv), group="alerts", exit_on_error=False)
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
@@ -74,6 +93,7 @@ class TuiphoneApp(App[int]):
         bad = unknown_ids(self.keymap)
         if bad:
             self.notify(f"[keymap] names no action: {', '.join(bad)}", severity="warning")
+        self.usage.start()
         self.push_screen(self.main)
         self.call_after_refresh(self.start_engine)
 
@@ -108,6 +128,22 @@ class TuiphoneApp(App[int]):
             return
         self.phone = phone
         self.main.attach(phone, phone.remote)
+        self.usage.attach(phone)
+
+    def _handle_exception(self, error: Exception) -> None:
+        self.crashed = True  # counted by ``run`` once the app is gone
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's own, but without local variables: they may hold a password."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
         await self.release_phone()
@@ -129,7 +165,7 @@ class TuiphoneApp(App[int]):
 
     def action_help(self) -> None:
         pane = self.main.current_pane() if self.screen is self.main else "incoming"
-        extra = {"contacts": ["contact-list"]}.get(pane, [])
+        extra = {"contacts": ["contact-list"], "chat": ["conversation"]}.get(pane, [])
         self.push_screen(HelpScreen(["app", "screen", pane, *extra], self.keymap))
 
     def action_next_theme(self) -> None:
@@ -137,3 +173,13 @@ class TuiphoneApp(App[int]):
         index = names.index(self.theme) + 1 if self.theme in names else 0
         self.use_theme(names[index % len(names)])
         self.notify(f"Theme: {self.theme}", timeout=2)
+
+
+async def _run_quietly(argv: list[str]) -> None:
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL)
+        await proc.wait()
+    except OSError as err:
+        log.warning("alert command %s failed: %s", argv[0], err)

@@ -9,7 +9,7 @@ by ``CallActions`` and ``ContactActions``, which reach the engine through one
 
 from __future__ import annotations
 
-import os
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,11 +26,12 @@ from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
-from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     ContactsChanged,
     DtmfReceived,
     Event,
@@ -51,6 +52,7 @@ from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.call_actions import CallActions
+from tuiphone.ui.chat_actions import ChatActions
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.contact_actions import ContactActions
 from tuiphone.ui.format import network_words, party, problem_words, state_words, thread_key
@@ -64,7 +66,10 @@ from tuiphone.ui.messages import (
 )
 from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
+from tuiphone.ui.quality import Quality
 from tuiphone.ui.quickdial_keys import QuickDialKeys
+from tuiphone.ui.screens.call_detail import CallDetailScreen
+from tuiphone.ui.screens.consent import ConsentScreen
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
@@ -118,10 +123,12 @@ class MainScreen(Screen[None]):
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
+        self.chat_actions = ChatActions(self.link, self, lambda: self.query_one(ChatPane))
         self.quickdial_keys = QuickDialKeys(self, favourites, quickdial, state_path)
         self.has_books = has_books
         self._named_threads: set[str] = set()
         self.clock = clock
+        self._consent_open = False
         self._toasts = Toasts(lambda text, severity: self.notify(text, severity=severity),
                               self.set_timer)  # a flood of notices: a few, then a summary
         self.layout_pref = layout
@@ -129,9 +136,11 @@ class MainScreen(Screen[None]):
         self.chat_thread: str | None = None
         self.wide = False
         self._modals: dict[str, IncomingCallScreen] = {}
+        self.quality = Quality()  # each connected call's figures over time
         self._trace_due = False
         self._wanted_pane = "dialpad"
         self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
+        self._focus_target: str | None = None  # the widget the last go() focuses
         self._focus_pending = False  # a go() whose focus has not landed yet
 
     @property
@@ -185,7 +194,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#dial-input", Input).focus()
-        self.set_interval(2.0, self._poll_stats)
 
     async def on_resize(self, event: Resize) -> None:
         """Wide grid <-> tabs: new panes, which bind to the snapshots kept here."""
@@ -209,6 +217,36 @@ class MainScreen(Screen[None]):
         self.avatars.fetch = getattr(phone, "contact_photo", None)
         self.query_one(ContactsPane).refresh_search()  # everyone, or what was typed
         self.contact_actions.load_quickdial_avatars()
+        self._ask_consent()
+
+    @work(group="consent", exclusive=True)
+    async def _ask_consent(self) -> None:
+        """Data features a provider turned on wait for the user: ask in a dialog."""
+        from tuiphone.provision import pending
+
+        config = getattr(self.app, "config", None)
+        path = str(config.source) if config is not None and config.source else None
+        try:
+            rows = await asyncio.to_thread(pending.status, path)
+        except Exception:  # noqa: BLE001 - a broken layer is reported by config check
+            return
+        waiting = [row for row in rows if row.pending]
+        if not waiting or self._consent_open:
+            return
+        self._consent_open = True
+        changes = [p.what for row in waiting for p in row.pending]
+        source = ", ".join(sorted({str(row.source) for row in waiting}))
+        choice = await self.app.push_screen_wait(ConsentScreen(source, changes))
+        self._consent_open = False
+        if choice in ("accept", "reject"):
+            try:
+                await asyncio.to_thread(pending.decide, path, None, choice == "accept")
+            except Exception as err:  # noqa: BLE001 - shown, never a crash
+                self._toasts.show(f"Provisioning: {err}", "error")
+                return
+            words = ("accepted; it takes effect when tuiphone starts next"
+                     if choice == "accept" else "rejected; those features stay off")
+            self._toasts.show(f"Provisioning: {words}", "information")
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
@@ -240,9 +278,13 @@ class MainScreen(Screen[None]):
     @work(group="load")
     async def _load(self, phone: PhoneApi) -> None:
         self.history = tuple(await phone.history())
-        messages = await phone.messages(limit=200)
-        self.book.load(messages)
-        self.query_one(ChatPane).on_mount()
+        try:
+            self.book.load_threads(await phone.chat_threads())
+        except Exception as err:  # an older engine without threads: its newest messages
+            self.log.warning(f"chat threads unavailable: {err}")
+            self.book.load(await phone.messages(limit=200))
+        self.query_one(ChatPane).refresh_threads()
+        self.unread = self.book.total_unread()
         self.refresh_trace()
         self._name_threads()
 
@@ -308,10 +350,14 @@ class MainScreen(Screen[None]):
                     self.query_one(Dialpad).show_received(digit)
             case TransferStatus(final=True, code=code, reason=reason):
                 self._toasts.show(f"Transfer: {code} {reason}", "information")
+            case CallStatsChanged(call_id=call_id, stats=stats):
+                self._stats(call_id, stats)
             case SipTrace():
                 self._trace_soon()
             case Notice(level=level, text=text):
                 self._toasts.show(text, _SEVERITY.get(level, "information"))
+                if text.startswith("provisioning ") and "consent" in text:
+                    self._ask_consent()
             case NetworkChanged(route=route) if route.reason != "start":
                 self._toasts.show(network_words(route), "warning")
             case MediaProblem() as problem:
@@ -322,6 +368,9 @@ class MainScreen(Screen[None]):
 
     def _ring(self, call: CallInfo) -> None:
         name = party(call.remote_uri, call.remote_name)
+        alerter = getattr(self.app, "alerter", None)
+        if alerter is not None:
+            alerter.incoming(name)
         waiting = any(c.state is CallState.CONNECTED for c in self.link.calls())
         modal = IncomingCallScreen(call, name, waiting)
         self._modals[call.id] = modal
@@ -344,7 +393,24 @@ class MainScreen(Screen[None]):
         elif choice == "voicemail":
             self.call_actions.to_voicemail(call_id)
 
+    def _stats(self, call_id: str, stats: CallStats) -> None:
+        """The engine's figures, once a second per connected call: the calls table, and
+        the detail view when it shows this call."""
+        track = self.quality.add(call_id, stats)
+        pane = self.query_one(CallsPane)
+        pane.set_stats({**pane.stats, call_id: stats})
+        screen = self.app.screen
+        if isinstance(screen, CallDetailScreen) and screen.call.id == call_id:
+            screen.show(track)
+
+    def action_details(self) -> None:
+        call = self.call_actions.selected(CallState.CONNECTED)
+        if call is not None:
+            self.app.push_screen(CallDetailScreen(
+                call, party(call.remote_uri, call.remote_name), self.quality.tracks.get(call.id)))
+
     def _ended(self, call: CallInfo) -> None:
+        self.quality.drop(call.id)
         modal = self._modals.pop(call.id, None)
         if modal is not None and modal.is_current:
             modal.dismiss("ended")
@@ -487,9 +553,30 @@ class MainScreen(Screen[None]):
         self.open_chat(message.peer)
 
     def open_chat(self, peer: str) -> None:
-        self.go("chat", focus=False)
         self.query_one(ChatPane).open_thread(peer)
-        self.call_after_refresh(self.query_one("#chat-body").focus)
+        # through go()'s focus, which waits for a just-shown tab to take focus: a bare
+        # focus() after one refresh was lost when the chat tab was not shown yet
+        self.go("chat", target="#chat-body")
+
+    @on(ChatPane.PageWanted)
+    def _page_wanted(self, message: ChatPane.PageWanted) -> None:
+        self.chat_actions.page(message)
+
+    @on(ChatPane.ReadWanted)
+    def _read_wanted(self, message: ChatPane.ReadWanted) -> None:
+        self.chat_actions.mark_read(message.uri)
+
+    @on(ChatPane.ResendRequested)
+    def _resend(self, message: ChatPane.ResendRequested) -> None:
+        self.chat_actions.resend(message.message_id)
+
+    @on(ChatPane.SearchRequested)
+    def _search_chat(self, message: ChatPane.SearchRequested) -> None:
+        self.chat_actions.search(message.thread_uri)
+
+    @on(ChatPane.UnreadChanged)
+    def _unread_changed(self, message: ChatPane.UnreadChanged) -> None:
+        self.unread = message.total
 
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
@@ -497,19 +584,7 @@ class MainScreen(Screen[None]):
 
     @on(ChatPane.AttachRequested)
     def _attach_requested(self, message: ChatPane.AttachRequested) -> None:
-        self._send_file(message.peer, os.path.abspath(os.path.expanduser(message.path)))
-
-    @work(group="phone")
-    async def _send_file(self, peer: str, path: str) -> None:
-        if self.phone is None:
-            self.notify("The engine is still starting", severity="warning")
-            return
-        try:
-            sent = await self.phone.send_file(peer, path)
-        except TuiphoneError as err:
-            self.notify(f"Send {path} to {peer}: {err}", severity="error")
-            return
-        self.query_one(ChatPane).add(sent)
+        self.chat_actions.send_file(message.peer, message.path)
 
     @work(group="phone")
     async def _send_message(self, peer: str, body: str) -> None:
@@ -552,9 +627,12 @@ class MainScreen(Screen[None]):
         elif pane == self._wanted_pane:
             self._focus_pending = False
 
-    def go(self, pane: str, focus: bool = True) -> None:
+    def go(self, pane: str, focus: bool = True, target: str | None = None) -> None:
+        """Show ``pane`` and (``focus``) move focus into it: to ``target`` (a selector
+        inside it) if given, else to the pane's preferred or first focusable widget."""
         self._wanted_pane = pane
         self._go_count += 1
+        self._focus_target = target
         if not self.wide:
             self.query_one(TabbedContent).active = f"tab-{pane}"
         if focus:
@@ -569,8 +647,12 @@ class MainScreen(Screen[None]):
             self.query_one(TabbedContent).active = f"tab-{pane}"
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
-        preferred = self._preferred_focus(pane)
-        choice = preferred if chain and preferred in chain else chain[0] if chain else None
+        preferred = (self.query_one(self._focus_target) if self._focus_target
+                     else self._preferred_focus(pane))
+        if self._focus_target:  # that widget or none: it may join the chain a bit later
+            choice = preferred if preferred in chain else None
+        else:
+            choice = preferred if chain and preferred in chain else chain[0] if chain else None
         if choice is not None:
             if choice.has_focus:
                 self._focus_pending = False  # no focus event will come
