@@ -80,7 +80,7 @@ def test_commands_options_and_choices_come_from_the_table(config):
     assert complete(["call", "--min"]) == ["--min-mos"]
     assert complete(["data", ""]) == ["show", "export", "erase"]
     assert complete(["completion", "z"]) == ["zsh"]
-    assert complete(["--json", "sta"]) == ["status"]
+    assert complete(["--json", "sta"]) == ["stats", "status"]
 
 
 def test_without_an_engine_values_come_from_the_config(config):

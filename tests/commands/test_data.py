@@ -12,8 +12,9 @@ import pytest
 
 from tests.commands.cli import run_command
 from tests.store.conftest import call, message
-from tuiphone.config.paths import cache_dir, data_dir, state_dir
+from tuiphone.config.paths import cache_dir, data_dir, file_keys_dir, files_dir, state_dir
 from tuiphone.store import Store
+from tuiphone.store.attachments import Attachment
 
 BOB = "sip:bob@example.com"
 SECRET = "the launch code is 0000"
@@ -29,6 +30,16 @@ def kept(tmp_path: Path) -> Path:
         store.add_call(call(2, peer=BOB))
         store.add_message(message(1))
         store.add_message(replace(message(2, peer=BOB), body=SECRET))
+        for msg, ref in ((message(1), "a" * 32), (message(2, peer=BOB), "b" * 32)):
+            saved = files_dir() / f"{ref[0]}.jpg"
+            store.add_attachment(Attachment(msg.id, saved.name, 5, "image/jpeg",
+                                            "https://files.example/x", ref, str(saved)))
+    files_dir().mkdir(parents=True)
+    (files_dir() / "a.jpg").write_bytes(b"alice")
+    (files_dir() / "b.jpg").write_bytes(b"bobby")
+    file_keys_dir().mkdir(parents=True)
+    (file_keys_dir() / ("a" * 32)).write_bytes(b"wrapped")
+    (file_keys_dir() / ("b" * 32)).write_bytes(b"wrapped")
     (data_dir() / "sip-trace.log").write_text("INVITE sip:bob@example.com SIP/2.0\n")
     state_dir().mkdir(parents=True, exist_ok=True)
     (state_dir() / "shell_history").write_text("call bob\n")
@@ -59,6 +70,9 @@ def test_export_to_stdout_and_to_a_private_file(
     code, out, _ = run(capsys, kept, "export", "--out", str(target), "--json")
     assert code == 0
     assert json.loads(out)["messages"] == 2
+    assert json.loads(out)["files"] == 2
+    assert sorted(Path(f["path"]).name for f in document["files"]) == ["a.jpg", "b.jpg"]
+    assert [a["key_ref"] for a in document["attachments"]] == ["a" * 32, "b" * 32]
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text())["calls"] == document["calls"]
 
@@ -72,7 +86,9 @@ def test_erase_needs_yes_and_then_leaves_nothing(
     assert (data_dir() / "sip-trace.log").exists()
     code, out, _ = run(capsys, kept, "erase", "--yes", "--json")
     assert code == 0
-    assert json.loads(out)["rows_deleted"] == 4
+    assert json.loads(out)["rows_deleted"] == 6
+    assert not files_dir().exists()
+    assert not file_keys_dir().exists()
     with Store(data_dir() / "tuiphone.db") as store:
         assert store.history() == []
         assert store.messages() == []
@@ -91,11 +107,14 @@ def test_erase_needs_yes_and_then_leaves_nothing(
 def test_erase_one_peer(kept: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, kept, "erase", "--peer", BOB, "--yes", "--json")
     assert code == 0
-    assert json.loads(out) == {"rows_deleted": 2, "peer": BOB}
+    assert json.loads(out) == {"rows_deleted": 2, "peer": BOB, "files_removed": 1}
     with Store(data_dir() / "tuiphone.db") as store:
         assert [c.remote_uri for c in store.history()] == ["sip:alice@example.com"]
+        assert [a.filename for a in store.peer_attachments()] == ["a.jpg"]
         assert store.search_messages("launch") == []  # its words left the index
         assert [m.body for m in store.search_messages("hello")] == ["hello 1"]
+    assert [p.name for p in files_dir().iterdir()] == ["a.jpg"]
+    assert [p.name for p in file_keys_dir().iterdir()] == ["a" * 32]
     assert (data_dir() / "sip-trace.log").exists()
 
 
@@ -106,7 +125,9 @@ def test_show_lists_every_place_with_rows_and_sizes(
     assert code == 0
     rows = {r["what"]: r for r in json.loads(out)}
     db = rows["calls, messages, attachment records, counters"]
-    assert db["rows"] == "0 attachments, 2 messages, 2 calls, 0 counters"
+    assert db["rows"] == "2 attachments, 2 messages, 2 calls, 0 counters"
+    received = rows["files received (features.file_sharing)"]
+    assert (received["rows"], received["bytes"]) == ("2 files", 10)
     assert db["bytes"] > 0
     assert rows["SIP trace log (features.sip_trace_log)"]["exists"] is True
     assert rows["shell history"]["bytes"] == len("call bob\n")

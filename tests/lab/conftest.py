@@ -8,6 +8,7 @@ from tests.lab.fixtures import (  # noqa: F401 - fixtures are found by name
     kamailio,
     kamailio_factory,
     kamailio_tls,
+    nginx_factory,
     sipp_factory,
 )
 from tests.lab.net.fixtures import (  # noqa: F401 - fixtures

@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import need_binary
 from tests.lab.baresip import Baresip
 from tests.lab.kamailio import Kamailio
+from tests.lab.nginx import Nginx
 from tests.lab.sipp import Sipp
 
 
@@ -88,6 +89,20 @@ def baresip_factory(tmp_path: Path) -> Iterator[Callable[..., Baresip]]:
 def baresip(kamailio: Kamailio, baresip_factory: Callable[..., Baresip]) -> Baresip:
     """carol on baresip, registered to ``kamailio``, auto-answering with an 880 Hz tone."""
     return baresip_factory(kamailio.port, "carol")
+
+
+@pytest.fixture
+def nginx_factory(tmp_path: Path) -> Iterator[Callable[..., Nginx]]:
+    """``make(max_body="5m") -> Nginx``: a PUT/GET upload server on 127.0.0.1."""
+    binary = need_binary("nginx")
+    stack = _Stack()
+
+    def make(max_body: str = "5m") -> Nginx:
+        return stack.push(Nginx.launch(binary, tmp_path / f"nginx{len(stack.items)}",
+                                       max_body))
+
+    yield make
+    stack.close()
 
 
 class SippFactory:

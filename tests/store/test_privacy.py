@@ -57,6 +57,16 @@ def test_erase_peer_removes_only_that_peer(store: Store) -> None:
     assert store.counters() == {"calls_made": 1}
 
 
+def test_peer_attachments_cover_every_spelling_of_the_peer(store: Store) -> None:
+    """What ``data erase --peer`` removes from disk is the files of the whole thread."""
+    _fill(store)
+    store.add_message(message(4, peer='"Bob" <sip:bob@example.com;transport=tcp>'))
+    store.add_attachment(Attachment(message_id="m4", filename="dog.jpg", size=9))
+    store.add_attachment(Attachment(message_id="m1", filename="alice.pdf", size=9))
+    assert sorted(a.filename for a in store.peer_attachments(BOB)) == ["cat.jpg", "dog.jpg"]
+    assert [a.filename for a in store.peer_attachments(ALICE)] == ["alice.pdf"]
+
+
 def test_erase_all_empties_every_table(store: Store) -> None:
     _fill(store)
     assert store.erase_all() == 7

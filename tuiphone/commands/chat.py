@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from typing import Any
 
 from tuiphone.commands.errors import with_result
+from tuiphone.commands.files import ProgressBar
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
@@ -28,8 +30,9 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
     if 1 < parts <= longtext.MAX_PARTS:  # said before it goes; the result's "parts" too
         print(f"tuiphone: the text is {len(args.text.encode('utf-8'))} bytes: it is sent in "
               f"{parts} numbered parts", file=sys.stderr, flush=True)
+    bar = ProgressBar(bool(opt(args, "json")))
     async with EventFeed(phone) as feed:
-        sent = await phone.send_message(args.uri, args.text, opt(args, "account"))
+        sent = await _send(phone, args)
         deadline = time.monotonic() + args.timeout
         while not sent.delivery.reached(goal) and sent.delivery is not Delivery.FAILED:
             try:
@@ -38,8 +41,10 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
                 break
             if event is None:
                 break  # the engine stopped
+            bar.show(event, sent.id)
             if isinstance(event, MessageStatus) and event.message.id == sent.id:
                 sent = dataclasses.replace(event.message, parts=sent.parts)
+        bar.close()
     if sent.delivery is Delivery.FAILED:
         raise with_result(SipError(sent.code, sent.reason or "not delivered"), sent)
     if not sent.delivery.reached(goal):
@@ -48,6 +53,23 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
             f"message {sent.id} is {sent.delivery.value}, not {goal.value}, after "
             f"{args.timeout:g} s (it stays {where})"), sent)
     return sent
+
+
+async def _send(phone: PhoneApi, args: argparse.Namespace) -> Message:
+    """The message to follow: the file's with --file (a TEXT goes first, on its own)."""
+    path = opt(args, "file")
+    if not path:
+        if not args.text:
+            raise UsageError("message: what to send? give TEXT or --file PATH")
+        return await phone.send_message(args.uri, args.text, opt(args, "account"))
+    if args.text:
+        await phone.send_message(args.uri, args.text, opt(args, "account"))
+    return await phone.send_file(args.uri, _absolute(path), opt(args, "account"))
+
+
+def _absolute(path: str) -> str:
+    """The engine may run elsewhere (another working folder): send a full path."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 async def messages(phone: PhoneApi, args: argparse.Namespace) -> list[Message]:

@@ -1,9 +1,10 @@
 """data export / erase: everything tuiphone keeps about you, out or gone.
 
 Kept: call history, chat messages and their attachment records, usage counters (the
-SQLite database), the SIP trace log, the shell history, copies of address books
-(the parsed-contacts cache, the CardDAV offline copies), and the record of your
-decisions on provisioned data features. Not touched: your config, the
+SQLite database), received files and their wrapped keys, the SIP trace log, the shell
+history, copies of address books (the parsed-contacts cache, the CardDAV offline
+copies), and the record of your decisions on provisioned data features. Not touched:
+your config, the
 app's settings (state.toml), your secrets, and your own vCard folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a
@@ -24,7 +25,15 @@ from tuiphone.commands.contacts.notify import tell_engine
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.config import load_config
-from tuiphone.config.paths import cache_dir, data_dir, state_dir, state_file, trace_log_file
+from tuiphone.config.paths import (
+    cache_dir,
+    data_dir,
+    file_keys_dir,
+    files_dir,
+    state_dir,
+    state_file,
+    trace_log_file,
+)
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
 from tuiphone.provision.consent import consent_file
@@ -62,6 +71,10 @@ def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     row counts; no secret is opened)."""
     rows = [_place("calls, messages, attachment records, counters", _db(), _db_counts())]
     rows.append(_place("SIP trace log (features.sip_trace_log)", trace_log(args)))
+    rows.append(_place("files received (features.file_sharing)", files_dir(),
+                       f"{len(_saved_files())} files"))
+    rows.append(_place("file keys (wrapped with the secret store's files:wrap)",
+                       file_keys_dir()))
     for log in sorted(state_dir().glob("tuiphone.log*")) or [state_dir() / "tuiphone.log"]:
         rows.append(_place("application log ([log] level)", log))
     rows.append(_place("shell history", state_dir() / SHELL_HISTORY))
@@ -111,6 +124,7 @@ def _export(args: argparse.Namespace) -> dict[str, Any]:
     else:
         document = {"format": "tuiphone-export", "calls": [], "messages": [],
                     "attachments": [], "counters": {}}
+    document["files"] = [{"path": str(p), "bytes": p.stat().st_size} for p in _saved_files()]
     document["provisioning_consents"] = consent_records()
     if not args.out:
         return document
@@ -120,7 +134,13 @@ def _export(args: argparse.Namespace) -> dict[str, Any]:
         json.dump(document, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     return {"written": str(out), "calls": len(document["calls"]),
-            "messages": len(document["messages"])}
+            "messages": len(document["messages"]), "files": len(document["files"])}
+
+
+def _saved_files() -> list[Path]:
+    """Files in the files folder (received ones, and encrypted ones awaiting upload)."""
+    folder = files_dir()
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
 async def _erase(args: argparse.Namespace) -> dict[str, Any]:
@@ -134,26 +154,31 @@ async def _erase(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
+    from tuiphone.config.file_keys import FileKeyVault
     from tuiphone.contacts import drop_cache
+    from tuiphone.engine.file_cleanup import remove_files
     from tuiphone.store.store import Store
 
-    rows = 0
+    rows = files = 0
     if _db().exists():
         store = Store(str(_db()))
         try:
+            if args.peer:
+                files = remove_files(store.peer_attachments(args.peer), files_dir(),
+                                     FileKeyVault())
             rows = store.erase_peer(args.peer) if args.peer else store.erase_all()
         finally:
             store.close()
     if args.peer:
-        return {"rows_deleted": rows, "peer": args.peer}
+        return {"rows_deleted": rows, "peer": args.peer, "files_removed": files}
     logs = sorted(state_dir().glob("tuiphone.log*"))
     removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs,
                                 consent_file(), install_id_file()) if _unlink(p)]
     drop_cache(cache_dir() / "contacts")
-    dav = data_dir() / "carddav"
-    if dav.exists():
-        shutil.rmtree(dav, ignore_errors=True)
-        removed.append(str(dav))
+    for folder in (data_dir() / "carddav", files_dir(), file_keys_dir()):
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
     return {"rows_deleted": rows, "files_removed": removed,
             "contacts_cache": str(cache_dir() / "contacts")}
 

@@ -131,6 +131,12 @@ def messages(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def download(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.files import download as handler
+
+    return handler(phone, args)
+
+
 def resend(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.chat import resend as handler
 

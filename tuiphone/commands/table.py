@@ -55,12 +55,13 @@ photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
   export [--out FILE]    calls, messages, attachment records, counters and provisioning
-                         consents as JSON
+                         consents as JSON, and the list of received files
   erase --yes            delete them, compact the database, remove the SIP trace log,
                          the app log, the shell history, the provisioning consents,
-                         the install id and the address-book caches (your vCard
-                         folders, config, QuickDial and secrets stay)
-  erase --peer URI --yes only one peer's calls and messages"""
+                         the install id, the address-book caches, the received files
+                         and their keys (your vCard folders, config, QuickDial and
+                         secrets stay)
+  erase --peer URI --yes only one peer's calls, messages and received files"""
 
 _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
@@ -177,8 +178,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(
         arg("uri", metavar="URI", complete="contact", help="recipient"),
-        arg("text", metavar="TEXT", help="the message (quote it); a text over 2500 bytes "
-                                         "goes as numbered parts (said on stderr)"),
+        arg("text", metavar="TEXT", nargs="?", default="",
+            help="the message (quote it); with --file it goes first, on its own; a text "
+                 "over 2500 bytes goes as numbered parts (said on stderr)"),
+        arg("--file", metavar="PATH", help="send this file, encrypted, through the "
+            "account's upload server (features.file_sharing); progress on stderr"),
         arg("--wait", choices=("sent", "delivered", "displayed"), default="sent",
             help="the state to wait for (default sent: a 2xx; delivered, displayed: an "
                  "IMDN receipt, which needs features.read_receipts and a peer that sends "
@@ -196,6 +200,11 @@ COMMANDS: tuple[Command, ...] = (
                            "as plain words; a word ending in * matches as a prefix)"))),
     Command("resend", "send a failed chat message again", handlers.resend, args=(
         arg("id", metavar="ID", help="the message id (from messages)"),)),
+    Command("download", "download (again) the files of a received message",
+            handlers.download, args=(
+                arg("id", metavar="ID", help="the message's id (see 'messages')"),
+                arg("--out", metavar="PATH", help="a folder or file name to save to "
+                    "(default $XDG_DATA_HOME/tuiphone/files; never overwrites)"))),
     Command("history", "list recent calls", handlers.history, running=True,
             args=(_limit(50), arg("--identity", choices=VOUCHES, default=None, metavar="VOUCH",
                                   help="only incoming calls whose caller identity the network "
@@ -209,6 +218,8 @@ COMMANDS: tuple[Command, ...] = (
             complete=("incoming", "ringing", "connected", "ended"),
             help="STATE, DIGITS, or URI STATE"),
         arg("--from", dest="sender", metavar="URI", help="wait message: only from this peer"),
+        arg("--with-file", action="store_true",
+            help="wait message: one carrying a file, until the file is saved"),
         arg("--timeout", type=float, default=30.0, metavar="S",
             help="give up after S seconds (0 waits forever; default 30)"),
     ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
@@ -256,7 +267,8 @@ COMMANDS: tuple[Command, ...] = (
                 arg("action", choices=("show", "export", "erase"), metavar="ACTION",
                     complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
-                arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
+                arg("--peer", metavar="URI",
+                    help="erase: only this peer's calls, messages and files"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
             "messages, registrations, starts, screens, crashes", handlers.usage, local=True,

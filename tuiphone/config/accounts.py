@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from tuiphone.config.files import parse_files
 from tuiphone.config.network import host_ports, parse_nat
 from tuiphone.config.reader import Reader
 from tuiphone.config.rules import parse_rules
@@ -44,7 +45,6 @@ def _account_id(reader: Reader) -> str | None:
 # not built yet: turning one on gets a warning rather than a silent no-op.
 NOT_BUILT = {
     "location": "emergency calls with location are not built yet",
-    "file_sharing": "file attachments are not built yet",
 }
 
 
@@ -94,7 +94,8 @@ def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None
         auto_answer=reader.flag("auto_answer", _DEFAULTS.auto_answer),
         register_expires=reader.integer("register_expires", 300, 1, 2**31 - 1),
         voicemail=reader.opt_text("voicemail"),
-        features=_features(reader),
+        features=(features := _features(reader)),
+        files=parse_files(reader, features.file_sharing),
         ip_version=reader.choice("ip_version", IpVersion, _DEFAULTS.ip_version),
     )
     nat, turn_secret = parse_nat(reader, account.id, file_mode)

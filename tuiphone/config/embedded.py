@@ -69,6 +69,12 @@ uri = "sip:{user}@127.0.0.1"
 #usage_counters = true        # local tallies only (tuiphone usage); never sent
 #read_receipts = true         # IMDN delivery/display receipts, asked for and sent
 #typing = true                # "is typing…" sent while you type, shown when peers type
+#file_sharing = true         # encrypted files through the server below
+#[accounts.files]
+#server = "https://files.example.com/upload/"
+#kind = "put"                 # put (WebDAV/HTTP PUT) | fthttp (RCS FT-over-HTTP POST)
+#max_size_mb = 25
+#allowed_types = ["image/*", "application/pdf"]   # fetched at once when received
 # NAT: what the registrar saw of us is used in Contact, Via and SDP; keep-alives on.
 #[accounts.nat]
 #contact_rewrite = true

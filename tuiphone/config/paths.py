@@ -69,6 +69,18 @@ def secret_store_file() -> Path:
     return data_dir() / "secrets.json.enc"
 
 
+def files_dir() -> Path:
+    """``$XDG_DATA_HOME/tuiphone/files``: received files (and ``.outgoing``, files
+    encrypted and waiting for their upload)."""
+    return data_dir() / "files"
+
+
+def file_keys_dir() -> Path:
+    """``$XDG_DATA_HOME/tuiphone/file-keys``: file keys, each wrapped with the key kept
+    in the secret store under ``files:wrap``."""
+    return data_dir() / "file-keys"
+
+
 def state_dir() -> Path:
     """``$XDG_STATE_HOME/tuiphone``: logs, SIP traces."""
     return xdg_dir("XDG_STATE_HOME", ".local/state")

@@ -30,6 +30,7 @@ from tuiphone.model.contact import (
     ContactSummary,
 )
 from tuiphone.model.events import Event
+from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
@@ -172,6 +173,19 @@ class PhoneApi(Protocol):
         """The user is typing to ``uri``: an is-composing "active" goes out (at most once
         a minute; "idle" follows 15 s after the last call) when the account's
         features.typing is on. Returns whether an indication went out now."""
+    async def send_file(self, uri: str, path: str, account_id: str | None = None) -> Message:
+        """Encrypt the file at ``path`` (a path on the engine's machine) with a fresh key
+        and queue it with a MESSAGE in the outbox: returned QUEUED; it is uploaded when
+        the outbox sends it (FileTransferChanged events show progress) and stays queued
+        while the upload server is unreachable. Raises UsageError (file sharing off, no
+        upload server, not a file), LimitExceeded (over max_size), NotFound."""
+        ...
+
+    async def download(self, message_id: str, out: str | None = None) -> list[FileTransfer]:
+        """Download (again) the files of a received message, decrypt and check them, and
+        save them under the files folder (or ``out``: a folder or a file name), never
+        overwriting. Raises NotFound, NetworkError (the link expired: 404), and
+        TuiphoneError for a file that fails its check (nothing is saved)."""
         ...
 
     async def history(self, limit: int = 50, identity: Vouch | None = None

@@ -21,9 +21,11 @@ from typing import Any
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.composing import Composing
 from tuiphone.engine.echo import ECHO_ID
+from tuiphone.engine.file_receive import FILE_TYPES, FileReceiver
 from tuiphone.engine.outbox import PART_SEP, Outbox, Save, Wire
 from tuiphone.engine.parts import PartJoiner
 from tuiphone.engine.receipts import Receipts
+from tuiphone.files.offer import FileOffer
 from tuiphone.model import longtext
 from tuiphone.model.account import RegState
 from tuiphone.model.backend import SipBackend
@@ -57,6 +59,7 @@ class Chat:
         self.composing = Composing(backend.send_typing, spawn, publish, self._typing_on)
         self.parts = PartJoiner()
         self._parts_timer: asyncio.TimerHandle | None = None
+        self.files: FileReceiver | None = None  # file messages (features.file_sharing)
         outbox.prepare = self.wires
         outbox.refused = self.receipts.refused
 
@@ -172,7 +175,12 @@ class Chat:
         return self._keep(msg)
 
     def _keep(self, msg: Message) -> Event | None:
-        """Store a whole incoming message; the event, or None when it was known."""
+        """Store a whole incoming message; the event, or None when it was known. A file
+        message (FT-HTTP XML, Acrobits JSON) is stored as its summary, and its files are
+        offered to the receiver (features.file_sharing)."""
+        offers: tuple[FileOffer, ...] = ()
+        if self.files is not None and msg.content_type in FILE_TYPES:
+            msg, offers = self.files.unpack(msg)
         outcome: list[bool] = []
 
         def write() -> None:
@@ -184,6 +192,9 @@ class Chat:
         self._save("chat", write)
         if outcome == [False]:
             return None
+        files = self.files
+        if offers and outcome and files is not None:
+            self._save("chat", lambda: files.offered(msg, offers))
         self.receipts.notify(msg, "delivery")
         return MessageReceived(msg)
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from tuiphone.files.errors import TransferError
 from tuiphone.model.backend import SipBackend
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, TuiphoneError
 from tuiphone.model.events import Event, MessageStatus, Notice
+from tuiphone.model.files import FTHTTP_TYPE
 from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store
 
@@ -83,6 +85,9 @@ class Outbox:
         self._flights: dict[str, _Flight] = {}
         self.prepare: Callable[[Message], list[Wire]] = plain_wire
         self.refused: Callable[[Message], None] = lambda msg: None
+        # a file message's body: uploads the file, returns the XML (engine.file_send)
+        self.upload: Callable[[Message], Awaitable[str]] | None = None
+        self._stored_bodies: dict[str, str] = {}  # in flight: id -> body as stored
 
     def start(self) -> None:
         """Queue again what a previous process left SENDING, then send what is due."""
@@ -134,10 +139,15 @@ class Outbox:
 
     async def _send(self, msg: Message) -> None:
         self._attempts[msg.id] = msg.attempts
-        wires = self.prepare(msg)
+        self._publish(MessageStatus(msg))
+        body = await self._prepared(msg)  # a file message: its file is uploaded first
+        if body is None:
+            return
+        if body != msg.body:  # the file XML carries the key: reports show the summary
+            self._stored_bodies[msg.id] = msg.body
+        wires = self.prepare(dataclasses.replace(msg, body=body))
         flight = _Flight(msg, len(wires), any(w.cpim for w in wires))
         self._flights[msg.id] = flight
-        self._publish(MessageStatus(msg))
         for wire in wires:
             if self._flights.get(msg.id) is not flight:
                 return  # settled already (a part failed for good)
@@ -164,6 +174,7 @@ class Outbox:
         msg = flight.msg
         self._flights.pop(msg.id, None)
         self._attempts.pop(msg.id, None)
+        self._stored_bodies.pop(msg.id, None)
         if flight.failure is None:
             return self._settle(msg, Delivery.SENT, code, reason, publish=False)
         code, reason, final = flight.failure
@@ -175,6 +186,25 @@ class Outbox:
         if code in TRANSIENT:
             return self._retry(msg, code, reason)
         return self._settle(msg, Delivery.FAILED, code, reason, publish=False)
+
+    async def _prepared(self, msg: Message) -> str | None:
+        """The body to send: ``prepare``'s for a file message (it uploads the file
+        first). None when that failed: then the message is queued again (the upload
+        server is unreachable or answered 5xx) or FAILED (refused)."""
+        if self.upload is None or msg.content_type != FTHTTP_TYPE:
+            return msg.body
+        try:
+            return await self.upload(msg)
+        except TransferError as err:
+            self._attempts.pop(msg.id, None)
+            if err.transient:
+                self._publish(MessageStatus(self._retry(msg, 0, str(err))))
+            else:
+                self._settle(msg, Delivery.FAILED, err.status, str(err))
+        except TuiphoneError as err:
+            self._attempts.pop(msg.id, None)
+            self._settle(msg, Delivery.FAILED, 0, str(err))
+        return None
 
     def _schedule(self) -> None:
         """Wake up when the next retry is due, or now and then while messages wait for
@@ -199,7 +229,8 @@ class Outbox:
                                 ok=msg.delivery is not Delivery.FAILED)
         if sep:
             return None  # a part of a message already settled (another part failed)
-        msg = dataclasses.replace(msg, attempts=self._attempts.pop(msg.id, msg.attempts))
+        msg = dataclasses.replace(msg, attempts=self._attempts.pop(msg.id, msg.attempts),
+                                  body=self._stored_bodies.pop(msg.id, msg.body))
         if msg.delivery is Delivery.FAILED and msg.code in TRANSIENT:
             return self._retry(msg, msg.code, msg.reason)
         return self._settle(msg, msg.delivery, msg.code, msg.reason, publish=False)

@@ -17,6 +17,8 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
@@ -32,6 +34,9 @@ from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.file_cleanup import remove_files
+from tuiphone.engine.file_receive import FileReceiver
+from tuiphone.engine.file_send import FileSender
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.media_check import CallFacts, MediaCheck
@@ -47,6 +52,7 @@ from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
 from tuiphone.engine.usage import UsageCounters
+from tuiphone.files.fthttp import hide_keys
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
@@ -67,7 +73,9 @@ from tuiphone.model.events import (
     MessageReceived,
     MessageStatus,
     Notice,
+    SipTrace,
 )
+from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.trace import TraceEntry
@@ -110,6 +118,8 @@ class Phone:
         self.journal = Journal(self.store, setup.trace_file, self.bus.publish,
                                setup.history_limit, self.trace_scope.wants)
         self.retention = Retention(self.journal, setup.history_limit, setup.retention_days)
+        self.retention.drop_files = functools.partial(
+            remove_files, folder=setup.files_dir, vault=setup.file_keys)
         self.registrar = Registrar(backend, self.bus, self.live, setup.register_backoff_s)
         self.network = NetworkKeeper(
             backend, self._publish_network, setup.backend.nameservers, enabled=setup.routing
@@ -120,6 +130,11 @@ class Phone:
                         self.journal.save, setup.message_retry_s, setup.message_backoff_s)
         self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save,
                          self.bus.publish, self.spawn)
+        self.file_sender = FileSender(self.store, self.accounts, setup.file_keys,
+                                      setup.files_dir, self.bus.publish, outbox.kick)
+        outbox.upload = self.file_sender.prepare
+        self.chat.files = FileReceiver(self.store, self.accounts, setup.file_keys,
+                                       setup.files_dir, self.bus.publish, self.spawn)
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
@@ -304,6 +319,9 @@ class Phone:
 
     def _on_event(self, event: Event) -> None:
         """Called by the backend on the loop thread, in order."""
+        if isinstance(event, SipTrace):  # file keys never reach the trace ring or file
+            event = SipTrace(dataclasses.replace(event.entry,
+                                                 text=hide_keys(event.entry.text)))
         if isinstance(event, LampChanged):
             self.lamp_board.on_backend(event)  # re-keyed and published there
             return
@@ -475,6 +493,13 @@ class Phone:
 
     async def typing(self, uri: str, account_id: str | None = None) -> bool:
         return await self.chat.typed(uri, account_id)
+
+    async def send_file(self, uri: str, path: str, account_id: str | None = None) -> Message:
+        return await self.file_sender.send(uri, path, account_id)
+
+    async def download(self, message_id: str, out: str | None = None) -> list[FileTransfer]:
+        assert self.chat.files is not None
+        return await self.chat.files.download_message(message_id, out)
 
     async def history(self, limit: int = 50, identity: Vouch | None = None
                       ) -> list[HistoryEntry]:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.tracefile import drop_older
 from tuiphone.model.errors import TuiphoneError
+from tuiphone.store.attachments import Attachment
 from tuiphone.store.retention import Purged
 
 DAY_S = 86_400.0
@@ -27,6 +28,8 @@ class Retention:
         self.retention_days = retention_days
         self.clock, self.sleep = clock, sleep
         self.purged = asyncio.Event()  # set after each purge (for whoever waits on one)
+        # removes the saved files and keys of purged attachments (engine.file_store)
+        self.drop_files: Callable[[tuple[Attachment, ...]], object] | None = None
 
     def cutoff(self) -> float | None:
         return self.clock() - self.retention_days * DAY_S if self.retention_days else None
@@ -55,6 +58,8 @@ class Retention:
                 else:
                     if dropped:
                         log.info("retention: %d bytes of SIP trace dropped", dropped)
+        if purged.files and self.drop_files is not None:
+            await asyncio.to_thread(self.drop_files, purged.files)
         if purged.total:
             log.info("retention: %d calls and %d messages dropped", purged.calls,
                      purged.messages)

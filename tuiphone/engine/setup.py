@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings
+from tuiphone.model.files import KeyVault
 from tuiphone.model.quickdial import QuickDialEntry
 
 PasswordSource = Callable[[str], str | None]  # account id -> password (may run a command)
@@ -37,4 +38,6 @@ class EngineSetup:
     message_retry_s: float = 24 * 3600.0  # an unsent message fails after this long
     # waits after the 1st, 2nd, ... transient failure of one message (the last repeats)
     message_backoff_s: tuple[float, ...] = (5.0, 15.0, 60.0, 300.0, 900.0, 1800.0)
+    files_dir: Path | None = None  # received files (features.file_sharing); None: none
+    file_keys: KeyVault | None = None  # where file keys are kept, wrapped
     media_check_s: float = 3.0  # RTP sent this long with none received: MediaProblem

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuiphone.commands.contacts.books import book_folders, contacts_book
-from tuiphone.config.paths import trace_log_file
+from tuiphone.config.file_keys import FileKeyVault
+from tuiphone.config.paths import files_dir, trace_log_file
 from tuiphone.config.schema import AppConfig
 from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
@@ -54,6 +55,7 @@ def engine_setup(
     trace_file = None
     if any(a.features.sip_trace_log for a in config.accounts):
         trace_file = str(trace_log_file(config.engine.sip_trace_file))
+    sharing = any(a.features.file_sharing for a in config.accounts)
     backend = config.backend_settings()
     if not backend.nameservers:
         backend = dataclasses.replace(backend, nameservers=system_nameservers())
@@ -69,6 +71,8 @@ def engine_setup(
         quickdial=config.quickdial,
         routing=routing,
         message_retry_s=config.engine.message_retry_hours * 3600.0,
+        files_dir=files_dir() if sharing else None,
+        file_keys=FileKeyVault() if sharing else None,
     )
 
 

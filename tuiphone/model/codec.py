@@ -44,6 +44,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.MediaProblem,
         ev.RequestRefused,
         ev.RequestFilter,
+        ev.FileTransferChanged,
         ev.DndChanged,
         ev.CallStatsChanged,
     )

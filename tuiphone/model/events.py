@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo, CallStats
+from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.network import AccountRoute
@@ -174,6 +175,14 @@ class RequestFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class FileTransferChanged:
+    """An attachment's upload or download moved on (progress, saved, failed)."""
+
+    kind: ClassVar[str] = "file_transfer"
+    transfer: FileTransfer
+
+
+@dataclass(frozen=True, slots=True)
 class CallStatsChanged:
     """Fresh RTP figures of a connected call, about once a second while it is up."""
 
@@ -209,6 +218,7 @@ Event = (
     | MediaProblem
     | RequestRefused
     | RequestFilter
+    | FileTransferChanged
     | DndChanged
     | CallStatsChanged
 )

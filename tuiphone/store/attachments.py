@@ -38,18 +38,31 @@ def insert_attachment(conn: sqlite3.Connection, att: Attachment) -> int:
     return int(cur.lastrowid or 0)
 
 
+def _from_row(r: sqlite3.Row) -> Attachment:
+    return Attachment(id=r["id"], message_id=r["message_id"], filename=r["filename"],
+                      size=r["size"], content_type=r["content_type"], url=r["url"],
+                      key_ref=r["key_ref"], local_path=r["local_path"])
+
+
 def select_attachments(conn: sqlite3.Connection, message_id: str) -> list[Attachment]:
     rows = conn.execute("SELECT * FROM attachments WHERE message_id = ? ORDER BY id", (message_id,))
-    return [
-        Attachment(
-            id=r["id"],
-            message_id=r["message_id"],
-            filename=r["filename"],
-            size=r["size"],
-            content_type=r["content_type"],
-            url=r["url"],
-            key_ref=r["key_ref"],
-            local_path=r["local_path"],
-        )
-        for r in rows
-    ]
+    return [_from_row(r) for r in rows]
+
+
+def select_attachment(conn: sqlite3.Connection, attachment_id: int) -> Attachment | None:
+    row = conn.execute("SELECT * FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def update_attachment(conn: sqlite3.Connection, att: Attachment) -> None:
+    """Write back url, local_path, size and key_ref of a stored attachment."""
+    conn.execute("UPDATE attachments SET url = ?, local_path = ?, size = ?, key_ref = ? "
+                 "WHERE id = ?", (att.url, att.local_path, att.size, att.key_ref, att.id))
+
+
+def select_where(conn: sqlite3.Connection, clause: str, args: tuple[object, ...]
+                 ) -> list[Attachment]:
+    """Attachments whose message matches ``clause`` (SQL over ``m``, the messages)."""
+    rows = conn.execute("SELECT a.* FROM attachments a JOIN messages m ON m.id = a.message_id "
+                        f"WHERE {clause} ORDER BY a.id", args)
+    return [_from_row(r) for r in rows]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from tuiphone.store.attachments import Attachment, select_where
 from tuiphone.store.messages import forget_deleted
 
 
@@ -15,6 +16,7 @@ from tuiphone.store.messages import forget_deleted
 class Purged:
     calls: int = 0
     messages: int = 0  # their attachment rows go with them (ON DELETE CASCADE)
+    files: tuple[Attachment, ...] = ()  # those attachment rows: their files and keys go too
 
     @property
     def total(self) -> int:
@@ -35,7 +37,10 @@ def purge(conn: sqlite3.Connection, keep_calls: int | None, before: float | None
     """Calls beyond ``keep_calls`` (None: no limit), and calls and messages older than
     ``before`` (a Unix time; None keeps every age), except messages still in the outbox."""
     calls = messages = 0
+    files: tuple[Attachment, ...] = ()
     if before is not None:
+        files = tuple(select_where(
+            conn, "m.timestamp < ? AND m.delivery NOT IN ('queued', 'sending')", (before,)))
         calls += conn.execute("DELETE FROM calls WHERE started < ?", (before,)).rowcount
         # never the outbox: the engine fails an unsent message after message_retry_hours
         messages += conn.execute(
@@ -44,4 +49,4 @@ def purge(conn: sqlite3.Connection, keep_calls: int | None, before: float | None
         forget_deleted(conn, messages)  # their words leave the search index too
     if keep_calls is not None:
         calls += keep_newest_calls(conn, keep_calls)
-    return Purged(calls, messages)
+    return Purged(calls, messages, files)

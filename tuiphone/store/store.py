@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
-from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead
+from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead, peer_key
 from tuiphone.model.trust import Vouch
 from tuiphone.store import attachments, calls, messages, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
+from tuiphone.store.rows import message_from_row
 
 T = TypeVar("T")
 
@@ -108,6 +109,7 @@ class Store:
         return self._write(lambda conn: messages.complete_message(conn, message))
 
     def message(self, message_id: str) -> Message | None:
+        """One message by id, or None."""
         return self._read(lambda conn: messages.select_message(conn, message_id))
 
     def update_delivery(
@@ -120,6 +122,14 @@ class Store:
         if found is None:
             raise NotFound(f"no stored message with id {message_id!r}")
         return found
+
+    def message_by_id(self, message_id: str) -> Message:
+        """One message by id. Raises NotFound."""
+        rows = self._read(lambda conn: conn.execute(
+            "SELECT * FROM messages WHERE id = ?", (message_id,)).fetchall())
+        if not rows:
+            raise NotFound(f"no stored message with id {message_id!r}")
+        return message_from_row(rows[0])
 
     def messages(self, peer: str | None = None, limit: int = 100, before: str | None = None,
                  after: str | None = None) -> list[Message]:
@@ -202,6 +212,23 @@ class Store:
 
     def attachments(self, message_id: str) -> list[Attachment]:
         return self._read(lambda conn: attachments.select_attachments(conn, message_id))
+
+    def attachment(self, attachment_id: int) -> Attachment:
+        """One attachment by id. Raises NotFound."""
+        found = self._read(lambda conn: attachments.select_attachment(conn, attachment_id))
+        if found is None:
+            raise NotFound(f"no stored attachment with id {attachment_id}")
+        return found
+
+    def update_attachment(self, attachment: Attachment) -> None:
+        """Write back an attachment's url, local_path, size and key_ref."""
+        self._write(lambda conn: attachments.update_attachment(conn, attachment))
+
+    def peer_attachments(self, peer: str | None = None) -> list[Attachment]:
+        """Every attachment (of one peer's whole thread, every spelling of its URI): what
+        erasing must also remove."""
+        clause, args = ("m.thread = ?", (peer_key(peer),)) if peer is not None else ("1", ())
+        return self._read(lambda conn: attachments.select_where(conn, clause, args))
 
     def bump_counter(self, name: str, by: int = 1) -> int:
         """Add ``by`` to a usage counter (created at 0) and return the new value."""

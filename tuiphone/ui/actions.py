@@ -90,6 +90,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("consent.later", "escape", "choose('later')", "Later", "consent"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
     ActionSpec("chat.search", "ctrl+f", "search", "Search chat", "chat"),
+    ActionSpec("chat.attach", "ctrl+o", "attach", "Attach file", "chat"),
     # on the message list (a cursor over the messages; the compose box types letters)
     ActionSpec("conversation.search", "slash", "search", "Search chat", "conversation",
                show=False),

@@ -1,11 +1,12 @@
 """What the Chat pane asks for: pages of a thread, marking it read, sending a failed
-message again, searching. Every engine request runs in a worker of the host screen and
-answers the pane (``show_page``, ``page_failed``, ``resent``, ``jump_to``); a failure is
-a notification, never a crash.
+message again, searching, sending a file. Every engine request runs in a worker of the
+host screen and answers the pane (``show_page``, ``page_failed``, ``resent``,
+``jump_to``, ``add``); a failure is a notification, never a crash.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import partial
 
@@ -74,6 +75,24 @@ class ChatActions:
             self.host.notify(f"Resend: {err}", severity="error")
             return
         self.chat().resent(queued)
+
+    def send_file(self, peer: str, path: str) -> None:
+        """Send the file at ``path`` (``~`` expanded) to ``peer``, encrypted."""
+        full = os.path.abspath(os.path.expanduser(path))
+        in_worker(self.host, partial(self._send_file, peer, full), group="chat-file",
+                  exclusive=False)
+
+    async def _send_file(self, peer: str, path: str) -> None:
+        phone = self.link.phone
+        if phone is None:
+            self.host.notify("The engine is still starting", severity="warning")
+            return
+        try:
+            sent = await phone.send_file(peer, path)
+        except TuiphoneError as err:
+            self.host.notify(f"Send {path} to {peer}: {err}", severity="error")
+            return
+        self.chat().add(sent)
 
     def search(self, thread_uri: str | None) -> None:
         """Open the search; Enter on a hit opens its thread at that message."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tuiphone.model.call import CallInfo, CallSecurity, CallState, HistoryEntry
 from tuiphone.model.events import MediaProblem
+from tuiphone.model.files import FileTransfer, TransferState
 from tuiphone.model.message import Delivery, Message, peer_key
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trust import CallerIdentity, Vouch
@@ -116,6 +117,16 @@ def delivery_mark(message: Message) -> str:
         cause = f"{message.code} {message.reason}" if message.code else message.reason
         mark += f" (last try: {cause})"
     return mark
+
+
+def transfer_row(t: FileTransfer, width: int = 20) -> str:
+    """An attachment's progress as one line: a bar, the share, the state (and error)."""
+    share = min(t.done / t.total, 1.0) if t.total else (1.0 if t.done else 0.0)
+    fill = int(share * width)
+    bar = "█" * fill + "░" * (width - fill)
+    where = f" → {t.path}" if t.state is TransferState.SAVED and t.path else ""
+    error = f": {t.error}" if t.error else ""
+    return f"📎 {t.filename} {bar} {share:4.0%} {t.state.value}{where}{error}"
 
 
 def network_words(route: AccountRoute) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tuiphone.commands.errors import Unsupported
+from tuiphone.commands.errors import ExpectationFailed, Unsupported
 from tuiphone.engine.api import PhoneState
 from tuiphone.model.account import RegState
 from tuiphone.model.call import CallState
@@ -14,11 +14,13 @@ from tuiphone.model.events import (
     CallChanged,
     DtmfReceived,
     Event,
+    FileTransferChanged,
     IncomingCall,
     LampChanged,
     MessageReceived,
     RegistrationChanged,
 )
+from tuiphone.model.files import ACROBITS_TYPE, FTHTTP_TYPE, TransferState
 from tuiphone.model.lamp import Lamp, LampState
 
 
@@ -81,13 +83,29 @@ def call_state(word: str) -> Condition:
     return Condition(f"a call {target.value}", now, seen)
 
 
-def message(sender: str | None) -> Condition:
+def message(sender: str | None, with_file: bool = False) -> Condition:
+    """A message; ``with_file``: one carrying a file, once that file is saved (its
+    transfer is the result; a failed or refused download is ExpectationFailed)."""
+    text = f"a message{' with a file' if with_file else ''}{' from ' + sender if sender else ''}"
+    cond = Condition(text, lambda _s: None, lambda _e: None)
+
     def seen(event: Event) -> object | None:
         if isinstance(event, MessageReceived) and (not sender or sender in event.message.peer):
-            return event.message
+            if not with_file:
+                return event.message
+            if event.message.content_type in (FTHTTP_TYPE, ACROBITS_TYPE):
+                cond.memory.append(event.message.id)
+        if isinstance(event, FileTransferChanged) and event.transfer.message_id in cond.memory:
+            done = event.transfer
+            if done.state is TransferState.SAVED:
+                return done
+            if done.state in (TransferState.FAILED, TransferState.OFFERED):
+                raise ExpectationFailed(f"{done.filename}: {done.state.value}"
+                                        f"{': ' + done.error if done.error else ''}")
         return None
 
-    return Condition(f"a message{' from ' + sender if sender else ''}", lambda _s: None, seen)
+    cond.seen = seen
+    return cond
 
 
 def dtmf(digits: str) -> Condition:
@@ -138,19 +156,20 @@ def build(
     sender: str | None,
     account: str | None,
     lamps: Callable[[], list[Lamp]] = list,
+    with_file: bool = False,
 ) -> Condition:
     """Raises UsageError for wrong parameters. ``lamps``: the current lamps."""
     wanted = {"registered": 0, "call": 1, "message": 0, "dtmf": 1, "lamp": 2}[kind]
     if len(params) != wanted:
         raise UsageError(f"wait {kind}: expected {wanted} parameter(s), got {len(params)}")
-    if sender and kind != "message":
-        raise UsageError("--from only goes with 'wait message'")
+    if (sender or with_file) and kind != "message":
+        raise UsageError("--from and --with-file only go with 'wait message'")
     if kind == "registered":
         return registered(account)
     if kind == "call":
         return call_state(params[0])
     if kind == "message":
-        return message(sender)
+        return message(sender, with_file)
     if kind == "dtmf":
         return dtmf(params[0])
     if kind == "lamp":

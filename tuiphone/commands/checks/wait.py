@@ -19,7 +19,7 @@ async def wait(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     """The current state is checked once the subscription is live, so nothing is missed.
     Raises Timeout (exit 3)."""
     cond = conditions.build(args.condition, args.params, args.sender, opt(args, "account"),
-                            lambda: current)
+                            lambda: current, with_file=bool(opt(args, "with_file")))
     current: list[Lamp] = []
     started = time.monotonic()
     async with EventFeed(phone) as feed:

@@ -36,6 +36,7 @@ from tuiphone.model.events import (
     ContactsChanged,
     DtmfReceived,
     Event,
+    FileTransferChanged,
     IncomingCall,
     LampChanged,
     MediaProblem,
@@ -337,6 +338,8 @@ class MainScreen(Screen[None]):
                 self._ended(call)
             case TypingChanged(peer=peer, active=active):
                 self.query_one(ChatPane).show_typing(peer, active)
+            case FileTransferChanged(transfer=transfer):
+                self.query_one(ChatPane).progress(transfer)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
                 self.query_one(ChatPane).add(msg)
                 if thread_key(msg.peer) not in self._named_threads:
@@ -593,6 +596,9 @@ class MainScreen(Screen[None]):
             return
         with contextlib.suppress(TuiphoneError):  # an address half typed: typing is a nicety
             await self.phone.typing(peer)  # does nothing unless features.typing is on
+    @on(ChatPane.AttachRequested)
+    def _attach_requested(self, message: ChatPane.AttachRequested) -> None:
+        self.chat_actions.send_file(message.peer, message.path)
 
     @work(group="phone")
     async def _send_message(self, peer: str, body: str) -> None:

@@ -5,9 +5,12 @@ The conversation is a list with a cursor over the loaded page(s) of one thread: 
 a thread asks for its newest page; moving (or scrolling) past the top asks for the page
 before, and after a jump to a search result past the bottom the page after. y copies
 the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
-again. The pane posts what it wants; the screen asks the engine (``ChatActions``) and
-answers with ``show_page``, ``resent`` or ``jump_to``. Typing in the compose box posts
-``Typed`` (at most once a second per peer) for the engine's is-composing.
+again, and Ctrl+O asks for a file to send. A file message gets a row with its upload or
+download progress under its line, and an image a small half-block preview (both part of
+the message's option). The pane posts what it wants; the screen asks the engine
+(``ChatActions``) and answers with ``show_page``, ``resent``, ``jump_to`` or ``progress``.
+Typing in the compose box posts ``Typed`` (at most once a second per peer) for the
+engine's is-composing.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
@@ -25,10 +30,13 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tuiphone.model import longtext
+from tuiphone.model.files import FileTransfer, TransferState
 from tuiphone.model.message import Delivery, Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
-from tuiphone.ui.format import delivery_mark, thread_key
+from tuiphone.ui.file_preview import image_preview, is_image
+from tuiphone.ui.format import delivery_mark, thread_key, transfer_row
+from tuiphone.ui.screens.prompt import PromptScreen
 from tuiphone.ui.widgets.conversation import ConversationList
 
 EMPTY = "No messages yet."
@@ -36,9 +44,9 @@ EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next
 
 
 class ChatPane(Horizontal):
-    """Holds a ``ChatBook``. Posts ``SendRequested`` when the user sends, ``PageWanted``,
-    ``ReadWanted``, ``ResendRequested``, ``SearchRequested`` and ``Typed`` for the screen
-    to do.
+    """Holds a ``ChatBook``. Posts ``SendRequested`` when the user sends (``AttachRequested``
+    for a file), ``PageWanted``, ``ReadWanted``, ``ResendRequested``, ``SearchRequested``
+    and ``Typed`` for the screen to do.
 
     ``names`` maps thread keys to contact names, when known (bound by the screen)."""
 
@@ -49,6 +57,11 @@ class ChatPane(Horizontal):
     class SendRequested(TMessage):
         peer: str
         body: str
+
+    @dataclass
+    class AttachRequested(TMessage):
+        peer: str
+        path: str
 
     @dataclass
     class UnreadChanged(TMessage):
@@ -97,6 +110,8 @@ class ChatPane(Horizontal):
         self._thread_labels: list[tuple[str, str]] = []  # (key, plain label) shown
         self.typing: dict[str, str] = {}  # thread key -> the peer URI typing in it
         self._typed_at: dict[str, float] = {}
+        self.transfers: dict[str, FileTransfer] = {}  # message id -> its file's progress
+        self.previews: dict[str, RenderableType] = {}  # message id -> its image, half-blocks
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -151,7 +166,50 @@ class ChatPane(Horizontal):
         except OptionDoesNotExist:
             self._render_conversation(follow=True)
         else:
-            conv.replace_option_prompt(message.id, _line(message, thread))
+            conv.replace_option_prompt(message.id, self._prompt(message, thread))
+
+    def progress(self, transfer: FileTransfer) -> None:
+        """Show an attachment's upload or download progress under its message."""
+        self.transfers[transfer.message_id] = transfer
+        if (transfer.state in (TransferState.SAVED, TransferState.UPLOADED) and transfer.path
+                and is_image(transfer.filename) and transfer.message_id not in self.previews):
+            self._load_preview(transfer.message_id, transfer.path)
+        self._rerender_message(transfer.message_id)
+
+    def _rerender_message(self, message_id: str) -> None:
+        """Redraw one message's option, when it is in the list shown."""
+        thread = self.book.threads.get(self.current or "")
+        message = thread.messages.get(message_id) if thread is not None else None
+        if thread is None or message is None:
+            return
+        conv = self.query_one("#conversation", ConversationList)
+        try:
+            conv.replace_option_prompt(message_id, self._prompt(message, thread))
+        except OptionDoesNotExist:
+            self._render_conversation()
+
+    @work(thread=True, group="chat-preview")
+    def _load_preview(self, message_id: str, path: str) -> None:
+        preview = image_preview(path)
+        if preview is not None:
+            self.app.call_from_thread(self._set_preview, message_id, preview)
+
+    def _set_preview(self, message_id: str, preview: RenderableType) -> None:
+        self.previews[message_id] = preview
+        self._rerender_message(message_id)
+
+    def action_attach(self) -> None:
+        peer = self.query_one("#chat-to", Input).value.strip()
+        if not peer:
+            self.notify("Pick a thread or type an address first", severity="warning")
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.post_message(self.AttachRequested(peer, path))
+
+        self.app.push_screen(PromptScreen(f"Send a file to {peer} (encrypted)",
+                                          "path, e.g. ~/photo.jpg"), chosen)
 
     def show_typing(self, peer: str, active: bool) -> None:
         """A TypingChanged from the engine."""
@@ -185,9 +243,10 @@ class ChatPane(Horizontal):
                 self._render_threads()
 
     def conversation_text(self) -> str:
-        """The conversation as shown, one line per message (for tests and copying)."""
+        """The conversation as shown, a line per message and one per file's progress row
+        (for tests and copying; an image preview is not text)."""
         conv = self.query_one("#conversation", ConversationList)
-        return "\n".join(str(option.prompt) for option in conv.options)
+        return "\n".join(_plain(option.prompt) for option in conv.options)
 
     def _reading(self, peer: str) -> bool:
         return self.visible and self.current == thread_key(peer)
@@ -367,7 +426,7 @@ class ChatPane(Horizontal):
             conv.set_options([Option(EMPTY, id="-empty", disabled=True)])
             return
         ordered = thread.ordered()
-        conv.set_options(Option(_line(m, thread), id=m.id) for m in ordered)
+        conv.set_options(Option(self._prompt(m, thread), id=m.id) for m in ordered)
         ids = [m.id for m in ordered]
         if cursor is None and (follow and at_end or keep not in ids):
             keep = ids[-1]
@@ -428,6 +487,24 @@ class ChatPane(Horizontal):
             event.input.value = ""
             self._typed_at.pop(peer, None)
             self.post_message(self.SendRequested(peer, body))
+
+
+    def _prompt(self, m: Message, thread: Thread) -> RenderableType:
+        """A message's option: its line, its file's progress row, its image preview."""
+        text = _line(m, thread)
+        transfer = self.transfers.get(m.id)
+        if transfer is not None:
+            text.append(f"\n  {transfer_row(transfer)}", style="dim")
+        elif m.direction == "in" and m.reason.startswith("file: "):  # e.g. the link expired
+            text.append(f"\n  📎 {m.reason}", style="dim")
+        preview = self.previews.get(m.id)
+        return text if preview is None else Group(text, Padding(preview, (0, 0, 0, 2)))
+
+
+def _plain(prompt: object) -> str:
+    if isinstance(prompt, Group):
+        return "\n".join(_plain(r) for r in prompt.renderables if isinstance(r, Text))
+    return prompt.plain if isinstance(prompt, Text) else str(prompt)
 
 
 def _line(m: Message, thread: Thread) -> Text:
