@@ -1,8 +1,8 @@
 """data export / erase: everything tuiphone keeps about you, out or gone.
 
-Kept: call history, chat messages and their attachment records, usage counters (the
-SQLite database), the SIP trace log, the shell history, and copies of address books
-(the parsed-contacts cache, the CardDAV offline copies). Not touched: your config, the
+Kept: call history, chat messages and their attachment records, usage counters, the
+location profile each emergency call carried (the SQLite database), the SIP trace log,
+the shell history, and copies of address books (the parsed-contacts cache, the CardDAV offline copies). Not touched: your config, the
 app's settings (state.toml), your secrets, and your own vCard folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a
@@ -56,7 +56,8 @@ async def data(phone: PhoneApi, args: argparse.Namespace) -> Any:
 def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     """What is kept, where, how big: one row per place (nothing is read but sizes and
     row counts; no secret is opened)."""
-    rows = [_place("calls, messages, attachment records, counters", _db(), _db_counts())]
+    rows = [_place("calls, messages, attachment records, counters, emergency locations sent",
+                   _db(), _db_counts())]
     rows.append(_place("SIP trace log (features.sip_trace_log)", trace_log(args)))
     for log in sorted(state_dir().glob("tuiphone.log*")) or [state_dir() / "tuiphone.log"]:
         rows.append(_place("application log ([log] level)", log))
@@ -104,7 +105,7 @@ def _export(args: argparse.Namespace) -> dict[str, Any]:
             store.close()
     else:
         document = {"format": "tuiphone-export", "calls": [], "messages": [],
-                    "attachments": [], "counters": {}}
+                    "attachments": [], "counters": {}, "location_uses": []}
     if not args.out:
         return document
     out = Path(args.out).expanduser()

@@ -52,7 +52,8 @@ photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
-  export [--out FILE]    calls, messages, attachment records, counters as JSON
+  export [--out FILE]    calls, messages, attachment records, counters and the location
+                         each emergency call carried, as JSON
   erase --yes            delete them, compact the database, remove the SIP trace log,
                          the app log, the shell history and the address-book caches (your vCard
                          folders, config, QuickDial and secrets stay)

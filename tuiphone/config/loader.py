@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from tuiphone.config.accounts import parse_accounts
 from tuiphone.config.embedded import default_config, local_account
+from tuiphone.config.locations import parse_locations
 from tuiphone.config.paths import config_file
 from tuiphone.config.problems import Problems
 from tuiphone.config.quickdial import parse_quickdial
@@ -77,6 +78,7 @@ def parse_config(text: str, source: Path | None = None, file_mode: int | None = 
         log=parse_log(root.table("log")),
         contacts=parse_contacts(root.table("contacts"), file_mode),
         quickdial=parse_quickdial(root),
+        locations=parse_locations(root),
         source=source,
         warnings=tuple(problems.warnings),
     )

@@ -30,8 +30,11 @@ from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.emergency_call import EmergencyDesk
+from tuiphone.engine.invite_preview import preview_invite
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
+from tuiphone.engine.location import LocationDesk
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.outbox import Outbox
@@ -64,9 +67,11 @@ from tuiphone.model.events import (
     Notice,
 )
 from tuiphone.model.lamp import Lamp
+from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
 from tuiphone.model.message import Message
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
+from tuiphone.net.netfacts import network_facts
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
@@ -110,6 +115,12 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
+        self.locations = LocationDesk(setup.locations, setup.location_override,
+                                      setup.network_facts or network_facts, self._seen_as)
+        self.emergency = EmergencyDesk(backend, self.bus, self.live, self.locations,
+                                       setup.default_region, self._record_location,
+                                       setup.backend.max_calls)
+        self.calls.emergency = self.emergency
         outbox = Outbox(backend, self.store, self._ready_accounts, self.bus.publish,
                         self.journal.save, setup.message_retry_s, setup.message_backoff_s)
         self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save)
@@ -288,6 +299,7 @@ class Phone:
         self.registrar.on_event(event)
         self.network.on_event(event)
         self.calls.on_call_event(event)
+        self.emergency.on_event(event)
         if not hidden:
             self.media_check.on_event(event)
         self.lamp_board.on_event(event)
@@ -311,6 +323,14 @@ class Phone:
             return CallFacts()
         route = self.network.routes().get(config.id)
         return CallFacts(route.local_address if route else "", config.nat.ice)
+
+    def _seen_as(self) -> tuple[str, ...]:
+        """The public addresses our registrars saw us from (location matching)."""
+        return tuple(dict.fromkeys(
+            s.public_address for s in self.live.accounts.values() if s.public_address))
+
+    def _record_location(self, use: LocationUse) -> None:
+        self.journal.save("emergency location record", lambda: self.store.add_location_use(use))
 
     def _publish_network(self, event: Event) -> None:
         """Route news from the NetworkKeeper: kept in the live state, then published."""
@@ -337,6 +357,26 @@ class Phone:
 
     async def answer(self, call_id: str | None = None) -> CallInfo:
         return await self.calls.answer(call_id)
+
+    async def location(self, account_id: str | None = None) -> LocationChoice:
+        return await self.locations.choose(self.accounts.account(account_id))
+
+    async def set_location(self, name: str | None, account_id: str | None = None
+                           ) -> LocationChoice:
+        self.locations.set_override(name)
+        return await self.location(account_id)
+
+    async def invite_preview(self, uri: str, account_id: str | None = None,
+                             headers: Mapping[str, str] | None = None) -> InvitePreview:
+        acc = self.accounts.account(account_id)
+        target = self.accounts.resolve_target(uri, acc)
+        if not self.emergency.wants(uri, target.uri, acc):
+            return preview_invite(acc, target.uri, headers, self.live.accounts.get(acc.id),
+                                  self.setup.backend.user_agent)
+        choice, extra, parts = await self.emergency.request(acc)
+        return preview_invite(acc, target.uri, {**(headers or {}), **extra},
+                              self.live.accounts.get(acc.id), self.setup.backend.user_agent,
+                              parts, choice)
 
     async def reject(self, call_id: str | None = None, code: int = 486) -> None:
         await self.calls.reject(call_id, code)

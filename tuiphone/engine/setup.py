@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings
+from tuiphone.model.location import LocationProfile, NetworkFacts
 from tuiphone.model.quickdial import QuickDialEntry
 
 PasswordSource = Callable[[str], str | None]  # account id -> password (may run a command)
@@ -38,3 +39,8 @@ class EngineSetup:
     # waits after the 1st, 2nd, ... transient failure of one message (the last repeats)
     message_backoff_s: tuple[float, ...] = (5.0, 15.0, 60.0, 300.0, 900.0, 1800.0)
     media_check_s: float = 3.0  # RTP sent this long with none received: MediaProblem
+    locations: tuple[LocationProfile, ...] = ()  # [[locations]] for emergency calls
+    location_override: str | None = None  # ``location set NAME``, kept in state.toml
+    default_region: str = "US"  # emergency numbers of accounts without ``region``
+    # reads the network for location matching (blocking; None: tuiphone.net.netfacts)
+    network_facts: Callable[[], NetworkFacts] | None = None

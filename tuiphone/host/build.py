@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuiphone.commands.contacts.books import book_folders, contacts_book
+from tuiphone.config.appstate import load_location_override
 from tuiphone.config.paths import trace_log_file
 from tuiphone.config.schema import AppConfig
 from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.backend import SipBackend
+from tuiphone.model.errors import ConfigError
 from tuiphone.net.resolvconf import system_nameservers
 from tuiphone.store.paths import default_db_path
 
@@ -69,7 +71,20 @@ def engine_setup(
         quickdial=config.quickdial,
         routing=routing,
         message_retry_s=config.engine.message_retry_hours * 3600.0,
+        locations=config.locations,
+        location_override=_location_override(config),
+        default_region=config.contacts.default_region,
     )
+
+
+def _location_override(config: AppConfig) -> str | None:
+    """``location set NAME`` as kept in state.toml; a damaged state file or a name no
+    longer configured leaves matching to the network (an emergency call goes out anyway)."""
+    try:
+        name = load_location_override()
+    except ConfigError:
+        return None
+    return name if any(p.name == name for p in config.locations) else None
 
 
 def build_phone(

@@ -133,8 +133,21 @@ V4_CALLER_IDENTITY = """
 ALTER TABLE calls ADD COLUMN identity TEXT;  -- what the network vouched for (Vouch), NULL
 """
 
+V5_LOCATION_USES = """
+CREATE TABLE location_uses (  -- which location went out on which emergency call
+    seq        INTEGER PRIMARY KEY,
+    call_id    TEXT    NOT NULL,
+    account_id TEXT    NOT NULL,
+    number     TEXT    NOT NULL,
+    profile    TEXT    NOT NULL DEFAULT '',  -- '' : sent without location
+    rule       TEXT    NOT NULL DEFAULT '',
+    detail     TEXT    NOT NULL DEFAULT '',
+    sent       REAL    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY
+    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_LOCATION_USES
 )
 
 
