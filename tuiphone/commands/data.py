@@ -2,8 +2,9 @@
 
 Kept: call history, chat messages and their attachment records, usage counters, the
 location profile each emergency call carried (the SQLite database), the SIP trace log,
-the shell history, and copies of address books (the parsed-contacts cache, the CardDAV offline copies). Not touched: your config, the
-app's settings (state.toml), your secrets, and your own vCard folders.
+the shell history, and copies of address books (the parsed-contacts cache, the CardDAV
+offline copies). Not touched: your config, the app's settings (state.toml), your
+secrets, and your own vCard folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a
 running engine is then asked to re-read its address books.

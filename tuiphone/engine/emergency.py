@@ -1,5 +1,6 @@
 """Is a dialled number an emergency number? phonenumbers' offline short-number data
-(ShortNumberInfo) for the account's region, plus the account's own list, after any PBX outside-line prefix.
+(ShortNumberInfo) for the account's region, plus the account's own list, after any PBX
+outside-line prefix.
 
 Kari's Law: "9911" on a PBX whose outside line is "9" is 911, and so is "911" itself.
 """
