@@ -44,7 +44,7 @@ def location_request(acc: AccountConfig, choice: LocationChoice | None
     if choice is None or choice.profile is None:
         return headers, ()
     cid = content_id(acc)
-    pidf = build_pidf(choice.profile, acc.uri, f"tuiphone-{acc.id}")
+    pidf = choice.pidf or build_pidf(choice.profile, acc.uri, f"tuiphone-{acc.id}")
     headers = {"Geolocation": f"<cid:{cid}>", "Geolocation-Routing": "yes", **headers}
     return headers, (BodyPart(PIDF_TYPE, pidf, cid),)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from tuiphone.engine.pidf import build_pidf
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.errors import NotFound
 from tuiphone.model.location import LocationChoice, LocationProfile, NetworkFacts
@@ -56,8 +57,9 @@ class LocationDesk:
         facts = await asyncio.to_thread(self._facts)
         facts = NetworkFacts(facts.gateway, facts.gateway_mac, facts.addresses, facts.ssids,
                              self._public())
-        choice = match(self.profiles, self.override, facts)
-        return LocationChoice(choice[0], choice[1], choice[2], facts, acc.id)
+        profile, rule, detail = match(self.profiles, self.override, facts)
+        pidf = build_pidf(profile, acc.uri, f"tuiphone-{acc.id}") if profile else ""
+        return LocationChoice(profile, rule, detail, facts, acc.id, pidf=pidf)
 
     def active_name(self) -> str:
         """The profile picked by hand, or "" (matching happens per call)."""

@@ -43,6 +43,7 @@ def build_pidf(profile: LocationProfile, entity: str, device_id: str,
     ET.SubElement(device, f"{{{DM}}}deviceID").text = f"urn:uuid:{device_uuid}"
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if when is None else when))
     ET.SubElement(device, f"{{{DM}}}timestamp").text = stamp
+    ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 

@@ -70,6 +70,7 @@ class LocationChoice:
     facts: NetworkFacts = field(default_factory=NetworkFacts)
     account_id: str = ""
     enabled: bool = True  # the account's features.location
+    pidf: str = ""  # the PIDF-LO that would be sent (its timestamp is now)
 
 
 @dataclass(frozen=True, slots=True)
