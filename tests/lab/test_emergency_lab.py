@@ -16,6 +16,7 @@ from tests.lab.sipp import Sipp, scenario
 from tests.support.pidflo import requests, schema_errors
 from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.call import CallState
+from tuiphone.model.network import NatConfig
 from tuiphone.model.location import LocationProfile, MatchRules, NetworkFacts
 
 pytestmark = [pytest.mark.lab]
@@ -32,8 +33,8 @@ FACTS = NetworkFacts(gateway="198.18.44.1", gateway_mac="02:00:5e:00:53:01",
 
 
 def account(location: bool = True, **kwargs: Any) -> AccountConfig:
-    return AccountConfig(id="alice", uri="sip:alice@127.0.0.1", region="DE",
-                         features=Features(location=location, presence=True), **kwargs)
+    kwargs.setdefault("features", Features(location=location, presence=True))
+    return AccountConfig(id="alice", uri="sip:alice@127.0.0.1", region="DE", **kwargs)
 
 
 def psap(sipp_factory: Any, name: str = "uas_emergency", calls: int = 1) -> tuple[Sipp, Path]:
@@ -145,3 +146,24 @@ async def test_ordinary_call_carries_no_location(phone_factory, sipp_factory, tm
     [invite] = requests(log, "INVITE")
     assert invite.header("Priority") is None and invite.header("Geolocation") is None
     assert phone.store.export_all()["location_uses"] == []
+
+
+async def test_register_carries_geolocation_by_reference(phone_factory, sipp_factory, tmp_path):
+    """features.location_in_register: Geolocation: <location_url> in REGISTER; and the
+    Via received= of the registrar's answer is the public address profiles match."""
+    registrar, log = psap(sipp_factory, "uas_register_seen")
+    url = "https://lis.example.com/loc/8f3a2c"
+    acc = account(registrar=f"sip:{registrar.uri_host}", location_url=url,
+                  nat=NatConfig(contact_rewrite=False),
+                  features=Features(location=True, location_in_register=True))
+    office = LocationProfile("office", civic=(("country", "DE"), ("A3", "Köln")),
+                             match=MatchRules(public_addresses=("198.18.77.0/24",)))
+    phone = await phone_factory(acc, locations=(HQ, office), network_facts=NetworkFacts,
+                                db_path=tmp_path / "db.sqlite")
+    state = await Watch(phone).settled(phone, "alice")
+    assert state.reg_state.value == "registered" and state.public_address == "198.18.77.7"
+    [register, *_] = requests(log, "REGISTER")
+    assert register.header("Geolocation") == f"<{url}>"
+    choice = await phone.location()
+    assert choice.profile is not None and choice.profile.name == "office"
+    assert choice.rule == "public_address" and "198.18.77.7" in choice.detail
