@@ -16,8 +16,8 @@ from tests.lab.sipp import Sipp, scenario
 from tests.support.pidflo import requests, schema_errors
 from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.call import CallState
-from tuiphone.model.network import NatConfig
 from tuiphone.model.location import LocationProfile, MatchRules, NetworkFacts
+from tuiphone.model.network import NatConfig
 
 pytestmark = [pytest.mark.lab]
 
@@ -54,7 +54,8 @@ def check_located_invite(invite: Any) -> str:
     assert invite.header("Priority") == "emergency"
     assert invite.header("Geolocation-Routing") == "yes"
     geolocation = invite.header("Geolocation")
-    assert geolocation is not None and geolocation.startswith("<cid:")
+    assert geolocation is not None
+    assert geolocation.startswith("<cid:")
     cid = geolocation[len("<cid:"):-1]
     assert (invite.header("Content-Type") or "").startswith("multipart/mixed")
     parts = invite.parts()
@@ -81,7 +82,8 @@ async def test_emergency_invite_past_four_calls_and_dnd(phone_factory, sipp_fact
     call = await phone.call(f"sip:112@{service.uri_host}")
     await watch.call_state(call.id, CallState.CONNECTED)
     live = {c.id: c for c in phone.state().calls}
-    assert call.id in live and len(live) == 4
+    assert call.id in live
+    assert len(live) == 4
     ended = [i for i in ids if i not in live]
     assert ended == [ids[0]]  # the oldest connected call made room (none was held)
     assert all(live[i].state is CallState.CONNECTED for i in ids[1:])
@@ -94,7 +96,8 @@ async def test_emergency_invite_past_four_calls_and_dnd(phone_factory, sipp_fact
     [invite] = requests(log, "INVITE")
     pidf = check_located_invite(invite)
     assert schema_errors(pidf) == []
-    assert "<ca:RD>Hauptstraße</ca:RD>" in pidf and "<ca:ROOM>301</ca:ROOM>" in pidf
+    assert "<ca:RD>Hauptstraße</ca:RD>" in pidf
+    assert "<ca:ROOM>301</ca:ROOM>" in pidf
     [use] = phone.store.export_all()["location_uses"]
     assert (use["call_id"], use["profile"], use["rule"]) == (call.id, "hq", "subnet")
 
@@ -112,7 +115,8 @@ async def test_424_is_retried_with_the_servers_location(phone_factory, sipp_fact
     first, retry = requests(log, "INVITE")
     assert "Hauptstraße" in check_located_invite(first)
     pidf = check_located_invite(retry)
-    assert "<ca:A3>Servertown</ca:A3>" in pidf and schema_errors(pidf) == []
+    assert "<ca:A3>Servertown</ca:A3>" in pidf
+    assert schema_errors(pidf) == []
     rules = [u["rule"] for u in phone.store.export_all()["location_uses"]]
     assert rules == ["subnet", "server"]
 
@@ -128,7 +132,8 @@ async def test_location_off_still_calls_with_priority(phone_factory, sipp_factor
     assert service.wait(30) == 0
     [invite] = requests(log, "INVITE")
     assert invite.header("Priority") == "emergency"
-    assert invite.header("Geolocation") is None and invite.header("Geolocation-Routing") is None
+    assert invite.header("Geolocation") is None
+    assert invite.header("Geolocation-Routing") is None
     assert invite.header("Content-Type") == "application/sdp"
     [use] = phone.store.export_all()["location_uses"]
     assert (use["profile"], use["rule"]) == ("", "off")
@@ -144,7 +149,8 @@ async def test_ordinary_call_carries_no_location(phone_factory, sipp_factory, tm
     await watch.call_state(call.id, CallState.ENDED)
     assert service.wait(30) == 0
     [invite] = requests(log, "INVITE")
-    assert invite.header("Priority") is None and invite.header("Geolocation") is None
+    assert invite.header("Priority") is None
+    assert invite.header("Geolocation") is None
     assert phone.store.export_all()["location_uses"] == []
 
 
@@ -161,9 +167,12 @@ async def test_register_carries_geolocation_by_reference(phone_factory, sipp_fac
     phone = await phone_factory(acc, locations=(HQ, office), network_facts=NetworkFacts,
                                 db_path=tmp_path / "db.sqlite")
     state = await Watch(phone).settled(phone, "alice")
-    assert state.reg_state.value == "registered" and state.public_address == "198.18.77.7"
+    assert state.reg_state.value == "registered"
+    assert state.public_address == "198.18.77.7"
     [register, *_] = requests(log, "REGISTER")
     assert register.header("Geolocation") == f"<{url}>"
     choice = await phone.location()
-    assert choice.profile is not None and choice.profile.name == "office"
-    assert choice.rule == "public_address" and "198.18.77.7" in choice.detail
+    assert choice.profile is not None
+    assert choice.profile.name == "office"
+    assert choice.rule == "public_address"
+    assert "198.18.77.7" in choice.detail

@@ -105,13 +105,16 @@ def test_gateway_mac_then_subnet_pick_the_profile(lan: Lan, tmp_path: Path) -> N
     assert shown["profile"]["name"] == "by-mac"  # type: ignore[index]
     assert shown["rule"] == "gateway_mac"
     facts = shown["facts"]
-    assert facts["gateway"] == lan.subnet.v4(1) and facts["gateway_mac"] == GW_MAC  # type: ignore[index]
+    assert facts["gateway"] == lan.subnet.v4(1)
+    assert facts["gateway_mac"] == GW_MAC
     assert facts["addresses"] == [f"{lan.subnet.v4(2)}/24"]  # type: ignore[index]
     assert GW_MAC in str(shown["detail"])
 
     shown = location_show(lan, tmp_path, config(lan, other_site, by_subnet))
     assert shown["profile"]["name"] == "by-subnet"  # type: ignore[index]
-    assert shown["rule"] == "subnet" and lan.subnet.v4(2) in str(shown["detail"])
+    assert shown["rule"] == "subnet"
+    assert lan.subnet.v4(2) in str(shown["detail"])
 
     shown = location_show(lan, tmp_path, config(lan, other_site))
-    assert shown["profile"] is None and shown["rule"] == "none"
+    assert shown["profile"] is None
+    assert shown["rule"] == "none"

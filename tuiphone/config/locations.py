@@ -37,11 +37,12 @@ def _profile(reader: Reader) -> LocationProfile | None:
         name = None
     civic = _civic(reader)
     point = _point(reader)
+    tried = any(reader.data.get(k) is not None for k in (*CIVIC_ORDER, *_ALIASES, "lat", "lon"))
     if civic and point is not None:
         reader.error("lat", "a location is a civic address or a point, not both")
-    elif not civic and point is None:
+    elif not civic and point is None and not tried:
         reader.error("name", "give a civic address (country, A1, RD, HNO, ...) or lat/lon")
-    elif civic and not dict(civic).get("country"):
+    elif civic and "country" not in reader.data:
         reader.error("country", "a civic address needs country (ISO 3166 code, e.g. \"DE\")")
     profile = LocationProfile(
         name=name or "", civic=civic, point=point, lang=reader.text("lang", "en"),
