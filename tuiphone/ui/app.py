@@ -65,7 +65,8 @@ class TuiphoneApp(App[int]):
         books = config is not None and bool(config.contacts.vdirs or config.contacts.carddav)
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else (),
-                               avatars=self.ui.avatars)
+                               avatars=self.ui.avatars,
+                               confirm_emergency=self.ui.confirm_emergency)
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:

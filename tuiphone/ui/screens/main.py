@@ -119,12 +119,13 @@ class MainScreen(Screen[None]):
                  clock: Callable[[], float] = time.time, layout: str = "auto",
                  voicemail_uri: str | None = None, *,
                  quickdial: Sequence[QuickDialEntry] = (),
-                 state_path: Path | None = None, avatars: str = "auto") -> None:
+                 state_path: Path | None = None, avatars: str = "auto",
+                 confirm_emergency: bool = False) -> None:
         super().__init__()
         self.link = PhoneLink(self)
         self.avatars = AvatarLoader(None, avatars)
         self.call_actions = CallActions(self.link, self, lambda: self.query_one(CallsPane).selected,
-                                        voicemail_uri)
+                                        voicemail_uri, confirm_emergency)
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
