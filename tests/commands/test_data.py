@@ -102,7 +102,7 @@ def test_show_lists_every_place_with_rows_and_sizes(
     assert code == 0
     rows = {r["what"]: r for r in json.loads(out)}
     db = rows["calls, messages, attachment records, counters"]
-    assert db["rows"] == "0 attachments, 2 messages, 2 calls, 0 counters"
+    assert db["rows"] == "0 attachments, 2 messages, 2 calls, 0 counters, 0 location_uses"
     assert db["bytes"] > 0
     assert rows["SIP trace log (features.sip_trace_log)"]["exists"] is True
     assert rows["shell history"]["bytes"] == len("call bob\n")

@@ -57,8 +57,7 @@ async def data(phone: PhoneApi, args: argparse.Namespace) -> Any:
 def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     """What is kept, where, how big: one row per place (nothing is read but sizes and
     row counts; no secret is opened)."""
-    rows = [_place("calls, messages, attachment records, counters, emergency locations sent",
-                   _db(), _db_counts())]
+    rows = [_place("calls, messages, attachment records, counters", _db(), _db_counts())]
     rows.append(_place("SIP trace log (features.sip_trace_log)", trace_log(args)))
     for log in sorted(state_dir().glob("tuiphone.log*")) or [state_dir() / "tuiphone.log"]:
         rows.append(_place("application log ([log] level)", log))
