@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from tuiphone.model.call import CallInfo, CallSecurity, CallState, Direction, MediaState
+from tuiphone.model.call import (
+    CallInfo,
+    CallSecurity,
+    CallState,
+    Direction,
+    LocationRefusal,
+    MediaState,
+)
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
@@ -98,13 +105,13 @@ class PjCall(pj.Call):  # type: ignore[misc]
             self.audio = None
             if fields.get("code") == 424 and self.location_retry is not None:
                 # RFC 6442 §4.3: retry with the location the 424 offers, once
-                offered = refusal(clean(final_response(prm)))
-                if offered is not None:
-                    # by key: a job holding this wrapper would outlive its slot, and its
-                    # destructor would hang up the new call placed in that slot
-                    calls, key = self.core.calls, self.key
-                    self.core.defer(lambda: calls.redial_located(key, offered))
-                    return
+                # an unreadable 424 still gets its retry, without location
+                offered = refusal(clean(final_response(prm))) or LocationRefusal("")
+                # by key: a job holding this wrapper would outlive its slot, and its
+                # destructor would hang up the new call placed in that slot
+                calls, key = self.core.calls, self.key
+                self.core.defer(lambda: calls.redial_located(key, offered))
+                return
         self.update(**fields)
         if state is CallState.ENDED:
             self.core.call_ended(self)  # defers the delete: never inside this callback
