@@ -159,3 +159,21 @@ async def test_location_off_priority_only_and_override():
         assert "SDP offer" in preview.pending
     finally:
         await phone.stop()
+
+
+async def test_a_failing_network_read_still_lets_the_call_out():
+    def broken() -> NetworkFacts:
+        raise OSError("no /proc here")
+
+    backend = FakeBackend()
+    setup = EngineSetup(accounts=(acc(region="DE", features=Features(location=True)),),
+                        echo_line=False, locations=(HQ,), network_facts=broken)
+    phone = Phone(setup, backend)
+    await phone.start()
+    try:
+        info = await phone.call("112")
+        assert dict(backend.legs[info.id].info.headers) == {"Priority": "emergency"}
+        [use] = phone.store.export_all()["location_uses"]
+        assert use["profile"] == "" and "no /proc here" in use["detail"]
+    finally:
+        await phone.stop()

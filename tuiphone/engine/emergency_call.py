@@ -12,19 +12,20 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.emergency import is_emergency
+from tuiphone.engine.invite_preview import preview_invite
 from tuiphone.engine.location import LocationDesk
 from tuiphone.engine.pidf import build_pidf
 from tuiphone.engine.state import LiveState
-from tuiphone.model.account import AccountConfig
+from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import BodyPart, SipBackend
 from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import CallChanged, Event, Notice
-from tuiphone.model.location import LocationChoice, LocationUse
+from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
 
 log = logging.getLogger("tuiphone.engine.emergency")
 PIDF_TYPE = "application/pidf+xml"
@@ -108,9 +109,27 @@ class EmergencyDesk:
 
     async def request(self, acc: AccountConfig
                       ) -> tuple[LocationChoice, dict[str, str], tuple[BodyPart, ...]]:
-        choice = await self.locations.choose(acc)
-        headers, parts = location_request(acc, choice)
+        """The location, headers and parts of an emergency INVITE. Whatever fails while
+        finding the location, the call still goes out, without one."""
+        try:
+            choice = await self.locations.choose(acc)
+            headers, parts = location_request(acc, choice)
+        except Exception as err:  # noqa: BLE001 - an emergency call must never fail here
+            log.warning("emergency call without location: %r", err)
+            choice = LocationChoice(None, "none", f"finding the location failed: {err}",
+                                    account_id=acc.id, enabled=acc.features.location)
+            headers, parts = location_request(acc, None)
         return choice, headers, parts
+
+    async def preview(self, typed: str, acc: AccountConfig, uri: str,
+                      headers: Mapping[str, str] | None, state: AccountState | None,
+                      user_agent: str) -> InvitePreview:
+        """``call --dry-run``: the INVITE a call to ``uri`` would send (nothing is sent)."""
+        if not self.wants(typed, uri, acc):
+            return preview_invite(acc, uri, headers, state, user_agent)
+        choice, extra, parts = await self.request(acc)
+        return preview_invite(acc, uri, {**(headers or {}), **extra}, state, user_agent,
+                              parts, choice)
 
     def sent(self, call_id: str, acc: AccountConfig, number: str,
              choice: LocationChoice) -> None:

@@ -31,7 +31,6 @@ from tuiphone.engine.chat import Chat
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.emergency_call import EmergencyDesk
-from tuiphone.engine.invite_preview import preview_invite
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.location import LocationDesk
@@ -370,13 +369,9 @@ class Phone:
                              headers: Mapping[str, str] | None = None) -> InvitePreview:
         acc = self.accounts.account(account_id)
         target = self.accounts.resolve_target(uri, acc)
-        if not self.emergency.wants(uri, target.uri, acc):
-            return preview_invite(acc, target.uri, headers, self.live.accounts.get(acc.id),
-                                  self.setup.backend.user_agent)
-        choice, extra, parts = await self.emergency.request(acc)
-        return preview_invite(acc, target.uri, {**(headers or {}), **extra},
-                              self.live.accounts.get(acc.id), self.setup.backend.user_agent,
-                              parts, choice)
+        return await self.emergency.preview(uri, acc, target.uri, headers,
+                                            self.live.accounts.get(acc.id),
+                                            self.setup.backend.user_agent)
 
     async def reject(self, call_id: str | None = None, code: int = 486) -> None:
         await self.calls.reject(call_id, code)
