@@ -39,7 +39,8 @@ def test_export_then_erase_the_locations_sent(kept: Path,
         == {"call_id": "c7", "account_id": "work", "number": "112", "profile": "hq-floor-3",
             "rule": "gateway_mac", "sent": 1_700_000_000.0}
     code, out, _ = run(capsys, kept, "erase", "--yes", "--json")
-    assert code == 0 and json.loads(out)["rows_deleted"] == 1
+    assert code == 0
+    assert json.loads(out)["rows_deleted"] == 1
     with Store(data_dir() / "tuiphone.db") as store:
         assert store.export_all()["location_uses"] == []
     raw = b"".join(p.read_bytes() for p in data_dir().glob("tuiphone.db*"))
