@@ -119,18 +119,17 @@ class CallRegistry:
                       dataclasses.replace(info, location_refusal=refusal), -1)
         call.sdp_address = sdp_address
         self.calls[call.key] = call
-        cid = f"loc-retry-{call.key}@{uri.rsplit('@', 1)[-1].split(';', 1)[0]}"
-        headers, parts = retry_request(headers, refusal, cid)
+        domain = acc.config.uri.rsplit("@", 1)[-1].split(";", 1)[0].split(":", 1)[0]
+        headers, parts = retry_request(headers, refusal, f"loc-retry-{call.key}@{domain}")
         op = pj.CallOpParam(True)
         for name, value in headers.items():
             op.txOption.headers.append(_header(name, value))
         add_parts(op, parts)
+        how = ("with the location the server returned" if parts or "Geolocation" in headers
+               else "without location")
         self.core.notice("warning", f"{call.key}: 424 Bad Location Information "
                                     f"({refusal.error or 'no Geolocation-Error'}); calling "
-                                    "again with the location the server returned"
-                                    if parts or "Geolocation" in headers else
-                                    f"{call.key}: 424 ({refusal.error}); calling again "
-                                    "without location")
+                                    f"again {how}")
         try:
             self._dial(call, uri, op)
         except pj.Error as err:
