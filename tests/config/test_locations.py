@@ -107,6 +107,7 @@ name = "a"
 country = "DE"
 street = "x"
 RD = "y"
+lang = "de DE"
 """
     assert problems_of(text) == [
         "CFG:7: locations[0].country: 'Germany' is not an ISO 3166 alpha-2 code such as \"DE\"",
@@ -121,6 +122,7 @@ RD = "y"
         "keys: gateway_mac, public_address, ssid, subnet",
         "CFG:29: locations[4].name: duplicate location name 'a'",
         "CFG:31: locations[4].street: street and RD name the same field; give one",
+        "CFG:33: locations[4].lang: 'de DE' is not a language tag such as \"de\" or \"en-US\"",
     ]
 
 

@@ -11,6 +11,7 @@ from tuiphone.model.location import CIVIC_ORDER, GeoPoint, LocationProfile, Matc
 _ALIASES = {"street": "RD"}  # RFC 5139 RD is the road; A6 stays A6 (a group of streets)
 _MAC = re.compile(r"(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # xs:language
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -45,12 +46,20 @@ def _profile(reader: Reader) -> LocationProfile | None:
     elif civic and "country" not in reader.data:
         reader.error("country", "a civic address needs country (ISO 3166 code, e.g. \"DE\")")
     profile = LocationProfile(
-        name=name or "", civic=civic, point=point, lang=reader.text("lang", "en"),
+        name=name or "", civic=civic, point=point, lang=_lang(reader),
         match=_match(reader.table("match")),
         method=reader.text("method", "Manual"),
     )
     reader.finish()
     return profile if name and (civic or point) else None
+
+
+def _lang(reader: Reader) -> str:
+    value = reader.text("lang", "en")
+    if not _LANG.fullmatch(value):
+        reader.error("lang", f"{value!r} is not a language tag such as \"de\" or \"en-US\"")
+        return "en"
+    return value
 
 
 def _civic(reader: Reader) -> tuple[tuple[str, str], ...]:
