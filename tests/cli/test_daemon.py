@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.cli.conftest import ROOT, cli_env, tuiphone
@@ -84,3 +85,33 @@ def test_after_kill_9_the_next_daemon_recovers_everything_committed(daemon):
     finally:
         again.terminate()
         assert again.wait(timeout=30) == 0
+
+
+def test_on_incoming_runs_the_command_with_the_caller(tmp_path):
+    """[daemon] on_incoming: argv (no shell) plus the caller's URI, name and account."""
+    out = tmp_path / "rang.txt"
+    script = tmp_path / "rang.py"
+    script.write_text("import sys, pathlib\npathlib.Path(sys.argv[1]).write_text("
+                      "'\\n'.join(sys.argv[2:]))\n")
+    config = tmp_path / "config.toml"
+    config.write_text('[[accounts]]\nid = "local"\nuri = "sip:me@127.0.0.1"\n'
+                      f'[daemon]\non_incoming = ["{sys.executable}", "{script}", "{out}"]\n')
+    config.chmod(0o600)
+    env = dict(cli_env(), TUIPHONE_CONFIG=str(config))
+    proc = subprocess.Popen([sys.executable, "-m", "tuiphone.cli.main", "daemon"], env=env,
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        _started(proc)
+        rang = subprocess.run([sys.executable, "-m", "tuiphone.cli.main", "call",
+                               "sip:me@127.0.0.1", "--timeout", "1"], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert rang.returncode == 3, rang.stderr  # nobody answered: a timeout
+        deadline = time.monotonic() + 30
+        while not out.exists():  # bounded poll for a file another process writes
+            assert time.monotonic() < deadline, "on_incoming never ran"
+            time.sleep(0.05)
+        assert out.read_text().split("\n") == ["sip:me@127.0.0.1", "", "local"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

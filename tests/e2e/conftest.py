@@ -16,6 +16,7 @@ from tests.lab.fixtures import (  # noqa: F401 - fixtures are found by name
     baresip_factory,
     kamailio,
     kamailio_factory,
+    sipp_factory,
 )
 
 

@@ -20,6 +20,7 @@ from tests.e2e.env import installed_tuiphone
 from tests.e2e.tmuxtui import TmuxTui
 from tests.lab.baresip import Baresip
 from tests.lab.kamailio import USERS, Kamailio
+from tests.lab.sipp import scenario
 
 pytestmark = [
     pytest.mark.lab,
@@ -101,4 +102,36 @@ def test_no_config_echo_line(tui: Callable[..., TmuxTui]) -> None:
     dial(session, "echo")
     session.wait_for("the echo call connected", "Connected")
     hang_up(session)
+    quit_cleanly(session)
+
+
+def test_the_callers_verified_identity_shows_on_the_terminal(
+    tui: Callable[..., TmuxTui], kamailio: Kamailio, sipp_factory, tmp_path: Path
+) -> None:
+    """A carrier's INVITE through the registrar with a STIR/SHAKEN verdict: the ringing
+    screen shows the asserted number and its mark in words, the call list its glyph; a
+    failed verdict says so too."""
+    config = write_config(tmp_path / "user" / "etc" / "config.toml", kamailio)
+    session = tui([installed_tuiphone(), "--config", str(config)], TP_E2E_ALICE_PW=USERS["alice"])
+    session.wait_for("alice registered in the status bar", REGISTERED)
+    pai = "<sip:+4930555@carrier.test;user=phone;verstat=TN-Validation-Passed>"
+    uac = sipp_factory.uac(f"{kamailio.host}:{kamailio.port}", service="alice",
+                           scenario_file=scenario("uac_screened"),
+                           extra=("-key", "caller", "spoofy", "-key", "pai", pai))
+    session.wait_for("the ringing screen with the verdict and its source, and the mark "
+                     "in the call list",
+                     lambda s: "✔ TN-Validation-Passed · from P-Asserted-Identity" in s
+                     and re.search(r"Ringing\s+\+4930555@carrier\.test\s+✔", s) is not None)
+    session.send_key("r")  # reject: SIPp takes the 486
+    assert uac.wait(60) == 0, uac.log_tail()
+    failed = pai.replace("Passed", "Failed")
+    uac = sipp_factory.uac(f"{kamailio.host}:{kamailio.port}", service="alice",
+                           scenario_file=scenario("uac_screened"),
+                           extra=("-key", "caller", "spoofy", "-key", "pai", failed))
+    session.wait_for("the failed verdict on the ringing screen",
+                     "✘ TN-Validation-Failed · from P-Asserted-Identity")
+    session.send_key("r")
+    assert uac.wait(60) == 0, uac.log_tail()
+    # history keeps it; at 120 columns its narrow pane shows the party, not the mark
+    session.wait_for("the history row", re.compile(r"↙ in\s+\+4930555@", re.MULTILINE))
     quit_cleanly(session)

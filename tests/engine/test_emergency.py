@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tuiphone.engine.emergency import dialled_digits, is_emergency
@@ -14,6 +16,7 @@ from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
 from tuiphone.model.errors import LimitExceeded, NotFound
 from tuiphone.model.location import GeoPoint, LocationProfile, MatchRules, NetworkFacts
+from tuiphone.model.rules import CallRules, DialRule
 
 
 def acc(**kw) -> AccountConfig:
@@ -176,5 +179,24 @@ async def test_a_failing_network_read_still_lets_the_call_out():
         [use] = phone.store.export_all()["location_uses"]
         assert use["profile"] == ""
         assert "no /proc here" in use["detail"]
+    finally:
+        await phone.stop()
+
+
+async def test_dialling_rules_leave_an_emergency_number_alone_and_dnd_lets_it_out():
+    rules = CallRules(dnd=True, dial_rules=(DialRule(re.compile(r"0(\d+)"), r"+49\1"),
+                                            DialRule(re.compile(r"999"), "112")))
+    backend = FakeBackend()
+    phone = await started(acc(region="DE", dial_prefix=("0",), rules=rules,
+                              features=Features(location=True)), backend)
+    try:
+        assert await phone.dial_preview("0301234") == "sip:+49301234@127.0.0.1"
+        assert await phone.dial_preview("0112") == "sip:0112@127.0.0.1"  # as typed
+        info = await phone.call("0112")  # DND is on: it turns away incoming calls only
+        assert info.remote_uri == "sip:0112@127.0.0.1"
+        assert dict(backend.legs[info.id].info.headers)["Priority"] == "emergency"
+        rewritten = await phone.call("999")  # a rule that makes an emergency number
+        assert rewritten.remote_uri == "sip:112@127.0.0.1"
+        assert dict(backend.legs[rewritten.id].info.headers)["Priority"] == "emergency"
     finally:
         await phone.stop()

@@ -72,7 +72,8 @@ async def test_emergency_invite_past_four_calls_and_dnd(phone_factory, sipp_fact
     service, log = psap(sipp_factory)
     phone = await make_phone(phone_factory, account(), tmp_path)
     watch = Watch(phone)
-    await phone.set_presence("dnd")  # DND is a presence state: it must not stop this call
+    assert await phone.set_dnd(True) == ["alice"]  # DND turns away incoming calls only
+    await phone.set_presence("dnd")
     ids = []
     for n in range(4):
         info = await phone.call(f"sip:peer{n}@{peer.uri_host}")

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pjsua2  # noqa: F401 - a hard dependency: missing, the lab must fail, not skip
@@ -21,6 +22,7 @@ from tests.lab.sipwire import SipMessage, UdpSipClient, build_request, uri_host
 from tuiphone.model.call import CallState
 from tuiphone.model.codec import event_to_jsonable, to_jsonable
 from tuiphone.model.events import Event, IncomingCall, MessageReceived, RequestRefused
+from tuiphone.model.rules import CallRules
 from tuiphone.model.trust import RefusalReason, TrustConfig, Vouch
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
@@ -228,3 +230,41 @@ def _state_refused(phone, source: str):
     async def probe() -> int:
         return sum(r.count for r in phone.state().refused if r.source == source)
     return probe
+
+
+async def test_each_account_keeps_its_own_rules(netlab, far, scanner, kam, phone_factory):
+    """alice registers (only her registrar may reach her); the trunk line takes calls
+    from the scanner's address, which it lists, but its blocklist still answers 603; a
+    request for a user no account has is refused."""
+    trunk = replace(direct_account("trunk"), trust=TrustConfig(accept_from=(scanner.v4,)),
+                    rules=CallRules(blocklist=("666*",)))
+    phone = await phone_factory(far_account(kam, "alice"), trunk)
+    watch = await registered(phone, "alice")
+    host, port = target(netlab, scanner), phone_port(phone, "trunk")
+    sock = scanner.socket()
+    sock.bind((scanner.v4, 0))
+
+    def invite(client: UdpSipClient, user: str, caller: str) -> str:
+        return build_request("INVITE", f"sip:{user}@{host}:{port}",
+                             local_port=client.local_port, local_host=client.local_host,
+                             from_uri=f"sip:{caller}@{scanner.v4}", headers=[
+                                 ("Contact", f"<sip:{caller}@{scanner.v4}:{client.local_port}>")])
+
+    with UdpSipClient(sock=sock) as client:
+        to_alice = await asyncio.to_thread(
+            client.final_response, invite(client, "alice", "caller"), host, port, 10)
+        blocked = await asyncio.to_thread(
+            client.final_response, invite(client, "trunk", "6661234"), host, port, 10)
+        nobody = await asyncio.to_thread(
+            client.final_response, invite(client, "100", "caller"), host, port, 10)
+        assert [to_alice.code, blocked.code, nobody.code] == [403, 603, 403]
+        client.send(invite(client, "trunk", "caller"), host, port)
+        rang = await watch.wait(lambda e: isinstance(e, IncomingCall))
+        assert (rang.call.account_id, rang.call.remote_uri) == ("trunk",
+                                                                f"sip:caller@{scanner.v4}")
+        await phone.hangup(rang.call.id)
+    assert [e.call.account_id for e in incoming(watch)] == ["trunk"]  # alice never rang
+    history = {h.reason for h in await phone.history()}
+    assert "blocked (666*) (603)" in history
+    reasons = {r.reason for r in phone.state().refused if r.source == scanner.v4}
+    assert RefusalReason.SOURCE in reasons

@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from tuiphone.cli.systemd import Notifier, setup_logging, status_line, unit_text
 from tuiphone.commands.exitcodes import exit_code
@@ -26,8 +28,12 @@ from tuiphone.host.oneshot import config_for
 from tuiphone.host.session import EngineHost
 from tuiphone.model.account import RegState
 from tuiphone.model.errors import Timeout, TuiphoneError
-from tuiphone.model.events import Event, RegistrationChanged
+from tuiphone.model.events import Event, IncomingCall, RegistrationChanged
 
+if TYPE_CHECKING:
+    from tuiphone.config.schema import AppConfig
+
+log = logging.getLogger("tuiphone.daemon")
 READY_WAIT_S = 20.0  # READY even if a registrar never answers: the socket serves already
 _SETTLED = (RegState.REGISTERED, RegState.FAILED, RegState.NONE, RegState.UNREGISTERED)
 
@@ -39,7 +45,13 @@ async def serve(ns: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
     loop.add_signal_handler(signal.SIGHUP, lambda: None)
     notifier = Notifier()
-    host = EngineHost(Role.DAEMON, lambda: config_for(ns))
+    loaded: list[AppConfig] = []
+
+    def config() -> AppConfig:
+        loaded.append(config_for(ns))
+        return loaded[-1]
+
+    host = EngineHost(Role.DAEMON, config)
     try:
         phone = await host.open()
     except TuiphoneError as err:
@@ -47,6 +59,9 @@ async def serve(ns: argparse.Namespace) -> int:
         print_error(err)
         return exit_code(err)
     watchers = [asyncio.ensure_future(_report(phone, notifier))]
+    on_incoming = loaded[-1].daemon.on_incoming if loaded else ()
+    if on_incoming:
+        watchers.append(asyncio.ensure_future(_on_incoming(phone, on_incoming)))
     if notifier.watchdog_s:
         watchers.append(asyncio.ensure_future(_watchdog(notifier, notifier.watchdog_s)))
     try:
@@ -83,6 +98,34 @@ async def _report(phone: PhoneApi, notifier: Notifier) -> None:
         notifier.send("READY=1", status())
         while await feed.until(registration, None) is not None:
             notifier.send(status())
+
+
+async def _on_incoming(phone: PhoneApi, argv: tuple[str, ...]) -> None:
+    """``[daemon] on_incoming``: the command with the caller's URI, name and the account
+    id appended, for each call that rings (a rule's screened calls never do); never
+    through a shell, never waited for by the engine."""
+    running: set[asyncio.Task[None]] = set()
+    async for event in phone.events():
+        if isinstance(event, IncomingCall):
+            call = event.call
+            task = asyncio.ensure_future(
+                _run_command([*argv, call.remote_uri, call.remote_name, call.account_id]))
+            running.add(task)
+            task.add_done_callback(running.discard)
+
+
+async def _run_command(argv: list[str]) -> None:
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE)
+        _, err = await proc.communicate()
+    except OSError as error:
+        log.warning("[daemon] on_incoming: %s: %s", argv[0], error)
+        return
+    if proc.returncode:
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        log.warning("[daemon] on_incoming: %s exited %s %s", argv[0], proc.returncode, tail[0])
 
 
 async def _watchdog(notifier: Notifier, every_s: float) -> None:

@@ -1,7 +1,8 @@
 """debug-bundle: one tar.gz to attach to a bug report, written only to a local file.
 
 Inside: README.txt (what is in it and what was left out), versions.json, status.json
-(the running engine's accounts, routes and calls, if one runs), config.toml with every
+(the running engine's accounts, routes and calls, if one runs), the provisioned layers
+and provisioning.json (``provision status``), config.toml with every
 password, passphrase, token and Authorization value redacted, the application log, and
 the SIP trace (the running engine's ring as sip-trace.txt and sip-trace.pcap, else the
 SIP trace log file) from the last ``--since``. Never contacts, chat bodies or files,
@@ -80,6 +81,7 @@ def _write(args: argparse.Namespace, cutoff: float, engine: dict[str, Any] | Non
     config, _ = config_file(opt(args, "config"))
     if config.exists():
         members["config.toml"] = redact_config(config.read_text(errors="replace")).encode()
+    members.update(_provisioning(config))
     for log in sorted(state_dir().glob("tuiphone.log*"), reverse=True):
         members[f"log/{log.name}"] = redact(_recent_lines(log, cutoff)).encode()
     try:
@@ -115,6 +117,24 @@ def versions() -> dict[str, str]:
             "terminal": " ".join(f"{k}={os.environ[k]}" for k in
                                  ("TERM", "COLORTERM", "TERM_PROGRAM", "TMUX")
                                  if os.environ.get(k))}
+
+
+def _provisioning(config: Path) -> dict[str, bytes]:
+    """Provisioned layers (no passwords in them) and ``provision status``, redacted."""
+    from tuiphone.config.layers import layer_dir
+    from tuiphone.config.redact import redact
+    from tuiphone.model.codec import to_jsonable
+    from tuiphone.provision.pending import status
+
+    members = {f"provisioned/{p.name}": redact_config(p.read_text(errors="replace")).encode()
+               for p in sorted(layer_dir(config).glob("*.toml"))}
+    try:
+        rows = status(str(config))
+    except Exception:  # noqa: BLE001 - a bundle is most wanted when something is broken
+        return members
+    if rows:
+        members["provisioning.json"] = redact(json.dumps(to_jsonable(rows), indent=2)).encode()
+    return members
 
 
 def redact_config(text: str) -> str:

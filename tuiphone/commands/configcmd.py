@@ -19,7 +19,7 @@ from tuiphone.model.errors import ConfigError, UsageError
 
 async def config(phone: PhoneApi, args: argparse.Namespace) -> Any:
     """``phone`` is unused: a local command."""
-    return {"path": _path, "init": _init, "check": _check}[args.action](args)
+    return {"path": _path, "init": _init, "check": _check, "show": _show}[args.action](args)
 
 
 def _where(args: argparse.Namespace) -> tuple[Path, str]:
@@ -75,3 +75,19 @@ def _check(args: argparse.Namespace) -> dict[str, Any]:
         "accounts": [a.id for a in loaded.accounts],
         "warnings": list(loaded.warnings),
     }
+
+
+def _show(args: argparse.Namespace) -> Any:
+    """Each effective value and where it came from (``--origin``): config.toml:LINE,
+    ``provisioned TIME from URL`` (``locked by the provider`` when locked), or default."""
+    from tuiphone.commands.output import Verbatim
+    from tuiphone.config.origins import origin_rows
+
+    path, _ = _where(args)
+    rows = origin_rows(opt(args, "config"))
+    if opt(args, "json"):
+        return rows
+    with_origin = bool(opt(args, "origin"))
+    lines = [f"{r['key']} = {r['value']}" + (f"    # {r['origin']}" if with_origin else "")
+             for r in rows]
+    return Verbatim("\n".join(lines) + "\n")

@@ -2,9 +2,10 @@
 
 Kept: call history, chat messages and their attachment records, usage counters, the
 location profile each emergency call carried (the SQLite database), the SIP trace log,
-the shell history, and copies of address books (the parsed-contacts cache, the CardDAV
-offline copies). Not touched: your config, the app's settings (state.toml), your
-secrets, and your own vCard folders.
+the shell history, copies of address books (the parsed-contacts cache, the CardDAV
+offline copies), and the record of your decisions on provisioned data features. Not
+touched: your config, the app's settings (state.toml), your secrets, and your own vCard
+folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a
 running engine is then asked to re-read its address books.
@@ -27,6 +28,9 @@ from tuiphone.config import load_config
 from tuiphone.config.paths import cache_dir, data_dir, state_dir, state_file, trace_log_file
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.errors import UsageError
+from tuiphone.provision.consent import consent_file
+from tuiphone.provision.consent import records as consent_records
+from tuiphone.provision.installid import install_id_file
 
 SHELL_HISTORY = "shell_history"
 
@@ -66,6 +70,8 @@ def _show(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows.append(_place("CardDAV offline copies", data_dir() / "carddav"))
     rows.append(_place("secret store (passwords, encrypted)", data_dir() / "secrets.json.enc"))
     rows.append(_place("app state (UI, QuickDial edits)", state_file()))
+    rows.append(_place("provisioning consents (provision accept/reject)", consent_file()))
+    rows.append(_place("install id (%installid% in a provisioning URL)", install_id_file()))
     return rows
 
 
@@ -106,6 +112,7 @@ def _export(args: argparse.Namespace) -> dict[str, Any]:
     else:
         document = {"format": "tuiphone-export", "calls": [], "messages": [],
                     "attachments": [], "counters": {}, "location_uses": []}
+    document["provisioning_consents"] = consent_records()
     if not args.out:
         return document
     out = Path(args.out).expanduser()
@@ -141,8 +148,8 @@ def _erase_files(args: argparse.Namespace) -> dict[str, Any]:
     if args.peer:
         return {"rows_deleted": rows, "peer": args.peer}
     logs = sorted(state_dir().glob("tuiphone.log*"))
-    removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs)
-               if _unlink(p)]
+    removed = [str(p) for p in (trace_log(args), state_dir() / SHELL_HISTORY, *logs,
+                                consent_file(), install_id_file()) if _unlink(p)]
     drop_cache(cache_dir() / "contacts")
     dav = data_dir() / "carddav"
     if dav.exists():

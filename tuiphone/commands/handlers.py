@@ -203,6 +203,18 @@ def presence(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def dnd(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.rules import dnd as handler
+
+    return handler(phone, args)
+
+
+def codecs(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.rules import codecs as handler
+
+    return handler(phone, args)
+
+
 def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.lamps import pickup as handler
 
@@ -211,5 +223,17 @@ def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def doctor(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.doctor.command import doctor as handler
+
+    return handler(phone, args)
+
+
+def provision(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.provision import provision as handler
+
+    return handler(phone, args)
+
+
+def open_link(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.provision import open_link as handler
 
     return handler(phone, args)

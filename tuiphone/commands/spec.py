@@ -59,6 +59,7 @@ class Command:
     echo: bool = False  # shows the built-in echo line even when no argument names it
     terminal: bool = False  # asks on the user's terminal: not from the TUI or the socket
     opens: bool = False  # opens the engine itself, when it is ready (args.open_engine)
+    logs: bool = False  # a local command whose work belongs in the application log
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -52,10 +52,11 @@ photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
-  export [--out FILE]    calls, messages, attachment records, counters and the location
-                         each emergency call carried, as JSON
+  export [--out FILE]    calls, messages, attachment records, counters, provisioning
+                         consents and the location each emergency call carried, as JSON
   erase --yes            delete them, compact the database, remove the SIP trace log,
-                         the app log, the shell history and the address-book caches (your vCard
+                         the app log, the shell history, the provisioning consents,
+                         the install id and the address-book caches (your vCard
                          folders, config, QuickDial and secrets stay)
   erase --peer URI --yes only one peer's calls and messages"""
 
@@ -71,7 +72,9 @@ _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
           it exists
   init    write a commented starter config there (mode 0600); never overwrites
-  check   load it as the engine would: every problem as file:line: key: message (exit 2)"""
+  check   load it as the engine would: every problem as file:line: key: message (exit 2)
+  show    every effective value; --origin says where each came from: config.toml:LINE,
+          provisioned TIME from URL (locked by the provider, when it is), or default"""
 
 _SECRETS_DETAILS = """actions:
   list        stored names, and the names the config reads from the store
@@ -79,6 +82,22 @@ _SECRETS_DETAILS = """actions:
   rm NAME     remove it
 The store's passphrase comes from $TUIPHONE_PASSPHRASE or is asked on the terminal
 (twice for a new store). No value is ever printed."""
+
+_PROVISION_DETAILS = """targets:
+  URL          fetch the provider's values from this URL template (placeholders
+               %username%, %password%, %fullcode% are filled, URL-encoded)
+  user@CODE    a cloud ID: [provisioning] url is the template, CODE is %fullcode%
+  csc:LINK     a provisioning link csc:user:password@CODE (also: tuiphone open csc:...)
+  status       source (password redacted), last attempt and success, age, locked,
+               ignored and pending changes of each provisioned account
+  accept       turn on the data features a provider asked for (they wait until you do)
+  reject       keep them off; recorded, and not asked again
+  refresh      fetch every provisioned account again now (or --account ID)
+  forget       --account ID: drop the provider's values, state and stored passwords for it
+Values go to provisioned/ACCOUNT.toml beside config.toml (0600); your config.toml wins
+over them, except keys the provider locked. Passwords go to the secret store.
+Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
+TLS error, 2 a response that cannot be used. A failure changes no file."""
 
 _DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
 engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
@@ -243,8 +262,11 @@ COMMANDS: tuple[Command, ...] = (
                     help="also the chat messages of that time (left out by default)"))),
     Command("config", "where the config file is, a commented starter, or a check of it",
             handlers.config, local=True, details=_CONFIG_DETAILS, args=(
-                arg("action", choices=("path", "init", "check"), metavar="ACTION",
-                    complete=("path", "init", "check"), help="path, init or check"),)),
+                arg("action", choices=("path", "init", "check", "show"), metavar="ACTION",
+                    complete=("path", "init", "check", "show"),
+                    help="path, init, check or show"),
+                arg("--origin", action="store_true",
+                    help="show: where each value came from"))),
     Command("secrets", "the encrypted secret store behind password_store = true",
             handlers.secrets, local=True, terminal=True, aliases=("secret",),
             details=_SECRETS_DETAILS, args=(
@@ -252,6 +274,25 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("list", "set", "rm"), help="list, set or rm"),
                 arg("name", nargs="?", default=None, metavar="NAME", complete="account",
                     help="an account id, carddav:<id> or turn:<id>"))),
+    # provisioning
+    Command("provision", "configure accounts from a provider's URL; see what is provisioned",
+            handlers.provision, local=True, terminal=True, logs=True,
+            details=_PROVISION_DETAILS, args=(
+                arg("target", metavar="URL|user@CODE|csc:LINK|ACTION",
+                    complete=("status", "accept", "reject", "refresh", "forget"),
+                    help="a URL template, cloud ID or csc: link; or status, accept, reject, "
+                         "refresh, forget"),
+                arg("--username", metavar="U", help="fills %%username%%"),
+                arg("--password-file", metavar="F",
+                    help="the first line of F fills %%password%%"),
+                arg("--password-env", metavar="VAR", help="$VAR fills %%password%%"),
+                arg("--dry-run", action="store_true",
+                    help="print what would change, key by key; change nothing"))),
+    Command("open", "open a csc: provisioning link (hands it to provision)",
+            handlers.open_link, local=True, terminal=True, logs=True, args=(
+                arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
+                                                 "csc:CODE"),
+                arg("--dry-run", action="store_true", help="change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
             "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,
@@ -276,6 +317,19 @@ COMMANDS: tuple[Command, ...] = (
             help="available | away | dnd | busy | on-the-phone | offline"),
         arg("--note", default="", metavar="TEXT", help="a note shown to watchers"),
     )),
+    Command("dnd", "do not disturb: show it, or turn it on, off or toggle it", handlers.dnd,
+            running=True,
+            details="With --account only that account, else every account. Calls are then\n"
+                    "answered by the account's [accounts.rules] dnd_action (486 Busy Here,\n"
+                    "or 302 to its voicemail) without ringing, and presence says dnd where\n"
+                    "features.presence is on. The rule's dnd = true turns it on at start.",
+            args=(arg("state", nargs="?", default=None, choices=("on", "off", "toggle"),
+                      help="on | off | toggle (none: show)"),)),
+    Command("codecs", "the codecs this build offers, in the order a call offers them",
+            handlers.codecs,
+            details="The account's codecs = [...] come first (--account, else the default\n"
+                    "account), then G722, PCMA, PCMU, then the rest. pjsua keeps one order\n"
+                    "for the whole process: each call sets it just before its offer or answer."),
     Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
             handlers.pickup, echo=True,
             args=(arg("target", metavar="KEY|URI", complete="contact",

@@ -7,6 +7,7 @@ import re
 
 from tuiphone.config.network import host_ports, parse_nat
 from tuiphone.config.reader import Reader
+from tuiphone.config.rules import parse_rules
 from tuiphone.config.schema import SecretSpec
 from tuiphone.config.secrets import parse_secret
 from tuiphone.config.sections import expand
@@ -139,7 +140,8 @@ def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None
         reader.problems.error(reader.at("features") + ("location_in_register",),
                               "needs location_url: the URL REGISTER points at (RFC 6442)")
     account = dataclasses.replace(account, nat=nat, tls_cert_file=cert, tls_key_file=key,
-                                  trust=parse_trust(reader, account.registers))
+                                  trust=parse_trust(reader, account.registers),
+                                  rules=parse_rules(reader, account.voicemail))
     legacy_stun = host_ports(reader, "stun")
     if legacy_stun:
         reader.problems.warn(reader.at("stun"), "moved: STUN servers are shared by every "

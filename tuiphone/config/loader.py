@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from tuiphone.config.accounts import parse_accounts
 from tuiphone.config.embedded import default_config, local_account
+from tuiphone.config.layers import Layer, LayerError, Merged, merge_layers, read_layers
 from tuiphone.config.locations import parse_locations
 from tuiphone.config.paths import config_file
 from tuiphone.config.problems import Problems
@@ -21,8 +22,10 @@ from tuiphone.config.schema import AppConfig
 from tuiphone.config.sections import (
     parse_audio,
     parse_contacts,
+    parse_daemon,
     parse_engine,
     parse_log,
+    parse_provisioning,
     parse_ui,
 )
 from tuiphone.model.errors import ConfigError
@@ -36,33 +39,64 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
     A missing default file gives the embedded default; a missing file the user
     named is an error. Raises ConfigError listing every problem found.
     """
+    return load_layered(path)[0]
+
+
+def load_layered(path: str | os.PathLike[str] | None = None,
+                 layers: list[Layer] | None = None) -> tuple[AppConfig, Merged, str]:
+    """``load_config`` plus how the layers merged (origins) and config.toml's text.
+
+    ``layers`` replaces the provisioned layers on disk (a dry run of new ones).
+    """
     file, explicit = config_file(path)
     try:
+        found = read_layers(file) if layers is None else layers
+    except LayerError as err:
+        raise ConfigError([str(err)]) from err
+    try:
         with file.open("rb") as handle:
-            mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+            mode: int | None = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
             raw = handle.read()
     except FileNotFoundError as err:
         if explicit:
             raise ConfigError([f"{file}: config file not found"]) from err
-        return default_config()
+        if not found:
+            return default_config(), Merged({}), ""
+        raw, mode = b"", None
     except OSError as err:
         raise ConfigError([f"{file}: cannot read: {err.strerror}"]) from err
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ConfigError([f"{file}: not UTF-8 text (byte {err.start})"]) from err
-    return parse_config(text, source=file, file_mode=mode)
+    merged = Merged({})
+    config = parse_config(text, source=file, file_mode=mode, layers=found, merged_out=merged)
+    return config, merged, text
 
 
-def parse_config(text: str, source: Path | None = None, file_mode: int | None = None) -> AppConfig:
+def parse_config(text: str, source: Path | None = None, file_mode: int | None = None,
+                 layers: list[Layer] | None = None, merged_out: Merged | None = None
+                 ) -> AppConfig:
     """Parse TOML ``text``; ``file_mode`` (permission bits) decides if a plain password is ok.
 
-    A file without ``[[accounts]]`` gets the embedded ``local`` account, so
-    ``AppConfig.accounts`` is never empty.
+    ``layers`` (provisioned values) are merged under ``text`` key by key first; their
+    origins go to ``merged_out``. A file without ``[[accounts]]`` gets the embedded
+    ``local`` account, so ``AppConfig.accounts`` is never empty.
     """
     name = str(source) if source is not None else "<config>"
-    data = _toml(text, name)
+    merged = merge_layers(_toml(text, name), layers or [])
+    if merged_out is not None:
+        merged_out.data, merged_out.origins = merged.data, merged.origins
+        merged_out.locked, merged_out.overridden_locks = merged.locked, merged.overridden_locks
     problems = Problems(name, text)
+    for path, origin in merged.overridden_locks:
+        problems.warn(path, f"locked by the provider ({origin}); your value is not used")
+    return parse_data(merged.data, problems, source, file_mode)
+
+
+def parse_data(data: dict[str, object], problems: Problems, source: Path | None = None,
+               file_mode: int | None = None) -> AppConfig:
+    """Parsed TOML ``data`` into an AppConfig; ``problems`` knows the text's lines."""
     root = Reader(data, (), problems)
     engine = parse_engine(root.table("engine"))
     accounts, secrets, legacy_stun = parse_accounts(root, file_mode, engine.echo_line)
@@ -76,9 +110,11 @@ def parse_config(text: str, source: Path | None = None, file_mode: int | None = 
         ui=parse_ui(root.table("ui"), root.table("keymap")),
         engine=engine,
         log=parse_log(root.table("log")),
+        daemon=parse_daemon(root.table("daemon")),
         contacts=parse_contacts(root.table("contacts"), file_mode),
         quickdial=parse_quickdial(root),
         locations=parse_locations(root),
+        provisioning=parse_provisioning(root.table("provisioning")),
         source=source,
         warnings=tuple(problems.warnings),
     )

@@ -64,6 +64,15 @@ class UiConfig:
     layout: str = "auto"  # auto | wide | narrow
     avatars: str = "auto"  # auto (kitty/sixel if the terminal has them) | halfcell | off
     confirm_emergency: bool = False  # ask before dialling an emergency number (never slow it)
+    alert: tuple[str, ...] = ("bell",)  # on an incoming call: bell | osc | notify
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonConfig:
+    """``[daemon]``: ``on_incoming`` is a command (argv, never a shell) run for each
+    incoming call that rings, with the caller's URI, name and the account id appended."""
+
+    on_incoming: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +111,24 @@ class ContactsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ProvisioningConfig:
+    """``[provisioning]``: how ``tuiphone provision`` and re-provisioning fetch.
+
+    ``url`` is the service template for the cloud-ID forms (``user@CODE``, ``csc:``
+    links); ``interval_hours`` 0 takes the provider's interval (else start-up only).
+    """
+
+    url: str | None = None
+    method: str = ""  # "" = GET, or POST when post_data is set
+    post_data: str = ""
+    content_type: str = "application/x-www-form-urlencoded"
+    interval_hours: int = 0
+    timeout_s: float = 30.0
+    verify: bool = True
+    ca_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AppConfig:
     """Everything tuiphone reads from config.toml (or the embedded default).
 
@@ -116,8 +143,10 @@ class AppConfig:
     ui: UiConfig = UiConfig()
     engine: EngineConfig = EngineConfig()
     log: LogConfig = LogConfig()
+    daemon: DaemonConfig = DaemonConfig()
     contacts: ContactsConfig = ContactsConfig()
     quickdial: tuple[QuickDialEntry, ...] = ()
+    provisioning: ProvisioningConfig = ProvisioningConfig()
     locations: tuple[LocationProfile, ...] = ()
     location_override: str | None = None  # ``location set NAME`` (state.toml)
     source: Path | None = None

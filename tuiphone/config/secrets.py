@@ -128,6 +128,12 @@ def resolve_secret(
 _RESOLVED: set[str] = set()
 
 
+def remember_secret(value: str | None) -> None:
+    """Treat ``value`` like a resolved password: redacted from logs and bundles."""
+    if value:
+        _RESOLVED.add(value)
+
+
 def resolved_secrets() -> frozenset[str]:
     """Every password this process has resolved, for redacting logs and bundles."""
     return frozenset(_RESOLVED)

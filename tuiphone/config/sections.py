@@ -12,8 +12,10 @@ from tuiphone.config.schema import (
     LOG_LEVELS,
     CardDavConfig,
     ContactsConfig,
+    DaemonConfig,
     EngineConfig,
     LogConfig,
+    ProvisioningConfig,
     UiConfig,
 )
 from tuiphone.config.secrets import parse_secret
@@ -55,9 +57,34 @@ def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
         layout=reader.one_of("layout", LAYOUTS, defaults.layout),
         avatars=reader.one_of("avatars", AVATARS, defaults.avatars),
         confirm_emergency=reader.flag("confirm_emergency", defaults.confirm_emergency),
+        alert=_alerts(reader, defaults.alert),
     )
     reader.finish()
     return ui
+
+
+ALERTS = ("bell", "osc", "notify")
+
+
+def _alerts(reader: Reader, default: tuple[str, ...]) -> tuple[str, ...]:
+    if reader.get("alert") is None:
+        return default
+    kinds = reader.strings("alert")
+    bad = [k for k in kinds if k not in ALERTS]
+    if bad:
+        reader.error("alert", f"{', '.join(map(repr, bad))}: each must be one of "
+                              f"{', '.join(ALERTS)} (an empty list: no alert)")
+        return default
+    return tuple(dict.fromkeys(kinds))
+
+
+def parse_daemon(reader: Reader) -> DaemonConfig:
+    argv = reader.strings("on_incoming")
+    if argv and not argv[0].strip():
+        reader.error("on_incoming", "the first element is the command to run; it is empty")
+        argv = ()
+    reader.finish()
+    return DaemonConfig(on_incoming=argv)
 
 
 def parse_engine(reader: Reader) -> EngineConfig:
@@ -122,5 +149,32 @@ def parse_contacts(reader: Reader, file_mode: int | None) -> ContactsConfig:
 
 def parse_log(reader: Reader) -> LogConfig:
     config = LogConfig(level=reader.one_of("level", LOG_LEVELS, "off"))
+    reader.finish()
+    return config
+
+
+METHODS = ("GET", "POST", "PUT")
+
+
+def parse_provisioning(reader: Reader) -> ProvisioningConfig:
+    defaults = ProvisioningConfig()
+    url = reader.opt_text("url")
+    if url is not None and not url.startswith(("http://", "https://")):
+        reader.error("url", f"{url!r} must start with http:// or https://")
+        url = None
+    method = reader.text("method", "").upper()
+    if method and method not in METHODS:
+        reader.error("method", f"{method!r} is not one of {', '.join(METHODS)}")
+        method = ""
+    config = ProvisioningConfig(
+        url=url,
+        method=method,
+        post_data=reader.text("post_data", ""),
+        content_type=reader.text("content_type", defaults.content_type),
+        interval_hours=reader.integer("interval", 0, 0, 24 * 365),
+        timeout_s=float(reader.integer("timeout", int(defaults.timeout_s), 1, 600)),
+        verify=reader.flag("verify", True),
+        ca_file=expand(reader.opt_text("ca_file")),
+    )
     reader.finish()
     return config

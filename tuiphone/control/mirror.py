@@ -21,6 +21,7 @@ class Mirror:
             calls={c.id: c for c in snapshot.calls},
             mwi={m.account_id: m for m in snapshot.mwi},
             routes={r.account_id: r for r in snapshot.routes},
+            dnd=snapshot.dnd,
         )
         self._changed = asyncio.Condition()
         self._task = asyncio.ensure_future(self._follow())

@@ -7,7 +7,7 @@ and routing our own legs (``route_local``). Loop-thread only.
 
 from __future__ import annotations
 
-from tuiphone.engine.dialstring import DialTarget, parse_dial
+from tuiphone.engine.dialstring import DialTarget, parse_dial, rewrite_dialled
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.errors import NotFound
 
@@ -36,6 +36,12 @@ class AccountBook:
         self.configs.pop(account_id, None)
         self.contacts.pop(account_id, None)
 
+    def reorder(self, order: list[str]) -> None:
+        """Put the accounts back in ``order`` (ids not in it keep their place at the end)."""
+        rank = {account_id: index for index, account_id in enumerate(order)}
+        self.configs = dict(sorted(self.configs.items(),
+                                   key=lambda item: rank.get(item[0], len(rank))))
+
     @property
     def default_id(self) -> str | None:
         return next(iter(self.configs), None)
@@ -52,12 +58,13 @@ class AccountBook:
             known = ", ".join(self.configs) or "none"
             raise NotFound(f"no account {account_id!r} (known: {known})") from None
 
-    def resolve_target(self, text: str, acc: AccountConfig) -> DialTarget:
-        """Turn what the user typed into a URI. ``echo`` is the built-in test line."""
+    def resolve_target(self, text: str, acc: AccountConfig, rewrite: bool = True) -> DialTarget:
+        """Turn what the user typed into a URI. ``echo`` is the built-in test line.
+        ``rewrite`` False leaves the account's dialling rules out (emergency numbers)."""
         if text.strip().lower() == "echo" and self.echo_uri:
             return DialTarget(uri=self.echo_uri, post_dial="", display="echo")
         domain = acc.uri.split("@", 1)[1] if "@" in acc.uri else None
-        return parse_dial(text, domain)
+        return parse_dial(rewrite_dialled(text, acc.rules) if rewrite else text, domain)
 
     def route_local(self, uri: str) -> str:
         """``uri`` itself, or the contact of our own account whose address it is: a

@@ -59,6 +59,7 @@ class PhoneState:
     routes: tuple[AccountRoute, ...] = ()  # how each registering account reaches its server
     request_filter: str = ""  # how the stack refuses strangers: "pjsip-module" | "callbacks"
     refused: tuple[Refusals, ...] = ()  # refused requests per source and reason, most first
+    dnd: tuple[str, ...] = ()  # accounts in do-not-disturb
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -210,6 +211,19 @@ class PhoneApi(Protocol):
     ) -> None:
         """Publish our status: available, away, dnd, busy/on-the-phone, offline. Raises
         UsageError when the account's features.presence is off."""
+
+    async def dial_preview(self, text: str, account_id: str | None = None) -> str:
+        """The URI that dialling ``text`` would call, after the account's dialling rules.
+        Raises InvalidUri, NotFound."""
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        """The codecs this build offers, in the order a call of the account (the default
+        account when None) offers them. Raises NotFound."""
+
+    async def set_dnd(self, on: bool, account_id: str | None = None) -> list[str]:
+        """Do not disturb on or off for one account (every account when None): calls are
+        then answered by the account's ``rules.dnd_action`` without ringing. Returns the
+        accounts in DND; DndChanged follows. Raises NotFound."""
 
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
         """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,

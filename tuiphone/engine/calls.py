@@ -73,6 +73,16 @@ class Calls:
     def resolve_target(self, text: str, acc: AccountConfig) -> DialTarget:
         return self.accounts.resolve_target(text, acc)
 
+    def dial_target(self, text: str, acc: AccountConfig) -> tuple[DialTarget, bool]:
+        """Where dialling ``text`` goes, and whether it is an emergency call. A typed
+        emergency number is dialled as typed: no dialling rule may turn it into
+        something that is no emergency call at all."""
+        desk = self.emergency
+        if desk is not None and desk.typed_emergency(text, acc):
+            return self.accounts.resolve_target(text, acc, rewrite=False), True
+        target = self.resolve_target(text, acc)
+        return target, desk is not None and desk.wants(text, target.uri, acc)
+
     # dialing
 
     async def call(
@@ -82,13 +92,12 @@ class Calls:
         headers: Mapping[str, str] | None = None,
     ) -> CallInfo:
         acc = self.account(account_id)
-        target = self.resolve_target(uri, acc)
+        target, emergency = self.dial_target(uri, acc)
         for name in headers or {}:
             if not _header_name_ok(name):
                 raise UsageError(f"invalid SIP header name {name!r}")
-        desk = self.emergency
-        if desk is not None and desk.wants(uri, target.uri, acc):
-            return await self._emergency(desk, uri, acc, target, headers)
+        if emergency and self.emergency is not None:
+            return await self._emergency(self.emergency, uri, acc, target, headers)
         if len(self.live.calls) >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 limit)")
         return await self._dial(acc, target, headers)
@@ -277,7 +286,7 @@ class Calls:
                 answered=call.answered,
                 ended=call.ended or time.time(),
                 code=call.code,
-                reason=call.reason,
+                reason=call.screened or call.reason,
                 mos=stats.mos if stats else None,
                 identity=call.identity.vouch if call.identity else None,
             )

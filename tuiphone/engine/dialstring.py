@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from tuiphone.model.errors import InvalidUri, UsageError
+from tuiphone.model.rules import CallRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,3 +237,22 @@ def _need_domain(target: str, domain: str | None) -> str:
     except InvalidUri:
         raise InvalidUri(f"the account's domain {domain!r} is not a valid host[:port]") from None
     return host
+
+
+def rewrite_dialled(text: str, rules: CallRules) -> str:
+    """``text`` after the account's dialling rules: only a typed number or user (no
+    scheme, no ``@``, no name-addr) is rewritten; separators a number was typed with
+    (spaces, dots, dashes, brackets) are dropped first; post-dial digits stay."""
+    if not rules.dial_rules:
+        return text
+    raw = text.strip()
+    if "@" in raw or "<" in raw or _SCHEME.match(raw):
+        return text
+    target, comma, post = raw.partition(",")
+    target = target.strip()
+    if _PHONE.fullmatch(target):
+        target = target.translate(_VISUAL)
+    done = rules.rewrite(target)
+    if done == target:
+        return text
+    return done + comma + post

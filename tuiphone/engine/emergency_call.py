@@ -82,6 +82,9 @@ class EmergencyDesk:
         self._placed: dict[str, tuple[str, str]] = {}  # call id -> (account, number)
         self._retried: set[tuple[str, str]] = set()
 
+    def typed_emergency(self, typed: str, acc: AccountConfig) -> bool:
+        return is_emergency(typed, acc, self.default_region)
+
     def wants(self, typed: str, uri: str, acc: AccountConfig) -> bool:
         return is_emergency(typed, acc, self.default_region) or \
             is_emergency(uri, acc, self.default_region)
@@ -121,11 +124,11 @@ class EmergencyDesk:
             headers, parts = location_request(acc, None)
         return choice, headers, parts
 
-    async def preview(self, typed: str, acc: AccountConfig, uri: str,
+    async def preview(self, emergency: bool, acc: AccountConfig, uri: str,
                       headers: Mapping[str, str] | None, state: AccountState | None,
                       user_agent: str) -> InvitePreview:
         """``call --dry-run``: the INVITE a call to ``uri`` would send (nothing is sent)."""
-        if not self.wants(typed, uri, acc):
+        if not emergency:
             return preview_invite(acc, uri, headers, state, user_agent)
         choice, extra, parts = await self.request(acc)
         return preview_invite(acc, uri, {**(headers or {}), **extra}, state, user_agent,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from tuiphone.engine.fake_lamps import FakeLamps
 from tuiphone.model.account import AccountConfig, AccountState, DtmfMethod, RegState
-from tuiphone.model.backend import BackendSettings, BodyPart, Emit, PingResult
+from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, MediaState
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
@@ -75,6 +75,7 @@ class FakeBackend:
         self._emit: Emit | None = None
         self._ids = itertools.count(1)
         self._settings = BackendSettings()
+        self._screen: CallScreen | None = None
         self.lamps = FakeLamps(self._local_id, self._account_legs, self._send)
 
     # plumbing
@@ -106,6 +107,9 @@ class FakeBackend:
 
     async def start(self, settings: BackendSettings, emit: Emit) -> None:
         self._settings, self._emit = settings, emit
+
+    def set_call_screen(self, screen: CallScreen | None) -> None:
+        self._screen = screen
 
     async def stop(self) -> None:
         for call_id in list(self.legs):
@@ -217,9 +221,17 @@ class FakeBackend:
             CallState.INCOMING,
             started=time.time(),
         )
+        screened = self._screen(info) if self._screen is not None else None
+        if screened is not None:
+            info = replace(info, screened=screened.words)
         self.legs[in_id] = _Leg(info, peer=call_id)
         self.legs[call_id].peer = in_id
         self._send(IncomingCall(info))
+        if screened is not None:  # answered by a rule: both legs end with its code
+            reason = "Moved Temporarily" if screened.code == 302 else screened.rule
+            self._set(in_id, state=CallState.ENDED, code=screened.code, reason=reason)
+            self._set(call_id, state=CallState.ENDED, code=screened.code, reason=reason)
+            return
         self._set(call_id, state=CallState.RINGING, code=180, reason="Ringing")
         if callee.auto_answer:
             self._connect(in_id)
@@ -338,6 +350,15 @@ class FakeBackend:
         user, _ = user_host(uri)
         code, reason = _REMOTE.get(user, (200, "OK"))
         return PingResult(code, reason, 0.1)
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        wheel = ["G722/16000/1", "PCMA/8000/1", "PCMU/8000/1", "speex/16000/1",
+                 "speex/8000/1", "speex/32000/1", "iLBC/8000/1", "GSM/8000/1"]
+        if account_id is not None and account_id not in self.accounts:
+            raise NotFound(f"no account {account_id!r}")
+        names = [n.lower() for n in self.accounts[account_id].codecs] if account_id else []
+        first = [c for n in names for c in wheel if c.lower().startswith(n + "/")]
+        return [*dict.fromkeys([*first, *wheel])]
 
     async def call_stats(self, call_id: str) -> CallStats:
         leg = self._leg(call_id)

@@ -25,6 +25,7 @@ from typing import Any
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.api import PhoneState
 from tuiphone.engine.bus import EventBus
+from tuiphone.engine.call_rules import CallRulesDesk
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
@@ -48,7 +49,7 @@ from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
-from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
+from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import (
     AddressBook,
     BookSync,
@@ -59,7 +60,9 @@ from tuiphone.model.contact import (
 )
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import (
+    CallChanged,
     Event,
+    IncomingCall,
     LampChanged,
     MessageReceived,
     MessageStatus,
@@ -132,6 +135,8 @@ class Phone:
         self.lamp_board = LampBoard(backend, self.bus, self.accounts, setup.quickdial,
                                     self.spawn)
         self.presence = PresenceKeeper(backend, self.live, self.accounts, self.spawn)
+        self.rules = CallRulesDesk(backend, self.accounts, self.live, self.presence,
+                                   self._publish_kept)
         # probes only with features.smart_contacts
         self.smart = SmartContacts(backend, self.bus, self.live, self.callerid, self.accounts)
         self.media_check = MediaCheck(
@@ -164,6 +169,7 @@ class Phone:
         limit = MAX_ACCOUNTS - (1 if self.setup.echo_line else 0)
         if len(user) > limit:
             raise LimitExceeded(f"at most {limit} accounts (pjsua2 limit {MAX_ACCOUNTS})")
+        self.rules.start()
         await self.backend.start(self.setup.backend, self._on_event)
         self._started = True
         self.network.start()
@@ -198,6 +204,7 @@ class Phone:
         await self.network.close()
         if self._echo:
             await self._echo.close()
+        self.rules.stop()
         await self.backend.stop()
         self.bus.close()
         self.store.close()
@@ -243,6 +250,7 @@ class Phone:
             self.network.forget(config.id)
             raise
         self.accounts.add(config, contact)
+        self.rules.add(config)
         self.registrar.track(config)
         return self.live.accounts.get(config.id) or self.registrar.initial_state(config)
 
@@ -250,9 +258,22 @@ class Phone:
         self.account(account_id)
         await self.backend.remove_account(account_id)
         self.registrar.forget(account_id)
+        self.rules.remove(account_id)
         self.network.forget(account_id)
         self.accounts.remove(account_id)
         self.live.accounts.pop(account_id, None)
+
+    async def replace_account(self, config: AccountConfig) -> AccountState:
+        """New values for the account ``config.id`` (a re-provisioning): removed and added
+        again in its place in the order, and registered if it registers. Only that
+        account re-registers; its password is looked up again."""
+        order = list(self.accounts.configs)
+        await self.remove_account(config.id)
+        state = await self.add_account(config)
+        self.accounts.reorder(order)
+        if config.registers:
+            return await self.register(config.id)
+        return state
 
     def account(self, account_id: str | None) -> AccountConfig:
         """The named account, or the default (first) one. Raises NotFound."""
@@ -290,7 +311,9 @@ class Phone:
         routed = self.chat.on_event(self.callerid.enrich(event))
         if routed is None:
             return  # a retransmitted MESSAGE, already stored and shown
-        event = routed
+        event = self.rules.annotate(routed)
+        if _screened_before_end(event):
+            return  # a rule answers it without ringing: only its end (history) is news
         self.live.apply(event)
         hidden = self.live.is_hidden(event)
         if self._echo:
@@ -298,6 +321,7 @@ class Phone:
         self.registrar.on_event(event)
         self.network.on_event(event)
         self.calls.on_call_event(event)
+        self.rules.on_event(event)
         self.emergency.on_event(event)
         if not hidden:
             self.media_check.on_event(event)
@@ -306,6 +330,15 @@ class Phone:
         self.journal.on_event(event)
         if not hidden and not _is_echo_chat(event):
             self.bus.publish(event)
+
+    async def dial_preview(self, text: str, account_id: str | None = None) -> str:
+        return self.calls.dial_target(text, self.account(account_id))[0].uri
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        return await self.backend.codecs(self.account(account_id).id)
+
+    async def set_dnd(self, on: bool, account_id: str | None = None) -> list[str]:
+        return list(self.rules.set_dnd(on, account_id))
 
     def _ready_accounts(self) -> set[str]:
         """Accounts that may send a MESSAGE now: registered, or never registering."""
@@ -330,6 +363,11 @@ class Phone:
 
     def _record_location(self, use: LocationUse) -> None:
         self.journal.save("emergency location record", lambda: self.store.add_location_use(use))
+
+    def _publish_kept(self, event: Event) -> None:
+        """Publish news of the engine's own making, kept in the live state first."""
+        self.live.apply(event)
+        self.bus.publish(event)
 
     def _publish_network(self, event: Event) -> None:
         """Route news from the NetworkKeeper: kept in the live state, then published."""
@@ -368,8 +406,8 @@ class Phone:
     async def invite_preview(self, uri: str, account_id: str | None = None,
                              headers: Mapping[str, str] | None = None) -> InvitePreview:
         acc = self.accounts.account(account_id)
-        target = self.accounts.resolve_target(uri, acc)
-        return await self.emergency.preview(uri, acc, target.uri, headers,
+        target, emergency = self.calls.dial_target(uri, acc)
+        return await self.emergency.preview(emergency, acc, target.uri, headers,
                                             self.live.accounts.get(acc.id),
                                             self.setup.backend.user_agent)
 
@@ -503,4 +541,11 @@ def _is_echo_chat(event: Event) -> bool:
     match event:
         case MessageReceived(message=m) | MessageStatus(message=m):
             return m.account_id == ECHO_ID
+    return False
+
+
+def _screened_before_end(event: Event) -> bool:
+    match event:
+        case IncomingCall(call=call) | CallChanged(call=call):
+            return bool(call.screened) and call.state is not CallState.ENDED
     return False

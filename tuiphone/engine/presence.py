@@ -35,6 +35,7 @@ class PresenceKeeper:
         self._chosen: dict[str, tuple[str, str]] = {}
         self._on_phone: set[str] = set()
         self._published: set[str] = set()  # accounts whose status went out since registering
+        self._before_dnd: dict[str, tuple[str, str]] = {}
 
     async def set(self, state: str, note: str, account_id: str | None) -> None:
         acc = self._accounts.account(account_id)
@@ -47,6 +48,22 @@ class PresenceKeeper:
             return  # published when the call ends
         self._on_phone.discard(acc.id)
         await self._backend.set_presence(acc.id, state, note)
+
+    def choose_dnd(self, account_id: str, on: bool) -> None:
+        """DND from the call rules: published as "dnd" (and back to what was chosen before
+        it, or available) where the account publishes presence."""
+        chosen = self._chosen.get(account_id)
+        if on:
+            if chosen is not None and chosen[0] != "dnd":
+                self._before_dnd[account_id] = chosen
+            self._chosen[account_id] = ("dnd", "do not disturb")
+        elif chosen is not None and chosen[0] == "dnd":
+            self._chosen.pop(account_id)
+            if account_id in self._before_dnd:
+                self._chosen[account_id] = self._before_dnd.pop(account_id)
+        if account_id in self._published and self._enabled(account_id):
+            self._spawn(self._backend.set_presence(
+                account_id, *self._chosen.get(account_id, ("available", ""))))
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, RegistrationChanged):

@@ -10,6 +10,7 @@ from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo, CallState, CallStats
 from tuiphone.model.events import (
     CallChanged,
+    DndChanged,
     DtmfReceived,
     Event,
     IncomingCall,
@@ -37,6 +38,7 @@ class LiveState:
     hidden_accounts: set[str] = field(default_factory=set)
     routes: dict[str, AccountRoute] = field(default_factory=dict)
     request_filter: str = ""
+    dnd: tuple[str, ...] = ()
     refused: dict[tuple[str, RefusalReason], Refusals] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
@@ -60,6 +62,8 @@ class LiveState:
                 self._refused(total)
             case RequestFilter(mode=mode):
                 self.request_filter = mode
+            case DndChanged(account_ids=ids):
+                self.dnd = ids
             case _:
                 pass
 
@@ -98,5 +102,6 @@ class LiveState:
             echo_uri=echo,
             routes=tuple(self.routes.values()),
             request_filter=self.request_filter,
+            dnd=self.dnd,
             refused=tuple(sorted(self.refused.values(), key=lambda r: -r.count)),
         )

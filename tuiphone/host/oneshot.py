@@ -48,6 +48,8 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
     A ``local`` command gets no engine at all (its handler must not use ``phone``), an
     ``opens`` one none yet but ``ns.open_engine`` to open it (attach, or a private one)."""
     if command.local:
+        if command.logs:
+            _install_log(ns)
         yield cast("PhoneApi", None)
         return
     if command.opens:
@@ -67,6 +69,18 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
         yield phone
     finally:
         await host.release()
+
+
+def _install_log(ns: argparse.Namespace) -> None:
+    """The application log for a local command that ``logs`` (at ``[log] level``)."""
+    from tuiphone.config.loader import load_config
+    from tuiphone.host.applog import install
+    from tuiphone.model.errors import ConfigError
+
+    try:
+        install(load_config(getattr(ns, "config", None)).log)
+    except ConfigError:
+        return  # the command itself reports a broken config
 
 
 def private_config(command: Command, ns: argparse.Namespace) -> AppConfig:

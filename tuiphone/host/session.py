@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the rest is imported when used: one-shot commands start fas
     from tuiphone.control import ControlServer, RemotePhone
     from tuiphone.engine.api import PhoneApi
     from tuiphone.engine.phone import Phone
+    from tuiphone.host.reprovision import Reprovisioner
 
 Builder = Callable[["AppConfig"], "Phone"]
 
@@ -46,6 +47,7 @@ class EngineHost:
         self.local: Phone | None = None  # the engine this host owns
         self.server: ControlServer | None = None
         self._ownership: Ownership | None = None
+        self.reprovisioner: Reprovisioner | None = None
 
     async def open(self) -> PhoneApi:
         """Raises what ``claim`` raises, ConfigError, and what starting an engine raises."""
@@ -65,9 +67,16 @@ class EngineHost:
         return await self.open()
 
     async def _start(self, owned: Ownership) -> Phone:
-        phone = await self._build(self.config())
+        config = self.config()
+        phone = await self._build(config)
         await phone.start()
         self.local = phone
+        if self.role.serves:
+            from tuiphone.host.reprovision import Reprovisioner
+
+            # the daemon and the TUI re-provision (at start, then every N hours)
+            self.reprovisioner = Reprovisioner(phone, config)
+            self.reprovisioner.start()
         if owned.listener is not None:
             from tuiphone.commands.socket_run import socket_requests
             from tuiphone.control import ControlServer
@@ -99,6 +108,9 @@ class EngineHost:
         phone, self.local = self.local, None
         server, self.server = self.server, None
         owned, self._ownership = self._ownership, None
+        reprovisioner, self.reprovisioner = self.reprovisioner, None
+        if reprovisioner is not None:
+            await reprovisioner.stop()
         if owned is None:
             return
         try:

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 
 from tuiphone.model.network import IpVersion, NatConfig
+from tuiphone.model.rules import CallRules
 from tuiphone.model.trust import TrustConfig
 
 
@@ -73,6 +74,7 @@ class AccountConfig:
     dial_prefix: tuple[str, ...] = ()  # PBX outside-line prefixes, stripped to check
     location_url: str | None = None  # by-reference location for REGISTER
     features: Features = field(default_factory=Features)
+    rules: CallRules = field(default_factory=CallRules)
     internal: bool = False  # the engine's own line (echo): its calls are never recorded
 
     @property

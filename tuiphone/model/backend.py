@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
-from tuiphone.model.call import CallStats
+from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import Event
 from tuiphone.model.network import Route
+from tuiphone.model.rules import Screening
 
 Emit = Callable[[Event], None]
+# Asked about each incoming call before its first response, on the backend's own thread:
+# a Screening answers the call with it instead of ringing. Must not block or raise.
+CallScreen = Callable[[CallInfo], "Screening | None"]
 PRESENCE_STATES = ("available", "away", "dnd", "busy", "on-the-phone", "offline")
 
 
@@ -74,6 +78,11 @@ class SipBackend(Protocol):
 
     async def stop(self) -> None:
         """Unregister, hang up and destroy everything. Idempotent."""
+
+    def set_call_screen(self, screen: CallScreen | None) -> None:
+        """Ask ``screen`` about every incoming call before it rings (any time, any state).
+        A screened call is still reported: IncomingCall, then CallChanged up to ENDED, each
+        with ``CallInfo.screened`` set to the Screening's words."""
 
     async def add_account(
         self,
@@ -149,6 +158,10 @@ class SipBackend(Protocol):
         """OPTIONS ``uri``; returns the final response. Raises Timeout, NetworkError."""
 
     async def call_stats(self, call_id: str) -> CallStats: ...
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        """Codec ids ("PCMA/8000/1") in the order a call offers them: the account's
+        ``codecs`` first (none given: the default order). Raises NotFound."""
 
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""

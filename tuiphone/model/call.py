@@ -107,6 +107,8 @@ class CallInfo:
     # incoming calls: what the network vouched for about the caller
     identity: CallerIdentity | None = field(default=None, metadata=SPARSE)
     security: CallSecurity | None = field(default=None, metadata=SPARSE)
+    # incoming calls a rule answered without ringing (DND, blocklist, forwarding): why
+    screened: str = field(default="", metadata=SPARSE)
     location_refusal: LocationRefusal | None = field(default=None, metadata=SPARSE)
 
     @property

@@ -43,6 +43,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.MediaProblem,
         ev.RequestRefused,
         ev.RequestFilter,
+        ev.DndChanged,
     )
 }
 

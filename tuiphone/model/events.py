@@ -161,6 +161,14 @@ class RequestFilter:
     mode: str
 
 
+@dataclass(frozen=True, slots=True)
+class DndChanged:
+    """Do-not-disturb was turned on or off: ``account_ids`` are the accounts in DND now."""
+
+    kind: ClassVar[str] = "dnd_changed"
+    account_ids: tuple[str, ...]
+
+
 Event = (
     RegistrationChanged
     | CallChanged
@@ -179,4 +187,5 @@ Event = (
     | MediaProblem
     | RequestRefused
     | RequestFilter
+    | DndChanged
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
-from tuiphone.model.backend import BackendSettings, BodyPart, Emit, PingResult
+from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
@@ -34,6 +34,12 @@ class PjBackend:
     def __init__(self) -> None:
         self._loop: PjLoop | None = None
         self._core: Core | None = None
+        self._screen: CallScreen | None = None
+
+    def set_call_screen(self, screen: CallScreen | None) -> None:
+        self._screen = screen
+        if self._core is not None:
+            self._core.call_screen = screen  # one reference: the pjsip thread sees either
 
     @property
     def running(self) -> bool:
@@ -54,6 +60,7 @@ class PjBackend:
 
         def setup() -> tuple[str, int]:
             holder.append(Core(settings, aio, emit, pj_loop.post))
+            holder[0].call_screen = self._screen
             return holder[0].start()
 
         def teardown() -> None:
@@ -189,6 +196,15 @@ class PjBackend:
                 raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
         finally:
             fut.cancel()
+
+    async def codecs(self, account_id: str | None = None) -> list[str]:
+        from tuiphone.sip.codecs import call_order, codec_ids
+
+        def order(c: Core) -> list[str]:
+            names = c.account(account_id).config.codecs if account_id else ()
+            return call_order(names, c.codec_base, codec_ids(c.stack.ep))
+
+        return await self._run(order)
 
     async def call_stats(self, call_id: str) -> CallStats:
         from tuiphone.sip.stats import call_stats

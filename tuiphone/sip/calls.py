@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import itertools
+import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -19,8 +20,9 @@ import pjsua2 as pj
 from tuiphone.model.account import DtmfMethod
 from tuiphone.model.backend import BodyPart
 from tuiphone.model.call import CallInfo, CallState, Direction, LocationRefusal
-from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
+from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.rules import Screening
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.net.routes import local_address_for
 from tuiphone.net.sipuri import ip_literal, parse_target
@@ -31,6 +33,8 @@ from tuiphone.sip.endpoint import MAX_CALLS
 from tuiphone.sip.errors import PJ_ETOOMANY, PJSIP_ESESSIONTERMINATED, convert, pj_status
 from tuiphone.sip.geoloc import add_parts, retry_request
 from tuiphone.sip.uri import check_uri
+
+log = logging.getLogger("tuiphone.sip.calls")
 
 if TYPE_CHECKING:
     from tuiphone.sip.account import PjAccount
@@ -97,6 +101,7 @@ class CallRegistry:
         if any(n.lower() == "geolocation" for n in (headers or {})):
             call.location_retry = (uri, dict(headers or {}))  # RFC 6442 §4.3: one retry
         try:
+            self.core.use_codecs(acc.config.codecs)
             self._dial(call, uri, op)
         except pj.Error as err:
             self.discard(call.key)
@@ -176,13 +181,34 @@ class CallRegistry:
         if caller is not None:
             call.vouch(*caller)
         call.amend(**call.refresh(), headers=custom_headers(whole_msg))
+        screened = self._screened(call)
         self.core.incoming_call(call)
+        # A final answer from inside onIncomingCall can abort pjsip (it frees the INVITE's
+        # copy twice, see gate_refuse): those answers go in a job right after it.
+        if screened is not None:
+            self.core.defer(lambda: self._answer_later(call, screened.code,
+                                                       screened.target or None))
+            return
         if sdp.ipv6_only(whole_msg.split("\r\n\r\n", 1)[-1]):
             self.core.notice("warning", f"call from {call.info.remote_uri} refused: it offers "
                                         "IPv6 media only, and this pjsua2 build has IPv4 media")
-            self._answer(call, 488, warning=IPV6_WARNING)
+            self.core.defer(lambda: self._answer_later(call, 488, warning=IPV6_WARNING))
             return
         self._answer(call, 200 if acc.config.auto_answer else 180)
+
+    def _screened(self, call: PjCall) -> Screening | None:
+        """The engine rule that answers ``call`` instead of ringing (marked on the call)."""
+        screened = self.core.screen_call(call.info)
+        if screened is None:
+            return None
+        if screened.target:
+            try:
+                check_uri(self.core.stack.ep, screened.target)
+            except TuiphoneError as err:
+                self.core.notice("warning", f"{screened.rule}: {err}; the call rings instead")
+                return None
+        call.amend(screened=screened.words)
+        return screened
 
     def answer(self, key: str, code: int) -> None:
         if not 101 <= code <= 699:
@@ -197,6 +223,8 @@ class CallRegistry:
     ) -> None:
         op = pj.CallOpParam(True)
         op.statusCode = code
+        if 200 <= code < 300:
+            self.core.use_codecs(call.account.config.codecs)
         if contact is not None:
             op.txOption.headers.append(_header("Contact", f"<{contact}>"))
         if warning is not None:
@@ -205,6 +233,14 @@ class CallRegistry:
             call.answer(op)
         except pj.Error as err:
             raise convert(err, f"answering {call.key}") from None
+
+    def _answer_later(self, call: PjCall, code: int, contact: str | None = None,
+                      warning: str | None = None) -> None:
+        """A deferred final answer; the caller may have given up meanwhile."""
+        try:
+            self._answer(call, code, contact, warning)
+        except TuiphoneError as err:
+            log.debug("answer %s to %s not sent: %s", code, call.key, err)
 
     def redirect(self, key: str, target: str) -> None:
         check_uri(self.core.stack.ep, target)

@@ -7,13 +7,13 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState
-from tuiphone.model.backend import BackendSettings, Emit
-from tuiphone.model.call import CallState
+from tuiphone.model.backend import BackendSettings, CallScreen, Emit
+from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
     CallChanged,
@@ -29,11 +29,12 @@ from tuiphone.model.events import (
 )
 from tuiphone.model.message import Message
 from tuiphone.model.network import Route
+from tuiphone.model.rules import Screening
 from tuiphone.sip import sdp
 from tuiphone.sip.account import PjAccount, Plan, build_config
 from tuiphone.sip.call import PjCall
 from tuiphone.sip.calls import CallRegistry, live_id
-from tuiphone.sip.codecs import apply_order
+from tuiphone.sip.codecs import check_names, codec_ids, order_for_call
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.gate import Gate
@@ -69,13 +70,33 @@ class Core:
         self.lamps = LampHub(self)
         self.gate = Gate(self.emit, self.stack.writer.mute, defer)
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
+        self.call_screen: CallScreen | None = None  # the engine's call rules
+        self.codec_base: list[str] = []
+
+    def screen_call(self, info: CallInfo) -> Screening | None:
+        """What the engine's rules answer instead of ringing, or None (also when they fail:
+        a broken rule must not lose a call)."""
+        screen = self.call_screen
+        if screen is None:
+            return None
+        try:
+            return screen(info)
+        except Exception:
+            log.exception("call screen failed; the call rings")
+            return None
 
     def start(self) -> tuple[str, int]:
         """Start the stack, then the request gate (it probes our own UDP listener).
         Returns the wake-up address (see Stack.init)."""
         wake = self.stack.init()
+        self.codec_base = codec_ids(self.stack.ep)  # the wheel's own order, by priority
+        self.use_codecs(())
         self.gate.install(*wake, self.stack.handle_events)
         return wake
+
+    def use_codecs(self, names: Sequence[str]) -> None:
+        """The codec order of the next offer or answer (see codecs.py)."""
+        order_for_call(self.stack.ep, names, self.codec_base)
 
     def emit(self, event: Event) -> None:
         """Hand ``event`` to the engine's loop (any thread)."""
@@ -118,7 +139,7 @@ class Core:
             if uri is not None:
                 check_uri(self.stack.ep, uri)
         if cfg.codecs:
-            apply_order(self.stack.ep, cfg.codecs)  # endpoint-wide (see codecs.py)
+            check_names(self.stack.ep, cfg.codecs)  # set per call (see codecs.py)
         self.planner.key_passwords[cfg.id] = tls_key_password
         plan = self.planner.plan(cfg, route, turn_password)
         acc = PjAccount(self, cfg, plan, password)

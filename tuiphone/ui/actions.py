@@ -58,6 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                show=False),
     ActionSpec("calls.conference", "c", "screen.conference", "Conference", "calls", show=False),
     ActionSpec("calls.voicemail", "v", "screen.voicemail", "To voicemail", "calls", show=False),
+    ActionSpec("calls.dnd", "d", "screen.dnd", "Do not disturb", "calls", show=False),
     ActionSpec("calls.voicemail_box", "b", "screen.call_voicemail", "Call voicemail", "calls",
                show=False),
     ActionSpec("contacts.call", "ctrl+l", "call", "Call contact", "contacts"),
@@ -83,6 +84,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("incoming.reject", "r", "choose('reject')", "Reject", "incoming"),
     ActionSpec("incoming.voicemail", "v", "choose('voicemail')", "Voicemail", "incoming"),
     ActionSpec("incoming.later", "escape", "choose('later')", "Decide later", "incoming"),
+    ActionSpec("consent.accept", "y", "choose('accept')", "Accept", "consent"),
+    ActionSpec("consent.reject", "n", "choose('reject')", "Reject", "consent"),
+    ActionSpec("consent.later", "escape", "choose('later')", "Later", "consent"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
 )
 

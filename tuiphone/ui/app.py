@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,6 +15,7 @@ from textual.app import App
 from tuiphone.config.schema import AppConfig, UiConfig
 from tuiphone.engine.api import PhoneApi
 from tuiphone.ui.actions import bindings_for, unknown_ids
+from tuiphone.ui.alerts import Alerter
 from tuiphone.ui.palette import PhoneCommands
 from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.screens.main import MainScreen
@@ -24,6 +28,8 @@ from tuiphone.ui.themes import (
     wants_mono,
 )
 from tuiphone.ui.widgets.quickdial import Favourite
+
+log = logging.getLogger("tuiphone.ui")
 
 PhoneFactory = Callable[[], Awaitable[PhoneApi]]
 
@@ -63,10 +69,20 @@ class TuiphoneApp(App[int]):
         if voicemail_uri is None and config is not None and config.accounts:
             voicemail_uri = config.accounts[0].voicemail  # the default account's box
         books = config is not None and bool(config.contacts.vdirs or config.contacts.carddav)
+        self.alerter = Alerter(self.ui.alert, self._write_terminal, self.bell,
+                               self._start_command, os.environ)
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else (),
                                avatars=self.ui.avatars,
                                confirm_emergency=self.ui.confirm_emergency)
+
+    def _write_terminal(self, text: str) -> None:
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
+    def _start_command(self, argv: list[str]) -> None:
+        """Run ``argv`` (never through a shell) without waiting; its failure is logged."""
+        self.run_worker(_run_quietly(argv), group="alerts", exit_on_error=False)
 
     def on_mount(self) -> None:
         for problem in self._theme_problems:
@@ -138,3 +154,13 @@ class TuiphoneApp(App[int]):
         index = names.index(self.theme) + 1 if self.theme in names else 0
         self.use_theme(names[index % len(names)])
         self.notify(f"Theme: {self.theme}", timeout=2)
+
+
+async def _run_quietly(argv: list[str]) -> None:
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL)
+        await proc.wait()
+    except OSError as err:
+        log.warning("alert command %s failed: %s", argv[0], err)

@@ -173,6 +173,12 @@ class CallActions:
         if call is not None:
             self.to_voicemail(call.id)
 
+    def toggle_dnd(self) -> None:
+        """Do not disturb on for every account, or off again if any is in DND."""
+        phone = self.link.phone
+        on = phone is None or not phone.state().dnd
+        self.link.run("Do not disturb", lambda: self.link.need().set_dnd(on))
+
     def call_voicemail(self) -> None:
         """Dial the default account's voicemail box."""
         if self.voicemail_uri:

@@ -9,6 +9,7 @@ by ``CallActions`` and ``ContactActions``, which reach the engine through one
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -71,6 +72,7 @@ from tuiphone.ui.messages import (
 from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
 from tuiphone.ui.quickdial_keys import QuickDialKeys
+from tuiphone.ui.screens.consent import ConsentScreen
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
@@ -133,6 +135,7 @@ class MainScreen(Screen[None]):
         self.has_books = has_books
         self._named_threads: set[str] = set()
         self.clock = clock
+        self._consent_open = False
         self._toasts = Toasts(lambda text, severity: self.notify(text, severity=severity),
                               self.set_timer)  # a flood of notices: a few, then a summary
         self.layout_pref = layout
@@ -223,6 +226,36 @@ class MainScreen(Screen[None]):
         self.avatars.fetch = getattr(phone, "contact_photo", None)
         self.query_one(ContactsPane).refresh_search()  # everyone, or what was typed
         self.contact_actions.load_quickdial_avatars()
+        self._ask_consent()
+
+    @work(group="consent", exclusive=True)
+    async def _ask_consent(self) -> None:
+        """Data features a provider turned on wait for the user: ask in a dialog."""
+        from tuiphone.provision import pending
+
+        config = getattr(self.app, "config", None)
+        path = str(config.source) if config is not None and config.source else None
+        try:
+            rows = await asyncio.to_thread(pending.status, path)
+        except Exception:  # noqa: BLE001 - a broken layer is reported by config check
+            return
+        waiting = [row for row in rows if row.pending]
+        if not waiting or self._consent_open:
+            return
+        self._consent_open = True
+        changes = [p.what for row in waiting for p in row.pending]
+        source = ", ".join(sorted({str(row.source) for row in waiting}))
+        choice = await self.app.push_screen_wait(ConsentScreen(source, changes))
+        self._consent_open = False
+        if choice in ("accept", "reject"):
+            try:
+                await asyncio.to_thread(pending.decide, path, None, choice == "accept")
+            except Exception as err:  # noqa: BLE001 - shown, never a crash
+                self._toasts.show(f"Provisioning: {err}", "error")
+                return
+            words = ("accepted; it takes effect when tuiphone starts next"
+                     if choice == "accept" else "rejected; those features stay off")
+            self._toasts.show(f"Provisioning: {words}", "information")
 
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
@@ -336,6 +369,8 @@ class MainScreen(Screen[None]):
                 self._trace_soon()
             case Notice(level=level, text=text):
                 self._toasts.show(text, _SEVERITY.get(level, "information"))
+                if text.startswith("provisioning ") and "consent" in text:
+                    self._ask_consent()
             case NetworkChanged(route=route) if route.reason != "start":
                 self._toasts.show(network_words(route), "warning")
                 self._load_location()
@@ -349,6 +384,9 @@ class MainScreen(Screen[None]):
 
     def _ring(self, call: CallInfo) -> None:
         name = party(call.remote_uri, call.remote_name)
+        alerter = getattr(self.app, "alerter", None)
+        if alerter is not None:
+            alerter.incoming(name)
         waiting = any(c.state is CallState.CONNECTED for c in self.link.calls())
         modal = IncomingCallScreen(call, name, waiting)
         self._modals[call.id] = modal
@@ -438,7 +476,27 @@ class MainScreen(Screen[None]):
     def action_call_voicemail(self) -> None:
         self.call_actions.call_voicemail()
 
+    def action_dnd(self) -> None:
+        self.call_actions.toggle_dnd()
+
     # intents from panes
+
+    @on(Dialpad.PreviewWanted)
+    def _preview(self, message: Dialpad.PreviewWanted) -> None:
+        self._dial_preview(message.text)
+
+    @work(exclusive=True, group="dial-preview")
+    async def _dial_preview(self, text: str) -> None:
+        """Show what the dialling rules make of the typed text (nothing if unchanged)."""
+        if self.phone is None:
+            return
+        try:
+            uri = await self.phone.dial_preview(text)
+        except TuiphoneError:  # half-typed text is not worth an error
+            return
+        dialpad = self.query_one(Dialpad)
+        if dialpad.query_one("#dial-input", Input).value == text:
+            dialpad.rewritten = rewritten_number(text, uri)
 
     @on(DialRequested)
     def _dial(self, message: DialRequested) -> None:
@@ -587,3 +645,11 @@ class MainScreen(Screen[None]):
 
     def action_previous_pane(self) -> None:
         self.action_next_pane(-1)
+
+
+def rewritten_number(typed: str, uri: str) -> str:
+    """The user part of ``uri`` when the dialling rules changed the typed number, else ""."""
+    user = uri.split(":", 1)[-1].split("@", 1)[0]
+    typed_target = typed.split(",", 1)[0].strip()
+    plain = "".join(c for c in typed_target if c not in " \t().-")
+    return "" if user in (typed_target, plain) or "@" in typed or ":" in typed else user

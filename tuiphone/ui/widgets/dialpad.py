@@ -28,10 +28,18 @@ class Dialpad(Vertical):
     BINDINGS = bindings_for("dialpad")
     in_call: reactive[bool] = reactive(False)
     force_dial: reactive[bool] = reactive(False)
+    # what the account's dialling rules make of the typed text, when they change it
+    rewritten: reactive[str] = reactive("")
 
     @dataclass
     class DtmfRequested(Message):
         digits: str
+
+    @dataclass
+    class PreviewWanted(Message):
+        """The typed text changed: the screen asks the engine what it would dial."""
+
+        text: str
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="number, user or sip: URI", id="dial-input")
@@ -59,10 +67,15 @@ class Dialpad(Vertical):
     def watch_force_dial(self) -> None:
         self._show_mode()
 
+    def watch_rewritten(self) -> None:
+        self._show_mode()
+
     def _show_mode(self) -> None:
         if not self.is_mounted:
             return
         text = "tones: digits go to the call" if self.tone_mode else "Enter dials"
+        if not self.tone_mode and self.rewritten:
+            text = f"Enter dials {self.rewritten} (dialling rule)"
         self.query_one("#dial-mode", Static).update(text)
         self.set_class(self.tone_mode, "-tones")
 
@@ -76,7 +89,12 @@ class Dialpad(Vertical):
 
     @on(Input.Changed, "#dial-input")
     def _typed(self, event: Input.Changed) -> None:
-        if not self.tone_mode or not event.value:
+        if not self.tone_mode:
+            self.rewritten = ""
+            if event.value.strip():
+                self.post_message(self.PreviewWanted(event.value))
+            return
+        if not event.value:
             return
         digits = "".join(c for c in event.value if c in DTMF_CHARS)
         event.input.value = ""

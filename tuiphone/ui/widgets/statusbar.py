@@ -51,6 +51,9 @@ class StatusBar(Static):
         if state is not None:
             routes = {r.account_id: r for r in state.routes}
             parts.extend((0, account_text(a, routes.get(a.id))) for a in state.accounts)
+            if state.dnd:
+                every = {a.id for a in state.accounts} <= set(state.dnd)
+                parts.append((0, "⊘ DND" if every else f"⊘ DND {','.join(state.dnd)}"))
             new = sum(m.new for m in state.mwi)
             if state.mwi:
                 parts.append((1, f"✉ MWI {new}"))
