@@ -76,8 +76,10 @@ def test_erase_needs_yes_and_then_leaves_nothing(
     with Store(data_dir() / "tuiphone.db") as store:
         assert store.history() == []
         assert store.messages() == []
+        assert store.search_messages("launch") == []  # the search index went too
     raw = b"".join(p.read_bytes() for p in data_dir().glob("tuiphone.db*"))
     assert SECRET.encode() not in raw  # compacted: not just unlinked pages
+    assert b"launch" not in raw  # ... and no word of it is left in the index
     assert not (data_dir() / "sip-trace.log").exists()
     assert not (state_dir() / "shell_history").exists()
     assert not list(state_dir().glob("tuiphone.log*"))  # the app log and its old files
@@ -92,6 +94,8 @@ def test_erase_one_peer(kept: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out) == {"rows_deleted": 2, "peer": BOB}
     with Store(data_dir() / "tuiphone.db") as store:
         assert [c.remote_uri for c in store.history()] == ["sip:alice@example.com"]
+        assert store.search_messages("launch") == []  # its words left the index
+        assert [m.body for m in store.search_messages("hello")] == ["hello 1"]
     assert (data_dir() / "sip-trace.log").exists()
 
 

@@ -224,15 +224,16 @@ def test_retention_days_is_a_bounded_integer(problems_of: Problems) -> None:
 def test_switches_of_features_not_built_yet_warn(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n[accounts.features]\n'
-                    'mwi = true\nlocation = true\nusage_counters = true\n')
+                    'mwi = true\nlocation = true\nusage_counters = true\nfile_sharing = true\n')
     path.chmod(0o600)
     config = load_config(path)
     assert config.accounts[0].features.mwi
-    assert config.accounts[0].features.location  # built: no warning
     assert [w.split(": ", 2)[1:] for w in config.warnings] == [
-        ["accounts[0].features.usage_counters", "usage counters are not built yet; "
+        ["accounts[0].features.file_sharing", "file attachments are not built yet; "
          "this switch has no effect"],
     ]
+    assert config.accounts[0].features.location  # built: no warning
+    assert config.accounts[0].features.usage_counters  # built: no warning
 
 
 def test_message_retry_hours_has_file_line_and_range(problems_of: Problems) -> None:

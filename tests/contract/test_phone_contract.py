@@ -50,7 +50,7 @@ from tuiphone.model.events import (
     MessageReceived,
     MessageStatus,
 )
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import ChatThread, Delivery, Message
 
 ALICE = AccountConfig(id="alice", uri="sip:alice@127.0.0.1")
 BOB = AccountConfig(id="bob", uri="sip:bob@127.0.0.1")
@@ -245,6 +245,45 @@ async def test_messages_are_sent_delivered_and_kept(api: PhoneApi) -> None:
     kept = await api.messages("sip:bob@127.0.0.1")
     assert [m.body for m in kept if m.direction == "out"] == ["hi Bob"]
     assert await api.messages("sip:bob@127.0.0.1", pending=True) == []
+
+
+async def _sent(api: PhoneApi, uri: str, body: str) -> Message:
+    async with EventFeed(api) as feed:
+        msg = await api.send_message(uri, body, account_id="alice")
+        event = await next_event(feed, lambda ev: isinstance(ev, MessageStatus)
+                                 and ev.message.id == msg.id
+                                 and not ev.message.delivery.pending)
+    assert isinstance(event, MessageStatus)
+    return event.message
+
+
+async def test_threads_pages_search_unread_and_resend(api: PhoneApi) -> None:
+    sent = [await _sent(api, "sip:bob@127.0.0.1", f"pear number {n}") for n in range(5)]
+    threads = await api.chat_threads()
+    assert all(isinstance(t, ChatThread) for t in threads)
+    by_key = {t.key: t for t in threads}
+    assert by_key["bob@127.0.0.1"].last_message.id == sent[-1].id
+    assert by_key["alice@127.0.0.1"].unread == 5  # what bob's account received
+    assert await api.mark_read("<sip:alice@127.0.0.1;transport=udp>") == 5
+    assert {t.key: t.unread for t in await api.chat_threads()}["alice@127.0.0.1"] == 0
+    last = await api.messages("sip:bob@127.0.0.1", limit=2)
+    assert [m.id for m in last] == [m.id for m in sent[3:]]
+    older = await api.messages("sip:bob@127.0.0.1", limit=2, before=last[0].id)
+    assert [m.id for m in older] == [m.id for m in sent[1:3]]
+    middle = await api.messages(limit=3, around=sent[2].id)
+    assert [m.id for m in middle] == [m.id for m in sent[1:4]]
+    found = await api.search_messages("PEAR 3", "sip:bob@127.0.0.1")
+    assert [m.id for m in found] == [sent[3].id]
+    with pytest.raises(UsageError, match="nothing to search for"):
+        await api.search_messages("((")
+    failed = await _sent(api, "sip:busy@127.0.0.1", "anyone?")
+    assert failed.delivery is Delivery.FAILED
+    again = await api.resend_message(failed.id)
+    assert (again.id, again.delivery) == (failed.id, Delivery.QUEUED)
+    with pytest.raises(UsageError, match="only a failed outgoing message"):
+        await api.resend_message(sent[0].id)
+    with pytest.raises(NotFound):
+        await api.resend_message("nosuchid")
 
 
 async def test_a_body_that_cannot_fit_is_refused_and_not_kept(api: PhoneApi) -> None:

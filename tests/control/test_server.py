@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import pwd
 import socket
 import stat
+import sys
 
 import pytest
 
@@ -90,47 +90,53 @@ async def test_a_regular_file_is_never_deleted(engine_free_path):
     assert engine_free_path.read_text() == "mine"
 
 
-def _child(path: str, out: int, uid: int, gid: int) -> None:
-    """Runs in the forked child as nobody: connect, ask, report through the pipe.
-    Only system calls here: a forked child of a threaded process must not take locks."""
-    result: dict = {}
+# The client that runs as nobody: a separate interpreter (not a fork of this threaded
+# process, whose child could inherit a lock another thread held), isolated from the venv.
+_NOBODY_CLIENT = r"""
+import contextlib, json, socket, sys
+result = {}
+try:
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(30)  # a loaded CI machine may answer slowly
     try:
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(30)  # a loaded CI machine may answer slowly
-        try:
-            s.connect(path)
-        except OSError as err:
-            result = {"connect": err.errno}
-        else:
-            # A refusing server answers at once and closes: its answer is queued anyway.
-            with contextlib.suppress(BrokenPipeError):
-                s.sendall(b'{"id": 1, "cmd": "state"}\n')
-            line = b""
-            while not line.endswith(b"\n") and (chunk := s.recv(4096)):
-                line += chunk  # raw reads: no text layer, no locale lookup after fork
-            result = {"reply": json.loads(line) if line else None}
-    except BaseException as err:  # noqa: BLE001 - reported to the parent
-        result = {"child_error": repr(err)}
-    os.write(out, json.dumps(result).encode())
+        s.connect(sys.argv[1])
+    except OSError as err:
+        result = {"connect": err.errno}
+    else:
+        # A refusing server answers at once and closes: its answer is queued anyway.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            s.sendall(b'{"id": 1, "cmd": "state"}\n')
+        line = b""
+        while not line.endswith(b"\n") and (chunk := s.recv(4096)):
+            line += chunk
+        result = {"reply": json.loads(line) if line else None}
+except BaseException as err:
+    result = {"child_error": repr(err)}
+print(json.dumps(result))
+"""
+
+
+_INTERPRETERS = tuple(dict.fromkeys((os.path.realpath(sys.executable), "/usr/bin/python3")))
 
 
 async def run_as_nobody(path) -> dict:
     nobody = pwd.getpwnam("nobody")
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never return into pytest
+    # The venv's interpreter may sit in root's home, which nobody cannot enter.
+    for exe in _INTERPRETERS:
         try:
-            _child(str(path), write_end, nobody.pw_uid, nobody.pw_gid)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    loop = asyncio.get_running_loop()
-    await asyncio.wait_for(loop.run_in_executor(None, os.waitpid, pid, 0), 60)
-    with os.fdopen(read_end, "rb") as pipe:
-        return json.loads(pipe.read())
+            proc = await asyncio.create_subprocess_exec(
+                exe, "-I", "-c", _NOBODY_CLIENT, str(path),
+                user=nobody.pw_uid, group=nobody.pw_gid, extra_groups=[], cwd="/",
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )
+            break
+        except PermissionError:
+            continue
+    else:
+        pytest.fail("no Python interpreter that nobody may run (tried the venv's and python3)")
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode(errors="replace")
+    return json.loads(out)
 
 
 needs_root = pytest.mark.skipif(os.getuid() != 0, reason="needs root to become nobody")

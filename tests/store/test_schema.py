@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tuiphone.model.message import Delivery
+from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store, StoreError, default_db_path
-from tuiphone.store.migrations import MIGRATIONS, migrate, schema_version
+from tuiphone.store.migrations import MIGRATIONS, V4_CALLER_IDENTITY, migrate, schema_version
 
 
 @contextmanager
@@ -141,3 +141,29 @@ def test_version_2_database_gains_the_outbox(db_path: Path) -> None:
         assert store.pending_messages() == []
         store.erase_peer("sip:x@y")
         assert store.attachments("m2") == []
+
+
+def test_version_4_database_gains_threads_and_a_filled_search_index(db_path: Path) -> None:
+    """V5 files every old row under its normalised peer and indexes its text: a history
+    written before full-text search is searchable and threaded at once."""
+    db_path.parent.mkdir(parents=True)
+    v4 = MIGRATIONS.index(V4_CALLER_IDENTITY) + 1
+    with _raw(db_path) as conn:
+        assert migrate(conn, str(db_path), MIGRATIONS[:v4]) == v4
+        for n, (peer, body, read) in enumerate((
+                ("sip:alice@example.com", "see you at the station", 0),
+                ("<sip:alice@example.com;transport=tcp>", "which station?", 0),
+                ('"Bob" <sip:bob@example.com>', "station wagon for sale", 1))):
+            conn.execute(
+                "INSERT INTO messages (id, account_id, direction, peer, body, content_type,"
+                " timestamp, delivery, read) VALUES (?, 'a', 'in', ?, ?, 'text/plain', ?,"
+                " 'received', ?)", (f"m{n}", peer, body, float(n), read))
+    with Store(db_path) as store:
+        assert [m.id for m in store.search_messages("station")] == ["m2", "m1", "m0"]
+        assert [m.id for m in store.search_messages("station", "sip:alice@example.com")
+                ] == ["m1", "m0"]
+        assert [(t.key, t.unread) for t in store.threads()] == [
+            ("bob@example.com", 0), ("alice@example.com", 2)]
+        store.add_message(Message("m9", "a", "in", "sip:alice@example.com", "new station",
+                                  "text/plain", 9.0, Delivery.RECEIVED))
+        assert [m.id for m in store.search_messages("station")][0] == "m9"

@@ -10,7 +10,7 @@ from tuiphone.engine.api import MwiState, PhoneState
 from tuiphone.model.account import AccountState, RegState
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry, MediaState
 from tuiphone.model.events import Event
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import ChatThread, Delivery, Message, peer_key
 from tuiphone.model.trace import TraceEntry
 
 T0 = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
@@ -57,6 +57,9 @@ class StubPhone:
             echo_uri="sip:echo@127.0.0.1:5060",
         )
 
+    async def note_usage(self, fact: str) -> None:
+        pass
+
     async def events(self) -> AsyncIterator[Event]:
         await asyncio.Event().wait()
         yield  # type: ignore[misc]  # pragma: no cover
@@ -69,7 +72,22 @@ class StubPhone:
                          None, T0 - 899, 486, "Busy Here"),
         ][:limit]
 
-    async def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
+    async def chat_threads(self) -> list[ChatThread]:
+        threads: dict[str, ChatThread] = {}
+        for m in await self.messages():
+            threads[peer_key(m.peer)] = ChatThread(peer_key(m.peer), m.peer, m, 0)
+        return sorted(threads.values(), key=lambda t: -t.last_message.timestamp)
+
+    async def mark_read(self, peer: str) -> int:
+        return 0
+
+    async def messages(self, peer: str | None = None, limit: int = 100, pending: bool = False,
+                       before: str | None = None, after: str | None = None,
+                       around: str | None = None) -> list[Message]:
+        return [m for m in self._messages()
+                if peer is None or peer_key(m.peer) == peer_key(peer)][-limit:]
+
+    def _messages(self) -> list[Message]:
         return [
             Message("m1", "local", "out", "sip:echo@127.0.0.1:5060", "hello", "text/plain",
                     T0 - 30, Delivery.SENT, 200, "OK"),
@@ -77,7 +95,7 @@ class StubPhone:
                     T0 - 29, Delivery.RECEIVED),
             Message("m3", "local", "out", "sip:nobody@127.0.0.1", "are you there?", "text/plain",
                     T0 - 20, Delivery.FAILED, 404, "Not Found"),
-        ][:limit]
+        ]
 
     async def call_stats(self, call_id: str) -> CallStats:
         return CallStats("PCMU", 8000, 3600, 2, 0.5, 3600, 1.0, 20.0, mos=4.4)

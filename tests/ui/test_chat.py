@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 
 from tests.ui.helpers import make_app, until
 from tuiphone.model.message import Delivery
@@ -26,9 +26,8 @@ async def test_chat_round_trip_with_echo() -> None:
         assert bodies == ["echo: hello", "hello"]
         sent = next(m for m in thread.messages.values() if m.direction == "out")
         await until(pilot, lambda: thread.messages[sent.id].delivery is Delivery.SENT)
-        text = str(chat.query_one("#conversation-text", Static).content)
-        conv = chat.query_one("#conversation-text", Static)
-        await until(pilot, lambda: "✓ sent" in str(conv.content))
+        text = chat.conversation_text()
+        await until(pilot, lambda: "✓ sent" in chat.conversation_text())
         assert "echo: hello" in text
         assert "echo" not in chat.book.threads  # the typed alias left no empty thread
 
@@ -41,7 +40,7 @@ async def test_incoming_message_counts_unread_until_opened() -> None:
         chat = app.main.query_one(ChatPane)
         await until(pilot, lambda: chat.book.total_unread() == 1)
         threads = chat.query_one("#threads", OptionList)
-        assert "(1)" in str(threads.get_option("bob@127.0.0.1").prompt)
+        assert str(threads.get_option("bob@127.0.0.1").prompt) == "1 bob@127.0.0.1"
         await until(pilot, lambda: "chat: 1 unread" in str(app.main.query_one("#status").render()))
         chat.open_thread("sip:bob@127.0.0.1")
         assert chat.book.total_unread() == 0
@@ -55,8 +54,7 @@ async def test_failed_delivery_is_marked() -> None:
         chat.open_thread("sip:busy@example.com")
         app.main.query_one("#chat-body", Input).focus()
         await pilot.press(*"hi", "enter")
-        conv = chat.query_one("#conversation-text", Static)
-        await until(pilot, lambda: "✕ failed (486 Busy Here)" in str(conv.content))
+        await until(pilot, lambda: "✕ failed (486 Busy Here)" in chat.conversation_text())
 
 
 async def test_chat_key_lands_in_the_to_field_before_any_thread() -> None:
@@ -82,8 +80,7 @@ async def test_a_queued_message_is_marked_until_its_account_registers() -> None:
         chat.open_thread("sip:bob@example.com")
         app.main.query_one("#chat-body", Input).focus()
         await pilot.press(*"later", "enter")
-        conv = chat.query_one("#conversation-text", Static)
-        await until(pilot, lambda: "later  ◷ queued" in str(conv.content))
+        await until(pilot, lambda: "later  ◷ queued" in chat.conversation_text())
         backend.register_failure.clear()
         await phone.register("work")
-        await until(pilot, lambda: "later  ✓ sent" in str(conv.content))
+        await until(pilot, lambda: "later  ✓ sent" in chat.conversation_text())

@@ -29,7 +29,8 @@ async def test_accepting_turns_the_feature_on_and_is_recorded():
     layer = pending_layer()
     app, _ = make_app()
     async with running(app) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ConsentScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConsentScreen)
+                    and bool(app.screen.query("#choose-accept")))  # composed, not just pushed
         words = " ".join(str(label.render()) for label in app.screen.query(".consent-change"))
         assert "BLF lamps" in words
         assert "learns whom you watch" in words
@@ -48,7 +49,8 @@ async def test_later_changes_nothing():
     before = layer.read_bytes()
     app, _ = make_app()
     async with running(app) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ConsentScreen))
+        await until(pilot, lambda: isinstance(app.screen, ConsentScreen)
+                    and bool(app.screen.query("#choose-accept")))  # composed, not just pushed
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConsentScreen))
     assert layer.read_bytes() == before

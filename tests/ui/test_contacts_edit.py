@@ -108,6 +108,46 @@ async def test_edit_saves_only_what_changed(tmp_path: Path) -> None:
         assert found.name == "Anna Arbor"
 
 
+async def test_every_seed_field_is_edited_and_written_back(tmp_path: Path) -> None:
+    """Nickname, title, gender and postal addresses: shown in the form, saved to the
+    card, the unchanged address's line kept as it was."""
+    app, phone, folder = _world(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.main.go("contacts")
+        await until(pilot, lambda: "Springfield" in _detail(app))
+        app.main.query_one("#contact-results", OptionList).focus()
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ContactEditScreen))
+        form = app.screen
+        addresses = form.query_one("#edit-addresses", TextArea)
+        assert addresses.text == "work: 1 Elm St; Springfield; ; 12345; USA"
+        assert form.query_one("#edit-gender", Input).value == ""
+        form.query_one("#edit-nickname", Input).value = "Annie"
+        form.query_one("#edit-title", Input).value = "Chief Arborist"
+        form.query_one("#edit-gender", Input).value = "F she/her"
+        addresses.text = (addresses.text + "\nhome: 2 Oak Ave; Shelbyville; IL; 62565; USA")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Shelbyville" in _detail(app))
+        text = (folder / "anna.vcf").read_bytes().decode()
+        assert "NICKNAME:Annie\r\n" in text
+        assert "TITLE:Chief Arborist\r\n" in text
+        assert "GENDER:F;she/her\r\n" in text
+        assert "ADR;TYPE=work:;;1 Elm St;Springfield;;12345;USA\r\n" in text  # untouched
+        assert "ADR;TYPE=home:;;2 Oak Ave;Shelbyville;IL;62565;USA\r\n" in text
+        details = await phone.contact("anna-1")
+        assert (details.nickname, details.title, details.gender) == (
+            "Annie", "Chief Arborist", "F she/her")
+        assert [a.lines for a in details.addresses][1] == (
+            "2 Oak Ave", "62565 Shelbyville", "IL", "USA")
+        await pilot.press("e")  # the form shows what was saved, and saving again is a no-op
+        await until(pilot, lambda: isinstance(app.screen, ContactEditScreen))
+        assert app.screen.query_one("#edit-gender", Input).value == "F she/her"
+        assert app.screen.query_one("#edit-addresses", TextArea).text.count("\n") == 1
+        before = (folder / "anna.vcf").read_bytes()
+        await pilot.press("escape")
+        assert (folder / "anna.vcf").read_bytes() == before
+
+
 async def test_new_contact_and_delete(tmp_path: Path) -> None:
     app, phone, folder = _world(tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:

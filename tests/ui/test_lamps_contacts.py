@@ -191,5 +191,5 @@ async def test_contacts_enter_dials_and_names_caller_and_chat(tmp_path: Path) ->
         await phone.send_message("sip:me@127.0.0.1", "hi", account_id="bob")
         threads = app.main.query_one("#threads", OptionList)
         await until(pilot, lambda: any(str(threads.get_option_at_index(i).prompt)
-                                       .startswith("Bob Builder")
+                                       .endswith(" Bob Builder")  # after its unread count
                                        for i in range(threads.option_count)))

@@ -49,7 +49,17 @@ def before(tab: str | None = None, chat: bool = False):  # type: ignore[no-untyp
         app.main._poll_stats()
         await until(pilot, lambda: bool(app.main.query_one(CallsPane).stats))
         app.main.open_chat("sip:echo@127.0.0.1")
-        await until(pilot, lambda: app.focused is not None and app.focused.id == "chat-body")
+        try:
+            await until(pilot, lambda: app.focused is not None and app.focused.id == "chat-body")
+        except AssertionError as err:  # say where focus went: this flaked under load
+            main = app.main
+            body = main.query_one("#chat-body")
+            raise AssertionError(
+                f"{err}: focused={app.focused!r} wanted={main._wanted_pane} "
+                f"pending={main._focus_pending} target={main._focus_target} "
+                f"tabs={[t.active for t in main.query(TabbedContent)]} "
+                f"in_chain={body in main.focus_chain} displayed={body.display} "
+                f"disabled={body.disabled} screen={app.screen!r}") from None
         if tab is not None:
             app.main.go(tab, focus=False)
             tabs = app.main.query_one("#tabs", TabbedContent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 
@@ -20,6 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     from tuiphone.cli.parser import parser_for
 
     ns = parser_for(words).parse_args(words)
+    try:
+        return _dispatch(ns)
+    except Exception:
+        from tuiphone.host.crash import count_crash
+
+        count_crash(getattr(ns, "config", None))
+        raise  # the traceback is the bug report
+
+
+def _dispatch(ns: argparse.Namespace) -> int:
     if ns.bindings:
         from tuiphone.cli.frontends import print_bindings
 

@@ -11,7 +11,7 @@ from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import HistoryEntry
-from tuiphone.model.errors import SipError, Timeout
+from tuiphone.model.errors import SipError, Timeout, UsageError
 from tuiphone.model.events import MessageStatus
 from tuiphone.model.message import Delivery, Message
 
@@ -44,7 +44,20 @@ async def message(phone: PhoneApi, args: argparse.Namespace) -> Message:
 
 
 async def messages(phone: PhoneApi, args: argparse.Namespace) -> list[Message]:
-    return await phone.messages(args.uri, args.limit, bool(getattr(args, "pending", False)))
+    """A thread (or all messages), the outbox with --pending, or with --search the
+    messages holding every word, newest first."""
+    pending = bool(getattr(args, "pending", False))
+    text = getattr(args, "search", None)
+    if text is not None:
+        if pending:
+            raise UsageError("--search and --pending do not go together")
+        return await phone.search_messages(text, args.uri, args.limit)
+    return await phone.messages(args.uri, args.limit, pending)
+
+
+async def resend(phone: PhoneApi, args: argparse.Namespace) -> Message:
+    """The failed message, QUEUED again; the outbox sends it while an engine runs."""
+    return await phone.resend_message(args.id)
 
 
 async def history(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -131,6 +131,12 @@ def messages(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def resend(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.chat import resend as handler
+
+    return handler(phone, args)
+
+
 def history(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.chat import history as handler
 
@@ -139,6 +145,12 @@ def history(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def wait(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.checks.wait import wait as handler
+
+    return handler(phone, args)
+
+
+def stats(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
+    from tuiphone.commands.calls.quality import stats as handler
 
     return handler(phone, args)
 
@@ -163,6 +175,12 @@ def contacts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 
 def data(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.data import data as handler
+
+    return handler(phone, args)
+
+
+def usage(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.usage import usage as handler
 
     return handler(phone, args)
 

@@ -46,8 +46,10 @@ _CONTACTS_DETAILS = """actions:
   edit ID --set F=V ...  change fields; only the edited lines of the card change
   delete ID              remove the card (vdir file or CardDAV resource)
   books                  the configured books: kind, place, contacts, last sync
-fields for --set: fn, org, note, birthday (text); phones, emails, sips,
-categories (repeat --set to give several; an empty value clears the list);
+fields for --set: fn, nickname, title, org, note, birthday, gender (text: "F",
+"O non-binary", or words alone); phones, emails, sips, categories, addresses
+(repeat --set to give several; an empty value clears the list; an address is
+"home: street; city; region; postal code; country");
 photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
@@ -194,9 +196,15 @@ COMMANDS: tuple[Command, ...] = (
             help="wait S seconds for that state (the message stays queued after)"))),
     Command("messages", "list chat messages, optionally with one peer", handlers.messages,
             args=(arg("uri", metavar="URI", nargs="?", complete="contact",
-                      help="only messages with this peer"), _limit(100),
+                      help="only the thread with this peer (any spelling of its URI)"),
+                  _limit(100),
                   arg("--pending", action="store_true",
-                      help="only the outbox: messages queued or being sent"))),
+                      help="only the outbox: messages queued or being sent"),
+                  arg("--search", metavar="TEXT",
+                      help="only messages holding every word of TEXT, newest first (taken "
+                           "as plain words; a word ending in * matches as a prefix)"))),
+    Command("resend", "send a failed chat message again", handlers.resend, args=(
+        arg("id", metavar="ID", help="the message id (from messages)"),)),
     Command("history", "list recent calls", handlers.history, running=True,
             args=(_limit(50), arg("--identity", choices=VOUCHES, default=None, metavar="VOUCH",
                                   help="only incoming calls whose caller identity the network "
@@ -217,6 +225,12 @@ COMMANDS: tuple[Command, ...] = (
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
+    Command("stats", "a call's codec, loss, jitter, RTT and MOS; --follow: every second",
+            handlers.stats, running=True, stream=True,
+            details="Without CALL: the one connected call. --follow prints a line a second\n"
+                    "until the call ends (also as call_stats events in `events`).",
+            args=(CALL, arg("--follow", "-f", action="store_true",
+                            help="keep printing until the call ends"))),
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
@@ -224,7 +238,8 @@ COMMANDS: tuple[Command, ...] = (
             handlers.trace,
             running=True, stream=True, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
-        arg("--pcap", metavar="FILE", help="write a pcap file (LINKTYPE_RAW) for Wireshark"),
+        arg("--pcap", metavar="FILE",
+            help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
     )),
     # contacts
@@ -252,6 +267,13 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI", help="erase: only this peer's calls and messages"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
+    Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
+            "messages, registrations, starts, screens, crashes", handlers.usage, local=True,
+            args=(
+                arg("action", nargs="?", default="show", choices=("show", "reset"),
+                    metavar="ACTION", complete=("show", "reset"),
+                    help="show (default) or reset"),
+                arg("--yes", action="store_true", help="reset: really delete"))),
     Command("debug-bundle", "write a tar.gz for a bug report (redacted; to a local file)",
             handlers.debug_bundle, local=True, args=(
                 arg("--out", metavar="FILE",

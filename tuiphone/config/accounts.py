@@ -44,7 +44,6 @@ def _account_id(reader: Reader) -> str | None:
 # not built yet: turning one on gets a warning rather than a silent no-op.
 NOT_BUILT = {
     "file_sharing": "file attachments are not built yet",
-    "usage_counters": "usage counters are not built yet",
 }
 
 

@@ -71,6 +71,7 @@ uri = "sip:{user}@127.0.0.1"
 #mwi = true
 #location = true              # emergency calls carry the matching [[locations]] profile
 #location_in_register = true  # REGISTER carries Geolocation: <location_url>
+#usage_counters = true        # local tallies only (tuiphone usage); never sent
 # NAT: what the registrar saw of us is used in Contact, Via and SDP; keep-alives on.
 #[accounts.nat]
 #contact_rewrite = true

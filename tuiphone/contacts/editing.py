@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuiphone.contacts.extract import card_labels, impp_sip, phone_item, x_sip
-from tuiphone.contacts.fields import Email, Name, Phone
+from tuiphone.contacts.fields import Address, Email, Name, Phone
 from tuiphone.contacts.photo import decode_photo, photo_line
 from tuiphone.contacts.vcard.card import Card
 from tuiphone.contacts.vcard.prop import Property
@@ -22,6 +22,8 @@ class ContactEdit:
 
     fn: str | None = None
     name: Name | None = None
+    nickname: str | None = None
+    title: str | None = None
     org: str | None = None
     note: str | None = None
     birthday: str | None = None
@@ -29,6 +31,8 @@ class ContactEdit:
     emails: Sequence[Email] | None = None
     sips: Sequence[str] | None = None
     categories: Sequence[str] | None = None
+    gender: str | None = None  # the GENDER value: "F", "O;non-binary", ";free text"
+    addresses: Sequence[Address] | None = None
     photo: tuple[str, bytes] | None = None  # (mime, data); ("", b"") removes the photo
 
 
@@ -48,6 +52,10 @@ def _single_lines(edit: ContactEdit) -> dict[str, str]:
     if edit.name is not None:
         n = edit.name
         out["N"] = _structured((n.family, n.given, n.additional, n.prefix, n.suffix))
+    if edit.nickname is not None:
+        out["NICKNAME"] = escape(edit.nickname)
+    if edit.title is not None:
+        out["TITLE"] = escape(edit.title)
     if edit.org is not None:
         out["ORG"] = escape(edit.org)
     if edit.note is not None:
@@ -56,6 +64,8 @@ def _single_lines(edit: ContactEdit) -> dict[str, str]:
         out["BDAY"] = edit.birthday
     if edit.categories is not None:
         out["CATEGORIES"] = ",".join(escape(c) for c in edit.categories)
+    if edit.gender is not None:
+        out["GENDER"] = edit.gender
     return out
 
 
@@ -146,6 +156,23 @@ def _plan_sips(plan: _Planner, sips: Sequence[str]) -> None:
     plan.multi(existing, [(s, format_line(name, s)) for s in uris])
 
 
+def _adr_key(a: Address) -> tuple[object, ...]:
+    return (*a.parts, a.types)
+
+
+def _adr_line(a: Address) -> str:
+    return format_line("ADR", _structured(a.parts), _types(a.types, False))
+
+
+def _plan_addresses(plan: _Planner, addresses: Sequence[Address]) -> None:
+    existing: list[tuple[int, object]] = []
+    for i, prop in enumerate(plan.card.props):
+        if prop.name == "ADR":
+            adr = Address.of_parts(split_escaped(prop.value, ";"), prop.types - {"pref"})
+            existing.append((i, _adr_key(adr)))
+    plan.multi(existing, [(_adr_key(a), _adr_line(a)) for a in addresses])
+
+
 def _plan_photo(plan: _Planner, photo: tuple[str, bytes]) -> None:
     card = plan.card
     found = [(i, p) for i, p in enumerate(card.props) if p.name == "PHOTO"]
@@ -175,6 +202,8 @@ def apply_edit(card: Card, edit: ContactEdit) -> Card:
         _plan_emails(plan, edit.emails)
     if edit.sips is not None:
         _plan_sips(plan, edit.sips)
+    if edit.addresses is not None:
+        _plan_addresses(plan, edit.addresses)
     if edit.photo is not None:
         _plan_photo(plan, edit.photo)
     if not plan.replace and not plan.add:
@@ -194,6 +223,7 @@ def new_card(edit: ContactEdit, uid: str | None = None) -> bytes:
     for e in edit.emails or ():
         lines.append(format_line("EMAIL", escape(e.address), _types(e.types, e.pref)))
     lines += [format_line("IMPP", s if ":" in s else "sip:" + s) for s in edit.sips or ()]
+    lines += [_adr_line(a) for a in edit.addresses or ()]
     if edit.photo is not None and edit.photo[1]:
         lines.append(photo_line(edit.photo[0], edit.photo[1], "3.0"))
     lines.append("END:VCARD")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -63,6 +64,17 @@ class Address:
     types: frozenset[str] = frozenset()
     label: str = ""
     country_code: str = ""  # ISO 3166 alpha-2 (upper case) from X-ABADR or the country
+
+    @classmethod
+    def of_parts(cls, parts: Sequence[str], types: frozenset[str] = frozenset()) -> Address:
+        """From ADR's seven components in order (missing ones empty)."""
+        p = (list(parts) + [""] * 7)[:7]
+        return cls(p[0], p[1], p[2], p[3], p[4], p[5], p[6], types)
+
+    @property
+    def parts(self) -> tuple[str, str, str, str, str, str, str]:
+        return (self.pobox, self.extended, self.street, self.locality, self.region,
+                self.code, self.country)
 
     def lines(self) -> list[str]:
         """Human-readable lines, empty parts dropped."""

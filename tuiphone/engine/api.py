@@ -32,7 +32,7 @@ from tuiphone.model.contact import (
 from tuiphone.model.events import Event
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice
-from tuiphone.model.message import Message
+from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Refusals, Vouch
@@ -147,9 +147,37 @@ class PhoneApi(Protocol):
         LimitExceeded (nothing stored) for a body that can never fit."""
 
     async def messages(
-        self, peer: str | None = None, limit: int = 100, pending: bool = False
+        self, peer: str | None = None, limit: int = 100, pending: bool = False,
+        before: str | None = None, after: str | None = None, around: str | None = None,
     ) -> list[Message]:
-        """Stored messages, oldest first; ``pending``: only the outbox (queued, sending)."""
+        """A page of stored messages, oldest first: the newest ``limit`` of ``peer``'s
+        thread (any spelling of its URI) or of all; with ``before``/``after`` a message
+        id, the page just older/newer than it; with ``around``, its thread's page with it
+        in the middle. ``pending``: only the outbox (queued, sending). Raises NotFound
+        for an unknown message id."""
+        ...
+
+    async def chat_threads(self) -> list[ChatThread]:
+        """Every chat thread over the whole history (one per normalised peer), the most
+        recently active first, with its newest message and unread count."""
+        ...
+
+    async def search_messages(
+        self, text: str, peer: str | None = None, limit: int = 100
+    ) -> list[Message]:
+        """Messages holding every word of ``text`` (a word ending in ``*`` as a prefix),
+        in ``peer``'s thread or all, the most recently stored first. Raises UsageError
+        for a query with no words."""
+        ...
+
+    async def mark_read(self, peer: str) -> int:
+        """Mark the thread of ``peer`` read; returns how many messages were unread."""
+        ...
+
+    async def resend_message(self, message_id: str) -> Message:
+        """Put a failed outgoing message back in the outbox, QUEUED as if written now;
+        MessageStatus events follow as for ``send_message``. Raises NotFound, UsageError
+        (not a failed outgoing message)."""
         ...
 
     async def history(self, limit: int = 50, identity: Vouch | None = None
@@ -228,6 +256,11 @@ class PhoneApi(Protocol):
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
         """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
         UsageError (no pickup template)."""
+
+    async def note_usage(self, fact: str) -> None:
+        """Count an app-wide usage fact: ``start.tui|shell|daemon|cli``, ``screen.NAME``
+        or ``crash``. Nothing is counted unless an account's features.usage_counters is
+        on. Raises UsageError for any other name."""
 
     async def smart_contacts(self) -> dict[str, bool]:
         """Smart Contacts: contact id (as in ``lookup_contact``) -> whether it is a user on

@@ -21,7 +21,7 @@ from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BodyPart, SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
-from tuiphone.model.events import CallChanged, Event, IncomingCall, Notice
+from tuiphone.model.events import CallChanged, CallStatsChanged, Event, IncomingCall, Notice
 
 MAX_CALLS = 4  # PJSUA_MAX_CALLS in the wheel
 log = logging.getLogger("tuiphone.engine.calls")
@@ -256,9 +256,14 @@ class Calls:
         task.add_done_callback(_log_failure)
 
     async def _poll_stats(self, call_id: str) -> None:
+        """Keep the call's figures fresh (for history's MOS) and publish them, except
+        for the echo line's hidden leg."""
         while call_id in self.live.calls:
             with contextlib.suppress(TuiphoneError):
-                await self.fresh_stats(call_id)
+                stats = await self.fresh_stats(call_id)
+                call = self.live.calls.get(call_id)
+                if call is not None and call.account_id not in self.live.hidden_accounts:
+                    self.bus.publish(CallStatsChanged(call_id, stats))
             await asyncio.sleep(self.stats_interval_s)
 
     async def _send_post_dial(self, call_id: str, digits: str) -> None:

@@ -72,7 +72,18 @@ class Chat:
             case _:
                 return event
 
-    def messages(self, peer: str | None, limit: int, pending: bool = False) -> list[Message]:
+    def messages(self, peer: str | None, limit: int, pending: bool = False,
+                 before: str | None = None, after: str | None = None,
+                 around: str | None = None) -> list[Message]:
         if pending:
             return self._store.pending_messages(peer=peer, limit=limit)
-        return self._store.messages(peer=peer, limit=limit)
+        if around is not None:
+            return self._store.messages_around(around, limit)
+        return self._store.messages(peer=peer, limit=limit, before=before, after=after)
+
+    def resend(self, message_id: str) -> Message:
+        """A failed outgoing message QUEUED again (as if written now) and sent by the
+        outbox. Raises NotFound, UsageError (not a failed outgoing message)."""
+        msg = self._store.resend(message_id, time.time())
+        self.outbox.kick()
+        return msg

@@ -52,8 +52,10 @@ def contact_summary(contact: Contact) -> ContactSummary:
 
 
 def _address(adr: Address) -> PostalAddress:
+    parts = (adr.pobox, adr.extended, adr.street, adr.locality, adr.region, adr.code,
+             adr.country)
     return PostalAddress(tuple(adr.lines()), tuple(sorted(adr.types)), adr.label,
-                         adr.country_code)
+                         adr.country_code, parts)
 
 
 def contact_details(contact: Contact, writable: bool | None = None) -> ContactDetails:

@@ -14,14 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 from tuiphone.model.contact import ContactFields, ContactPhoto
 from tuiphone.model.errors import UsageError
+from tuiphone.model.postal import parse_postal_line
 
 if TYPE_CHECKING:
     from tuiphone.contacts import Contact, ContactEdit
+    from tuiphone.contacts.fields import Address
 
 EDITABLE = tuple(f.name for f in dataclass_fields(ContactFields))
 MAX_PHOTO_BYTES = 1_000_000  # vCards travel whole on every sync: keep photos small
-TEXT_FIELDS = ("fn", "org", "note", "birthday")
-LIST_FIELDS = ("phones", "emails", "sips", "categories")
+TEXT_FIELDS = ("fn", "nickname", "title", "org", "note", "birthday", "gender")
+LIST_FIELDS = ("phones", "emails", "sips", "categories", "addresses")
+_SEXES = frozenset("MFONU")
 
 
 def _strings(name: str, value: object) -> list[str]:
@@ -42,6 +45,33 @@ def check_fields(fields: ContactFields) -> None:
             _strings(name, value)
     if fields.photo is not None:
         _photo(fields.photo)
+    for line in _strings("addresses", fields.addresses or ()):
+        parse_postal_line(line)
+
+
+def gender_value(text: str) -> str:
+    """The vCard GENDER value of what the editor shows: "F", "O non-binary" (a sex
+    letter M F O N U, then an identity) or free text alone (an identity)."""
+    from tuiphone.contacts.vcard.text import escape
+
+    text = " ".join(text.split())
+    first, _, rest = text.partition(" ")
+    if len(first) == 1 and first.upper() in _SEXES:
+        return first.upper() + (f";{escape(rest)}" if rest else "")
+    return f";{escape(text)}" if text else ""
+
+
+def _addresses(lines: object, contact: Contact | None) -> list[Address]:
+    """Address values for the editor's lines; an unchanged one keeps its label."""
+    from tuiphone.contacts.fields import Address
+
+    old = {(a.parts, a.types): a for a in (contact.addresses if contact else ())}
+    out = []
+    for line in _strings("addresses", lines):
+        parts, types = parse_postal_line(line)
+        fresh = Address.of_parts(parts, frozenset(types))
+        out.append(old.get((fresh.parts, fresh.types)) or fresh)
+    return out
 
 
 def _photo(photo: object) -> tuple[str, bytes]:
@@ -94,6 +124,10 @@ def edit_from_fields(fields: ContactFields, contact: Contact | None = None) -> C
     values: dict[str, Any] = {
         k: v.strip() for k in TEXT_FIELDS if (v := getattr(fields, k)) is not None
     }
+    if "gender" in values:
+        values["gender"] = gender_value(values["gender"])
+    if fields.addresses is not None:
+        values["addresses"] = _addresses(fields.addresses, contact)
     if fields.phones is not None:
         old = {p.number: p for p in contact.phones} if contact else {}
         values["phones"] = [old.get(n) or Phone(n) for n in _strings("phones", fields.phones)]

@@ -17,6 +17,7 @@ live state, persisted (history, chat) and fanned out to ``events()`` subscribers
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
@@ -47,6 +48,7 @@ from tuiphone.engine.smart_contacts import SmartContacts
 from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
+from tuiphone.engine.usage import UsageCounters
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
@@ -70,11 +72,12 @@ from tuiphone.model.events import (
 )
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
-from tuiphone.model.message import Message
+from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 from tuiphone.net.netfacts import network_facts
 
+log = logging.getLogger("tuiphone.engine")
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
 _HOSTPORT = re.compile(r"@([^;>]+)")
 
@@ -143,6 +146,8 @@ class Phone:
             self.calls.fresh_stats, self._call_facts, self.bus.publish, setup.media_check_s
         )
         self._background: set[asyncio.Task[None]] = set()
+        self.usage = UsageCounters(self.store.bump_counter, self.journal.save,
+                                   self._counts, any(_counts(a) for a in setup.accounts))
 
     def attach_contacts(
         self, open_book: BookOpener, watch: Sequence[Path] = (), sync_every: int = 0
@@ -170,6 +175,7 @@ class Phone:
         if len(user) > limit:
             raise LimitExceeded(f"at most {limit} accounts (pjsua2 limit {MAX_ACCOUNTS})")
         self.rules.start()
+        self.usage.start(self.bus.subscribe, any(_counts(a) for a in user))
         await self.backend.start(self.setup.backend, self._on_event)
         self._started = True
         self.network.start()
@@ -207,6 +213,7 @@ class Phone:
         self.rules.stop()
         await self.backend.stop()
         self.bus.close()
+        await self.usage.close()
         self.store.close()
 
     async def _start_echo(self) -> None:
@@ -382,8 +389,20 @@ class Phone:
 
     def _background_done(self, task: asyncio.Task[None]) -> None:
         self._background.discard(task)
-        if not task.cancelled() and isinstance(task.exception(), TuiphoneError):
+        if task.cancelled() or task.exception() is None:
+            return
+        if isinstance(task.exception(), TuiphoneError):
             self.bus.publish(Notice("warning", str(task.exception())))
+        else:  # nobody awaited it: an unhandled exception, a bug
+            log.error("background task failed", exc_info=task.exception())
+            self.usage.note("crash")
+
+    def _counts(self, account_id: str) -> bool:
+        config = self.accounts.configs.get(account_id)
+        return config is not None and _counts(config)
+
+    async def note_usage(self, fact: str) -> None:
+        self.usage.note(fact)
 
     # calls
 
@@ -468,9 +487,24 @@ class Phone:
         return await self.chat.send(uri, body, account_id, content_type)
 
     async def messages(
-        self, peer: str | None = None, limit: int = 100, pending: bool = False
+        self, peer: str | None = None, limit: int = 100, pending: bool = False,
+        before: str | None = None, after: str | None = None, around: str | None = None,
     ) -> list[Message]:
-        return self.chat.messages(peer, limit, pending)
+        return self.chat.messages(peer, limit, pending, before, after, around)
+
+    async def chat_threads(self) -> list[ChatThread]:
+        return self.store.threads()
+
+    async def search_messages(
+        self, text: str, peer: str | None = None, limit: int = 100
+    ) -> list[Message]:
+        return self.store.search_messages(text, peer, limit)
+
+    async def mark_read(self, peer: str) -> int:
+        return self.store.mark_read(peer)
+
+    async def resend_message(self, message_id: str) -> Message:
+        return self.chat.resend(message_id)
 
     async def history(self, limit: int = 50, identity: Vouch | None = None
                       ) -> list[HistoryEntry]:
@@ -535,6 +569,10 @@ class Phone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
+
+
+def _counts(config: AccountConfig) -> bool:
+    return config.features.usage_counters
 
 
 def _is_echo_chat(event: Event) -> bool:

@@ -29,7 +29,7 @@ class EngineSetup:
     trace_file: Path | None = None  # append every SIP message here (features.sip_trace_log)
     history_limit: int | None = None  # calls kept (0: none; None: no limit)
     retention_days: int = 0  # calls, messages and trace older than this go (0: kept)
-    stats_interval_s: float = 2.0  # RTP stats poll while a call is connected
+    stats_interval_s: float = 1.0  # RTP stats poll (and CallStatsChanged) while connected
     quickdial: tuple[QuickDialEntry, ...] = ()  # lamps/pickup; subscribed per features
     register_backoff_s: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 120.0, 300.0)
     # Decide each account's route (RFC 3263 DNS, local address, failover) and follow

@@ -38,8 +38,10 @@ class EngineHost:
 
     def __init__(self, role: Role, config: Callable[[], AppConfig], *,
                  build: Builder | None = None, path: Path | None = None,
-                 wait_s: float = START_WAIT_S, off_loop: bool = False) -> None:
+                 wait_s: float = START_WAIT_S, off_loop: bool = False,
+                 app: str | None = None) -> None:
         self.role, self.config, self.build = role, config, build
+        self.app = app or _APPS[role]  # the usage counters' name for this front end
         self.off_loop = off_loop
         self.path = path or socket_path()
         self.wait_s = wait_s
@@ -54,13 +56,16 @@ class EngineHost:
         got = await claim(self.role, self.path, self.wait_s)
         if not isinstance(got, Ownership):
             self.remote = got
+            await _note_start(got, self.app)
             return got
         self._ownership = got
         try:
-            return await self._start(got)
+            phone = await self._start(got)
         except BaseException:
             await self._undo(got)
             raise
+        await _note_start(phone, self.app)
+        return phone
 
     async def __call__(self) -> PhoneApi:
         """``open``, under the name TuiphoneApp's phone factory has."""
@@ -136,11 +141,25 @@ class EngineHost:
             owned.drop()
 
 
+_APPS = {Role.COMMAND: "cli", Role.RUNNING: "cli", Role.FRONT_END: "tui",
+         Role.DAEMON: "daemon"}
+
+
+async def _note_start(phone: PhoneApi, app: str) -> None:
+    """One app start for the usage counters (counted only where they are on). An engine
+    that cannot take the note (an older one) must not keep the front end from working."""
+    from tuiphone.model.errors import TuiphoneError
+
+    with contextlib.suppress(TuiphoneError):
+        await phone.note_usage(f"start.{app}")
+
+
 @contextlib.asynccontextmanager
 async def hosted(role: Role, config: Callable[[], AppConfig], *,
-                 build: Builder | None = None) -> AsyncIterator[PhoneApi]:
+                 build: Builder | None = None, app: str | None = None
+                 ) -> AsyncIterator[PhoneApi]:
     """``EngineHost`` as a context: the phone for the block, released after it."""
-    host = EngineHost(role, config, build=build)
+    host = EngineHost(role, config, build=build, app=app)
     phone = await host.open()
     try:
         yield phone

@@ -44,6 +44,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ev.RequestRefused,
         ev.RequestFilter,
         ev.DndChanged,
+        ev.CallStatsChanged,
     )
 }
 

@@ -13,6 +13,7 @@ import binascii
 import enum
 from dataclasses import dataclass, field, fields
 
+from tuiphone.model.postal import postal_line
 from tuiphone.model.value import SPARSE
 
 
@@ -47,6 +48,9 @@ class PostalAddress:
     types: tuple[str, ...] = ()  # sorted vCard TYPEs (home, work...)
     label: str = ""
     country_code: str = ""  # ISO 3166 alpha-2, '' when unknown
+    # the ADR components as on the card: pobox, extended, street, locality, region,
+    # code, country (what the editor shows and writes back; ``lines`` is for reading)
+    parts: tuple[str, ...] = field(default=(), metadata=SPARSE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +149,8 @@ class ContactFields:
     types and lines. ``photo`` sets the picture; ``ContactPhoto()`` removes it."""
 
     fn: str | None = field(default=None, metadata=SPARSE)
+    nickname: str | None = field(default=None, metadata=SPARSE)
+    title: str | None = field(default=None, metadata=SPARSE)
     org: str | None = field(default=None, metadata=SPARSE)
     note: str | None = field(default=None, metadata=SPARSE)
     birthday: str | None = field(default=None, metadata=SPARSE)  # YYYY-MM-DD or --MMDD
@@ -152,15 +158,22 @@ class ContactFields:
     emails: tuple[str, ...] | None = field(default=None, metadata=SPARSE)
     sips: tuple[str, ...] | None = field(default=None, metadata=SPARSE)
     categories: tuple[str, ...] | None = field(default=None, metadata=SPARSE)
+    # "F", "O non-binary" (M F O N U, then free text), or free text alone
+    gender: str | None = field(default=None, metadata=SPARSE)
+    # one line each: "home: street; city; region; postal code; country" (model.postal)
+    addresses: tuple[str, ...] | None = field(default=None, metadata=SPARSE)
     photo: ContactPhoto | None = field(default=None, metadata=SPARSE)
 
     @classmethod
     def of(cls, contact: ContactDetails) -> ContactFields:
         """Every editable field as the card has it (the photo left alone)."""
         phones = tuple(p.number for p in contact.phones) or contact.numbers
-        return cls(fn=contact.fn or contact.name, org=contact.org, note=contact.note,
+        return cls(fn=contact.fn or contact.name, nickname=contact.nickname,
+                   title=contact.title, org=contact.org, note=contact.note,
                    birthday=contact.birthday, phones=phones, emails=contact.emails,
-                   sips=contact.sips, categories=contact.categories)
+                   sips=contact.sips, categories=contact.categories, gender=contact.gender,
+                   addresses=tuple(postal_line(a.parts, a.types) for a in contact.addresses
+                                   if a.parts))
 
     def given(self) -> dict[str, object]:
         """The fields that are set (not None), by name."""

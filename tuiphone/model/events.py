@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from tuiphone.model.account import AccountState
-from tuiphone.model.call import CallInfo
+from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.message import Message
 from tuiphone.model.network import AccountRoute
@@ -162,6 +162,15 @@ class RequestFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class CallStatsChanged:
+    """Fresh RTP figures of a connected call, about once a second while it is up."""
+
+    kind: ClassVar[str] = "call_stats"
+    call_id: str
+    stats: CallStats
+
+
+@dataclass(frozen=True, slots=True)
 class DndChanged:
     """Do-not-disturb was turned on or off: ``account_ids`` are the accounts in DND now."""
 
@@ -188,4 +197,5 @@ Event = (
     | RequestRefused
     | RequestFilter
     | DndChanged
+    | CallStatsChanged
 )

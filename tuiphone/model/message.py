@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 
 from tuiphone.model.value import SPARSE
@@ -60,3 +61,39 @@ class Message:
     def data(self) -> bytes:
         """The body's bytes: as they arrived for an incoming message."""
         return self.raw or self.body.encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatThread:
+    """One conversation: every message whose peer has this ``key`` (see ``peer_key``),
+    the newest of them, and how many incoming ones are unread."""
+
+    key: str  # "alice@example.com"
+    peer: str  # the newest message's peer URI: where a reply goes
+    last_message: Message
+    unread: int
+
+
+_NAME_ADDR = re.compile(r'^\s*(?:"(?:[^"\\]|\\.)*"|[^<"]*?)\s*<(?P<uri>[^>]*)>')
+
+
+def peer_key(uri: str) -> str:
+    """The thread a peer's messages belong to: 'alice@host' for 'sip:alice@host',
+    '<sip:alice@host:5060;transport=tcp>', '"Alice" <sips:alice@HOST>' and 'alice@host'.
+
+    The display name, scheme, port, parameters and headers go; the host is lower-cased
+    (it is case-insensitive; the user part is not)."""
+    found = _NAME_ADDR.match(uri)
+    bare = found["uri"] if found is not None else uri
+    bare = bare.strip().strip("<>").strip()
+    for scheme in ("sips:", "sip:", "tel:"):
+        if bare.lower().startswith(scheme):
+            bare = bare[len(scheme):]
+            break
+    bare = bare.split("?", 1)[0].split(";", 1)[0]
+    user, at, host = bare.rpartition("@")
+    if host.startswith("["):  # [2001:db8::1]:5060
+        host = host[: host.find("]") + 1] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return f"{user}{at}{host.lower()}" if at else host.lower()

@@ -7,6 +7,7 @@ use towards that destination; ``connect`` on UDP sends nothing.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 
 from tuiphone.net.sipuri import ip_literal
@@ -29,6 +30,28 @@ def local_address_for(address: str, port: int = 5060) -> str | None:
         return None
     local = local.split("%", 1)[0]
     return None if local in ("0.0.0.0", "::") else local
+
+
+# pjlib's own probe of the default route (pj_getdefaultipinterface): nothing is sent
+_DEFAULT_ROUTE = {4: "1.1.1.1", 6: "1::1"}
+IF_INET6 = "/proc/net/if_inet6"
+
+
+def default_address(family: int, if_inet6: str = IF_INET6) -> str | None:
+    """Our address on the default route of ``family`` (4 or 6). Without one, for IPv6,
+    the first global address an interface has, else ``::1``; for IPv4, None."""
+    found = local_address_for(_DEFAULT_ROUTE[family])
+    if found is not None or family == 4:
+        return found
+    try:
+        with open(if_inet6, encoding="ascii") as table:
+            rows = [line.split() for line in table]
+    except OSError:
+        return "::1"
+    for row in rows:
+        if len(row) >= 4 and row[3] == "00":  # scope global (not host, not link-local)
+            return str(ipaddress.IPv6Address(bytes.fromhex(row[0])))
+    return "::1"
 
 
 def has_family(family: int) -> bool:

@@ -33,7 +33,7 @@ def session_for(phone: PhoneApi, config_path: str | None) -> PromptSession[str]:
 async def _main(ns: argparse.Namespace) -> int:
     try:
         # the running engine, or a new one this shell owns and serves to others
-        async with hosted(Role.FRONT_END, lambda: config_for(ns)) as phone:
+        async with hosted(Role.FRONT_END, lambda: config_for(ns), app="shell") as phone:
             session = session_for(phone, getattr(ns, "config", None))
             return await repl(phone, session, bool(getattr(ns, "json", False)))
     except TuiphoneError as err:

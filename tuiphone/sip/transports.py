@@ -17,7 +17,7 @@ from typing import Any
 import pjsua2 as pj
 
 from tuiphone.model.errors import NetworkError
-from tuiphone.net.routes import has_family
+from tuiphone.net.routes import default_address, has_family
 from tuiphone.sip.errors import convert
 
 log = logging.getLogger("tuiphone.sip")
@@ -94,7 +94,7 @@ class Transports:
         cfg = pj.TransportConfig()
         cfg.port = key.port
         cfg.boundAddress = self._bind
-        cfg.publicAddress = key.public
+        cfg.publicAddress = self._published(key)
         if tls is not None:
             cfg.tlsConfig = tls
         try:
@@ -106,6 +106,16 @@ class Transports:
             )
         self._ids[key] = tid
         return tid
+
+    def _published(self, key: TransportKey) -> str:
+        """What a transport publishes. For a listener on every address with nothing to
+        publish, pjlib would look up this machine's host name (pj_gethostip): when
+        /etc/hosts lacks it (for IPv6 it usually does), that sends the host name to the
+        DNS server at every start. It is given the address pjlib then falls back to
+        (``default_address``), so nothing is asked."""
+        if key.public or self._bind not in ("", "0.0.0.0", "::"):
+            return key.public
+        return default_address(key.family) or ""
 
     def acquire(self, key: TransportKey, account_id: str, tls: pj.TlsConfig | None) -> int:
         """A route transport for ``account_id``; -1 when the slots ran out."""

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import sqlite3
 from collections.abc import Collection
-from dataclasses import dataclass
 
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.message import ChatThread, Delivery, Message, peer_key
 from tuiphone.store.rows import MESSAGE_COLUMNS, message_from_row, message_params
 
 _WIDTH = len(MESSAGE_COLUMNS.split(","))
-
-
-@dataclass(frozen=True, slots=True)
-class ChatThread:
-    """One conversation: the peer, its newest message, how many incoming are unread."""
-
-    peer: str
-    last_message: Message
-    unread: int
 
 
 def insert_message(conn: sqlite3.Connection, message: Message) -> bool:
@@ -103,8 +96,8 @@ def recover_sending(conn: sqlite3.Connection) -> int:
 
 
 def select_pending(conn: sqlite3.Connection, peer: str | None, limit: int) -> list[Message]:
-    """The outbox (queued and sending), of one peer or all, oldest first."""
-    clause, args = ("AND peer = ?", (peer,)) if peer is not None else ("", ())
+    """The outbox (queued and sending), of one thread or all, oldest first."""
+    clause, args = ("AND thread = ?", (peer_key(peer),)) if peer is not None else ("", ())
     rows = conn.execute(
         f"SELECT * FROM messages WHERE delivery IN ('queued', 'sending') {clause}"
         " ORDER BY timestamp, seq LIMIT ?",
@@ -113,24 +106,53 @@ def select_pending(conn: sqlite3.Connection, peer: str | None, limit: int) -> li
     return [message_from_row(row) for row in rows]
 
 
-def select_messages(conn: sqlite3.Connection, peer: str | None, limit: int) -> list[Message]:
-    """The newest ``limit`` messages (of one peer, or all), returned oldest first."""
-    clause, args = ("WHERE peer = ?", (peer,)) if peer is not None else ("", ())
+def select_messages(conn: sqlite3.Connection, peer: str | None, limit: int,
+                    before: str | None = None, after: str | None = None) -> list[Message]:
+    """One page of a thread (``peer`` in any spelling, see ``peer_key``) or of all
+    messages, oldest first: the newest ``limit``, or the ``limit`` just before or just
+    after the message with id ``before``/``after``. Keyset paging on the (thread,
+    timestamp, seq) index: a page costs the same at the start of 100k messages as at the
+    end. Raises NotFound for an unknown cursor id."""
+    where, args = (["thread = ?"], [peer_key(peer)]) if peer is not None else ([], [])
+    order = "DESC"
+    cursor = before if before is not None else after
+    if cursor is not None:
+        row = conn.execute("SELECT timestamp, seq FROM messages WHERE id = ?",
+                           (cursor,)).fetchone()
+        if row is None:
+            raise NotFound(f"no stored message with id {cursor!r}")
+        where.append("(timestamp, seq) < (?, ?)" if before is not None
+                     else "(timestamp, seq) > (?, ?)")
+        args += [row[0], row[1]]
+        order = "DESC" if before is not None else "ASC"
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
     rows = conn.execute(
-        f"SELECT * FROM messages {clause} ORDER BY timestamp DESC, seq DESC LIMIT ?",
+        f"SELECT * FROM messages {clause} ORDER BY timestamp {order}, seq {order} LIMIT ?",
         (*args, limit),
     ).fetchall()
-    return [message_from_row(row) for row in reversed(rows)]
+    found = [message_from_row(row) for row in rows]
+    return found if order == "ASC" else found[::-1]
 
 
-# Per peer, one index probe for the newest message and one for the unread count;
+def select_around(conn: sqlite3.Connection, message_id: str, limit: int) -> list[Message]:
+    """A page of the message's thread centred on it, oldest first. Raises NotFound."""
+    row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no stored message with id {message_id!r}")
+    middle = message_from_row(row)
+    older = select_messages(conn, middle.peer, max(limit - 1, 0) // 2, before=message_id)
+    newer = select_messages(conn, middle.peer, max(limit - 1 - len(older), 0), after=message_id)
+    return [*older, middle, *newer]
+
+
+# Per thread, one index probe for the newest message and one for the unread count;
 # a window function over the whole table was ~100x slower at 20k messages.
 _THREADS = """
 SELECT m.*,
-       (SELECT COUNT(*) FROM messages u WHERE u.peer = m.peer AND u.read = 0) AS unread
-FROM (SELECT DISTINCT peer FROM messages) AS p
+       (SELECT COUNT(*) FROM messages u WHERE u.thread = m.thread AND u.read = 0) AS unread
+FROM (SELECT DISTINCT thread FROM messages) AS p
 JOIN messages AS m ON m.seq = (
-    SELECT x.seq FROM messages AS x WHERE x.peer = p.peer
+    SELECT x.seq FROM messages AS x WHERE x.thread = p.thread
     ORDER BY x.timestamp DESC, x.seq DESC LIMIT 1
 )
 ORDER BY m.timestamp DESC, m.seq DESC
@@ -138,15 +160,88 @@ ORDER BY m.timestamp DESC, m.seq DESC
 
 
 def select_threads(conn: sqlite3.Connection) -> list[ChatThread]:
-    """Every peer with messages, the most recently active first."""
+    """Every thread over the whole history, the most recently active first."""
     return [
-        ChatThread(peer=row["peer"], last_message=message_from_row(row), unread=row["unread"])
+        ChatThread(key=row["thread"], peer=row["peer"], last_message=message_from_row(row),
+                   unread=row["unread"])
         for row in conn.execute(_THREADS)
     ]
 
 
 def mark_read(conn: sqlite3.Connection, peer: str) -> int:
-    """Mark every message of ``peer`` read; returns how many were unread."""
+    """Mark every message of the thread of ``peer`` read; returns how many were unread."""
     return conn.execute(
-        "UPDATE messages SET read = 1 WHERE peer = ? AND read = 0", (peer,)
+        "UPDATE messages SET read = 1 WHERE thread = ? AND read = 0", (peer_key(peer),)
     ).rowcount
+
+
+def requeue_failed(conn: sqlite3.Connection, message_id: str, now: float) -> Message:
+    """A FAILED outgoing message back in the outbox as if written ``now`` (so the outbox's
+    age limit counts from the resend): QUEUED, due at once, no attempts, no cause.
+    Raises NotFound, UsageError for a message that is not an outgoing failed one."""
+    row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no stored message with id {message_id!r}")
+    old = message_from_row(row)
+    if old.direction != "out" or old.delivery is not Delivery.FAILED:
+        what = "an incoming message" if old.direction != "out" else old.delivery.value
+        raise UsageError(f"message {message_id} is {what}; only a failed outgoing message "
+                         "can be sent again")
+    conn.execute(
+        "UPDATE messages SET delivery = 'queued', next_try = 0, attempts = 0, code = 0,"
+        " reason = '', timestamp = ? WHERE id = ?", (now, message_id))
+    return dataclasses.replace(old, delivery=Delivery.QUEUED, attempts=0, code=0, reason="",
+                               timestamp=now)
+
+
+def search(conn: sqlite3.Connection, text: str, peer: str | None, limit: int
+           ) -> list[Message]:
+    """Messages whose body holds every word of ``text`` (see ``fts_query``), in one
+    thread or all, the most recently stored first. Raises UsageError for a query with
+    no words or one the index refuses."""
+    query = fts_query(text)
+    clause, args = ("AND m.thread = ?", (peer_key(peer),)) if peer is not None else ("", ())
+    try:
+        rows = conn.execute(
+            "SELECT m.* FROM messages_fts AS f JOIN messages AS m ON m.seq = f.rowid"
+            f" WHERE messages_fts MATCH ? {clause} ORDER BY f.rowid DESC LIMIT ?",
+            (query, *args, limit),
+        ).fetchall()
+    except sqlite3.OperationalError as err:
+        if "fts5" not in str(err) and "syntax" not in str(err):
+            raise
+        raise UsageError(f"cannot search for {text!r}: {err}") from None
+    return [message_from_row(row) for row in rows]
+
+
+_WORD = re.compile(r"\S+")
+
+
+def fts_query(text: str) -> str:
+    """The FTS5 query for what a user typed: each word a quoted phrase, all of them
+    required, so quotes, brackets, '-', ':', AND/OR/NOT/NEAR are matched as text and
+    never parsed as query syntax. A word ending in '*' matches as a prefix ('hel*').
+    Raises UsageError when nothing is left to search for."""
+    terms = []
+    for word in _WORD.findall(text):
+        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+        core = word.rstrip("*") if prefix else word
+        if not any(ch.isalnum() for ch in core):
+            continue  # punctuation only: the tokenizer would drop it anyway
+        terms.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+    if not terms:
+        raise UsageError(f"nothing to search for in {text!r}: give at least one word")
+    return " ".join(terms)
+
+
+def forget_deleted(conn: sqlite3.Connection, deleted: int) -> None:
+    """After deleting ``deleted`` messages: merge the search index so their words are
+    gone from it, not only marked deleted (FTS5 keeps the old segments until a merge;
+    ``secure_delete`` then zeroes the freed pages)."""
+    if deleted:
+        conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')")
+
+
+def forget_all(conn: sqlite3.Connection) -> None:
+    """Empty the search index (after every message was deleted)."""
+    conn.execute("INSERT INTO messages_fts (messages_fts) VALUES ('delete-all')")

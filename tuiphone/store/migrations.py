@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from tuiphone.model.message import peer_key
 from tuiphone.store.errors import StoreError
 
 V1_INITIAL = """
@@ -133,7 +134,37 @@ V4_CALLER_IDENTITY = """
 ALTER TABLE calls ADD COLUMN identity TEXT;  -- what the network vouched for (Vouch), NULL
 """
 
-V5_LOCATION_USES = """
+# Chat threads over the whole history and full-text search.
+# ``thread`` is the normalised peer (``model.message.peer_key``): one conversation for
+# sip:alice@host, <sip:alice@host;transport=tcp> and "Alice" <sip:alice@host>. Old rows
+# get theirs from the same Python function, which ``migrate`` registers.
+# ``messages_fts`` is an external-content FTS5 index over ``messages.body`` (the text is
+# stored once, in ``messages``); the triggers keep it in step with every INSERT, DELETE
+# (retention, erase) and UPDATE of a body, and 'rebuild' indexes the rows already kept.
+# A later migration that rebuilds ``messages`` must recreate the triggers and rebuild.
+V5_CHAT_THREADS = """
+ALTER TABLE messages ADD COLUMN thread TEXT NOT NULL DEFAULT '';
+UPDATE messages SET thread = tuiphone_peer_key(peer);
+DROP INDEX messages_unread;
+CREATE INDEX messages_by_thread ON messages (thread, timestamp, seq);
+CREATE INDEX messages_unread ON messages (thread) WHERE read = 0;
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    body, content='messages', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+    INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+"""
+
+V6_LOCATION_USES = """
 CREATE TABLE location_uses (  -- which location went out on which emergency call
     seq        INTEGER PRIMARY KEY,
     call_id    TEXT    NOT NULL,
@@ -147,7 +178,8 @@ CREATE TABLE location_uses (  -- which location went out on which emergency call
 """
 
 MIGRATIONS: tuple[str, ...] = (
-    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_LOCATION_USES
+    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS,
+    V6_LOCATION_USES,
 )
 
 
@@ -163,6 +195,7 @@ def migrate(conn: sqlite3.Connection, path: str, migrations: Sequence[str] = MIG
     for a database from a newer tuiphone; lets sqlite3 errors through otherwise.
     """
     current = schema_version(conn)
+    conn.create_function("tuiphone_peer_key", 1, peer_key, deterministic=True)
     if current > len(migrations):
         raise StoreError(
             f"{path} was created by a newer tuiphone (schema {current}, this version "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from tuiphone.model.message import peer_key
+from tuiphone.store.messages import forget_all, forget_deleted
 from tuiphone.store.migrations import schema_version
 from tuiphone.store.rows import plain_rows
 
@@ -35,14 +37,18 @@ def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def delete_all(conn: sqlite3.Connection) -> int:
-    """Delete every row; returns how many."""
-    return sum(conn.execute(f"DELETE FROM {table}").rowcount for table in TABLES)
+    """Delete every row (and the search index); returns how many."""
+    deleted = sum(conn.execute(f"DELETE FROM {table}").rowcount for table in TABLES)
+    forget_all(conn)
+    return deleted
 
 
 def delete_peer(conn: sqlite3.Connection, peer: str) -> int:
-    """Delete the calls and messages (with their attachments) of one peer; returns how many."""
+    """Delete the calls with one peer and its whole chat thread (every spelling of its
+    URI, see ``peer_key``, with the attachments); returns how many rows."""
     calls = conn.execute("DELETE FROM calls WHERE remote_uri = ?", (peer,)).rowcount
-    messages = conn.execute("DELETE FROM messages WHERE peer = ?", (peer,)).rowcount
+    messages = conn.execute("DELETE FROM messages WHERE thread = ?", (peer_key(peer),)).rowcount
+    forget_deleted(conn, messages)
     return calls + messages
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from tuiphone.store.messages import forget_deleted
+
 
 @dataclass(frozen=True, slots=True)
 class Purged:
@@ -41,6 +43,7 @@ def purge(conn: sqlite3.Connection, keep_calls: int | None, before: float | None
         messages += conn.execute(
             "DELETE FROM messages WHERE timestamp < ? AND delivery NOT IN ('queued', 'sending')",
             (before,)).rowcount
+        forget_deleted(conn, messages)  # their words leave the search index too
     if keep_calls is not None:
         calls += keep_newest_calls(conn, keep_calls)
     return Purged(calls, messages)

@@ -7,7 +7,7 @@ import sqlite3
 from typing import Any
 
 from tuiphone.model.call import Direction, HistoryEntry
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import Delivery, Message, peer_key
 from tuiphone.model.trust import Vouch
 
 CALL_COLUMNS = (
@@ -16,7 +16,7 @@ CALL_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
-    "truncated, read, raw, attempts"
+    "truncated, read, raw, attempts, thread"
 )
 
 
@@ -80,6 +80,7 @@ def message_params(message: Message) -> tuple[Any, ...]:
         int(message.direction == "out"),
         message.raw,
         message.attempts,
+        peer_key(message.peer),
     )
 
 

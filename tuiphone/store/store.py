@@ -13,13 +13,12 @@ from typing import Any, TypeVar
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.location import LocationUse
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import ChatThread, Delivery, Message
 from tuiphone.model.trust import Vouch
 from tuiphone.store import attachments, calls, messages, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
-from tuiphone.store.messages import ChatThread
 
 T = TypeVar("T")
 
@@ -116,10 +115,32 @@ class Store:
             raise NotFound(f"no stored message with id {message_id!r}")
         return found
 
-    def messages(self, peer: str | None = None, limit: int = 100) -> list[Message]:
-        """The newest ``limit`` messages, oldest first (a thread view reads top down)."""
+    def messages(self, peer: str | None = None, limit: int = 100, before: str | None = None,
+                 after: str | None = None) -> list[Message]:
+        """A page of ``limit`` messages, oldest first (a thread view reads top down): the
+        newest, or those just before/after the message with that id. ``peer`` means its
+        whole thread, whatever the spelling of its URI. Raises NotFound for an unknown id."""
         _check_window(limit, 0)
-        return self._read(lambda conn: messages.select_messages(conn, peer, limit))
+        if before is not None and after is not None:
+            raise UsageError("give before or after, not both")
+        return self._read(lambda conn: messages.select_messages(conn, peer, limit, before, after))
+
+    def messages_around(self, message_id: str, limit: int = 100) -> list[Message]:
+        """A page of the message's thread with it in the middle. Raises NotFound."""
+        _check_window(limit, 0)
+        return self._read(lambda conn: messages.select_around(conn, message_id, limit))
+
+    def search_messages(self, text: str, peer: str | None = None, limit: int = 100
+                        ) -> list[Message]:
+        """Messages holding every word of ``text`` (full-text index), in ``peer``'s thread
+        or all, the most recently stored first. Raises UsageError for an empty query."""
+        _check_window(limit, 0)
+        return self._read(lambda conn: messages.search(conn, text, peer, limit))
+
+    def resend(self, message_id: str, now: float) -> Message:
+        """Put a failed outgoing message back in the outbox (see
+        ``messages.requeue_failed``). Raises NotFound, UsageError."""
+        return self._write(lambda conn: messages.requeue_failed(conn, message_id, now))
 
     # The outbox: queued and sending messages (see tuiphone.engine.outbox)
 
@@ -154,11 +175,11 @@ class Store:
         return self._read(lambda conn: messages.select_pending(conn, peer, limit))
 
     def threads(self) -> list[ChatThread]:
-        """One entry per peer, the most recently active first."""
+        """One entry per thread (normalised peer), the most recently active first."""
         return self._read(messages.select_threads)
 
     def mark_read(self, peer: str) -> int:
-        """Mark a peer's messages read; returns how many were unread."""
+        """Mark a peer's thread read; returns how many were unread."""
         return self._write(lambda conn: messages.mark_read(conn, peer))
 
     # Attachments and counters
@@ -182,6 +203,10 @@ class Store:
             "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value"
         )
         return self._write(lambda conn: int(conn.execute(sql, (name, by)).fetchone()[0]))
+
+    def reset_counters(self) -> int:
+        """Delete every usage counter; returns how many there were."""
+        return self._write(lambda conn: conn.execute("DELETE FROM counters").rowcount)
 
     def counters(self) -> dict[str, int]:
         rows = self._read(lambda conn: conn.execute("SELECT name, value FROM counters").fetchall())
@@ -211,7 +236,7 @@ class Store:
         return deleted
 
     def erase_peer(self, peer: str) -> int:
-        """Delete one peer's calls, messages and attachments; returns rows deleted."""
+        """Delete one peer's calls and chat thread with its attachments; returns rows deleted."""
         return self._write(lambda conn: privacy.delete_peer(conn, peer))
 
     # Plumbing

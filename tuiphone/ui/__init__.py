@@ -30,4 +30,8 @@ def run(config_path: str | None = None) -> int:
     # attach to the running engine, else own one (built after the first paint) and serve it
     app = TuiphoneApp(EngineHost(Role.FRONT_END, lambda: config, off_loop=True), config)
     result = app.run()
+    if app.crashed:
+        from tuiphone.host.crash import count_crash
+
+        count_crash(config_path)
     return result if isinstance(result, int) else 0

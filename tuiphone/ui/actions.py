@@ -58,6 +58,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                show=False),
     ActionSpec("calls.conference", "c", "screen.conference", "Conference", "calls", show=False),
     ActionSpec("calls.voicemail", "v", "screen.voicemail", "To voicemail", "calls", show=False),
+    ActionSpec("calls.details", "i", "screen.details", "Call details", "calls", show=False),
     ActionSpec("calls.dnd", "d", "screen.dnd", "Do not disturb", "calls", show=False),
     ActionSpec("calls.voicemail_box", "b", "screen.call_voicemail", "Call voicemail", "calls",
                show=False),
@@ -88,6 +89,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("consent.reject", "n", "choose('reject')", "Reject", "consent"),
     ActionSpec("consent.later", "escape", "choose('later')", "Later", "consent"),
     ActionSpec("ladder.refresh", "ctrl+r", "refresh", "Refresh trace", "ladder"),
+    ActionSpec("chat.search", "ctrl+f", "search", "Search chat", "chat"),
+    # on the message list (a cursor over the messages; the compose box types letters)
+    ActionSpec("conversation.search", "slash", "search", "Search chat", "conversation",
+               show=False),
+    ActionSpec("conversation.copy", "y", "copy", "Copy message", "conversation"),
+    ActionSpec("conversation.resend", "r", "resend", "Resend", "conversation"),
 )
 
 

@@ -27,6 +27,7 @@ from tuiphone.ui.themes import (
     user_theme_dir,
     wants_mono,
 )
+from tuiphone.ui.usage_notes import UsageNotes
 from tuiphone.ui.widgets.quickdial import Favourite
 
 log = logging.getLogger("tuiphone.ui")
@@ -75,6 +76,8 @@ class TuiphoneApp(App[int]):
                                voicemail_uri, quickdial=config.quickdial if config else (),
                                avatars=self.ui.avatars,
                                confirm_emergency=self.ui.confirm_emergency)
+        self.usage = UsageNotes(self, self.main)
+        self.crashed = False
 
     def _write_terminal(self, text: str) -> None:
         if not self.is_headless and self._driver is not None:
@@ -91,6 +94,7 @@ class TuiphoneApp(App[int]):
         bad = unknown_ids(self.keymap)
         if bad:
             self.notify(f"[keymap] names no action: {', '.join(bad)}", severity="warning")
+        self.usage.start()
         self.push_screen(self.main)
         self.call_after_refresh(self.start_engine)
 
@@ -125,6 +129,22 @@ class TuiphoneApp(App[int]):
             return
         self.phone = phone
         self.main.attach(phone, phone.remote)
+        self.usage.attach(phone)
+
+    def _handle_exception(self, error: Exception) -> None:
+        self.crashed = True  # counted by ``run`` once the app is gone
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual's own, but without local variables: they may hold a password."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
 
     async def action_quit(self) -> None:
         await self.release_phone()
@@ -146,7 +166,7 @@ class TuiphoneApp(App[int]):
 
     def action_help(self) -> None:
         pane = self.main.current_pane() if self.screen is self.main else "incoming"
-        extra = {"contacts": ["contact-list"]}.get(pane, [])
+        extra = {"contacts": ["contact-list"], "chat": ["conversation"]}.get(pane, [])
         self.push_screen(HelpScreen(["app", "screen", pane, *extra], self.keymap))
 
     def action_next_theme(self) -> None:

@@ -1,20 +1,31 @@
-"""Chat threads kept by the UI: messages by thread, delivery upserts, unread counts."""
+"""Chat threads kept by the UI: one per normalised peer over the whole history (from the
+engine's thread list), each holding only the pages of messages loaded so far; delivery
+upserts and unread counts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tuiphone.model.message import Message
+from tuiphone.model.message import ChatThread, Message
 from tuiphone.ui.format import thread_key
+
+PAGE = 50  # messages fetched per page (opening a thread, scrolling past either end)
 
 
 @dataclass
 class Thread:
     key: str
     uri: str  # the URI to send to
-    messages: dict[str, Message] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)  # the loaded pages, by id
     unread: int = 0
+    last: Message | None = None  # the newest message of the whole thread, loaded or not
+    loaded: bool = False  # pages came from the engine (else only what arrived live)
+    older: bool = False  # the engine keeps messages older than the loaded ones
+    newer: bool = False  # ... and newer ones (after a jump to an old message)
+
+    def ordered(self) -> list[Message]:
+        return sorted(self.messages.values(), key=lambda m: m.timestamp)
 
 
 class ChatBook:
@@ -35,7 +46,11 @@ class ChatBook:
         old = thread.messages.get(message.id)
         if old is not None and _older(message, old):
             return thread  # the status event overtook the send() result
-        thread.messages[message.id] = message
+        if thread.last is None or message.timestamp >= thread.last.timestamp \
+                or thread.last.id == message.id:
+            thread.last = message
+        if old is not None or not thread.newer:  # not while an old page is shown
+            thread.messages[message.id] = message
         if old is None and unread and message.direction == "in":
             thread.unread += 1
         return thread
@@ -44,9 +59,38 @@ class ChatBook:
         for message in sorted(messages, key=lambda m: m.timestamp):
             self.add(message)
 
+    def load_threads(self, threads: Iterable[ChatThread]) -> None:
+        """The engine's thread list: every conversation ever kept, none of it loaded yet."""
+        for summary in threads:
+            thread = self.threads.get(summary.key)
+            if thread is None:
+                thread = self.threads[summary.key] = Thread(summary.key, summary.peer)
+            thread.uri = summary.peer
+            thread.unread = summary.unread
+            if thread.last is None or summary.last_message.timestamp >= thread.last.timestamp:
+                thread.last = summary.last_message
+            thread.older = thread.older or not thread.loaded
+
+    def set_page(self, key: str, page: list[Message], *, replace: bool = False) -> Thread:
+        """Merge a page fetched from the engine (``replace``: it is the whole window, as
+        after a jump). Whether more exist either side is left to the caller."""
+        thread = self.threads[key]
+        if replace:
+            thread.messages.clear()
+        for message in page:
+            thread.messages.setdefault(message.id, message)
+        thread.loaded = True
+        return thread
+
+    def ordered(self) -> list[Thread]:
+        """The threads, the most recently active first."""
+        return sorted(self.threads.values(),
+                      key=lambda t: t.last.timestamp if t.last is not None else float("inf"),
+                      reverse=True)
+
     def drop_if_empty(self, key: str) -> None:
         thread = self.threads.get(key)
-        if thread is not None and not thread.messages:
+        if thread is not None and not thread.messages and thread.last is None:
             del self.threads[key]
 
     def total_unread(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tuiphone.model.call import CallInfo, CallSecurity, CallState, HistoryEntry
 from tuiphone.model.events import MediaProblem
 from tuiphone.model.location import LocationChoice
-from tuiphone.model.message import Delivery, Message
+from tuiphone.model.message import Delivery, Message, peer_key
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trust import CallerIdentity, Vouch
 
@@ -62,17 +62,9 @@ def party(uri: str, name: str = "") -> str:
 
 
 def thread_key(uri: str) -> str:
-    """'echo@127.0.0.1' for 'sip:echo@127.0.0.1:5060;transport=udp' (ports and params go)."""
-    bare = uri.strip().strip("<>")
-    for scheme in ("sips:", "sip:", "tel:"):
-        if bare.lower().startswith(scheme):
-            bare = bare[len(scheme) :]
-            break
-    bare = bare.split(";", 1)[0]
-    user, at, host = bare.rpartition("@")
-    if host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    return f"{user}{at}{host}" if at else host
+    """'echo@127.0.0.1' for 'sip:echo@127.0.0.1:5060;transport=udp' (name, ports and params
+    go): the engine's thread key, ``peer_key``."""
+    return peer_key(uri)
 
 
 def security_words(security: CallSecurity | None) -> str:

@@ -45,10 +45,10 @@ class _PcapSink:
             self._out = open(path, "wb")  # noqa: SIM115 - closed by close()
         except OSError as err:
             raise UsageError(f"--pcap {path}: {err.strerror}") from err
-        pcap.write_header(self._out)
+        self._writer = pcap.PcapWriter(self._out)
 
     def add(self, entry: TraceEntry) -> dict[str, Any]:
-        pcap.write_entry(self._out, entry)
+        self._writer.add(entry)
         self._out.flush()
         return {"pcap": self._out.name, "direction": entry.direction, "peer": entry.peer,
                 "first_line": entry.first_line}

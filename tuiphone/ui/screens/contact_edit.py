@@ -1,9 +1,10 @@
 """The contact editor: a form over the fields the engine can write back.
 
 Dismisses with ``EditResult`` (the ``ContactFields`` that changed, plus the book for a
-new contact) or None on Escape. Lists (phones, emails, SIP addresses) are one per line,
-tags comma-separated. What the form does not show (photo, addresses, unknown
-properties) is left untouched by the engine's line-by-line patch.
+new contact) or None on Escape. Lists (phones, emails, SIP addresses, postal addresses)
+are one per line, tags comma-separated. What the form does not show (unknown
+properties, labels and types of unchanged entries) is left untouched by the engine's
+line-by-line patch.
 """
 
 from __future__ import annotations
@@ -23,16 +24,22 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 from tuiphone.engine.contact_fields import photo_field
 from tuiphone.model.contact import ContactDetails, ContactFields, ContactPhoto
 
-TEXT_FIELDS = (("fn", "Name"), ("org", "Organisation"), ("birthday", "Birthday"))
+TEXT_FIELDS = (("fn", "Name"), ("nickname", "Nickname"), ("title", "Title"),
+               ("org", "Organisation"), ("birthday", "Birthday"),
+               ("gender", "Gender: M F O N U and/or words"))
 LIST_FIELDS = (("phones", "Phone numbers, one per line"), ("emails", "Emails, one per line"),
-               ("sips", "SIP addresses, one per line"))
+               ("sips", "SIP addresses, one per line"),
+               ("addresses", "Postal addresses, one per line: "
+                             "home: street; city; region; postal code; country"))
+_PLACEHOLDERS = {"birthday": "YYYY-MM-DD or --MMDD", "gender": "e.g. F, or O non-binary"}
 
 
 _FIELD_NAMES = {
-    "edit-book": "Address book", "edit-fn": "Name", "edit-org": "Organisation",
-    "edit-birthday": "Birthday", "edit-phones": "Phone numbers", "edit-emails": "Emails",
-    "edit-sips": "SIP addresses", "edit-categories": "Tags", "edit-note": "Note",
-    "edit-photo": "Photo",
+    "edit-book": "Address book", "edit-fn": "Name", "edit-nickname": "Nickname",
+    "edit-title": "Title", "edit-org": "Organisation", "edit-birthday": "Birthday",
+    "edit-gender": "Gender", "edit-phones": "Phone numbers", "edit-emails": "Emails",
+    "edit-sips": "SIP addresses", "edit-addresses": "Postal addresses",
+    "edit-categories": "Tags", "edit-note": "Note", "edit-photo": "Photo",
 }
 
 
@@ -56,8 +63,8 @@ class EditResult:
     book: str | None = None
 
 
-EMPTY = ContactFields(fn="", org="", note="", birthday="", phones=(), emails=(), sips=(),
-                      categories=())
+EMPTY = ContactFields(fn="", nickname="", title="", org="", note="", birthday="", phones=(),
+                      emails=(), sips=(), categories=(), gender="", addresses=())
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -87,11 +94,11 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
                                  allow_blank=False, id="edit-book", compact=True)
                 for key, label in TEXT_FIELDS:
                     yield Label(label)
-                    yield Input(getattr(self.before, key), id=f"edit-{key}", compact=True,
-                                placeholder="YYYY-MM-DD or --MMDD" if key == "birthday" else "")
+                    yield Input(getattr(self.before, key) or "", id=f"edit-{key}",
+                                compact=True, placeholder=_PLACEHOLDERS.get(key, ""))
                 for key, label in LIST_FIELDS:
                     yield Label(label)
-                    yield TextArea("\n".join(getattr(self.before, key)), id=f"edit-{key}",
+                    yield TextArea("\n".join(getattr(self.before, key) or ()), id=f"edit-{key}",
                                    classes="edit-list", compact=True)
                 yield Label("Tags, comma-separated")
                 yield Input(", ".join(self.before.categories or ()), id="edit-categories",
@@ -132,8 +139,9 @@ class ContactEditScreen(ModalScreen[EditResult | None]):
 
         tags = self.query_one("#edit-categories", Input).value
         return ContactFields(
-            fn=text("fn"), org=text("org"), birthday=text("birthday"), phones=lines("phones"),
-            emails=lines("emails"), sips=lines("sips"),
+            fn=text("fn"), nickname=text("nickname"), title=text("title"), org=text("org"),
+            birthday=text("birthday"), gender=text("gender"), phones=lines("phones"),
+            emails=lines("emails"), sips=lines("sips"), addresses=lines("addresses"),
             categories=tuple(t.strip() for t in tags.split(",") if t.strip()),
             note=self.query_one("#edit-note", TextArea).text.strip(), photo=photo)
 

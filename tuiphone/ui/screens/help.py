@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tuiphone.ui.actions import key_display, keys_of, specs_for
 
 _TITLES = {"app": "Everywhere", "screen": "Calls and panes",
-           "contact-list": "In the contact list"}
+           "contact-list": "In the contact list", "conversation": "In the message list"}
 
 
 def help_text(scopes: Sequence[str], keymap: Mapping[str, str]) -> str:

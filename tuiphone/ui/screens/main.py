@@ -26,11 +26,12 @@ from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
-from tuiphone.model.call import CallInfo, CallState, HistoryEntry
+from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import ContactSummary
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     ContactsChanged,
     DtmfReceived,
     Event,
@@ -51,6 +52,7 @@ from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.call_actions import CallActions
+from tuiphone.ui.chat_actions import ChatActions
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.contact_actions import ContactActions
 from tuiphone.ui.format import (
@@ -71,7 +73,9 @@ from tuiphone.ui.messages import (
 )
 from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
+from tuiphone.ui.quality import Quality
 from tuiphone.ui.quickdial_keys import QuickDialKeys
+from tuiphone.ui.screens.call_detail import CallDetailScreen
 from tuiphone.ui.screens.consent import ConsentScreen
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
@@ -131,6 +135,7 @@ class MainScreen(Screen[None]):
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
+        self.chat_actions = ChatActions(self.link, self, lambda: self.query_one(ChatPane))
         self.quickdial_keys = QuickDialKeys(self, favourites, quickdial, state_path)
         self.has_books = has_books
         self._named_threads: set[str] = set()
@@ -143,9 +148,11 @@ class MainScreen(Screen[None]):
         self.chat_thread: str | None = None
         self.wide = False
         self._modals: dict[str, IncomingCallScreen] = {}
+        self.quality = Quality()  # each connected call's figures over time
         self._trace_due = False
         self._wanted_pane = "dialpad"
         self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
+        self._focus_target: str | None = None  # the widget the last go() focuses
         self._focus_pending = False  # a go() whose focus has not landed yet
 
     @property
@@ -199,7 +206,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#dial-input", Input).focus()
-        self.set_interval(2.0, self._poll_stats)
         # a hand-picked profile (location set from a shell) sends no event
         self.set_interval(LOCATION_POLL_S, self._load_location)
 
@@ -299,9 +305,13 @@ class MainScreen(Screen[None]):
     @work(group="load")
     async def _load(self, phone: PhoneApi) -> None:
         self.history = tuple(await phone.history())
-        messages = await phone.messages(limit=200)
-        self.book.load(messages)
-        self.query_one(ChatPane).on_mount()
+        try:
+            self.book.load_threads(await phone.chat_threads())
+        except Exception as err:  # an older engine without threads: its newest messages
+            self.log.warning(f"chat threads unavailable: {err}")
+            self.book.load(await phone.messages(limit=200))
+        self.query_one(ChatPane).refresh_threads()
+        self.unread = self.book.total_unread()
         self.refresh_trace()
         self._name_threads()
 
@@ -365,6 +375,8 @@ class MainScreen(Screen[None]):
                     self.query_one(Dialpad).show_received(digit)
             case TransferStatus(final=True, code=code, reason=reason):
                 self._toasts.show(f"Transfer: {code} {reason}", "information")
+            case CallStatsChanged(call_id=call_id, stats=stats):
+                self._stats(call_id, stats)
             case SipTrace():
                 self._trace_soon()
             case Notice(level=level, text=text):
@@ -409,7 +421,24 @@ class MainScreen(Screen[None]):
         elif choice == "voicemail":
             self.call_actions.to_voicemail(call_id)
 
+    def _stats(self, call_id: str, stats: CallStats) -> None:
+        """The engine's figures, once a second per connected call: the calls table, and
+        the detail view when it shows this call."""
+        track = self.quality.add(call_id, stats)
+        pane = self.query_one(CallsPane)
+        pane.set_stats({**pane.stats, call_id: stats})
+        screen = self.app.screen
+        if isinstance(screen, CallDetailScreen) and screen.call.id == call_id:
+            screen.show(track)
+
+    def action_details(self) -> None:
+        call = self.call_actions.selected(CallState.CONNECTED)
+        if call is not None:
+            self.app.push_screen(CallDetailScreen(
+                call, party(call.remote_uri, call.remote_name), self.quality.tracks.get(call.id)))
+
     def _ended(self, call: CallInfo) -> None:
+        self.quality.drop(call.id)
         modal = self._modals.pop(call.id, None)
         if modal is not None and modal.is_current:
             modal.dismiss("ended")
@@ -552,9 +581,30 @@ class MainScreen(Screen[None]):
         self.open_chat(message.peer)
 
     def open_chat(self, peer: str) -> None:
-        self.go("chat", focus=False)
         self.query_one(ChatPane).open_thread(peer)
-        self.call_after_refresh(self.query_one("#chat-body").focus)
+        # through go()'s focus, which waits for a just-shown tab to take focus: a bare
+        # focus() after one refresh was lost when the chat tab was not shown yet
+        self.go("chat", target="#chat-body")
+
+    @on(ChatPane.PageWanted)
+    def _page_wanted(self, message: ChatPane.PageWanted) -> None:
+        self.chat_actions.page(message)
+
+    @on(ChatPane.ReadWanted)
+    def _read_wanted(self, message: ChatPane.ReadWanted) -> None:
+        self.chat_actions.mark_read(message.uri)
+
+    @on(ChatPane.ResendRequested)
+    def _resend(self, message: ChatPane.ResendRequested) -> None:
+        self.chat_actions.resend(message.message_id)
+
+    @on(ChatPane.SearchRequested)
+    def _search_chat(self, message: ChatPane.SearchRequested) -> None:
+        self.chat_actions.search(message.thread_uri)
+
+    @on(ChatPane.UnreadChanged)
+    def _unread_changed(self, message: ChatPane.UnreadChanged) -> None:
+        self.unread = message.total
 
     @on(ChatPane.SendRequested)
     def _send(self, message: ChatPane.SendRequested) -> None:
@@ -601,9 +651,12 @@ class MainScreen(Screen[None]):
         elif pane == self._wanted_pane:
             self._focus_pending = False
 
-    def go(self, pane: str, focus: bool = True) -> None:
+    def go(self, pane: str, focus: bool = True, target: str | None = None) -> None:
+        """Show ``pane`` and (``focus``) move focus into it: to ``target`` (a selector
+        inside it) if given, else to the pane's preferred or first focusable widget."""
         self._wanted_pane = pane
         self._go_count += 1
+        self._focus_target = target
         if not self.wide:
             self.query_one(TabbedContent).active = f"tab-{pane}"
         if focus:
@@ -618,8 +671,12 @@ class MainScreen(Screen[None]):
             self.query_one(TabbedContent).active = f"tab-{pane}"
         target = self.query_one(f"#{pane}")
         chain = [w for w in self.focus_chain if target in w.ancestors_with_self]
-        preferred = self._preferred_focus(pane)
-        choice = preferred if chain and preferred in chain else chain[0] if chain else None
+        preferred = (self.query_one(self._focus_target) if self._focus_target
+                     else self._preferred_focus(pane))
+        if self._focus_target:  # that widget or none: it may join the chain a bit later
+            choice = preferred if preferred in chain else None
+        else:
+            choice = preferred if chain and preferred in chain else chain[0] if chain else None
         if choice is not None:
             if choice.has_focus:
                 self._focus_pending = False  # no focus event will come

@@ -1,4 +1,12 @@
-"""Chat pane: thread list with unread counts, the conversation, and a compose box."""
+"""Chat pane: thread list with unread counts, the conversation, and a compose box.
+
+The conversation is a list with a cursor over the loaded page(s) of one thread: opening
+a thread asks for its newest page; moving (or scrolling) past the top asks for the page
+before, and after a jump to a search result past the bottom the page after. y copies
+the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
+again. The pane posts what it wants; the screen asks the engine (``ChatActions``) and
+answers with ``show_page``, ``resent`` or ``jump_to``.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +15,29 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
 from textual.reactive import reactive
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from tuiphone.model.message import Message
-from tuiphone.ui.chat_model import ChatBook, Thread
-from tuiphone.ui.format import delivery_mark
+from tuiphone.model.message import Delivery, Message
+from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
+from tuiphone.ui.format import delivery_mark, thread_key
+from tuiphone.ui.widgets.conversation import ConversationList
+
+EMPTY = "No messages yet."
+EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next page
 
 
 class ChatPane(Horizontal):
-    """Holds a ``ChatBook``. Posts ``ChatPane.SendRequested`` when the user sends.
+    """Holds a ``ChatBook``. Posts ``SendRequested`` when the user sends, ``PageWanted``,
+    ``ReadWanted``, ``ResendRequested`` and ``SearchRequested`` for the screen to do.
 
     ``names`` maps thread keys to contact names, when known (bound by the screen)."""
 
+    BINDINGS = bindings_for("chat")
     names: reactive[dict[str, str]] = reactive(dict)
 
     @dataclass
@@ -30,67 +45,305 @@ class ChatPane(Horizontal):
         peer: str
         body: str
 
+    @dataclass
+    class UnreadChanged(TMessage):
+        total: int  # unread messages in every thread
+
+    @dataclass
+    class PageWanted(TMessage):
+        """A page of the thread ``key`` (at ``uri``): its newest, the one just before or
+        after a message id, or (``around``) the one centred on a message."""
+
+        key: str
+        uri: str
+        before: str | None = None
+        after: str | None = None
+        around: str | None = None
+
+    @dataclass
+    class ReadWanted(TMessage):
+        uri: str  # mark this thread read in the database
+
+    @dataclass
+    class ResendRequested(TMessage):
+        message_id: str
+
+    @dataclass
+    class SearchRequested(TMessage):
+        thread_uri: str | None  # the open thread, which the search may narrow to
+
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.book = book or ChatBook()
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
+        self._fetching = False
+        self._unread = 0
+        self._thread_labels: list[tuple[str, str]] = []  # (key, plain label) shown
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
         with Vertical(id="conversation-box"):
             yield Input(placeholder="to: contact, user or sip: URI", id="chat-to")
-            with VerticalScroll(id="conversation"):
-                yield Static("No messages yet.", id="conversation-text")
+            yield ConversationList(id="conversation")
             yield Input(placeholder="message — Enter sends", id="chat-body")
 
     def on_mount(self) -> None:
         self._render_threads()
         self._render_conversation()
 
-    def add(self, message: Message) -> None:
-        """Show a new message or a delivery update."""
-        thread = self.book.add(message, unread=not self._reading(message.peer))
+    def refresh_threads(self) -> None:
+        """The book changed underneath (the engine's thread list arrived)."""
         self._render_threads()
-        if thread.key == self.current:
+        thread = self.book.threads.get(self.current or "")
+        if thread is not None and not thread.loaded:
+            self._open(thread, None)
+        else:
             self._render_conversation()
 
-    def open_thread(self, uri: str) -> None:
+    # what the screen tells us
+
+    def add(self, message: Message) -> None:
+        """Show a new message or a delivery update."""
+        shown = self.book.threads.get(thread_key(message.peer))
+        if shown is not None and shown.newer and message.direction == "out" \
+                and message.id not in shown.messages and shown.key == self.current:
+            # sent while an old page (a search hit) is shown: back to the newest page
+            shown.newer = False
+            shown.loaded = False
+            shown.messages.clear()
+            self.book.add(message)
+            self._open(shown, None)
+            return
+        thread = self.book.add(message, unread=not self._reading(message.peer))
+        self._render_threads()
+        if thread.key != self.current:
+            return
+        if message.direction == "in" and self._reading(message.peer):
+            self._mark_read(thread.uri)
+        conv = self.query_one("#conversation", ConversationList)
+        if message.id not in thread.messages:
+            return  # an old page is shown; the thread list has it
+        try:
+            conv.get_option_index(message.id)
+        except OptionDoesNotExist:
+            self._render_conversation(follow=True)
+        else:
+            conv.replace_option_prompt(message.id, _line(message, thread))
+
+    def open_thread(self, uri: str, at: str | None = None) -> None:
+        """Show the thread of ``uri`` (its newest page, or the page around message ``at``)."""
         thread = self.book.thread(uri)
         self.current = thread.key
-        thread.unread = 0
         self.query_one("#chat-to", Input).value = thread.uri
-        self._render_threads()
-        self._render_conversation()
+        self._open(thread, at)
+
+    def jump_to(self, message: Message) -> None:
+        """Open the message's thread at that message, the cursor on it."""
+        self.open_thread(message.peer, at=message.id)
+        self.query_one("#conversation", ConversationList).focus()
 
     def mark_visible(self, visible: bool) -> None:
         self.visible = visible
         if visible and self.current in self.book.threads:
-            self.book.threads[self.current].unread = 0
-            self._render_threads()
+            thread = self.book.threads[self.current]
+            if thread.unread:
+                thread.unread = 0
+                self._mark_read(thread.uri)
+                self._render_threads()
+
+    def conversation_text(self) -> str:
+        """The conversation as shown, one line per message (for tests and copying)."""
+        conv = self.query_one("#conversation", ConversationList)
+        return "\n".join(str(option.prompt) for option in conv.options)
 
     def _reading(self, peer: str) -> bool:
-        return self.visible and self.current == self.book.thread(peer).key
+        return self.visible and self.current == thread_key(peer)
 
     def watch_names(self) -> None:
         if self.is_mounted:
             self._render_threads()
 
+    # fetching pages
+
+    def _open(self, thread: Thread, at: str | None) -> None:
+        had_unread = thread.unread > 0
+        thread.unread = 0
+        self._render_threads()
+        self._render_conversation(follow=True)
+        if had_unread and self.visible:
+            self._mark_read(thread.uri)
+        if at is not None or not thread.loaded:
+            self._want(self.PageWanted(thread.key, thread.uri, around=at))
+
+    def _want(self, want: ChatPane.PageWanted) -> None:
+        self._fetching = True
+        self.post_message(want)
+
+    def page_failed(self) -> None:
+        """No page came (no engine yet, or it failed): the next move may ask again."""
+        self._fetching = False
+
+    def show_page(self, want: ChatPane.PageWanted, page: list[Message]) -> None:
+        """The page ``want`` asked for."""
+        self._fetching = False
+        thread = self.book.threads.get(want.key)
+        if thread is None:
+            return
+        if want.around is not None:
+            self.book.set_page(thread.key, page, replace=True)
+            ids = [m.id for m in page]
+            before = ids.index(want.around) if want.around in ids else 0
+            thread.older = before >= (PAGE - 1) // 2
+            thread.newer = bool(page) and thread.last is not None and \
+                thread.last.id != page[-1].id and thread.last.timestamp >= page[-1].timestamp
+        else:
+            self.book.set_page(thread.key, page)
+            if want.after is not None:
+                thread.newer = len(page) >= PAGE
+            else:
+                thread.older = len(page) >= PAGE
+                thread.newer = thread.newer and want.before is not None
+        if thread.key != self.current:
+            return
+        edge = want.before or want.after
+        if want.around is not None:
+            self._render_conversation(cursor=want.around)
+        elif edge is not None:
+            self._render_conversation(cursor=edge, top=want.before is not None)
+        else:
+            self._render_conversation(follow=True)
+
+    def _edge_reached(self, older: bool) -> None:
+        thread = self.book.threads.get(self.current or "")
+        if thread is None or self._fetching or not (thread.older if older else thread.newer):
+            return
+        loaded = thread.ordered()
+        if loaded:
+            edge = loaded[0].id if older else loaded[-1].id
+            self._want(self.PageWanted(thread.key, thread.uri, before=edge if older else None,
+                                       after=None if older else edge))
+
+    @on(ConversationList.Moved)
+    def cursor_moved(self) -> None:
+        """The user moved the cursor: at an end of the loaded pages, fetch the next."""
+        conv = self.query_one("#conversation", ConversationList)
+        if conv.highlighted is None:
+            return
+        if conv.highlighted < EDGE:
+            self._edge_reached(older=True)
+        elif conv.highlighted >= conv.option_count - EDGE:
+            self._edge_reached(older=False)
+
+    @on(ConversationList.Scrolled)
+    def scrolled(self) -> None:
+        """The user scrolled (mouse wheel): at an end, fetch the next page."""
+        conv = self.query_one("#conversation", ConversationList)
+        if conv.max_scroll_y <= 0:
+            return
+        if conv.scroll_y <= 0:
+            self._edge_reached(older=True)
+        elif conv.scroll_y >= conv.max_scroll_y:
+            self._edge_reached(older=False)
+
+    def _mark_read(self, uri: str) -> None:
+        self.post_message(self.ReadWanted(uri))
+
+    # actions on the message under the cursor
+
+    @on(ConversationList.Wants)
+    def _wants(self, event: ConversationList.Wants) -> None:
+        {"copy": self.copy_highlighted, "resend": self.resend_highlighted,
+         "search": self.action_search}[event.action]()
+
+    def highlighted_message(self) -> Message | None:
+        conv = self.query_one("#conversation", ConversationList)
+        thread = self.book.threads.get(self.current or "")
+        option = conv.highlighted_option
+        if thread is None or option is None:
+            return None
+        return thread.messages.get(option.id or "")
+
+    def copy_highlighted(self) -> None:
+        message = self.highlighted_message()
+        if message is None:
+            self.notify("No message under the cursor", severity="warning")
+            return
+        self.app.copy_to_clipboard(message.body)
+        self.notify("Message copied", timeout=2)
+
+    def resend_highlighted(self) -> None:
+        message = self.highlighted_message()
+        if message is None or message.direction != "out" \
+                or message.delivery is not Delivery.FAILED:
+            self.notify("Only a failed message can be sent again", severity="warning")
+            return
+        self.post_message(self.ResendRequested(message.id))
+
+    def resent(self, queued: Message) -> None:
+        """A failed message is queued again: it moves to the end (written again now)."""
+        thread = self.book.thread(queued.peer)
+        thread.messages.pop(queued.id, None)
+        self.book.add(queued)
+        if thread.key == self.current:
+            self._render_conversation(cursor=queued.id)
+
+    def action_search(self) -> None:
+        thread = self.book.threads.get(self.current or "")
+        self.post_message(self.SearchRequested(thread.uri if thread else None))
+
+    # rendering
+
+    def _label(self, thread: Thread) -> Text:
+        """The name after the unread count as a badge: a narrow list cuts the name's end
+        off, never the count."""
+        name = self.names.get(thread.key, thread.key)
+        if not thread.unread:
+            return Text(name)
+        count = f"{thread.unread}" if thread.unread < 1000 else "999+"
+        return Text.assemble((count, "bold reverse"), " ", name)
+
     def _render_threads(self) -> None:
         threads = self.query_one("#threads", OptionList)
-        threads.clear_options()
-        for t in self.book.threads.values():
-            name = self.names.get(t.key, t.key)
-            label = f"{name} ({t.unread})" if t.unread else name
-            threads.add_option(Option(label, id=t.key))
-        if self.current in self.book.threads:
-            threads.highlighted = list(self.book.threads).index(self.current)
+        ordered = self.book.ordered()
+        labels = [(t.key, self._label(t)) for t in ordered]
+        plain = [(key, label.markup) for key, label in labels]
+        if plain != self._thread_labels:  # most calls only move the cursor
+            self._thread_labels = plain
+            threads.set_options(Option(label, id=key) for key, label in labels)
+        keys = [t.key for t in ordered]
+        if self.current in keys:
+            threads.highlighted = keys.index(self.current)
+        elif keys and threads.highlighted is None:
+            threads.highlighted = 0  # Enter opens the most recent thread
+        total = self.book.total_unread()
+        if total != self._unread:
+            self._unread = total
+            self.post_message(self.UnreadChanged(total))
 
-    def _render_conversation(self) -> None:
+    def _render_conversation(self, follow: bool = False, cursor: str | None = None,
+                             top: bool = False) -> None:
+        """Show the loaded pages; the cursor stays on its message (or goes to
+        ``cursor``, or with ``follow`` to the newest when it was there)."""
+        conv = self.query_one("#conversation", ConversationList)
         thread = self.book.threads.get(self.current or "")
-        self.query_one("#conversation-text", Static).update(_conversation(thread))
-        self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+        old = conv.highlighted_option
+        at_end = conv.highlighted is None or conv.highlighted >= conv.option_count - 1
+        keep = cursor or (old.id if old is not None else None)
+        if thread is None or not thread.messages:
+            conv.set_options([Option(EMPTY, id="-empty", disabled=True)])
+            return
+        ordered = thread.ordered()
+        conv.set_options(Option(_line(m, thread), id=m.id) for m in ordered)
+        ids = [m.id for m in ordered]
+        if cursor is None and (follow and at_end or keep not in ids):
+            keep = ids[-1]
+        conv.highlighted = ids.index(keep) if keep in ids else len(ids) - 1
+        conv.scroll_to_highlight(top=top)
+        # again after the next layout: a list under a modal (a search) or not yet sized
+        # scrolls by stale geometry
+        self.call_after_refresh(conv.scroll_to_highlight, top)
 
     @on(OptionList.OptionSelected, "#threads")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -117,16 +370,12 @@ class ChatPane(Horizontal):
             self.post_message(self.SendRequested(peer, body))
 
 
-def _conversation(thread: Thread | None) -> Text:
-    if thread is None or not thread.messages:
-        return Text("No messages yet.")
+def _line(m: Message, thread: Thread) -> Text:
+    who = "me" if m.direction == "out" else thread.key.split("@")[0]
     text = Text()
-    for m in sorted(thread.messages.values(), key=lambda m: m.timestamp):
-        who = "me" if m.direction == "out" else thread.key.split("@")[0]
-        text.append(f"{who}: ", style="bold")
-        text.append(m.body)
-        mark = delivery_mark(m)
-        if mark:
-            text.append(f"  {mark}", style="dim")
-        text.append("\n")
+    text.append(f"{who}: ", style="bold")
+    text.append(m.body)
+    mark = delivery_mark(m)
+    if mark:
+        text.append(f"  {mark}", style="dim")
     return text
