@@ -244,5 +244,7 @@ def test_example_config_loads_with_every_option_uncommented() -> None:
     config = parse_config(text)
     assert [a.id for a in config.accounts] == ["local", "work"]
     assert config.accounts[1].features.blf
+    assert config.accounts[1].features.location_in_register
+    assert [p.name for p in config.locations] == ["office"]
     assert config.contacts.carddav[0].id == "cloud"
     assert config.quickdial[0].label == "Bob"

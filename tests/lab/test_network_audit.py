@@ -197,6 +197,7 @@ ADDS = {
     "smart_contacts": {("OPTIONS", "probe")},
     "sip_trace_log": set(),  # a local file only
     "usage_counters": set(),  # local tallies only
+    "location": set(),  # a PIDF-LO only inside an emergency call's INVITE; no lookups
 }
 
 

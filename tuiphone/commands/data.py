@@ -1,11 +1,11 @@
 """data export / erase: everything tuiphone keeps about you, out or gone.
 
-Kept: call history, chat messages and their attachment records, usage counters (the
-SQLite database), received files and their wrapped keys, the SIP trace log, the shell
-history, copies of address books (the parsed-contacts cache, the CardDAV offline
-copies), and the record of your decisions on provisioned data features. Not touched:
-your config, the
-app's settings (state.toml), your secrets, and your own vCard folders.
+Kept: call history, chat messages and their attachment records, usage counters, the
+location profile each emergency call carried (the SQLite database), received files and
+their wrapped keys, the SIP trace log, the shell history, copies of address books (the
+parsed-contacts cache, the CardDAV offline copies), and the record of your decisions on
+provisioned data features. Not touched: your config, the app's settings (state.toml),
+your secrets, and your own vCard folders.
 
 Both run in the command's own process (SQLite allows it while an engine runs); a
 running engine is then asked to re-read its address books.
@@ -123,7 +123,7 @@ def _export(args: argparse.Namespace) -> dict[str, Any]:
             store.close()
     else:
         document = {"format": "tuiphone-export", "calls": [], "messages": [],
-                    "attachments": [], "counters": {}}
+                    "attachments": [], "counters": {}, "location_uses": []}
     document["files"] = [{"path": str(p), "bytes": p.stat().st_size} for p in _saved_files()]
     document["provisioning_consents"] = consent_records()
     if not args.out:

@@ -215,6 +215,12 @@ def lamps(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     return handler(phone, args)
 
 
+def location(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.location import location as handler
+
+    return handler(phone, args)
+
+
 def presence(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.lamps import presence as handler
 

@@ -54,14 +54,23 @@ photo=@FILE (an image, at most 1 MB; photo= removes it)"""
 
 _DATA_DETAILS = """actions:
   show                   what is kept, where, and how big (rows, bytes)
-  export [--out FILE]    calls, messages, attachment records, counters and provisioning
-                         consents as JSON, and the list of received files
+  export [--out FILE]    calls, messages, attachment records, counters, provisioning
+                         consents and the location each emergency call carried, as JSON,
+                         and the list of received files
   erase --yes            delete them, compact the database, remove the SIP trace log,
                          the app log, the shell history, the provisioning consents,
                          the install id, the address-book caches, the received files
                          and their keys (your vCard folders, config, QuickDial and
                          secrets stay)
   erase --peer URI --yes only one peer's calls, messages and received files"""
+
+_LOCATION_DETAILS = """actions:
+  show          the profile an emergency call would carry now, the rule that matched
+                (override, gateway_mac, ssid, public_address, subnet) with what was
+                observed of the network, and the PIDF-LO itself
+  set NAME      send NAME whatever the network (kept in state.toml)
+  set --auto    match the network again
+Exit status: 2 for an unknown NAME."""
 
 _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
@@ -144,6 +153,9 @@ COMMANDS: tuple[Command, ...] = (
         arg("--srtp", choices=("off", "optional", "mandatory"),
             help="SRTP for this call (only with a private engine)"),
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
+        arg("--dry-run", action="store_true",
+            help="print the INVITE that would be sent (what only the SIP stack knows at "
+                 "send time is marked) and send nothing"),
     )),
     # callctl
     Command("calls", "list the calls in progress", handlers.calls, running=True),
@@ -328,6 +340,14 @@ COMMANDS: tuple[Command, ...] = (
             echo=True,
             details="Entries are watched only when the default account turns on\n"
                     "features.blf (blf entries) or features.presence (presence entries)."),
+    Command("location", "the location an emergency call would carry, and picking one by hand",
+            handlers.location, details=_LOCATION_DETAILS, args=(
+                arg("action", choices=("show", "set"), metavar="ACTION",
+                    complete=("show", "set"), help="show or set"),
+                arg("name", nargs="?", default=None, metavar="NAME",
+                    help="set: the [[locations]] profile to send"),
+                arg("--auto", action="store_true",
+                    help="set: forget the hand-picked profile; match the network again"))),
     Command("presence", "publish our presence (features.presence)", handlers.presence, args=(
         arg("action", choices=("set",), help="set"),
         arg("state", choices=PRESENCE_STATES, metavar="STATE",

@@ -43,9 +43,7 @@ def _account_id(reader: Reader) -> str | None:
 
 # Switches the config accepts (the README's privacy table names them) whose feature is
 # not built yet: turning one on gets a warning rather than a silent no-op.
-NOT_BUILT = {
-    "location": "emergency calls with location are not built yet",
-}
+NOT_BUILT: dict[str, str] = {}  # every switch is built now
 
 
 def _features(reader: Reader) -> Features:
@@ -56,6 +54,39 @@ def _features(reader: Reader) -> Features:
         if values[name]:
             table.problems.warn(table.at(name), f"{why}; this switch has no effect")
     return Features(**values)
+
+
+_REGION = re.compile(r"[A-Z]{2}")
+_DIGITS = re.compile(r"[0-9*#+]+")
+_LOCATION_SCHEMES = ("http", "https", "sip", "sips", "pres")
+
+
+def _region(reader: Reader) -> str | None:
+    value = reader.opt_text("region")
+    if value is not None and not _REGION.fullmatch(value):
+        reader.error("region", f"{value!r} is not an ISO 3166 alpha-2 code such as \"DE\"")
+        return None
+    return value
+
+
+def _digits(reader: Reader, key: str) -> tuple[str, ...]:
+    values = reader.strings(key)
+    for value in values:
+        if not _DIGITS.fullmatch(value):
+            reader.error(key, f"{value!r}: digits, '*', '#' and '+' only")
+    return tuple(v for v in values if _DIGITS.fullmatch(v))
+
+
+def _location_url(reader: Reader) -> str | None:
+    value = reader.opt_text("location_url")
+    if value is None:
+        return None
+    scheme = value.partition(":")[0].lower()
+    if scheme not in _LOCATION_SCHEMES or any(c in value for c in "<> \t\r\n"):
+        reader.error("location_url", f"{value!r}: an http(s):, sip(s): or pres: URI "
+                                     "(RFC 6442), without spaces or angle brackets")
+        return None
+    return value
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -94,12 +125,19 @@ def parse_account(reader: Reader, file_mode: int | None) -> ParsedAccount | None
         auto_answer=reader.flag("auto_answer", _DEFAULTS.auto_answer),
         register_expires=reader.integer("register_expires", 300, 1, 2**31 - 1),
         voicemail=reader.opt_text("voicemail"),
+        region=_region(reader),
+        emergency_numbers=_digits(reader, "emergency_numbers"),
+        dial_prefix=_digits(reader, "dial_prefix"),
+        location_url=_location_url(reader),
         features=(features := _features(reader)),
         files=parse_files(reader, features.file_sharing),
         ip_version=reader.choice("ip_version", IpVersion, _DEFAULTS.ip_version),
     )
     nat, turn_secret = parse_nat(reader, account.id, file_mode)
     cert, key, tls_key_secret = parse_tls_client(reader, account.id, file_mode)
+    if account.features.location_in_register and account.location_url is None:
+        reader.problems.error(reader.at("features") + ("location_in_register",),
+                              "needs location_url: the URL REGISTER points at (RFC 6442)")
     account = dataclasses.replace(account, nat=nat, tls_cert_file=cert, tls_key_file=key,
                                   trust=parse_trust(reader, account.registers),
                                   rules=parse_rules(reader, account.voicemail))

@@ -87,3 +87,20 @@ def apply_state(config: AppConfig, path: Path | None = None) -> AppConfig:
     """``config`` with the app's saved QuickDial list in place of the file's, if any."""
     saved = load_quickdial(path)
     return config if saved is None else dataclasses.replace(config, quickdial=saved)
+
+
+def load_location_override(path: Path | None = None) -> str | None:
+    """The profile ``location set NAME`` picked, or None (match the network)."""
+    value = read_state(path).get("location", {})
+    name = value.get("override") if isinstance(value, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def save_location_override(name: str | None, path: Path | None = None) -> None:
+    """Keep (or, with None, forget) the profile picked by hand."""
+    data = read_state(path)
+    if name is None:
+        data.pop("location", None)
+    else:
+        data["location"] = {"override": name}
+    write_state(data, path)

@@ -61,11 +61,16 @@ uri = "sip:{user}@127.0.0.1"
 #auto_answer = false
 #register_expires = 300
 #voicemail = "sip:voicemail@example.com"   # F9 sends callers here; F10 calls it
+#region = "DE"                # emergency numbers of this country ([contacts] default_region)
+#dial_prefix = "0"            # the PBX's outside line: "0112" is an emergency call too
+#location_url = "https://lis.example.com/loc/alice"   # REGISTER points here (below)
 # Everything that touches personal data is off unless you turn it on.
 #[accounts.features]
 #blf = true
 #presence = true
 #mwi = true
+#location = true              # emergency calls carry the matching [[locations]] profile
+#location_in_register = true  # REGISTER carries Geolocation: <location_url>
 #usage_counters = true        # local tallies only (tuiphone usage); never sent
 #read_receipts = true         # IMDN delivery/display receipts, asked for and sent
 #typing = true                # "is typing…" sent while you type, shown when peers type
@@ -86,6 +91,19 @@ uri = "sip:{user}@127.0.0.1"
 #username = "alice"
 #password_command = ["pass", "show", "turn/alice"]
 
+# Where you are, for emergency calls (features.location): a civic address (RFC 5139
+# fields) or lat/lon, picked by the network you are on; `tuiphone location show`.
+#[[locations]]
+#name = "office"
+#country = "DE"
+#A3 = "Berlin"
+#street = "Hauptstraße"
+#HNO = "12"
+#FLR = "3"
+#[locations.match]
+#gateway_mac = "02:00:5e:00:53:01"
+#subnet = "192.0.2.0/24"
+
 [audio]
 mode = "null"                 # null | files | device
 #play_file = "~/sounds/hello.wav"
@@ -95,6 +113,7 @@ mode = "null"                 # null | files | device
 theme = "tuiphone-dark"
 layout = "auto"               # auto | wide | narrow
 avatars = "auto"              # auto (kitty/sixel when the terminal has them) | halfcell | off
+#confirm_emergency = false    # ask before dialling an emergency number
 
 [keymap]                      # action id = keys, e.g. "ctrl+d" or "f5,ctrl+n"
 #"call.hangup" = "ctrl+e"

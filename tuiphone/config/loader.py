@@ -13,6 +13,7 @@ from types import MappingProxyType
 from tuiphone.config.accounts import parse_accounts
 from tuiphone.config.embedded import default_config, local_account
 from tuiphone.config.layers import Layer, LayerError, Merged, merge_layers, read_layers
+from tuiphone.config.locations import parse_locations
 from tuiphone.config.paths import config_file
 from tuiphone.config.problems import Problems
 from tuiphone.config.quickdial import parse_quickdial
@@ -112,6 +113,7 @@ def parse_data(data: dict[str, object], problems: Problems, source: Path | None 
         daemon=parse_daemon(root.table("daemon")),
         contacts=parse_contacts(root.table("contacts"), file_mode),
         quickdial=parse_quickdial(root),
+        locations=parse_locations(root),
         provisioning=parse_provisioning(root.table("provisioning")),
         source=source,
         warnings=tuple(problems.warnings),

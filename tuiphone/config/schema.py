@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings, MediaSettings
+from tuiphone.model.location import LocationProfile
 from tuiphone.model.quickdial import QuickDialEntry as QuickDialEntry  # its home is the model
 
 
@@ -62,6 +63,7 @@ class UiConfig:
     keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     layout: str = "auto"  # auto | wide | narrow
     avatars: str = "auto"  # auto (kitty/sixel if the terminal has them) | halfcell | off
+    confirm_emergency: bool = False  # ask before dialling an emergency number (never slow it)
     alert: tuple[str, ...] = ("bell",)  # on an incoming call: bell | osc | notify
 
 
@@ -145,6 +147,8 @@ class AppConfig:
     contacts: ContactsConfig = ContactsConfig()
     quickdial: tuple[QuickDialEntry, ...] = ()
     provisioning: ProvisioningConfig = ProvisioningConfig()
+    locations: tuple[LocationProfile, ...] = ()
+    location_override: str | None = None  # ``location set NAME`` (state.toml)
     source: Path | None = None
     embedded: bool = False
     warnings: tuple[str, ...] = ()

@@ -56,6 +56,7 @@ def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
         keymap=MappingProxyType({a: k for a, k in keys.items() if k.strip()}),
         layout=reader.one_of("layout", LAYOUTS, defaults.layout),
         avatars=reader.one_of("avatars", AVATARS, defaults.avatars),
+        confirm_emergency=reader.flag("confirm_emergency", defaults.confirm_emergency),
         alert=_alerts(reader, defaults.alert),
     )
     reader.finish()

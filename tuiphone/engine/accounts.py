@@ -58,12 +58,13 @@ class AccountBook:
             known = ", ".join(self.configs) or "none"
             raise NotFound(f"no account {account_id!r} (known: {known})") from None
 
-    def resolve_target(self, text: str, acc: AccountConfig) -> DialTarget:
-        """Turn what the user typed into a URI. ``echo`` is the built-in test line."""
+    def resolve_target(self, text: str, acc: AccountConfig, rewrite: bool = True) -> DialTarget:
+        """Turn what the user typed into a URI. ``echo`` is the built-in test line.
+        ``rewrite`` False leaves the account's dialling rules out (emergency numbers)."""
         if text.strip().lower() == "echo" and self.echo_uri:
             return DialTarget(uri=self.echo_uri, post_dial="", display="echo")
         domain = acc.uri.split("@", 1)[1] if "@" in acc.uri else None
-        return parse_dial(rewrite_dialled(text, acc.rules), domain)
+        return parse_dial(rewrite_dialled(text, acc.rules) if rewrite else text, domain)
 
     def route_local(self, uri: str) -> str:
         """``uri`` itself, or the contact of our own account whose address it is: a

@@ -32,6 +32,7 @@ from tuiphone.model.contact import (
 from tuiphone.model.events import Event
 from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
+from tuiphone.model.location import InvitePreview, LocationChoice
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trace import TraceEntry
@@ -91,6 +92,20 @@ class PhoneApi(Protocol):
         (number, user, sip: URI, ``echo``). Raises InvalidUri, LimitExceeded."""
 
     async def answer(self, call_id: str | None = None) -> CallInfo: ...
+
+    async def location(self, account_id: str | None = None) -> LocationChoice:
+        """The location profile an emergency call on the account would carry now, why
+        it matched and what was observed of the network (``profile`` None: none)."""
+
+    async def set_location(self, name: str | None, account_id: str | None = None
+                           ) -> LocationChoice:
+        """Pick a profile by hand (None: match the network again). Raises NotFound.
+        The engine forgets it at stop; ``location set`` also keeps it in state.toml."""
+
+    async def invite_preview(self, uri: str, account_id: str | None = None,
+                             headers: Mapping[str, str] | None = None) -> InvitePreview:
+        """The INVITE ``call`` would send to ``uri``, as far as it is known before the
+        stack builds it (``call --dry-run``). Sends nothing."""
 
     async def reject(self, call_id: str | None = None, code: int = 486) -> None: ...
 

@@ -13,11 +13,12 @@ from typing import Any
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget
+from tuiphone.engine.emergency_call import EmergencyDesk
 from tuiphone.engine.mos import estimate_mos
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
-from tuiphone.model.backend import SipBackend
+from tuiphone.model.backend import BodyPart, SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import CallChanged, CallStatsChanged, Event, IncomingCall, Notice
@@ -64,12 +65,23 @@ class Calls:
         self._post_dial: dict[str, str] = {}
         self._started_at: dict[str, float] = {}
         self._call_tasks: dict[str, set[asyncio.Task[None]]] = {}
+        self.emergency: EmergencyDesk | None = None  # set by the Phone
 
     def account(self, account_id: str | None) -> AccountConfig:
         return self.accounts.account(account_id)
 
     def resolve_target(self, text: str, acc: AccountConfig) -> DialTarget:
         return self.accounts.resolve_target(text, acc)
+
+    def dial_target(self, text: str, acc: AccountConfig) -> tuple[DialTarget, bool]:
+        """Where dialling ``text`` goes, and whether it is an emergency call. A typed
+        emergency number is dialled as typed: no dialling rule may turn it into
+        something that is no emergency call at all."""
+        desk = self.emergency
+        if desk is not None and desk.typed_emergency(text, acc):
+            return self.accounts.resolve_target(text, acc, rewrite=False), True
+        target = self.resolve_target(text, acc)
+        return target, desk is not None and desk.wants(text, target.uri, acc)
 
     # dialing
 
@@ -80,15 +92,31 @@ class Calls:
         headers: Mapping[str, str] | None = None,
     ) -> CallInfo:
         acc = self.account(account_id)
-        target = self.resolve_target(uri, acc)
+        target, emergency = self.dial_target(uri, acc)
         for name in headers or {}:
             if not _header_name_ok(name):
                 raise UsageError(f"invalid SIP header name {name!r}")
+        if emergency and self.emergency is not None:
+            return await self._emergency(self.emergency, uri, acc, target, headers)
         if len(self.live.calls) >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 limit)")
+        return await self._dial(acc, target, headers)
+
+    async def _emergency(self, desk: EmergencyDesk, typed: str, acc: AccountConfig,
+                         target: DialTarget, headers: Mapping[str, str] | None) -> CallInfo:
+        """Past the 4-call cap (a call makes room) and with the location headers."""
+        await desk.make_room()
+        choice, extra, parts = await desk.request(acc)
+        info = await self._dial(acc, target, {**(headers or {}), **extra}, parts)
+        desk.sent(info.id, acc, typed, choice)
+        return info
+
+    async def _dial(self, acc: AccountConfig, target: DialTarget,
+                    headers: Mapping[str, str] | None, parts: tuple[BodyPart, ...] = ()
+                    ) -> CallInfo:
         # A direct account has no server route: the callee's address decides ours.
         route = None if acc.registers else await self.network.peer_route(target.uri)
-        call_id = await self.backend.make_call(acc.id, target.uri, headers, route)
+        call_id = await self.backend.make_call(acc.id, target.uri, headers, route, parts)
         if target.post_dial:
             self._post_dial[call_id] = target.post_dial
         return self.live.calls.get(call_id) or CallInfo(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from tuiphone.engine.fake_lamps import FakeLamps
 from tuiphone.model.account import AccountConfig, AccountState, DtmfMethod, RegState
-from tuiphone.model.backend import BackendSettings, CallScreen, Emit, PingResult
+from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, MediaState
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
@@ -68,6 +68,7 @@ class FakeBackend:
         self.sent_messages: list[tuple[str, str, str]] = []  # (account, uri, body) handed over
         self.sent_typing: list[tuple[str, str, bool]] = []  # (account, uri, active)
         self.legs: dict[str, _Leg] = {}
+        self.sent_parts: list[tuple[BodyPart, ...]] = []  # INVITE body parts, per call
         self.sent_dtmf: dict[str, str] = {}
         self.played: dict[str, str] = {}
         self.recorded: dict[str, str] = {}
@@ -179,9 +180,11 @@ class FakeBackend:
         uri: str,
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
+        parts: Sequence[BodyPart] = (),
     ) -> str:
         acc = self.accounts[account_id]
         user, _ = user_host(uri)
+        self.sent_parts.append(tuple(parts))
         if len(self.legs) >= 4:
             raise LimitExceeded("at most 4 simultaneous calls")
         call_id = f"c{next(self._ids)}"

@@ -34,11 +34,13 @@ from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
+from tuiphone.engine.emergency_call import EmergencyDesk
 from tuiphone.engine.file_cleanup import remove_files
 from tuiphone.engine.file_receive import FileReceiver
 from tuiphone.engine.file_send import FileSender
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
+from tuiphone.engine.location import LocationDesk
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.outbox import Outbox
@@ -77,9 +79,11 @@ from tuiphone.model.events import (
 )
 from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
+from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
+from tuiphone.net.netfacts import network_facts
 
 log = logging.getLogger("tuiphone.engine")
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
@@ -126,6 +130,12 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
+        self.locations = LocationDesk(setup.locations, setup.location_override,
+                                      setup.network_facts or network_facts, self._seen_as)
+        self.emergency = EmergencyDesk(backend, self.bus, self.live, self.locations,
+                                       setup.default_region, self._record_location,
+                                       setup.backend.max_calls)
+        self.calls.emergency = self.emergency
         outbox = Outbox(backend, self.store, self._ready_accounts, self.bus.publish,
                         self.journal.save, setup.message_retry_s, setup.message_backoff_s)
         self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save,
@@ -339,6 +349,7 @@ class Phone:
         self.network.on_event(event)
         self.calls.on_call_event(event)
         self.rules.on_event(event)
+        self.emergency.on_event(event)
         if not hidden:
             self.media_check.on_event(event)
         self.lamp_board.on_event(event)
@@ -348,7 +359,7 @@ class Phone:
             self.bus.publish(event)
 
     async def dial_preview(self, text: str, account_id: str | None = None) -> str:
-        return self.accounts.resolve_target(text, self.account(account_id)).uri
+        return self.calls.dial_target(text, self.account(account_id))[0].uri
 
     async def codecs(self, account_id: str | None = None) -> list[str]:
         return await self.backend.codecs(self.account(account_id).id)
@@ -371,6 +382,14 @@ class Phone:
             return CallFacts()
         route = self.network.routes().get(config.id)
         return CallFacts(route.local_address if route else "", config.nat.ice)
+
+    def _seen_as(self) -> tuple[str, ...]:
+        """The public addresses our registrars saw us from (location matching)."""
+        return tuple(dict.fromkeys(
+            s.public_address for s in self.live.accounts.values() if s.public_address))
+
+    def _record_location(self, use: LocationUse) -> None:
+        self.journal.save("emergency location record", lambda: self.store.add_location_use(use))
 
     def _publish_kept(self, event: Event) -> None:
         """Publish news of the engine's own making, kept in the live state first."""
@@ -414,6 +433,22 @@ class Phone:
 
     async def answer(self, call_id: str | None = None) -> CallInfo:
         return await self.calls.answer(call_id)
+
+    async def location(self, account_id: str | None = None) -> LocationChoice:
+        return await self.locations.choose(self.accounts.account(account_id))
+
+    async def set_location(self, name: str | None, account_id: str | None = None
+                           ) -> LocationChoice:
+        self.locations.set_override(name)
+        return await self.location(account_id)
+
+    async def invite_preview(self, uri: str, account_id: str | None = None,
+                             headers: Mapping[str, str] | None = None) -> InvitePreview:
+        acc = self.accounts.account(account_id)
+        target, emergency = self.calls.dial_target(uri, acc)
+        return await self.emergency.preview(emergency, acc, target.uri, headers,
+                                            self.live.accounts.get(acc.id),
+                                            self.setup.backend.user_agent)
 
     async def reject(self, call_id: str | None = None, code: int = 486) -> None:
         await self.calls.reject(call_id, code)

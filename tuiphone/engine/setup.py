@@ -9,6 +9,7 @@ from pathlib import Path
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings
 from tuiphone.model.files import KeyVault
+from tuiphone.model.location import LocationProfile, NetworkFacts
 from tuiphone.model.quickdial import QuickDialEntry
 
 PasswordSource = Callable[[str], str | None]  # account id -> password (may run a command)
@@ -41,3 +42,8 @@ class EngineSetup:
     files_dir: Path | None = None  # received files (features.file_sharing); None: none
     file_keys: KeyVault | None = None  # where file keys are kept, wrapped
     media_check_s: float = 3.0  # RTP sent this long with none received: MediaProblem
+    locations: tuple[LocationProfile, ...] = ()  # [[locations]] for emergency calls
+    location_override: str | None = None  # ``location set NAME``, kept in state.toml
+    default_region: str = "US"  # emergency numbers of accounts without ``region``
+    # reads the network for location matching (blocking; None: tuiphone.net.netfacts)
+    network_facts: Callable[[], NetworkFacts] | None = None

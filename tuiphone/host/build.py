@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuiphone.commands.contacts.books import book_folders, contacts_book
+from tuiphone.config.appstate import load_location_override
 from tuiphone.config.file_keys import FileKeyVault
 from tuiphone.config.paths import files_dir, trace_log_file
 from tuiphone.config.schema import AppConfig
@@ -15,6 +16,7 @@ from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.model.backend import SipBackend
+from tuiphone.model.errors import ConfigError
 from tuiphone.net.resolvconf import system_nameservers
 from tuiphone.store.paths import default_db_path
 
@@ -73,7 +75,20 @@ def engine_setup(
         message_retry_s=config.engine.message_retry_hours * 3600.0,
         files_dir=files_dir() if sharing else None,
         file_keys=FileKeyVault() if sharing else None,
+        locations=config.locations,
+        location_override=_location_override(config),
+        default_region=config.contacts.default_region,
     )
+
+
+def _location_override(config: AppConfig) -> str | None:
+    """``location set NAME`` as kept in state.toml; a damaged state file or a name no
+    longer configured leaves matching to the network (an emergency call goes out anyway)."""
+    try:
+        name = load_location_override()
+    except ConfigError:
+        return None
+    return name if any(p.name == name for p in config.locations) else None
 
 
 def build_phone(

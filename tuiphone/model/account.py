@@ -38,7 +38,8 @@ class Features:
     presence: bool = False
     mwi: bool = False
     smart_contacts: bool = False
-    location: bool = False
+    location: bool = False  # emergency calls carry a PIDF-LO of the matching profile
+    location_in_register: bool = False  # REGISTER carries Geolocation: <location_url>
     file_sharing: bool = False
     sip_trace_log: bool = False
     usage_counters: bool = False
@@ -71,6 +72,10 @@ class AccountConfig:
     auto_answer: bool = False
     register_expires: int = 300
     voicemail: str | None = None  # SIP URI or dial string of the voicemail box
+    region: str | None = None  # ISO 3166 code for emergency numbers (None: contacts')
+    emergency_numbers: tuple[str, ...] = ()  # besides phonenumbers' list for the region
+    dial_prefix: tuple[str, ...] = ()  # PBX outside-line prefixes, stripped to check
+    location_url: str | None = None  # by-reference location for REGISTER
     features: Features = field(default_factory=Features)
     files: FileConfig = field(default_factory=FileConfig)  # used with features.file_sharing
     rules: CallRules = field(default_factory=CallRules)
@@ -100,3 +105,4 @@ class AccountState:
     reason: str = ""
     expires: int = 0
     contact: str = ""
+    public_address: str = ""  # Via received= of the registrar's last 200 ("" unknown)

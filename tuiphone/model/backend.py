@@ -54,6 +54,16 @@ class BackendSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyPart:
+    """A body part an INVITE carries besides the stack's SDP (a PIDF-LO): the request
+    becomes multipart/mixed. ``content_id`` is bare (no ``<>``, no ``cid:``)."""
+
+    content_type: str
+    body: str
+    content_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PingResult:
     code: int
     reason: str
@@ -104,12 +114,13 @@ class SipBackend(Protocol):
         uri: str,
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
+        parts: Sequence[BodyPart] = (),
     ) -> str:
         """Send an INVITE and return the new call's id at once (states follow as events).
 
         ``route`` is the way to the callee for an account without a server route (its
-        local address goes into the SDP). Raises LimitExceeded past 4 calls,
-        InvalidUri, NetworkError.
+        local address goes into the SDP). ``parts`` go into a multipart/mixed body before
+        the SDP. Raises LimitExceeded past 4 calls, InvalidUri, NetworkError.
         """
 
     async def answer(self, call_id: str, code: int = 200) -> None: ...

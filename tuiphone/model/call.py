@@ -76,6 +76,16 @@ class CallSecurity:
 
 
 @dataclass(frozen=True, slots=True)
+class LocationRefusal:
+    """A 424 (Bad Location Information, RFC 6442): its ``Geolocation-Error`` value, its
+    ``Geolocation`` value (the location the server offers, if any) and a PIDF-LO body."""
+
+    error: str
+    geolocation: str = ""
+    pidf: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CallInfo:
     """A snapshot of one call. ``id`` is stable for the call's life and unique per engine."""
 
@@ -99,6 +109,7 @@ class CallInfo:
     security: CallSecurity | None = field(default=None, metadata=SPARSE)
     # incoming calls a rule answered without ringing (DND, blocklist, forwarding): why
     screened: str = field(default="", metadata=SPARSE)
+    location_refusal: LocationRefusal | None = field(default=None, metadata=SPARSE)
 
     @property
     def on_hold(self) -> bool:

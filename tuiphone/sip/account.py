@@ -44,6 +44,7 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         self.plan = plan
         self.password = password
         self.contact = ""
+        self.public_address = ""  # what the registrar saw us as (location matching)
         # set by Core.shutdown while an un-REGISTER is out: regIsActive drops at once,
         # but a registrar's digest challenge still needs an answer from this account
         self.unregistering = False
@@ -52,7 +53,8 @@ class PjAccount(pj.Account):  # type: ignore[misc]
         self, reg: RegState, code: int = 0, reason: str = "", expires: int = 0
     ) -> AccountState:
         return AccountState(
-            self.config.id, self.config.uri, reg, code, reason, expires, self.contact
+            self.config.id, self.config.uri, reg, code, reason, expires, self.contact,
+            self.public_address,
         )
 
     @guarded
@@ -77,14 +79,16 @@ class PjAccount(pj.Account):  # type: ignore[misc]
 
     def _follow_nat(self, prm: pj.OnRegStateParam) -> None:
         """The registrar saw another address than our Contact: pjsua registers again
-        from that one (contact rewrite), and so does the state we report."""
-        if not self.config.nat.contact_rewrite:
-            return
+        from that one (contact rewrite), and so does the state we report. The address
+        is kept either way: location profiles may match on it."""
         try:
             seen = seen_address(clean(str(prm.rdata.wholeMsg)))
         except Exception:  # no rdata (a local failure): nothing was seen
             return
-        if seen is not None:
+        if seen is None:
+            return
+        self.public_address = seen[0]
+        if self.config.nat.contact_rewrite:
             self.contact = rewritten(self.contact, seen)
 
     def _learn_server(self, prm: pj.OnRegStateParam) -> None:
@@ -189,6 +193,16 @@ def _registration(ac: pj.AccountConfig, cfg: AccountConfig) -> None:
     rc.retryIntervalSec = 0
     rc.firstRetryIntervalSec = 0
     rc.unregWaitMsec = 2000
+    if cfg.features.location_in_register and cfg.location_url:
+        # RFC 6442 by reference: pjsua2 cannot put a body in REGISTER (location-facts §3b)
+        rc.headers.append(header("Geolocation", f"<{cfg.location_url}>"))
+
+
+def header(name: str, value: str) -> pj.SipHeader:
+    h = pj.SipHeader()
+    h.hName = name
+    h.hValue = value
+    return h
 
 
 def _sip(ac: pj.AccountConfig, cfg: AccountConfig, password: str | None, plan: Plan) -> None:

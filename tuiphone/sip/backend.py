@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
-from tuiphone.model.backend import BackendSettings, CallScreen, Emit, PingResult
+from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
@@ -128,9 +128,11 @@ class PjBackend:
         uri: str,
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
+        parts: Sequence[BodyPart] = (),
     ) -> str:
-        hdrs = dict(headers or {})
-        return await self._run(lambda c: c.calls.make(c.account(account_id), uri, hdrs, route))
+        hdrs, body = dict(headers or {}), tuple(parts)
+        return await self._run(
+            lambda c: c.calls.make(c.account(account_id), uri, hdrs, route, body))
 
     async def answer(self, call_id: str, code: int = 200) -> None:
         await self._run(lambda c: c.calls.answer(call_id, code))

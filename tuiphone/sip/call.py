@@ -11,11 +11,19 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from tuiphone.model.call import CallInfo, CallSecurity, CallState, Direction, MediaState
+from tuiphone.model.call import (
+    CallInfo,
+    CallSecurity,
+    CallState,
+    Direction,
+    LocationRefusal,
+    MediaState,
+)
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
 from tuiphone.sip.errors import readable
+from tuiphone.sip.geoloc import final_response, refusal
 from tuiphone.sip.guard import guarded
 from tuiphone.sip.text import clean
 
@@ -41,6 +49,8 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.sdp_address: str | None = None  # our SDP address, when we choose it (sdp.py)
         self.local_rtp = ""  # "address:port" of our last SDP
         self.shown: tuple[str, str] | None = None  # (name, uri) a trusted server asserted
+        # (uri, headers) of an INVITE that carried a location: a 424 places it again
+        self.location_retry: tuple[str, dict[str, str]] | None = None
 
     def vouch(self, identity: CallerIdentity, shown: str) -> None:
         """Record who the network says is calling; ``shown`` (a name-addr) replaces the
@@ -93,6 +103,15 @@ class PjCall(pj.Call):  # type: ignore[misc]
                 fields["code"], fields["reason"] = 302, f"Moved Temporarily to {self.redirected_to}"
             fields["media"] = MediaState.NONE
             self.audio = None
+            if fields.get("code") == 424 and self.location_retry is not None:
+                # RFC 6442 §4.3: retry with the location the 424 offers, once
+                # an unreadable 424 still gets its retry, without location
+                offered = refusal(clean(final_response(prm))) or LocationRefusal("")
+                # by key: a job holding this wrapper would outlive its slot, and its
+                # destructor would hang up the new call placed in that slot
+                calls, key = self.core.calls, self.key
+                self.core.defer(lambda: calls.redial_located(key, offered))
+                return
         self.update(**fields)
         if state is CallState.ENDED:
             self.core.call_ended(self)  # defers the delete: never inside this callback

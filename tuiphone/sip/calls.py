@@ -7,16 +7,19 @@ live here and are dropped outside their own callbacks.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import logging
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
 from tuiphone.model.account import DtmfMethod
-from tuiphone.model.call import CallInfo, CallState, Direction
+from tuiphone.model.backend import BodyPart
+from tuiphone.model.call import CallInfo, CallState, Direction, LocationRefusal
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.network import Route
 from tuiphone.model.rules import Screening
@@ -28,6 +31,7 @@ from tuiphone.sip.call import PjCall, new_info
 from tuiphone.sip.callinfo import custom_headers
 from tuiphone.sip.endpoint import MAX_CALLS
 from tuiphone.sip.errors import PJ_ETOOMANY, PJSIP_ESESSIONTERMINATED, convert, pj_status
+from tuiphone.sip.geoloc import add_parts, retry_request
 from tuiphone.sip.uri import check_uri
 
 log = logging.getLogger("tuiphone.sip.calls")
@@ -77,7 +81,8 @@ class CallRegistry:
         return call
 
     def make(
-        self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None, route: Route | None
+        self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None, route: Route | None,
+        parts: Sequence[BodyPart] = (),
     ) -> str:
         check_uri(self.core.stack.ep, uri)
         self._drop_ended()
@@ -92,6 +97,9 @@ class CallRegistry:
         op = pj.CallOpParam(True)
         for name, value in (headers or {}).items():
             op.txOption.headers.append(_header(*check_header(name, value)))
+        add_parts(op, parts)
+        if any(n.lower() == "geolocation" for n in (headers or {})):
+            call.location_retry = (uri, dict(headers or {}))  # RFC 6442 §4.3: one retry
         try:
             self.core.use_codecs(acc.config.codecs)
             self._dial(call, uri, op)
@@ -100,6 +108,41 @@ class CallRegistry:
             raise convert(err, f"calling {uri}") from None
         self.core.call_changed(call)
         return call.key
+
+    def redial_located(self, key: str, refusal: LocationRefusal) -> None:
+        """A 424 ended an INVITE that carried a location: place it again, under the same
+        call id, with the location the server returned (or none). Deferred job, never
+        inside the old call's callback."""
+        old = self.calls.pop(key, None)
+        if old is None or old.location_retry is None:
+            return
+        self.core.media.release(key)
+        (uri, headers), acc, info = old.location_retry, old.account, old.info
+        sdp_address = old.sdp_address
+        del old  # its destructor runs now, before a new call may take its slot
+        call = PjCall(self.core, acc, info.account_id,
+                      dataclasses.replace(info, location_refusal=refusal), -1)
+        call.sdp_address = sdp_address
+        self.calls[call.key] = call
+        domain = acc.config.uri.rsplit("@", 1)[-1].split(";", 1)[0].split(":", 1)[0]
+        headers, parts = retry_request(headers, refusal, f"loc-retry-{call.key}@{domain}")
+        op = pj.CallOpParam(True)
+        for name, value in headers.items():
+            op.txOption.headers.append(_header(name, value))
+        add_parts(op, parts)
+        how = ("with the location the server returned" if parts or "Geolocation" in headers
+               else "without location")
+        self.core.notice("warning", f"{call.key}: 424 Bad Location Information "
+                                    f"({refusal.error or 'no Geolocation-Error'}); calling "
+                                    f"again {how}")
+        try:
+            self._dial(call, uri, op)
+        except pj.Error as err:
+            self.core.log_debug(f"redial of {call.key} after 424 failed: {err}")
+            call.update(state=CallState.ENDED, code=424, ended=time.time())
+            self.discard(call.key)
+            return
+        self.core.call_changed(call)
 
     def _dial(self, call: PjCall, uri: str, op: pj.CallOpParam) -> None:
         """makeCall. pjsua reports a call's end before it frees the call's slot, which

@@ -169,8 +169,22 @@ ALTER TABLE messages ADD COLUMN imdn_id TEXT NOT NULL DEFAULT '';  -- the sender
 ALTER TABLE messages ADD COLUMN notify TEXT NOT NULL DEFAULT '';  -- notifications it asked for
 """
 
+V7_LOCATION_USES = """
+CREATE TABLE location_uses (  -- which location went out on which emergency call
+    seq        INTEGER PRIMARY KEY,
+    call_id    TEXT    NOT NULL,
+    account_id TEXT    NOT NULL,
+    number     TEXT    NOT NULL,
+    profile    TEXT    NOT NULL DEFAULT '',  -- '' : sent without location
+    rule       TEXT    NOT NULL DEFAULT '',
+    detail     TEXT    NOT NULL DEFAULT '',
+    sent       REAL    NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS, V6_IMDN
+    V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS, V6_IMDN,
+    V7_LOCATION_USES,
 )
 
 

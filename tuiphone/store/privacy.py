@@ -11,7 +11,7 @@ from tuiphone.store.migrations import schema_version
 from tuiphone.store.rows import plain_rows
 
 EXPORT_FORMAT = "tuiphone-export"
-TABLES = ("attachments", "messages", "calls", "counters")  # children before parents
+TABLES = ("attachments", "messages", "calls", "counters", "location_uses")  # children first
 
 
 def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -26,6 +26,7 @@ def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
         ),
         "attachments": plain_rows(conn.execute("SELECT * FROM attachments ORDER BY id")),
         "counters": {c["name"]: c["value"] for c in counters},
+        "location_uses": plain_rows(conn.execute("SELECT * FROM location_uses ORDER BY seq")),
     }
 
 

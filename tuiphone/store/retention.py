@@ -42,6 +42,8 @@ def purge(conn: sqlite3.Connection, keep_calls: int | None, before: float | None
         files = tuple(select_where(
             conn, "m.timestamp < ? AND m.delivery NOT IN ('queued', 'sending')", (before,)))
         calls += conn.execute("DELETE FROM calls WHERE started < ?", (before,)).rowcount
+        # which location an emergency call carried is part of that call's record
+        calls += conn.execute("DELETE FROM location_uses WHERE sent < ?", (before,)).rowcount
         # never the outbox: the engine fails an unsent message after message_retry_hours
         messages += conn.execute(
             "DELETE FROM messages WHERE timestamp < ? AND delivery NOT IN ('queued', 'sending')",

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.location import LocationUse
 from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead, peer_key
 from tuiphone.model.trust import Vouch
 from tuiphone.store import attachments, calls, messages, privacy, retention
@@ -245,6 +246,14 @@ class Store:
     def counters(self) -> dict[str, int]:
         rows = self._read(lambda conn: conn.execute("SELECT name, value FROM counters").fetchall())
         return {row["name"]: row["value"] for row in rows}
+
+    def add_location_use(self, use: LocationUse) -> None:
+        """Keep which location an emergency call carried (``data export`` shows it)."""
+        sql = ("INSERT INTO location_uses (call_id, account_id, number, profile, rule, "
+               "detail, sent) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        self._write(lambda conn: conn.execute(sql, (
+            use.call_id, use.account_id, use.number, use.profile, use.rule, use.detail,
+            use.sent)))
 
     # Privacy
 

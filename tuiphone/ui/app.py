@@ -74,7 +74,8 @@ class TuiphoneApp(App[int]):
                                self._start_command, os.environ)
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else (),
-                               avatars=self.ui.avatars)
+                               avatars=self.ui.avatars,
+                               confirm_emergency=self.ui.confirm_emergency)
         self.usage = UsageNotes(self, self.main)
         self.crashed = False
 

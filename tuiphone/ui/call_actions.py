@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tuiphone.model.call import CallInfo, CallState, Direction, MediaState
 from tuiphone.ui.phone_link import PhoneLink
-from tuiphone.ui.screens.prompt import PromptScreen
+from tuiphone.ui.screens.prompt import ConfirmScreen, PromptScreen
 
 _RINGING_IN = (CallState.INCOMING, CallState.RINGING)
 
@@ -21,11 +21,12 @@ class CallActions:
     """``selection`` gives the id of the call highlighted in the Calls pane (or None)."""
 
     def __init__(self, link: PhoneLink, host: Widget, selection: Callable[[], str | None],
-                 voicemail_uri: str | None = None) -> None:
+                 voicemail_uri: str | None = None, confirm_emergency: bool = False) -> None:
         self.link = link
         self.host = host
         self.selection = selection
         self.voicemail_uri = voicemail_uri
+        self.confirm_emergency = confirm_emergency  # [ui] confirm_emergency; off: no delay
 
     def calls(self) -> tuple[CallInfo, ...]:
         return self.link.calls()
@@ -49,10 +50,28 @@ class CallActions:
                 await self.link.need().hold(call.id)
 
     def dial(self, target: str) -> None:
+        if self.confirm_emergency:
+            self.link.run(f"Call {target}", lambda: self._ask_if_emergency(target))
+        else:
+            self._dial(target)
+
+    def _dial(self, target: str) -> None:
         async def job() -> object:
             await self._hold_others(None)
             return await self.link.need().call(target)
         self.link.run(f"Call {target}", job)
+
+    async def _ask_if_emergency(self, target: str) -> None:
+        """Only with confirm_emergency: an emergency number waits for a yes."""
+        preview = await self.link.need().invite_preview(target)
+        if not preview.emergency:
+            self._dial(target)
+            return
+        where = preview.location.profile.name if preview.location and \
+            preview.location.profile else "no location"
+        question = f"Call the emergency number {target} ({where})? y/n"
+        self.host.app.push_screen(ConfirmScreen(question),
+                                  lambda yes: self._dial(target) if yes else None)
 
     def answer_call(self, call_id: str) -> None:
         async def job() -> object:

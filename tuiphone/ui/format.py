@@ -5,6 +5,7 @@ from __future__ import annotations
 from tuiphone.model.call import CallInfo, CallSecurity, CallState, HistoryEntry
 from tuiphone.model.events import MediaProblem
 from tuiphone.model.files import FileTransfer, TransferState
+from tuiphone.model.location import LocationChoice
 from tuiphone.model.message import Delivery, Message, peer_key
 from tuiphone.model.network import AccountRoute
 from tuiphone.model.trust import CallerIdentity, Vouch
@@ -142,3 +143,14 @@ def problem_words(problem: MediaProblem) -> str:
     """A one-way audio report: counters, cause, what to try."""
     return (f"{problem.call_id}: {problem.tx_packets} RTP packets sent, none received in "
             f"{problem.seconds:g} s — {problem.cause}. {problem.hint}")
+
+
+def location_words(choice: LocationChoice) -> str:
+    """The status bar's location part: the profile an emergency call would carry ("" when
+    features.location is off)."""
+    if not choice.enabled:
+        return ""
+    if choice.profile is None:
+        return "⌖ location: none"
+    hand = " (set)" if choice.rule == "override" else ""
+    return f"⌖ location: {choice.profile.name}{hand}"

@@ -12,6 +12,7 @@ from typing import Any
 from tuiphone.commands.calls import flow, report
 from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.errors import Unsupported, with_result
+from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
@@ -36,7 +37,9 @@ def absolute(path: str) -> str:
     return os.path.abspath(path)
 
 
-async def call(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+async def call(phone: PhoneApi, args: argparse.Namespace) -> Any:
+    if getattr(args, "dry_run", False):
+        return await dry_run(phone, args)
     if args.srtp is not None:
         raise Unsupported("--srtp works only when this command starts its own engine; "
                           "set srtp in the account for a running engine")
@@ -50,6 +53,18 @@ async def call(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     if args.junit:
         write_junit(args.junit, args.uri, None, rep)
     return rep
+
+
+async def dry_run(phone: PhoneApi, args: argparse.Namespace) -> Any:
+    """The INVITE ``call`` would send; nothing is sent."""
+    preview = await phone.invite_preview(args.uri, opt(args, "account"),
+                                         parse_headers(args.header))
+    if opt(args, "json"):
+        return preview
+    kind = "an emergency call" if preview.emergency else "a call"
+    note = (f"\n-- dry run: {kind}; nothing was sent. Filled in by the SIP stack at send "
+            f"time: {', '.join(preview.pending)}.\n")
+    return Verbatim(preview.text.replace("\r\n", "\n") + "\n" + note)
 
 
 async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:

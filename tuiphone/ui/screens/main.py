@@ -44,6 +44,7 @@ from tuiphone.model.events import (
     MessageStatus,
     NetworkChanged,
     Notice,
+    RegistrationChanged,
     SipTrace,
     SmartContactChanged,
     TransferStatus,
@@ -57,7 +58,14 @@ from tuiphone.ui.call_actions import CallActions
 from tuiphone.ui.chat_actions import ChatActions
 from tuiphone.ui.chat_model import ChatBook
 from tuiphone.ui.contact_actions import ContactActions
-from tuiphone.ui.format import network_words, party, problem_words, state_words, thread_key
+from tuiphone.ui.format import (
+    location_words,
+    network_words,
+    party,
+    problem_words,
+    state_words,
+    thread_key,
+)
 from tuiphone.ui.lamps import lamps_from_calls
 from tuiphone.ui.messages import (
     AddToQuickDial,
@@ -94,6 +102,9 @@ def _pane_of(node: Widget | None) -> str:
 _SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
 
 
+LOCATION_POLL_S = 30.0
+
+
 class MainScreen(Screen[None]):
     """Gets its phone through ``attach`` once the engine is up (after the first paint)."""
 
@@ -105,6 +116,7 @@ class MainScreen(Screen[None]):
     calls: var[tuple[CallInfo, ...]] = var((), always_update=True)
     in_call: var[bool] = var(False)
     unread: var[int] = var(0)
+    location: var[str] = var("")  # the emergency location profile, for the status bar
     history: var[tuple[HistoryEntry, ...]] = var(())
     trace: var[tuple[TraceEntry, ...]] = var(())
     engine_lamps: var[dict[str, Lamp]] = var(dict)  # by configured uri
@@ -116,12 +128,13 @@ class MainScreen(Screen[None]):
                  clock: Callable[[], float] = time.time, layout: str = "auto",
                  voicemail_uri: str | None = None, *,
                  quickdial: Sequence[QuickDialEntry] = (),
-                 state_path: Path | None = None, avatars: str = "auto") -> None:
+                 state_path: Path | None = None, avatars: str = "auto",
+                 confirm_emergency: bool = False) -> None:
         super().__init__()
         self.link = PhoneLink(self)
         self.avatars = AvatarLoader(None, avatars)
         self.call_actions = CallActions(self.link, self, lambda: self.query_one(CallsPane).selected,
-                                        voicemail_uri)
+                                        voicemail_uri, confirm_emergency)
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
@@ -172,7 +185,7 @@ class MainScreen(Screen[None]):
                     with TabPane(title, id=f"tab-{pid}"):
                         yield panes[pid]
         yield StatusBar(id="status").data_bind(
-            MainScreen.engine, MainScreen.phone_state, MainScreen.unread)
+            MainScreen.engine, MainScreen.phone_state, MainScreen.unread, MainScreen.location)
         yield Footer()
 
     def _pane(self, pid: str) -> Widget:
@@ -196,6 +209,8 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#dial-input", Input).focus()
+        # a hand-picked profile (location set from a shell) sends no event
+        self.set_interval(LOCATION_POLL_S, self._load_location)
 
     async def on_resize(self, event: Resize) -> None:
         """Wide grid <-> tabs: new panes, which bind to the snapshots kept here."""
@@ -215,6 +230,7 @@ class MainScreen(Screen[None]):
         self._pump(phone)
         self._load(phone)
         self._load_lamps(phone)
+        self._load_location()
         self.refresh_state()
         self.avatars.fetch = getattr(phone, "contact_photo", None)
         self.query_one(ContactsPane).refresh_search()  # everyone, or what was typed
@@ -272,6 +288,18 @@ class MainScreen(Screen[None]):
             return
         self.engine_lamps = {**{lamp.uri: lamp for lamp in lamps}, **self.engine_lamps}
         self.on_net = {**verdicts, **self.on_net}
+
+    @work(group="location", exclusive=True)
+    async def _load_location(self) -> None:
+        """The profile an emergency call would carry now (the network may have changed)."""
+        if self.phone is None:
+            return
+        try:
+            choice = await self.phone.location()
+        except Exception as err:  # an older engine without location: nothing to show
+            self.log.warning(f"location unavailable: {err}")
+            return
+        self.location = location_words(choice)
 
     @on(LampUpdate)
     def _lamp(self, message: LampUpdate) -> None:
@@ -364,6 +392,9 @@ class MainScreen(Screen[None]):
                     self._ask_consent()
             case NetworkChanged(route=route) if route.reason != "start":
                 self._toasts.show(network_words(route), "warning")
+                self._load_location()
+            case RegistrationChanged():  # the registrar's view of our address may differ
+                self._load_location()
             case MediaProblem() as problem:
                 self.notify(problem_words(problem), title="One-way audio", severity="error",
                             timeout=15)

@@ -1,4 +1,5 @@
-"""Status bar: accounts and registration, MWI, audio mode, engine/attach state."""
+"""Status bar: accounts and registration, MWI, the emergency location profile, audio
+mode, engine/attach state."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class StatusBar(Static):
     phone_state: reactive[PhoneState | None] = reactive(None, always_update=True)
     engine: reactive[str] = reactive("starting")
     unread: reactive[int] = reactive(0)
+    location: reactive[str] = reactive("")  # "" when features.location is off
 
     def render(self) -> str:
         return fit(self.parts(), self.size.width or 10_000)
@@ -55,6 +57,8 @@ class StatusBar(Static):
             new = sum(m.new for m in state.mwi)
             if state.mwi:
                 parts.append((1, f"✉ MWI {new}"))
+            if self.location:
+                parts.append((2, self.location))
             parts.append((4, f"audio: {state.audio_mode}"))
         if self.unread:
             parts.append((1, f"chat: {self.unread} unread"))
