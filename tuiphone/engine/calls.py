@@ -13,6 +13,7 @@ from typing import Any
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget
+from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.mos import estimate_mos
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.state import LiveState
@@ -86,9 +87,13 @@ class Calls:
                 raise UsageError(f"invalid SIP header name {name!r}")
         if len(self.live.calls) >= MAX_CALLS:
             raise LimitExceeded(f"at most {MAX_CALLS} simultaneous calls (pjsua2 limit)")
-        # A direct account has no server route: the callee's address decides ours.
-        route = None if acc.registers else await self.network.peer_route(target.uri)
-        call_id = await self.backend.make_call(acc.id, target.uri, headers, route)
+        # A direct account has no server route: the callee's address decides ours. The
+        # echo line is ours, on this host: a registrar elsewhere could not reach it, so
+        # that INVITE leaves from the line's own direct account (the call stays acc's).
+        caller = ECHO_ID if acc.registers and target.uri == self.accounts.echo_uri else None
+        direct = caller is not None or not acc.registers
+        route = await self.network.peer_route(target.uri) if direct else None
+        call_id = await self.backend.make_call(acc.id, target.uri, headers, route, caller)
         if target.post_dial:
             self._post_dial[call_id] = target.post_dial
         return self.live.calls.get(call_id) or CallInfo(

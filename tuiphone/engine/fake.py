@@ -176,6 +176,7 @@ class FakeBackend:
         uri: str,
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
+        caller: str | None = None,
     ) -> str:
         acc = self.accounts[account_id]
         user, _ = user_host(uri)

@@ -128,9 +128,11 @@ class PjBackend:
         uri: str,
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
+        caller: str | None = None,
     ) -> str:
         hdrs = dict(headers or {})
-        return await self._run(lambda c: c.calls.make(c.account(account_id), uri, hdrs, route))
+        return await self._run(lambda c: c.calls.make(
+            c.account(caller or account_id), uri, hdrs, route, owner=account_id))
 
     async def answer(self, call_id: str, code: int = 200) -> None:
         await self._run(lambda c: c.calls.answer(call_id, code))
