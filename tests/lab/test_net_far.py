@@ -22,7 +22,13 @@ from tests.lab.sipwire import UdpSipClient, build_request, uri_host
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.model.account import Features
 from tuiphone.model.call import CallState
-from tuiphone.model.events import IncomingCall, LampChanged, MessageReceived, MessageStatus
+from tuiphone.model.events import (
+    DtmfReceived,
+    IncomingCall,
+    LampChanged,
+    MessageReceived,
+    MessageStatus,
+)
 from tuiphone.model.lamp import LampState
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
@@ -150,3 +156,20 @@ async def test_direct_call_to_far_baresip_without_any_account(netlab, far, bares
     assert stats.local_rtp.startswith(f"{netlab.uplink(far).root_v4}:")
     await baresip_heard_the_phone(bob)
     await phone.hangup(call.id)
+
+
+async def test_echo_from_an_account_on_a_far_registrar(far, kam, phone_factory):
+    """The built-in echo line lives on this host: a registrar elsewhere cannot reach it,
+    so its INVITE leaves from the line's own direct account; the call stays alice's."""
+    phone = await phone_factory(far_account(kam, "alice"), echo_line=True)
+    watch = await registered(phone, "alice")
+    call = await phone.call("echo", account_id="alice")
+    connected = await watch.call_state(call.id, CallState.CONNECTED)
+    assert connected.account_id == "alice"
+    assert [c.id for c in phone.state().calls] == [call.id]  # the echo's own leg is hidden
+    await phone.dtmf("5", call.id)
+    echoed = await watch.wait(lambda e: isinstance(e, DtmfReceived) and e.call_id == call.id)
+    assert echoed.digit == "5"
+    await phone.hangup(call.id)
+    await watch.call_state(call.id, CallState.ENDED)
+    assert kam.count_requests("INVITE") == 0  # nothing went to the registrar

@@ -13,6 +13,7 @@ from typing import Any
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget
+from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.emergency_call import EmergencyDesk
 from tuiphone.engine.mos import estimate_mos
 from tuiphone.engine.network import NetworkKeeper
@@ -114,9 +115,14 @@ class Calls:
     async def _dial(self, acc: AccountConfig, target: DialTarget,
                     headers: Mapping[str, str] | None, parts: tuple[BodyPart, ...] = ()
                     ) -> CallInfo:
-        # A direct account has no server route: the callee's address decides ours.
-        route = None if acc.registers else await self.network.peer_route(target.uri)
-        call_id = await self.backend.make_call(acc.id, target.uri, headers, route, parts)
+        # A direct account has no server route: the callee's address decides ours. The
+        # echo line is ours, on this host: a registrar elsewhere could not reach it, so
+        # that INVITE leaves from the line's own direct account (the call stays acc's).
+        caller = ECHO_ID if acc.registers and target.uri == self.accounts.echo_uri else None
+        direct = caller is not None or not acc.registers
+        route = await self.network.peer_route(target.uri) if direct else None
+        call_id = await self.backend.make_call(acc.id, target.uri, headers, route, parts,
+                                               caller)
         if target.post_dial:
             self._post_dial[call_id] = target.post_dial
         return self.live.calls.get(call_id) or CallInfo(

@@ -181,6 +181,7 @@ class FakeBackend:
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
         parts: Sequence[BodyPart] = (),
+        caller: str | None = None,
     ) -> str:
         acc = self.accounts[account_id]
         user, _ = user_host(uri)

@@ -115,12 +115,16 @@ class SipBackend(Protocol):
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
         parts: Sequence[BodyPart] = (),
+        caller: str | None = None,
     ) -> str:
         """Send an INVITE and return the new call's id at once (states follow as events).
 
         ``route`` is the way to the callee for an account without a server route (its
         local address goes into the SDP). ``parts`` go into a multipart/mixed body before
-        the SDP. Raises LimitExceeded past 4 calls, InvalidUri, NetworkError.
+        the SDP. ``caller`` names another (direct) account the INVITE leaves from, the call
+        still belonging to ``account_id``: a call to the engine's own echo line must not go
+        through a registrar on another host. Raises LimitExceeded past 4 calls, InvalidUri,
+        NetworkError.
         """
 
     async def answer(self, call_id: str, code: int = 200) -> None: ...

@@ -129,10 +129,11 @@ class PjBackend:
         headers: Mapping[str, str] | None = None,
         route: Route | None = None,
         parts: Sequence[BodyPart] = (),
+        caller: str | None = None,
     ) -> str:
         hdrs, body = dict(headers or {}), tuple(parts)
-        return await self._run(
-            lambda c: c.calls.make(c.account(account_id), uri, hdrs, route, body))
+        return await self._run(lambda c: c.calls.make(
+            c.account(caller or account_id), uri, hdrs, route, body, owner=account_id))
 
     async def answer(self, call_id: str, code: int = 200) -> None:
         await self._run(lambda c: c.calls.answer(call_id, code))

@@ -73,8 +73,9 @@ class CallRegistry:
             raise UsageError(f"call {key} has ended")
         return call
 
-    def _new(self, acc: PjAccount, direction: Direction, remote: str, pj_id: int = -1) -> PjCall:
-        info = new_info(f"c{next(self._ids)}", acc.config.id, direction, remote)
+    def _new(self, acc: PjAccount, direction: Direction, remote: str, pj_id: int = -1,
+             owner: str | None = None) -> PjCall:
+        info = new_info(f"c{next(self._ids)}", owner or acc.config.id, direction, remote)
         call = PjCall(self.core, acc, acc.config.id, info, pj_id)
         self.calls[info.id] = call
         self.core.stack.set_sound(True)
@@ -83,6 +84,7 @@ class CallRegistry:
     def make(
         self, acc: PjAccount, uri: str, headers: Mapping[str, str] | None, route: Route | None,
         parts: Sequence[BodyPart] = (),
+        owner: str | None = None,
     ) -> str:
         check_uri(self.core.stack.ep, uri)
         self._drop_ended()
@@ -92,7 +94,7 @@ class CallRegistry:
             route = peer_route(uri)
         if route is not None:
             self.core.prepare_call(acc, route.family)
-        call = self._new(acc, Direction.OUTGOING, uri)
+        call = self._new(acc, Direction.OUTGOING, uri, owner=owner)
         call.sdp_address = route.local_address if route is not None else None
         op = pj.CallOpParam(True)
         for name, value in (headers or {}).items():
