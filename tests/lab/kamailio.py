@@ -159,6 +159,12 @@ class Kamailio:
         who = f"from=sip:{from_user}@" if from_user else ""
         return sum(1 for line in self.log_text().splitlines() if needle in line and who in line)
 
+    def geolocations(self, method: str = "REGISTER") -> list[str]:
+        """The Geolocation header of every ``method`` request that carried one so far."""
+        needle = f"LAB-GEO {method} "
+        return [line.split("geolocation=", 1)[1].strip() for line in self.log_text().splitlines()
+                if needle in line and "geolocation=" in line]
+
     def tls_server_names(self) -> list[str]:
         """The SNI of every request that came over TLS so far ('' if none was sent)."""
         lines = (ln for ln in self.log_text().splitlines() if "LAB-TLS " in ln)

@@ -44,7 +44,7 @@ class Linphonec:
         (home / ".config").mkdir(parents=True, exist_ok=True)
         rc = workdir / "linphonerc"
         host, port = registrar
-        rc.write_text(_RC.format(port=lc.sip_port, host=host, reg_port=port, domain=domain,
+        rc.write_text(linphonerc(port=lc.sip_port, host=host, reg_port=port, domain=domain,
                                  user=user, password=password,
                                  rtp=procs.free_port(), db=workdir / "chat.db"))
         argv = [binary, "-c", str(rc), "-d", "6", "-l", str(lc.sip_log)]
@@ -123,7 +123,7 @@ capture=0
 
 [misc]
 chat_database_path={db}
-
+{misc}
 [auth_info_0]
 username={user}
 userid={user}
@@ -140,3 +140,11 @@ reg_sendregister=1
 publish=0
 dial_escape_plus=0
 """
+
+
+def linphonerc(*, port: int, rtp: int, db: Path, user: str, password: str, domain: str,
+               host: str, reg_port: int, misc: str = "") -> str:
+    """A linphonerc for ``user`` registering at host:reg_port (UDP), no sound devices, no
+    video; ``misc`` adds lines to its [misc] section (one per line, ending in a newline)."""
+    return _RC.format(port=port, rtp=rtp, db=db, user=user, password=password, domain=domain,
+                      host=host, reg_port=reg_port, misc=misc)

@@ -20,6 +20,7 @@ from tests.cli.conftest import ROOT
 from tests.lab import procs
 from tests.lab.engine_harness import Watch, lab_account
 from tests.lab.kamailio import USERS, Kamailio
+from tests.lab.linphonec import linphonerc
 from tests.support.ftserver import FtHttpServer
 from tuiphone.config.file_keys import FileKeyVault
 from tuiphone.config.secret_store import PASSPHRASE_ENV, SecretStore
@@ -30,48 +31,6 @@ from tuiphone.model.files import FileConfig, TransferState, UploadKind
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 LIBLINPHONE = Path("/usr/lib/x86_64-linux-gnu/liblinphone.so.10")
 
-RC = """[sip]
-sip_port={port}
-sip_tcp_port=0
-sip_tls_port=0
-guess_hostname=0
-bind_address=127.0.0.1
-default_proxy=0
-register_only_when_network_is_up=0
-
-[rtp]
-audio_rtp_port={rtp}
-
-[sound]
-playback_dev_id=
-ringer_dev_id=
-capture_dev_id=
-
-[video]
-enabled=0
-display=0
-capture=0
-
-[misc]
-chat_database_path={workdir}/chat.db
-file_transfer_server_url={ft}
-
-[auth_info_0]
-username={user}
-userid={user}
-passwd={password}
-realm=
-domain={domain}
-
-[proxy_0]
-reg_proxy=<sip:{host}:{reg_port};transport=udp>
-reg_route=<sip:{host}:{reg_port};transport=udp;lr>
-reg_identity=sip:{user}@{domain}
-reg_expires=60
-reg_sendregister=1
-publish=0
-dial_escape_plus=0
-"""
 
 
 @dataclass
@@ -103,9 +62,10 @@ def linphone(tmp_path: Path) -> Iterator[Callable[..., Linphone]]:
         work = tmp_path / f"linphone-{user}"
         work.mkdir()
         rc = work / "linphonerc"
-        rc.write_text(RC.format(port=procs.free_port(), rtp=procs.free_port(), workdir=work,
-                                ft=ft.url, user=user, password=USERS[user],
-                                domain=kam.domain, host=kam.host, reg_port=kam.port))
+        rc.write_text(linphonerc(port=procs.free_port(), rtp=procs.free_port(),
+                                 db=work / "chat.db", user=user, password=USERS[user],
+                                 domain=kam.domain, host=kam.host, reg_port=kam.port,
+                                 misc=f"file_transfer_server_url={ft.url}\n"))
         log = work / "out.log"
         proc = procs.spawn([sys.executable, "-m", "tests.lab.linphone_files", str(work),
                             str(rc), *extra], log, cwd=ROOT,

@@ -360,3 +360,35 @@ def test_the_daemon_reprovisions_at_start_and_reregisters(provservice, kamailio_
     status = cli("provision", "status", "--json")
     assert '"last_error": null' in status.stdout
     assert cli.files_holding(PROV_PW) == []
+
+
+GEO_TOML = """[[accounts]]
+id = "lab"
+uri = "sip:alice@{host}"
+registrar = "sip:{host}:{port}"
+username = "alice"
+password = "{password}"
+location_url = "https://lis.example.com/alice"
+[accounts.features]
+location_in_register = true
+"""
+
+
+def test_location_in_register_waits_for_consent(provservice, kamailio, tmp_path):  # noqa: F811
+    """Tuiphone's own format turns on location in REGISTER (Account XML has no such node):
+    before `provision accept` Kamailio sees no Geolocation header, after it, it does."""
+    provservice.answer("account.toml", GEO_TOML.format(host=kamailio.host, port=kamailio.port,
+                                                       password=USERS["alice"]))
+    cli = Cli(tmp_path / "home", prov_config(provservice))
+    done = cli("provision", f"{provservice.base}/toml")
+    assert done.returncode == 0, done.stderr
+    assert "waiting for your consent" in done.stdout
+    reg = cli("register", "--timeout", "10")
+    assert reg.returncode == 0, reg.stderr
+    assert kamailio.count_requests("REGISTER", "alice") >= 1
+    assert kamailio.geolocations() == []
+    accepted = cli("provision", "accept", "--json")
+    assert accepted.returncode == 0, accepted.stderr
+    reg = cli("register", "--timeout", "10")
+    assert reg.returncode == 0, reg.stderr
+    assert "<https://lis.example.com/alice>" in kamailio.geolocations()
