@@ -118,3 +118,21 @@ def test_message_refused_exits_4_with_the_code():
     run = tuiphone("--json", "message", "sip:nobody@example.com", "hi")
     assert run.code == 4
     assert "404" in run.err
+
+
+def test_a_reader_that_leaves_early_gets_141_and_no_traceback():
+    """`tuiphone ... | head`: the pipe's read end closes before the command writes."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.cli.conftest import ROOT, cli_env
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before the command starts: its first write meets EPIPE
+    proc = subprocess.run([sys.executable, "-m", "tuiphone.cli.main", "completion", "bash"],
+                          stdout=write_end, stderr=subprocess.PIPE, text=True, env=cli_env(),
+                          cwd=ROOT, timeout=60)
+    os.close(write_end)
+    assert proc.returncode == 141, proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -23,11 +23,23 @@ def main(argv: list[str] | None = None) -> int:
     ns = parser_for(words).parse_args(words)
     try:
         return _dispatch(ns)
+    except BrokenPipeError:
+        return _reader_left()
     except Exception:
         from tuiphone.host.crash import count_crash
 
         count_crash(getattr(ns, "config", None))
         raise  # the traceback is the bug report
+
+
+def _reader_left() -> int:
+    """Standard output's reader went away (``tuiphone events | head``): end quietly, with
+    the status a shell reports for a tool SIGPIPE killed."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the flush at exit would fail again
+    return 128 + 13  # 141
 
 
 def _dispatch(ns: argparse.Namespace) -> int:
