@@ -254,6 +254,9 @@ COMMANDS: tuple[Command, ...] = (
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
         arg("--pcap", metavar="FILE",
             help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
+        arg("--rtp", action="store_true",
+            help="with --pcap: add the RTP headers the engine kept ([engine] rtp_headers), "
+                 "each packet cut after its header"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
     )),
     # contacts

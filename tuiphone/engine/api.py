@@ -35,6 +35,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Refusals, Vouch
 
@@ -213,6 +214,10 @@ class PhoneApi(Protocol):
     ) -> PingResult: ...
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        """The RTP headers kept of every call (or of ``call_id``), oldest first. Raises
+        UsageError when none are kept (``[engine] rtp_headers`` is 0, the default)."""
 
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
         """The address-book contact owning a number or SIP URI (caller ID), or None.

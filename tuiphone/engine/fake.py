@@ -35,6 +35,7 @@ from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 
 _REMOTE = {"busy": (486, "Busy Here"), "nobody": (404, "Not Found")}
 
@@ -363,6 +364,9 @@ class FakeBackend:
         user, _ = user_host(uri)
         code, reason = _REMOTE.get(user, (200, "OK"))
         return PingResult(code, reason, 0.1)
+
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return []  # the fake sends no RTP
 
     async def codecs(self, account_id: str | None = None) -> list[str]:
         wheel = ["G722/16000/1", "PCMA/8000/1", "PCMU/8000/1", "speex/16000/1",

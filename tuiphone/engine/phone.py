@@ -81,6 +81,7 @@ from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
 from tuiphone.model.message import ChatThread, Message
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 from tuiphone.net.netfacts import network_facts
@@ -599,6 +600,13 @@ class Phone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        if self.setup.backend.rtp_headers <= 0:
+            raise UsageError("no RTP headers are kept: set [engine] rtp_headers (e.g. 20000) "
+                             "and restart the engine, then place the call")
+        packets = await self.backend.rtp_packets()
+        return [p for p in packets if call_id is None or p.call_id == call_id]
 
 
 def _counts(config: AccountConfig) -> bool:

@@ -18,6 +18,7 @@ from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import Event
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.rules import Screening
 
 Emit = Callable[[Event], None]
@@ -51,6 +52,7 @@ class BackendSettings:
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()
+    rtp_headers: int = 0  # RTP headers kept in memory for `trace --pcap --rtp`; 0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,10 @@ class SipBackend(Protocol):
     async def codecs(self, account_id: str | None = None) -> list[str]:
         """Codec ids ("PCMA/8000/1") in the order a call offers them: the account's
         ``codecs`` first (none given: the default order). Raises NotFound."""
+
+    async def rtp_packets(self) -> list[RtpPacket]:
+        """The RTP headers kept (``BackendSettings.rtp_headers``), oldest first; [] when
+        none are kept."""
 
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""

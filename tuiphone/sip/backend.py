@@ -17,6 +17,7 @@ from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, 
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.sip.loop import PjLoop
 
 if TYPE_CHECKING:
@@ -202,6 +203,9 @@ class PjBackend:
                 raise Timeout(f"no answer to OPTIONS {uri} within {timeout_s:g} s") from None
         finally:
             fut.cancel()
+
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return await self._run(lambda c: c.rtp_tap.packets() if c.rtp_tap else [])
 
     async def codecs(self, account_id: str | None = None) -> list[str]:
         from tuiphone.sip.codecs import call_order, codec_ids
