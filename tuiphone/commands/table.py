@@ -283,7 +283,8 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI",
-                    help="erase: only this peer's calls, messages and files"),
+                    help="erase: only this peer's calls, messages, files and SIP trace "
+                         "records"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
             "messages, registrations, starts, screens, crashes", handlers.usage, local=True,

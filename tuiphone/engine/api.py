@@ -215,6 +215,11 @@ class PhoneApi(Protocol):
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
 
+    async def forget_peer(self, peer: str) -> int:
+        """Drop ``peer``'s SIP messages (From, To or Request-URI) from what the engine
+        holds outside the database: the trace ring and the SIP trace log. Returns how
+        many records went (``data erase --peer`` does the database)."""
+
     async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
         """The RTP headers kept of every call (or of ``call_id``), oldest first. Raises
         UsageError when none are kept (``[engine] rtp_headers`` is 0, the default)."""

@@ -80,7 +80,7 @@ from tuiphone.model.events import (
 from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
-from tuiphone.model.message import ChatThread, Message
+from tuiphone.model.message import ChatThread, Message, peer_key
 from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
@@ -600,6 +600,14 @@ class Phone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
+
+    async def forget_peer(self, peer: str) -> int:
+        key = peer_key(peer)
+        kept = [e for e in self.live.trace if not e.names_peer(key)]
+        dropped = len(self.live.trace) - len(kept)
+        self.live.trace.clear()
+        self.live.trace.extend(kept)
+        return dropped + await self.journal.forget_peer(key)
 
     async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
         if self.setup.backend.rtp_headers <= 0:
