@@ -20,6 +20,18 @@ def expect_value(text: str) -> str:
     raise argparse.ArgumentTypeError("use 'answered', 'audio' or a status code 300-699")
 
 
+def tone_value(text: str) -> tuple[float, float]:
+    """argparse type for --expect-tone: ``880`` or ``880:TOLERANCE`` (Hz; default 20)."""
+    freq, _, tolerance = text.partition(":")
+    try:
+        wanted = (float(freq), float(tolerance) if tolerance else 20.0)
+    except ValueError:
+        wanted = (0.0, -1.0)
+    if not 0 < wanted[0] <= 24000 or wanted[1] < 0:
+        raise argparse.ArgumentTypeError("use HZ or HZ:TOLERANCE, e.g. 880 or 880:15")
+    return wanted
+
+
 def _limit(default: int) -> Arg:
     return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
 
@@ -149,7 +161,18 @@ COMMANDS: tuple[Command, ...] = (
             help="the outcome that counts as success (default: answered; audio: answered "
                  "with RTP received, checked for at least 4 s)"),
         arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
+        arg("--expect-media", choices=("two-way", "inbound", "outbound", "none"),
+            help="fail (exit 1) unless RTP flowed this way (stays at least 4 s)"),
+        arg("--expect-codec", metavar="NAME", help="fail (exit 1) unless the call used "
+                                                   "this codec (PCMA, G722, speex ...)"),
+        arg("--expect-tone", type=tone_value, metavar="HZ[:TOL]",
+            help="fail (exit 1) unless the received audio's dominant frequency is HZ "
+                 "(+/- TOL, default 20 Hz); measured on a recording (stays at least 4 s)"),
         arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
+        arg("--max-loss", type=float, metavar="PCT",
+            help="fail (exit 1) if more than PCT %% of the RTP packets were lost"),
+        arg("--max-jitter", type=float, metavar="MS",
+            help="fail (exit 1) if the RX jitter is above MS milliseconds"),
         arg("--srtp", choices=("off", "optional", "mandatory"),
             help="SRTP for this call (only with a private engine)"),
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),

@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import contextlib
 import os
+import tempfile
 import time
 from typing import Any
 
-from tuiphone.commands.calls import flow, report
+from tuiphone.commands.calls import assertions, flow, report
 from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.output import Verbatim
@@ -18,6 +19,7 @@ from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout, TuiphoneError, UsageError
+from tuiphone.model import tone
 from tuiphone.model.events import MediaProblem
 
 
@@ -43,16 +45,22 @@ async def call(phone: PhoneApi, args: argparse.Namespace) -> Any:
     if args.srtp is not None:
         raise Unsupported("--srtp works only when this command starts its own engine; "
                           "set srtp in the account for a running engine")
+    started = time.monotonic()
     try:
         rep = await _place(phone, args)
         report.check(args, rep)
     except TuiphoneError as err:
         if args.junit:
-            write_junit(args.junit, args.uri, err, getattr(err, "result", None))
+            write_junit(args.junit, args.uri, err, getattr(err, "result", None),
+                        seconds=time.monotonic() - started, properties=_MOS)
         raise
     if args.junit:
-        write_junit(args.junit, args.uri, None, rep)
+        write_junit(args.junit, args.uri, None, rep, seconds=time.monotonic() - started,
+                    properties=_MOS)
     return rep
+
+
+_MOS = {"mos_method": assertions.MOS_METHOD}
 
 
 async def dry_run(phone: PhoneApi, args: argparse.Namespace) -> Any:
@@ -100,6 +108,28 @@ async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
 
 async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
                      call: CallInfo, setup_ms: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="tuiphone-tone-") as scratch:
+        heard = os.path.join(scratch, "heard.wav") if opt(args, "expect_tone") else None
+        if heard is not None:  # before --play starts, so not a sample of it is lost
+            await phone.record(call.id, heard, heard_only=True)
+        rep = await _media(phone, feed, args, call, setup_ms)
+        if heard is not None:
+            rep["tone"] = await asyncio.to_thread(_tone, heard)
+    return rep
+
+
+def _tone(path: str) -> dict[str, Any]:
+    """What the recording of the received audio holds (``--expect-tone``)."""
+    try:
+        reading = tone.measure(path)
+    except (OSError, ValueError) as err:
+        return {"error": f"cannot read the recording: {getattr(err, 'strerror', None) or err}"}
+    return {"freq_hz": reading.freq_hz, "level_dbfs": reading.level_dbfs,
+            "share": reading.share, "seconds": reading.seconds}
+
+
+async def _media(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
+                 call: CallInfo, setup_ms: float) -> dict[str, Any]:
     if args.play:
         await phone.play(call.id, absolute(args.play))
     if args.record:
@@ -108,7 +138,7 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     problems: list[MediaProblem] = []
     sender = asyncio.ensure_future(flow.send_dtmf(phone, call.id, args.dtmf or ""))
     stay_s = max(args.duration, flow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
-    if args.expect == "audio":
+    if args.expect == "audio" or opt(args, "expect_media") or opt(args, "expect_tone"):
         stay_s = max(stay_s, flow.AUDIO_CHECK_S)
     try:
         alive = await flow.stay(feed, call.id, stay_s, received, problems)
@@ -124,6 +154,7 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     ended = await _ended(feed, call)
     rep = report.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
     rep["media_problem"] = report.problem(problems[0]) if problems else None
+    rep["media"]["direction"] = assertions.direction(rep)
     return rep
 
 
