@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from tuiphone.commands.errors import result_of
+from tuiphone.commands.errors import PluginExit, result_of
 from tuiphone.commands.exitcodes import exit_code
 from tuiphone.commands.output import print_error, print_item, print_result
 from tuiphone.commands.runner import execute, stream
@@ -38,5 +38,6 @@ def failed(err: TuiphoneError, as_json: bool) -> int:
     result = result_of(err)
     if result is not None:
         print_result(result, as_json)
-    print_error(err)
+    if not isinstance(err, PluginExit):  # a plugin's output is all it prints
+        print_error(err)
     return exit_code(err)

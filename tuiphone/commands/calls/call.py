@@ -17,9 +17,9 @@ from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
+from tuiphone.model import tone
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout, TuiphoneError, UsageError
-from tuiphone.model import tone
 from tuiphone.model.events import MediaProblem
 
 
