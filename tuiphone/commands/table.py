@@ -32,6 +32,10 @@ def tone_value(text: str) -> tuple[float, float]:
     return wanted
 
 
+JSONL = arg("--jsonl", metavar="FILE",
+            help="append a JSON line per action to FILE (voip_patrol's result format)")
+JUNIT = arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+
 # --nagios on register, ping, call and doctor (see tuiphone.commands.plugin)
 PLUGIN_ARGS = (
     arg("--nagios", action="store_true",
@@ -150,7 +154,7 @@ COMMANDS: tuple[Command, ...] = (
             aliases=("acc",)),
     # register
     Command("register", "send REGISTER and wait for the final answer", handlers.register,
-            args=(TIMEOUT, *PLUGIN_ARGS), aliases=("reg",),
+            args=(TIMEOUT, JUNIT, JSONL, *PLUGIN_ARGS), aliases=("reg",),
             details="Prints status code, reason, expiry, time to the final response and\n"
                     "the number of 401/407 challenges seen in the SIP trace.\n\n"
                     + _PLUGIN_DETAILS + "time (ms; --timeout defaults to 10 s)"),
@@ -197,6 +201,7 @@ COMMANDS: tuple[Command, ...] = (
         arg("--srtp", choices=("off", "optional", "mandatory"),
             help="SRTP for this call (only with a private engine)"),
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
+        JSONL,
         arg("--dry-run", action="store_true",
             help="print the INVITE that would be sent (what only the SIP stack knows at "
                  "send time is marked) and send nothing"),

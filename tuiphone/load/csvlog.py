@@ -8,12 +8,13 @@ import csv
 import time
 from typing import IO
 
+from tuiphone.commands.calls.assertions import MOS_METHOD_SHORT
 from tuiphone.load.wire import CallRecord
 from tuiphone.model.errors import UsageError
 
 COLUMNS = ("n", "start", "start_epoch", "worker", "account", "result", "code", "reason",
            "sip_call_id", "pdd_ms", "setup_ms", "duration_s", "codec", "rx_packets",
-           "rx_lost", "loss_pct", "jitter_ms", "tx_packets", "rtt_ms", "mos")
+           "rx_lost", "loss_pct", "jitter_ms", "tx_packets", "rtt_ms", "mos", "mos_method")
 
 
 class CsvLog:
@@ -43,7 +44,7 @@ def row(r: CallRecord) -> list[object]:
             r.account, r.outcome.value, r.code or "", r.reason, r.sip_call_id,
             _opt(r.pdd_ms), _opt(r.setup_ms), r.duration_s, r.codec, r.rx_packets,
             r.rx_lost, _opt(r.loss_pct), r.rx_jitter_ms if r.rx_packets else "",
-            r.tx_packets, r.rtt_ms or "", _opt(r.mos)]
+            r.tx_packets, r.rtt_ms or "", _opt(r.mos), MOS_METHOD_SHORT]
 
 
 def _stamp(epoch: float) -> str:

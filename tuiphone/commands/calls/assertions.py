@@ -15,6 +15,7 @@ from typing import Any
 DIRECTIONS = ("two-way", "inbound", "outbound", "none")
 DEFAULT_TONE_TOLERANCE_HZ = 20.0
 # How the reports' MOS is computed (see tuiphone.engine.mos): said in every report.
+MOS_METHOD_SHORT = "E-model G.107 (loss, jitter, RTT, codec)"  # a CSV column's value
 MOS_METHOD = ("E-model (ITU-T G.107, simplified): R from RX packet loss, jitter, RTT/2 "
               "plus jitter-buffer delay, and the codec's Ie/Bpl; MOS-CQE from R")
 

@@ -10,7 +10,7 @@ import tempfile
 import time
 from typing import Any
 
-from tuiphone.commands.calls import assertions, flow, report
+from tuiphone.commands.calls import assertions, flow, jsonl, report
 from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.output import Verbatim
@@ -45,22 +45,33 @@ async def call(phone: PhoneApi, args: argparse.Namespace) -> Any:
     if args.srtp is not None:
         raise Unsupported("--srtp works only when this command starts its own engine; "
                           "set srtp in the account for a running engine")
-    started = time.monotonic()
+    started = time.time()
     try:
         rep = await _place(phone, args)
         report.check(args, rep)
     except TuiphoneError as err:
-        if args.junit:
-            write_junit(args.junit, args.uri, err, getattr(err, "result", None),
-                        seconds=time.monotonic() - started, properties=_MOS)
+        _reports(args, started, err, getattr(err, "result", None))
         raise
-    if args.junit:
-        write_junit(args.junit, args.uri, None, rep, seconds=time.monotonic() - started,
-                    properties=_MOS)
+    _reports(args, started, None, rep)
     return rep
 
 
-_MOS = {"mos_method": assertions.MOS_METHOD}
+def _reports(args: argparse.Namespace, started: float, err: TuiphoneError | None,
+             rep: dict[str, Any] | None) -> None:
+    """--junit and --jsonl, for a call that passed (``err`` None) or failed."""
+    ended = time.time()
+    if args.junit:
+        write_junit(args.junit, args.uri, err, rep, seconds=ended - started,
+                    properties={"mos_method": assertions.MOS_METHOD})
+    if opt(args, "jsonl"):
+        expected = int(args.expect) if (args.expect or "").isdigit() else 200
+        fields = jsonl.call_fields(rep, expected) if rep else {
+            "from": opt(args, "account") or "", "to": args.uri}
+        failures = [a["message"] for a in (rep or {}).get("assertions", []) if not a["ok"]]
+        if err is not None and not failures:
+            failures = [str(err)]
+        jsonl.append(args.jsonl, [jsonl.Action("call", args.uri, started, ended, err is None,
+                                               fields, failures)])
 
 
 async def dry_run(phone: PhoneApi, args: argparse.Namespace) -> Any:

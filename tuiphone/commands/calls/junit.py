@@ -27,15 +27,17 @@ class Case:
     failure: BaseException | str | None = None
     result: object = None
     seconds: float = 0.0
+    skipped: str | None = None  # why it did not run
 
 
 def write_suite(path: str, cases: Sequence[Case], name: str = "tuiphone",
                 properties: Mapping[str, str] | None = None) -> None:
     """Write ``path`` (replacing it). Raises UsageError on I/O."""
     failed = sum(1 for c in cases if c.failure is not None)
+    skipped = sum(1 for c in cases if c.skipped is not None)
     total_s = sum(c.seconds for c in cases)
     suite = ET.Element("testsuite", name=name, tests=str(len(cases)), failures=str(failed),
-                       errors="0", skipped="0", time=f"{total_s:.3f}",
+                       errors="0", skipped=str(skipped), time=f"{total_s:.3f}",
                        timestamp=time.strftime("%Y-%m-%dT%H:%M:%S"))
     if properties:
         props = ET.SubElement(suite, "properties")
@@ -52,6 +54,8 @@ def write_suite(path: str, cases: Sequence[Case], name: str = "tuiphone",
 def _case(suite: ET.Element, case: Case) -> None:
     element = ET.SubElement(suite, "testcase", classname=case.classname, name=case.name,
                             time=f"{case.seconds:.3f}")
+    if case.skipped is not None:
+        ET.SubElement(element, "skipped", message=case.skipped)
     if case.failure is not None:
         text = str(case.failure) or type(case.failure).__name__
         kind = type(case.failure).__name__ if isinstance(case.failure, BaseException) \
