@@ -39,6 +39,7 @@ def test_expect_tone_passes_with_baresips_880_hz(baresip_factory):
     assert run.code == 0, (run.out, run.err)
     assert checks["expect_tone"]["ok"] is True
     heard = run.json()["tone"]
+    print(f"baresip 880 Hz heard as {heard}")
     assert abs(heard["freq_hz"] - 880) <= 10, heard
     assert heard["share"] > 0.5  # a tone, not noise
     assert checks["expect_codec"]["ok"]
@@ -52,6 +53,7 @@ def test_expect_tone_fails_with_440_hz_and_names_it(baresip_factory, tmp_path):
     checks = by_name(run)
     assert run.code == 1, (run.out, run.err)
     assert checks["expect_tone"]["ok"] is False
+    print(f"baresip 440 Hz heard as {run.json()['tone']}")
     assert abs(run.json()["tone"]["freq_hz"] - 440) <= 10
     assert "expect_tone" in run.err
     suite = ET.parse(junit).getroot()
