@@ -13,6 +13,7 @@ import pytest
 
 from tests.cli.conftest import ROOT, Run, cli_env
 from tests.lab.sipp import scenario
+from tests.lab.test_daemon_faults import lab_daemon  # noqa: F401 - fixture
 from tests.lab.tones import write_tone
 
 pytestmark = [pytest.mark.lab]
@@ -93,3 +94,17 @@ def test_expect_media_two_way_fails_when_no_rtp_comes_back(sipp_factory):
     assert "max_loss" in run.err
     assert uas.wait(30) == 0  # the call ended with our BYE, as the scenario wanted
 
+
+
+def test_expect_tone_through_a_running_daemon(kamailio, baresip, lab_daemon):  # noqa: F811
+    """The daemon records (it may have a /tmp of its own under systemd): the recording
+    goes beside the control socket, and is gone afterwards."""
+    from tuiphone.control import socket_path
+
+    run = call(kamailio.aor("carol"), "--expect-tone", "880:10", "--expect-media", "two-way")
+    checks = by_name(run)
+    assert run.code == 0, (run.out, run.err)
+    assert checks["expect_tone"]["ok"] is True
+    assert checks["expect_media"]["ok"] is True
+    assert run.json()["account"] == "alice"  # the daemon's account: it placed the call
+    assert list(socket_path().parent.glob("tone-*")) == []

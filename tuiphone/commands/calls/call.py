@@ -15,6 +15,7 @@ from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
+from tuiphone.control.paths import socket_path
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.model import tone
@@ -119,14 +120,21 @@ async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
 
 async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
                      call: CallInfo, setup_ms: float) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="tuiphone-tone-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="tone-", dir=_scratch_parent(phone)) as scratch:
         heard = os.path.join(scratch, "heard.wav") if opt(args, "expect_tone") else None
-        if heard is not None:  # before --play starts, so not a sample of it is lost
+        if heard is not None:  # what the far end sends, from the start, without --play
             await phone.record(call.id, heard, heard_only=True)
         rep = await _media(phone, feed, args, call, setup_ms)
         if heard is not None:
             rep["tone"] = await asyncio.to_thread(_tone, heard)
     return rep
+
+
+def _scratch_parent(phone: PhoneApi) -> str | None:
+    """Where the --expect-tone recording goes: a running engine writes it, and a daemon
+    under systemd has a /tmp of its own (PrivateTmp), so beside the control socket,
+    which both see; a private engine shares our /tmp."""
+    return str(socket_path().parent) if phone.remote else None
 
 
 def _tone(path: str) -> dict[str, Any]:
