@@ -78,3 +78,18 @@ def test_register_reports_append(tmp_path):
     assert actions[0]["1"]["cause_code"] == 200
     root = ET.parse(junit).getroot()
     assert (root.get("tests"), root.get("failures")) == ("1", "0")
+
+
+def test_call_csv_appends_a_row_per_call_under_one_header(tmp_path):
+    import csv
+
+    table = tmp_path / "calls.csv"
+    assert tuiphone("call", "echo", "--csv", str(table)).code == 0
+    assert tuiphone("call", "sip:busy@example.com", "--csv", str(table)).code == 4
+    lines = table.read_text().splitlines()
+    assert lines[0].startswith("n;start;start_epoch;worker;account;result;code")
+    rows = list(csv.DictReader(lines, delimiter=";"))
+    assert [(r["result"], r["code"]) for r in rows] == [("answered", "200"), ("failed", "486")]
+    assert rows[0]["mos"] == "4.4"
+    assert rows[1]["mos"] == ""
+    assert rows[0]["mos_method"].startswith("E-model")

@@ -4,6 +4,7 @@ for ``--expect-media``. Each failed assertion is named in the JSON and the JUnit
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -32,10 +33,11 @@ def by_name(run: Run) -> dict[str, dict[str, object]]:
     return {a["name"]: a for a in run.json()["assertions"]}
 
 
-def test_expect_tone_passes_with_baresips_880_hz(baresip_factory):
+def test_expect_tone_passes_with_baresips_880_hz(baresip_factory, tmp_path):
     carol = baresip_factory(None, "carol", tone_hz=880.0)
+    table = tmp_path / "calls.csv"
     run = call(carol.contact, "--expect-tone", "880:10", "--expect-codec", "PCMU",
-               "--max-loss", "1")
+               "--max-loss", "1", "--csv", str(table))
     checks = by_name(run)
     assert run.code == 0, (run.out, run.err)
     assert checks["expect_tone"]["ok"] is True
@@ -45,6 +47,11 @@ def test_expect_tone_passes_with_baresips_880_hz(baresip_factory):
     assert heard["share"] > 0.5  # a tone, not noise
     assert checks["expect_codec"]["ok"]
     assert checks["max_loss"]["ok"]
+    (row,) = csv.DictReader(table.read_text().splitlines(), delimiter=";")
+    assert row["sip_call_id"]
+    assert row["sip_call_id"] == run.json()["sip_call_id"]
+    assert row["codec"].startswith("PCMU")
+    assert float(row["mos"]) > 4
 
 
 def test_expect_tone_fails_with_440_hz_and_names_it(baresip_factory, tmp_path):

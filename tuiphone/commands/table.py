@@ -202,6 +202,8 @@ COMMANDS: tuple[Command, ...] = (
             help="SRTP for this call (only with a private engine)"),
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
         JSONL,
+        arg("--csv", metavar="FILE", help="append a row for the call to FILE (the columns "
+                                          "of load --csv, SIPp-like)"),
         arg("--dry-run", action="store_true",
             help="print the INVITE that would be sent (what only the SIP stack knows at "
                  "send time is marked) and send nothing"),

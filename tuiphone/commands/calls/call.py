@@ -10,7 +10,7 @@ import tempfile
 import time
 from typing import Any
 
-from tuiphone.commands.calls import assertions, flow, jsonl, report
+from tuiphone.commands.calls import assertions, csvrow, flow, jsonl, report
 from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.output import Verbatim
@@ -59,8 +59,10 @@ async def call(phone: PhoneApi, args: argparse.Namespace) -> Any:
 
 def _reports(args: argparse.Namespace, started: float, err: TuiphoneError | None,
              rep: dict[str, Any] | None) -> None:
-    """--junit and --jsonl, for a call that passed (``err`` None) or failed."""
+    """--junit, --jsonl and --csv, for a call that passed (``err`` None) or failed."""
     ended = time.time()
+    if opt(args, "csv") and rep:
+        csvrow.append(args.csv, csvrow.report_row(rep, started))
     if args.junit:
         write_junit(args.junit, args.uri, err, rep, seconds=ended - started,
                     properties={"mos_method": assertions.MOS_METHOD})

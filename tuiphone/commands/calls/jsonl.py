@@ -62,7 +62,7 @@ def call_fields(rep: dict[str, Any], expected_code: int) -> dict[str, Any]:
     return {
         "from": rep["account"], "to": rep["uri"],
         "expected_cause_code": expected_code, "cause_code": rep["status_code"] or 0,
-        "reason": rep["reason"], "callid": rep["call_id"],
+        "reason": rep["reason"], "callid": rep.get("sip_call_id") or rep["call_id"],
         "duration": rep["duration_s"], "setup_ms": rep["setup_ms"], "codec": rep["codec"],
         "rtp_stats": {
             "rtt": rep["rtt_ms"],
