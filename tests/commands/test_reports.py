@@ -93,3 +93,16 @@ def test_call_csv_appends_a_row_per_call_under_one_header(tmp_path):
     assert rows[0]["mos"] == "4.4"
     assert rows[1]["mos"] == ""
     assert rows[0]["mos_method"].startswith("E-model")
+
+
+def test_run_junit_when_the_engine_cannot_start(tmp_path):
+    bad = tmp_path / "config.toml"
+    bad.write_text("[[accounts]]\nid = 'x'\nuri = 42\n")
+    script = tmp_path / "s.txt"
+    script.write_text("status\ncall echo\n")
+    junit = tmp_path / "s.xml"
+    run = tuiphone("--config", str(bad), "run", str(script), "--junit", str(junit))
+    assert run.code == 2
+    root = ET.parse(junit).getroot()
+    assert (root.get("tests"), root.get("failures")) == ("2", "2")
+    assert str(bad) in root.find("testcase/failure").get("message")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -79,6 +80,11 @@ async def _main(ns: argparse.Namespace) -> int:
         from tuiphone.commands.output import print_error
 
         print_error(err)
+        if not report.steps:  # no engine: every line failed with its error, for CI
+            for number, line in lines:
+                report.ran(number, line, "", time.time(), exit_code(err), err, None)
+            with contextlib.suppress(TuiphoneError):
+                report.write(getattr(ns, "junit", None), getattr(ns, "jsonl", None))
         return exit_code(err)
 
 
