@@ -27,7 +27,7 @@ class PluginExit(TuiphoneError):
     is the plugin's whole output, printed as it is; nothing goes to stderr."""
 
     def __init__(self, status: int, result: object) -> None:
-        super().__init__(f"plugin status {status}")
+        super().__init__(str(result).split("\n", 1)[0])  # its status line, where one shows
         self.exit_status = status
         self.result = result
 
