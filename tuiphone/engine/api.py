@@ -132,7 +132,9 @@ class PhoneApi(Protocol):
 
     async def play(self, call_id: str, path: str) -> None: ...
 
-    async def record(self, call_id: str, path: str) -> None: ...
+    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        """Record the call into the WAV at ``path`` (both directions; with ``heard_only``
+        only what it receives) until it ends."""
 
     async def call_stats(self, call_id: str) -> CallStats:
         """RTP statistics with an E-model MOS estimate."""

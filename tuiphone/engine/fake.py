@@ -387,7 +387,7 @@ class FakeBackend:
         self._leg(call_id)
         self.played[call_id] = path
 
-    async def record_call(self, call_id: str, path: str) -> None:
+    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
         self._leg(call_id)
         self.recorded[call_id] = path
 

@@ -487,8 +487,8 @@ class Phone:
     async def play(self, call_id: str, path: str) -> None:
         await self.calls.play(call_id, path)
 
-    async def record(self, call_id: str, path: str) -> None:
-        await self.calls.record(call_id, path)
+    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        await self.calls.record(call_id, path, heard_only)
 
     async def call_stats(self, call_id: str) -> CallStats:
         return await self.calls.fresh_stats(self.calls.get_call(call_id).id)

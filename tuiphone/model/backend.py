@@ -182,8 +182,9 @@ class SipBackend(Protocol):
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        """Record both directions of the call into a WAV file until it ends."""
+    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        """Record both directions of the call into a WAV file until it ends; with
+        ``heard_only`` only what the call receives (a file played into it is left out)."""
 
     async def loopback(self, call_id: str) -> None:
         """Send the call's received audio straight back to it (the echo test line)."""

@@ -224,8 +224,8 @@ class PjBackend:
     async def play_file(self, call_id: str, path: str) -> None:
         await self._run(lambda c: c.media.play(c.calls.live(call_id), path))
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        await self._run(lambda c: c.media.record(c.calls.live(call_id), path))
+    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        await self._run(lambda c: c.media.record(c.calls.live(call_id), path, heard_only))
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))
