@@ -103,6 +103,15 @@ over them, except keys the provider locked. Passwords go to the secret store.
 Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
 TLS error, 2 a response that cannot be used. A failure changes no file."""
 
+_TRACE_DETAILS = """--ladder draws one dialog as the TUI's ladder pane does: a line per message,
+its time from the first, an arrow local -> peer or back, then every message in full.
+Authorization and Proxy-Authorization values are replaced by [redacted] in every
+format (text, markdown, svg, --json). With --from-pcap FILE it reads a capture
+(pcap or pcapng; Ethernet, Linux cooked SLL/SLL2 or raw IP; IPv4 and IPv6; UDP, and
+TCP cut into messages by Content-Length) and needs no engine. IP fragments are not
+reassembled; TLS is not decrypted (use the engine's own trace for TLS).
+Exit status: 2 for a file that is no capture, or no such dialog."""
+
 _DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
 engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
 running engine, its registration is reported and no second binding is made.
@@ -248,13 +257,26 @@ COMMANDS: tuple[Command, ...] = (
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
-    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save",
-            handlers.trace,
-            running=True, stream=True, args=(
+    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save, "
+            "--ladder for a call's ladder", handlers.trace,
+            running=True, stream=True, local_if="from_pcap", details=_TRACE_DETAILS, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
         arg("--pcap", metavar="FILE",
             help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
+        arg("--ladder", action="store_true",
+            help="print one dialog as a ladder, then its messages (Authorization redacted)"),
+        arg("--call", metavar="CALL-ID", complete="call",
+            help="--ladder: this dialog (SIP Call-ID or its start, or a call id of the "
+                 "engine; default: the last call)"),
+        arg("--format", choices=("text", "markdown", "svg"), default="text",
+            help="--ladder: text (default), markdown (for a ticket) or svg"),
+        arg("--from-pcap", metavar="FILE",
+            help="--ladder from a pcap or pcapng of SIP (ours, tshark's, tcpdump's); "
+                 "needs no engine"),
+        arg("--local", metavar="ADDR:PORT",
+            help="--from-pcap: the side drawn as 'local' (default: the sender of the "
+                 "dialog's first message)"),
     )),
     # contacts
     Command("contacts", "search, show, look up, sync, import and export contacts",

@@ -47,7 +47,7 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
     """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError.
     A ``local`` command gets no engine at all (its handler must not use ``phone``), an
     ``opens`` one none yet but ``ns.open_engine`` to open it (attach, or a private one)."""
-    if command.local:
+    if command.is_local(ns):
         if command.logs:
             _install_log(ns)
         yield cast("PhoneApi", None)

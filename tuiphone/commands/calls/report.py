@@ -17,7 +17,7 @@ def report(uri: str, call: CallInfo, setup_ms: float | None, stats: CallStats | 
     if call.answered is not None:
         duration = max(0.0, (call.ended or call.answered) - call.answered)
     return {
-        "uri": uri, "call_id": call.id, "result": result,
+        "uri": uri, "call_id": call.id, "sip_call_id": call.sip_call_id, "result": result,
         "status_code": call.code, "reason": call.reason,
         "setup_ms": None if setup_ms is None else round(setup_ms, 1),
         "duration_s": round(duration, 2),

@@ -24,7 +24,15 @@ async def events(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any
 
 
 async def trace(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any]:
-    """Past entries, then (``--follow``) new ones. With ``--pcap`` items are summaries."""
+    """Past entries, then (``--follow``) new ones. With ``--pcap`` items are summaries;
+    with ``--ladder`` one item, a dialog's ladder (``--from-pcap``: no engine at all)."""
+    if getattr(args, "ladder", False) or getattr(args, "from_pcap", None):
+        from tuiphone.commands.trace.ladder_cmd import ladder
+
+        yield await ladder(phone, args)
+        return
+    if getattr(args, "call", None) or getattr(args, "local", None):
+        raise UsageError("--call and --local go with --ladder")
     async with EventFeed(phone) as feed:
         entries = await phone.trace(args.limit)
         sink = _PcapSink(args.pcap) if args.pcap else None
