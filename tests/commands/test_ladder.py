@@ -28,7 +28,8 @@ def msg(first: str, call_id: str = "c1@lab", *extra: str, body: str = "") -> str
 
 TRACE = [
     TraceEntry(100.0, "tx", "UDP", "127.0.0.1:5070", msg("INVITE sip:bob@lab SIP/2.0")),
-    TraceEntry(100.001, "rx", "UDP", "127.0.0.1:5070", msg("SIP/2.0 407 Proxy Authentication Required")),
+    TraceEntry(100.001, "rx", "UDP", "127.0.0.1:5070",
+               msg("SIP/2.0 407 Proxy Authentication Required")),
     TraceEntry(100.002, "tx", "UDP", "127.0.0.1:5070", msg("ACK sip:bob@lab SIP/2.0")),
     TraceEntry(100.003, "tx", "UDP", "127.0.0.1:5070",
                msg("INVITE sip:bob@lab SIP/2.0", "c1@lab", f"Proxy-Authorization: {DIGEST}",
@@ -46,8 +47,9 @@ def rungs(entries: list[TraceEntry], call_id: str | None = None) -> list[tuple[s
 
 def test_pick_defaults_to_the_last_call_not_the_last_dialog() -> None:
     dialog = pick(group_dialogs(TRACE), None)
-    assert dialog is not None and dialog.call_id == "c1@lab"
-    assert pick(group_dialogs(TRACE), "o")is not None
+    assert dialog is not None
+    assert dialog.call_id == "c1@lab"
+    assert pick(group_dialogs(TRACE), "o") is not None
     assert pick(group_dialogs(TRACE), "nope") is None
 
 
@@ -60,7 +62,8 @@ def test_text_is_the_panes_ladder_then_the_messages_redacted() -> None:
     for entry in dialog.entries:
         assert arrow(entry, 100.0, width) in text  # the very rungs the pane draws
     assert "407 Proxy Authentication Required" in text
-    assert "0123456789abcdef" not in text and "nonce" not in text
+    assert "0123456789abcdef" not in text
+    assert "nonce" not in text
     assert "Proxy-Authorization: [redacted]" in text
 
 

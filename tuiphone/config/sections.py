@@ -100,6 +100,7 @@ def parse_engine(reader: Reader) -> EngineConfig:
         user_agent=reader.text("user_agent", defaults.user_agent),
         nameservers=ip_addresses(reader, "nameservers"),
         stun_servers=host_ports(reader, "stun_servers"),
+        hooks_at_once=reader.integer("hooks_at_once", defaults.hooks_at_once, 1, 64),
     )
     reader.finish()
     return engine

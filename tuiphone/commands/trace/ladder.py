@@ -73,5 +73,5 @@ def pick(dialogs: list[Dialog], wanted: str | None) -> Dialog | None:
         loose = [d for d in dialogs if d.call_id.startswith(wanted)]
         found = exact or loose
         return found[-1] if found else None
-    calls = [d for d in dialogs if d.method == "INVITE"]
-    return (calls or dialogs or [None])[-1]
+    calls = [d for d in dialogs if d.method == "INVITE"] or dialogs
+    return calls[-1] if calls else None

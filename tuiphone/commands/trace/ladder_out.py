@@ -35,7 +35,7 @@ def ladder_lines(dialog: Dialog, width: int = WIDTH) -> list[str]:
 
 def as_text(dialog: Dialog) -> str:
     title = f"Call-ID: {dialog.call_id}"
-    return "\n".join([title, "", *ladder_lines(dialog), "", *messages(dialog)]) + "\n"
+    return "\n".join([title, "", *ladder_lines(dialog), "", "\n\n".join(messages(dialog))]) + "\n"
 
 
 def as_markdown(dialog: Dialog) -> str:
