@@ -103,6 +103,13 @@ over them, except keys the provider locked. Passwords go to the secret store.
 Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
 TLS error, 2 a response that cannot be used. A failure changes no file."""
 
+_OPEN_DETAILS = """sip:, sips:, tel: the running engine (daemon or TUI) dials the link and this
+prints the call; with no engine running the TUI starts with it in the dialpad (Enter
+dials). tel: numbers lose their separators and parameters, then go through the
+account's dialling rules. csc: links are handed to 'provision'.
+share/applications/tuiphone.desktop makes tuiphone the handler:
+  xdg-mime default tuiphone.desktop x-scheme-handler/sip   (and sips, tel)"""
+
 _TRACE_DETAILS = """--ladder draws one dialog as the TUI's ladder pane does: a line per message,
 its time from the first, an arrow local -> peer or back, then every message in full.
 Authorization and Proxy-Authorization values are replaced by [redacted] in every
@@ -347,11 +354,12 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--password-env", metavar="VAR", help="$VAR fills %%password%%"),
                 arg("--dry-run", action="store_true",
                     help="print what would change, key by key; change nothing"))),
-    Command("open", "open a csc: provisioning link (hands it to provision)",
-            handlers.open_link, local=True, terminal=True, logs=True, args=(
-                arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
-                                                 "csc:CODE"),
-                arg("--dry-run", action="store_true", help="change nothing"))),
+    Command("open", "open a link: sip:, sips:, tel: dial it; csc: provisions (the desktop's "
+            "URI handler)", handlers.open_link, local=True, terminal=True, logs=True,
+            details=_OPEN_DETAILS, args=(
+                arg("link", metavar="LINK", help="sip:URI, sips:URI, tel:NUMBER; or "
+                    "csc:user:password@CODE, csc:user@CODE, csc:CODE"),
+                arg("--dry-run", action="store_true", help="csc: change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
             "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,

@@ -71,6 +71,24 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
         await host.release()
 
 
+@contextlib.asynccontextmanager
+async def running_engine(ns: argparse.Namespace) -> AsyncIterator[PhoneApi | None]:
+    """The running engine, attached; None when no engine runs (``open sip:…`` then
+    starts the TUI instead). Raises EngineBusy (exit 6) for one that does not answer."""
+    host = EngineHost(Role.RUNNING, lambda: config_for(ns))
+    try:
+        phone = await host.open()
+    except EngineNotRunning as err:
+        if type(err) is not EngineNotRunning:
+            raise
+        yield None
+        return
+    try:
+        yield phone
+    finally:
+        await host.release()
+
+
 def _install_log(ns: argparse.Namespace) -> None:
     """The application log for a local command that ``logs`` (at ``[log] level``)."""
     from tuiphone.config.loader import load_config
