@@ -160,7 +160,11 @@ COMMANDS: tuple[Command, ...] = (
         arg("--dtmf", metavar="DIGITS", help="send DIGITS after answer (',' = 1 s pause)"),
         arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
         arg("--timeout", type=float, default=30.0, metavar="S",
-            help="wait at most S seconds for answer (exit 3)"),
+            help="wait at most S seconds for answer (exit 3), and as long for the "
+                 "account's registration first"),
+        arg("--no-register", action="store_true",
+            help="send the INVITE at once, without waiting for the account's "
+                 "registration (it still registers as configured)"),
         arg("--expect", type=expect_value, metavar="answered|audio|CODE",
             help="the outcome that counts as success (default: answered; audio: answered "
                  "with RTP received, checked for at least 4 s)"),
@@ -250,8 +254,16 @@ COMMANDS: tuple[Command, ...] = (
             help="wait message: one carrying a file, until the file is saved"),
         arg("--timeout", type=float, default=30.0, metavar="S",
             help="give up after S seconds (0 waits forever; default 30)"),
+        arg("--answer", action="store_true",
+            help="wait call incoming: answer it, then play/record for --duration, hang "
+                 "up and report as 'call' does (an auto-answer test bot)"),
+        arg("--play", metavar="WAV", help="--answer: play this WAV file into the call"),
+        arg("--record", metavar="WAV", help="--answer: record the call into this WAV file"),
+        arg("--duration", type=float, default=0.0, metavar="S",
+            help="--answer: stay S seconds before hanging up (the caller may end it first)"),
     ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
                "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
+               "  tuiphone wait call incoming --answer --play tone.wav --duration 5\n"
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
