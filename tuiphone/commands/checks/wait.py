@@ -25,8 +25,9 @@ async def wait(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError("--answer goes with 'wait call incoming'")
     if not answering and (opt(args, "play") or opt(args, "record") or opt(args, "duration")):
         raise UsageError("--play, --record and --duration go with --answer")
-    cond = conditions.build(args.condition, args.params, args.sender, opt(args, "account"),
-                            lambda: current, with_file=bool(opt(args, "with_file")))
+    cond = conditions.ringing_in() if answering else conditions.build(
+        args.condition, args.params, args.sender, opt(args, "account"), lambda: current,
+        with_file=bool(opt(args, "with_file")))
     current: list[Lamp] = []
     started = time.monotonic()
     async with EventFeed(phone) as feed:
