@@ -198,3 +198,12 @@ def test_a_local_address_picks_the_perspective() -> None:
     assert [(e.direction, e.peer) for e in seen] == [("rx", "10.0.0.2:5060"),
                                                      ("tx", "10.0.0.2:5060")]
     assert len(as_seen_from(packets, None)) == 1  # the first sender sees one hop
+
+
+def test_redaction_takes_folded_lines_and_any_case() -> None:
+    text = ("REGISTER sip:lab SIP/2.0\r\nauthorization: Digest username=\"a\",\r\n"
+            " response=\"feedface\"\r\nCSeq: 2 REGISTER\r\n\r\n")
+    out = ladder_out.redact(text)
+    assert "feedface" not in out
+    assert "username" not in out
+    assert "authorization: [redacted]\r\nCSeq: 2 REGISTER" in out

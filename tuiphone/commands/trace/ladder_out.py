@@ -7,14 +7,26 @@ who must not get a digest response to replay or crack offline.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
 from tuiphone.commands.trace.ladder import Dialog, arrow, header, summary
-from tuiphone.config.redact import redact
+
+REDACTED = "[redacted]"
+# the value, with any folded continuation lines (a line starting with blank space)
+_AUTH = re.compile(r"^((?:proxy-)?authorization[ \t]*:[ \t]*)[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
+                   re.I | re.M)
 
 WIDTH = 36  # the rung width of a pane about 60 cells wide
 FORMATS = ("text", "markdown", "svg")
+
+
+def redact(text: str) -> str:
+    """``text`` with every Authorization and Proxy-Authorization value replaced. (A
+    capture from elsewhere holds no password of ours; our own trace has its password
+    parameters masked when it is taken.)"""
+    return _AUTH.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 def messages(dialog: Dialog) -> list[str]:
