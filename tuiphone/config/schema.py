@@ -151,7 +151,7 @@ class AppConfig:
     quickdial: tuple[QuickDialEntry, ...] = ()
     provisioning: ProvisioningConfig = ProvisioningConfig()
     locations: tuple[LocationProfile, ...] = ()
-    hooks: tuple[Hook, ...] = ()  # [[hooks]]: run by the engine's owner (daemon, TUI)
+    hooks: tuple[Hook, ...] = ()  # [[hooks]]: run by the engine's owner (daemon, TUI, shell)
     location_override: str | None = None  # ``location set NAME`` (state.toml)
     source: Path | None = None
     embedded: bool = False
