@@ -51,8 +51,8 @@ def from_pcap(path: str, local: str | None, wanted: str | None) -> list[TraceEnt
     what it sent is tx, what it got rx; other hops are left out. Without ``local``,
     each dialog is seen from the sender of its first message."""
     try:
-        with open(path, "rb") as f:
-            packets = list(sip_packets(frames(f)))
+        with open(path, "rb") as f:  # only the wanted dialog is kept: captures get big
+            packets = [p for p in sip_packets(frames(f)) if not wanted or wanted in p.text]
     except OSError as err:
         raise UsageError(f"--from-pcap {path}: {err.strerror}") from err
     except PcapError as err:
