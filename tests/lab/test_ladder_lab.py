@@ -43,7 +43,7 @@ def test_tshark_capture_gives_our_ladder(kamailio, baresip_factory, tmp_path):  
         assert run.code == 0, run.err
         sip_call_id = run.json()["sip_call_id"]
         assert sip_call_id
-        ours = tuiphone(config, "trace", "--ladder", "--call", sip_call_id, "--json")
+        ours = tuiphone(config, "trace", "--ladder", f"--call={sip_call_id}", "--json")
         assert ours.code == 0, ours.err
         ours_pcap = tmp_path / "ours.pcapng"
         saved = tuiphone(config, "trace", "--pcap", str(ours_pcap))
@@ -57,21 +57,21 @@ def test_tshark_capture_gives_our_ladder(kamailio, baresip_factory, tmp_path):  
                             capture_output=True, text=True, timeout=60)
     assert "INVITE" in listed.stdout, listed.stderr
     theirs = tuiphone(config, "trace", "--ladder", "--from-pcap", str(capture),
-                      "--call", sip_call_id, "--json")
+                      f"--call={sip_call_id}", "--json")
     assert theirs.code == 0, theirs.err
     mine = rungs(ours.json())
     assert [r[1] for r in mine][:1] == ["INVITE"]
     assert "200 OK" in [r[1] for r in mine]
     assert "BYE" in [r[1] for r in mine]
     assert rungs(theirs.json()) == mine
-    text = tuiphone(config, "trace", "--ladder", "--from-pcap", str(capture), "--call",
-                    sip_call_id, "--format", "markdown")
+    text = tuiphone(config, "trace", "--ladder", "--from-pcap", str(capture),
+                    f"--call={sip_call_id}", "--format", "markdown")
     assert text.code == 0, text.err
     assert "Proxy-Authorization: [redacted]" in text.out
     assert 'response="' not in text.out
     # the pcap of our own trace reads back to the same ladder
-    back = tuiphone(config, "trace", "--ladder", "--from-pcap", str(ours_pcap), "--call",
-                    sip_call_id, "--json")
+    back = tuiphone(config, "trace", "--ladder", "--from-pcap", str(ours_pcap),
+                    f"--call={sip_call_id}", "--json")  # a Call-ID may start with '-'
     assert back.code == 0, back.err
     assert rungs(back.json()) == mine
     missing = tuiphone(config, "trace", "--ladder", "--from-pcap", str(tmp_path / "none"))

@@ -287,7 +287,7 @@ COMMANDS: tuple[Command, ...] = (
             help="print one dialog as a ladder, then its messages (Authorization redacted)"),
         arg("--call", metavar="CALL-ID", complete="call",
             help="--ladder: this dialog (SIP Call-ID or its start, or a call id of the "
-                 "engine; default: the last call)"),
+                 "engine; default: the last call); --call=ID for one starting with '-'"),
         arg("--format", choices=("text", "markdown", "svg"), default="text",
             help="--ladder: text (default), markdown (for a ticket) or svg"),
         arg("--from-pcap", metavar="FILE",
