@@ -199,6 +199,7 @@ class Phone:
             await self.add_account(acc)
         if self.setup.echo_line:
             await self._start_echo()
+        self.chat.start()
         self.chat.outbox.start()
         await self.lamp_board.start()
         if setup_keeps_limits(self.setup):

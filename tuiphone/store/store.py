@@ -15,10 +15,11 @@ from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.location import LocationUse
 from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead, peer_key
 from tuiphone.model.trust import Vouch
-from tuiphone.store import attachments, calls, messages, privacy, retention
+from tuiphone.store import attachments, calls, messages, parts, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
+from tuiphone.store.parts import StoredPart
 from tuiphone.store.rows import message_from_row
 
 T = TypeVar("T")
@@ -199,6 +200,26 @@ class Store:
         """Mark a peer's thread (any spelling of its URI) read; returns how many were
         unread and the incoming ones just read that asked for a display notification."""
         return self._write(lambda conn: messages.mark_read(conn, peer))
+
+    # Long texts in parts
+
+    def add_part(self, part: StoredPart) -> None:
+        """Keep a received part until its text is whole (or given up)."""
+        self._write(lambda conn: parts.insert_part(conn, part))
+
+    def drop_parts(self, account_id: str, thread: str, group: str, total: int) -> int:
+        """Forget the waiting parts of one text (joined, or given up as truncated)."""
+        return self._write(lambda conn: parts.delete_group(conn, account_id, thread, group,
+                                                           total))
+
+    def waiting_parts(self) -> list[StoredPart]:
+        return self._read(parts.select_parts)
+
+    def part_receipt(self, message_id: str, index: int, delivery: Delivery
+                     ) -> dict[int, Delivery]:
+        """Part ``index`` of our message ``message_id`` got a receipt; how far each part
+        heard of got. Raises StoreError (also for an unknown message: a foreign key)."""
+        return self._write(lambda conn: parts.record_receipt(conn, message_id, index, delivery))
 
     # Attachments and counters
 
