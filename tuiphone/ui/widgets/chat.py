@@ -6,7 +6,8 @@ a thread asks for its newest page; moving (or scrolling) past the top asks for t
 before, and after a jump to a search result past the bottom the page after. y copies
 the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
 again, and Ctrl+O asks for a file to send. A file message gets a row with its upload or
-download progress under its line, and an image a small half-block preview (both part of
+download progress under its line, and an image a small half-block preview (the sender's
+thumbnail until the file itself is saved, when it sent one; both part of
 the message's option). The pane posts what it wants; the screen asks the engine
 (``ChatActions``) and answers with ``show_page``, ``resent``, ``jump_to`` or ``progress``.
 Typing in the compose box posts ``Typed`` (at most once a second per peer) for the
@@ -112,6 +113,7 @@ class ChatPane(Horizontal):
         self._typed_at: dict[str, float] = {}
         self.transfers: dict[str, FileTransfer] = {}  # message id -> its file's progress
         self.previews: dict[str, RenderableType] = {}  # message id -> its image, half-blocks
+        self._from_thumbnail: set[str] = set()  # previews from a thumbnail, until the file
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -171,10 +173,16 @@ class ChatPane(Horizontal):
     def progress(self, transfer: FileTransfer) -> None:
         """Show an attachment's upload or download progress under its message."""
         self.transfers[transfer.message_id] = transfer
+        mid = transfer.message_id
+        if transfer.thumbnail and mid not in self.previews:
+            self._from_thumbnail.add(mid)  # the sender's thumbnail, before the file
+            self._load_preview(mid, transfer.thumbnail)
         if (transfer.state in (TransferState.SAVED, TransferState.UPLOADED) and transfer.path
-                and is_image(transfer.filename) and transfer.message_id not in self.previews):
-            self._load_preview(transfer.message_id, transfer.path)
-        self._rerender_message(transfer.message_id)
+                and is_image(transfer.filename)
+                and (mid not in self.previews or mid in self._from_thumbnail)):
+            self._from_thumbnail.discard(mid)
+            self._load_preview(mid, transfer.path)
+        self._rerender_message(mid)
 
     def _rerender_message(self, message_id: str) -> None:
         """Redraw one message's option, when it is in the list shown."""
