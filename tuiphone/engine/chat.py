@@ -22,6 +22,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
+from tuiphone.engine.chat_groups import ThreadGroups
 from tuiphone.engine.composing import Composing
 from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.file_receive import FILE_TYPES, FileReceiver
@@ -41,7 +42,14 @@ from tuiphone.model.events import (
     RegistrationChanged,
     TypingChanged,
 )
-from tuiphone.model.message import MAX_BODY, Delivery, Message, ThreadRead, peer_key
+from tuiphone.model.message import (
+    MAX_BODY,
+    ChatThread,
+    Delivery,
+    Message,
+    ThreadRead,
+    peer_key,
+)
 from tuiphone.store import Store
 from tuiphone.store.parts import StoredPart
 
@@ -65,6 +73,7 @@ class Chat:
         self._unsaved: set[Group] = set()  # waiting parts the database did not take
         self._parts_timer: asyncio.TimerHandle | None = None
         self.files: FileReceiver | None = None  # file messages (features.file_sharing)
+        self.groups = ThreadGroups(store.threads)  # one thread per contact (caller ID)
         outbox.prepare = self.wires
         outbox.refused = self.receipts.refused
 
@@ -145,7 +154,8 @@ class Chat:
         notifications go out for the messages just read that asked for one (with
         ``features.read_receipts``). Returns how many messages were unread."""
         done: list[ThreadRead] = []
-        self._save("chat", lambda: done.append(self._store.mark_read(peer)))
+        members = self.groups.members(peer)
+        self._save("chat", lambda: done.append(self._store.mark_read(members)))
         if not done:
             return 0
         for msg in done[0].to_notify:
@@ -267,14 +277,26 @@ class Chat:
         self._flush_parts(self.parts.flush(self._unsaved))
         self.composing.close()
 
+    def threads(self) -> list[ChatThread]:
+        """Every conversation, one per contact (see chat_groups.py)."""
+        return self.groups.merged()
+
     def messages(self, peer: str | None, limit: int, pending: bool = False,
                  before: str | None = None, after: str | None = None,
                  around: str | None = None) -> list[Message]:
+        """A page of ``peer``'s thread: every URI of its contact (chat_groups.py)."""
         if pending:
             return self._store.pending_messages(peer=peer, limit=limit)
         if around is not None:
-            return self._store.messages_around(around, limit)
-        return self._store.messages(peer=peer, limit=limit, before=before, after=after)
+            middle = self._store.message(around)
+            peers = self.groups.members(middle.peer) if middle is not None else ()
+            return self._store.messages_around(around, limit, peers)
+        thread = None if peer is None else self.groups.members(peer)
+        return self._store.messages(peer=thread, limit=limit, before=before, after=after)
+
+    def search(self, text: str, peer: str | None, limit: int) -> list[Message]:
+        thread = None if peer is None else self.groups.members(peer)
+        return self._store.search_messages(text, thread, limit)
 
     def resend(self, message_id: str) -> Message:
         """A failed outgoing message QUEUED again (as if written now) and sent by the

@@ -36,7 +36,7 @@ from tuiphone.model.message import Delivery, Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
 from tuiphone.ui.file_preview import image_preview, is_image
-from tuiphone.ui.format import delivery_mark, thread_key, transfer_row
+from tuiphone.ui.format import delivery_mark, transfer_row
 from tuiphone.ui.screens.prompt import PromptScreen
 from tuiphone.ui.widgets.conversation import ConversationList
 
@@ -130,6 +130,7 @@ class ChatPane(Horizontal):
 
     def refresh_threads(self) -> None:
         """The book changed underneath (the engine's thread list arrived)."""
+        self.current = self.book.alias.get(self.current or "", self.current)
         self._render_threads()
         thread = self.book.threads.get(self.current or "")
         if thread is not None and not thread.loaded:
@@ -141,7 +142,7 @@ class ChatPane(Horizontal):
 
     def add(self, message: Message) -> None:
         """Show a new message or a delivery update."""
-        shown = self.book.threads.get(thread_key(message.peer))
+        shown = self.book.threads.get(self.book.key_of(message.peer))
         if shown is not None and shown.newer and message.direction == "out" \
                 and message.id not in shown.messages and shown.key == self.current:
             # sent while an old page (a search hit) is shown: back to the newest page
@@ -221,7 +222,7 @@ class ChatPane(Horizontal):
 
     def show_typing(self, peer: str, active: bool) -> None:
         """A TypingChanged from the engine."""
-        key = thread_key(peer)  # no thread is made for it: typing is never a message
+        key = self.book.key_of(peer)  # no thread is made for it: typing is never a message
         if active:
             self.typing[key] = peer
         else:
@@ -257,7 +258,7 @@ class ChatPane(Horizontal):
         return "\n".join(_plain(option.prompt) for option in conv.options)
 
     def _reading(self, peer: str) -> bool:
-        return self.visible and self.current == thread_key(peer)
+        return self.visible and self.current == self.book.key_of(peer)
 
     def watch_names(self) -> None:
         if self.is_mounted:
