@@ -109,3 +109,16 @@ def test_a_spec_style_thumbnail_is_read_and_a_broken_one_leaves_the_file():
         assert kept.thumbnail is None  # the unusable thumbnail is left out
     assert "[hidden]" in fthttp.hide_keys(fthttp.build(_offer()))
     assert "a2tr" not in fthttp.hide_keys(fthttp.build(_offer()))  # the thumbnail's key too
+
+
+def test_removing_an_attachment_removes_its_received_thumbnail(tmp_path):
+    from tuiphone.engine.file_cleanup import THUMBNAILS, remove_files
+    from tuiphone.store.attachments import Attachment
+
+    thumbs = tmp_path / THUMBNAILS
+    thumbs.mkdir()
+    (thumbs / "7.jpg").write_bytes(b"jpeg")
+    (thumbs / "8.jpg").write_bytes(b"another's")
+    att = Attachment("m1", "photo.jpg", 10, "image/jpeg", "https://h/f", id=7)
+    assert remove_files([att], tmp_path, None) == 1
+    assert [p.name for p in thumbs.iterdir()] == ["8.jpg"]

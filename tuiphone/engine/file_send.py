@@ -44,6 +44,7 @@ from tuiphone.store import Store
 from tuiphone.store.attachments import Attachment
 
 log = logging.getLogger("tuiphone.files")
+THUMBS_KEPT = 64  # uploaded thumbnails remembered for resends, the newest
 
 
 def summary(name: str, size: int, text: str = "") -> str:
@@ -175,7 +176,9 @@ class FileSender:
             with suppress(OSError):
                 staged.unlink()
         offer = FileOffer(url, len(data), thumbnail.CONTENT_TYPE, "", thumb_key, until)
-        self._thumbs[msg.id] = offer
+        self._thumbs[msg.id] = offer  # a resend of the message reuses it
+        while len(self._thumbs) > THUMBS_KEPT:
+            del self._thumbs[next(iter(self._thumbs))]
         return offer
 
     async def _upload(self, msg: Message, att: Attachment) -> Attachment:
