@@ -6,7 +6,8 @@ a thread asks for its newest page; moving (or scrolling) past the top asks for t
 before, and after a jump to a search result past the bottom the page after. y copies
 the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
 again, and Ctrl+O asks for a file to send. A file message gets a row with its upload or
-download progress under its line, and an image a small half-block preview (both part of
+download progress under its line, and an image a small half-block preview (the sender's
+thumbnail until the file itself is saved, when it sent one; both part of
 the message's option). The pane posts what it wants; the screen asks the engine
 (``ChatActions``) and answers with ``show_page``, ``resent``, ``jump_to`` or ``progress``.
 Typing in the compose box posts ``Typed`` (at most once a second per peer) for the
@@ -35,7 +36,7 @@ from tuiphone.model.message import Delivery, Message
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
 from tuiphone.ui.file_preview import image_preview, is_image
-from tuiphone.ui.format import delivery_mark, thread_key, transfer_row
+from tuiphone.ui.format import delivery_mark, transfer_row
 from tuiphone.ui.screens.prompt import PromptScreen
 from tuiphone.ui.widgets.conversation import ConversationList
 
@@ -112,6 +113,7 @@ class ChatPane(Horizontal):
         self._typed_at: dict[str, float] = {}
         self.transfers: dict[str, FileTransfer] = {}  # message id -> its file's progress
         self.previews: dict[str, RenderableType] = {}  # message id -> its image, half-blocks
+        self._from_thumbnail: set[str] = set()  # previews from a thumbnail, until the file
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -128,6 +130,7 @@ class ChatPane(Horizontal):
 
     def refresh_threads(self) -> None:
         """The book changed underneath (the engine's thread list arrived)."""
+        self.current = self.book.alias.get(self.current or "", self.current)
         self._render_threads()
         thread = self.book.threads.get(self.current or "")
         if thread is not None and not thread.loaded:
@@ -139,7 +142,7 @@ class ChatPane(Horizontal):
 
     def add(self, message: Message) -> None:
         """Show a new message or a delivery update."""
-        shown = self.book.threads.get(thread_key(message.peer))
+        shown = self.book.threads.get(self.book.key_of(message.peer))
         if shown is not None and shown.newer and message.direction == "out" \
                 and message.id not in shown.messages and shown.key == self.current:
             # sent while an old page (a search hit) is shown: back to the newest page
@@ -171,10 +174,16 @@ class ChatPane(Horizontal):
     def progress(self, transfer: FileTransfer) -> None:
         """Show an attachment's upload or download progress under its message."""
         self.transfers[transfer.message_id] = transfer
+        mid = transfer.message_id
+        if transfer.thumbnail and mid not in self.previews:
+            self._from_thumbnail.add(mid)  # the sender's thumbnail, before the file
+            self._load_preview(mid, transfer.thumbnail)
         if (transfer.state in (TransferState.SAVED, TransferState.UPLOADED) and transfer.path
-                and is_image(transfer.filename) and transfer.message_id not in self.previews):
-            self._load_preview(transfer.message_id, transfer.path)
-        self._rerender_message(transfer.message_id)
+                and is_image(transfer.filename)
+                and (mid not in self.previews or mid in self._from_thumbnail)):
+            self._from_thumbnail.discard(mid)
+            self._load_preview(mid, transfer.path)
+        self._rerender_message(mid)
 
     def _rerender_message(self, message_id: str) -> None:
         """Redraw one message's option, when it is in the list shown."""
@@ -213,7 +222,7 @@ class ChatPane(Horizontal):
 
     def show_typing(self, peer: str, active: bool) -> None:
         """A TypingChanged from the engine."""
-        key = thread_key(peer)  # no thread is made for it: typing is never a message
+        key = self.book.key_of(peer)  # no thread is made for it: typing is never a message
         if active:
             self.typing[key] = peer
         else:
@@ -249,7 +258,7 @@ class ChatPane(Horizontal):
         return "\n".join(_plain(option.prompt) for option in conv.options)
 
     def _reading(self, peer: str) -> bool:
-        return self.visible and self.current == thread_key(peer)
+        return self.visible and self.current == self.book.key_of(peer)
 
     def watch_names(self) -> None:
         if self.is_mounted:
