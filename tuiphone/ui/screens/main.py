@@ -196,7 +196,8 @@ class MainScreen(Screen[None]):
                 return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
                     MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
+                return ChatPane(self.book, self.chat_thread, clock=self.clock, id=pid,
+                                classes="pane").data_bind(
                     names=MainScreen.thread_names)
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
