@@ -68,10 +68,12 @@ class MessageLine:
         if not self.mark or room >= min(self.text.cell_len, NARROW):
             grid.add_column(no_wrap=True, justify="right", style="dim", overflow="ellipsis")
             grid.add_row(self.time, self.text, self.mark)
-        else:  # a narrow pane: the mark goes under the text rather than squeeze it
-            grid.add_row(self.time, self.text)
-            grid.add_row("", Text(self.mark, style="dim", justify="right"))
+            yield grid
+            return
+        # a narrow pane: the mark goes on a line of its own under the text
+        grid.add_row(self.time, self.text)
         yield grid
+        yield Text(self.mark, style="dim", justify="right", no_wrap=True, overflow="ellipsis")
 
     @property
     def plain(self) -> str:

@@ -23,7 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
+from textual.widgets import Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
@@ -86,6 +86,7 @@ from tuiphone.ui.widgets.calls import CallsPane
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
+from tuiphone.ui.widgets.footer import FitFooter
 from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
@@ -186,7 +187,7 @@ class MainScreen(Screen[None]):
                         yield panes[pid]
         yield StatusBar(id="status").data_bind(
             MainScreen.engine, MainScreen.phone_state, MainScreen.unread, MainScreen.location)
-        yield Footer()
+        yield FitFooter()
 
     def _pane(self, pid: str) -> Widget:
         match pid:

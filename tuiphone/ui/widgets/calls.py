@@ -54,7 +54,7 @@ class CallsPane(Vertical):
         yield DataTable(id="active-calls", cursor_type="row")
         yield Static("No calls. Dial from the dialpad.", id="calls-empty")
         yield Static("", id="last-ended")
-        yield HistoryView(id="history").data_bind(entries=CallsPane.history)
+        yield HistoryView(clock=self.clock, id="history").data_bind(entries=CallsPane.history)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)

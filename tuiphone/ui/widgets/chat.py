@@ -26,6 +26,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.message import Message as TMessage
 from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
@@ -44,6 +45,7 @@ from tuiphone.ui.widgets.conversation import ConversationList
 
 EMPTY = "No messages yet."
 EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next page
+NARROW_BELOW = 46  # a pane narrower than this puts the thread list above the conversation
 
 
 class ChatPane(Horizontal):
@@ -130,6 +132,9 @@ class ChatPane(Horizontal):
     def on_mount(self) -> None:
         self._render_threads()
         self._render_conversation()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     def refresh_threads(self) -> None:
         """The book changed underneath (the engine's thread list arrived)."""
