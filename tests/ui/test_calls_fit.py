@@ -109,3 +109,13 @@ async def test_the_address_is_never_cut() -> None:
         party = list(table.columns.values())[1]
         assert party.width >= len(address)
         assert str(table.get_row_at(0)[1]) == address
+
+
+async def test_a_pane_narrower_than_the_headings_with_no_call() -> None:
+    app = Host(12)
+    async with app.run_test(size=(160, 20)) as pilot:
+        pane = app.query_one(CallsPane)
+        pane.calls = ()
+        await pilot.pause()
+        assert [str(c.label) for c in pane.query_one(DataTable).columns.values()] == [
+            "State", "Party", "Time"]

@@ -124,7 +124,7 @@ class CallsPane(Vertical):
             content = room - CELL_PADDING * len(heads)
             if room <= 0 or sum(natural) <= content:
                 return heads, [[cell_of(c) for c in r] for r in rows], natural
-        floor = max(cell_len(_address(call)) for call in calls)
+        floor = max((cell_len(_address(call)) for call in calls), default=0)
         widths = fit(natural, content, flexible=(1,), floor=floor)
         for row, call in zip(rows, calls, strict=True):
             if widths[1] < cell_len(_address(call)) + 2:  # no room for even " …"
