@@ -23,7 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
+from textual.widgets import Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
@@ -85,6 +85,7 @@ from tuiphone.ui.widgets.calls import CallsPane
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
+from tuiphone.ui.widgets.footer import FitFooter
 from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
@@ -185,7 +186,7 @@ class MainScreen(Screen[None]):
                         yield panes[pid]
         yield StatusBar(id="status").data_bind(
             MainScreen.engine, MainScreen.phone_state, MainScreen.unread, MainScreen.location)
-        yield Footer()
+        yield FitFooter()
 
     def _pane(self, pid: str) -> Widget:
         match pid:
@@ -195,7 +196,8 @@ class MainScreen(Screen[None]):
                 return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
                     MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
+                return ChatPane(self.book, self.chat_thread, clock=self.clock, id=pid,
+                                classes="pane").data_bind(
                     names=MainScreen.thread_names)
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
