@@ -35,6 +35,23 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         log.warning("call task failed: %r", task.exception())
 
 
+def rated(stats: CallStats) -> CallStats:
+    """``stats`` with its MOS estimate (None before any packet was expected)."""
+    mos = estimate_mos(stats)
+    return stats if mos is None else replace(stats, mos=round(mos, 2))
+
+
+def history_figures(stats: CallStats | None) -> dict[str, float | None]:
+    """MOS, loss, jitter and RTT of a call's last figures, for its history row; all None
+    for a call that never expected a packet."""
+    expected = stats.rx_packets + stats.rx_lost if stats else 0
+    if stats is None or expected <= 0:
+        return {"mos": stats.mos if stats else None, "loss_pct": None, "jitter_ms": None,
+                "rtt_ms": None}
+    return {"mos": stats.mos, "loss_pct": round(100.0 * stats.rx_lost / expected, 2),
+            "jitter_ms": round(stats.rx_jitter_ms, 2), "rtt_ms": round(stats.rtt_ms, 2)}
+
+
 def _header_name_ok(name: str) -> bool:
     return bool(name) and all(c.isalnum() or c in "!%'*+.^_`|~-" for c in name)
 
@@ -232,11 +249,17 @@ class Calls:
             if cached is None or call_id not in self.live.calls:
                 raise
             return cached
-        mos = estimate_mos(stats)
-        if mos is not None:
-            stats = replace(stats, mos=round(mos, 2))
+        stats = rated(stats)
         self.live.stats[call_id] = stats
         return stats
+
+    def final_stats(self, event: CallStatsChanged) -> CallStatsChanged:
+        """The backend's last figures of a call that is ending: rated, and kept for its
+        history row (which the CallChanged right after writes)."""
+        stats = rated(event.stats)
+        if event.call_id in self.live.calls:  # not for a call already in history
+            self.live.stats[event.call_id] = stats
+        return CallStatsChanged(event.call_id, stats)
 
     # event hooks
 
@@ -298,8 +321,8 @@ class Calls:
                 ended=call.ended or time.time(),
                 code=call.code,
                 reason=call.screened or call.reason,
-                mos=stats.mos if stats else None,
                 identity=call.identity.vouch if call.identity else None,
+                **history_figures(stats),
             )
         )
 

@@ -69,6 +69,7 @@ from tuiphone.model.contact import (
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     Event,
     IncomingCall,
     LampChanged,
@@ -335,6 +336,8 @@ class Phone:
         if isinstance(event, LampChanged):
             self.lamp_board.on_backend(event)  # re-keyed and published there
             return
+        if isinstance(event, CallStatsChanged):  # only the backend's final figures
+            event = self.calls.final_stats(event)
         routed = self.chat.on_event(self.callerid.enrich(event))
         if routed is None:
             return  # a retransmitted MESSAGE, already stored and shown

@@ -132,6 +132,10 @@ class HistoryEntry:
     remote_name: str = ""
     mos: float | None = None
     identity: Vouch | None = field(default=None, metadata=SPARSE)  # incoming calls
+    # the call's last RTP figures (None: no audio was ever expected)
+    loss_pct: float | None = None  # received packets lost, over the whole call
+    jitter_ms: float | None = None  # mean interarrival jitter of what we received
+    rtt_ms: float | None = None  # mean round trip from RTCP (0: the peer sent no RTCP)
 
     @property
     def duration_s(self) -> float:

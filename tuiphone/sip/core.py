@@ -13,10 +13,11 @@ import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import BackendSettings, CallScreen, Emit
-from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.call import CallInfo, CallState, CallStats
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     DtmfReceived,
     Event,
     IncomingCall,
@@ -260,6 +261,10 @@ class Core:
             self.calls.discard(key)
 
         self.defer(drop)
+
+    def final_stats(self, call: PjCall, stats: CallStats) -> None:
+        """A call's figures as it ended, before its CallChanged(ENDED)."""
+        self.emit(CallStatsChanged(call.key, stats))
 
     def dtmf_received(self, call: PjCall, digit: str) -> None:
         self.emit(DtmfReceived(call.key, digit))
