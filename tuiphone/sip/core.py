@@ -270,10 +270,17 @@ class Core:
         self.emit(DtmfReceived(call.key, digit))
 
     def transfer_status(self, call: PjCall, code: int, reason: str, final: bool) -> None:
+        """After a successful transfer we leave: pjsua leaves the hang-up to the
+        transferor, and a target that ignores Replaces (baresip) keeps the consultation
+        call up, so that one ends too. A failed transfer keeps both calls."""
         self.emit(TransferStatus(call.key, code, reason, final))
-        if final and 200 <= code < 300:
-            key = call.key
-            self.defer(lambda: self._hangup_quietly(key))  # pjsua leaves it to the transferor
+        if not final:
+            return
+        consultation = self.calls.consultations.pop(call.key, None)
+        if 200 <= code < 300:
+            for key in (call.key, consultation):
+                if key is not None:
+                    self.defer(lambda k=key: self._hangup_quietly(k))
 
     def _hangup_quietly(self, key: str) -> None:
         call = self.calls.calls.get(key)
