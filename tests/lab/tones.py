@@ -83,15 +83,3 @@ def tail_samples(path: Path, seconds: float, rate: int = 8000) -> list[int]:
     data = data[len(data) - 2 * count:] if len(data) >= 2 * count else data
     return list(struct.unpack(f"<{len(data) // 2}h", data[: len(data) // 2 * 2]))
 
-
-def tone_level(samples: list[int], rate: int, freq_hz: float) -> float:
-    """Amplitude of ``freq_hz`` in ``samples`` (Goertzel), comparable to a sine's peak/2:
-    for a mix, it tells which tones are in it where ``dominant_freq`` cannot."""
-    if not samples:
-        return 0.0
-    coeff = 2 * math.cos(2 * math.pi * freq_hz / rate)
-    s1 = s2 = 0.0
-    for x in samples:
-        s1, s2 = x + coeff * s1 - s2, s1
-    power = s1 * s1 + s2 * s2 - coeff * s1 * s2
-    return math.sqrt(max(power, 0.0)) / len(samples)
