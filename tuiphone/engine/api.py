@@ -127,7 +127,13 @@ class PhoneApi(Protocol):
 
     async def transfer_attended(self, call_id: str, target_call_id: str) -> None: ...
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None: ...
+    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Add calls (none: every connected call) to the local conference, resuming the
+        ones on hold; returns its members. Raises UsageError, NotFound."""
+
+    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Take calls (none: all, a split) out of the conference and hold them; returns
+        them. Raises UsageError when there is no conference or a call is not in it."""
 
     async def play(self, call_id: str, path: str) -> None: ...
 

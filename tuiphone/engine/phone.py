@@ -483,8 +483,11 @@ class Phone:
     async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
         await self.calls.transfer_attended(call_id, target_call_id)
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None:
-        await self.calls.conference(call_ids)
+    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return await self.calls.conference(call_ids)
+
+    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return await self.calls.leave_conference(call_ids)
 
     async def play(self, call_id: str, path: str) -> None:
         await self.calls.play(call_id, path)

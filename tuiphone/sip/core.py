@@ -278,9 +278,12 @@ class Core:
             return
         consultation = self.calls.consultations.pop(call.key, None)
         if 200 <= code < 300:
-            for key in (call.key, consultation):
-                if key is not None:
-                    self.defer(lambda k=key: self._hangup_quietly(k))
+            keys = [k for k in (call.key, consultation) if k is not None]
+            self.defer(lambda: self._hangup_all_quietly(keys))
+
+    def _hangup_all_quietly(self, keys: list[str]) -> None:
+        for key in keys:
+            self._hangup_quietly(key)
 
     def _hangup_quietly(self, key: str) -> None:
         call = self.calls.calls.get(key)

@@ -78,6 +78,11 @@ def security_words(security: CallSecurity | None) -> str:
     return f"  unencrypted: {', '.join(security.gaps)}"
 
 
+def conference_mark(call: CallInfo) -> str:
+    """'  ⧉ conf' after a party in the local conference, else ''."""
+    return "  ⧉ conf" if call.conference else ""
+
+
 def vouch_mark(vouch: Vouch | None) -> str:
     """'  ✔ verified' after a caller's name, or '' (outgoing calls, older history)."""
     return f"  {vouch.mark}" if vouch is not None else ""

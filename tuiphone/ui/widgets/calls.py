@@ -15,6 +15,7 @@ from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.format import (
     call_timer,
+    conference_mark,
     party,
     security_words,
     state_class,
@@ -103,7 +104,8 @@ class CallsPane(Vertical):
         state = Text(state_words(call), style=_STATE_STYLE.get(state_class(call), ""))
         vouch = vouch_mark(call.identity.vouch if call.identity else None)
         lock = security_words(call.security)
-        return (state, party(call.remote_uri, call.remote_name) + muted + vouch + lock,
+        return (state, party(call.remote_uri, call.remote_name) + conference_mark(call) + muted
+                + vouch + lock,
                 call_timer(call, now), stats.codec if stats and stats.codec else "—", mos)
 
 
