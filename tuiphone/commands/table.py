@@ -383,8 +383,12 @@ COMMANDS: tuple[Command, ...] = (
             details="The account's codecs = [...] come first (--account, else the default\n"
                     "account), then G722, PCMA, PCMU, then the rest. pjsua keeps one order\n"
                     "for the whole process: each call sets it just before its offer or answer."),
-    Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
-            handlers.pickup, echo=True,
+    Command("pickup", "pick up a call ringing at a QuickDial entry (Replaces, or its pickup "
+            "code)", handlers.pickup, echo=True,
+            details="With the entry's BLF lamp ringing and its dialog-info carrying the\n"
+                    "call-id and both tags, an INVITE with Replaces (RFC 3891, early-only)\n"
+                    "goes to the caller, who drops the ringing extension for us. Otherwise\n"
+                    "the entry's pickup code is dialled (e.g. pickup = \"*8{ext}\").",
             args=(arg("target", metavar="KEY|URI", complete="contact",
                       help="the entry's label or URI"),)),
 )

@@ -283,8 +283,9 @@ class PhoneApi(Protocol):
         accounts in DND; DndChanged follows. Raises NotFound."""
 
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
-        """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
-        UsageError (no pickup template)."""
+        """Pick up the call ringing at a QuickDial entry (by label or URI): an INVITE with
+        Replaces to the caller when the entry's BLF lamp carries the ringing dialog's
+        call-id and tags, else its pickup code. Raises NotFound, UsageError (neither)."""
 
     async def note_usage(self, fact: str) -> None:
         """Count an app-wide usage fact: ``start.tui|shell|daemon|cli``, ``screen.NAME``

@@ -44,7 +44,7 @@ from tuiphone.engine.location import LocationDesk
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.outbox import Outbox
-from tuiphone.engine.pickup import pickup_dial
+from tuiphone.engine.pickup import pickup_dial, replaces_pickup
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
 from tuiphone.engine.retention import Retention
@@ -502,6 +502,9 @@ class Phone:
         entry = self.lamp_board.entry(target)
         if entry is None:
             raise NotFound(f"pickup: no QuickDial entry {target!r}")
+        plan = replaces_pickup(self.lamp_board.lamp(entry.uri))
+        if plan is not None:
+            return await self.call(plan.uri, account_id, {"Replaces": plan.replaces})
         return await self.call(pickup_dial(entry), account_id)
 
     # chat and history
