@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import replace
 from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
@@ -15,7 +14,7 @@ from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget
 from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.emergency_call import EmergencyDesk
-from tuiphone.engine.mos import estimate_mos
+from tuiphone.engine.figures import history_figures, rated
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
@@ -26,7 +25,6 @@ from tuiphone.model.call import (
     CallStats,
     Direction,
     HistoryEntry,
-    MediaState,
 )
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import CallChanged, CallStatsChanged, Event, IncomingCall, Notice
@@ -40,23 +38,6 @@ def _log_failure(task: asyncio.Task[None]) -> None:
     """Retrieve what a per-call task raised (no "never retrieved" warning) and log it."""
     if not task.cancelled() and task.exception() is not None:
         log.warning("call task failed: %r", task.exception())
-
-
-def rated(stats: CallStats) -> CallStats:
-    """``stats`` with its MOS estimate (None before any packet was expected)."""
-    mos = estimate_mos(stats)
-    return stats if mos is None else replace(stats, mos=round(mos, 2))
-
-
-def history_figures(stats: CallStats | None) -> dict[str, float | None]:
-    """MOS, loss, jitter and RTT of a call's last figures, for its history row; all None
-    for a call that never expected a packet."""
-    expected = stats.rx_packets + stats.rx_lost if stats else 0
-    if stats is None or expected <= 0:
-        return {"mos": stats.mos if stats else None, "loss_pct": None, "jitter_ms": None,
-                "rtt_ms": None}
-    return {"mos": stats.mos, "loss_pct": round(100.0 * stats.rx_lost / expected, 2),
-            "jitter_ms": round(stats.rx_jitter_ms, 2), "rtt_ms": round(stats.rtt_ms, 2)}
 
 
 def _header_name_ok(name: str) -> bool:
@@ -233,51 +214,6 @@ class Calls:
         a = self.get_call(call_id, CallState.CONNECTED)
         b = self.get_call(target_call_id, CallState.CONNECTED)
         await self.backend.transfer_attended(a.id, b.id)
-
-    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
-        """Add ``call_ids`` (none: every connected call) to the local conference, resuming
-        those we hold; returns its members. Raises UsageError (fewer than two calls),
-        NotFound."""
-        calls = [self.get_call(c, CallState.CONNECTED) for c in call_ids] or [
-            c for c in self.live.visible_calls() if c.state is CallState.CONNECTED]
-        for call in calls:
-            if call.state is not CallState.CONNECTED:
-                raise UsageError(f"call {call.id} is {call.state.value}, not connected")
-        members = {c.id for c in self.live.visible_calls() if c.conference}
-        if len(members | {c.id for c in calls}) < 2:
-            raise UsageError("a conference needs at least two connected calls")
-        for call in calls:
-            if call.media is MediaState.LOCAL_HOLD:
-                await self.backend.resume(call.id)
-        wanted = members | {c.id for c in calls}
-        await self.backend.conference(tuple(c.id for c in calls))
-        await self._until(lambda: wanted <= set(self.conference_members()))
-        return self.conference_members()
-
-    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
-        """Take ``call_ids`` (none: every member, a split) out of the conference and hold
-        them: each is a call of its own again. Returns the calls taken out. Raises
-        UsageError when there is no conference or a call is not in it."""
-        members = self.conference_members()
-        if not members:
-            raise UsageError("there is no conference")
-        ids = tuple(self.get_call(c).id for c in call_ids) or members
-        await self.backend.leave_conference(ids)
-        await self._until(lambda: not set(ids) & set(self.conference_members()))
-        for call_id in ids:
-            with contextlib.suppress(TuiphoneError):  # it may have ended meanwhile
-                await self.backend.hold(call_id)
-        return ids
-
-    def conference_members(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.live.visible_calls() if c.conference)
-
-    async def _until(self, check: Callable[[], bool], timeout_s: float = 5.0) -> None:
-        """Until the backend's events have made ``check()`` true (bounded: the answer
-        then says what is known so far)."""
-        if not check():
-            with contextlib.suppress(TuiphoneError):
-                await self.bus.wait(lambda _ev: check(), timeout_s)
 
     async def play(self, call_id: str, path: str) -> None:
         await self.backend.play_file(self.get_call(call_id).id, path)

@@ -32,6 +32,7 @@ from tuiphone.engine.call_rules import CallRulesDesk
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
+from tuiphone.engine.conference import ConferenceDesk
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.emergency_call import EmergencyDesk
@@ -131,6 +132,7 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
+        self.conference_desk = ConferenceDesk(backend, self.bus, self.live, self.calls.get_call)
         self.locations = LocationDesk(setup.locations, setup.location_override,
                                       setup.network_facts or network_facts, self._seen_as)
         self.emergency = EmergencyDesk(backend, self.bus, self.live, self.locations,
@@ -484,10 +486,10 @@ class Phone:
         await self.calls.transfer_attended(call_id, target_call_id)
 
     async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
-        return await self.calls.conference(call_ids)
+        return await self.conference_desk.join(call_ids)
 
     async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
-        return await self.calls.leave_conference(call_ids)
+        return await self.conference_desk.leave(call_ids)
 
     async def play(self, call_id: str, path: str) -> None:
         await self.calls.play(call_id, path)
