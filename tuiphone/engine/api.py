@@ -35,6 +35,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Refusals, Vouch
 
@@ -137,7 +138,9 @@ class PhoneApi(Protocol):
 
     async def play(self, call_id: str, path: str) -> None: ...
 
-    async def record(self, call_id: str, path: str) -> None: ...
+    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        """Record the call into the WAV at ``path`` (both directions; with ``heard_only``
+        only what it receives) until it ends."""
 
     async def call_stats(self, call_id: str) -> CallStats:
         """RTP statistics with an E-model MOS estimate."""
@@ -219,6 +222,15 @@ class PhoneApi(Protocol):
     ) -> PingResult: ...
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
+
+    async def forget_peer(self, peer: str) -> int:
+        """Drop ``peer``'s SIP messages (From, To or Request-URI) from what the engine
+        holds outside the database: the trace ring and the SIP trace log. Returns how
+        many records went (``data erase --peer`` does the database)."""
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        """The RTP headers kept of every call (or of ``call_id``), oldest first. Raises
+        UsageError when none are kept (``[engine] rtp_headers`` is 0, the default)."""
 
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
         """The address-book contact owning a number or SIP URI (caller ID), or None.

@@ -218,8 +218,8 @@ class Calls:
     async def play(self, call_id: str, path: str) -> None:
         await self.backend.play_file(self.get_call(call_id).id, path)
 
-    async def record(self, call_id: str, path: str) -> None:
-        await self.backend.record_call(self.get_call(call_id).id, path)
+    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        await self.backend.record_call(self.get_call(call_id).id, path, heard_only)
 
     async def fresh_stats(self, call_id: str) -> CallStats:
         """The call's RTP figures now. While a re-INVITE rebuilds the media (after a route

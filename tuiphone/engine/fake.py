@@ -35,6 +35,7 @@ from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 
 _REMOTE = {"busy": (486, "Busy Here"), "nobody": (404, "Not Found")}
 
@@ -383,6 +384,9 @@ class FakeBackend:
         code, reason = _REMOTE.get(user, (200, "OK"))
         return PingResult(code, reason, 0.1)
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return []  # the fake sends no RTP
+
     async def codecs(self, account_id: str | None = None) -> list[str]:
         wheel = ["G722/16000/1", "PCMA/8000/1", "PCMU/8000/1", "speex/16000/1",
                  "speex/8000/1", "speex/32000/1", "iLBC/8000/1", "GSM/8000/1"]
@@ -402,7 +406,7 @@ class FakeBackend:
         self._leg(call_id)
         self.played[call_id] = path
 
-    async def record_call(self, call_id: str, path: str) -> None:
+    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
         self._leg(call_id)
         self.recorded[call_id] = path
 

@@ -18,6 +18,7 @@ from tuiphone.model.account import AccountConfig, DtmfMethod
 from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import Event
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.rules import Screening
 
 Emit = Callable[[Event], None]
@@ -51,6 +52,7 @@ class BackendSettings:
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()
+    rtp_headers: int = 0  # RTP headers kept in memory for `trace --pcap --rtp`; 0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +182,16 @@ class SipBackend(Protocol):
         """Codec ids ("PCMA/8000/1") in the order a call offers them: the account's
         ``codecs`` first (none given: the default order). Raises NotFound."""
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        """The RTP headers kept (``BackendSettings.rtp_headers``), oldest first; [] when
+        none are kept."""
+
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        """Record both directions of the call into a WAV file until it ends."""
+    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        """Record both directions of the call into a WAV file until it ends; with
+        ``heard_only`` only what the call receives (a file played into it is left out)."""
 
     async def loopback(self, call_id: str) -> None:
         """Send the call's received audio straight back to it (the echo test line)."""

@@ -17,6 +17,7 @@ from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, 
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.sip.loop import PjLoop
 
 if TYPE_CHECKING:
@@ -205,6 +206,9 @@ class PjBackend:
         finally:
             fut.cancel()
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return await self._run(lambda c: c.rtp_tap.packets() if c.rtp_tap else [])
+
     async def codecs(self, account_id: str | None = None) -> list[str]:
         from tuiphone.sip.codecs import call_order, codec_ids
 
@@ -222,8 +226,8 @@ class PjBackend:
     async def play_file(self, call_id: str, path: str) -> None:
         await self._run(lambda c: c.media.play(c.calls.live(call_id), path))
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        await self._run(lambda c: c.media.record(c.calls.live(call_id), path))
+    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
+        await self._run(lambda c: c.media.record(c.calls.live(call_id), path, heard_only))
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))

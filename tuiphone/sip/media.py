@@ -36,6 +36,7 @@ class CallPorts:
     source: pj.AudioMedia | None = None
     player: pj.AudioMediaPlayer | None = None
     recorders: list[pj.AudioMediaRecorder] = field(default_factory=list)
+    heard: list[pj.AudioMediaRecorder] = field(default_factory=list)  # without our audio
     tones: pj.ToneGenerator | None = None
 
 
@@ -110,8 +111,9 @@ class MediaManager:
         if not ports.muted:
             player.startTransmit(am)
 
-    def record(self, call: PjCall, path: str) -> None:
-        """Record the call (what it hears from us plus what it sends) into ``path``."""
+    def record(self, call: PjCall, path: str, heard_only: bool = False) -> None:
+        """Record the call (what it hears from us plus what it sends) into ``path``;
+        ``heard_only``: only what it sends us, never a file played into it."""
         ports = self.ports.setdefault(call.key, CallPorts())
         am = self._audio(call)
         rec = pj.AudioMediaRecorder()
@@ -121,9 +123,9 @@ class MediaManager:
             raise convert(err, f"recording to {path}") from None
         with contextlib.suppress(OSError):  # a call is personal data: only the user reads it
             os.chmod(path, 0o600)
-        ports.recorders.append(rec)
+        (ports.heard if heard_only else ports.recorders).append(rec)
         am.startTransmit(rec)
-        if ports.player is not None:
+        if ports.player is not None and not heard_only:
             ports.player.startTransmit(rec)
 
     def loopback(self, call: PjCall) -> None:
