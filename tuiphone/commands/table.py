@@ -107,6 +107,18 @@ _LOCATION_DETAILS = """actions:
   set --auto    match the network again
 Exit status: 2 for an unknown NAME."""
 
+_CONFERENCE_DETAILS = """actions:
+  [add] [CALL...]   add the calls to the local conference (made with them if there is
+                    none); with no call, every connected call. Calls on hold are resumed
+                    first. Each member hears all the others; the mixing is done here.
+  remove CALL...    take the calls out and hold them; the others talk on. A conference
+                    left with one call is over.
+  split             every call out of the conference, each held: resume the one to
+                    talk to
+  show              the calls in the conference
+The Calls pane marks members "⧉ conf". Exit status: 2 for fewer than two calls, or a
+call that is not in the conference."""
+
 _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
           it exists
@@ -254,10 +266,14 @@ COMMANDS: tuple[Command, ...] = (
             help="connect to this other call instead (attended transfer)"),
         arg("--call", dest="call_from", metavar="CALL", complete="call",
             help="the call to transfer (default: the only one)")),),
-    Command("conference", "join calls into a local conference", handlers.conference, running=True,
-            aliases=("conf",), args=(
-        arg("calls", nargs="+", metavar="CALL", complete="call",
-            help="two or more call ids"),)),
+    Command("conference", "a local conference: add calls, remove them, split it, show it",
+            handlers.conference, running=True, aliases=("conf",), details=_CONFERENCE_DETAILS,
+            args=(
+        arg("words", nargs="*", metavar="[ACTION] CALL",
+            complete=("add", "remove", "split", "show"),
+            help="add CALL... (the default; no calls: every connected call; held ones "
+                 "are resumed), remove CALL... (taken out and held), split (every call "
+                 "out, held), show"),)),
     # chat
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(
@@ -468,8 +484,12 @@ COMMANDS: tuple[Command, ...] = (
             details="The account's codecs = [...] come first (--account, else the default\n"
                     "account), then G722, PCMA, PCMU, then the rest. pjsua keeps one order\n"
                     "for the whole process: each call sets it just before its offer or answer."),
-    Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
-            handlers.pickup, echo=True,
+    Command("pickup", "pick up a call ringing at a QuickDial entry (Replaces, or its pickup "
+            "code)", handlers.pickup, echo=True,
+            details="With the entry's BLF lamp ringing and its dialog-info carrying the\n"
+                    "call-id and both tags, an INVITE with Replaces (RFC 3891, early-only)\n"
+                    "goes to the caller, who drops the ringing extension for us. Otherwise\n"
+                    "the entry's pickup code is dialled (e.g. pickup = \"*8{ext}\").",
             args=(arg("target", metavar="KEY|URI", complete="contact",
                       help="the entry's label or URI"),)),
 )

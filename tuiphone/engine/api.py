@@ -128,7 +128,13 @@ class PhoneApi(Protocol):
 
     async def transfer_attended(self, call_id: str, target_call_id: str) -> None: ...
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None: ...
+    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Add calls (none: every connected call) to the local conference, resuming the
+        ones on hold; returns its members. Raises UsageError, NotFound."""
+
+    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Take calls (none: all, a split) out of the conference and hold them; returns
+        them. Raises UsageError when there is no conference or a call is not in it."""
 
     async def play(self, call_id: str, path: str) -> None: ...
 
@@ -289,8 +295,9 @@ class PhoneApi(Protocol):
         accounts in DND; DndChanged follows. Raises NotFound."""
 
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
-        """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
-        UsageError (no pickup template)."""
+        """Pick up the call ringing at a QuickDial entry (by label or URI): an INVITE with
+        Replaces to the caller when the entry's BLF lamp carries the ringing dialog's
+        call-id and tags, else its pickup code. Raises NotFound, UsageError (neither)."""
 
     async def note_usage(self, fact: str) -> None:
         """Count an app-wide usage fact: ``start.tui|shell|daemon|cli``, ``screen.NAME``

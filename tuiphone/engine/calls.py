@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import replace
 from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
@@ -15,12 +14,18 @@ from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget
 from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.emergency_call import EmergencyDesk
-from tuiphone.engine.mos import estimate_mos
+from tuiphone.engine.figures import history_figures, rated
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BodyPart, SipBackend
-from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
+from tuiphone.model.call import (
+    CallInfo,
+    CallState,
+    CallStats,
+    Direction,
+    HistoryEntry,
+)
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import CallChanged, CallStatsChanged, Event, IncomingCall, Notice
 
@@ -210,12 +215,6 @@ class Calls:
         b = self.get_call(target_call_id, CallState.CONNECTED)
         await self.backend.transfer_attended(a.id, b.id)
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None:
-        if len(call_ids) < 2:
-            raise UsageError("a conference needs at least two calls")
-        ids = tuple(self.get_call(c, CallState.CONNECTED).id for c in call_ids)
-        await self.backend.conference(ids)
-
     async def play(self, call_id: str, path: str) -> None:
         await self.backend.play_file(self.get_call(call_id).id, path)
 
@@ -232,11 +231,17 @@ class Calls:
             if cached is None or call_id not in self.live.calls:
                 raise
             return cached
-        mos = estimate_mos(stats)
-        if mos is not None:
-            stats = replace(stats, mos=round(mos, 2))
+        stats = rated(stats)
         self.live.stats[call_id] = stats
         return stats
+
+    def final_stats(self, event: CallStatsChanged) -> CallStatsChanged:
+        """The backend's last figures of a call that is ending: rated, and kept for its
+        history row (which the CallChanged right after writes)."""
+        stats = rated(event.stats)
+        if event.call_id in self.live.calls:  # not for a call already in history
+            self.live.stats[event.call_id] = stats
+        return CallStatsChanged(event.call_id, stats)
 
     # event hooks
 
@@ -298,8 +303,8 @@ class Calls:
                 ended=call.ended or time.time(),
                 code=call.code,
                 reason=call.screened or call.reason,
-                mos=stats.mos if stats else None,
                 identity=call.identity.vouch if call.identity else None,
+                **history_figures(stats),
             )
         )
 

@@ -105,6 +105,10 @@ class FakeBackend:
             self.ended.add(call_id)
         leg.info = replace(leg.info, **changes)  # type: ignore[arg-type]
         self._send(CallChanged(leg.info))
+        if leg.info.state is CallState.ENDED and leg.info.conference:
+            rest = [i for i, other in self.legs.items() if other.info.conference]
+            if len(rest) == 1:  # a conference of one is over
+                self._set(rest[0], conference=False)
         self.lamps.refresh_all()
 
     # lifecycle and accounts
@@ -313,8 +317,23 @@ class FakeBackend:
         await self.transfer(call_id, self._leg(target_call_id).info.remote_uri)
 
     async def conference(self, call_ids: Sequence[str]) -> None:
+        joining = [self._leg(c).info.id for c in call_ids if not self._leg(c).info.conference]
+        members = [i for i, leg in self.legs.items() if leg.info.conference]
+        if len(members) + len(joining) < 2:
+            raise UsageError("a conference needs at least two calls")
+        for call_id in [*members, *joining]:
+            if not self._leg(call_id).info.conference:
+                self._set(call_id, conference=True)
+
+    async def leave_conference(self, call_ids: Sequence[str]) -> None:
         for call_id in call_ids:
-            self._leg(call_id)
+            if not self._leg(call_id).info.conference:
+                raise UsageError(f"call {call_id} is not in the conference")
+        for call_id in call_ids:
+            self._set(call_id, conference=False)
+        rest = [i for i, leg in self.legs.items() if leg.info.conference]
+        if len(rest) == 1:
+            self._set(rest[0], conference=False)
 
     # messages, diagnostics, media
 

@@ -32,6 +32,7 @@ from tuiphone.engine.call_rules import CallRulesDesk
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
+from tuiphone.engine.conference import ConferenceDesk
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.emergency_call import EmergencyDesk
@@ -44,7 +45,7 @@ from tuiphone.engine.location import LocationDesk
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.outbox import Outbox
-from tuiphone.engine.pickup import pickup_dial
+from tuiphone.engine.pickup import pickup_dial, replaces_pickup
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
 from tuiphone.engine.retention import Retention
@@ -69,6 +70,7 @@ from tuiphone.model.contact import (
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     Event,
     IncomingCall,
     LampChanged,
@@ -131,6 +133,7 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
+        self.conference_desk = ConferenceDesk(backend, self.bus, self.live, self.calls.get_call)
         self.locations = LocationDesk(setup.locations, setup.location_override,
                                       setup.network_facts or network_facts, self._seen_as)
         self.emergency = EmergencyDesk(backend, self.bus, self.live, self.locations,
@@ -339,6 +342,8 @@ class Phone:
         if isinstance(event, LampChanged):
             self.lamp_board.on_backend(event)  # re-keyed and published there
             return
+        if isinstance(event, CallStatsChanged):  # only the backend's final figures
+            event = self.calls.final_stats(event)
         routed = self.chat.on_event(self.callerid.enrich(event))
         if routed is None:
             return  # a retransmitted MESSAGE, already stored and shown
@@ -484,8 +489,11 @@ class Phone:
     async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
         await self.calls.transfer_attended(call_id, target_call_id)
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None:
-        await self.calls.conference(call_ids)
+    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return await self.conference_desk.join(call_ids)
+
+    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return await self.conference_desk.leave(call_ids)
 
     async def play(self, call_id: str, path: str) -> None:
         await self.calls.play(call_id, path)
@@ -500,6 +508,9 @@ class Phone:
         entry = self.lamp_board.entry(target)
         if entry is None:
             raise NotFound(f"pickup: no QuickDial entry {target!r}")
+        plan = replaces_pickup(self.lamp_board.lamp(entry.uri))
+        if plan is not None:
+            return await self.call(plan.uri, account_id, {"Replaces": plan.replaces})
         return await self.call(pickup_dial(entry), account_id)
 
     # chat and history

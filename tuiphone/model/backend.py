@@ -152,7 +152,14 @@ class SipBackend(Protocol):
         """Attended transfer: REFER ``call_id`` to ``target_call_id`` with Replaces."""
 
     async def conference(self, call_ids: Sequence[str]) -> None:
-        """Bridge the audio of these calls together (local mixing)."""
+        """Add these calls to the local conference (mixed here; made with them if there
+        is none): each member hears all the others, and its CallInfo says
+        ``conference``. Raises UsageError for a call without audio, or when fewer than
+        two calls would be in it."""
+
+    async def leave_conference(self, call_ids: Sequence[str]) -> None:
+        """Take these calls out of the conference; the calls stay up. A conference left
+        with one call is over. Raises UsageError for a call that is not in it."""
 
     async def send_message(
         self, account_id: str, uri: str, body: str, content_type: str, message_id: str,

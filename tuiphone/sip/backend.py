@@ -165,9 +165,11 @@ class PjBackend:
 
     async def conference(self, call_ids: Sequence[str]) -> None:
         ids = list(call_ids)
-        if len(ids) < 2:
-            raise UsageError("a conference needs at least two calls")
         await self._run(lambda c: c.media.conference([c.calls.live(i) for i in ids]))
+
+    async def leave_conference(self, call_ids: Sequence[str]) -> None:
+        ids = list(call_ids)
+        await self._run(lambda c: c.media.leave([c.calls.live(i) for i in ids]))
 
     async def send_message(
         self, account_id: str, uri: str, body: str, content_type: str, message_id: str,

@@ -15,10 +15,12 @@ from tuiphone.model.call import (
     CallInfo,
     CallSecurity,
     CallState,
+    CallStats,
     Direction,
     LocationRefusal,
     MediaState,
 )
+from tuiphone.model.errors import UsageError
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
@@ -51,6 +53,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.shown: tuple[str, str] | None = None  # (name, uri) a trusted server asserted
         # (uri, headers) of an INVITE that carried a location: a 424 places it again
         self.location_retry: tuple[str, dict[str, str]] | None = None
+        self.last_stats: CallStats | None = None  # read as its stream went
 
     def vouch(self, identity: CallerIdentity, shown: str) -> None:
         """Record who the network says is calling; ``shown`` (a name-addr) replaces the
@@ -98,6 +101,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         if state is CallState.CONNECTED and self.info.answered is None:
             fields["answered"] = now
         if state is CallState.ENDED:
+            self._report_final_stats()
             fields["ended"] = now
             if self.redirected_to:  # pjsua reports 487 after we stop a redirect
                 fields["code"], fields["reason"] = 302, f"Moved Temporarily to {self.redirected_to}"
@@ -115,6 +119,23 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.update(**fields)
         if state is CallState.ENDED:
             self.core.call_ended(self)  # defers the delete: never inside this callback
+
+    @guarded
+    def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
+        """Keep the stream's last RTP figures: pjsua destroys it before the call's
+        DISCONNECTED state, so this is the last moment to read them. A re-INVITE that
+        rebuilds the media passes here too; the newest figures win."""
+        from tuiphone.sip.stats import call_stats
+
+        try:
+            self.last_stats = call_stats(self, int(prm.streamIdx))
+        except UsageError:
+            return
+
+    def _report_final_stats(self) -> None:
+        """History gets the figures without any front end having polled them."""
+        if self.last_stats is not None:
+            self.core.final_stats(self, self.last_stats)
 
     @guarded
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:

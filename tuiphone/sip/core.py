@@ -13,10 +13,11 @@ import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import BackendSettings, CallScreen, Emit
-from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.call import CallInfo, CallState, CallStats
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     DtmfReceived,
     Event,
     IncomingCall,
@@ -263,14 +264,28 @@ class Core:
 
         self.defer(drop)
 
+    def final_stats(self, call: PjCall, stats: CallStats) -> None:
+        """A call's figures as it ended, before its CallChanged(ENDED)."""
+        self.emit(CallStatsChanged(call.key, stats))
+
     def dtmf_received(self, call: PjCall, digit: str) -> None:
         self.emit(DtmfReceived(call.key, digit))
 
     def transfer_status(self, call: PjCall, code: int, reason: str, final: bool) -> None:
+        """After a successful transfer we leave: pjsua leaves the hang-up to the
+        transferor, and a target that ignores Replaces (baresip) keeps the consultation
+        call up, so that one ends too. A failed transfer keeps both calls."""
         self.emit(TransferStatus(call.key, code, reason, final))
-        if final and 200 <= code < 300:
-            key = call.key
-            self.defer(lambda: self._hangup_quietly(key))  # pjsua leaves it to the transferor
+        if not final:
+            return
+        consultation = self.calls.consultations.pop(call.key, None)
+        if 200 <= code < 300:
+            keys = [k for k in (call.key, consultation) if k is not None]
+            self.defer(lambda: self._hangup_all_quietly(keys))
+
+    def _hangup_all_quietly(self, keys: list[str]) -> None:
+        for key in keys:
+            self._hangup_quietly(key)
 
     def _hangup_quietly(self, key: str) -> None:
         call = self.calls.calls.get(key)

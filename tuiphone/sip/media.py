@@ -46,6 +46,7 @@ class MediaManager:
         self.media = core.stack.settings.media
         self.ports: dict[str, CallPorts] = {}
         self.device: DeviceBridge | None = None  # "device" mode, open while calls exist
+        self.members: dict[str, PjCall] = {}  # the local conference: each hears the others
 
     def _audio(self, call: PjCall) -> pj.AudioMedia:
         if call.audio is None:
@@ -73,6 +74,8 @@ class MediaManager:
             ports.source.startTransmit(am)
         am.startTransmit(sink)
         ports.wired = True
+        if call.key in self.members:  # a re-INVITE (resume) gave it a new stream
+            self._link(call, True)
 
     def _internal(self, call: PjCall) -> bool:
         """A leg of the engine's own line (the echo line's side of a test call)."""
@@ -130,11 +133,60 @@ class MediaManager:
         am.startTransmit(am)
 
     def conference(self, calls: list[PjCall]) -> None:
-        media = [self._audio(c) for c in calls]
-        for a in media:
-            for b in media:
-                if a is not b:
-                    a.startTransmit(b)
+        """Add ``calls`` to the local conference (made with them if there is none): each
+        member hears every other. Raises UsageError for a call without audio, or when
+        fewer than two calls would be in it."""
+        joining = [c for c in calls if c.key not in self.members]
+        if len(self.members) + len(joining) < 2:
+            raise UsageError("a conference needs at least two calls")
+        for call in joining:
+            self._audio(call)
+        for call in joining:
+            self.members[call.key] = call
+            self._link(call, True)
+        for call in self.members.values():
+            if not call.info.conference:
+                call.update(conference=True)
+
+    def leave(self, calls: list[PjCall]) -> None:
+        """Take ``calls`` out of the conference (their audio no longer reaches the other
+        members). A conference left with one call is over. Raises UsageError for a
+        call that is not in it."""
+        for call in calls:
+            if call.key not in self.members:
+                raise UsageError(f"call {call.key} is not in the conference")
+        for call in calls:
+            self._link(call, False)
+            self._drop(call.key)
+
+    def _drop(self, key: str) -> None:
+        """``key`` is out; a single remaining member is an ordinary call again."""
+        gone = self.members.pop(key, None)
+        if gone is not None and gone.info.state is not CallState.ENDED:
+            gone.update(conference=False)
+        if len(self.members) == 1:
+            (last,) = self.members.values()
+            self.members.clear()
+            self._link(last, False)
+            if last.info.state is not CallState.ENDED:
+                last.update(conference=False)
+
+    def _link(self, call: PjCall, on: bool) -> None:
+        """Start (or stop) the audio between ``call`` and every other member, both ways."""
+        mine = call.audio
+        if mine is None:
+            return
+        for other in self.members.values():
+            theirs = other.audio
+            if other is call or theirs is None:
+                continue
+            with contextlib.suppress(pj.Error):  # a port pjsua already removed
+                if on:
+                    mine.startTransmit(theirs)
+                    theirs.startTransmit(mine)
+                else:
+                    mine.stopTransmit(theirs)
+                    theirs.stopTransmit(mine)
 
     def set_mute(self, call: PjCall, muted: bool) -> None:
         ports = self.ports.setdefault(call.key, CallPorts())
@@ -166,12 +218,14 @@ class MediaManager:
             raise convert(err, "playing DTMF tones") from None
 
     def release(self, key: str) -> None:
-        """Drop every port of a call (finalises recordings)."""
+        """Drop every port of a call (finalises recordings), and its conference seat."""
+        self._drop(key)
         self.ports.pop(key, None)
         if not self.ports:
             self._close_device()
 
     def release_all(self) -> None:
+        self.members.clear()
         self.ports.clear()
         self._close_device()
 

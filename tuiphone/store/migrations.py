@@ -207,9 +207,15 @@ CREATE TABLE part_receipts (  -- how far each part of our long text got (IMDN)
 );
 """
 
+V9_CALL_STATS = """
+ALTER TABLE calls ADD COLUMN loss_pct REAL;   -- the call's last RTP figures
+ALTER TABLE calls ADD COLUMN jitter_ms REAL;
+ALTER TABLE calls ADD COLUMN rtt_ms REAL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS, V6_IMDN,
-    V7_LOCATION_USES, V8_MESSAGE_PARTS,
+    V7_LOCATION_USES, V8_MESSAGE_PARTS, V9_CALL_STATS,
 )
 
 

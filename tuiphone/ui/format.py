@@ -81,6 +81,11 @@ def security_words(security: CallSecurity | None, short: bool = False) -> str:
     return f"  unencrypted: {', '.join(security.gaps)}"
 
 
+def conference_mark(call: CallInfo) -> str:
+    """'  ⧉ conf' after a party in the local conference, else ''."""
+    return "  ⧉ conf" if call.conference else ""
+
+
 _SHORT_GAP = {"signalling": "sig"}
 
 

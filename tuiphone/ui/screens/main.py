@@ -525,6 +525,12 @@ class MainScreen(Screen[None]):
     def action_conference(self) -> None:
         self.call_actions.conference()
 
+    def action_leave_conference(self) -> None:
+        self.call_actions.leave_conference()
+
+    def action_split_conference(self) -> None:
+        self.call_actions.split_conference()
+
     def action_voicemail(self) -> None:
         self.call_actions.voicemail()
 

@@ -22,6 +22,7 @@ from tuiphone.ui.actions import bindings_for
 from tuiphone.ui.columns import CELL_PADDING, cell, fit
 from tuiphone.ui.format import (
     call_timer,
+    conference_mark,
     party,
     security_words,
     state_class,
@@ -144,7 +145,8 @@ class CallsPane(Vertical):
 def _address(call: CallInfo) -> str:
     """The part of the Party cell that is never cut (the words after it may be left
     out when not even an ellipsis fits after it)."""
-    return party(call.remote_uri, call.remote_name) + (" (muted)" if call.muted else "")
+    return (party(call.remote_uri, call.remote_name) + conference_mark(call)
+            + (" (muted)" if call.muted else ""))
 
 
 def _width(value: Text | str) -> int:
