@@ -30,7 +30,9 @@ async def test_device_mode_carries_audio(monkeypatch: pytest.MonkeyPatch) -> Non
         await lab.add("alice")
         await lab.add("bob")
         await connect(lab)
-        stream = fake_sounddevice.RawStream.instances[0]
+        mic, stream = fake_sounddevice._Stream.instances[:2]  # noqa: SLF001
+        assert isinstance(stream, fake_sounddevice.RawOutputStream)
+        assert mic.device == stream.device == 0  # the defaults
         # both legs send the fake microphone's tone; the speaker gets their mix back
         assert stream.enough.wait(30)
         assert 400 < crossings_hz(stream.played[-100:]) < 480

@@ -111,6 +111,15 @@ Exit status: 0 when nothing failed (warnings too), else the worst failure's:
 from the registrar, 4 REGISTER refused (wrong password), 6 another engine holds
 the accounts, 1 anything else."""
 
+_RECORD_DETAILS = """actions:
+  start [CALL] [--out FILE] [--stereo]   record the call from now on into a WAV
+          file (0600): the far end and what the call hears from us (the
+          microphone in device mode, the played file in files mode), mixed; with
+          --stereo the far end on the left, us on the right. FILE is a path on the
+          engine's machine; without it, [audio] record_dir/START-CALL.wav.
+  stop [CALL]   finish the recording (it also ends with the call)
+Exit status: 2 no such call, already recording, no record_dir, unwritable file."""
+
 COMMANDS: tuple[Command, ...] = (
     # info
     Command("status", "show the engine: accounts, calls, audio mode", handlers.status,
@@ -186,6 +195,22 @@ COMMANDS: tuple[Command, ...] = (
             aliases=("conf",), args=(
         arg("calls", nargs="+", metavar="CALL", complete="call",
             help="two or more call ids"),)),
+    Command("record", "record a call now, or stop recording it", handlers.record,
+            running=True, details=_RECORD_DETAILS, args=(
+                arg("action", choices=("start", "stop"), metavar="ACTION",
+                    complete=("start", "stop"), help="start or stop"),
+                CALL,
+                arg("--out", metavar="FILE",
+                    help="start: the WAV file (default: [audio] record_dir/START-CALL.wav)"),
+                arg("--stereo", action="store_true",
+                    help="start: the far end on the left channel, us on the right"))),
+    Command("audio", "the sound devices (audio mode \"device\")", handlers.audio,
+            details="actions:\n  devices   every device PortAudio lists on the engine's "
+                    "machine:\n            index, name, host API, input and output channels, "
+                    "defaults.\n[audio] input, output and ring take a name (or part of "
+                    "one) or an index.",
+            args=(arg("action", choices=("devices",), metavar="ACTION",
+                      complete=("devices",), help="devices"),)),
     # chat
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(

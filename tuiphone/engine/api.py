@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tuiphone.model.account import AccountState
+from tuiphone.model.audio import AudioDevice, Recording
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.contact import (
@@ -131,7 +132,25 @@ class PhoneApi(Protocol):
 
     async def play(self, call_id: str, path: str) -> None: ...
 
-    async def record(self, call_id: str, path: str) -> None: ...
+    async def record(self, call_id: str | None = None, path: str | None = None,
+                     stereo: bool = False) -> Recording:
+        """Record a connected call (None: the only one) into ``path`` (None: a file in
+        [audio] record_dir), a path on the engine's machine, until ``stop_recording`` or
+        the call's end: the far end and what the call hears from us (microphone or played
+        file), mixed, or left = far end and right = us with ``stereo``. The call's
+        ``recording`` names the file meanwhile. Raises UsageError (already recording, no
+        record_dir, unwritable file), NotFound."""
+        ...
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        """Finish a call's recording (None: the only call being recorded). Raises
+        UsageError if it is not being recorded, NotFound."""
+        ...
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices of the engine's machine, as PortAudio lists them (device
+        mode needs the audio extra; UsageError without it)."""
+        ...
 
     async def call_stats(self, call_id: str) -> CallStats:
         """RTP statistics with an E-model MOS estimate."""

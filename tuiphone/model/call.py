@@ -110,6 +110,7 @@ class CallInfo:
     # incoming calls a rule answered without ringing (DND, blocklist, forwarding): why
     screened: str = field(default="", metadata=SPARSE)
     location_refusal: LocationRefusal | None = field(default=None, metadata=SPARSE)
+    recording: str = field(default="", metadata=SPARSE)  # the WAV file being recorded to
 
     @property
     def on_hold(self) -> bool:

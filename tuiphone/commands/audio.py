@@ -1,0 +1,35 @@
+"""record (start or stop recording a call) and audio devices (the sound devices)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from tuiphone.engine.api import PhoneApi
+from tuiphone.model.errors import UsageError
+
+
+async def record(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+    if args.action == "stop":
+        if args.out or args.stereo:
+            raise UsageError("record stop: --out and --stereo belong to record start")
+        done = await phone.stop_recording(args.call)
+        return {"call": done.call_id, "stopped": done.path}
+    # an attached engine runs in another directory: it gets an absolute path
+    out = os.path.abspath(os.path.expanduser(args.out)) if args.out else None
+    rec = await phone.record(args.call, out, args.stereo)
+    return {"call": rec.call_id, "recording": rec.path,
+            "channels": "left: far end, right: us" if rec.stereo else "mixed"}
+
+
+async def audio(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:
+    found = await phone.audio_devices()
+    if not found:
+        raise UsageError("no sound devices; over SSH, set PULSE_SERVER to your laptop's "
+                         "sound server (README: Audio over SSH)")
+    return [{"index": d.index, "name": d.name, "api": d.hostapi,
+             "in": d.inputs, "out": d.outputs,
+             "default": "/".join(k for k, on in (("input", d.default_input),
+                                                  ("output", d.default_output)) if on)}
+            for d in found]
