@@ -76,7 +76,8 @@ async def test_device_mode_call_both_tones_and_recordings(pulse, kamailio, bares
                                                           phone_factory, tmp_path):
     phone = await device_phone(kamailio, phone_factory)
     names = [d.name for d in await phone.audio_devices()]
-    assert "ringer" in names and "default" in names
+    assert "ringer" in names
+    assert "default" in names
     speaker = pulse.capture("spk.monitor", tmp_path / "spk.raw")
     watch = Watch(phone)
     call = await phone.call("carol")
@@ -115,7 +116,8 @@ async def test_device_mode_call_both_tones_and_recordings(pulse, kamailio, bares
     tail = samples[-rate:]
     ours, theirs = tone_level(tail, rate, 440.0), tone_level(tail, rate, 880.0)
     print(f"mixed: 440 Hz level {ours:.0f}, 880 Hz level {theirs:.0f}, rms {rms(tail):.0f}")
-    assert ours > 500 and theirs > 500
+    assert ours > 500
+    assert theirs > 500
     assert tone_level(tail, rate, 660.0) < min(ours, theirs) / 5  # tones, not noise
 
     baresip.stop()  # closes its WAV dumps
@@ -143,7 +145,8 @@ async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, bare
         headset.pactl("unload-module", headset.module_of("headset"))  # unplugged
         notice = await watch.wait(lambda e: isinstance(e, Notice) and "went away" in e.text)
         print(notice.text)
-        assert "headset" in notice.text and "default" in notice.text
+        assert "headset" in notice.text
+        assert "default" in notice.text
         speaker = pulse.capture("spk.monitor", tmp_path / "spk.raw")
         heard = await asyncio.to_thread(speaker.wait_loud, 1.0)
         assert 840 < dominant_freq(heard, RATE) < 920  # the call goes on, on the default

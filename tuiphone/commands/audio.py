@@ -16,11 +16,15 @@ async def record(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
             raise UsageError("record stop: --out and --stereo belong to record start")
         done = await phone.stop_recording(args.call)
         return {"call": done.call_id, "stopped": done.path}
-    # an attached engine runs in another directory: it gets an absolute path
-    out = os.path.abspath(os.path.expanduser(args.out)) if args.out else None
+    out = _absolute(args.out) if args.out else None
     rec = await phone.record(args.call, out, args.stereo)
     return {"call": rec.call_id, "recording": rec.path,
             "channels": "left: far end, right: us" if rec.stereo else "mixed"}
+
+
+def _absolute(path: str) -> str:
+    """An attached engine runs in another directory: it gets an absolute path."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 async def audio(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:
