@@ -72,15 +72,19 @@ class MediaManager:
             ports.source = source
         if self.media.mode == "files" and not ports.wired and self.media.play_file:
             self.play(call, self.media.play_file)
-        if (self.media.record_dir and self.media.record_calls == "all" and not ports.wired
-                and not self._internal(call)):
-            self.record(call, self.default_path(call))
+        first = not ports.wired
         if not ports.muted:
             ports.source.startTransmit(am)
         if ports.tap is not None:
             am.startTransmit(ports.tap.far)  # again after a re-INVITE gave new media
         am.startTransmit(sink)
         ports.wired = True
+        if (first and self.media.record_dir and self.media.record_calls == "all"
+                and not self._internal(call)):
+            try:
+                self.record(call, self.default_path(call))
+            except TuiphoneError as err:
+                self.core.notice("error", f"call {call.key} is not recorded: {err}")
 
     def default_path(self, call: PjCall) -> str:
         """``record_dir``/START-CALL.wav. Raises UsageError without a record_dir."""
