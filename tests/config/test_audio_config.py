@@ -7,9 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from tuiphone.config import AppConfig
-from tuiphone.model.audio import AudioDevice
+from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.errors import NotFound
-from tuiphone.sip.sound import choose
 
 Problems = Callable[..., list[str]]
 Load = Callable[..., AppConfig]

@@ -41,3 +41,14 @@ async def test_audio_devices_over_the_socket(remote):
     assert rows[0] == {"index": 0, "name": "default", "api": "ALSA", "in": 32, "out": 32,
                        "default": "input/output"}
     assert rows[1]["name"] == "Headset"
+
+
+async def test_audio_use_picks_a_device_by_part_of_its_name(remote, engine):
+    assert await run_line(remote, "audio use output head") == {"output": "Headset"}
+    assert engine.backend.chosen_devices == {"output": "head"}
+    assert await run_line(remote, "audio use input default") == {"input": "default"}
+    with pytest.raises(NotFound, match="no output devices match 'hdmi'; output devices: "
+                                       "0: default, 1: Headset"):
+        await run_line(remote, "audio use output hdmi")
+    with pytest.raises(UsageError, match="ROLE"):
+        await run_line(remote, "audio use")

@@ -91,3 +91,20 @@ async def test_an_unknown_device_name_lists_the_devices(monkeypatch: pytest.Monk
         assert "0: default, 1: Fake Headset" in notice.text
         assert "using the default" in notice.text
         assert fake_sounddevice._Stream.instances[1].device == 0  # noqa: SLF001
+
+
+async def test_switching_the_output_mid_call_moves_the_stream(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice.module())
+    async for lab in _lab(MediaSettings(mode="device")):
+        await lab.add("alice")
+        await lab.add("bob")
+        await connect(lab)
+        first = list(fake_sounddevice._Stream.instances)  # noqa: SLF001
+        assert await lab.backend.set_audio_device("output", "headset") == "Fake Headset"
+        later = fake_sounddevice._Stream.instances[len(first):]  # noqa: SLF001
+        assert [s.device for s in later] == [0, 1]  # microphone as before, speaker moved
+        assert all(s._stop.is_set() for s in first)  # noqa: SLF001
+        speaker = later[1]
+        assert speaker.enough.wait(30)  # the calls play on the new device
+        assert 400 < crossings_hz(speaker.played[-100:]) < 480

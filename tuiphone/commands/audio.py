@@ -27,7 +27,14 @@ def _absolute(path: str) -> str:
     return os.path.abspath(os.path.expanduser(path))
 
 
-async def audio(phone: PhoneApi, args: argparse.Namespace) -> list[dict[str, Any]]:
+async def audio(phone: PhoneApi, args: argparse.Namespace) -> Any:
+    if args.action == "use":
+        if not args.role or not args.device:
+            raise UsageError("audio use: give a ROLE (input, output, ring) and a DEVICE")
+        wanted = None if args.device == "default" else args.device
+        return {args.role: await phone.set_audio_device(args.role, wanted)}
+    if args.role or args.device:
+        raise UsageError("audio devices takes no ROLE or DEVICE")
     found = await phone.audio_devices()
     if not found:
         raise UsageError("no sound devices; over SSH, set PULSE_SERVER to your laptop's "

@@ -120,6 +120,15 @@ _RECORD_DETAILS = """actions:
   stop [CALL]   finish the recording (it also ends with the call)
 Exit status: 2 no such call, already recording, no record_dir, unwritable file."""
 
+_AUDIO_DETAILS = """actions:
+  devices              every device PortAudio lists on the engine's machine: index,
+                       name, host API, input and output channels, the defaults
+  use ROLE DEVICE      use DEVICE as the input, output or ring device until the
+                       engine stops (a call's sound moves at once); DEVICE is a name,
+                       part of one, or an index; 'default' for the system's
+[audio] input, output and ring keep a choice across restarts. Exit status: 2 for a
+device that matches none or several (the list is printed)."""
+
 COMMANDS: tuple[Command, ...] = (
     # info
     Command("status", "show the engine: accounts, calls, audio mode", handlers.status,
@@ -204,13 +213,14 @@ COMMANDS: tuple[Command, ...] = (
                     help="start: the WAV file (default: [audio] record_dir/START-CALL.wav)"),
                 arg("--stereo", action="store_true",
                     help="start: the far end on the left channel, us on the right"))),
-    Command("audio", "the sound devices (audio mode \"device\")", handlers.audio,
-            details="actions:\n  devices   every device PortAudio lists on the engine's "
-                    "machine:\n            index, name, host API, input and output channels, "
-                    "defaults.\n[audio] input, output and ring take a name (or part of "
-                    "one) or an index.",
-            args=(arg("action", choices=("devices",), metavar="ACTION",
-                      complete=("devices",), help="devices"),)),
+    Command("audio", "the sound devices, and which one a call uses (audio mode \"device\")",
+            handlers.audio, details=_AUDIO_DETAILS, args=(
+                arg("action", choices=("devices", "use"), metavar="ACTION",
+                    complete=("devices", "use"), help="devices or use"),
+                arg("role", nargs="?", choices=("input", "output", "ring"), metavar="ROLE",
+                    complete=("input", "output", "ring"), help="use: input, output or ring"),
+                arg("device", nargs="?", metavar="DEVICE",
+                    help="use: a device name (or part of one) or index; 'default'"))),
     # chat
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(

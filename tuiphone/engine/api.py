@@ -152,6 +152,13 @@ class PhoneApi(Protocol):
         mode needs the audio extra; UsageError without it)."""
         ...
 
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        """Use ``device`` (a name, part of one, or an index; None: the default) as the
+        "input", "output" or "ring" device until the engine stops ([audio] keeps it
+        beyond); a call's streams move at once. Returns the device's name. Raises
+        UsageError (unknown role), NotFound listing the devices, NetworkError."""
+        ...
+
     async def call_stats(self, call_id: str) -> CallStats:
         """RTP statistics with an E-model MOS estimate."""
 

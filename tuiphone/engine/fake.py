@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from tuiphone.engine.fake_lamps import FakeLamps
 from tuiphone.model.account import AccountConfig, AccountState, DtmfMethod, RegState
-from tuiphone.model.audio import AudioDevice
+from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, MediaState
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, UsageError
@@ -76,6 +76,7 @@ class FakeBackend:
         self.sound_devices: list[AudioDevice] = [
             AudioDevice(0, "default", "ALSA", 32, 32, True, True),
             AudioDevice(1, "Headset", "ALSA", 1, 2)]
+        self.chosen_devices: dict[str, str | None] = {}
         self.looped: set[str] = set()
         self.ended: set[str] = set()
         self.stopped = False
@@ -411,6 +412,11 @@ class FakeBackend:
 
     async def audio_devices(self) -> list[AudioDevice]:
         return list(self.sound_devices)
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        index = choose(self.sound_devices, device, "output" if role == "ring" else role)
+        self.chosen_devices[role] = device
+        return next((d.name for d in self.sound_devices if d.index == index), "default")
 
     async def loopback(self, call_id: str) -> None:
         self._leg(call_id)

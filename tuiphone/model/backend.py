@@ -198,6 +198,12 @@ class SipBackend(Protocol):
         """The sound devices PortAudio lists (read again when none is open). Raises
         UsageError without the audio extra."""
 
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        """Use ``device`` (name, part of one, or index; None: the default) as the
+        ``role`` ("input", "output", "ring") from now on, moving open streams to it.
+        Returns the device's name. Raises NotFound listing the devices, UsageError,
+        NetworkError (it would not open)."""
+
     async def loopback(self, call_id: str) -> None:
         """Send the call's received audio straight back to it (the echo test line)."""
 

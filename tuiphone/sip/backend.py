@@ -237,6 +237,9 @@ class PjBackend:
     async def audio_devices(self) -> list[AudioDevice]:
         return await self._run(lambda c: c.media.audio_devices())
 
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        return await self._run(lambda c: c.media.use_device(role, device))
+
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))
 

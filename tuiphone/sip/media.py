@@ -10,9 +10,10 @@ are kept per call and dropped when the call is discarded.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
 
@@ -170,6 +171,24 @@ class MediaManager:
         if self.device is None and self.ringer is None:
             refresh(sd)
         return devices(sd)
+
+    def use_device(self, role: str, wanted: str | None) -> str:
+        """Use ``wanted`` (a name, part of one, or an index; None: the default) for
+        ``role`` from now on; open streams move to it at once. Returns the device's
+        name. Raises NotFound (listing the devices), UsageError, NetworkError."""
+        sd = load_sounddevice()
+        index = choose(devices(sd), wanted, "output" if role == "ring" else role)
+        changes: dict[str, Any] = {role: wanted}
+        self.media = dataclasses.replace(self.media, **changes)
+        if self.device is not None and role != "ring":
+            self.device.close_streams()
+            if self.ringer is None:
+                refresh(sd)
+            found = devices(sd)
+            self.device.open(self._pick(found, "input", quiet=True),
+                             self._pick(found, "output", quiet=True))
+            return self.chosen[role]
+        return next((d.name for d in devices(sd) if d.index == index), "default")
 
     def ringing(self, on: bool) -> None:
         """Play the ringtone (device mode, ``ringtone`` set) while a call rings."""

@@ -11,8 +11,10 @@ import os
 from types import ModuleType
 from typing import Any
 
-from tuiphone.model.audio import AudioDevice
-from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.audio import AudioDevice, choose
+from tuiphone.model.errors import UsageError
+
+__all__ = ["choose", "devices", "load_sounddevice", "no_device_hint", "refresh"]
 
 SSH_HINT = ("no sound device here; over SSH, run PulseAudio or PipeWire on your laptop "
             "and set PULSE_SERVER (README: Audio over SSH)")
@@ -65,27 +67,6 @@ def _defaults(sd: ModuleType) -> tuple[int, int]:
         except Exception:  # no default device of that kind
             pair.append(-1)
     return pair[0], pair[1]
-
-
-def choose(found: list[AudioDevice], wanted: str | int | None, kind: str) -> int | None:
-    """The index of the device ``wanted`` names for ``kind`` ("input" or "output"), or
-    None for PortAudio's default. A name matches exactly (any case) or, failing that,
-    as the one device whose name contains it. Raises NotFound listing the devices."""
-    if wanted is None or wanted == "":
-        return None
-    usable = [d for d in found if (d.inputs if kind == "input" else d.outputs) > 0]
-    if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit()):
-        index = int(wanted)
-        hits = [d for d in usable if d.index == index]
-    else:
-        text = wanted.casefold()
-        hits = [d for d in usable if d.name.casefold() == text] or [
-            d for d in usable if text in d.name.casefold()]
-    if len(hits) == 1:
-        return hits[0].index
-    names = ", ".join(f"{d.index}: {d.name}" for d in usable) or "none"
-    how = "several" if hits else "no"
-    raise NotFound(f"{how} {kind} devices match {wanted!r}; {kind} devices: {names}")
 
 
 def no_device_hint() -> str:
