@@ -99,7 +99,7 @@ class CallsPane(Vertical):
     def _cells(self, call: CallInfo, now: float) -> tuple[Text, str, str, str, str]:
         stats = self.stats.get(call.id)
         mos = f"{stats.mos:.1f}" if stats and stats.mos is not None else "—"
-        muted = " (muted)" if call.muted else ""
+        muted = (" (muted)" if call.muted else "") + (" ● rec" if call.recording else "")
         state = Text(state_words(call), style=_STATE_STYLE.get(state_class(call), ""))
         vouch = vouch_mark(call.identity.vouch if call.identity else None)
         lock = security_words(call.security)
