@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sounddevice  # noqa: F401 - the lab needs it (test extra): missing, fail, don't skip
 
 from tests.lab.engine_harness import Watch, eventually, lab_account
 from tests.lab.pulse import RATE, Pulse
