@@ -18,6 +18,7 @@ import pytest
 import sounddevice  # noqa: F401 - the lab needs it (test extra): missing, fail, don't skip
 
 from tests.lab.engine_harness import Watch, eventually, lab_account
+from tests.lab.procs import free_port
 from tests.lab.pulse import RATE, Pulse
 from tests.lab.tones import dominant_freq, read_mono, rms, tone_level, write_tone
 from tuiphone.model.account import RegState
@@ -178,3 +179,27 @@ async def test_the_ringtone_plays_on_the_ring_device_until_answered(pulse, kamai
     await eventually(level, lambda r: r < 30)  # it stopped on answer
     ringer.stop()
     await phone.hangup(incoming.call.id)
+
+
+async def test_a_sound_server_over_tcp_as_through_ssh(pulse, kamailio, baresip, phone_factory,
+                                                      tmp_path, monkeypatch):
+    """README's Audio over SSH without the ssh: the sound server's TCP module on
+    loopback, PULSE_SERVER=tcp:..., and the call's sound goes that way."""
+    port = free_port()
+    module = pulse.pactl("load-module", "module-native-protocol-tcp", "listen=127.0.0.1",
+                         f"port={port}", "auth-anonymous=1").stdout.strip()
+    try:
+        monkeypatch.setenv("PULSE_SERVER", f"tcp:127.0.0.1:{port}")
+        phone = await device_phone(kamailio, phone_factory)
+        watch = Watch(phone)
+        speaker = pulse.capture("spk.monitor", tmp_path / "spk.raw")
+        call = await phone.call("carol")
+        await watch.call_state(call.id, CallState.CONNECTED)
+        heard = await asyncio.to_thread(speaker.wait_loud, 1.0)
+        assert 840 < dominant_freq(heard, RATE) < 920
+        clients = pulse.pactl("list", "clients").stdout
+        assert "TCP/IP client from 127.0.0.1" in clients  # our streams came over TCP
+        speaker.stop()
+        await phone.hangup(call.id)
+    finally:
+        pulse.pactl("unload-module", module, check=False)
