@@ -177,8 +177,17 @@ async def test_the_ringtone_plays_on_the_ring_device_until_answered(pulse, kamai
         return rms(ringer.samples()[-RATE // 2:])
 
     await eventually(level, lambda r: r < 30)  # it stopped on answer
-    ringer.stop()
     await phone.hangup(incoming.call.id)
+    await watch.call_state(incoming.call.id, CallState.ENDED)
+
+    baresip.dial(kamailio.aor("alice"))  # again, and the caller gives up
+    second = await watch.wait(lambda e: isinstance(e, IncomingCall)
+                              and e.call.id != incoming.call.id)
+    await eventually(level, lambda r: r > 1000)
+    baresip.hangup()
+    await watch.call_state(second.call.id, CallState.ENDED)
+    await eventually(level, lambda r: r < 30)  # it stopped when the caller hung up
+    ringer.stop()
 
 
 async def test_a_sound_server_over_tcp_as_through_ssh(pulse, kamailio, baresip, phone_factory,
