@@ -235,10 +235,10 @@ class PjBackend:
         return await self._run(lambda c: c.media.stop_recording(c.calls.get(call_id)))
 
     async def audio_devices(self) -> list[AudioDevice]:
-        return await self._run(lambda c: c.media.audio_devices())
+        return await self._run(lambda c: c.media.sound.devices())
 
     async def set_audio_device(self, role: str, device: str | None) -> str:
-        return await self._run(lambda c: c.media.use_device(role, device))
+        return await self._run(lambda c: c.media.sound.use(role, device))
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))

@@ -243,7 +243,7 @@ class Core:
 
     def _ring_check(self) -> None:
         """The ringtone plays while an incoming call rings (and no rule answered it)."""
-        self.media.ringing(any(
+        self.media.sound.ringing(any(
             c.info.direction is Direction.INCOMING and not c.info.screened
             and c.info.state in (CallState.INCOMING, CallState.RINGING)
             for c in self.calls.calls.values()))

@@ -10,21 +10,17 @@ are kept per call and dropped when the call is discarded.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from tuiphone.model.audio import AudioDevice
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import NotFound, TuiphoneError, UsageError
-from tuiphone.sip.device import DeviceBridge
 from tuiphone.sip.errors import convert
 from tuiphone.sip.recorder import CallTap
-from tuiphone.sip.ringer import Ringer
-from tuiphone.sip.sound import choose, devices, load_sounddevice, refresh
+from tuiphone.sip.sound_desk import SoundDesk
 
 if TYPE_CHECKING:
     from tuiphone.sip.call import PjCall
@@ -51,9 +47,7 @@ class MediaManager:
         self.core = core
         self.media = core.stack.settings.media
         self.ports: dict[str, CallPorts] = {}
-        self.device: DeviceBridge | None = None  # "device" mode, open while calls exist
-        self.ringer: Ringer | None = None
-        self.chosen: dict[str, str] = {}  # "input"/"output" -> the device name in use
+        self.sound = SoundDesk(self.media, core.notice, core.defer)  # "device" mode
 
     def _audio(self, call: PjCall) -> pj.AudioMedia:
         if call.audio is None:
@@ -101,114 +95,9 @@ class MediaManager:
     def _endpoints(self) -> tuple[pj.AudioMedia, pj.AudioMedia]:
         """(what calls hear by default, where their audio goes) for the mode."""
         if self.media.mode == "device":
-            if self.device is None:
-                sd = load_sounddevice()
-                if self.ringer is None:
-                    refresh(sd)  # a headset plugged in since the last call
-                found = devices(sd)
-                inp, out = self._pick(found, "input"), self._pick(found, "output")
-                self.device = DeviceBridge(sd, inp, out, self._lost_soon)
-            return self.device.ports()
+            return self.sound.ports()
         dev = self.core.stack.ep.audDevManager()
         return dev.getCaptureDevMedia(), dev.getPlaybackDevMedia()
-
-    def _pick(self, found: list[AudioDevice], kind: str, quiet: bool = False) -> int | None:
-        """The configured device for ``kind`` ("input", "output", "ring"), or None (the
-        default, said in a notice when the configured one is not there)."""
-        wanted = {"input": self.media.input, "output": self.media.output,
-                  "ring": self.media.ring or self.media.output}[kind]
-        role = "output" if kind == "ring" else kind
-        try:
-            index = choose(found, wanted, role)
-        except NotFound as err:
-            if not quiet:
-                self.core.notice("warning", f"[audio] {kind}: {err}; using the default device")
-            index = None
-        if index is None:
-            return self._default_index(found, role, kind)
-        self.chosen[kind] = next((d.name for d in found if d.index == index), "default")
-        return index
-
-    def _lost_soon(self, kind: str) -> None:
-        """A stream ended by itself: its device went away (PortAudio's thread)."""
-        self.core.defer(lambda: self._lost(kind))
-
-    def _lost(self, kind: str) -> None:
-        """Reopen on the default device; the calls stay wired to the same ports."""
-        device = self.device
-        if device is None:
-            return
-        gone = self.chosen.get(kind, "?")
-        device.close_streams()
-        sd = device.sd
-        self.stop_ringing()
-        refresh(sd)  # after a device vanished PortAudio opens nothing until restarted
-        try:
-            found = devices(sd)
-            inp = self._default_index(found, "input") if kind == "input" else self._pick(
-                found, "input", quiet=True)
-            out = self._default_index(found, "output") if kind == "output" else self._pick(
-                found, "output", quiet=True)
-            device.open(inp, out)
-        except TuiphoneError as err:
-            self.core.notice("error", f"the sound {kind} device {gone} went away, and the "
-                                      f"default did not open: {err}")
-            return
-        self.core.notice("warning", f"the sound {kind} device {gone} went away; the call "
-                                    f"goes on with the default ({self.chosen[kind]})")
-
-    def _default_index(self, found: list[AudioDevice], role: str,
-                       kind: str | None = None) -> int | None:
-        """PortAudio's default device for ``role``, remembered as ``kind``'s choice."""
-        index = next((d.index for d in found
-                      if (d.default_input if role == "input" else d.default_output)), None)
-        self.chosen[kind or role] = next((d.name for d in found if d.index == index), "default")
-        return index
-
-    def audio_devices(self) -> list[AudioDevice]:
-        """PortAudio's devices, read again when no stream of ours is open."""
-        sd = load_sounddevice()
-        if self.device is None and self.ringer is None:
-            refresh(sd)
-        return devices(sd)
-
-    def use_device(self, role: str, wanted: str | None) -> str:
-        """Use ``wanted`` (a name, part of one, or an index; None: the default) for
-        ``role`` from now on; open streams move to it at once. Returns the device's
-        name. Raises NotFound (listing the devices), UsageError, NetworkError."""
-        sd = load_sounddevice()
-        index = choose(devices(sd), wanted, "output" if role == "ring" else role)
-        changes: dict[str, Any] = {role: wanted}
-        self.media = dataclasses.replace(self.media, **changes)
-        if self.device is not None and role != "ring":
-            self.device.close_streams()
-            if self.ringer is None:
-                refresh(sd)
-            found = devices(sd)
-            self.device.open(self._pick(found, "input", quiet=True),
-                             self._pick(found, "output", quiet=True))
-            return self.chosen[role]
-        return next((d.name for d in devices(sd) if d.index == index), "default")
-
-    def ringing(self, on: bool) -> None:
-        """Play the ringtone (device mode, ``ringtone`` set) while a call rings."""
-        if not on:
-            self.stop_ringing()
-            return
-        if self.ringer is not None or self.media.mode != "device" or not self.media.ringtone:
-            return
-        try:
-            sd = load_sounddevice()
-            if self.device is None:
-                refresh(sd)
-            self.ringer = Ringer(sd, self.media.ringtone, self._pick(devices(sd), "ring"))
-        except TuiphoneError as err:
-            self.core.notice("warning", f"no ringtone: {err}")
-
-    def stop_ringing(self) -> None:
-        ringer, self.ringer = self.ringer, None
-        if ringer is not None:
-            ringer.stop()
 
     def play(self, call: PjCall, path: str) -> None:
         """Replace what the call hears with the WAV at ``path`` (looped)."""
@@ -329,16 +218,11 @@ class MediaManager:
         if ports is not None:
             self._finish(None, ports)
         if not self.ports:
-            self._close_device()
+            self.sound.close()  # the sound card is open only while calls exist
 
     def release_all(self) -> None:
         for ports in self.ports.values():
             self._finish(None, ports)
         self.ports.clear()
-        self.stop_ringing()
-        self._close_device()
-
-    def _close_device(self) -> None:
-        device, self.device = self.device, None
-        if device is not None:
-            device.close()
+        self.sound.stop_ringing()
+        self.sound.close()
