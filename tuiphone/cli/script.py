@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
+import time
 from pathlib import Path
 
 from tuiphone.cli.oneshot import INTERRUPTED
+from tuiphone.cli.script_report import ScriptReport
 from tuiphone.commands.exitcodes import USAGE, exit_code
-from tuiphone.commands.present import run_on
+from tuiphone.commands.present import run_for
 from tuiphone.commands.runner import parse_line
 from tuiphone.engine.api import PhoneApi
 from tuiphone.host.claim import Role
@@ -31,22 +34,31 @@ def read_script(path: str) -> list[tuple[int, str]]:
 
 
 async def run_lines(phone: PhoneApi, name: str, lines: list[tuple[int, str]],
-                    ns: argparse.Namespace) -> int:
+                    ns: argparse.Namespace, report: ScriptReport | None = None) -> int:
+    """Run the lines; ``report`` (if given) records each for --junit/--jsonl."""
+    report = report or ScriptReport(name)
     first_failure = 0
-    for number, line in lines:
+    for i, (number, line) in enumerate(lines):
+        started = time.time()
         try:
             command, args = parse_line(line)
         except TuiphoneError as err:
             code = exit_code(err)
             print(f"{name}:{number}: {err}", file=sys.stderr)
+            report.ran(number, line, "", started, code, err, None)
         else:
             if getattr(ns, "json", False):
                 args.json = True
-            code = await run_on(phone, command, args)
+            outcome = await run_for(phone, command, args)
+            code = outcome.code
+            report.ran(number, line, command.name, started, code, outcome.error,
+                       outcome.result)
             if code:
                 print(f"{name}:{number}: '{line.strip()}' failed (exit {code})", file=sys.stderr)
         first_failure = first_failure or code
         if code and not ns.keep_going:
+            for later, text in lines[i + 1:]:
+                report.skip(later, text)
             return code
     return first_failure
 
@@ -58,13 +70,21 @@ async def _main(ns: argparse.Namespace) -> int:
         print(f"tuiphone: run {ns.file}: {getattr(err, 'strerror', None) or err}",
               file=sys.stderr)
         return USAGE
+    report = ScriptReport(ns.file)
     try:
         async with hosted(Role.COMMAND, lambda: config_for(ns)) as phone:
-            return await run_lines(phone, ns.file, lines, ns)
+            code = await run_lines(phone, ns.file, lines, ns, report)
+        report.write(getattr(ns, "junit", None), getattr(ns, "jsonl", None))
+        return code
     except TuiphoneError as err:
         from tuiphone.commands.output import print_error
 
         print_error(err)
+        if not report.steps:  # no engine: every line failed with its error, for CI
+            for number, line in lines:
+                report.ran(number, line, "", time.time(), exit_code(err), err, None)
+            with contextlib.suppress(TuiphoneError):
+                report.write(getattr(ns, "junit", None), getattr(ns, "jsonl", None))
         return exit_code(err)
 
 

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from tuiphone.engine.api import PhoneApi
+from tuiphone.model.call import CallState
 from tuiphone.model.errors import UsageError
 
 
@@ -16,10 +17,21 @@ async def record(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
             raise UsageError("record stop: --out and --stereo belong to record start")
         done = await phone.stop_recording(args.call)
         return {"call": done.call_id, "stopped": done.path}
+    _not_recorded_yet(phone, args.call)
     out = _absolute(args.out) if args.out else None
     rec = await phone.record(args.call, out, args.stereo)
     return {"call": rec.call_id, "recording": rec.path,
             "channels": "left: far end, right: us" if rec.stereo else "mixed"}
+
+
+def _not_recorded_yet(phone: PhoneApi, wanted: str | None) -> None:
+    """One recording at a time from this command (the engine allows more: a test's
+    tone check beside [audio] record_calls). Raises UsageError."""
+    calls = [c for c in phone.state().calls
+             if c.id == wanted or (wanted is None and c.state is CallState.CONNECTED)]
+    if len(calls) == 1 and calls[0].recording:
+        raise UsageError(f"call {calls[0].id} is already being recorded to "
+                         f"{calls[0].recording}")
 
 
 def _absolute(path: str) -> str:

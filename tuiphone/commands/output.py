@@ -26,8 +26,14 @@ class Verbatim(str):
     __slots__ = ()
 
 
+class Plain(Verbatim):
+    """Printed as it is even with ``--json``: a monitoring plugin's output."""
+
+    __slots__ = ()
+
+
 def print_result(result: object, as_json: bool) -> None:
-    if isinstance(result, Verbatim) and not as_json:
+    if isinstance(result, Plain) or (isinstance(result, Verbatim) and not as_json):
         _write_utf8(result)
         return
     data = to_jsonable(result)

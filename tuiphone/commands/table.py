@@ -20,6 +20,41 @@ def expect_value(text: str) -> str:
     raise argparse.ArgumentTypeError("use 'answered', 'audio' or a status code 300-699")
 
 
+def tone_value(text: str) -> tuple[float, float]:
+    """argparse type for --expect-tone: ``880`` or ``880:TOLERANCE`` (Hz; default 20)."""
+    freq, _, tolerance = text.partition(":")
+    try:
+        wanted = (float(freq), float(tolerance) if tolerance else 20.0)
+    except ValueError:
+        wanted = (0.0, -1.0)
+    if not 0 < wanted[0] <= 24000 or wanted[1] < 0:
+        raise argparse.ArgumentTypeError("use HZ or HZ:TOLERANCE, e.g. 880 or 880:15")
+    return wanted
+
+
+JSONL = arg("--jsonl", metavar="FILE",
+            help="append a JSON line per action to FILE (voip_patrol's result format)")
+JUNIT = arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+
+# --nagios on register, ping, call and doctor (see tuiphone.commands.plugin)
+PLUGIN_ARGS = (
+    arg("--nagios", action="store_true",
+        help="run as a monitoring plugin (Nagios, Icinga, Checkmk): one status line with "
+             "perfdata on stdout, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"),
+    arg("--warning", metavar="METRIC=RANGE,...",
+        help="with --nagios: WARNING when a metric is outside its range (Nagios range "
+             "syntax; a bare number is a limit on the bad side: rtt=50,mos=3.8)"),
+    arg("--critical", metavar="METRIC=RANGE,...",
+        help="with --nagios: CRITICAL when a metric is outside its range"),
+)
+
+_PLUGIN_DETAILS = """Monitoring mode (--nagios): prints 'TUIPHONE OK - text | perfdata' and exits
+0 OK, 1 WARNING, 2 CRITICAL (the check failed: no answer, refused, an assertion), 3 UNKNOWN
+(the check could not be made: bad options, config). Nothing goes to stderr. The run
+never takes longer than the command's own timeout allows plus 10 s.
+Metrics for --warning/--critical: """
+
+
 def _limit(default: int) -> Arg:
     return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
 
@@ -137,9 +172,10 @@ COMMANDS: tuple[Command, ...] = (
             aliases=("acc",)),
     # register
     Command("register", "send REGISTER and wait for the final answer", handlers.register,
-            args=(TIMEOUT,), aliases=("reg",),
+            args=(TIMEOUT, JUNIT, JSONL, *PLUGIN_ARGS), aliases=("reg",),
             details="Prints status code, reason, expiry, time to the final response and\n"
-                    "the number of 401/407 challenges seen in the SIP trace."),
+                    "the number of 401/407 challenges seen in the SIP trace.\n\n"
+                    + _PLUGIN_DETAILS + "time (ms; --timeout defaults to 10 s)"),
     Command("unregister", "remove the registration (REGISTER with Expires: 0)",
             handlers.unregister,
             aliases=("unreg",)),
@@ -150,7 +186,8 @@ COMMANDS: tuple[Command, ...] = (
         arg("--interval", "-i", type=float, default=1.0, metavar="S",
             help="seconds between requests"),
         arg("--timeout", type=float, default=5.0, metavar="S", help="wait per request"),
-    )),
+        *PLUGIN_ARGS,
+    ), details=_PLUGIN_DETAILS + "rtt (ms, the mean), loss (% of requests unanswered)"),
     # call
     Command("call", "place a test call and report its setup time and media quality", handlers.call,
             aliases=("dial",), args=(
@@ -167,14 +204,29 @@ COMMANDS: tuple[Command, ...] = (
             help="the outcome that counts as success (default: answered; audio: answered "
                  "with RTP received, checked for at least 4 s)"),
         arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
+        arg("--expect-media", choices=("two-way", "inbound", "outbound", "none"),
+            help="fail (exit 1) unless RTP flowed this way (stays at least 4 s)"),
+        arg("--expect-codec", metavar="NAME", help="fail (exit 1) unless the call used "
+                                                   "this codec (PCMA, G722, speex ...)"),
+        arg("--expect-tone", type=tone_value, metavar="HZ[:TOL]",
+            help="fail (exit 1) unless the received audio's dominant frequency is HZ "
+                 "(+/- TOL, default 20 Hz); measured on a recording (stays at least 4 s)"),
         arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
+        arg("--max-loss", type=float, metavar="PCT",
+            help="fail (exit 1) if more than PCT %% of the RTP packets were lost"),
+        arg("--max-jitter", type=float, metavar="MS",
+            help="fail (exit 1) if the RX jitter is above MS milliseconds"),
         arg("--srtp", choices=("off", "optional", "mandatory"),
             help="SRTP for this call (only with a private engine)"),
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
+        JSONL,
+        arg("--csv", metavar="FILE", help="append a row for the call to FILE (the columns "
+                                          "of load --csv, SIPp-like)"),
         arg("--dry-run", action="store_true",
             help="print the INVITE that would be sent (what only the SIP stack knows at "
                  "send time is marked) and send nothing"),
-    )),
+        *PLUGIN_ARGS,
+    ), details=_PLUGIN_DETAILS + "setup (ms), mos, loss (%), jitter (ms), rtt (ms)"),
     # callctl
     Command("calls", "list the calls in progress", handlers.calls, running=True),
     Command("answer", "answer an incoming call", handlers.answer, args=(CALL,), running=True,
@@ -289,6 +341,9 @@ COMMANDS: tuple[Command, ...] = (
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
         arg("--pcap", metavar="FILE",
             help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
+        arg("--rtp", action="store_true",
+            help="with --pcap: add the RTP headers the engine kept ([engine] rtp_headers), "
+                 "each packet cut after its header"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
     )),
     # contacts
@@ -315,7 +370,8 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI",
-                    help="erase: only this peer's calls, messages and files"),
+                    help="erase: only this peer's calls, messages, files and SIP trace "
+                         "records"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
             "messages, registrations, starts, screens, crashes", handlers.usage, local=True,
@@ -367,9 +423,12 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--dry-run", action="store_true", help="change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
-            "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,
+            "terminal, socket, clock", handlers.doctor, opens=True,
+            details=_DOCTOR_DETAILS + "\n\n" + _PLUGIN_DETAILS
+            + "failed, warnings (counts; a warning alone gives WARNING)",
             args=(arg("--timeout", type=float, default=5.0, metavar="S",
-                      help="wait S seconds for OPTIONS and REGISTER (default 5)"),)),
+                      help="wait S seconds for OPTIONS and REGISTER (default 5)"),
+                  *PLUGIN_ARGS)),
     # lamps
     Command("lamps", "list the BLF/presence lamps of the QuickDial entries", handlers.lamps,
             echo=True,

@@ -132,6 +132,7 @@ history_limit = 10000         # finished calls kept (0: none)
 retention_days = 0            # calls, messages, SIP trace older than this go (0: kept)
 message_retry_hours = 24      # an unsent chat message is retried this long, then failed
 #sip_trace_file = "~/tuiphone-sip.log"
+#rtp_headers = 20000          # RTP headers (never audio) kept in memory for trace --rtp
 
 # The application log, $XDG_STATE_HOME/tuiphone/tuiphone.log (0600, rotated at 1 MB):
 # off unless set here, since its lines name servers and peers.

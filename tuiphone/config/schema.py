@@ -89,6 +89,7 @@ class EngineConfig:
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()
+    rtp_headers: int = 0  # RTP headers kept in memory for `trace --pcap --rtp`; 0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,4 +165,5 @@ class AppConfig:
             user_agent=self.engine.user_agent,
             nameservers=self.engine.nameservers,
             stun_servers=self.engine.stun_servers,
+            rtp_headers=self.engine.rtp_headers,
         )

@@ -121,6 +121,7 @@ def parse_engine(reader: Reader) -> EngineConfig:
         user_agent=reader.text("user_agent", defaults.user_agent),
         nameservers=ip_addresses(reader, "nameservers"),
         stun_servers=host_ports(reader, "stun_servers"),
+        rtp_headers=reader.integer("rtp_headers", defaults.rtp_headers, 0, 1_000_000),
     )
     reader.finish()
     return engine

@@ -36,6 +36,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Refusals, Vouch
 
@@ -133,12 +134,13 @@ class PhoneApi(Protocol):
     async def play(self, call_id: str, path: str) -> None: ...
 
     async def record(self, call_id: str | None = None, path: str | None = None,
-                     stereo: bool = False) -> Recording:
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
         """Record a connected call (None: the only one) into ``path`` (None: a file in
         [audio] record_dir), a path on the engine's machine, until ``stop_recording`` or
         the call's end: the far end and what the call hears from us (microphone or played
         file), mixed, or left = far end and right = us with ``stereo``. The call's
-        ``recording`` names the file meanwhile. Raises UsageError (already recording, no
+        ``recording`` names the file meanwhile. ``heard_only``: only what the call
+        receives, and no ``recording`` mark (a test's tone check). Raises UsageError (no
         record_dir, unwritable file), NotFound."""
         ...
 
@@ -239,6 +241,15 @@ class PhoneApi(Protocol):
     ) -> PingResult: ...
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
+
+    async def forget_peer(self, peer: str) -> int:
+        """Drop ``peer``'s SIP messages (From, To or Request-URI) from what the engine
+        holds outside the database: the trace ring and the SIP trace log. Returns how
+        many records went (``data erase --peer`` does the database)."""
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        """The RTP headers kept of every call (or of ``call_id``), oldest first. Raises
+        UsageError when none are kept (``[engine] rtp_headers`` is 0, the default)."""
 
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
         """The address-book contact owning a number or SIP URI (caller ID), or None.

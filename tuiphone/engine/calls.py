@@ -222,9 +222,9 @@ class Calls:
         await self.backend.play_file(self.get_call(call_id).id, path)
 
     async def record(self, call_id: str | None, path: str | None = None,
-                     stereo: bool = False) -> Recording:
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
         call = self.get_call(call_id, *_MEDIA_STATES)
-        where = await self.backend.record_call(call.id, path, stereo)
+        where = await self.backend.record_call(call.id, path, stereo, heard_only)
         return Recording(call.id, where, stereo)
 
     async def stop_recording(self, call_id: str | None = None) -> Recording:

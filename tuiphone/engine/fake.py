@@ -36,6 +36,7 @@ from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 
 _REMOTE = {"busy": (486, "Busy Here"), "nobody": (404, "Not Found")}
 
@@ -369,6 +370,9 @@ class FakeBackend:
         code, reason = _REMOTE.get(user, (200, "OK"))
         return PingResult(code, reason, 0.1)
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return []  # the fake sends no RTP
+
     async def codecs(self, account_id: str | None = None) -> list[str]:
         wheel = ["G722/16000/1", "PCMA/8000/1", "PCMU/8000/1", "speex/16000/1",
                  "speex/8000/1", "speex/32000/1", "iLBC/8000/1", "GSM/8000/1"]
@@ -389,17 +393,16 @@ class FakeBackend:
         self.played[call_id] = path
 
     async def record_call(self, call_id: str, path: str | None = None,
-                          stereo: bool = False) -> str:
+                          stereo: bool = False, heard_only: bool = False) -> str:
         leg = self._leg(call_id)
-        if leg.info.recording:
-            raise UsageError(f"call {call_id} is already being recorded to {leg.info.recording}")
         media = self._settings.media
         if path is None:
             if not media.record_dir:
                 raise UsageError("no [audio] record_dir: give the file to record to (--out)")
             path = f"{media.record_dir}/{int(leg.info.started)}-{call_id}.wav"
         self.recorded[call_id] = path
-        self._set(call_id, recording=path)
+        if not heard_only:
+            self._set(call_id, recording=path)
         return path
 
     async def stop_recording(self, call_id: str) -> str:

@@ -6,18 +6,20 @@ line's own traffic is never kept. Chat messages are kept by Chat and its Outbox 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from tuiphone.engine.complaints import Complaints
 from tuiphone.engine.echo import ECHO_ID
-from tuiphone.engine.tracefile import append_record
+from tuiphone.engine.tracefile import append_record, drop_peer
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import Event, SipTrace
 from tuiphone.model.trace import TraceEntry
 from tuiphone.store import Store
+from tuiphone.store.errors import StoreError
 
 
 class Journal:
@@ -33,6 +35,7 @@ class Journal:
         self.history_limit = history_limit
         self.complaints = Complaints(publish)
         self._held: list[TraceEntry] | None = None
+        self._rewriting = asyncio.Lock()
 
     @property
     def trace_file(self) -> Path | None:
@@ -40,13 +43,33 @@ class Journal:
 
     @contextlib.asynccontextmanager
     async def trace_held(self) -> AsyncIterator[None]:
-        self._held = []
-        try:
-            yield
-        finally:
-            held, self._held = self._held, None
-            for entry in held:
-                self._append(entry)
+        """Records wait in memory until the block ends; one rewrite at a time (retention
+        and ``forget_peer`` may want the file at once)."""
+        async with self._rewriting:
+            self._held = []
+            try:
+                yield
+            finally:
+                held, self._held = self._held, None
+                for entry in held:
+                    self._append(entry)
+
+    async def forget_peer(self, key: str) -> int:
+        """Rewrite the SIP trace log without the peer ``key``'s messages (appends wait in
+        memory meanwhile; those of that peer are dropped too); returns how many went."""
+        path = self._trace_file
+        if path is None:
+            return 0
+        async with self.trace_held():
+            try:
+                dropped = await asyncio.to_thread(drop_peer, path, key)
+            except OSError as err:
+                raise StoreError(f"SIP trace log {path}: {err.strerror}") from err
+            held = self._held or []
+            kept = [e for e in held if not e.names_peer(key)]
+            dropped += len(held) - len(kept)
+            held[:] = kept
+        return dropped
 
     def _append(self, entry: TraceEntry) -> None:
         if self._held is not None:

@@ -81,7 +81,8 @@ from tuiphone.model.events import (
 from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
-from tuiphone.model.message import ChatThread, Message
+from tuiphone.model.message import ChatThread, Message, peer_key
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 from tuiphone.net.netfacts import network_facts
@@ -488,8 +489,8 @@ class Phone:
         await self.calls.play(call_id, path)
 
     async def record(self, call_id: str | None = None, path: str | None = None,
-                     stereo: bool = False) -> Recording:
-        return await self.calls.record(call_id, path, stereo)
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        return await self.calls.record(call_id, path, stereo, heard_only)
 
     async def stop_recording(self, call_id: str | None = None) -> Recording:
         return await self.calls.stop_recording(call_id)
@@ -612,6 +613,21 @@ class Phone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
+
+    async def forget_peer(self, peer: str) -> int:
+        key = peer_key(peer)
+        kept = [e for e in self.live.trace if not e.names_peer(key)]
+        dropped = len(self.live.trace) - len(kept)
+        self.live.trace.clear()
+        self.live.trace.extend(kept)
+        return dropped + await self.journal.forget_peer(key)
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        if self.setup.backend.rtp_headers <= 0:
+            raise UsageError("no RTP headers are kept: set [engine] rtp_headers (e.g. 20000) "
+                             "and restart the engine, then place the call")
+        packets = await self.backend.rtp_packets()
+        return [p for p in packets if call_id is None or p.call_id == call_id]
 
 
 def _counts(config: AccountConfig) -> bool:

@@ -19,6 +19,7 @@ from tuiphone.model.audio import AudioDevice
 from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import Event
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.rules import Screening
 
 Emit = Callable[[Event], None]
@@ -57,6 +58,7 @@ class BackendSettings:
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()
+    rtp_headers: int = 0  # RTP headers kept in memory for `trace --pcap --rtp`; 0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,20 +181,25 @@ class SipBackend(Protocol):
         """Codec ids ("PCMA/8000/1") in the order a call offers them: the account's
         ``codecs`` first (none given: the default order). Raises NotFound."""
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        """The RTP headers kept (``BackendSettings.rtp_headers``), oldest first; [] when
+        none are kept."""
+
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""
 
     async def record_call(self, call_id: str, path: str | None = None,
-                          stereo: bool = False) -> str:
+                          stereo: bool = False, heard_only: bool = False) -> str:
         """Record the call into a WAV file (0600) until ``stop_recording`` or its end:
         the far end and what the call hears from us (microphone or played file), mixed,
-        or left (far end) and right (us) with ``stereo``. ``path`` None: a file in
-        ``record_dir``. Returns the path; the call's info gets ``recording`` set. Raises
-        UsageError (already recording, no record_dir, unwritable), NotFound."""
+        or left (far end) and right (us) with ``stereo``; ``heard_only``: only what the
+        call receives. ``path`` None: a file in ``record_dir``. Returns the path; the
+        call's info gets ``recording`` set (not for ``heard_only``). A call may have
+        several recordings. Raises UsageError (no record_dir, unwritable), NotFound."""
 
     async def stop_recording(self, call_id: str) -> str:
-        """Finish the call's recording and return its file. Raises UsageError if the call
-        is not being recorded, NotFound."""
+        """Finish the call's recordings (not ``heard_only`` ones) and return the newest
+        one's file. Raises UsageError if the call is not being recorded, NotFound."""
 
     async def audio_devices(self) -> list[AudioDevice]:
         """The sound devices PortAudio lists (read again when none is open). Raises

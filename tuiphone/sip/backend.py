@@ -18,6 +18,7 @@ from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, 
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.sip.loop import PjLoop
 
 if TYPE_CHECKING:
@@ -204,6 +205,9 @@ class PjBackend:
         finally:
             fut.cancel()
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return await self._run(lambda c: c.rtp_tap.packets() if c.rtp_tap else [])
+
     async def codecs(self, account_id: str | None = None) -> list[str]:
         from tuiphone.sip.codecs import call_order, codec_ids
 
@@ -222,11 +226,11 @@ class PjBackend:
         await self._run(lambda c: c.media.play(c.calls.live(call_id), path))
 
     async def record_call(self, call_id: str, path: str | None = None,
-                          stereo: bool = False) -> str:
+                          stereo: bool = False, heard_only: bool = False) -> str:
         def start(c: Core) -> str:
             call = c.calls.live(call_id)
             target = path or c.media.default_path(call)
-            c.media.record(call, target, stereo)
+            c.media.record(call, target, stereo, heard_only)
             return target
 
         return await self._run(start)

@@ -169,6 +169,14 @@ class PjCall(pj.Call):  # type: ignore[misc]
             prm.statusCode = 488
 
     @guarded
+    def onCreateMediaTransport(self, prm: pj.OnCreateMediaTransportParam) -> None:
+        """With ``[engine] rtp_headers`` on, tap the RTP headers of this call's media
+        transport (rtp_tap.py); the transport itself stays pjsua's."""
+        tap = self.core.rtp_tap
+        if tap is not None:
+            tap.patch(int(prm.mediaTp), self.key)
+
+    @guarded
     def onCallSdpCreated(self, prm: pj.OnCallSdpCreatedParam) -> None:
         self.core.fix_sdp(self, prm)
 

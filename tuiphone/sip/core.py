@@ -44,6 +44,7 @@ from tuiphone.sip.media import MediaManager
 from tuiphone.sip.pager import Pager
 from tuiphone.sip.pinger import Pinger
 from tuiphone.sip.planner import Planner
+from tuiphone.sip.rtp_tap import RtpTap
 from tuiphone.sip.uri import check_uri
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC; the 9th Account.create() aborts the process
@@ -73,6 +74,7 @@ class Core:
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
         self.call_screen: CallScreen | None = None  # the engine's call rules
         self.codec_base: list[str] = []
+        self.rtp_tap = RtpTap(settings.rtp_headers) if settings.rtp_headers > 0 else None
 
     def screen_call(self, info: CallInfo) -> Screening | None:
         """What the engine's rules answer instead of ringing, or None (also when they fail:

@@ -37,7 +37,7 @@ class CallPorts:
     muted: bool = False
     source: pj.AudioMedia | None = None
     player: pj.AudioMediaPlayer | None = None
-    tap: CallTap | None = None  # the recording under way
+    taps: list[CallTap] = field(default_factory=list)  # recordings under way
     retired: list[CallTap] = field(default_factory=list)  # stopped; the bridge may still call
     tones: pj.ToneGenerator | None = None
 
@@ -70,8 +70,8 @@ class MediaManager:
         first = not ports.wired
         if not ports.muted:
             ports.source.startTransmit(am)
-        if ports.tap is not None:
-            am.startTransmit(ports.tap.far)  # again after a re-INVITE gave new media
+        for tap in ports.taps:
+            am.startTransmit(tap.far)  # again after a re-INVITE gave new media
         am.startTransmit(sink)
         ports.wired = True
         if (first and self.media.record_dir and self.media.record_calls == "all"
@@ -113,58 +113,64 @@ class MediaManager:
         if ports.source is not None:
             with contextlib.suppress(pj.Error):
                 ports.source.stopTransmit(am)
-        if ports.tap is not None and not ports.muted:
+        for tap in self._near(ports) if not ports.muted else ():
             if ports.source is not None:
                 with contextlib.suppress(pj.Error):
-                    ports.source.stopTransmit(ports.tap.near)
-            player.startTransmit(ports.tap.near)
+                    ports.source.stopTransmit(tap.near)
+            player.startTransmit(tap.near)
         ports.player, ports.source = player, player
         if not ports.muted:
             player.startTransmit(am)
 
-    def record(self, call: PjCall, path: str, stereo: bool = False) -> None:
+    def record(self, call: PjCall, path: str, stereo: bool = False,
+               heard_only: bool = False) -> None:
         """Record the call into ``path``: what the far end sends and what the call hears
         from us (microphone, or the file played), mixed, or left and right with
-        ``stereo``. Raises UsageError (already recording, unwritable file)."""
+        ``stereo``; ``heard_only``: only what the far end sends (a test's tone check, not
+        shown as a recording). Raises UsageError (an unwritable file)."""
         ports = self.ports.setdefault(call.key, CallPorts())
         am = self._audio(call)
-        if ports.tap is not None:
-            raise UsageError(f"call {call.key} is already being recorded to {ports.tap.path}")
         if ports.source is None:
             ports.source = self._endpoints()[0]
-        tap = CallTap(path, stereo)
+        tap = CallTap(path, stereo, heard_only)
         try:
             am.startTransmit(tap.far)
-            if not ports.muted:
+            if not ports.muted and not heard_only:
                 ports.source.startTransmit(tap.near)
         except pj.Error as err:
             tap.close()
             ports.retired.append(tap)
             raise convert(err, f"recording to {path}") from None
-        ports.tap = tap
-        call.update(recording=path)
+        ports.taps.append(tap)
+        if not heard_only:
+            call.update(recording=path)
 
     def stop_recording(self, call: PjCall) -> str:
-        """Finish the call's recording; returns its file. Raises UsageError if none."""
+        """Finish the call's recordings (not heard-only ones); returns the newest one's
+        file. Raises UsageError if there is none."""
         ports = self.ports.get(call.key)
-        if ports is None or ports.tap is None:
+        mine = [t for t in ports.taps if not t.heard_only] if ports is not None else []
+        if ports is None or not mine:
             raise UsageError(f"call {call.key} is not being recorded")
-        self._finish(call.audio, ports)
+        for tap in mine:
+            self._finish(call.audio, ports, tap)
         call.update(recording="")
-        return ports.retired[-1].path
+        return mine[-1].path
 
     @staticmethod
-    def _finish(am: pj.AudioMedia | None, ports: CallPorts) -> None:
-        tap, ports.tap = ports.tap, None
-        if tap is None:
-            return
+    def _finish(am: pj.AudioMedia | None, ports: CallPorts, tap: CallTap) -> None:
+        ports.taps.remove(tap)
         with contextlib.suppress(pj.Error):
             if am is not None:
                 am.stopTransmit(tap.far)
-            if ports.source is not None:
+            if ports.source is not None and not tap.heard_only:
                 ports.source.stopTransmit(tap.near)
         tap.close()
         ports.retired.append(tap)
+
+    def _near(self, ports: CallPorts) -> list[CallTap]:
+        """The recordings that hold what the call hears from us."""
+        return [t for t in ports.taps if not t.heard_only]
 
     def loopback(self, call: PjCall) -> None:
         am = self._audio(call)
@@ -181,17 +187,13 @@ class MediaManager:
         ports = self.ports.setdefault(call.key, CallPorts())
         ports.muted = muted
         if call.audio is not None and ports.source is not None:
-            with contextlib.suppress(pj.Error):
-                if muted:
-                    ports.source.stopTransmit(call.audio)
-                else:
-                    ports.source.startTransmit(call.audio)
-        if call.audio is not None and ports.source is not None and ports.tap is not None:
-            with contextlib.suppress(pj.Error):  # the recording keeps what the call hears
-                if muted:
-                    ports.source.stopTransmit(ports.tap.near)
-                else:
-                    ports.source.startTransmit(ports.tap.near)
+            # what the call hears from us, and what its recordings keep of us
+            for sink in (call.audio, *(t.near for t in self._near(ports))):
+                with contextlib.suppress(pj.Error):
+                    if muted:
+                        ports.source.stopTransmit(sink)
+                    else:
+                        ports.source.startTransmit(sink)
         call.update(muted=muted)
 
     def inband_dtmf(self, call: PjCall, digits: str) -> None:
@@ -216,13 +218,15 @@ class MediaManager:
         """Drop every port of a call (finishes its recording)."""
         ports = self.ports.pop(key, None)
         if ports is not None:
-            self._finish(None, ports)
+            for tap in list(ports.taps):
+                self._finish(None, ports, tap)
         if not self.ports:
             self.sound.close()  # the sound card is open only while calls exist
 
     def release_all(self) -> None:
         for ports in self.ports.values():
-            self._finish(None, ports)
+            for tap in list(ports.taps):
+                self._finish(None, ports, tap)
         self.ports.clear()
         self.sound.stop_ringing()
         self.sound.close()

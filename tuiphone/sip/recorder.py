@@ -52,10 +52,11 @@ class TapPort(pj.AudioMediaPort):  # type: ignore[misc]
 
 
 class CallTap:
-    """Create on the pjsip thread; ``far`` and ``near`` are the ports to transmit to."""
+    """Create on the pjsip thread; ``far`` and ``near`` are the ports to transmit to
+    (``heard_only``: ``far`` alone, the other side is silence)."""
 
-    def __init__(self, path: str, stereo: bool) -> None:
-        self.path, self.stereo = path, stereo
+    def __init__(self, path: str, stereo: bool, heard_only: bool = False) -> None:
+        self.path, self.stereo, self.heard_only = path, stereo, heard_only
         self._lock = threading.Lock()
         self._sides: tuple[deque[bytes], deque[bytes]] = (deque(), deque())
         try:  # a call is personal data: only the user reads it
@@ -82,8 +83,8 @@ class CallTap:
                 return
             mine, other = self._sides[side], self._sides[1 - side]
             mine.append(data)
-            if len(mine) > _LAG and not other:  # the other side stopped sending frames
-                other.append(_SILENCE)
+            if (self.heard_only or len(mine) > _LAG) and not other:
+                other.append(_SILENCE)  # nothing wired there, or it stopped sending frames
             while mine and other:
                 self._write(self._wav, self._sides[0].popleft(), self._sides[1].popleft())
 
