@@ -76,6 +76,8 @@ class CallTap:
 
     def frame(self, side: int, data: bytes) -> None:
         """A frame from the bridge (clock thread)."""
+        if self.heard_only and side == 1:
+            return  # the bridge ticks the unwired side too (empty frames): not a frame of ours
         if len(data) != _FRAME_BYTES:
             data = data[:_FRAME_BYTES].ljust(_FRAME_BYTES, b"\0")
         with self._lock:
