@@ -146,7 +146,8 @@ def test_show_lists_every_place_with_rows_and_sizes(
     assert code == 0
     rows = {r["what"]: r for r in json.loads(out)}
     db = rows["calls, messages, attachment records, counters"]
-    assert db["rows"] == "2 attachments, 2 messages, 2 calls, 0 counters, 0 location_uses"
+    assert db["rows"] == ("2 attachments, 0 part_receipts, 2 messages, 2 calls, 0 counters, "
+                          "0 location_uses, 0 incoming_parts")
     received = rows["files received (features.file_sharing)"]
     assert (received["rows"], received["bytes"]) == ("2 files", 10)
     assert db["bytes"] > 0

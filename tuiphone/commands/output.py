@@ -45,6 +45,9 @@ def print_result(result: object, as_json: bool) -> None:
 
 def print_item(item: object, as_json: bool) -> None:
     """One item of a stream: a JSON line, or readable text."""
+    if not as_json and isinstance(item, Verbatim):
+        _write_utf8(item)
+        return
     if not as_json and isinstance(item, TraceEntry):
         stamp = time.strftime("%H:%M:%S", time.localtime(item.timestamp))
         arrow = "<--" if item.direction == "rx" else "-->"

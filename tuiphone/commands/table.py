@@ -138,6 +138,22 @@ over them, except keys the provider locked. Passwords go to the secret store.
 Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
 TLS error, 2 a response that cannot be used. A failure changes no file."""
 
+_OPEN_DETAILS = """sip:, sips:, tel: the running engine (daemon or TUI) dials the link and this
+prints the call; with no engine running the TUI starts with it in the dialpad (Enter
+dials). tel: numbers lose their separators and parameters, then go through the
+account's dialling rules. csc: links are handed to 'provision'.
+share/applications/tuiphone.desktop makes tuiphone the handler:
+  xdg-mime default tuiphone.desktop x-scheme-handler/sip   (and sips, tel)"""
+
+_TRACE_DETAILS = """--ladder draws one dialog as the TUI's ladder pane does: a line per message,
+its time from the first, an arrow local -> peer or back, then every message in full.
+Authorization and Proxy-Authorization values are replaced by [redacted] in every
+format (text, markdown, svg, --json). With --from-pcap FILE it reads a capture
+(pcap or pcapng; Ethernet, Linux cooked SLL/SLL2 or raw IP; IPv4 and IPv6; UDP, and
+TCP cut into messages by Content-Length) and needs no engine. IP fragments are not
+reassembled; TLS is not decrypted (use the engine's own trace for TLS).
+Exit status: 2 for a file that is no capture, or no such dialog."""
+
 _DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
 engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
 running engine, its registration is reported and no second binding is made.
@@ -199,7 +215,11 @@ COMMANDS: tuple[Command, ...] = (
         arg("--dtmf", metavar="DIGITS", help="send DIGITS after answer (',' = 1 s pause)"),
         arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
         arg("--timeout", type=float, default=30.0, metavar="S",
-            help="wait at most S seconds for answer (exit 3)"),
+            help="wait at most S seconds for answer (exit 3), and as long for the "
+                 "account's registration first"),
+        arg("--no-register", action="store_true",
+            help="send the INVITE at once, without waiting for the account's "
+                 "registration (it still registers as configured)"),
         arg("--expect", type=expect_value, metavar="answered|audio|CODE",
             help="the outcome that counts as success (default: answered; audio: answered "
                  "with RTP received, checked for at least 4 s)"),
@@ -321,8 +341,16 @@ COMMANDS: tuple[Command, ...] = (
             help="wait message: one carrying a file, until the file is saved"),
         arg("--timeout", type=float, default=30.0, metavar="S",
             help="give up after S seconds (0 waits forever; default 30)"),
+        arg("--answer", action="store_true",
+            help="wait call incoming: answer it, then play/record for --duration, hang "
+                 "up and report as 'call' does (an auto-answer test bot)"),
+        arg("--play", metavar="WAV", help="--answer: play this WAV file into the call"),
+        arg("--record", metavar="WAV", help="--answer: record the call into this WAV file"),
+        arg("--duration", type=float, default=0.0, metavar="S",
+            help="--answer: stay S seconds before hanging up (the caller may end it first)"),
     ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
                "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
+               "  tuiphone wait call incoming --answer --play tone.wav --duration 5\n"
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
@@ -335,9 +363,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
-    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save",
-            handlers.trace,
-            running=True, stream=True, args=(
+    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save, "
+            "--ladder for a call's ladder", handlers.trace,
+            running=True, stream=True, local_if="from_pcap", details=_TRACE_DETAILS, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
         arg("--pcap", metavar="FILE",
             help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
@@ -345,6 +373,19 @@ COMMANDS: tuple[Command, ...] = (
             help="with --pcap: add the RTP headers the engine kept ([engine] rtp_headers), "
                  "each packet cut after its header"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
+        arg("--ladder", action="store_true",
+            help="print one dialog as a ladder, then its messages (Authorization redacted)"),
+        arg("--call", metavar="CALL-ID", complete="call",
+            help="--ladder: this dialog (SIP Call-ID or its start, or a call id of the "
+                 "engine; default: the last call); --call=ID for one starting with '-'"),
+        arg("--format", choices=("text", "markdown", "svg"), default="text",
+            help="--ladder: text (default), markdown (for a ticket) or svg"),
+        arg("--from-pcap", metavar="FILE",
+            help="--ladder from a pcap or pcapng of SIP (ours, tshark's, tcpdump's); "
+                 "needs no engine"),
+        arg("--local", metavar="ADDR:PORT",
+            help="--from-pcap: the side drawn as 'local' (default: the sender of the "
+                 "dialog's first message)"),
     )),
     # contacts
     Command("contacts", "search, show, look up, sync, import and export contacts",
@@ -416,11 +457,12 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--password-env", metavar="VAR", help="$VAR fills %%password%%"),
                 arg("--dry-run", action="store_true",
                     help="print what would change, key by key; change nothing"))),
-    Command("open", "open a csc: provisioning link (hands it to provision)",
-            handlers.open_link, local=True, terminal=True, logs=True, args=(
-                arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
-                                                 "csc:CODE"),
-                arg("--dry-run", action="store_true", help="change nothing"))),
+    Command("open", "open a link: sip:, sips:, tel: dial it; csc: provisions (the desktop's "
+            "URI handler)", handlers.open_link, local=True, terminal=True, logs=True,
+            details=_OPEN_DETAILS, args=(
+                arg("link", metavar="LINK", help="sip:URI, sips:URI, tel:NUMBER; or "
+                    "csc:user:password@CODE, csc:user@CODE, csc:CODE"),
+                arg("--dry-run", action="store_true", help="csc: change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
             "terminal, socket, clock", handlers.doctor, opens=True,

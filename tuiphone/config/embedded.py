@@ -133,6 +133,7 @@ retention_days = 0            # calls, messages, SIP trace older than this go (0
 message_retry_hours = 24      # an unsent chat message is retried this long, then failed
 #sip_trace_file = "~/tuiphone-sip.log"
 #rtp_headers = 20000          # RTP headers (never audio) kept in memory for trace --rtp
+#hooks_at_once = 4            # [[hooks]] programs running at the same time (1-64)
 
 # The application log, $XDG_STATE_HOME/tuiphone/tuiphone.log (0600, rotated at 1 MB):
 # off unless set here, since its lines name servers and peers.
@@ -157,6 +158,15 @@ fetch_remote_photos = false   # true: GET photo URLs found in cards from their s
 #blf = true
 #pickup = "**"
 #group = "Team"
+
+# A program run on an event by the process that owns the engine (daemon or TUI): an
+# argv, never a shell; the event as JSON on stdin and as TUIPHONE_* variables; {field}
+# filled in each element. on = incoming | missed | message | registration_lost |
+# registration_ok | call_ended | lamp. Killed after timeout seconds.
+#[[hooks]]
+#on = "incoming"
+#run = ["notify-send", "Call from {caller_name}", "{caller}"]
+#timeout = 10
 """
 
 

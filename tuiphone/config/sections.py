@@ -122,6 +122,7 @@ def parse_engine(reader: Reader) -> EngineConfig:
         nameservers=ip_addresses(reader, "nameservers"),
         stun_servers=host_ports(reader, "stun_servers"),
         rtp_headers=reader.integer("rtp_headers", defaults.rtp_headers, 0, 1_000_000),
+        hooks_at_once=reader.integer("hooks_at_once", defaults.hooks_at_once, 1, 64),
     )
     reader.finish()
     return engine

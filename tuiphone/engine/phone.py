@@ -150,6 +150,8 @@ class Phone:
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
+        self.chat.groups.contact_of = self._contact_id
+        self.chat.groups.version = lambda: getattr(self.callerid.book, "index", None)
         self._open_book: BookOpener | None = None
         self._book_paths: tuple[Path, ...] = ()
         self.contact_desk = ContactDesk(self.callerid, self.bus.publish)
@@ -201,6 +203,7 @@ class Phone:
             await self.add_account(acc)
         if self.setup.echo_line:
             await self._start_echo()
+        self.chat.start()
         self.chat.outbox.start()
         await self.lamp_board.start()
         if setup_keeps_limits(self.setup):
@@ -524,15 +527,17 @@ class Phone:
         self, peer: str | None = None, limit: int = 100, pending: bool = False,
         before: str | None = None, after: str | None = None, around: str | None = None,
     ) -> list[Message]:
+        if peer is not None or around is not None:  # the thread is the contact's URIs
+            await self.callerid.ready()
         return self.chat.messages(peer, limit, pending, before, after, around)
 
     async def chat_threads(self) -> list[ChatThread]:
-        return self.store.threads()
+        return self.chat.threads()
 
     async def search_messages(
         self, text: str, peer: str | None = None, limit: int = 100
     ) -> list[Message]:
-        return self.store.search_messages(text, peer, limit)
+        return self.chat.search(text, peer, limit)
 
     async def resend_message(self, message_id: str) -> Message:
         return self.chat.resend(message_id)
@@ -558,6 +563,10 @@ class Phone:
 
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
         return self.callerid.lookup(uri)
+
+    def _contact_id(self, uri: str) -> str | None:
+        found = self.callerid.lookup(uri)
+        return found.id if found is not None else None
 
     async def search_contacts(self, text: str, limit: int = 20) -> list[ContactSummary]:
         return self.callerid.search(text, limit)

@@ -12,6 +12,7 @@ from typing import Any
 
 from tuiphone.commands.calls import assertions, csvrow, flow, jsonl, report
 from tuiphone.commands.calls.junit import write_junit
+from tuiphone.commands.calls.registered import wait_registered
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
@@ -91,10 +92,15 @@ async def dry_run(phone: PhoneApi, args: argparse.Namespace) -> Any:
 
 async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     async with EventFeed(phone) as feed:
+        waited = 0.0
+        if not opt(args, "no_register"):
+            waited = await wait_registered(phone, feed, opt(args, "account"), args.timeout)
         started = time.monotonic()
         info = await phone.call(args.uri, opt(args, "account"), parse_headers(args.header))
         try:
-            return await _follow(phone, feed, args, info, started)
+            rep = await _follow(phone, feed, args, info, started)
+            rep["register_wait_ms"] = waited
+            return rep
         except BaseException:
             # A running engine outlives this command: never leave the call up there
             # (a bad --record path, Ctrl-C, a timeout).
@@ -112,7 +118,7 @@ async def _follow(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     setup_ms = (time.monotonic() - started) * 1000
     if final.state is CallState.ENDED:
         return report.report(args.uri, final, setup_ms, None, "", "failed")
-    return await _connected(phone, feed, args, final, setup_ms)
+    return await connected_phase(phone, feed, args, final, setup_ms)
 
 
 async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
@@ -120,8 +126,9 @@ async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
         await phone.hangup(call_id)
 
 
-async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
-                     call: CallInfo, setup_ms: float) -> dict[str, Any]:
+async def connected_phase(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
+                          call: CallInfo, setup_ms: float) -> dict[str, Any]:
+    """Play, record, send DTMF, stay, hang up and report (``wait ... --answer`` too)."""
     with tempfile.TemporaryDirectory(prefix="tone-", dir=_scratch_parent(phone)) as scratch:
         heard = os.path.join(scratch, "heard.wav") if opt(args, "expect_tone") else None
         if heard is not None:  # what the far end sends, from the start, without --play

@@ -26,7 +26,15 @@ async def events(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any
 
 async def trace(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any]:
     """Past entries, then (``--follow``) new ones. With ``--pcap`` items are summaries;
-    ``--rtp`` adds the RTP headers kept, in time order with the SIP messages."""
+    ``--rtp`` adds the RTP headers kept, in time order with the SIP messages; with
+    ``--ladder`` one item, a dialog's ladder (``--from-pcap``: no engine at all)."""
+    if getattr(args, "ladder", False) or getattr(args, "from_pcap", None):
+        from tuiphone.commands.trace.ladder_cmd import ladder
+
+        yield await ladder(phone, args)
+        return
+    if getattr(args, "call", None) or getattr(args, "local", None):
+        raise UsageError("--call and --local go with --ladder")
     if args.rtp and (not args.pcap or args.follow):
         raise UsageError("--rtp goes with --pcap FILE, without --follow")
     async with EventFeed(phone) as feed:

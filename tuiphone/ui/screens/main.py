@@ -23,7 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
+from textual.widgets import Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
@@ -65,7 +65,6 @@ from tuiphone.ui.format import (
     party,
     problem_words,
     state_words,
-    thread_key,
 )
 from tuiphone.ui.lamps import lamps_from_calls
 from tuiphone.ui.messages import (
@@ -87,6 +86,7 @@ from tuiphone.ui.widgets.calls import CallsPane
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
+from tuiphone.ui.widgets.footer import FitFooter
 from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
@@ -189,7 +189,7 @@ class MainScreen(Screen[None]):
                         yield panes[pid]
         yield StatusBar(id="status").data_bind(
             MainScreen.engine, MainScreen.phone_state, MainScreen.unread, MainScreen.location)
-        yield Footer()
+        yield FitFooter()
 
     def _pane(self, pid: str) -> Widget:
         match pid:
@@ -199,7 +199,8 @@ class MainScreen(Screen[None]):
                 return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
                     MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
+                return ChatPane(self.book, self.chat_thread, clock=self.clock, id=pid,
+                                classes="pane").data_bind(
                     names=MainScreen.thread_names)
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
@@ -321,6 +322,20 @@ class MainScreen(Screen[None]):
         self.refresh_trace()
         self._name_threads()
 
+    @work(group="regroup")
+    async def _regroup(self) -> None:
+        """The engine's thread list again, so a contact's threads merge."""
+        if self.phone is None:
+            return
+        try:
+            self.book.load_threads(await self.phone.chat_threads(), counts=False)
+        except Exception as err:  # an older engine without threads: nothing merges
+            self.log.warning(f"chat threads unavailable: {err}")
+            return
+        self.query_one(ChatPane).refresh_threads()
+        self._named_threads.clear()  # merged keys, or contacts that changed: name again
+        self._name_threads()
+
     @work(group="names")
     async def _name_threads(self) -> None:
         """Contact names for chat threads, each peer looked up once."""
@@ -372,11 +387,15 @@ class MainScreen(Screen[None]):
             case FileTransferChanged(transfer=transfer):
                 self.query_one(ChatPane).progress(transfer)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
+                fresh = self.book.key_of(msg.peer) not in self.book.threads
                 self.query_one(ChatPane).add(msg)
-                if thread_key(msg.peer) not in self._named_threads:
+                if fresh:  # a new URI: it may be another of a contact's (one thread)
+                    self._regroup()
+                if self.book.key_of(msg.peer) not in self._named_threads:
                     self._name_threads()
             case ContactsChanged():
                 self.contact_actions.changed()
+                self._regroup()  # a contact's URIs may now share one chat thread
             case SmartContactChanged(contact_id=contact_id, on_net=on_net):
                 self.on_net = {**self.on_net, contact_id: on_net}
             case DtmfReceived(call_id=call_id, digit=digit):
@@ -655,7 +674,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Send to {peer}: {err}", severity="error")
             return
         chat = self.query_one(ChatPane)
-        if thread_key(sent.peer) != chat.current and chat.current:
+        if self.book.key_of(sent.peer) != chat.current and chat.current:
             self.book.drop_if_empty(chat.current)  # 'echo' became sip:echo@host
             chat.open_thread(sent.peer)
         chat.add(sent)

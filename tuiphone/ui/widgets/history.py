@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,10 @@ class HistoryView(Vertical):
     """Rows of finished calls; Enter on a row redials it (posts ``DialRequested``)."""
 
     entries: reactive[tuple[HistoryEntry, ...]] = reactive(())
+
+    def __init__(self, clock: Callable[[], float] = time.time, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock  # what "today" is: a call of today shows its time only
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter history", id="history-filter")
@@ -55,7 +60,7 @@ class HistoryView(Vertical):
         visible = self._visible()
         room = table.size.width - 1  # the scrollbar
         for short, mos in ((False, True), (True, True), (True, False)):
-            heads, rows = _rows(visible, short, mos)
+            heads, rows = _rows(visible, short, mos, self.clock())
             natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(heads)]
             if sum(natural) + CELL_PADDING * len(heads) <= room:
                 break
@@ -81,15 +86,16 @@ def _haystack(entry: HistoryEntry) -> str:
     ).lower()
 
 
-def _rows(entries: list[HistoryEntry], short: bool, mos: bool
+def _rows(entries: list[HistoryEntry], short: bool, mos: bool, now: float
           ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     heads = ("When", "", "Party", "Result", "MOS")[: 5 if mos else 4]
-    today = time.strftime("%m-%d")
+    today = time.strftime("%Y-%m-%d", time.localtime(now))
     rows = []
     for e in entries:
         when = history_time(e.started)
         if short:
-            when = when[6:] if when[:5] == today else when[:5]
+            same_day = time.strftime("%Y-%m-%d", time.localtime(e.started)) == today
+            when = when[6:] if same_day else when[:5]
         row = (when, "↗ out" if e.direction is Direction.OUTGOING else "↙ in",
                party(e.remote_uri, e.remote_name) + vouch_mark(e.identity), outcome(e),
                f"{e.mos:.1f}" if e.mos is not None else "—")
