@@ -172,6 +172,18 @@ def stats(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
     return handler(phone, args)
 
 
+def record(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.audio import record as handler
+
+    return handler(phone, args)
+
+
+def audio(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.audio import audio as handler
+
+    return handler(phone, args)
+
+
 def events(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
     from tuiphone.commands.trace.streams import events as handler
 

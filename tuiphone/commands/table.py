@@ -174,6 +174,24 @@ Exit status: 0 when nothing failed (warnings too), else the worst failure's:
 from the registrar, 4 REGISTER refused (wrong password), 6 another engine holds
 the accounts, 1 anything else."""
 
+_RECORD_DETAILS = """actions:
+  start [CALL] [--out FILE] [--stereo]   record the call from now on into a WAV
+          file (0600): the far end and what the call hears from us (the
+          microphone in device mode, the played file in files mode), mixed; with
+          --stereo the far end on the left, us on the right. FILE is a path on the
+          engine's machine; without it, [audio] record_dir/START-CALL.wav.
+  stop [CALL]   finish the recording (it also ends with the call)
+Exit status: 2 no such call, already recording, no record_dir, unwritable file."""
+
+_AUDIO_DETAILS = """actions:
+  devices              every device PortAudio lists on the engine's machine: index,
+                       name, host API, input and output channels, the defaults
+  use ROLE DEVICE      use DEVICE as the input, output or ring device until the
+                       engine stops (a call's sound moves at once); DEVICE is a name,
+                       part of one, or an index; 'default' for the system's
+[audio] input, output and ring keep a choice across restarts. Exit status: 2 for a
+device that matches none or several (the list is printed)."""
+
 COMMANDS: tuple[Command, ...] = (
     # info
     Command("status", "show the engine: accounts, calls, audio mode", handlers.status,
@@ -274,6 +292,23 @@ COMMANDS: tuple[Command, ...] = (
             help="add CALL... (the default; no calls: every connected call; held ones "
                  "are resumed), remove CALL... (taken out and held), split (every call "
                  "out, held), show"),)),
+    Command("record", "record a call now, or stop recording it", handlers.record,
+            running=True, details=_RECORD_DETAILS, args=(
+                arg("action", choices=("start", "stop"), metavar="ACTION",
+                    complete=("start", "stop"), help="start or stop"),
+                CALL,
+                arg("--out", metavar="FILE",
+                    help="start: the WAV file (default: [audio] record_dir/START-CALL.wav)"),
+                arg("--stereo", action="store_true",
+                    help="start: the far end on the left channel, us on the right"))),
+    Command("audio", "the sound devices, and which one a call uses (audio mode \"device\")",
+            handlers.audio, details=_AUDIO_DETAILS, args=(
+                arg("action", choices=("devices", "use"), metavar="ACTION",
+                    complete=("devices", "use"), help="devices or use"),
+                arg("role", nargs="?", choices=("input", "output", "ring"), metavar="ROLE",
+                    complete=("input", "output", "ring"), help="use: input, output or ring"),
+                arg("device", nargs="?", metavar="DEVICE",
+                    help="use: a device name (or part of one) or index; 'default'"))),
     # chat
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(

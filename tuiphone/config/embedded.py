@@ -106,8 +106,13 @@ uri = "sip:{user}@127.0.0.1"
 
 [audio]
 mode = "null"                 # null | files | device
-#play_file = "~/sounds/hello.wav"
-#record_dir = "~/calls"
+#play_file = "~/sounds/hello.wav"  # files mode: played into every call
+#record_dir = "~/calls"       # recordings (0600); `tuiphone record start|stop`, r in the TUI
+#record_calls = "all"         # with record_dir: all (every call) | none | ask (the TUI asks)
+#input = "USB Headset"        # device mode: a name, part of one, or an index (`audio devices`)
+#output = "USB Headset"
+#ring = "pulse"               # where the ringtone plays (default: output)
+#ringtone = "~/sounds/ring.wav"  # device mode: a WAV looped while a call rings
 
 [ui]
 theme = "tuiphone-dark"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tuiphone.model.account import AccountState
+from tuiphone.model.audio import AudioDevice, Recording
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.contact import (
@@ -138,9 +139,33 @@ class PhoneApi(Protocol):
 
     async def play(self, call_id: str, path: str) -> None: ...
 
-    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
-        """Record the call into the WAV at ``path`` (both directions; with ``heard_only``
-        only what it receives) until it ends."""
+    async def record(self, call_id: str | None = None, path: str | None = None,
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        """Record a connected call (None: the only one) into ``path`` (None: a file in
+        [audio] record_dir), a path on the engine's machine, until ``stop_recording`` or
+        the call's end: the far end and what the call hears from us (microphone or played
+        file), mixed, or left = far end and right = us with ``stereo``. The call's
+        ``recording`` names the file meanwhile. ``heard_only``: only what the call
+        receives, and no ``recording`` mark (a test's tone check). Raises UsageError (no
+        record_dir, unwritable file), NotFound."""
+        ...
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        """Finish a call's recording (None: the only call being recorded). Raises
+        UsageError if it is not being recorded, NotFound."""
+        ...
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices of the engine's machine, as PortAudio lists them (device
+        mode needs the audio extra; UsageError without it)."""
+        ...
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        """Use ``device`` (a name, part of one, or an index; None: the default) as the
+        "input", "output" or "ring" device until the engine stops ([audio] keeps it
+        beyond); a call's streams move at once. Returns the device's name. Raises
+        UsageError (unknown role), NotFound listing the devices, NetworkError."""
+        ...
 
     async def call_stats(self, call_id: str) -> CallStats:
         """RTP statistics with an E-model MOS estimate."""

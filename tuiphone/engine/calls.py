@@ -18,6 +18,7 @@ from tuiphone.engine.figures import history_figures, rated
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
+from tuiphone.model.audio import Recording
 from tuiphone.model.backend import BodyPart, SipBackend
 from tuiphone.model.call import (
     CallInfo,
@@ -32,6 +33,7 @@ from tuiphone.model.events import CallChanged, CallStatsChanged, Event, Incoming
 MAX_CALLS = 4  # PJSUA_MAX_CALLS in the wheel
 log = logging.getLogger("tuiphone.engine.calls")
 _LIVE = (CallState.CALLING, CallState.RINGING, CallState.CONNECTING, CallState.CONNECTED)
+_MEDIA_STATES = (CallState.CONNECTING, CallState.CONNECTED)  # a call with audio to record
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
@@ -218,8 +220,19 @@ class Calls:
     async def play(self, call_id: str, path: str) -> None:
         await self.backend.play_file(self.get_call(call_id).id, path)
 
-    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
-        await self.backend.record_call(self.get_call(call_id).id, path, heard_only)
+    async def record(self, call_id: str | None, path: str | None = None,
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        call = self.get_call(call_id, *_MEDIA_STATES)
+        where = await self.backend.record_call(call.id, path, stereo, heard_only)
+        return Recording(call.id, where, stereo)
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        if call_id is None:
+            recorded = [c for c in self.live.visible_calls() if c.recording]
+            if len(recorded) == 1:
+                call_id = recorded[0].id
+        call = self.get_call(call_id)
+        return Recording(call.id, await self.backend.stop_recording(call.id))
 
     async def fresh_stats(self, call_id: str) -> CallStats:
         """The call's RTP figures now. While a re-INVITE rebuilds the media (after a route

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from tuiphone.engine.fake_lamps import FakeLamps
 from tuiphone.model.account import AccountConfig, AccountState, DtmfMethod, RegState
+from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, MediaState
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, UsageError
@@ -73,6 +74,10 @@ class FakeBackend:
         self.sent_dtmf: dict[str, str] = {}
         self.played: dict[str, str] = {}
         self.recorded: dict[str, str] = {}
+        self.sound_devices: list[AudioDevice] = [
+            AudioDevice(0, "default", "ALSA", 32, 32, True, True),
+            AudioDevice(1, "Headset", "ALSA", 1, 2)]
+        self.chosen_devices: dict[str, str | None] = {}
         self.looped: set[str] = set()
         self.ended: set[str] = set()
         self.stopped = False
@@ -406,9 +411,34 @@ class FakeBackend:
         self._leg(call_id)
         self.played[call_id] = path
 
-    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
-        self._leg(call_id)
+    async def record_call(self, call_id: str, path: str | None = None,
+                          stereo: bool = False, heard_only: bool = False) -> str:
+        leg = self._leg(call_id)
+        media = self._settings.media
+        if path is None:
+            if not media.record_dir:
+                raise UsageError("no [audio] record_dir: give the file to record to (--out)")
+            path = f"{media.record_dir}/{int(leg.info.started)}-{call_id}.wav"
         self.recorded[call_id] = path
+        if not heard_only:
+            self._set(call_id, recording=path)
+        return path
+
+    async def stop_recording(self, call_id: str) -> str:
+        leg = self._leg(call_id)
+        if not leg.info.recording:
+            raise UsageError(f"call {call_id} is not being recorded")
+        path = leg.info.recording
+        self._set(call_id, recording="")
+        return path
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        return list(self.sound_devices)
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        index = choose(self.sound_devices, device, "output" if role == "ring" else role)
+        self.chosen_devices[role] = device
+        return next((d.name for d in self.sound_devices if d.index == index), "default")
 
     async def loopback(self, call_id: str) -> None:
         self._leg(call_id)

@@ -57,6 +57,7 @@ from tuiphone.engine.tracescope import TraceScope
 from tuiphone.engine.usage import UsageCounters
 from tuiphone.files.fthttp import hide_keys
 from tuiphone.model.account import AccountConfig, AccountState, RegState
+from tuiphone.model.audio import DEVICE_ROLES, AudioDevice, Recording
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import (
@@ -498,8 +499,20 @@ class Phone:
     async def play(self, call_id: str, path: str) -> None:
         await self.calls.play(call_id, path)
 
-    async def record(self, call_id: str, path: str, heard_only: bool = False) -> None:
-        await self.calls.record(call_id, path, heard_only)
+    async def record(self, call_id: str | None = None, path: str | None = None,
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        return await self.calls.record(call_id, path, stereo, heard_only)
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        return await self.calls.stop_recording(call_id)
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        return await self.backend.audio_devices()
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        if role not in DEVICE_ROLES:
+            raise UsageError(f"no device role {role!r}; use one of {', '.join(DEVICE_ROLES)}")
+        return await self.backend.set_audio_device(role, device or None)
 
     async def call_stats(self, call_id: str) -> CallStats:
         return await self.calls.fresh_stats(self.calls.get_call(call_id).id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
+from tuiphone.model.audio import AudioDevice
 from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import Event
 from tuiphone.model.network import Route
@@ -34,9 +35,14 @@ class MediaSettings:
 
     mode: str = "null"
     play_file: str | None = None  # files mode: WAV played into every call
-    record_dir: str | None = None  # files mode: one WAV per call, both directions mixed
+    record_dir: str | None = None  # where recordings go (every call, with record_calls "all")
+    record_calls: str = "all"  # all | none | ask (with record_dir; "ask": the TUI asks)
     vad: bool = False
-    echo_cancel: bool = False
+    # device mode: a PortAudio device name (or part of one) or index; None: the default
+    input: str | None = None
+    output: str | None = None
+    ring: str | None = None  # where the ringtone plays (None: the output device)
+    ringtone: str | None = None  # device mode: a WAV played while a call rings
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +195,28 @@ class SipBackend(Protocol):
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""
 
-    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
-        """Record both directions of the call into a WAV file until it ends; with
-        ``heard_only`` only what the call receives (a file played into it is left out)."""
+    async def record_call(self, call_id: str, path: str | None = None,
+                          stereo: bool = False, heard_only: bool = False) -> str:
+        """Record the call into a WAV file (0600) until ``stop_recording`` or its end:
+        the far end and what the call hears from us (microphone or played file), mixed,
+        or left (far end) and right (us) with ``stereo``; ``heard_only``: only what the
+        call receives. ``path`` None: a file in ``record_dir``. Returns the path; the
+        call's info gets ``recording`` set (not for ``heard_only``). A call may have
+        several recordings. Raises UsageError (no record_dir, unwritable), NotFound."""
+
+    async def stop_recording(self, call_id: str) -> str:
+        """Finish the call's recordings (not ``heard_only`` ones) and return the newest
+        one's file. Raises UsageError if the call is not being recorded, NotFound."""
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices PortAudio lists (read again when none is open). Raises
+        UsageError without the audio extra."""
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        """Use ``device`` (name, part of one, or index; None: the default) as the
+        ``role`` ("input", "output", "ring") from now on, moving open streams to it.
+        Returns the device's name. Raises NotFound listing the devices, UsageError,
+        NetworkError (it would not open)."""
 
     async def loopback(self, call_id: str) -> None:
         """Send the call's received audio straight back to it (the echo test line)."""

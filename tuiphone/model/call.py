@@ -111,6 +111,7 @@ class CallInfo:
     screened: str = field(default="", metadata=SPARSE)
     location_refusal: LocationRefusal | None = field(default=None, metadata=SPARSE)
     conference: bool = field(default=False, metadata=SPARSE)  # in the local conference
+    recording: str = field(default="", metadata=SPARSE)  # the WAV file being recorded to
 
     @property
     def on_hold(self) -> bool:

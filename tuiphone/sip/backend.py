@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
+from tuiphone.model.audio import AudioDevice
 from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
@@ -226,8 +227,24 @@ class PjBackend:
     async def play_file(self, call_id: str, path: str) -> None:
         await self._run(lambda c: c.media.play(c.calls.live(call_id), path))
 
-    async def record_call(self, call_id: str, path: str, heard_only: bool = False) -> None:
-        await self._run(lambda c: c.media.record(c.calls.live(call_id), path, heard_only))
+    async def record_call(self, call_id: str, path: str | None = None,
+                          stereo: bool = False, heard_only: bool = False) -> str:
+        def start(c: Core) -> str:
+            call = c.calls.live(call_id)
+            target = path or c.media.default_path(call)
+            c.media.record(call, target, stereo, heard_only)
+            return target
+
+        return await self._run(start)
+
+    async def stop_recording(self, call_id: str) -> str:
+        return await self._run(lambda c: c.media.stop_recording(c.calls.get(call_id)))
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        return await self._run(lambda c: c.media.sound.devices())
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        return await self._run(lambda c: c.media.sound.use(role, device))
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))

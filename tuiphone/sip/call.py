@@ -20,7 +20,7 @@ from tuiphone.model.call import (
     LocationRefusal,
     MediaState,
 )
-from tuiphone.model.errors import UsageError
+from tuiphone.model.errors import TuiphoneError, UsageError
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
@@ -154,7 +154,10 @@ class PjCall(pj.Call):  # type: ignore[misc]
         if status is not self.info.media or security != self.info.security:
             self.update(media=status, security=security)
         if status is MediaState.ACTIVE and self.audio is not None:
-            self.core.media.connect(self)
+            try:
+                self.core.media.connect(self)
+            except TuiphoneError as err:  # no sound device, a recording that cannot start
+                self.core.notice("error", f"call {self.key}: {err}")
 
     def _security(self) -> CallSecurity:
         """Our hop's signalling transport (TLS counts only with the server certificate

@@ -13,7 +13,7 @@ import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import BackendSettings, CallScreen, Emit
-from tuiphone.model.call import CallInfo, CallState, CallStats
+from tuiphone.model.call import CallInfo, CallState, CallStats, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
     CallChanged,
@@ -237,9 +237,19 @@ class Core:
 
     def call_changed(self, call: PjCall) -> None:
         self.emit(CallChanged(call.info))
+        if call.info.direction is Direction.INCOMING:
+            self.defer(self._ring_check)
 
     def incoming_call(self, call: PjCall) -> None:
         self.emit(IncomingCall(call.info))
+        self.defer(self._ring_check)  # not inside pjsua's callback: a stream opens
+
+    def _ring_check(self) -> None:
+        """The ringtone plays while an incoming call rings (and no rule answered it)."""
+        self.media.sound.ringing(any(
+            c.info.direction is Direction.INCOMING and not c.info.screened
+            and c.info.state in (CallState.INCOMING, CallState.RINGING)
+            for c in self.calls.calls.values()))
 
     def sound_off_soon(self) -> None:
         """Close the null sound device a moment after the last call: pjmedia removes a

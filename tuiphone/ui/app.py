@@ -78,7 +78,9 @@ class TuiphoneApp(App[int]):
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else (),
                                avatars=self.ui.avatars,
-                               confirm_emergency=self.ui.confirm_emergency)
+                               confirm_emergency=self.ui.confirm_emergency,
+                               ask_record=config is not None
+                               and config.audio.record_calls == "ask")
         self.usage = UsageNotes(self, self.main)
         self.crashed = False
 

@@ -53,6 +53,7 @@ from tuiphone.model.events import (
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.audio_actions import AudioActions
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.call_actions import CallActions
 from tuiphone.ui.chat_actions import ChatActions
@@ -129,12 +130,14 @@ class MainScreen(Screen[None]):
                  voicemail_uri: str | None = None, *,
                  quickdial: Sequence[QuickDialEntry] = (),
                  state_path: Path | None = None, avatars: str = "auto",
-                 confirm_emergency: bool = False) -> None:
+                 confirm_emergency: bool = False, ask_record: bool = False) -> None:
         super().__init__()
         self.link = PhoneLink(self)
         self.avatars = AvatarLoader(None, avatars)
         self.call_actions = CallActions(self.link, self, lambda: self.query_one(CallsPane).selected,
                                         voicemail_uri, confirm_emergency)
+        self.audio_actions = AudioActions(
+            self.link, self, lambda: self.call_actions.selected(CallState.CONNECTED), ask_record)
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
@@ -442,6 +445,7 @@ class MainScreen(Screen[None]):
         self._modals.pop(call_id, None)
         if choice == "answer":
             self.call_actions.answer_call(call_id)
+            self.audio_actions.answered(call_id)
         elif choice == "reject":
             self.call_actions.reject(call_id)
         elif choice == "voicemail":
@@ -505,7 +509,16 @@ class MainScreen(Screen[None]):
     # keys: the call actions
 
     def action_answer(self) -> None:
+        ringing = self.call_actions.incoming()
         self.call_actions.answer()
+        if ringing is not None:
+            self.audio_actions.answered(ringing.id)
+
+    def action_record(self) -> None:
+        self.audio_actions.toggle_record()
+
+    def action_devices(self) -> None:
+        self.audio_actions.pick_device()
 
     def action_hangup(self) -> None:
         self.call_actions.hangup()

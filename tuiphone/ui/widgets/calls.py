@@ -146,7 +146,7 @@ def _address(call: CallInfo) -> str:
     """The part of the Party cell that is never cut (the words after it may be left
     out when not even an ellipsis fits after it)."""
     return (party(call.remote_uri, call.remote_name) + conference_mark(call)
-            + (" (muted)" if call.muted else ""))
+            + (" (muted)" if call.muted else "") + (" ● rec" if call.recording else ""))
 
 
 def _width(value: Text | str) -> int:
