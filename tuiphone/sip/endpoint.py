@@ -14,7 +14,6 @@ import pjsua2 as pj
 
 from tuiphone.model.backend import BackendSettings
 from tuiphone.model.events import Event
-from tuiphone.sip import stun2
 from tuiphone.sip.errors import convert
 from tuiphone.sip.logwriter import TraceWriter
 from tuiphone.sip.transports import Transports
@@ -77,6 +76,8 @@ class Stack:
         return wake
 
     def _stun_rfc5389(self) -> None:
+        from tuiphone.sip import stun2  # ctypes view of pjsua_var: only with STUN servers
+
         s = self.settings
         expected = stun2.Expected(min(s.max_calls, MAX_CALLS), s.nameservers[:MAX_NAMESERVERS],
                                   s.stun_servers)
