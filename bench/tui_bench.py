@@ -26,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+# a private tmux server: other users of the default one (a developer's own tmux, other
+# test runs) neither disturb the measurement nor see it; it exits with its last session
+TMUX = ("tmux", "-L", f"tuibench{os.getpid()}")
 TUI = "from tuiphone.ui import run; raise SystemExit(run())"
 PANES = ("Dialpad", "Calls", "Chat", "QuickDial", "Contacts", "SIP ladder", "palette")
 BASELINE = '''
@@ -56,7 +59,7 @@ def emit(name: str, value: float | None, unit: str, baseline: float | None) -> N
 
 
 def _screen(session: str) -> str:
-    done = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+    done = subprocess.run([*TMUX, "capture-pane", "-p", "-t", session],
                           capture_output=True, text=True)
     return done.stdout
 
@@ -68,7 +71,7 @@ def time_until(command: str, env: dict[str, str], markers: list[tuple[str, ...]]
     session = f"tuibench{os.getpid()}"
     found: list[float | None] = [None] * len(markers)
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+    subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     "-e", f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}", command],
                    check=True, env=env)
     try:
@@ -80,7 +83,7 @@ def time_until(command: str, env: dict[str, str], markers: list[tuple[str, ...]]
                     found[i] = now
             time.sleep(0.01)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
     return found
 
 
@@ -124,7 +127,7 @@ def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
                window_s: float) -> tuple[float | None, float | None]:
     """% of one core over ``window_s`` once ``ready`` is on screen, and RSS in MB."""
     session = f"tuiidle{os.getpid()}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+    subprocess.run([*TMUX, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     "-e", f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}", command],
                    check=True, env=env)
     try:
@@ -134,7 +137,7 @@ def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
                 return None, None
             time.sleep(0.05)
         time.sleep(2.0)  # let start-up work (contacts, history) finish before the window
-        pane = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_pid}"],
+        pane = subprocess.run([*TMUX, "display", "-p", "-t", session, "#{pane_pid}"],
                               capture_output=True, text=True).stdout.strip()
         pids = _descendants(int(pane))
         before, t0 = _cpu_ns(pids), time.perf_counter()
@@ -142,7 +145,7 @@ def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
         used, wall = _cpu_ns(pids) - before, time.perf_counter() - t0
         return 100.0 * used / 1e9 / wall, _rss_mb(pids)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", session], capture_output=True)
 
 
 def private_env(tmp: Path) -> dict[str, str]:
