@@ -153,6 +153,22 @@ def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
         subprocess.run([*tmux, "kill-session", "-t", session], capture_output=True)
 
 
+def import_times(runs: int) -> tuple[float, float]:
+    """Median wall time of importing what the TUI imports before its first paint, and
+    of what the baseline app imports; interleaved, after one warm-up each."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    ours = "import tuiphone.ui.app"
+    base = "import pjsua2, textual.app, textual.containers, textual.widgets"
+    times: dict[str, list[float]] = {ours: [], base: []}
+    for n in range(runs + 1):
+        for code, got in times.items():
+            start = time.perf_counter()
+            subprocess.run([PY, "-c", code], env=env, cwd=ROOT, check=True)
+            if n:
+                got.append(time.perf_counter() - start)
+    return statistics.median(times[ours]), statistics.median(times[base])
+
+
 def private_env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
@@ -191,6 +207,14 @@ def main() -> int:
         return statistics.median(good) if good else None
 
     emit("tui_first_paint_s", med(paint), "s", med(base))
+    ours_imp, base_imp = import_times(args.runs)
+    print(json.dumps({
+        "name": "tui_imports_s", "value": round(ours_imp, 3), "unit": "s",
+        "baseline": round(base_imp, 3),
+        "why": "the TUI's imports alone (tuiphone.ui.app: screens, panes, model, config) "
+               "against the baseline app's (textual.app, its widgets, pjsua2): the part of "
+               "the tui_first_paint_s gap that is module loading, not compose or paint"}),
+        flush=True)
     emit("tui_engine_ready_s", med(ready), "s", None)
     with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
         env = private_env(Path(tmp))
