@@ -45,6 +45,9 @@ class Handoff:
 
     def release(self) -> None:
         """Send what ``hold`` collected, in one hop."""
+        self._holder = None
+        if not self._items:  # most rounds (an RTP packet): nothing to send, no lock
+            return
         with self._lock:
             self._holder = None
             go = bool(self._items) and not self._scheduled
