@@ -43,7 +43,6 @@ from tuiphone.sip.gate_tally import Tally
 from tuiphone.sip.identity import caller_identity
 
 log = logging.getLogger("tuiphone.sip.gate")
-REPORT_EVERY_S = 0.2
 FORBIDDEN = 403
 PASS, TAKEN = 0, 1  # on_rx_request: let pjsip go on / the request is dealt with
 MODULE, CALLBACKS = "pjsip-module", "callbacks"
@@ -76,7 +75,6 @@ class Gate:
         self.module: gate_native.GateModule | None = None
         self._probe: gate_probe.Probe | None = None
         self.mode = CALLBACKS
-        self._report_at = 0.0  # the next report looks at the tally then, not sooner
 
     # start and stop
 
@@ -239,13 +237,12 @@ class Gate:
 
     def report(self) -> None:
         """Totals and log lines that are due. Runs after every poll, which in a call is
-        every RTP packet: it looks at the tally at most every REPORT_EVERY_S (totals are
-        sent at most every second anyway)."""
-        now = time.monotonic()
-        if now < self._report_at:
+        every RTP packet: with nothing counted since the last report it returns at once."""
+        if not self.tally.pending:
             return
-        self._report_at = now + REPORT_EVERY_S
+        now = time.monotonic()
         for total in self.tally.due(now):
             self._emit(RequestRefused(total))
         for line in self.tally.log_lines(now):
             log.warning("%s", line)
+        self.tally.settle()

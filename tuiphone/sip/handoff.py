@@ -30,6 +30,10 @@ class Handoff:
         self.hops = 0  # call_soon_threadsafe calls made (for tests and the bench)
         self.items = 0  # items handed over
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
     def put(self, fn: Callable[[Any], None], arg: Any) -> None:
         """Run ``fn(arg)`` on the loop, after everything put before it. Any thread."""
         with self._lock:
