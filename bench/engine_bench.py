@@ -60,14 +60,42 @@ def emit(row: dict[str, object]) -> None:
 
 def cpu_ns(pid: int) -> int:
     """Run-time nanoseconds of every thread of ``pid`` (exited threads drop out)."""
-    total = 0
+    return sum(thread_ns(pid).values())
+
+
+def thread_ns(pid: int) -> dict[int, int]:
+    """Run-time nanoseconds of each thread of ``pid``, by thread id."""
+    out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
+                out[int(tid)] = int(f.read().split()[0])
         except OSError:
             continue
-    return total
+    return out
+
+
+def thread_name(pid: int, tid: int, names: dict[str, str]) -> str:
+    """The Python name a side reported for ``tid``, else the kernel's (clock, ...)."""
+    if str(tid) in names:
+        return names[str(tid)]
+    try:
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            return "main" if tid == pid else f.read().strip()
+    except OSError:
+        return "gone"
+
+
+def per_thread(pid: int, before: dict[int, int], after: dict[int, int], wall: float,
+               names: dict[str, str]) -> dict[str, float]:
+    """% of a core per thread over the window, threads named, idle ones left out."""
+    out: dict[str, float] = {}
+    for tid, ns in after.items():
+        pct = (ns - before.get(tid, ns)) / (wall * 1e9) * 100
+        if pct >= 0.005:
+            name = thread_name(pid, tid, names)
+            out[name] = round(out.get(name, 0.0) + pct, 4)
+    return out
 
 
 class Child:
@@ -222,16 +250,20 @@ def call_cpu(
         for child in kids.values():
             child.expect("CONFIRMED")
         time.sleep(0.5)
-        c0 = {s: cpu_ns(c.pid) for s, c in kids.items()}
+        c0 = {s: thread_ns(c.pid) for s, c in kids.items()}
         k0, t0 = cpu_ns(callee_pid), time.monotonic()
         time.sleep(window)
-        c1 = {s: cpu_ns(c.pid) for s, c in kids.items()}
+        c1 = {s: thread_ns(c.pid) for s, c in kids.items()}
         k1, wall = cpu_ns(callee_pid), time.monotonic() - t0
         for child in kids.values():
             child.quit()
         for side, child in kids.items():
             info = json.loads(child.expect("{", 15))
-            out[side] = {"pct": (c1[side] - c0[side]) / (wall * 1e9) * 100, **info}
+            names = info.pop("thread_names", {})
+            spent = sum(c1[side].values()) - sum(c0[side].get(t, v) for t, v in c1[side].items())
+            out[side] = {"pct": spent / (wall * 1e9) * 100,
+                         "per_thread": per_thread(kids[side].pid, c0[side], c1[side], wall,
+                                                  names), **info}
     finally:
         for child in kids.values():
             child.stop()
@@ -336,6 +368,9 @@ def main() -> int:
                 "baseline_rx_packets": last["baseline"].get("rx_packets"),
                 "threads": last["tuiphone"].get("threads"),
                 "baseline_threads": last["baseline"].get("threads"),
+                # where the difference is: % of a core per thread (schedstat), last round
+                "per_thread": last["tuiphone"].get("per_thread"),
+                "baseline_per_thread": last["baseline"].get("per_thread"),
                 "method": "both callers in a call to bob at once, same window; mean of rounds",
                 "errors": [
                     f"{side}: {r[side]['error']}"

@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -30,6 +31,12 @@ from tuiphone.sip import PjBackend  # noqa: E402
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+
+
+def thread_names() -> dict[str, str]:
+    """Python's names of this process's threads by native id (the kernel calls them all
+    "python"): the loop is "MainThread", the pjsua2 thread "pjsip"."""
+    return {str(t.native_id): t.name for t in threading.enumerate() if t.native_id}
 
 
 async def registered(phone: Phone, account_id: str, timeout_s: float = 10.0) -> None:
@@ -122,6 +129,7 @@ async def main() -> None:
                         "rx_packets": stats.rx_packets,
                         "tx_packets": stats.tx_packets,
                         "threads": len(os.listdir("/proc/self/task")),
+                        "thread_names": thread_names(),
                     }
                 )
             )

@@ -26,6 +26,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+# A private tmux server per session: other users of the default one (a developer's own
+# tmux, other test runs) neither disturb the measurement nor see it. Each exits with its
+# session; a new name each time, as a server still exiting refuses a new session.
+_SERVERS = iter(range(1_000_000))
+
+
+def _tmux() -> tuple[str, ...]:
+    return ("tmux", "-L", f"tuibench{os.getpid()}-{next(_SERVERS)}")
 TUI = "from tuiphone.ui import run; raise SystemExit(run())"
 PANES = ("Dialpad", "Calls", "Chat", "QuickDial", "Contacts", "SIP ladder", "palette")
 BASELINE = '''
@@ -55,8 +63,8 @@ def emit(name: str, value: float | None, unit: str, baseline: float | None) -> N
                       "baseline": rnd(baseline)}), flush=True)
 
 
-def _screen(session: str) -> str:
-    done = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+def _screen(tmux: tuple[str, ...], session: str) -> str:
+    done = subprocess.run([*tmux, "capture-pane", "-p", "-t", session],
                           capture_output=True, text=True)
     return done.stdout
 
@@ -65,22 +73,22 @@ def time_until(command: str, env: dict[str, str], markers: list[tuple[str, ...]]
                timeout_s: float = 30.0) -> list[float | None]:
     """Start ``command`` in a fresh 120×40 tmux session; seconds until each marker set
     is on screen at once (None if it never shows)."""
-    session = f"tuibench{os.getpid()}"
+    session, tmux = f"tuibench{os.getpid()}", _tmux()
     found: list[float | None] = [None] * len(markers)
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+    subprocess.run([*tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     "-e", f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}", command],
                    check=True, env=env)
     try:
         while time.perf_counter() - start < timeout_s and None in found:
-            screen = _screen(session)
+            screen = _screen(tmux, session)
             now = time.perf_counter() - start
             for i, wanted in enumerate(markers):
                 if found[i] is None and all(m in screen for m in wanted):
                     found[i] = now
             time.sleep(0.01)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*tmux, "kill-session", "-t", session], capture_output=True)
     return found
 
 
@@ -123,18 +131,18 @@ def _rss_mb(pids: list[int]) -> float:
 def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
                window_s: float) -> tuple[float | None, float | None]:
     """% of one core over ``window_s`` once ``ready`` is on screen, and RSS in MB."""
-    session = f"tuiidle{os.getpid()}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+    session, tmux = f"tuiidle{os.getpid()}", _tmux()
+    subprocess.run([*tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
                     "-e", f"XDG_RUNTIME_DIR={env['XDG_RUNTIME_DIR']}", command],
                    check=True, env=env)
     try:
         deadline = time.perf_counter() + 30
-        while not all(m in _screen(session) for m in ready):
+        while not all(m in _screen(tmux, session) for m in ready):
             if time.perf_counter() > deadline:
                 return None, None
             time.sleep(0.05)
         time.sleep(2.0)  # let start-up work (contacts, history) finish before the window
-        pane = subprocess.run(["tmux", "display", "-p", "-t", session, "#{pane_pid}"],
+        pane = subprocess.run([*tmux, "display", "-p", "-t", session, "#{pane_pid}"],
                               capture_output=True, text=True).stdout.strip()
         pids = _descendants(int(pane))
         before, t0 = _cpu_ns(pids), time.perf_counter()
@@ -142,7 +150,23 @@ def idle_after(command: str, env: dict[str, str], ready: tuple[str, ...],
         used, wall = _cpu_ns(pids) - before, time.perf_counter() - t0
         return 100.0 * used / 1e9 / wall, _rss_mb(pids)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*tmux, "kill-session", "-t", session], capture_output=True)
+
+
+def import_times(runs: int) -> tuple[float, float]:
+    """Median wall time of importing what the TUI imports before its first paint, and
+    of what the baseline app imports; interleaved, after one warm-up each."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    ours = "import tuiphone.ui.app"
+    base = "import pjsua2, textual.app, textual.containers, textual.widgets"
+    times: dict[str, list[float]] = {ours: [], base: []}
+    for n in range(runs + 1):
+        for code, got in times.items():
+            start = time.perf_counter()
+            subprocess.run([PY, "-c", code], env=env, cwd=ROOT, check=True)
+            if n:
+                got.append(time.perf_counter() - start)
+    return statistics.median(times[ours]), statistics.median(times[base])
 
 
 def private_env(tmp: Path) -> dict[str, str]:
@@ -183,6 +207,14 @@ def main() -> int:
         return statistics.median(good) if good else None
 
     emit("tui_first_paint_s", med(paint), "s", med(base))
+    ours_imp, base_imp = import_times(args.runs)
+    print(json.dumps({
+        "name": "tui_imports_s", "value": round(ours_imp, 3), "unit": "s",
+        "baseline": round(base_imp, 3),
+        "why": "the TUI's imports alone (tuiphone.ui.app: screens, panes, model, config) "
+               "against the baseline app's (textual.app, its widgets, pjsua2): the part of "
+               "the tui_first_paint_s gap that is module loading, not compose or paint"}),
+        flush=True)
     emit("tui_engine_ready_s", med(ready), "s", None)
     with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
         env = private_env(Path(tmp))

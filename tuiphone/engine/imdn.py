@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 CONTENT_TYPE = "message/imdn+xml"
 NS = "urn:ietf:params:xml:ns:imdn"
@@ -83,7 +82,7 @@ def build(message_id: str, kind: str, status: str, now: float | None = None) -> 
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<imdn xmlns="{NS}">'
-        f"<message-id>{escape(message_id)}</message-id>"
+        f"<message-id>{_escape(message_id)}</message-id>"
         f"<datetime>{stamp}</datetime>"
         f"<{kind}-notification><status><{status}/></status></{kind}-notification>"
         "</imdn>"
@@ -92,3 +91,9 @@ def build(message_id: str, kind: str, status: str, now: float | None = None) -> 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _escape(text: str) -> str:
+    """XML character data (what ``xml.sax.saxutils.escape`` does, without importing
+    urllib.request and the email package with it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -9,8 +9,6 @@ at most once and a dead server is not asked again on every redraw.
 
 from __future__ import annotations
 
-import httpx
-
 from tuiphone.model.contact import ContactPhoto
 
 MAX_BYTES = 2_000_000
@@ -33,6 +31,8 @@ class PhotoFetcher:
     async def _fetch(self, url: str) -> ContactPhoto | None:
         if not url.lower().startswith(SCHEMES):
             return None
+        import httpx  # only when a remote photo is really fetched
+
         try:
             async with (
                 httpx.AsyncClient(timeout=self.timeout_s, follow_redirects=True) as client,

@@ -15,24 +15,28 @@ import secrets
 import ssl
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.files import fthttp
 from tuiphone.files.crypto import CHUNK
 from tuiphone.files.errors import BadFile, TooLarge, TransferError
 
+if TYPE_CHECKING:
+    import httpx
+
 Progress = Callable[[int], None]
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+TIMEOUT_S, CONNECT_TIMEOUT_S = 30.0, 10.0
 USER_AGENT = "tuiphone"
 _TLS: list[ssl.SSLContext] = []  # made once: building it costs ~70 ms per client
 
 
 def _client(**kwargs: Any) -> httpx.Client:
+    import httpx  # ~60 ms (it pulls in rich and click): only when a file moves
+
     if not _TLS:
         _TLS.append(httpx.create_ssl_context())
-    return httpx.Client(timeout=TIMEOUT, verify=_TLS[0], **kwargs)
+    timeout = httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+    return httpx.Client(timeout=timeout, verify=_TLS[0], **kwargs)
 
 
 def _stream(path: Path, progress: Progress | None, head: bytes = b"",
@@ -66,6 +70,8 @@ def put_upload(base_url: str, path: Path, progress: Progress | None = None) -> s
     size = os.path.getsize(path)
     headers = {"Content-Length": str(size), "Content-Type": "application/octet-stream",
                "User-Agent": USER_AGENT}
+    import httpx
+
     try:
         with _client() as client:
             response = client.put(url, content=_stream(path, progress), headers=headers)
@@ -89,6 +95,8 @@ def fthttp_upload(server: str, path: Path, content_type: str,
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}",
                "Content-Length": str(size), "User-Agent": USER_AGENT}
     what = f"upload to {server}"
+    import httpx
+
     try:
         with _client() as client:
             first = client.post(server, headers={"User-Agent": USER_AGENT})
@@ -116,6 +124,8 @@ def download(url: str, max_size: int, expect_type: str, progress: Progress | Non
     """GET ``url`` and hand its body to ``sink`` as chunks, refusing more than
     ``max_size`` bytes (before by Content-Length, during by counting) and an HTML page
     where a file was expected (an error or login page). Raises TransferError, TooLarge."""
+    import httpx
+
     try:
         with _client(follow_redirects=True) as client, \
                 client.stream("GET", url, headers={"User-Agent": USER_AGENT,
@@ -132,6 +142,8 @@ def download(url: str, max_size: int, expect_type: str, progress: Progress | Non
 
 
 def _host(url: str) -> str:
+    import httpx
+
     try:
         return httpx.URL(url).host or url[:60]
     except httpx.InvalidURL:

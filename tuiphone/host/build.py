@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuiphone.commands.contacts.books import book_folders, contacts_book
 from tuiphone.config.appstate import load_location_override
 from tuiphone.config.file_keys import FileKeyVault
 from tuiphone.config.paths import files_dir, trace_log_file
@@ -110,6 +109,8 @@ def build_phone(
     phone = Phone(engine_setup(config, db_path=db_path, routing=routing), backend)
     contacts = config.contacts
     if contacts.vdirs or contacts.carddav:
+        from tuiphone.commands.contacts.books import book_folders, contacts_book
+
         phone.attach_contacts(
             lambda: _loaded(contacts_book(contacts, secrets=long_lived, lenient=True)),
             watch=book_folders(contacts),

@@ -12,13 +12,13 @@ import random
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import dns.exception
-import dns.resolver
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.model.network import Hop, IpVersion
 from tuiphone.net.sipuri import UriTarget, ip_literal, parse_target
+
+if TYPE_CHECKING:
+    import dns.resolver
 
 DEFAULT_PORT = {"udp": 5060, "tcp": 5060, "tls": 5061}
 SRV_PREFIX = {"udp": "_sip._udp", "tcp": "_sip._tcp", "tls": "_sips._tcp"}
@@ -46,12 +46,22 @@ class Resolver:
     """RFC 3263 over ``nameservers`` (an empty tuple: the system's resolver only)."""
 
     def __init__(self, nameservers: Sequence[str] = (), timeout_s: float = QUERY_TIMEOUT_S):
+        # dnspython (~40 ms to import) loads on the first name lookup, not here: an
+        # account whose registrar is an IP literal never needs it
+        self._nameservers = list(nameservers)
+        self._timeout_s = timeout_s
         self._dns: dns.resolver.Resolver | None = None
-        if nameservers:
-            self._dns = dns.resolver.Resolver(configure=False)
-            self._dns.nameservers = list(nameservers)
-            self._dns.lifetime = timeout_s
-            self._dns.timeout = timeout_s / 2
+
+    def _own_resolver(self) -> dns.resolver.Resolver | None:
+        if self._dns is None and self._nameservers:
+            import dns.resolver
+
+            resolver = dns.resolver.Resolver(configure=False)
+            resolver.nameservers = list(self._nameservers)
+            resolver.lifetime = self._timeout_s
+            resolver.timeout = self._timeout_s / 2
+            self._dns = resolver
+        return self._dns
 
     def hops(self, uri: str, transport: str = "auto", version: IpVersion = IpVersion.AUTO
              ) -> list[Hop]:
@@ -108,12 +118,16 @@ class Resolver:
         return [Hop(kind, a, port, host) for a in dict.fromkeys(addresses)]
 
     def _query(self, name: str, rtype: str) -> Iterable[Any]:
-        if self._dns is None:
+        import dns.exception
+        import dns.resolver
+
+        own = self._own_resolver()
+        if own is None:
             if rtype in ("A", "AAAA"):
                 return ()
             resolver: dns.resolver.Resolver = dns.resolver.get_default_resolver()
         else:
-            resolver = self._dns
+            resolver = own
         try:
             return list(resolver.resolve(name, rtype, raise_on_no_answer=False,
                                          lifetime=QUERY_TIMEOUT_S))

@@ -193,7 +193,13 @@ class PjBackend:
         aio = asyncio.get_running_loop()
         fut: asyncio.Future[PingResult] = aio.create_future()
 
+        core = self._core
+
         def done(outcome: PingResult | TuiphoneError) -> None:
+            if core is not None and core.handoff.loop is aio:
+                # after the events and trace lines of the same round (the 200's dump)
+                core.handoff.put(lambda o: _settle_ping(fut, o), outcome)
+                return
             with contextlib.suppress(RuntimeError):  # the loop may be closed by now
                 aio.call_soon_threadsafe(_settle_ping, fut, outcome)
 

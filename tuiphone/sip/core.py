@@ -26,6 +26,7 @@ from tuiphone.model.events import (
     MwiChanged,
     Notice,
     RegistrationChanged,
+    SipTrace,
     TransferStatus,
     TypingChanged,
 )
@@ -40,12 +41,16 @@ from tuiphone.sip.codecs import check_names, enabled_ids, order_for_call
 from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.gate import Gate
+from tuiphone.sip.handoff import Handoff
 from tuiphone.sip.lamps import LampHub
+from tuiphone.sip.logwriter import log_line
 from tuiphone.sip.media import MediaManager
 from tuiphone.sip.pager import Pager
 from tuiphone.sip.pinger import Pinger
 from tuiphone.sip.planner import Planner
 from tuiphone.sip.rtp_tap import RtpTap
+from tuiphone.sip.text import clean
+from tuiphone.sip.trace_parse import parse_dump
 from tuiphone.sip.uri import check_uri
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC; the 9th Account.create() aborts the process
@@ -62,7 +67,8 @@ class Core:
         defer: Callable[[Callable[[], None]], None],
     ) -> None:
         self._loop, self._emit, self.defer = loop, emit, defer
-        self.stack = Stack(settings, self.emit)
+        self.handoff = Handoff(loop)  # one loop wake-up per burst of events
+        self.stack = Stack(settings, self.trace_dump)
         self.planner = Planner(self.stack.transports, settings)
         self.accounts: dict[str, PjAccount] = {}
         self.graveyard: list[PjAccount] = []  # removed, waiting for their pings to end
@@ -103,20 +109,36 @@ class Core:
         order_for_call(self.stack.ep, names, self.codec_base)
 
     def emit(self, event: Event) -> None:
-        """Hand ``event`` to the engine's loop (any thread)."""
-        try:
-            self._loop.call_soon_threadsafe(self._emit, event)
-        except RuntimeError:
-            log.debug("event dropped, loop closed: %s", event.kind)
+        """Hand ``event`` to the engine's loop (any thread), in order, batched per burst."""
+        self.handoff.put(self._emit, event)
+
+    def trace_dump(self, when: float, raw: str, level: int) -> None:
+        """A SIP message dump from the log writer (pjsip thread): parsed on the loop."""
+        self.handoff.put(self._trace, (when, raw, level))
+
+    def _trace(self, dump: tuple[float, str, int]) -> None:
+        when, raw, level = dump
+        text = clean(raw)
+        entry = parse_dump(text, when)
+        if entry is not None:
+            self._emit(SipTrace(entry))
+        elif level <= self.stack.writer.log_level:
+            log_line(text, level)
 
     def poll(self, ms: int) -> None:
-        """One libHandleEvents wait, then the poll hooks (e.g. BLF polling fallback)."""
-        self.stack.handle_events(ms)
-        for hook in list(self.poll_hooks):
-            try:
-                hook()
-            except Exception:  # a faulty hook must not kill the pjsip thread
-                log.exception("poll hook failed")
+        """One libHandleEvents wait, then the poll hooks (e.g. BLF polling fallback). The
+        events of one round reach the loop in one hop."""
+        handoff = self.handoff
+        handoff.hold()  # (not a context manager: this runs for every RTP packet in a call)
+        try:
+            self.stack.handle_events(ms)
+            for hook in tuple(self.poll_hooks):
+                try:
+                    hook()
+                except Exception:  # a faulty hook must not kill the pjsip thread
+                    log.exception("poll hook failed")
+        finally:
+            handoff.release()
 
     def log_debug(self, text: str) -> None:
         log.debug("%s", text)

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 import pjsua2 as pj
 
 from tuiphone.model.backend import BackendSettings
-from tuiphone.model.events import Event
-from tuiphone.sip import stun2
 from tuiphone.sip.errors import convert
 from tuiphone.sip.logwriter import TraceWriter
 from tuiphone.sip.transports import Transports
@@ -51,9 +49,10 @@ def _flush_c_stdio() -> None:
 class Stack:
     """The Endpoint plus its transports and log writer."""
 
-    def __init__(self, settings: BackendSettings, emit: Callable[[Event], None]) -> None:
+    def __init__(self, settings: BackendSettings, dump: Callable[[float, str, int], None]
+                 ) -> None:
         self.settings = settings
-        self.writer = TraceWriter(emit, settings.log_level)
+        self.writer = TraceWriter(dump, settings.log_level)
         with quiet_stdout():
             self.ep = pj.Endpoint()
             self.ep.libCreate()
@@ -77,6 +76,8 @@ class Stack:
         return wake
 
     def _stun_rfc5389(self) -> None:
+        from tuiphone.sip import stun2  # ctypes view of pjsua_var: only with STUN servers
+
         s = self.settings
         expected = stun2.Expected(min(s.max_calls, MAX_CALLS), s.nameservers[:MAX_NAMESERVERS],
                                   s.stun_servers)

@@ -236,8 +236,13 @@ class Gate:
     # reporting, after each poll
 
     def report(self) -> None:
+        """Totals and log lines that are due. Runs after every poll, which in a call is
+        every RTP packet: with nothing counted since the last report it returns at once."""
+        if not self.tally.pending:
+            return
         now = time.monotonic()
         for total in self.tally.due(now):
             self._emit(RequestRefused(total))
         for line in self.tally.log_lines(now):
             log.warning("%s", line)
+        self.tally.settle()

@@ -63,6 +63,9 @@ class Tally:
         self._sources: collections.OrderedDict[str, _Source] = collections.OrderedDict()
         self._records: dict[tuple[str, RefusalReason], _Record] = {}
         self._global = _Bucket(GLOBAL_BURST, 0.0)
+        # something counted and not yet sent or logged: False spares the pjsip thread a
+        # look at every record after every poll (in a call, after every RTP packet)
+        self.pending = False
 
     def throttled(self, address: str, now: float) -> bool:
         """True when ``address`` has used up its refusals: drop its request unread."""
@@ -83,6 +86,7 @@ class Tally:
               now: float, at: float, src: _Source | None = None) -> None:
         """Count a refusal without rate accounting (e.g. a throttled source's drop)."""
         src = src or self._source(address, now)
+        self.pending = True
         src.unlogged += 1
         key = (address, reason)
         record = self._records.get(key)
@@ -122,6 +126,12 @@ class Tally:
                 yield _line(address, src.unlogged, reasons, first=src.logged_at < 0)
                 src.unlogged = 0
                 src.logged_at = now
+
+    def settle(self) -> None:
+        """After ``due`` and ``log_lines``: ``pending`` stays True only while a total
+        waits to be sent or a source's refusals wait to be logged."""
+        self.pending = (any(r.dirty for r in self._records.values())
+                        or any(s.unlogged for s in self._sources.values()))
 
     def totals(self) -> list[Refusals]:
         return [r.total for r in self._records.values()]

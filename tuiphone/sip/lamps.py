@@ -17,13 +17,12 @@ import pjsua2 as pj
 from tuiphone.model.errors import InvalidUri, LimitExceeded
 from tuiphone.model.events import LampChanged
 from tuiphone.model.lamp import Lamp, LampState
-from tuiphone.sip.blf import native
-from tuiphone.sip.blf.watcher import MAX_BLF, BlfWatcher
 from tuiphone.sip.errors import convert
 from tuiphone.sip.presence import PresenceBuddy, merge, status_for
 from tuiphone.sip.uri import check_uri
 
 if TYPE_CHECKING:
+    from tuiphone.sip.blf.watcher import BlfWatcher
     from tuiphone.sip.core import Core
 
 log = logging.getLogger("tuiphone.sip.lamps")
@@ -76,6 +75,8 @@ class LampHub:
     def _blf_watcher(self, account_id: str) -> BlfWatcher:
         acc = self._of(account_id)
         if acc.watcher is None:
+            from tuiphone.sip.blf.watcher import BlfWatcher  # ctypes BLF: on the first lamp
+
             pj_acc = self.core.account(account_id)
 
             def on_lamp(lamp: Lamp) -> None:
@@ -89,6 +90,9 @@ class LampHub:
         acc = self._of(account_id)
         if uri in acc.buddies:
             return
+        from tuiphone.sip.blf import native
+        from tuiphone.sip.blf.watcher import MAX_BLF
+
         if native.buddy_count() >= MAX_BLF:
             raise LimitExceeded(f"at most {MAX_BLF} lamps ({native.MAX_BUDDIES} pjsua buddies)")
         buddy = PresenceBuddy(uri, lambda lamp: self._lamp(account_id, uri, None, lamp))

@@ -85,8 +85,10 @@ class PjLoop:
         self._wake_addr = (host, port)
 
     def _run(self) -> None:
+        jobs = self._jobs
         while not self._stop:
-            self._drain()
+            if not jobs.empty():  # (in a call this loop turns for every RTP packet)
+                self._drain()
             if self._stop:
                 break
             try:

@@ -7,26 +7,35 @@ import re
 from tuiphone.model.trace import TraceEntry
 
 # "TX 512 bytes Request msg INVITE/cseq=1 (tdta0x..) to UDP 127.0.0.1:5060:\n<msg>\n--end msg--"
-_DUMP = re.compile(
-    r"(?P<dir>TX|RX) \d+ bytes .*? (?:to|from) (?P<tp>[A-Za-z0-9]+) (?P<peer>\S+?):\r?\n"
-    r"(?P<msg>.*?)\r?\n?--end msg--",
-    re.S,
+# Only the short first line goes through a regular expression; the end of the message is
+# found with str.find (a lazy ".*?" over the whole message cost ~50 us a message).
+_HEAD = re.compile(
+    r"(?P<dir>TX|RX) \d+ bytes [^\n]*? (?:to|from) (?P<tp>[A-Za-z0-9]+) (?P<peer>\S+?):\r?\n"
 )
+_END = "--end msg--"
 _SECRET_HEADERS = ("authorization:", "proxy-authorization:")
 _SECRET_PARAM = re.compile(r'(password|passwd)="?[^",\s]*"?', re.I)
 
 
 def parse_dump(text: str, timestamp: float) -> TraceEntry | None:
     """Return the TraceEntry for one pjsip message-dump log line, or None if it isn't one."""
-    m = _DUMP.search(text)
+    m = _HEAD.search(text)
     if m is None:
         return None
+    end = text.find(_END, m.end())
+    if end < 0:
+        return None
+    msg = text[m.end():end]
+    if msg.endswith("\n"):
+        msg = msg[:-1]
+    if msg.endswith("\r"):
+        msg = msg[:-1]
     return TraceEntry(
         timestamp=timestamp,
         direction=m["dir"].lower(),
         transport=m["tp"].upper(),
         peer=m["peer"],
-        text=mask_secrets(m["msg"]),
+        text=mask_secrets(msg),
     )
 
 

@@ -18,7 +18,6 @@ from tuiphone.engine.api import PhoneApi
 from tuiphone.ui.actions import bindings_for, unknown_ids
 from tuiphone.ui.alerts import Alerter
 from tuiphone.ui.palette import PhoneCommands
-from tuiphone.ui.screens.help import HelpScreen
 from tuiphone.ui.screens.main import MainScreen
 from tuiphone.ui.themes import (
     BUILTIN_DIR,
@@ -177,6 +176,8 @@ class TuiphoneApp(App[int]):
             await closer()
 
     def action_help(self) -> None:
+        from tuiphone.ui.screens.help import HelpScreen  # when opened
+
         pane = self.main.current_pane() if self.screen is self.main else "incoming"
         extra = {"contacts": ["contact-list"], "chat": ["conversation"]}.get(pane, [])
         self.push_screen(HelpScreen(["app", "screen", pane, *extra], self.keymap))

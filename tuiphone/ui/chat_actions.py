@@ -16,7 +16,6 @@ from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.message import Message
 from tuiphone.ui.chat_model import PAGE
 from tuiphone.ui.phone_link import PhoneLink, in_worker
-from tuiphone.ui.screens.chat_search import LIMIT, ChatSearchScreen
 from tuiphone.ui.widgets.chat import ChatPane
 
 
@@ -99,6 +98,8 @@ class ChatActions:
         if self.link.phone is None:
             self.host.notify("The engine is still starting", severity="warning")
             return
+
+        from tuiphone.ui.screens.chat_search import LIMIT, ChatSearchScreen  # when opened
 
         async def search(text: str, uri: str | None) -> list[Message]:
             phone = self.link.phone

@@ -15,7 +15,6 @@ from textual.widget import Widget
 from tuiphone.model.contact import ContactSummary
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.phone_link import PhoneLink, in_worker
-from tuiphone.ui.screens.contact_edit import ContactEditScreen
 from tuiphone.ui.screens.prompt import ConfirmScreen
 from tuiphone.ui.widgets.contacts import AVATAR_CELLS, ContactsPane
 from tuiphone.ui.widgets.quickdial import QuickDial
@@ -100,6 +99,8 @@ class ContactActions:
         except Exception as err:  # noqa: BLE001
             self.host.notify(f"Contacts: {err}", severity="error")
             return
+        from tuiphone.ui.screens.contact_edit import ContactEditScreen  # when opened
+
         result = await self.host.app.push_screen_wait(ContactEditScreen(before, books))
         if result is None:
             return

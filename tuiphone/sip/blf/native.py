@@ -9,7 +9,6 @@ Every function here must be called on the thread that owns the pjsua2 Endpoint.
 from __future__ import annotations
 
 import ctypes
-import importlib.metadata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -103,6 +102,8 @@ class NativeError(RuntimeError):
 
 def wheel_version() -> str:
     """The installed pjsua2-python distribution version ("" if unknown)."""
+    import importlib.metadata  # ~5 ms and a walk of site-packages: only when asked
+
     try:
         return importlib.metadata.version("pjsua2-python")
     except importlib.metadata.PackageNotFoundError:

@@ -78,8 +78,6 @@ from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
 from tuiphone.ui.quality import Quality
 from tuiphone.ui.quickdial_keys import QuickDialKeys
-from tuiphone.ui.screens.call_detail import CallDetailScreen
-from tuiphone.ui.screens.consent import ConsentScreen
 from tuiphone.ui.screens.incoming import IncomingCallScreen
 from tuiphone.ui.screens.layout import PANES, is_wide
 from tuiphone.ui.widgets.calls import CallsPane
@@ -258,6 +256,8 @@ class MainScreen(Screen[None]):
         self._consent_open = True
         changes = [p.what for row in waiting for p in row.pending]
         source = ", ".join(sorted({str(row.source) for row in waiting}))
+        from tuiphone.ui.screens.consent import ConsentScreen  # only when a layer asks
+
         choice = await self.app.push_screen_wait(ConsentScreen(source, changes))
         self._consent_open = False
         if choice in ("accept", "reject"):
@@ -458,12 +458,16 @@ class MainScreen(Screen[None]):
         pane = self.query_one(CallsPane)
         pane.set_stats({**pane.stats, call_id: stats})
         screen = self.app.screen
+        from tuiphone.ui.screens.call_detail import CallDetailScreen  # loaded with a call
+
         if isinstance(screen, CallDetailScreen) and screen.call.id == call_id:
             screen.show(track)
 
     def action_details(self) -> None:
         call = self.call_actions.selected(CallState.CONNECTED)
         if call is not None:
+            from tuiphone.ui.screens.call_detail import CallDetailScreen
+
             self.app.push_screen(CallDetailScreen(
                 call, party(call.remote_uri, call.remote_name), self.quality.tracks.get(call.id)))
 

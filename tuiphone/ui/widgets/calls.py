@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
@@ -50,6 +51,7 @@ class CallsPane(Vertical):
         self.clock = clock
         self.stats: dict[str, CallStats] = {}
         self.last_ended: CallInfo | None = None
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="active-calls", cursor_type="row")
@@ -58,7 +60,9 @@ class CallsPane(Vertical):
         yield HistoryView(clock=self.clock, id="history").data_bind(entries=CallsPane.history)
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self._tick)
+        # the call timers tick once a second, only while there is a call to time: an idle
+        # phone's only repaint is the dialpad's blinking cursor
+        self._ticker = self.set_interval(1.0, self._tick, pause=not self.calls)
 
     @property
     def selected(self) -> str | None:
@@ -73,6 +77,11 @@ class CallsPane(Vertical):
 
     def watch_calls(self, calls: tuple[CallInfo, ...]) -> None:
         self._render_calls(calls)
+        if self._ticker is not None:
+            if calls:
+                self._ticker.resume()
+            else:
+                self._ticker.pause()
 
     def show_ended(self, call: CallInfo) -> None:
         self.last_ended = call
