@@ -13,6 +13,7 @@ TypingChanged events (composing.py). Loop-thread only.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -101,6 +102,9 @@ class Chat:
             for wire in self.wires(msg):
                 await self._backend.send_message(acc.id, target, wire.body, wire.content_type,
                                                  wire.id, wire.headers)
+            # sent without the outbox; its record waits out a lock (as sent: it went)
+            sent = dataclasses.replace(msg, delivery=Delivery.SENT)
+            self._save("chat", lambda: self._store.add_message(sent), keep=True)
         return msg
 
     def wires(self, msg: Message) -> list[Wire]:
@@ -189,7 +193,7 @@ class Chat:
             else:
                 outcome.append(not msg.truncated and self._store.complete_message(msg))
 
-        self._save("chat", write)
+        self._save("chat", write, keep=True)  # a lock delays it; it is never lost
         if outcome == [False]:
             return None
         files = self.files
