@@ -109,7 +109,9 @@ class Soak:
                  f'registrar = "{self.kam.registrar_uri}"', 'username = "alice"',
                  'password_env = "SOAK_PASSWORD"', 'transport = "udp"',
                  f"local_port = {self.port}", "auto_answer = true",
-                 "[accounts.features]", "blf = true"]
+                 "[accounts.features]", "blf = true",
+                 # SIPp calls from loopback, not through the registrar: let it in
+                 "[accounts.trust]", 'accept_from = ["registrar", "127.0.0.1"]']
         for i, uri in enumerate(self.lamp_uris(), 1):
             lines += ["[[quickdial]]", f'label = "lamp{i:02d}"', f'uri = "{uri}"', "blf = true"]
         path = self.work / "config.toml"
