@@ -42,7 +42,8 @@ LINE = st.one_of(
     st.binary(max_size=300).map(lambda b: b.replace(b"\n", b"")),
     JSON.map(lambda v: json.dumps(v).encode()),
     REQUEST.map(lambda r: json.dumps(r).encode()),
-    st.text(max_size=50).map(lambda t: ('{"cmd": "' + t).encode("utf-8", "surrogatepass")),
+    st.text(max_size=50).map(
+        lambda t: ('{"cmd": "' + t).encode("utf-8", "surrogatepass").replace(b"\n", b"")),
 )
 
 
