@@ -66,3 +66,38 @@ def test_bad_quoting_names_its_line(tmp_path):
     run = tuiphone("run", str(script), "--json")
     assert run.code == 2
     assert f"{script}:4:" in run.err
+
+
+VARIABLES = """\
+# a value of one command's JSON, used by later lines
+set ACC = $(accounts).0.id
+set CALL = $(open sip:echo@127.0.0.1 --account $ACC).id
+wait call connected
+calls
+hangup ${CALL}
+"""
+
+
+def test_set_keeps_a_json_field_for_later_lines(tmp_path):
+    script = tmp_path / "vars.tp"
+    script.write_text(VARIABLES)
+    run = tuiphone("run", str(script), "--json")
+    assert run.code == 0, run.err
+    docs = [json.loads(d) for d in _documents(run.out)]
+    assert len(docs) == 3  # set lines print nothing
+    call_id = docs[0]["match"]["id"]
+    assert [c["id"] for c in docs[1]] == [call_id]
+    assert docs[2] == {"hung_up": 1}
+
+
+def test_an_unset_variable_or_missing_field_names_the_line(tmp_path):
+    script = tmp_path / "bad.tp"
+    script.write_text("status\nhangup $NOPE\n")
+    run = tuiphone("run", str(script))
+    assert run.code == 2
+    assert f"{script}:2: $NOPE is not set" in run.err
+    script.write_text("set X = $(status).no_such_field\n")
+    run = tuiphone("run", str(script))
+    assert run.code == 2
+    assert f"{script}:1: no field 'no_such_field' in the result" in run.err
+    assert "Traceback" not in run.err

@@ -43,3 +43,12 @@ def test_ping_with_count(daemon):
 
 def test_ping_refused_exits_4(daemon):
     assert tuiphone("ping", "sip:nobody@example.com").code == 4
+
+
+def test_trace_rtp_needs_pcap_and_the_setting(daemon, tmp_path):
+    alone = tuiphone("trace", "--rtp")
+    assert alone.code == 2
+    assert "--rtp goes with --pcap" in alone.err
+    off = tuiphone("trace", "--pcap", str(tmp_path / "x.pcapng"), "--rtp")
+    assert off.code == 2  # the daemon keeps no RTP headers: [engine] rtp_headers is 0
+    assert "[engine] rtp_headers" in off.err

@@ -59,3 +59,41 @@ async def test_resend_refuses_what_is_not_a_failed_outgoing_message(phone: Phone
         await run_line(phone, f"resend {sent.id}")
     with pytest.raises(NotFound, match="no stored message"):
         await run_line(phone, "resend nosuchid")
+
+
+async def test_messages_of_a_contact_cover_every_uri_of_its_vcard(tmp_path) -> None:
+    """``messages URI`` right after the engine starts: it waits for the address book, and
+    a contact's two SIP addresses are one thread."""
+    from tests.support.vdir import write_vdir
+    from tuiphone.contacts import ContactBook
+    from tuiphone.contacts.sources import VdirSource
+    from tuiphone.engine.fake import FakeBackend
+    from tuiphone.engine.setup import EngineSetup
+    from tuiphone.model.account import AccountConfig
+    from tuiphone.model.message import Message
+    from tuiphone.store import Store
+
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:carol-1\r\nFN:Carol\r\n"
+            "IMPP:sip:carol@a.test\r\nIMPP:sip:carol@b.test\r\nEND:VCARD\r\n")
+    folder = write_vdir(tmp_path / "vdir", {"carol.vcf": card})
+    with Store(tmp_path / "db") as store:
+        for n, peer in enumerate(("sip:carol@a.test", "sip:dave@x.test", "sip:carol@b.test")):
+            store.add_message(Message(f"m{n}", "local", "in", peer, f"hi {n}", "text/plain",
+                                      float(n), Delivery.RECEIVED))
+    phone = Phone(EngineSetup(accounts=(AccountConfig(id="local", uri="sip:me@127.0.0.1"),),
+                              echo_line=False, db_path=tmp_path / "db"), FakeBackend())
+
+    def open_book() -> ContactBook:
+        book = ContactBook([VdirSource("t", folder)], region="DE")
+        book.load()
+        return book
+
+    phone.attach_contacts(open_book)
+    await phone.start()
+    try:
+        found = json.loads(dumps(await run_line(phone, "messages sip:carol@b.test --json")))
+        assert [m["body"] for m in found] == ["hi 0", "hi 2"]
+        dave = await run_line(phone, "messages sip:dave@x.test")
+        assert [m.body for m in dave] == ["hi 1"]
+    finally:
+        await phone.stop()

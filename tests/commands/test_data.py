@@ -18,6 +18,19 @@ from tuiphone.store.attachments import Attachment
 
 BOB = "sip:bob@example.com"
 SECRET = "the launch code is 0000"
+_REGISTER = ("REGISTER sip:example.com SIP/2.0\nFrom: <sip:me@example.com>;tag=1\n"
+             "To: <sip:me@example.com>\nCall-ID: r1\n\n")
+_TO_BOB = ("INVITE sip:bob@example.com SIP/2.0\nFrom: <sip:me@example.com>;tag=2\n"
+           "To: <sip:bob@example.com>\nCall-ID: i1\n\n")
+_FROM_BOB = ('SIP/2.0 200 OK\nFrom: "Bob" <sip:bob@EXAMPLE.com:5060>;tag=3\n'
+             "To: <sip:me@example.com>;tag=4\nCall-ID: m1\n\n"
+             "2026-01-01 10:00:02 RX UDP a line of the body that looks like a head\n")
+_ALICE = ("MESSAGE sip:alice@example.com SIP/2.0\nFrom: <sip:me@example.com>;tag=5\n"
+          "To: <sip:alice@example.com>\nCall-ID: m2\n\nhello bob@example.com\n")
+TRACE_LOG = "".join(
+    f"2026-01-01 10:00:0{i} {d} UDP 192.0.2.9:5060\n{text}\n"
+    for i, (d, text) in enumerate((("TX", _REGISTER), ("TX", _TO_BOB), ("RX", _FROM_BOB),
+                                   ("TX", _ALICE))))
 
 
 @pytest.fixture
@@ -40,7 +53,7 @@ def kept(tmp_path: Path) -> Path:
     file_keys_dir().mkdir(parents=True)
     (file_keys_dir() / ("a" * 32)).write_bytes(b"wrapped")
     (file_keys_dir() / ("b" * 32)).write_bytes(b"wrapped")
-    (data_dir() / "sip-trace.log").write_text("INVITE sip:bob@example.com SIP/2.0\n")
+    (data_dir() / "sip-trace.log").write_text(TRACE_LOG)
     state_dir().mkdir(parents=True, exist_ok=True)
     (state_dir() / "shell_history").write_text("call bob\n")
     (state_dir() / "tuiphone.log").write_text("2026-01-01 00:00:00 1 INFO x: bob\n")
@@ -107,7 +120,8 @@ def test_erase_needs_yes_and_then_leaves_nothing(
 def test_erase_one_peer(kept: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, kept, "erase", "--peer", BOB, "--yes", "--json")
     assert code == 0
-    assert json.loads(out) == {"rows_deleted": 2, "peer": BOB, "files_removed": 1}
+    assert json.loads(out) == {"rows_deleted": 2, "peer": BOB, "files_removed": 1,
+                               "trace_records_removed": 2}
     with Store(data_dir() / "tuiphone.db") as store:
         assert [c.remote_uri for c in store.history()] == ["sip:alice@example.com"]
         assert [a.filename for a in store.peer_attachments()] == ["a.jpg"]
@@ -115,7 +129,14 @@ def test_erase_one_peer(kept: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert [m.body for m in store.search_messages("hello")] == ["hello 1"]
     assert [p.name for p in files_dir().iterdir()] == ["a.jpg"]
     assert [p.name for p in file_keys_dir().iterdir()] == ["a" * 32]
-    assert (data_dir() / "sip-trace.log").exists()
+    left = (data_dir() / "sip-trace.log").read_text()
+    assert "Call-ID: i1" not in left  # bob's INVITE and the answer from him went
+    assert "Call-ID: m1" not in left
+    assert "looks like a head" not in left  # with the whole record, body and all
+    assert "Call-ID: r1" in left  # the rest stays, whole and in order
+    assert left.index("Call-ID: r1") < left.index("Call-ID: m2")
+    assert left.endswith("hello bob@example.com\n\n")  # a body naming bob is not a header
+    assert stat.S_IMODE((data_dir() / "sip-trace.log").stat().st_mode) == 0o600
 
 
 def test_show_lists_every_place_with_rows_and_sizes(
@@ -125,7 +146,8 @@ def test_show_lists_every_place_with_rows_and_sizes(
     assert code == 0
     rows = {r["what"]: r for r in json.loads(out)}
     db = rows["calls, messages, attachment records, counters"]
-    assert db["rows"] == "2 attachments, 2 messages, 2 calls, 0 counters, 0 location_uses"
+    assert db["rows"] == ("2 attachments, 0 part_receipts, 2 messages, 2 calls, 0 counters, "
+                          "0 location_uses, 0 incoming_parts")
     received = rows["files received (features.file_sharing)"]
     assert (received["rows"], received["bytes"]) == ("2 files", 10)
     assert db["bytes"] > 0

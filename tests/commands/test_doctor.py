@@ -260,3 +260,19 @@ async def test_from_the_shell_it_reports_the_front_ends_registration(tmp_path):
     assert checks["options"]["status"] == "ok"
     assert checks["register"]["status"] == "ok"
     assert "not sent again" in checks["register"]["detail"]
+
+
+def test_audio_device_mode_names_a_missing_device(monkeypatch):
+    import sys
+
+    from tests.sip import fake_sounddevice
+    from tuiphone.model.backend import MediaSettings
+
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice.module())
+    good = machine.audio(MediaSettings(mode="device", output="headset"), None)
+    assert good.status is Status.OK
+    assert "2 input(s), 2 output(s)" in good.detail
+    bad = machine.audio(MediaSettings(mode="device", input="usb"), None)
+    assert bad.status is Status.WARN
+    assert "no input devices match 'usb'; input devices: 0: default, 1: Fake Headset" in bad.detail
+    assert "audio devices" in bad.fix

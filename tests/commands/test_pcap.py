@@ -15,7 +15,9 @@ import pytest
 from tests.conftest import need_binary
 from tuiphone.commands.trace.packets import TLS_COMMENT, parse_peer, top_via
 from tuiphone.commands.trace.pcap import LINKTYPE_RAW, write_pcap
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
+from tuiphone.sip.rtp_tap import header_length
 
 HEADERS = ("From: <sip:alice@198.18.0.1>;tag=1\r\nTo: <sip:bob@198.18.0.2>\r\n"
            "Call-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
@@ -146,3 +148,44 @@ def test_tshark_reads_every_packet_as_sip_with_good_checksums(tmp_path: Path) ->
 def test_odd_payloads_are_padded(entry: TraceEntry) -> None:
     ((_, pkt, _),) = packets([entry])
     assert pkt.endswith(entry.text.encode())
+
+
+def _rtp(seq: int, direction: str = "tx", head: bytes = b"") -> RtpPacket:
+    header = head or struct.pack("!BBHII", 0x80, 8, seq, seq * 160, 0x1234ABCD)
+    src, dst = ("198.18.0.1:4000", "198.18.0.2:30000")
+    return RtpPacket(float(200 + seq), "c1", direction, src if direction == "tx" else dst,
+                     dst if direction == "tx" else src, header, len(header) + 160)
+
+
+def test_rtp_header_lengths() -> None:
+    plain = struct.pack("!BBHII", 0x80, 0, 1, 2, 3)
+    assert header_length(plain + b"x" * 160) == 12
+    two_csrcs = bytes([0x82]) + plain[1:] + b"\0" * 8
+    assert header_length(two_csrcs + b"x" * 10) == 20
+    extension = bytes([0x90]) + plain[1:] + struct.pack("!HH", 0xBEDE, 1) + b"\0" * 4
+    assert header_length(extension + b"x" * 10) == 20
+    assert header_length(b"\x40" + plain[1:]) == 0  # version 1: not RTP
+    assert header_length(plain[:11]) == 0
+
+
+def test_rtp_headers_are_udp_packets_cut_after_the_header(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    assert write_pcap(buf, [CALL[0], _rtp(1), _rtp(2, "rx")]) == 3
+    *_, (_, sip), (_, tx), (_, rx) = blocks(buf.getvalue())
+    _iface, _high, _low, caplen, length = struct.unpack("<IIIII", tx[:20])
+    assert (caplen, length) == (20 + 8 + 12, 20 + 8 + 12 + 160)
+    pkt = tx[20:20 + caplen]
+    assert struct.unpack("!H", pkt[2:4])[0] == length  # the IP length is the real one
+    assert struct.unpack("!H", pkt[24:26])[0] == 8 + 12 + 160  # and so is UDP's
+    assert v4_ends(pkt) == ("198.18.0.1", 4000, "198.18.0.2", 30000)
+    assert v4_ends(rx[20:60]) == ("198.18.0.2", 30000, "198.18.0.1", 4000)
+    path = tmp_path / "rtp.pcapng"
+    path.write_bytes(buf.getvalue())
+    done = subprocess.run(
+        [need_binary("tshark"), "-r", str(path), "-d", "udp.port==4000,rtp",
+         "-o", "ip.check_checksum:TRUE", "-Y", "rtp", "-T", "fields", "-e", "rtp.seq",
+         "-e", "rtp.p_type", "-e", "rtp.ssrc", "-e", "ip.checksum.status"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert [line.split("\t") for line in done.stdout.splitlines()] == [
+        ["1", "8", "0x1234abcd", "1"], ["2", "8", "0x1234abcd", "1"]]

@@ -202,6 +202,8 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
          "CFG:2: engine.nameservers: not an IP address: 'dns.example'"),
         ('[engine]\nstun_servers = ["stun example"]\n',
          "CFG:2: engine.stun_servers: expected host or host:port, got 'stun example'"),
+        ('[engine]\nrtp_headers = -5\n',
+         "CFG:2: engine.rtp_headers: -5 is out of range 0..1000000"),
         ('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n[accounts.nat]\nkeepalive = -1\n',
          "CFG:5: accounts[0].nat.keepalive: -1 is out of range 0..3600"),
         ('[[accounts]]\nid = "a"\nuri = "sip:a@x"\n[accounts.nat.turn]\nserver = "t:3478"\n',

@@ -178,6 +178,8 @@ async def test_a_long_text_goes_in_parts_and_arrives_whole(tmp_path):
     text = "".join(f"line {i:04d} of a long text\n" for i in range(400))  # ~10 kB
     try:
         got = phone.bus.waiter(lambda ev: isinstance(ev, MessageReceived))
+        delivered = phone.bus.waiter(lambda ev: isinstance(ev, MessageStatus)
+                                     and ev.message.delivery is Delivery.DELIVERED)
         sent = await phone.send_message("sip:bob@127.0.0.1", text, account_id="alice")
         assert sent.parts == longtext.part_count(text) > 1
         done = await phone.bus.wait(reached(sent.id, Delivery.SENT), 5)
@@ -185,9 +187,17 @@ async def test_a_long_text_goes_in_parts_and_arrives_whole(tmp_path):
         whole = (await asyncio.wait_for(got, 5)).message
         assert whole.body == text
         assert not whole.truncated
-        wires = [b for _, _, b in backend.sent_messages]
+        wires = [cpim.parse(b) for a, _, b in backend.sent_messages if a == "alice"]
         assert len(wires) == sent.parts
-        assert wires[0].startswith(f"(1/{sent.parts}) ")
+        assert wires[0].body.startswith(f"(1/{sent.parts}) ")
+        # each part asks for its own receipts; the text is delivered once all are
+        assert [w.get("imdn.message-id") for w in wires] == [
+            f"{sent.id}~{i}" for i in range(1, sent.parts + 1)]
+        assert (await asyncio.wait_for(delivered, 5)).message.id == sent.id
+        notes = [imdn.parse(cpim.parse(b).body) for a, _, b in backend.sent_messages
+                 if a == "bob"]
+        assert sorted(n.message_id for n in notes) == sorted(
+            w.get("imdn.message-id") for w in wires)
         assert [m.body for m in await phone.messages("sip:alice@127.0.0.1")] == [text]
     finally:
         await phone.stop()
@@ -210,7 +220,8 @@ async def test_a_failed_part_sends_every_part_again_and_the_receiver_keeps_one(t
         await asyncio.wait_for(done, 5)
         await asyncio.wait_for(whole, 5)
         assert [m.body for m in received] == [text]
-        assert len(backend.sent_messages) == 6  # two attempts of three parts
+        tries = [m for m in backend.sent_messages if m[0] == "alice"]
+        assert len(tries) == 6  # two attempts of three parts
         assert len(await phone.messages("sip:alice@127.0.0.1")) == 1
     finally:
         await phone.stop()

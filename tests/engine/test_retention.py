@@ -17,7 +17,7 @@ from tuiphone.engine.phone import Phone
 from tuiphone.engine.retention import DAY_S, Retention
 from tuiphone.engine.setup import EngineSetup
 from tuiphone.engine.tracefile import append_record, drop_older
-from tuiphone.model.account import AccountConfig
+from tuiphone.model.account import AccountConfig, Features
 from tuiphone.model.events import SipTrace
 from tuiphone.model.trace import TraceEntry
 from tuiphone.store import Store
@@ -109,3 +109,38 @@ def test_history_limit_zero_keeps_no_call(tmp_path: Path):
         Journal(store, None, lambda e: None, history_limit=0).record_history(call(1))
         Journal(store, None, lambda e: None, history_limit=5).record_history(call(2))
         assert [h.call_id for h in store.history()] == ["c2"]
+
+
+def _with(peer: str, n: int) -> TraceEntry:
+    return TraceEntry(NOW + n, "tx", "UDP", "192.0.2.9:5060",
+                      f"INVITE {peer} SIP/2.0\r\nFrom: <sip:me@127.0.0.1>;tag={n}\r\n"
+                      f"To: <{peer}>\r\nCSeq: {n} INVITE\r\n\r\n")
+
+
+async def test_a_phone_forgets_a_peer_in_its_ring_and_its_log(tmp_path: Path):
+    """``data erase --peer`` with an engine running: the peer's messages leave the trace
+    ring and the trace log, also those that arrived while another rewrite (retention)
+    held the log: the second rewrite waits for the first."""
+    trace_file = tmp_path / "sip-trace.log"
+    for n, peer in enumerate(("sip:bob@h", "sip:carol@h", "sip:bob@h:5060")):
+        append_record(trace_file, _with(peer, n))
+    me = AccountConfig("me", "sip:me@127.0.0.1", features=Features(sip_trace_log=True))
+    setup = EngineSetup(accounts=(me,), db_path=tmp_path / "t.db", trace_file=trace_file,
+                        echo_line=False)
+    phone = Phone(setup, FakeBackend())
+    await phone.start()
+    try:
+        phone.live.trace.extend([_with("sip:bob@h", 5), _with("sip:carol@h", 6)])
+        async with phone.journal.trace_held():  # as if retention were rewriting
+            phone.journal.on_event(SipTrace(_with("sip:bob@h", 7)))
+            phone.journal.on_event(SipTrace(_with("sip:carol@h", 8)))
+            forgetting = asyncio.ensure_future(phone.forget_peer("sip:bob@H"))
+            await asyncio.sleep(0)
+            assert not forgetting.done()  # it waits for the first rewrite to end
+        assert await forgetting == 1 + 3  # the ring's, then the file's (the held one too)
+        assert [e.text.split()[1] for e in await phone.trace()] == ["sip:carol@h"]
+        text = trace_file.read_text()
+        assert "bob" not in text
+        assert text.count("INVITE sip:carol@h") == 2
+    finally:
+        await phone.stop()

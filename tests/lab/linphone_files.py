@@ -1,15 +1,18 @@
 """liblinphone (Debian liblinphone10 5.1, through ctypes: there are no Python bindings and
 no headers are needed) as a file-transfer peer, in its own process:
 
-    python -m tests.lab.linphone_files WORKDIR RC [--send URI PATH]
+    python -m tests.lab.linphone_files WORKDIR RC [--send URI PATH] [--text URI TEXT [--cpim]]
 
 It starts a core from the linphonerc RC (registering at the lab's Kamailio), turns on
 auto-download of incoming files, and prints one JSON line per event, flushed:
 ``{"registered": true}``; for ``--send``: ``{"sent_state": N}`` as the message moves
 (5 = FileTransferDone, 2 = Delivered, 3/4 = failures); for a received file message
 ``{"received": content_type}`` then ``{"saved": path}`` once it is downloaded, or
-``{"received_state": N}``. It runs until killed. The core is iterated every 20 ms: that is
-how liblinphone is driven, not a synchronisation."""
+``{"received_state": N}``. ``--text`` sends a text message instead (``{"sent_state": N}``:
+2 = Delivered, 6 = DeliveredToUser and 7 = Displayed from the peer's IMDN); ``--cpim``
+first turns on CPIM in basic chat rooms for its account (off by default), so that its
+message goes in CPIM asking for IMDN receipts. It runs until killed. The core is iterated
+every 20 ms: that is how liblinphone is driven, not a synchronisation."""
 
 from __future__ import annotations
 
@@ -65,6 +68,18 @@ def load() -> ctypes.CDLL:
                  "linphone_chat_message_send", "linphone_core_start", "linphone_core_iterate",
                  "linphone_factory_create_core_cbs"):
         getattr(lib, name).argtypes = [c_void_p]
+    for name in ("linphone_core_get_default_account", "linphone_account_get_params",
+                 "linphone_account_params_clone", "linphone_chat_room_create_message_from_utf8",
+                 "linphone_core_get_im_notif_policy"):
+        getattr(lib, name).restype = c_void_p
+    for name in ("linphone_core_get_default_account", "linphone_account_get_params",
+                 "linphone_account_params_clone", "linphone_core_get_im_notif_policy",
+                 "linphone_im_notif_policy_enable_all", "linphone_chat_room_allow_cpim"):
+        getattr(lib, name).argtypes = [c_void_p]
+    lib.linphone_account_params_enable_cpim_in_basic_chat_room.argtypes = [c_void_p, c_int]
+    lib.linphone_account_params_cpim_in_basic_chat_room_enabled.argtypes = [c_void_p]
+    lib.linphone_account_set_params.argtypes = [c_void_p, c_void_p]
+    lib.linphone_chat_room_create_message_from_utf8.argtypes = [c_void_p, c_char_p]
     lib.linphone_core_cbs_set_message_received.argtypes = [c_void_p, MessageReceived]
     lib.linphone_core_add_callbacks.argtypes = [c_void_p, c_void_p]
     return lib
@@ -113,6 +128,8 @@ def main(args: argparse.Namespace) -> None:
             say(registered=True)
             if args.send:
                 sent = send(lib, core, args.send[0], Path(args.send[1]))
+            if args.text:
+                sent = send_text(lib, core, args.text[0], args.text[1], args.cpim)
         if sent is not None:
             state = lib.linphone_chat_message_get_state(sent)
             if state != last_sent:
@@ -145,9 +162,27 @@ def send(lib: ctypes.CDLL, core: int, uri: str, path: Path) -> int:
     return int(msg)
 
 
+def send_text(lib: ctypes.CDLL, core: int, uri: str, text: str, cpim: bool) -> int:
+    lib.linphone_im_notif_policy_enable_all(lib.linphone_core_get_im_notif_policy(core))
+    if cpim:
+        account = lib.linphone_core_get_default_account(core)
+        params = lib.linphone_account_params_clone(lib.linphone_account_get_params(account))
+        lib.linphone_account_params_enable_cpim_in_basic_chat_room(params, 1)
+        lib.linphone_account_set_params(account, params)
+        say(cpim=bool(lib.linphone_account_params_cpim_in_basic_chat_room_enabled(
+            lib.linphone_account_get_params(account))))
+    room = lib.linphone_core_get_chat_room_from_uri(core, uri.encode())
+    msg = lib.linphone_chat_room_create_message_from_utf8(room, text.encode())
+    lib.linphone_chat_message_ref(msg)
+    lib.linphone_chat_message_send(msg)
+    return int(msg)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("workdir")
     parser.add_argument("rc")
     parser.add_argument("--send", nargs=2, metavar=("URI", "PATH"))
+    parser.add_argument("--text", nargs=2, metavar=("URI", "TEXT"))
+    parser.add_argument("--cpim", action="store_true")
     main(parser.parse_args())

@@ -125,6 +125,32 @@ async def test_tuiphone_to_tuiphone_with_a_file(kamailio, phone_factory, nginx_f
 
 
 @pytest.mark.pjsua
+async def test_an_image_goes_with_a_thumbnail_shown_before_the_file(
+        kamailio, phone_factory, nginx_factory, tmp_path, sharing):
+    from PIL import Image
+
+    files = FileConfig(server=nginx_factory(max_body="10m").upload_url, kind=UploadKind.PUT)
+    phone, watch = await _pair(kamailio, phone_factory, files, sharing)
+    src = tmp_path / "holiday.png"
+    await asyncio.to_thread(lambda: Image.effect_noise((1600, 1200), 60).convert("RGB")
+                            .save(src))
+    msg = await phone.send_file(kamailio.aor("bob"), str(src), "alice")
+    saved = (await watch.wait(_saved)).transfer
+    assert saved.message_id != msg.id
+    shown = [e.transfer for e in watch.seen if isinstance(e, FileTransferChanged)
+             and e.transfer.message_id == saved.message_id]
+    first_thumb = next(i for i, t in enumerate(shown) if t.thumbnail)
+    assert first_thumb < shown.index(saved)  # the thumbnail came before the file
+    thumb = Path(shown[first_thumb].thumbnail)
+    assert thumb.parent == tmp_path / "files" / ".thumbnails"
+    with Image.open(thumb) as img:
+        assert (img.format, max(img.size)) == ("JPEG", 160)
+    sizes = await asyncio.to_thread(lambda: (thumb.stat().st_size, src.stat().st_size))
+    assert sizes[0] < 64 * 1024 < sizes[1]
+    assert await asyncio.to_thread(Path(saved.path).read_bytes) == src.read_bytes()
+
+
+@pytest.mark.pjsua
 async def test_upload_server_down_then_back(kamailio, phone_factory, nginx_factory, tmp_path,
                                             sharing):
     server = nginx_factory()

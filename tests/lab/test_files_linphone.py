@@ -146,3 +146,31 @@ async def test_a_file_from_tuiphone_reaches_liblinphone_still_encrypted(
     (uploaded,) = ft.stored()
     assert kept != data
     assert kept == await asyncio.to_thread(uploaded.read_bytes)
+
+
+async def test_liblinphone_takes_the_file_not_the_thumbnail_we_send_with_an_image(
+        kamailio, phone_factory, linphone, ft, tmp_path, monkeypatch):
+    """Our XML puts the RCC.07 thumbnail before the file; liblinphone reads only the
+    first file-info of type "file", so it fetches the picture itself."""
+    from PIL import Image
+
+    phone, watch = await _tuiphone(kamailio, phone_factory, ft, tmp_path, monkeypatch, "bob")
+    peer = await asyncio.to_thread(linphone, kamailio, "carol", ft)
+    src = tmp_path / "picture.png"
+    await asyncio.to_thread(lambda: Image.new("RGB", (800, 600), (9, 99, 199)).save(src))
+    msg = await phone.send_file(kamailio.aor("carol"), str(src), "bob")
+    done = await watch.wait(lambda e: isinstance(e, MessageStatus) and e.message.id == msg.id
+                            and not e.message.delivery.pending, 30)
+    assert done.message.delivery.value == "sent", done.message.reason
+    sent = [t.text for t in await phone.trace() if "rcs-ft-http+xml" in t.text]
+    assert any('type="thumbnail"' in t for t in sent)
+    await asyncio.to_thread(peer.wait, lambda lines: any("saved" in x for x in lines),
+                            "liblinphone saving the file")
+    path = Path(next(x["saved"] for x in peer.lines() if "saved" in x))
+    assert path.name == "picture.png"
+    sizes = await asyncio.to_thread(lambda: (
+        sorted(p.stat().st_size for p in ft.stored()), path.stat().st_size,
+        src.stat().st_size))
+    stored, kept, sent_size = sizes
+    assert len(stored) == 2  # the file and its thumbnail, uploaded apart
+    assert kept == sent_size == stored[-1]  # the file, not the small thumbnail

@@ -84,6 +84,7 @@ class Audited:
         env.pop("TUIPHONE_BACKEND", None)  # the real pjsua2 backend
         env["TUIPHONE_AUDIT_LOG"] = str(log)
         env["ALICE_PW"] = USERS["alice"]
+        env["TUIPHONE_PASSPHRASE"] = "audit passphrase"  # file keys (file sharing only)
         self.audit_logs.append(log)
         return env
 
@@ -337,3 +338,91 @@ def _photo_of(audited: Audited, config: Path, name: str) -> ContactPhoto | None:
             await phone.close()
 
     return asyncio.run(ask())
+
+
+class _Uploads(http.server.BaseHTTPRequestHandler):
+    """A PUT/GET file server (what nginx's dav module does), recording each request."""
+
+    files: dict[str, bytes] = {}
+    hits: list[tuple[str, str]] = []
+
+    def do_PUT(self) -> None:  # noqa: N802 - the standard library's name
+        size = int(self.headers.get("Content-Length", "0"))
+        _Uploads.files[self.path] = self.rfile.read(size)
+        _Uploads.hits.append(("PUT", self.path))
+        self.send_response(201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802
+        _Uploads.hits.append(("GET", self.path))
+        data = _Uploads.files.get(self.path)
+        if data is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def upload_server(netlab: NetLab, audited: Audited) -> Iterator[tuple[str, int]]:
+    address = netlab.uplink(audited.host).root_v4
+    server = http.server.ThreadingHTTPServer((address, 0), _Uploads)
+    _Uploads.files, _Uploads.hits = {}, []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield address, server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize("sharing", [False, True])
+def test_file_sharing_contacts_the_upload_server_only_when_on(
+    audited: Audited, registrar: Kamailio, upload_server: tuple[str, int], tmp_path: Path,
+    sharing: bool
+) -> None:
+    """alice sends a file to herself: with the switch on, exactly the registrar (SIP) and
+    the configured upload server (the PUT, then alice's own download of what arrived);
+    with it off the command is refused and only the registrar was ever contacted."""
+    host, port = upload_server
+    config = _config(
+        tmp_path, registrar, f"file_sharing = {str(sharing).lower()}\n",
+        f'[accounts.files]\nkind = "put"\nserver = "http://{host}:{port}/up/"\n')
+    secret = tmp_path / "note.txt"
+    secret.write_text("quarterly figures\n")
+    daemon = audited.daemon(config)
+    try:
+        run = lambda *w: audited.run("--config", str(config), *w)  # noqa: E731
+        waited = run("wait", "registered", "--timeout", "30")
+        assert waited.returncode == 0, waited.stderr + procs.tail(tmp_path / "daemon.out")
+        sent = run("--json", "message", f"sip:alice@{registrar.domain}", "--file", str(secret),
+                   "--wait", "sent", "--timeout", "30")
+        if sharing:
+            assert sent.returncode == 0, sent.stdout + sent.stderr
+            _until(lambda: ("GET", next(iter(_Uploads.files), "")) in _Uploads.hits, 30)
+        else:
+            assert sent.returncode != 0
+            assert "file_sharing" in sent.stderr, sent.stderr
+        assert run("--json", "ping", registrar.registrar_uri).returncode == 0
+    finally:
+        procs.stop(daemon)
+    assert [verb for verb, _ in _Uploads.hits] == (["PUT", "GET"] if sharing else [])
+    if sharing:  # what the server holds is ciphertext, not the file
+        (stored,) = _Uploads.files.values()
+        assert b"quarterly" not in stored
+    web = {(host, "tcp", port)}
+    assert audited.external() == {(registrar.host, "udp", registrar.port)} | (
+        web if sharing else set())
+    # the daemon's own HTTP, seen by the audit hook: a lookup and a connect per request
+    assert sorted((c["event"], c["host"]) for c in audited.python_external()) == (
+        [("socket.connect", host)] * 2 + [("socket.getaddrinfo", host)] * 2
+        if sharing else [])

@@ -32,7 +32,7 @@ from tuiphone.store import Store
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
-BURST = 200
+BURST = 1000
 
 
 @dataclass
@@ -100,6 +100,8 @@ async def test_kill_9_during_a_burst_loses_and_doubles_nothing(
         committed = {m.body for m in store.messages(limit=10_000) if m.direction == "out"}
         left = len(store.pending_messages())
     assert len(committed) >= BURST // 4
+    # the kill hit the burst: some messages were not written yet, or not yet answered
+    assert len(committed) < BURST or left > 0, (len(committed), left)
     # The same database in a new process: what was queued or in flight goes out now.
     # What was in flight may have arrived already: bob recognises the resend by its
     # Tuiphone-Message-ID (in trial runs 0-2 of ~150 resends were such doubles).

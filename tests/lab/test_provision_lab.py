@@ -188,7 +188,7 @@ def test_open_hands_a_csc_link_to_provision(provservice, kamailio, tmp_path):  #
     assert (cli.config.parent / "provisioned" / "lab.toml").exists()
     refused = cli("open", "https://elsewhere.test/")
     assert refused.returncode == 2
-    assert "csc: provisioning links only" in refused.stderr
+    assert "opens csc:, sip:, sips: and tel: links only" in refused.stderr
 
 
 FAILURES = [

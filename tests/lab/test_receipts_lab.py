@@ -77,6 +77,11 @@ async def test_long_text_through_kamailio_arrives_whole(kamailio, phone_factory)
     assert got.message.body == text  # type: ignore[union-attr]
     assert not got.message.truncated  # type: ignore[union-attr]
     assert len([m for m in await phone.messages() if m.direction == "in"]) == 1
+    # each part went in CPIM asking for receipts: delivered once every part was,
+    # displayed once bob read the thread (the least advanced part decides)
+    await watch.wait(state_of(sent.id, Delivery.DELIVERED))
+    assert await phone.mark_read(got.message.peer) == 1  # type: ignore[union-attr]
+    await watch.wait(state_of(sent.id, Delivery.DISPLAYED))
 
 
 async def test_baresip_gets_plain_text_with_receipts_on_and_answers(

@@ -70,3 +70,16 @@ def tone_level(samples: list[int], rate: int, freq_hz: float) -> float:
         s1, s2 = x + coeff * s1 - s2, s1
     power = s1 * s1 + s2 * s2 - coeff * s1 * s2
     return math.sqrt(max(power, 0.0)) * math.sqrt(2) / len(samples)
+
+
+def tail_samples(path: Path, seconds: float, rate: int = 8000) -> list[int]:
+    """The last ``seconds`` of a 16-bit mono recording, whatever its header says.
+
+    baresip's sndfile names dumps by the second: a call that starts in the same second
+    as another (a transfer) writes into the same file, so only the tail is sure to be
+    the newer call's."""
+    count = int(seconds * rate)
+    data = path.read_bytes()[44:]
+    data = data[len(data) - 2 * count:] if len(data) >= 2 * count else data
+    return list(struct.unpack(f"<{len(data) // 2}h", data[: len(data) // 2 * 2]))
+

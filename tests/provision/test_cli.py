@@ -16,7 +16,7 @@ from tests.cli.conftest import tuiphone
     (["provision", "https://p.test/", "--password-env", "SURELY_UNSET_VAR"],
      "SURELY_UNSET_VAR is not set"),
     (["provision", "accept"], "nothing is waiting for your decision"),
-    (["open", "https://p.test/"], "csc: provisioning links only"),
+    (["open", "https://p.test/"], "opens csc:, sip:, sips: and tel: links only"),
 ])
 def test_mistakes_are_one_line_and_exit_2(args, words):
     run = tuiphone(*args)

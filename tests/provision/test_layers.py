@@ -107,6 +107,9 @@ def test_own_format_errors_name_the_url_and_line():
     (b'[engine]\nbind_address = "0.0.0.0"\n[[accounts]]\nid = "w"\nuri = "sip:a@b"\n',
      "cannot be provisioned"),
     (b"[[accounts]\n", "TOML syntax error"),
+    # a provider must never make the phone run a program: hooks are the user's only
+    (b'[[hooks]]\non = "incoming"\nrun = ["sh"]\n[[accounts]]\nid = "w"\nuri = "sip:a@b"\n',
+     "cannot be provisioned"),
 ])
 def test_own_format_refusals(body, words):
     with pytest.raises(Unusable, match=words):

@@ -1,4 +1,4 @@
-"""A stand-in for the ``sounddevice`` module: a paced RawStream whose microphone
+"""A stand-in for the ``sounddevice`` module: paced raw streams whose microphone
 plays a tone and whose speaker output is collected (no sound card needed)."""
 
 from __future__ import annotations
@@ -11,20 +11,24 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+DEVICES = [
+    {"name": "default", "hostapi": 0, "max_input_channels": 32, "max_output_channels": 32},
+    {"name": "Fake Headset", "hostapi": 0, "max_input_channels": 1, "max_output_channels": 2},
+]
 
-class RawStream:
-    instances: list[RawStream] = []
+
+class _Stream:
+    instances: list[_Stream] = []
     tone_hz = 440.0
 
-    def __init__(
-        self, samplerate: int, blocksize: int, callback: Callable[..., None], **_: Any
-    ) -> None:
-        self.rate, self.block, self.callback = samplerate, blocksize, callback
+    def __init__(self, samplerate: int, callback: Callable[..., None], blocksize: int = 320,
+                 device: int | None = None, **_: Any) -> None:
+        self.rate, self.block, self.callback, self.device = samplerate, blocksize, callback, device
         self.played: list[bytes] = []
         self.enough = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-portaudio", daemon=True)
-        RawStream.instances.append(self)
+        _Stream.instances.append(self)
 
     def _mic(self, start: int) -> bytes:
         w = 2 * math.pi * self.tone_hz / self.rate
@@ -35,14 +39,13 @@ class RawStream:
     def _run(self) -> None:
         n, period, t = 0, self.block / self.rate, time.monotonic()
         while not self._stop.is_set():
-            out = bytearray(self.block * 2)
-            self.callback(self._mic(n), out, self.block, None, None)
-            self.played.append(bytes(out))
-            if sum(1 for f in self.played if any(f)) >= 100:
-                self.enough.set()
+            self.tick(n)
             n += self.block
             t += period  # a sound card's pace, not test synchronisation
             self._stop.wait(max(0.0, t - time.monotonic()))
+
+    def tick(self, n: int) -> None:
+        raise NotImplementedError
 
     def start(self) -> None:
         self._thread.start()
@@ -55,8 +58,31 @@ class RawStream:
         self._stop.set()
 
 
+class RawInputStream(_Stream):
+    def tick(self, n: int) -> None:
+        self.callback(self._mic(n), self.block, None, None)
+
+
+class RawOutputStream(_Stream):
+    def tick(self, n: int) -> None:
+        out = bytearray(self.block * 2)
+        self.callback(out, self.block, None, None)
+        self.played.append(bytes(out))
+        if sum(1 for f in self.played if any(f)) >= 100:
+            self.enough.set()
+
+
+def query_devices(device: Any = None, kind: str | None = None) -> Any:
+    if kind is not None:
+        return {**DEVICES[0], "index": 0}
+    return [dict(d, index=i) for i, d in enumerate(DEVICES)]
+
+
 def module() -> types.ModuleType:
     mod = types.ModuleType("sounddevice")
-    mod.RawStream = RawStream  # type: ignore[attr-defined]
-    RawStream.instances = []
+    mod.RawInputStream = RawInputStream  # type: ignore[attr-defined]
+    mod.RawOutputStream = RawOutputStream  # type: ignore[attr-defined]
+    mod.query_devices = query_devices  # type: ignore[attr-defined]
+    mod.query_hostapis = lambda: [{"name": "Fake"}]  # type: ignore[attr-defined]
+    _Stream.instances = []
     return mod

@@ -50,7 +50,11 @@ async def test_files_mode_tone_reaches_recording(files_lab: Lab, tmp_path: Path)
     a, b = await connect(files_lab)
     await files_lab.backend.play_file(b, str(tmp_path / "silence.wav"))
     mine = tmp_path / "bob.wav"
-    await files_lab.backend.record_call(b, str(mine))
+    auto_b = await files_lab.backend.stop_recording(b)  # one recording at a time per call
+    assert auto_b.startswith(str(tmp_path / "rec"))
+    with pytest.raises(UsageError, match="not being recorded"):
+        await files_lab.backend.stop_recording(b)
+    assert await files_lab.backend.record_call(b, str(mine)) == str(mine)
     assert await wait_rx_packets(files_lab.backend, b, 75) >= 75
     stats = await files_lab.backend.call_stats(b)
     assert stats.codec
@@ -67,8 +71,9 @@ async def test_files_mode_tone_reaches_recording(files_lab: Lab, tmp_path: Path)
     auto = list((tmp_path / "rec").glob("*.wav"))
     assert len(auto) == 2  # one automatic recording per call leg
     for path in auto:  # finished when the call ended, not when the engine stops
-        assert await finished(files_lab.backend, path) > 0
         assert path.stat().st_mode & 0o777 == 0o600
+        if str(path) != auto_b:  # bob's was stopped at once
+            assert await finished(files_lab.backend, path) > 0
 
 
 async def finished(backend: PjBackend, path: Path, timeout_s: float = 10.0) -> int:
@@ -149,3 +154,35 @@ async def test_conference_bridges_audio(tmp_path: Path) -> None:
         freq, rms = dominant_freq(str(heard))
         assert rms > 300
         assert 400 < freq < 480
+
+
+async def test_heard_only_recording_leaves_our_own_audio_out(files_lab: Lab,
+                                                             tmp_path: Path) -> None:
+    """alice plays 440 Hz (the lab's file), bob 880 Hz: alice's heard-only recording holds
+    bob's 880 Hz and none of her own 440 Hz, which her full recording mixes in."""
+    from tests.lab.tones import read_mono, tone_level
+    from tuiphone.model.tone import measure
+
+    a, b = await connect(files_lab)
+    write_tone(str(tmp_path / "tone880.wav"), 880, 2.0)
+    await files_lab.backend.play_file(b, str(tmp_path / "tone880.wav"))
+    heard, both = tmp_path / "heard.wav", tmp_path / "both.wav"
+    await files_lab.backend.record_call(a, str(heard), heard_only=True)
+    await files_lab.backend.record_call(a, str(both))
+    base = (await files_lab.backend.call_stats(a)).rx_packets
+    assert await wait_rx_packets(files_lab.backend, a, base + 100) >= base + 100
+    await files_lab.backend.hangup(a)
+    await files_lab.events.wait(call_is(a, CallState.ENDED))
+    await files_lab.backend.sync()
+    assert await finished(files_lab.backend, heard) > 0
+    reading = measure(heard)
+    assert reading.freq_hz is not None
+    assert abs(reading.freq_hz - 880) < 5
+    own = [tone_level(*_tail(read_mono(p)), 440.0) for p in (heard, both)]
+    assert own[1] > 500  # the full recording has alice's tone
+    assert own[0] < own[1] / 20  # the heard-only one does not
+
+
+def _tail(mono: tuple[list[int], int]) -> tuple[list[int], int]:
+    samples, rate = mono
+    return samples[rate // 2:], rate

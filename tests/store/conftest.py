@@ -43,6 +43,9 @@ def call(
         reason="OK" if answered else "Busy Here",
         remote_name=f"Peer {n}",
         mos=4.2 if answered else None,
+        loss_pct=1.5 if answered else None,
+        jitter_ms=3.25 if answered else None,
+        rtt_ms=42.0 if answered else None,
     )
 
 

@@ -67,3 +67,22 @@ def test_history_survives_reopening(db_path: Path, store: Store) -> None:
     store.close()
     with Store(db_path) as again:
         assert again.history() == [call(1)]
+
+
+def test_an_old_database_gains_the_quality_columns_empty(tmp_path: Path) -> None:
+    """A call written before the quality columns existed reads back with None figures."""
+    import sqlite3
+
+    from tuiphone.store.migrations import MIGRATIONS, migrate
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    before = MIGRATIONS.index(next(m for m in MIGRATIONS if "loss_pct" in m))
+    migrate(conn, str(path), MIGRATIONS[:before])
+    conn.execute("INSERT INTO calls (call_id, account_id, direction, remote_uri, started, "
+                 "ended, mos) VALUES ('c9', 'acc', 'outgoing', 'sip:x@example.com', 1, 2, 3.9)")
+    assert migrate(conn, str(path)) == len(MIGRATIONS)
+    conn.close()
+    with Store(path) as store:
+        (entry,) = store.history()
+    assert (entry.mos, entry.loss_pct, entry.jitter_ms, entry.rtt_ms) == (3.9, None, None, None)

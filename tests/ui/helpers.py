@@ -84,3 +84,16 @@ def app_over_vdir(
     app = TuiphoneApp(factory, app_config, clock=lambda: 1_700_000_000.0)
     app.main.quickdial_keys.state_path = tmp_path / "state.toml"
     return app, phone, folder
+
+
+def screen_lines(app: TuiphoneApp) -> list[str]:
+    """The screen as text, a line per row (what a terminal shows, without colours)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text().splitlines()

@@ -9,11 +9,26 @@ from dataclasses import dataclass
 from tuiphone.engine.api import MwiState, PhoneState
 from tuiphone.model.account import AccountState, RegState
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry, MediaState
+from tuiphone.model.contact import ContactDetails, ContactPhoto, ContactSummary, PhoneNumber
 from tuiphone.model.events import Event
 from tuiphone.model.message import ChatThread, Delivery, Message, peer_key
 from tuiphone.model.trace import TraceEntry
 
 T0 = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
+DAY = 86_400.0
+
+CONTACTS = (
+    ContactDetails(id="c-alice", name="Alice Example", org="Example Corp",
+                   numbers=("+1 555 0100",), sips=("sip:alice@pbx.example",),
+                   emails=("alice@example.com",), book="vdir", fn="Alice Example",
+                   title="Engineer", phones=(PhoneNumber("+1 555 0100", "work"),),
+                   email_kinds=("work",)),
+    ContactDetails(id="c-bob", name="Bob", sips=("sip:bob@127.0.0.1",), book="vdir", fn="Bob"),
+    ContactDetails(id="c-carol", name="Carol Longname-Withaveryverylongsurname",
+                   numbers=("+1 555 0199",), book="vdir",
+                   fn="Carol Longname-Withaveryverylongsurname",
+                   phones=(PhoneNumber("+1 555 0199", "cell"),)),
+)
 
 
 def _sip(first: str, call_id: str, cseq: str) -> str:
@@ -87,8 +102,20 @@ class StubPhone:
         return [m for m in self._messages()
                 if peer is None or peer_key(m.peer) == peer_key(peer)][-limit:]
 
+    async def search_contacts(self, text: str, limit: int = 20) -> list[ContactSummary]:
+        words = text.lower().split()
+        return [c for c in CONTACTS if all(w in c.name.lower() for w in words)][:limit]
+
+    async def contact(self, contact_id: str) -> ContactDetails:
+        return next(c for c in CONTACTS if c.id == contact_id)
+
+    async def contact_photo(self, contact_id: str) -> ContactPhoto | None:
+        return None
+
     def _messages(self) -> list[Message]:
         return [
+            Message("m0", "local", "out", "sip:echo@127.0.0.1:5060", "good morning",
+                    "text/plain", T0 - DAY - 3600, Delivery.DISPLAYED, 200, "OK"),
             Message("m1", "local", "out", "sip:echo@127.0.0.1:5060", "hello", "text/plain",
                     T0 - 30, Delivery.SENT, 200, "OK"),
             Message("m2", "local", "in", "sip:echo@127.0.0.1", "echo: hello", "text/plain",

@@ -71,3 +71,45 @@ async def test_attach_sends_a_file_and_shows_progress(tmp_path, monkeypatch) -> 
             assert "📎 sunset.png" in chat.conversation_text()
     finally:
         ft.stop()
+
+
+async def test_a_received_thumbnail_shows_before_the_file_is_downloaded(tmp_path, monkeypatch
+                                                                        ) -> None:
+    """bob does not fetch files by himself (auto_download off): the sender's thumbnail,
+    fetched from the FT-HTTP XML's file-info type="thumbnail", is his preview."""
+    monkeypatch.setenv(PASSPHRASE_ENV, "pw")
+    ft = FtHttpServer(tmp_path / "ft").start()
+    try:
+        files = FileConfig(server=ft.url, kind=UploadKind.FTHTTP)
+        me = AccountConfig(id="me", uri="sip:me@127.0.0.1", files=files,
+                           features=Features(file_sharing=True))
+        bob = AccountConfig(id="bob", uri="sip:bob@127.0.0.1",
+                            files=FileConfig(server=ft.url, kind=UploadKind.FTHTTP,
+                                             auto_download=False),
+                            features=Features(file_sharing=True))
+        setup = EngineSetup(accounts=(me, bob), echo_line=False, files_dir=tmp_path / "files",
+                            file_keys=FileKeyVault(tmp_path / "k", SecretStore(tmp_path / "s")))
+        phone = Phone(setup, FakeBackend())
+        app, _ = make_app(phone)
+        picture = tmp_path / "sunset.png"
+        Image.new("RGB", (640, 480), (30, 120, 250)).save(picture)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await until(pilot, lambda: app.phone is not None)
+            chat = app.main.query_one(ChatPane)
+            await phone.send_file("sip:bob@127.0.0.1", str(picture), "me")
+            chat.open_thread("sip:me@127.0.0.1")  # bob's side of the conversation
+            await until(pilot, lambda: any(t.state is TransferState.OFFERED and t.thumbnail
+                                           for t in chat.transfers.values()))
+            offered = next(t for t in chat.transfers.values()
+                           if t.state is TransferState.OFFERED)
+            assert not (tmp_path / "files" / "sunset.png").exists()  # not downloaded
+            with Image.open(offered.thumbnail) as thumb:
+                assert thumb.format == "JPEG"
+                assert max(thumb.size) <= 160
+            await until(pilot, lambda: offered.message_id in chat.previews)
+            preview = chat.previews[offered.message_id]
+            assert isinstance(preview, HalfBlock)
+            top, _bottom = preview.rows[0][0]
+            assert max(abs(top[0] - 30), abs(top[2] - 250)) < 12  # the picture's colour
+    finally:
+        ft.stop()

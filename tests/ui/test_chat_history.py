@@ -44,6 +44,11 @@ def _phone(tmp_path: Path) -> tuple[Phone, Path]:
     return Phone(setup, FakeBackend()), db
 
 
+def _messages(conv: OptionList) -> int:
+    """Messages shown (the day lines are disabled options)."""
+    return sum(not option.disabled for option in conv.options)
+
+
 def _unread(db_phone: Phone) -> dict[str, int]:
     return {t.key: t.unread for t in db_phone.store.threads()}
 
@@ -61,7 +66,9 @@ async def test_threads_cover_the_whole_history_with_unread_counts(tmp_path: Path
         assert labels == ["1 bob@127.0.0.1", f"{incoming} alice@example.com"]
         await until(pilot, lambda: "chat: " in str(app.main.query_one("#status").render()))
         app.main.open_chat(ALICE[2])
-        await until(pilot, lambda: chat.conversation_text().count("\n") == PAGE - 1)
+        conv = chat.query_one("#conversation", OptionList)
+        await until(pilot, lambda: _messages(conv) == PAGE)
+        assert chat.conversation_text().count("\n") == PAGE  # and one day line
         assert f"note {HISTORY - 1}  ✓ sent" in chat.conversation_text().splitlines()[-1]
         await until(pilot, lambda: _unread(phone)["alice@example.com"] == 0)  # kept read
         assert str(threads.get_option("alice@example.com").prompt) == "alice@example.com"
@@ -75,20 +82,22 @@ async def test_moving_up_loads_older_pages_until_the_first_message(tmp_path: Pat
         chat = app.main.query_one(ChatPane)
         app.main.open_chat(ALICE[0])
         conv = chat.query_one("#conversation", OptionList)
-        await until(pilot, lambda: conv.option_count == PAGE)
+        await until(pilot, lambda: _messages(conv) == PAGE)
         conv.focus()
         thread = chat.book.threads["alice@example.com"]
         for pages in (2, 3, 4):
             await pilot.press("home")
-            await until(pilot, lambda p=pages: conv.option_count == min(p * PAGE, HISTORY))
+            await until(pilot, lambda p=pages: _messages(conv) == min(p * PAGE, HISTORY))
             # the cursor stays on the message it was on: the first of the page before
             assert chat.highlighted_message() is not None
-        assert conv.option_count == HISTORY
+        assert _messages(conv) == HISTORY
         assert not thread.older
-        assert chat.conversation_text().splitlines()[0].startswith("me: note 0")
+        first, second = chat.conversation_text().splitlines()[:2]
+        assert first.startswith("── ")  # the day all of them were written
+        assert second.endswith("  me: note 0  ✓ sent")
         await pilot.press("home")
         await pilot.pause()
-        assert conv.option_count == HISTORY  # nothing older: no fetch, no duplicates
+        assert _messages(conv) == HISTORY  # nothing older: no fetch, no duplicates
 
 
 async def test_search_jumps_to_an_old_message_and_pages_down_to_the_newest(
@@ -116,11 +125,11 @@ async def test_search_jumps_to_an_old_message_and_pages_down_to_the_newest(
         conv = chat.query_one("#conversation", OptionList)
         assert app.focused is conv
         while thread.newer:
-            count = conv.option_count
+            count = _messages(conv)
             await pilot.press("end")
-            await until(pilot, lambda c=count: conv.option_count > c or not thread.newer)
+            await until(pilot, lambda c=count: _messages(conv) > c or not thread.newer)
         assert f"note {HISTORY - 1}  ✓ sent" in chat.conversation_text().splitlines()[-1]
-        assert conv.option_count == len({m.id for m in thread.messages.values()})
+        assert _messages(conv) == len({m.id for m in thread.messages.values()})
 
 
 async def test_search_in_this_thread_only(tmp_path: Path) -> None:
@@ -169,7 +178,7 @@ async def test_resend_sends_a_failed_message_again(tmp_path: Path) -> None:
         assert phone.backend.sent_messages == []  # type: ignore[attr-defined]
         await pilot.press("down", "r")
         await until(pilot, lambda: chat.conversation_text().splitlines()[-1]
-                    == "me: are you there?  ✓ sent")
+                    .endswith("  me: are you there?  ✓ sent"))
         assert [b for _a, _u, b in phone.backend.sent_messages] == ["are you there?"]  # type: ignore[attr-defined]
         (again,) = [m for m in phone.store.messages("sip:bob@127.0.0.1") if m.id == "m1001"]
         assert (again.delivery, again.attempts) == (Delivery.SENT, 1)
@@ -186,8 +195,8 @@ async def test_sending_from_an_old_page_goes_back_to_the_newest(tmp_path: Path) 
         await until(pilot, lambda: thread.newer and "kumquat" in chat.conversation_text())
         app.main.query_one("#chat-body", Input).focus()
         await pilot.press(*"back to now", "enter")
-        await until(pilot, lambda: chat.conversation_text().splitlines()[-1].startswith(
-            "me: back to now"))
+        await until(pilot, lambda: "  me: back to now  " in
+                    chat.conversation_text().splitlines()[-1])
         assert not thread.newer
         assert "kumquat" not in chat.conversation_text()  # the newest page, not the old one
         assert f"note {HISTORY - 1}" in chat.conversation_text()

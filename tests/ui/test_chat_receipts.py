@@ -77,7 +77,11 @@ async def test_our_typing_goes_out_and_a_long_text_says_its_parts() -> None:
         await until(pilot, lambda: any(
             m.body == "word " * 1200 and m.direction == "in"
             for t in chat.book.threads.values() for m in t.messages.values()))
-        assert sum(1 for _, _, b in backend.sent_messages if b.startswith("(")) == 3
+        from tuiphone.engine import cpim  # receipts are on: each part goes in CPIM
+
+        parts = [cpim.parse(b).body for a, _, b in backend.sent_messages
+                 if a == "local" and b.startswith("From:")]
+        assert [p[:6] for p in parts] == ["(1/3) ", "(2/3) ", "(3/3) "]
 
 
 async def test_a_truncated_incoming_message_is_marked_not_shown_whole() -> None:

@@ -6,9 +6,9 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from tests.ui.helpers import make_app, until
 from tests.ui.stub_phone import TRACE, StubPhone
+from tuiphone.commands.trace.ladder import arrow, group_dialogs, summary
 from tuiphone.model.call import CallState
 from tuiphone.ui.app import TuiphoneApp
-from tuiphone.ui.ladder_render import arrow, group_dialogs, summary
 from tuiphone.ui.widgets.contacts import NO_BOOKS
 
 

@@ -1,4 +1,10 @@
-"""Looks: the real app over a fixed-data phone, each theme, 80×24 and 160×48."""
+"""Looks: the real app over a fixed-data phone (tests/ui/stub_phone.py), pinned so a
+layout regression fails: every pane at 80×24 (one tab each), and the grid of every pane
+at 120×40 and 160×48 (each theme at 160×48).
+
+Deterministic: a fixed clock (the app's and, for "Today", the chat's), TZ=UTC, fixed
+data, TERM=xterm-256color with NO_COLOR unset (tests/conftest.py), no focus, no blink.
+Update after an intended change with ``--snapshot-update`` and look at every SVG."""
 
 from __future__ import annotations
 
@@ -9,11 +15,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, TabbedContent
 
 from tests.ui.helpers import until
-from tests.ui.stub_phone import T0, StubPhone
-from tuiphone.config.schema import AppConfig, QuickDialEntry, UiConfig
+from tests.ui.stub_phone import CONTACTS, T0, StubPhone
+from tuiphone.config.schema import AppConfig, ContactsConfig, QuickDialEntry, UiConfig
 from tuiphone.model.account import AccountConfig
 from tuiphone.ui.app import TuiphoneApp
 from tuiphone.ui.widgets.calls import CallsPane
+from tuiphone.ui.widgets.contacts import ContactsPane
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +40,8 @@ def snapshot_app(theme: str) -> TuiphoneApp:
         ui=UiConfig(theme=theme),
         quickdial=(QuickDialEntry("Bob", "sip:bob@127.0.0.1"),
                    QuickDialEntry("Alice", "sip:alice@pbx.example", blf=True)),
+        # a book, so the Contacts pane lists the stub's contacts (nothing reads this path)
+        contacts=ContactsConfig(vdirs=("/nonexistent/tuiphone-snapshot-vdir",)),
     )
     return TuiphoneApp(factory, config, clock=lambda: T0)  # type: ignore[arg-type]
 
@@ -48,6 +57,9 @@ def before(tab: str | None = None, chat: bool = False):  # type: ignore[no-untyp
         await until(pilot, lambda: app.main.query_one("#dialogs", OptionList).option_count == 2)
         app.main._poll_stats()
         await until(pilot, lambda: bool(app.main.query_one(CallsPane).stats))
+        results = app.main.query_one("#contact-results", OptionList)
+        await until(pilot, lambda: results.option_count == len(CONTACTS))
+        await until(pilot, lambda: app.main.query_one(ContactsPane).shown == CONTACTS[0])
         app.main.open_chat("sip:echo@127.0.0.1")
         try:
             await until(pilot, lambda: app.focused is not None and app.focused.id == "chat-body")
@@ -78,12 +90,19 @@ def test_grid_160x48(snap_compare, theme: str) -> None:  # type: ignore[no-untyp
     assert snap_compare(snapshot_app(theme), terminal_size=(160, 48), run_before=before())
 
 
+def test_grid_120x40(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The smallest grid: 38-column panes."""
+    assert snap_compare(snapshot_app("tuiphone-dark"), terminal_size=(120, 40),
+                        run_before=before())
+
+
 @pytest.mark.parametrize(("theme", "tab"), [
     ("tuiphone-dark", "dialpad"),
     ("tuiphone-light", "calls"),
     ("tuiphone-mono", "chat"),
     ("tuiphone-dark", "ladder"),
     ("tuiphone-mono", "quickdial"),
+    ("tuiphone-light", "contacts"),
 ])
 def test_tabs_80x24(snap_compare, theme: str, tab: str) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(snapshot_app(theme), terminal_size=(80, 24), run_before=before(tab))

@@ -10,12 +10,13 @@ from tuiphone.commands.output import print_error
 from tuiphone.model.errors import TuiphoneError
 
 
-def run_tui(ns: argparse.Namespace) -> int:
-    """``tuiphone.ui.run(config_path)``; a config error is reported, not a traceback."""
+def run_tui(ns: argparse.Namespace, dial: str = "") -> int:
+    """``tuiphone.ui.run(config_path)``; a config error is reported, not a traceback.
+    ``dial``: text to put in the dialpad (``open sip:…`` with no engine running)."""
     from tuiphone.ui import run
 
     try:
-        return int(run(getattr(ns, "config", None)) or 0)
+        return int(run(getattr(ns, "config", None), dial=dial) or 0)
     except TuiphoneError as err:
         print_error(err)
         return exit_code(err)

@@ -73,6 +73,13 @@ def _dispatch(ns: argparse.Namespace) -> int:
         from tuiphone.cli.frontends import run_tui
 
         return run_tui(ns)
+    if command.name == "open":
+        from tuiphone.commands.dial_link import is_dial_link
+
+        if is_dial_link(ns.link):
+            from tuiphone.cli.dial import open_dial
+
+            return open_dial(ns)
     from tuiphone.cli.oneshot import run_command
 
     return run_command(command, ns)

@@ -63,6 +63,10 @@ def _front_ends(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument("file", metavar="FILE", help="the script ('#' starts a comment)")
     run.add_argument("--keep-going", "-k", action="store_true",
                      help="run every line even after a failure")
+    run.add_argument("--junit", metavar="FILE",
+                     help="write a JUnit XML report: one test case per line")
+    run.add_argument("--jsonl", metavar="FILE",
+                     help="append a JSON line per line run (voip_patrol's result format)")
     completion = sub.add_parser("completion", help="print a completion script: "
                                                    "eval \"$(tuiphone completion bash)\"")
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")

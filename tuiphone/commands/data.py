@@ -35,7 +35,7 @@ from tuiphone.config.paths import (
     trace_log_file,
 )
 from tuiphone.engine.api import PhoneApi
-from tuiphone.model.errors import UsageError
+from tuiphone.model.errors import TuiphoneError, UsageError
 from tuiphone.provision.consent import consent_file
 from tuiphone.provision.consent import records as consent_records
 from tuiphone.provision.installid import install_id_file
@@ -150,7 +150,33 @@ async def _erase(args: argparse.Namespace) -> dict[str, Any]:
     report = await asyncio.to_thread(_erase_files, args)
     if not args.peer:
         report["engine_told"] = await tell_engine()
+    else:
+        report["trace_records_removed"] = await _forget_in_trace(args)
     return report
+
+
+async def _forget_in_trace(args: argparse.Namespace) -> int:
+    """The peer's SIP messages out of the trace: through the running engine (its ring
+    and its log file, whose appends it pauses meanwhile), else out of the log file."""
+    from tuiphone.control import RemotePhone, socket_path
+    from tuiphone.engine.tracefile import drop_peer
+    from tuiphone.model.message import peer_key
+
+    if socket_path().exists():
+        try:
+            phone = await asyncio.wait_for(RemotePhone.connect(socket_path()), 3.0)
+        except (OSError, TimeoutError, TuiphoneError):
+            pass  # a stale socket: no engine to ask
+        else:
+            try:
+                return await phone.forget_peer(args.peer)
+            finally:
+                await phone.close()
+    path = trace_log(args)
+    try:
+        return await asyncio.to_thread(drop_peer, path, peer_key(args.peer))
+    except OSError as err:
+        raise UsageError(f"SIP trace log {path}: {err.strerror}") from err
 
 
 def _erase_files(args: argparse.Namespace) -> dict[str, Any]:

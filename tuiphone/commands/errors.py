@@ -22,6 +22,16 @@ class CallRefused(SipError):
         self.result = result
 
 
+class PluginExit(TuiphoneError):
+    """``--nagios``: the check ended WARNING (1), CRITICAL (2) or UNKNOWN (3). ``result``
+    is the plugin's whole output, printed as it is; nothing goes to stderr."""
+
+    def __init__(self, status: int, result: object) -> None:
+        super().__init__(str(result).split("\n", 1)[0])  # its status line, where one shows
+        self.exit_status = status
+        self.result = result
+
+
 class NoEngine(TuiphoneError):
     """The command needs a running engine and none is there (exit 6)."""
 

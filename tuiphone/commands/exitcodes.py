@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tuiphone.commands.errors import ExpectationFailed, NoEngine
+from tuiphone.commands.errors import ExpectationFailed, NoEngine, PluginExit
 from tuiphone.control.errors import EngineNotRunning
 from tuiphone.model.errors import (
     ConfigError,
@@ -34,7 +34,10 @@ _ORDER: tuple[tuple[type[BaseException], int], ...] = (
 
 def exit_code(err: BaseException) -> int:
     """The exit code for a failed command: never 0; 1 for unmet expectations and for
-    failures with no code of their own (BackendError, store errors)."""
+    failures with no code of their own (BackendError, store errors); a monitoring
+    plugin's own status under ``--nagios``."""
+    if isinstance(err, PluginExit):
+        return err.exit_status
     for cls, code in _ORDER:
         if isinstance(err, cls):
             return code

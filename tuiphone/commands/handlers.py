@@ -14,7 +14,18 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tuiphone.commands.spec import Handler
     from tuiphone.engine.api import PhoneApi
+
+
+def _checked(kind: str, handler: Handler, phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    """The handler itself, or with ``--nagios`` the handler run as a monitoring plugin."""
+    if getattr(args, "nagios", False):
+        from tuiphone.commands.plugin.run import run
+
+        return run(kind, handler, phone, args)
+    result: Awaitable[Any] = handler(phone, args)
+    return result
 
 
 def status(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
@@ -32,7 +43,7 @@ def accounts(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 def register(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.checks.register import register as handler
 
-    return handler(phone, args)
+    return _checked("register", handler, phone, args)
 
 
 def unregister(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
@@ -44,13 +55,13 @@ def unregister(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 def ping(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.checks.ping import ping as handler
 
-    return handler(phone, args)
+    return _checked("ping", handler, phone, args)
 
 
 def call(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.calls.call import call as handler
 
-    return handler(phone, args)
+    return _checked("call", handler, phone, args)
 
 
 def calls(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
@@ -161,6 +172,18 @@ def stats(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
     return handler(phone, args)
 
 
+def record(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.audio import record as handler
+
+    return handler(phone, args)
+
+
+def audio(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
+    from tuiphone.commands.audio import audio as handler
+
+    return handler(phone, args)
+
+
 def events(phone: PhoneApi, args: Namespace) -> AsyncIterator[Any]:
     from tuiphone.commands.trace.streams import events as handler
 
@@ -248,7 +271,7 @@ def pickup(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
 def doctor(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:
     from tuiphone.commands.doctor.command import doctor as handler
 
-    return handler(phone, args)
+    return _checked("doctor", handler, phone, args)
 
 
 def provision(phone: PhoneApi, args: Namespace) -> Awaitable[Any]:

@@ -26,8 +26,14 @@ class Verbatim(str):
     __slots__ = ()
 
 
+class Plain(Verbatim):
+    """Printed as it is even with ``--json``: a monitoring plugin's output."""
+
+    __slots__ = ()
+
+
 def print_result(result: object, as_json: bool) -> None:
-    if isinstance(result, Verbatim) and not as_json:
+    if isinstance(result, Plain) or (isinstance(result, Verbatim) and not as_json):
         _write_utf8(result)
         return
     data = to_jsonable(result)
@@ -39,6 +45,9 @@ def print_result(result: object, as_json: bool) -> None:
 
 def print_item(item: object, as_json: bool) -> None:
     """One item of a stream: a JSON line, or readable text."""
+    if not as_json and isinstance(item, Verbatim):
+        _write_utf8(item)
+        return
     if not as_json and isinstance(item, TraceEntry):
         stamp = time.strftime("%H:%M:%S", time.localtime(item.timestamp))
         arrow = "<--" if item.direction == "rx" else "-->"

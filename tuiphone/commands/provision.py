@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuiphone.commands.dial_link import dial_text, is_dial_link
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
 from tuiphone.engine.api import PhoneApi
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 ACTIONS = ("status", "accept", "reject", "refresh", "forget")
 
 
-async def provision(phone: PhoneApi, args: argparse.Namespace) -> Any:
+async def provision(phone: PhoneApi | None, args: argparse.Namespace) -> Any:
     """``phone`` is unused: a local command."""
     from tuiphone.provision import pending
 
@@ -54,11 +55,18 @@ async def provision(phone: PhoneApi, args: argparse.Namespace) -> Any:
     return result if as_json else Verbatim(_result_text(result))
 
 
-async def open_link(phone: PhoneApi, args: argparse.Namespace) -> Any:
-    """``open csc:…``: a provisioning link, handed to ``provision``."""
+async def open_link(phone: PhoneApi | None, args: argparse.Namespace) -> Any:
+    """``open csc:…``: a provisioning link, handed to ``provision``; ``open sip:…``,
+    ``sips:…``, ``tel:…``: a call placed by the engine (the CLI brings the running
+    engine, or starts the TUI with the number in the dialpad when none runs)."""
     link = str(args.link)
+    if is_dial_link(link):
+        if phone is None:
+            raise UsageError("open: no engine to dial with")
+        return await phone.call(dial_text(link), opt(args, "account"))
     if not link.startswith("csc:"):
-        raise UsageError(f"{link[:40]!r}: tuiphone opens csc: provisioning links only")
+        raise UsageError(f"{link[:40]!r}: tuiphone opens csc:, sip:, sips: and tel: "
+                         "links only")
     args.target = link
     for name in ("username", "password_file", "password_env", "account"):
         if not hasattr(args, name):

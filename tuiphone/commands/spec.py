@@ -60,6 +60,11 @@ class Command:
     terminal: bool = False  # asks on the user's terminal: not from the TUI or the socket
     opens: bool = False  # opens the engine itself, when it is ready (args.open_engine)
     logs: bool = False  # a local command whose work belongs in the application log
+    local_if: str = ""  # the argument that, when given, makes the run ``local``
+
+    def is_local(self, args: argparse.Namespace) -> bool:
+        """``local``, or made so by this run's arguments (``trace --from-pcap``)."""
+        return self.local or bool(self.local_if and getattr(args, self.local_if, None))
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -20,6 +20,41 @@ def expect_value(text: str) -> str:
     raise argparse.ArgumentTypeError("use 'answered', 'audio' or a status code 300-699")
 
 
+def tone_value(text: str) -> tuple[float, float]:
+    """argparse type for --expect-tone: ``880`` or ``880:TOLERANCE`` (Hz; default 20)."""
+    freq, _, tolerance = text.partition(":")
+    try:
+        wanted = (float(freq), float(tolerance) if tolerance else 20.0)
+    except ValueError:
+        wanted = (0.0, -1.0)
+    if not 0 < wanted[0] <= 24000 or wanted[1] < 0:
+        raise argparse.ArgumentTypeError("use HZ or HZ:TOLERANCE, e.g. 880 or 880:15")
+    return wanted
+
+
+JSONL = arg("--jsonl", metavar="FILE",
+            help="append a JSON line per action to FILE (voip_patrol's result format)")
+JUNIT = arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE")
+
+# --nagios on register, ping, call and doctor (see tuiphone.commands.plugin)
+PLUGIN_ARGS = (
+    arg("--nagios", action="store_true",
+        help="run as a monitoring plugin (Nagios, Icinga, Checkmk): one status line with "
+             "perfdata on stdout, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"),
+    arg("--warning", metavar="METRIC=RANGE,...",
+        help="with --nagios: WARNING when a metric is outside its range (Nagios range "
+             "syntax; a bare number is a limit on the bad side: rtt=50,mos=3.8)"),
+    arg("--critical", metavar="METRIC=RANGE,...",
+        help="with --nagios: CRITICAL when a metric is outside its range"),
+)
+
+_PLUGIN_DETAILS = """Monitoring mode (--nagios): prints 'TUIPHONE OK - text | perfdata' and exits
+0 OK, 1 WARNING, 2 CRITICAL (the check failed: no answer, refused, an assertion), 3 UNKNOWN
+(the check could not be made: bad options, config). Nothing goes to stderr. The run
+never takes longer than the command's own timeout allows plus 10 s.
+Metrics for --warning/--critical: """
+
+
 def _limit(default: int) -> Arg:
     return arg("--limit", type=int, default=default, metavar="N", help="at most N entries")
 
@@ -72,6 +107,18 @@ _LOCATION_DETAILS = """actions:
   set --auto    match the network again
 Exit status: 2 for an unknown NAME."""
 
+_CONFERENCE_DETAILS = """actions:
+  [add] [CALL...]   add the calls to the local conference (made with them if there is
+                    none); with no call, every connected call. Calls on hold are resumed
+                    first. Each member hears all the others; the mixing is done here.
+  remove CALL...    take the calls out and hold them; the others talk on. A conference
+                    left with one call is over.
+  split             every call out of the conference, each held: resume the one to
+                    talk to
+  show              the calls in the conference
+The Calls pane marks members "⧉ conf". Exit status: 2 for fewer than two calls, or a
+call that is not in the conference."""
+
 _CONFIG_DETAILS = """actions:
   path    the file tuiphone reads (--config, $TUIPHONE_CONFIG or the default) and whether
           it exists
@@ -103,6 +150,22 @@ over them, except keys the provider locked. Passwords go to the secret store.
 Exit status: 0 applied, 4 refused by the server (its message printed), 5 network or
 TLS error, 2 a response that cannot be used. A failure changes no file."""
 
+_OPEN_DETAILS = """sip:, sips:, tel: the running engine (daemon or TUI) dials the link and this
+prints the call; with no engine running the TUI starts with it in the dialpad (Enter
+dials). tel: numbers lose their separators and parameters, then go through the
+account's dialling rules. csc: links are handed to 'provision'.
+share/applications/tuiphone.desktop makes tuiphone the handler:
+  xdg-mime default tuiphone.desktop x-scheme-handler/sip   (and sips, tel)"""
+
+_TRACE_DETAILS = """--ladder draws one dialog as the TUI's ladder pane does: a line per message,
+its time from the first, an arrow local -> peer or back, then every message in full.
+Authorization and Proxy-Authorization values are replaced by [redacted] in every
+format (text, markdown, svg, --json). With --from-pcap FILE it reads a capture
+(pcap or pcapng; Ethernet, Linux cooked SLL/SLL2 or raw IP; IPv4 and IPv6; UDP, and
+TCP cut into messages by Content-Length) and needs no engine. IP fragments are not
+reassembled; TLS is not decrypted (use the engine's own trace for TLS).
+Exit status: 2 for a file that is no capture, or no such dialog."""
+
 _DOCTOR_DETAILS = """One line per check, ok, warn or FAIL, with the fix under it. With no running
 engine a private one sends OPTIONS and REGISTER (then unregisters); attached to a
 running engine, its registration is reported and no second binding is made.
@@ -110,6 +173,24 @@ Exit status: 0 when nothing failed (warnings too), else the worst failure's:
 2 config, secrets or runtime directory, 5 DNS, route, TLS or STUN, 3 no answer
 from the registrar, 4 REGISTER refused (wrong password), 6 another engine holds
 the accounts, 1 anything else."""
+
+_RECORD_DETAILS = """actions:
+  start [CALL] [--out FILE] [--stereo]   record the call from now on into a WAV
+          file (0600): the far end and what the call hears from us (the
+          microphone in device mode, the played file in files mode), mixed; with
+          --stereo the far end on the left, us on the right. FILE is a path on the
+          engine's machine; without it, [audio] record_dir/START-CALL.wav.
+  stop [CALL]   finish the recording (it also ends with the call)
+Exit status: 2 no such call, already recording, no record_dir, unwritable file."""
+
+_AUDIO_DETAILS = """actions:
+  devices              every device PortAudio lists on the engine's machine: index,
+                       name, host API, input and output channels, the defaults
+  use ROLE DEVICE      use DEVICE as the input, output or ring device until the
+                       engine stops (a call's sound moves at once); DEVICE is a name,
+                       part of one, or an index; 'default' for the system's
+[audio] input, output and ring keep a choice across restarts. Exit status: 2 for a
+device that matches none or several (the list is printed)."""
 
 COMMANDS: tuple[Command, ...] = (
     # info
@@ -119,9 +200,10 @@ COMMANDS: tuple[Command, ...] = (
             aliases=("acc",)),
     # register
     Command("register", "send REGISTER and wait for the final answer", handlers.register,
-            args=(TIMEOUT,), aliases=("reg",),
+            args=(TIMEOUT, JUNIT, JSONL, *PLUGIN_ARGS), aliases=("reg",),
             details="Prints status code, reason, expiry, time to the final response and\n"
-                    "the number of 401/407 challenges seen in the SIP trace."),
+                    "the number of 401/407 challenges seen in the SIP trace.\n\n"
+                    + _PLUGIN_DETAILS + "time (ms; --timeout defaults to 10 s)"),
     Command("unregister", "remove the registration (REGISTER with Expires: 0)",
             handlers.unregister,
             aliases=("unreg",)),
@@ -132,7 +214,8 @@ COMMANDS: tuple[Command, ...] = (
         arg("--interval", "-i", type=float, default=1.0, metavar="S",
             help="seconds between requests"),
         arg("--timeout", type=float, default=5.0, metavar="S", help="wait per request"),
-    )),
+        *PLUGIN_ARGS,
+    ), details=_PLUGIN_DETAILS + "rtt (ms, the mean), loss (% of requests unanswered)"),
     # call
     Command("call", "place a test call and report its setup time and media quality", handlers.call,
             aliases=("dial",), args=(
@@ -144,19 +227,38 @@ COMMANDS: tuple[Command, ...] = (
         arg("--dtmf", metavar="DIGITS", help="send DIGITS after answer (',' = 1 s pause)"),
         arg("--duration", type=float, default=0.0, metavar="S", help="stay S seconds"),
         arg("--timeout", type=float, default=30.0, metavar="S",
-            help="wait at most S seconds for answer (exit 3)"),
+            help="wait at most S seconds for answer (exit 3), and as long for the "
+                 "account's registration first"),
+        arg("--no-register", action="store_true",
+            help="send the INVITE at once, without waiting for the account's "
+                 "registration (it still registers as configured)"),
         arg("--expect", type=expect_value, metavar="answered|audio|CODE",
             help="the outcome that counts as success (default: answered; audio: answered "
                  "with RTP received, checked for at least 4 s)"),
         arg("--expect-dtmf", metavar="DIGITS", help="fail (exit 1) unless DIGITS come back"),
+        arg("--expect-media", choices=("two-way", "inbound", "outbound", "none"),
+            help="fail (exit 1) unless RTP flowed this way (stays at least 4 s)"),
+        arg("--expect-codec", metavar="NAME", help="fail (exit 1) unless the call used "
+                                                   "this codec (PCMA, G722, speex ...)"),
+        arg("--expect-tone", type=tone_value, metavar="HZ[:TOL]",
+            help="fail (exit 1) unless the received audio's dominant frequency is HZ "
+                 "(+/- TOL, default 20 Hz); measured on a recording (stays at least 4 s)"),
         arg("--min-mos", type=float, metavar="X", help="fail (exit 1) if MOS is below X"),
+        arg("--max-loss", type=float, metavar="PCT",
+            help="fail (exit 1) if more than PCT %% of the RTP packets were lost"),
+        arg("--max-jitter", type=float, metavar="MS",
+            help="fail (exit 1) if the RX jitter is above MS milliseconds"),
         arg("--srtp", choices=("off", "optional", "mandatory"),
             help="SRTP for this call (only with a private engine)"),
         arg("--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
+        JSONL,
+        arg("--csv", metavar="FILE", help="append a row for the call to FILE (the columns "
+                                          "of load --csv, SIPp-like)"),
         arg("--dry-run", action="store_true",
             help="print the INVITE that would be sent (what only the SIP stack knows at "
                  "send time is marked) and send nothing"),
-    )),
+        *PLUGIN_ARGS,
+    ), details=_PLUGIN_DETAILS + "setup (ms), mos, loss (%), jitter (ms), rtt (ms)"),
     # callctl
     Command("calls", "list the calls in progress", handlers.calls, running=True),
     Command("answer", "answer an incoming call", handlers.answer, args=(CALL,), running=True,
@@ -182,10 +284,31 @@ COMMANDS: tuple[Command, ...] = (
             help="connect to this other call instead (attended transfer)"),
         arg("--call", dest="call_from", metavar="CALL", complete="call",
             help="the call to transfer (default: the only one)")),),
-    Command("conference", "join calls into a local conference", handlers.conference, running=True,
-            aliases=("conf",), args=(
-        arg("calls", nargs="+", metavar="CALL", complete="call",
-            help="two or more call ids"),)),
+    Command("conference", "a local conference: add calls, remove them, split it, show it",
+            handlers.conference, running=True, aliases=("conf",), details=_CONFERENCE_DETAILS,
+            args=(
+        arg("words", nargs="*", metavar="[ACTION] CALL",
+            complete=("add", "remove", "split", "show"),
+            help="add CALL... (the default; no calls: every connected call; held ones "
+                 "are resumed), remove CALL... (taken out and held), split (every call "
+                 "out, held), show"),)),
+    Command("record", "record a call now, or stop recording it", handlers.record,
+            running=True, details=_RECORD_DETAILS, args=(
+                arg("action", choices=("start", "stop"), metavar="ACTION",
+                    complete=("start", "stop"), help="start or stop"),
+                CALL,
+                arg("--out", metavar="FILE",
+                    help="start: the WAV file (default: [audio] record_dir/START-CALL.wav)"),
+                arg("--stereo", action="store_true",
+                    help="start: the far end on the left channel, us on the right"))),
+    Command("audio", "the sound devices, and which one a call uses (audio mode \"device\")",
+            handlers.audio, details=_AUDIO_DETAILS, args=(
+                arg("action", choices=("devices", "use"), metavar="ACTION",
+                    complete=("devices", "use"), help="devices or use"),
+                arg("role", nargs="?", choices=("input", "output", "ring"), metavar="ROLE",
+                    complete=("input", "output", "ring"), help="use: input, output or ring"),
+                arg("device", nargs="?", metavar="DEVICE",
+                    help="use: a device name (or part of one) or index; 'default'"))),
     # chat
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(
@@ -234,8 +357,16 @@ COMMANDS: tuple[Command, ...] = (
             help="wait message: one carrying a file, until the file is saved"),
         arg("--timeout", type=float, default=30.0, metavar="S",
             help="give up after S seconds (0 waits forever; default 30)"),
+        arg("--answer", action="store_true",
+            help="wait call incoming: answer it, then play/record for --duration, hang "
+                 "up and report as 'call' does (an auto-answer test bot)"),
+        arg("--play", metavar="WAV", help="--answer: play this WAV file into the call"),
+        arg("--record", metavar="WAV", help="--answer: record the call into this WAV file"),
+        arg("--duration", type=float, default=0.0, metavar="S",
+            help="--answer: stay S seconds before hanging up (the caller may end it first)"),
     ), details="Examples:\n  tuiphone wait registered --timeout 10\n"
                "  tuiphone wait call incoming\n  tuiphone wait dtmf 123#\n"
+               "  tuiphone wait call incoming --answer --play tone.wav --duration 5\n"
                "  tuiphone wait message --from sip:bob@example.com\n"
                "  tuiphone wait lamp sip:alice@example.com busy --timeout 60"),
     # streams
@@ -248,13 +379,29 @@ COMMANDS: tuple[Command, ...] = (
     Command("events", "stream engine events as JSON lines (starts with a snapshot)",
             handlers.events,
             running=True, stream=True),
-    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save",
-            handlers.trace,
-            running=True, stream=True, args=(
+    Command("trace", "print the SIP trace; --follow for new messages, --pcap to save, "
+            "--ladder for a call's ladder", handlers.trace,
+            running=True, stream=True, local_if="from_pcap", details=_TRACE_DETAILS, args=(
         arg("--follow", "-f", action="store_true", help="keep printing new messages"),
         arg("--pcap", metavar="FILE",
             help="write a pcapng file for Wireshark (TCP and decrypted TLS as TCP)"),
+        arg("--rtp", action="store_true",
+            help="with --pcap: add the RTP headers the engine kept ([engine] rtp_headers), "
+                 "each packet cut after its header"),
         arg("--limit", type=int, default=1000, metavar="N", help="past messages to include"),
+        arg("--ladder", action="store_true",
+            help="print one dialog as a ladder, then its messages (Authorization redacted)"),
+        arg("--call", metavar="CALL-ID", complete="call",
+            help="--ladder: this dialog (SIP Call-ID or its start, or a call id of the "
+                 "engine; default: the last call); --call=ID for one starting with '-'"),
+        arg("--format", choices=("text", "markdown", "svg"), default="text",
+            help="--ladder: text (default), markdown (for a ticket) or svg"),
+        arg("--from-pcap", metavar="FILE",
+            help="--ladder from a pcap or pcapng of SIP (ours, tshark's, tcpdump's); "
+                 "needs no engine"),
+        arg("--local", metavar="ADDR:PORT",
+            help="--from-pcap: the side drawn as 'local' (default: the sender of the "
+                 "dialog's first message)"),
     )),
     # contacts
     Command("contacts", "search, show, look up, sync, import and export contacts",
@@ -280,7 +427,8 @@ COMMANDS: tuple[Command, ...] = (
                     complete=("show", "export", "erase"), help="show, export or erase"),
                 arg("--out", metavar="FILE", help="export: write to FILE (mode 0600)"),
                 arg("--peer", metavar="URI",
-                    help="erase: only this peer's calls, messages and files"),
+                    help="erase: only this peer's calls, messages, files and SIP trace "
+                         "records"),
                 arg("--yes", action="store_true", help="erase: really delete"))),
     Command("usage", "the local usage counters (features.usage_counters): calls, minutes, "
             "messages, registrations, starts, screens, crashes", handlers.usage, local=True,
@@ -325,16 +473,20 @@ COMMANDS: tuple[Command, ...] = (
                 arg("--password-env", metavar="VAR", help="$VAR fills %%password%%"),
                 arg("--dry-run", action="store_true",
                     help="print what would change, key by key; change nothing"))),
-    Command("open", "open a csc: provisioning link (hands it to provision)",
-            handlers.open_link, local=True, terminal=True, logs=True, args=(
-                arg("link", metavar="LINK", help="csc:user:password@CODE, csc:user@CODE, "
-                                                 "csc:CODE"),
-                arg("--dry-run", action="store_true", help="change nothing"))),
+    Command("open", "open a link: sip:, sips:, tel: dial it; csc: provisions (the desktop's "
+            "URI handler)", handlers.open_link, local=True, terminal=True, logs=True,
+            details=_OPEN_DETAILS, args=(
+                arg("link", metavar="LINK", help="sip:URI, sips:URI, tel:NUMBER; or "
+                    "csc:user:password@CODE, csc:user@CODE, csc:CODE"),
+                arg("--dry-run", action="store_true", help="csc: change nothing"))),
     # doctor
     Command("doctor", "check the setup: config, secrets, DNS, route, TLS, registrar, audio, "
-            "terminal, socket, clock", handlers.doctor, opens=True, details=_DOCTOR_DETAILS,
+            "terminal, socket, clock", handlers.doctor, opens=True,
+            details=_DOCTOR_DETAILS + "\n\n" + _PLUGIN_DETAILS
+            + "failed, warnings (counts; a warning alone gives WARNING)",
             args=(arg("--timeout", type=float, default=5.0, metavar="S",
-                      help="wait S seconds for OPTIONS and REGISTER (default 5)"),)),
+                      help="wait S seconds for OPTIONS and REGISTER (default 5)"),
+                  *PLUGIN_ARGS)),
     # lamps
     Command("lamps", "list the BLF/presence lamps of the QuickDial entries", handlers.lamps,
             echo=True,
@@ -367,8 +519,12 @@ COMMANDS: tuple[Command, ...] = (
             details="The account's codecs = [...] come first (--account, else the default\n"
                     "account), then G722, PCMA, PCMU, then the rest. pjsua keeps one order\n"
                     "for the whole process: each call sets it just before its offer or answer."),
-    Command("pickup", "pick up a call ringing at a QuickDial entry (its pickup code)",
-            handlers.pickup, echo=True,
+    Command("pickup", "pick up a call ringing at a QuickDial entry (Replaces, or its pickup "
+            "code)", handlers.pickup, echo=True,
+            details="With the entry's BLF lamp ringing and its dialog-info carrying the\n"
+                    "call-id and both tags, an INVITE with Replaces (RFC 3891, early-only)\n"
+                    "goes to the caller, who drops the ringing extension for us. Otherwise\n"
+                    "the entry's pickup code is dialled (e.g. pickup = \"*8{ext}\").",
             args=(arg("target", metavar="KEY|URI", complete="contact",
                       help="the entry's label or URI"),)),
 )

@@ -106,8 +106,13 @@ uri = "sip:{user}@127.0.0.1"
 
 [audio]
 mode = "null"                 # null | files | device
-#play_file = "~/sounds/hello.wav"
-#record_dir = "~/calls"
+#play_file = "~/sounds/hello.wav"  # files mode: played into every call
+#record_dir = "~/calls"       # recordings (0600); `tuiphone record start|stop`, r in the TUI
+#record_calls = "all"         # with record_dir: all (every call) | none | ask (the TUI asks)
+#input = "USB Headset"        # device mode: a name, part of one, or an index (`audio devices`)
+#output = "USB Headset"
+#ring = "pulse"               # where the ringtone plays (default: output)
+#ringtone = "~/sounds/ring.wav"  # device mode: a WAV looped while a call rings
 
 [ui]
 theme = "tuiphone-dark"
@@ -127,6 +132,8 @@ history_limit = 10000         # finished calls kept (0: none)
 retention_days = 0            # calls, messages, SIP trace older than this go (0: kept)
 message_retry_hours = 24      # an unsent chat message is retried this long, then failed
 #sip_trace_file = "~/tuiphone-sip.log"
+#rtp_headers = 20000          # RTP headers (never audio) kept in memory for trace --rtp
+#hooks_at_once = 4            # [[hooks]] programs running at the same time (1-64)
 
 # The application log, $XDG_STATE_HOME/tuiphone/tuiphone.log (0600, rotated at 1 MB):
 # off unless set here, since its lines name servers and peers.
@@ -151,6 +158,15 @@ fetch_remote_photos = false   # true: GET photo URLs found in cards from their s
 #blf = true
 #pickup = "**"
 #group = "Team"
+
+# A program run on an event by the process that owns the engine (daemon or TUI): an
+# argv, never a shell; the event as JSON on stdin and as TUIPHONE_* variables; {field}
+# filled in each element. on = incoming | missed | message | registration_lost |
+# registration_ok | call_ended | lamp. Killed after timeout seconds.
+#[[hooks]]
+#on = "incoming"
+#run = ["notify-send", "Call from {caller_name}", "{caller}"]
+#timeout = 10
 """
 
 

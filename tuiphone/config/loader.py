@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from tuiphone.config.accounts import parse_accounts
 from tuiphone.config.embedded import default_config, local_account
+from tuiphone.config.hooks import parse_hooks
 from tuiphone.config.layers import Layer, LayerError, Merged, merge_layers, read_layers
 from tuiphone.config.locations import parse_locations
 from tuiphone.config.paths import config_file
@@ -114,6 +115,7 @@ def parse_data(data: dict[str, object], problems: Problems, source: Path | None 
         contacts=parse_contacts(root.table("contacts"), file_mode),
         quickdial=parse_quickdial(root),
         locations=parse_locations(root),
+        hooks=parse_hooks(root),
         provisioning=parse_provisioning(root.table("provisioning")),
         source=source,
         warnings=tuple(problems.warnings),

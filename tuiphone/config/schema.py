@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.backend import BackendSettings, MediaSettings
+from tuiphone.model.hooks import DEFAULT_AT_ONCE, Hook
 from tuiphone.model.location import LocationProfile
 from tuiphone.model.quickdial import QuickDialEntry as QuickDialEntry  # its home is the model
 
@@ -70,7 +71,8 @@ class UiConfig:
 @dataclass(frozen=True, slots=True)
 class DaemonConfig:
     """``[daemon]``: ``on_incoming`` is a command (argv, never a shell) run for each
-    incoming call that rings, with the caller's URI, name and the account id appended."""
+    incoming call that rings, with the caller's URI, name and the account id appended.
+    ``[[hooks]]`` with ``on = "incoming"`` is its general form (in the TUI too)."""
 
     on_incoming: tuple[str, ...] = ()
 
@@ -89,6 +91,8 @@ class EngineConfig:
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()
+    rtp_headers: int = 0  # RTP headers kept in memory for `trace --pcap --rtp`; 0: none
+    hooks_at_once: int = DEFAULT_AT_ONCE  # [[hooks]] programs running at the same time
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,7 @@ class AppConfig:
     quickdial: tuple[QuickDialEntry, ...] = ()
     provisioning: ProvisioningConfig = ProvisioningConfig()
     locations: tuple[LocationProfile, ...] = ()
+    hooks: tuple[Hook, ...] = ()  # [[hooks]]: run by the engine's owner (daemon, TUI, shell)
     location_override: str | None = None  # ``location set NAME`` (state.toml)
     source: Path | None = None
     embedded: bool = False
@@ -164,4 +169,5 @@ class AppConfig:
             user_agent=self.engine.user_agent,
             nameservers=self.engine.nameservers,
             stun_servers=self.engine.stun_servers,
+            rtp_headers=self.engine.rtp_headers,
         )

@@ -22,6 +22,7 @@ from tuiphone.config.secrets import parse_secret
 from tuiphone.model.backend import MediaSettings
 
 AUDIO_MODES = ("null", "files", "device")
+RECORD_CALLS = ("all", "none", "ask")
 LAYOUTS = ("auto", "wide", "narrow")
 AVATARS = ("auto", "halfcell", "kitty", "sixel", "off")
 _REGION = re.compile(r"[A-Z]{2}")
@@ -38,11 +39,31 @@ def parse_audio(reader: Reader) -> MediaSettings:
         mode=reader.one_of("mode", AUDIO_MODES, defaults.mode),
         play_file=expand(reader.opt_text("play_file")),
         record_dir=expand(reader.opt_text("record_dir")),
+        record_calls=reader.one_of("record_calls", RECORD_CALLS, defaults.record_calls),
         vad=reader.flag("vad", defaults.vad),
-        echo_cancel=reader.flag("echo_cancel", defaults.echo_cancel),
+        input=_device(reader, "input"),
+        output=_device(reader, "output"),
+        ring=_device(reader, "ring"),
+        ringtone=expand(reader.opt_text("ringtone")),
     )
+    if reader.get("echo_cancel") is not None:
+        reader.error("echo_cancel", "removed: tuiphone's sound path has no echo canceller "
+                                    "(use a headset, or the sound server's, e.g. PulseAudio's "
+                                    "module-echo-cancel)")
     reader.finish()
     return settings
+
+
+def _device(reader: Reader, key: str) -> str | None:
+    """A device name (or part of one) or a PortAudio index; matched when a call opens
+    the device, since the list is only known then."""
+    value = reader.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+        reader.error(key, "expected a device name or index (see `tuiphone audio devices`)")
+        return None
+    return str(value)
 
 
 def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
@@ -100,6 +121,8 @@ def parse_engine(reader: Reader) -> EngineConfig:
         user_agent=reader.text("user_agent", defaults.user_agent),
         nameservers=ip_addresses(reader, "nameservers"),
         stun_servers=host_ports(reader, "stun_servers"),
+        rtp_headers=reader.integer("rtp_headers", defaults.rtp_headers, 0, 1_000_000),
+        hooks_at_once=reader.integer("hooks_at_once", defaults.hooks_at_once, 1, 64),
     )
     reader.finish()
     return engine

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tuiphone.model.account import AccountState
+from tuiphone.model.audio import AudioDevice, Recording
 from tuiphone.model.backend import PingResult
 from tuiphone.model.call import CallInfo, CallStats, HistoryEntry
 from tuiphone.model.contact import (
@@ -35,6 +36,7 @@ from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice
 from tuiphone.model.message import ChatThread, Message
 from tuiphone.model.network import AccountRoute
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Refusals, Vouch
 
@@ -127,11 +129,43 @@ class PhoneApi(Protocol):
 
     async def transfer_attended(self, call_id: str, target_call_id: str) -> None: ...
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None: ...
+    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Add calls (none: every connected call) to the local conference, resuming the
+        ones on hold; returns its members. Raises UsageError, NotFound."""
+
+    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Take calls (none: all, a split) out of the conference and hold them; returns
+        them. Raises UsageError when there is no conference or a call is not in it."""
 
     async def play(self, call_id: str, path: str) -> None: ...
 
-    async def record(self, call_id: str, path: str) -> None: ...
+    async def record(self, call_id: str | None = None, path: str | None = None,
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        """Record a connected call (None: the only one) into ``path`` (None: a file in
+        [audio] record_dir), a path on the engine's machine, until ``stop_recording`` or
+        the call's end: the far end and what the call hears from us (microphone or played
+        file), mixed, or left = far end and right = us with ``stereo``. The call's
+        ``recording`` names the file meanwhile. ``heard_only``: only what the call
+        receives, and no ``recording`` mark (a test's tone check). Raises UsageError (no
+        record_dir, unwritable file), NotFound."""
+        ...
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        """Finish a call's recording (None: the only call being recorded). Raises
+        UsageError if it is not being recorded, NotFound."""
+        ...
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices of the engine's machine, as PortAudio lists them (device
+        mode needs the audio extra; UsageError without it)."""
+        ...
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        """Use ``device`` (a name, part of one, or an index; None: the default) as the
+        "input", "output" or "ring" device until the engine stops ([audio] keeps it
+        beyond); a call's streams move at once. Returns the device's name. Raises
+        UsageError (unknown role), NotFound listing the devices, NetworkError."""
+        ...
 
     async def call_stats(self, call_id: str) -> CallStats:
         """RTP statistics with an E-model MOS estimate."""
@@ -214,6 +248,15 @@ class PhoneApi(Protocol):
 
     async def trace(self, limit: int = 1000) -> list[TraceEntry]: ...
 
+    async def forget_peer(self, peer: str) -> int:
+        """Drop ``peer``'s SIP messages (From, To or Request-URI) from what the engine
+        holds outside the database: the trace ring and the SIP trace log. Returns how
+        many records went (``data erase --peer`` does the database)."""
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        """The RTP headers kept of every call (or of ``call_id``), oldest first. Raises
+        UsageError when none are kept (``[engine] rtp_headers`` is 0, the default)."""
+
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
         """The address-book contact owning a number or SIP URI (caller ID), or None.
         None too while the contacts are still loading or when none are configured."""
@@ -277,8 +320,9 @@ class PhoneApi(Protocol):
         accounts in DND; DndChanged follows. Raises NotFound."""
 
     async def pickup(self, target: str, account_id: str | None = None) -> CallInfo:
-        """Dial the pickup code of a QuickDial entry (by label or URI). Raises NotFound,
-        UsageError (no pickup template)."""
+        """Pick up the call ringing at a QuickDial entry (by label or URI): an INVITE with
+        Replaces to the caller when the entry's BLF lamp carries the ringing dialog's
+        call-id and tags, else its pickup code. Raises NotFound, UsageError (neither)."""
 
     async def note_usage(self, fact: str) -> None:
         """Count an app-wide usage fact: ``start.tui|shell|daemon|cli``, ``screen.NAME``

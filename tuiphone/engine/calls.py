@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import replace
 from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
@@ -15,18 +14,26 @@ from tuiphone.engine.bus import EventBus
 from tuiphone.engine.dialstring import DialTarget
 from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.emergency_call import EmergencyDesk
-from tuiphone.engine.mos import estimate_mos
+from tuiphone.engine.figures import history_figures, rated
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig
+from tuiphone.model.audio import Recording
 from tuiphone.model.backend import BodyPart, SipBackend
-from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, HistoryEntry
+from tuiphone.model.call import (
+    CallInfo,
+    CallState,
+    CallStats,
+    Direction,
+    HistoryEntry,
+)
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import CallChanged, CallStatsChanged, Event, IncomingCall, Notice
 
 MAX_CALLS = 4  # PJSUA_MAX_CALLS in the wheel
 log = logging.getLogger("tuiphone.engine.calls")
 _LIVE = (CallState.CALLING, CallState.RINGING, CallState.CONNECTING, CallState.CONNECTED)
+_MEDIA_STATES = (CallState.CONNECTING, CallState.CONNECTED)  # a call with audio to record
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
@@ -210,17 +217,22 @@ class Calls:
         b = self.get_call(target_call_id, CallState.CONNECTED)
         await self.backend.transfer_attended(a.id, b.id)
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None:
-        if len(call_ids) < 2:
-            raise UsageError("a conference needs at least two calls")
-        ids = tuple(self.get_call(c, CallState.CONNECTED).id for c in call_ids)
-        await self.backend.conference(ids)
-
     async def play(self, call_id: str, path: str) -> None:
         await self.backend.play_file(self.get_call(call_id).id, path)
 
-    async def record(self, call_id: str, path: str) -> None:
-        await self.backend.record_call(self.get_call(call_id).id, path)
+    async def record(self, call_id: str | None, path: str | None = None,
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        call = self.get_call(call_id, *_MEDIA_STATES)
+        where = await self.backend.record_call(call.id, path, stereo, heard_only)
+        return Recording(call.id, where, stereo)
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        if call_id is None:
+            recorded = [c for c in self.live.visible_calls() if c.recording]
+            if len(recorded) == 1:
+                call_id = recorded[0].id
+        call = self.get_call(call_id)
+        return Recording(call.id, await self.backend.stop_recording(call.id))
 
     async def fresh_stats(self, call_id: str) -> CallStats:
         """The call's RTP figures now. While a re-INVITE rebuilds the media (after a route
@@ -232,11 +244,17 @@ class Calls:
             if cached is None or call_id not in self.live.calls:
                 raise
             return cached
-        mos = estimate_mos(stats)
-        if mos is not None:
-            stats = replace(stats, mos=round(mos, 2))
+        stats = rated(stats)
         self.live.stats[call_id] = stats
         return stats
+
+    def final_stats(self, event: CallStatsChanged) -> CallStatsChanged:
+        """The backend's last figures of a call that is ending: rated, and kept for its
+        history row (which the CallChanged right after writes)."""
+        stats = rated(event.stats)
+        if event.call_id in self.live.calls:  # not for a call already in history
+            self.live.stats[event.call_id] = stats
+        return CallStatsChanged(event.call_id, stats)
 
     # event hooks
 
@@ -298,8 +316,8 @@ class Calls:
                 ended=call.ended or time.time(),
                 code=call.code,
                 reason=call.screened or call.reason,
-                mos=stats.mos if stats else None,
                 identity=call.identity.vouch if call.identity else None,
+                **history_figures(stats),
             )
         )
 

@@ -4,7 +4,8 @@ still sent once, untracked (``save`` reports the failure). A text over
 ``longtext.SAFE_BYTES`` goes as numbered parts (at most ``longtext.MAX_PARTS``).
 
 An incoming MESSAGE is unwrapped (CPIM, see receipts.py), joined when it is one part of
-a long text (parts.py), stored and published once: a retransmission (same id, which the
+a long text (parts.py; each part is kept in the database until its text is whole, so a
+restart between parts loses none), stored and published once: a retransmission (same id, which the
 SIP layer derives from Call-ID and CSeq, and receipts.py from imdn.Message-ID) is
 dropped. IMDN notifications move our messages on; is-composing indications become
 TypingChanged events (composing.py). Loop-thread only.
@@ -14,17 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import time
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
+from tuiphone.engine.chat_groups import ThreadGroups
 from tuiphone.engine.composing import Composing
 from tuiphone.engine.echo import ECHO_ID
 from tuiphone.engine.file_receive import FILE_TYPES, FileReceiver
 from tuiphone.engine.outbox import PART_SEP, Outbox, Save, Wire
-from tuiphone.engine.parts import PartJoiner
+from tuiphone.engine.parts import Group, PartJoiner
 from tuiphone.engine.receipts import Receipts
 from tuiphone.files.offer import FileOffer
 from tuiphone.model import longtext
@@ -39,8 +42,16 @@ from tuiphone.model.events import (
     RegistrationChanged,
     TypingChanged,
 )
-from tuiphone.model.message import MAX_BODY, Delivery, Message, ThreadRead, peer_key
+from tuiphone.model.message import (
+    MAX_BODY,
+    ChatThread,
+    Delivery,
+    Message,
+    ThreadRead,
+    peer_key,
+)
 from tuiphone.store import Store
+from tuiphone.store.parts import StoredPart
 
 _CAN_SEND = (RegState.REGISTERED, RegState.NONE)
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
@@ -59,8 +70,10 @@ class Chat:
         self.receipts = Receipts(accounts, backend.send_message, spawn)
         self.composing = Composing(backend.send_typing, spawn, publish, self._typing_on)
         self.parts = PartJoiner()
+        self._unsaved: set[Group] = set()  # waiting parts the database did not take
         self._parts_timer: asyncio.TimerHandle | None = None
         self.files: FileReceiver | None = None  # file messages (features.file_sharing)
+        self.groups = ThreadGroups(store.threads)  # one thread per contact (caller ID)
         outbox.prepare = self.wires
         outbox.refused = self.receipts.refused
 
@@ -107,15 +120,31 @@ class Chat:
             self._save("chat", lambda: self._store.add_message(sent), keep=True)
         return msg
 
+    def start(self) -> None:
+        """Take back the parts of long texts that were waiting when the engine stopped
+        (those whose time is up give their truncated message at once)."""
+        stored: list[list[StoredPart]] = []
+        self._save("chat", lambda: stored.append(self._store.waiting_parts()))
+        for part in stored[0] if stored else []:
+            tag = longtext.PartTag(part.index, part.total, part.group)
+            joined = self.parts.add(part.message, tag, part.message.timestamp,
+                                    peer_key(part.message.peer))
+            if joined is not None:
+                self._flush_parts([joined])
+        self._flush_parts(self.parts.expired(time.time()))
+        self._arm_parts_timer()
+
     def wires(self, msg: Message) -> list[Wire]:
-        """The MESSAGEs that carry ``msg``: numbered parts for a long text (plain, never
-        asking for receipts), else one, in CPIM when receipts.py says so."""
+        """The MESSAGEs that carry ``msg``: numbered parts for a long text, else one;
+        each in CPIM (asking for receipts, its imdn.Message-ID ``<id>~<n>`` for part n)
+        when receipts.py says so."""
         if _is_text(msg.content_type) and len(msg.body.encode("utf-8")) > longtext.SAFE_BYTES:
             bodies = longtext.split(msg.body)
             n = len(bodies)
-            return [Wire(f"{msg.id}{PART_SEP}{i}", b, msg.content_type,
-                         ((longtext.PART_HEADER, longtext.PartTag(i, n, msg.id).header()),))
-                    for i, b in enumerate(bodies, 1)]
+            return [dataclasses.replace(
+                self.receipts.wire(msg, f"{msg.id}{PART_SEP}{i}", b),
+                headers=((longtext.PART_HEADER, longtext.PartTag(i, n, msg.id).header()),))
+                for i, b in enumerate(bodies, 1)]
         return [self.receipts.wire(msg)]
 
     async def typed(self, uri: str, account_id: str | None) -> bool:
@@ -128,7 +157,8 @@ class Chat:
         notifications go out for the messages just read that asked for one (with
         ``features.read_receipts``). Returns how many messages were unread."""
         done: list[ThreadRead] = []
-        self._save("chat", lambda: done.append(self._store.mark_read(peer)))
+        members = self.groups.members(peer)
+        self._save("chat", lambda: done.append(self._store.mark_read(members)))
         if not done:
             return 0
         for msg in done[0].to_notify:
@@ -161,7 +191,8 @@ class Chat:
             self._publish(Notice("warning", f"MESSAGE from {msg.peer}: {got.problem}"))
         if got.receipt is not None:
             done = self.receipts.apply(got.receipt, msg.account_id, msg.peer,
-                                       self._store.message, self._store.update_delivery)
+                                       self._store.message, self._store.update_delivery,
+                                       self._store.part_receipt)
             return None if done is None else MessageStatus(done)
         if got.composing is not None:
             return self.composing.received(TypingChanged(
@@ -172,11 +203,29 @@ class Chat:
         self.composing.message_from(msg.account_id, msg.peer)
         tag = longtext.parse_header(msg.part) if msg.part else None
         if tag is not None:
-            joined = self.parts.add(msg, tag, time.time(), peer_key(msg.peer))
-            self._flush_parts(self.parts.too_many())
-            self._arm_parts_timer()
-            return None if joined is None else self._keep(joined)
+            return self._part(msg, tag)
         return self._keep(msg)
+
+    def _part(self, msg: Message, tag: longtext.PartTag) -> Event | None:
+        """Keep one part (in the database too, so a restart loses none); the joined
+        message's event once it completes its text."""
+        group = (msg.account_id, peer_key(msg.peer), tag.group, tag.total)
+        if not self._save("chat", lambda: self._store.add_part(
+                StoredPart(msg, tag.group, tag.index, tag.total))):
+            self._unsaved.add(group)
+        joined = self.parts.add(msg, tag, time.time(), group[1])
+        event = None if joined is None else self._keep(joined)
+        self._forget_done()
+        self._flush_parts(self.parts.too_many())
+        self._arm_parts_timer()
+        return event
+
+    def _forget_done(self) -> None:
+        """Drop from the database the parts of texts just joined or given up."""
+        done, self.parts.done = self.parts.done, []
+        for group in done:
+            self._unsaved.discard(group)
+            self._save("chat", functools.partial(self._store.drop_parts, *group))
 
     def _keep(self, msg: Message) -> Event | None:
         """Store a whole incoming message; the event, or None when it was known. A file
@@ -207,6 +256,7 @@ class Chat:
             event = self._keep(msg)
             if event is not None:
                 self._publish(event)
+        self._forget_done()
 
     def _arm_parts_timer(self) -> None:
         if self._parts_timer is not None:
@@ -223,20 +273,33 @@ class Chat:
         self._arm_parts_timer()
 
     def close(self) -> None:
-        """Keep what parts arrived (flagged truncated) and stop the timers."""
+        """Stop the timers. Waiting parts stay in the database for the next start; those
+        it did not take are kept now, as a message flagged truncated."""
         if self._parts_timer is not None:
             self._parts_timer.cancel()
-        self._flush_parts(self.parts.flush())
+        self._flush_parts(self.parts.flush(self._unsaved))
         self.composing.close()
+
+    def threads(self) -> list[ChatThread]:
+        """Every conversation, one per contact (see chat_groups.py)."""
+        return self.groups.merged()
 
     def messages(self, peer: str | None, limit: int, pending: bool = False,
                  before: str | None = None, after: str | None = None,
                  around: str | None = None) -> list[Message]:
+        """A page of ``peer``'s thread: every URI of its contact (chat_groups.py)."""
         if pending:
             return self._store.pending_messages(peer=peer, limit=limit)
         if around is not None:
-            return self._store.messages_around(around, limit)
-        return self._store.messages(peer=peer, limit=limit, before=before, after=after)
+            middle = self._store.message(around)
+            peers = self.groups.members(middle.peer) if middle is not None else ()
+            return self._store.messages_around(around, limit, peers)
+        thread = None if peer is None else self.groups.members(peer)
+        return self._store.messages(peer=thread, limit=limit, before=before, after=after)
+
+    def search(self, text: str, peer: str | None, limit: int) -> list[Message]:
+        thread = None if peer is None else self.groups.members(peer)
+        return self._store.search_messages(text, thread, limit)
 
     def resend(self, message_id: str) -> Message:
         """A failed outgoing message QUEUED again (as if written now) and sent by the

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from tuiphone.engine.fake_lamps import FakeLamps
 from tuiphone.model.account import AccountConfig, AccountState, DtmfMethod, RegState
+from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallInfo, CallState, CallStats, Direction, MediaState
 from tuiphone.model.errors import InvalidUri, LimitExceeded, NotFound, UsageError
@@ -35,6 +36,7 @@ from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 
 _REMOTE = {"busy": (486, "Busy Here"), "nobody": (404, "Not Found")}
 
@@ -72,6 +74,10 @@ class FakeBackend:
         self.sent_dtmf: dict[str, str] = {}
         self.played: dict[str, str] = {}
         self.recorded: dict[str, str] = {}
+        self.sound_devices: list[AudioDevice] = [
+            AudioDevice(0, "default", "ALSA", 32, 32, True, True),
+            AudioDevice(1, "Headset", "ALSA", 1, 2)]
+        self.chosen_devices: dict[str, str | None] = {}
         self.looped: set[str] = set()
         self.ended: set[str] = set()
         self.stopped = False
@@ -104,6 +110,10 @@ class FakeBackend:
             self.ended.add(call_id)
         leg.info = replace(leg.info, **changes)  # type: ignore[arg-type]
         self._send(CallChanged(leg.info))
+        if leg.info.state is CallState.ENDED and leg.info.conference:
+            rest = [i for i, other in self.legs.items() if other.info.conference]
+            if len(rest) == 1:  # a conference of one is over
+                self._set(rest[0], conference=False)
         self.lamps.refresh_all()
 
     # lifecycle and accounts
@@ -312,8 +322,23 @@ class FakeBackend:
         await self.transfer(call_id, self._leg(target_call_id).info.remote_uri)
 
     async def conference(self, call_ids: Sequence[str]) -> None:
+        joining = [self._leg(c).info.id for c in call_ids if not self._leg(c).info.conference]
+        members = [i for i, leg in self.legs.items() if leg.info.conference]
+        if len(members) + len(joining) < 2:
+            raise UsageError("a conference needs at least two calls")
+        for call_id in [*members, *joining]:
+            if not self._leg(call_id).info.conference:
+                self._set(call_id, conference=True)
+
+    async def leave_conference(self, call_ids: Sequence[str]) -> None:
         for call_id in call_ids:
-            self._leg(call_id)
+            if not self._leg(call_id).info.conference:
+                raise UsageError(f"call {call_id} is not in the conference")
+        for call_id in call_ids:
+            self._set(call_id, conference=False)
+        rest = [i for i, leg in self.legs.items() if leg.info.conference]
+        if len(rest) == 1:
+            self._set(rest[0], conference=False)
 
     # messages, diagnostics, media
 
@@ -364,6 +389,9 @@ class FakeBackend:
         code, reason = _REMOTE.get(user, (200, "OK"))
         return PingResult(code, reason, 0.1)
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return []  # the fake sends no RTP
+
     async def codecs(self, account_id: str | None = None) -> list[str]:
         wheel = ["G722/16000/1", "PCMA/8000/1", "PCMU/8000/1", "speex/16000/1",
                  "speex/8000/1", "speex/32000/1", "iLBC/8000/1", "GSM/8000/1"]
@@ -383,9 +411,34 @@ class FakeBackend:
         self._leg(call_id)
         self.played[call_id] = path
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        self._leg(call_id)
+    async def record_call(self, call_id: str, path: str | None = None,
+                          stereo: bool = False, heard_only: bool = False) -> str:
+        leg = self._leg(call_id)
+        media = self._settings.media
+        if path is None:
+            if not media.record_dir:
+                raise UsageError("no [audio] record_dir: give the file to record to (--out)")
+            path = f"{media.record_dir}/{int(leg.info.started)}-{call_id}.wav"
         self.recorded[call_id] = path
+        if not heard_only:
+            self._set(call_id, recording=path)
+        return path
+
+    async def stop_recording(self, call_id: str) -> str:
+        leg = self._leg(call_id)
+        if not leg.info.recording:
+            raise UsageError(f"call {call_id} is not being recorded")
+        path = leg.info.recording
+        self._set(call_id, recording="")
+        return path
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        return list(self.sound_devices)
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        index = choose(self.sound_devices, device, "output" if role == "ring" else role)
+        self.chosen_devices[role] = device
+        return next((d.name for d in self.sound_devices if d.index == index), "default")
 
     async def loopback(self, call_id: str) -> None:
         self._leg(call_id)

@@ -1,6 +1,7 @@
 """Removing what attachments left behind (retention, ``data erase --peer``): the saved
 file when it lies in the files folder (a file the user sent from elsewhere is theirs and
-is never touched), a ciphertext still waiting for upload, and the wrapped key."""
+is never touched), a ciphertext still waiting for upload, a received thumbnail, and the
+wrapped key."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tuiphone.model.files import KeyVault
 from tuiphone.store.attachments import Attachment
 
 OUTGOING = ".outgoing"
+THUMBNAILS = ".thumbnails"  # received thumbnails, <attachment id>.jpg
 
 
 def remove_files(atts: Iterable[Attachment], folder: Path | None, vault: KeyVault | None
@@ -23,6 +25,8 @@ def remove_files(atts: Iterable[Attachment], folder: Path | None, vault: KeyVaul
         candidates = []
         if folder is not None and att.key_ref:
             candidates.append(folder / OUTGOING / att.key_ref)
+        if folder is not None and att.id:
+            candidates.append(folder / THUMBNAILS / f"{att.id}.jpg")
         if folder is not None and att.local_path and _inside(Path(att.local_path), folder):
             candidates.append(Path(att.local_path))
         for path in candidates:

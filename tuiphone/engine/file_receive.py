@@ -2,15 +2,20 @@
 into a message whose body is a summary (the key never reaches the database) plus the
 offered files; ``offered`` stores their attachment rows, puts each key in the vault
 (wrapped) and, with ``auto_download`` and within ``max_size`` and ``allowed_types``,
-downloads them at once. ``download`` fetches one again (the ``download`` command): it
-checks the size cap and the tag, saves under the files folder with a safe, new name
-(mode 0600), and a failure (404: the link expired) is written to the message's reason,
-so the thread shows it. Loop-thread only; the blocking work runs in threads."""
+downloads them at once; an image's thumbnail (the sender's, in the fthttp XML) is
+fetched first, saved under ``.thumbnails`` and published, so the chat shows it before
+the file (also when the file itself is not downloaded). ``download`` fetches one again
+(the ``download`` command): it checks the size cap and the tag, saves under the files
+folder with a safe, new name (mode 0600), and a failure (404: the link expired) is
+written to the message's reason, so the thread shows it. Loop-thread only; the blocking
+work runs in threads."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
+import os
 import secrets
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
@@ -18,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from tuiphone.engine.accounts import AccountBook
+from tuiphone.engine.file_cleanup import THUMBNAILS
 from tuiphone.engine.file_progress import Progress
 from tuiphone.engine.file_send import file_config, summary
-from tuiphone.files import acrobits, fthttp, http
+from tuiphone.files import acrobits, fthttp, http, thumbnail
 from tuiphone.files.crypto import FileKey, decrypt_stream, pack, unpack
 from tuiphone.files.errors import BadFile, TooLarge, TransferError
 from tuiphone.files.names import safe_name, save_new
@@ -80,9 +86,10 @@ class FileReceiver:
                 self._keys[ref] = offer.key
             auto = cfg.auto_download and offer.size <= cfg.max_size and cfg.allows(
                 offer.content_type)
-            self._spawn(self._keep(att, offer.key, auto))
+            self._spawn(self._keep(att, offer.key, auto, offer.thumbnail))
 
-    async def _keep(self, att: Attachment, key: FileKey | None, auto: bool) -> None:
+    async def _keep(self, att: Attachment, key: FileKey | None, auto: bool,
+                    thumb: FileOffer | None = None) -> None:
         if key is not None and self._vault is not None:
             try:
                 await asyncio.to_thread(self._vault.put, att.key_ref, pack(key))
@@ -90,9 +97,12 @@ class FileReceiver:
             except TuiphoneError as err:  # kept in memory: downloadable until a restart
                 self._publish(Notice("warning", f"{att.filename}: its key is kept only "
                                                 f"until tuiphone stops: {err}"))
+        shown = await self._thumbnail(att, thumb) if thumb is not None else ""
         if not auto:
-            self._publish_state(att, TransferState.OFFERED)
+            self._publish_state(att, TransferState.OFFERED, thumbnail=shown)
             return
+        if shown:
+            self._publish_state(att, TransferState.DOWNLOADING, thumbnail=shown)
         with suppress(TuiphoneError):  # published as FAILED, written to the message's reason
             await self.download(att.id)
 
@@ -151,9 +161,37 @@ class FileReceiver:
         progress.move(TransferState.FAILED, error=error)
         self._store.update_delivery(msg.id, msg.delivery, msg.code, f"file: {error}")
 
-    def _publish_state(self, att: Attachment, state: TransferState, error: str = "") -> None:
+    async def _thumbnail(self, att: Attachment, thumb: FileOffer) -> str:
+        """Fetch, open and save the sender's thumbnail of ``att`` (before the file
+        itself, so the chat shows it first); its path, or "" when it is unusable."""
+        if self._folder is None:
+            return ""
+        folder = self._folder / THUMBNAILS
+        try:
+            return await asyncio.to_thread(_fetch_thumbnail, thumb, folder / f"{att.id}.jpg")
+        except (TuiphoneError, OSError) as err:
+            self._publish(Notice("warning", f"{att.filename}: thumbnail not shown: {err}"))
+            return ""
+
+    def _publish_state(self, att: Attachment, state: TransferState, error: str = "",
+                       thumbnail: str = "") -> None:
         self._publish(FileTransferChanged(FileTransfer(att.message_id, att.id, att.filename,
-                                                       state, 0, att.size, error=error)))
+                                                       state, 0, att.size, error=error,
+                                                       thumbnail=thumbnail)))
+
+
+def _fetch_thumbnail(thumb: FileOffer, path: Path) -> str:
+    """Download at most thumbnail.MAX_BYTES, decrypt, check it is an image, and save
+    it at ``path`` (mode 0600). Raises TransferError, TooLarge, BadFile, OSError."""
+    got = io.BytesIO()
+    http.download(thumb.url, thumbnail.MAX_BYTES, thumb.content_type, None,
+                  lambda chunks: [got.write(c) for c in chunks])
+    plain = thumbnail.opened(got.getvalue(), thumb.key)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(plain)
+    return str(path)
 
 
 def _plain(msg: Message, body: str) -> Message:

@@ -1,13 +1,16 @@
 """Sending a file: ``send`` encrypts it with a fresh key into ``.outgoing`` (the key
 goes to the vault, wrapped) and commits the message and its attachment row, QUEUED; the
 Outbox then calls ``prepare``, which uploads the ciphertext once and returns the
-fthttp XML (URL, size, type, name, key, tag) to send. While the upload server is down
+fthttp XML (URL, size, type, name, key, tag) to send; for an image, with a thumbnail
+(files/thumbnail.py) uploaded beside it. While the upload server is down
 ``prepare`` raises a transient TransferError: the message stays queued and is retried
 with the outbox's backoff. Loop-thread only; the blocking work runs in threads."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 import mimetypes
 import os
 import secrets
@@ -20,12 +23,12 @@ from pathlib import Path
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.file_cleanup import OUTGOING
 from tuiphone.engine.file_progress import Progress
-from tuiphone.files import fthttp, http
+from tuiphone.files import fthttp, http, thumbnail
 from tuiphone.files.crypto import FileKey, encrypt_file, new_material, pack, unpack
 from tuiphone.files.errors import TooLarge, TypeRefused
 from tuiphone.files.offer import FileOffer
 from tuiphone.model.account import AccountConfig
-from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.errors import NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import Event, FileTransferChanged
 from tuiphone.model.files import (
     FTHTTP_TYPE,
@@ -39,6 +42,9 @@ from tuiphone.model.files import (
 from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store
 from tuiphone.store.attachments import Attachment
+
+log = logging.getLogger("tuiphone.files")
+THUMBS_KEPT = 64  # uploaded thumbnails remembered for resends, the newest
 
 
 def summary(name: str, size: int, text: str = "") -> str:
@@ -72,6 +78,7 @@ class FileSender:
         self._publish = publish
         self._kick = kick
         self._until: dict[str, str] = {}  # message id -> the FT-HTTP server's expiry
+        self._thumbs: dict[str, FileOffer | None] = {}  # message id -> its thumbnail
 
     async def send(self, uri: str, path: str, account_id: str | None) -> Message:
         """Encrypt and queue ``path``; returns the stored message, QUEUED. Raises
@@ -132,9 +139,47 @@ class FileSender:
         blob = await asyncio.to_thread(self._vault.get, att.key_ref)
         if blob is None:
             raise NotFound(f"message {msg.id}: the file's key is gone from the vault")
-        offer = FileOffer(att.url, att.size, att.content_type, att.filename, unpack(blob),
+        key = unpack(blob)
+        offer = FileOffer(att.url, att.size, att.content_type, att.filename, key,
                           self._until.get(msg.id, ""))
+        if att.content_type.startswith("image/") and att.local_path:
+            offer = dataclasses.replace(offer, thumbnail=await self._thumbnail(msg, att, key))
         return fthttp.build(offer)
+
+    async def _thumbnail(self, msg: Message, att: Attachment, key: FileKey
+                         ) -> FileOffer | None:
+        """The image's thumbnail, made, encrypted (its own fresh key, the file's cipher)
+        and uploaded once per message; None when there is none (not an image Pillow
+        reads, the source file gone, or its upload failed: the file goes without)."""
+        if msg.id in self._thumbs:
+            return self._thumbs[msg.id]
+        cfg = file_config(self._accounts.account(msg.account_id))
+        assert self._folder is not None
+        staged = self._folder / OUTGOING / f"{att.key_ref}.thumb"
+        sealed = await asyncio.to_thread(_sealed_thumbnail, Path(att.local_path),
+                                         thumbnail.cipher_of(key))
+        if sealed is None:
+            return None
+        data, thumb_key = sealed
+        until = ""
+        try:
+            await asyncio.to_thread(_write_private, staged, data)
+            if cfg.kind is UploadKind.FTHTTP:
+                url, until = await asyncio.to_thread(
+                    http.fthttp_upload, cfg.server, staged, thumbnail.CONTENT_TYPE)
+            else:
+                url = await asyncio.to_thread(http.put_upload, cfg.server, staged)
+        except (TuiphoneError, OSError) as err:
+            log.warning("message %s: thumbnail not sent: %s", msg.id, err)
+            return None
+        finally:
+            with suppress(OSError):
+                staged.unlink()
+        offer = FileOffer(url, len(data), thumbnail.CONTENT_TYPE, "", thumb_key, until)
+        self._thumbs[msg.id] = offer  # a resend of the message reuses it
+        while len(self._thumbs) > THUMBS_KEPT:
+            del self._thumbs[next(iter(self._thumbs))]
+        return offer
 
     async def _upload(self, msg: Message, att: Attachment) -> Attachment:
         acc = self._accounts.account(msg.account_id)
@@ -169,6 +214,17 @@ class FileSender:
                        state: TransferState, size: int) -> None:
         self._publish(FileTransferChanged(FileTransfer(message_id, att_id, name, state, 0,
                                                        size)))
+
+
+def _sealed_thumbnail(source: Path, cipher: Cipher) -> tuple[bytes, FileKey] | None:
+    small = thumbnail.make(source)
+    return None if small is None else thumbnail.seal(small, cipher)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
 
 
 def _check_file(path: str, cfg: FileConfig) -> tuple[Path, int, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tuiphone.engine.complaints import Complaints
 from tuiphone.engine.echo import ECHO_ID
-from tuiphone.engine.tracefile import append_record
+from tuiphone.engine.tracefile import append_record, drop_peer
 from tuiphone.model.call import HistoryEntry
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import Event, SipTrace
@@ -43,6 +43,7 @@ class Journal:
         self._held: list[TraceEntry] | None = None
         self._waiting: deque[tuple[str, Callable[[], object]]] = deque()
         self._retry: asyncio.TimerHandle | None = None
+        self._rewriting = asyncio.Lock()
 
     @property
     def trace_file(self) -> Path | None:
@@ -50,13 +51,33 @@ class Journal:
 
     @contextlib.asynccontextmanager
     async def trace_held(self) -> AsyncIterator[None]:
-        self._held = []
-        try:
-            yield
-        finally:
-            held, self._held = self._held, None
-            for entry in held:
-                self._append(entry)
+        """Records wait in memory until the block ends; one rewrite at a time (retention
+        and ``forget_peer`` may want the file at once)."""
+        async with self._rewriting:
+            self._held = []
+            try:
+                yield
+            finally:
+                held, self._held = self._held, None
+                for entry in held:
+                    self._append(entry)
+
+    async def forget_peer(self, key: str) -> int:
+        """Rewrite the SIP trace log without the peer ``key``'s messages (appends wait in
+        memory meanwhile; those of that peer are dropped too); returns how many went."""
+        path = self._trace_file
+        if path is None:
+            return 0
+        async with self.trace_held():
+            try:
+                dropped = await asyncio.to_thread(drop_peer, path, key)
+            except OSError as err:
+                raise StoreError(f"SIP trace log {path}: {err.strerror}") from err
+            held = self._held or []
+            kept = [e for e in held if not e.names_peer(key)]
+            dropped += len(held) - len(kept)
+            held[:] = kept
+        return dropped
 
     def _append(self, entry: TraceEntry) -> None:
         if self._held is not None:

@@ -57,6 +57,11 @@ class LampBoard:
     def lamps(self) -> list[Lamp]:
         return list(self._lamps.values())
 
+    def lamp(self, uri: str) -> Lamp | None:
+        """The lamp of the entry with ``uri`` (None before its first NOTIFY)."""
+        return self._lamps.get(uri) or next(
+            (lamp for lamp in self._lamps.values() if aor(lamp.uri) == aor(uri)), None)
+
     def entry(self, key_or_uri: str) -> QuickDialEntry | None:
         """The QuickDial entry with this label (any case) or URI."""
         entries = self._quickdial

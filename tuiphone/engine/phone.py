@@ -32,6 +32,7 @@ from tuiphone.engine.call_rules import CallRulesDesk
 from tuiphone.engine.callerid import BookOpener, CallerId
 from tuiphone.engine.calls import Calls
 from tuiphone.engine.chat import Chat
+from tuiphone.engine.conference import ConferenceDesk
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.emergency_call import EmergencyDesk
@@ -44,7 +45,7 @@ from tuiphone.engine.location import LocationDesk
 from tuiphone.engine.media_check import CallFacts, MediaCheck
 from tuiphone.engine.network import NetworkKeeper
 from tuiphone.engine.outbox import Outbox
-from tuiphone.engine.pickup import pickup_dial
+from tuiphone.engine.pickup import pickup_dial, replaces_pickup
 from tuiphone.engine.presence import PresenceKeeper
 from tuiphone.engine.registration import Registrar
 from tuiphone.engine.retention import Retention
@@ -56,6 +57,7 @@ from tuiphone.engine.tracescope import TraceScope
 from tuiphone.engine.usage import UsageCounters
 from tuiphone.files.fthttp import hide_keys
 from tuiphone.model.account import AccountConfig, AccountState, RegState
+from tuiphone.model.audio import DEVICE_ROLES, AudioDevice, Recording
 from tuiphone.model.backend import PingResult, SipBackend
 from tuiphone.model.call import CallInfo, CallState, CallStats, HistoryEntry
 from tuiphone.model.contact import (
@@ -69,6 +71,7 @@ from tuiphone.model.contact import (
 from tuiphone.model.errors import LimitExceeded, NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     Event,
     IncomingCall,
     LampChanged,
@@ -80,7 +83,8 @@ from tuiphone.model.events import (
 from tuiphone.model.files import FileTransfer
 from tuiphone.model.lamp import Lamp
 from tuiphone.model.location import InvitePreview, LocationChoice, LocationUse
-from tuiphone.model.message import ChatThread, Message
+from tuiphone.model.message import ChatThread, Message, peer_key
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 from tuiphone.net.netfacts import network_facts
@@ -130,6 +134,7 @@ class Phone:
         )
         self.calls = Calls(backend, self.bus, self.live, self.accounts, self.network,
                            self.journal.record_history, setup.stats_interval_s)
+        self.conference_desk = ConferenceDesk(backend, self.bus, self.live, self.calls.get_call)
         self.locations = LocationDesk(setup.locations, setup.location_override,
                                       setup.network_facts or network_facts, self._seen_as)
         self.emergency = EmergencyDesk(backend, self.bus, self.live, self.locations,
@@ -148,6 +153,8 @@ class Phone:
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
+        self.chat.groups.contact_of = self._contact_id
+        self.chat.groups.version = lambda: getattr(self.callerid.book, "index", None)
         self._open_book: BookOpener | None = None
         self._book_paths: tuple[Path, ...] = ()
         self.contact_desk = ContactDesk(self.callerid, self.bus.publish)
@@ -199,6 +206,7 @@ class Phone:
             await self.add_account(acc)
         if self.setup.echo_line:
             await self._start_echo()
+        self.chat.start()
         self.chat.outbox.start()
         await self.lamp_board.start()
         if setup_keeps_limits(self.setup):
@@ -336,6 +344,8 @@ class Phone:
         if isinstance(event, LampChanged):
             self.lamp_board.on_backend(event)  # re-keyed and published there
             return
+        if isinstance(event, CallStatsChanged):  # only the backend's final figures
+            event = self.calls.final_stats(event)
         routed = self.chat.on_event(self.callerid.enrich(event))
         if routed is None:
             return  # a retransmitted MESSAGE, already stored and shown
@@ -481,14 +491,29 @@ class Phone:
     async def transfer_attended(self, call_id: str, target_call_id: str) -> None:
         await self.calls.transfer_attended(call_id, target_call_id)
 
-    async def conference(self, call_ids: tuple[str, ...]) -> None:
-        await self.calls.conference(call_ids)
+    async def conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return await self.conference_desk.join(call_ids)
+
+    async def leave_conference(self, call_ids: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return await self.conference_desk.leave(call_ids)
 
     async def play(self, call_id: str, path: str) -> None:
         await self.calls.play(call_id, path)
 
-    async def record(self, call_id: str, path: str) -> None:
-        await self.calls.record(call_id, path)
+    async def record(self, call_id: str | None = None, path: str | None = None,
+                     stereo: bool = False, heard_only: bool = False) -> Recording:
+        return await self.calls.record(call_id, path, stereo, heard_only)
+
+    async def stop_recording(self, call_id: str | None = None) -> Recording:
+        return await self.calls.stop_recording(call_id)
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        return await self.backend.audio_devices()
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        if role not in DEVICE_ROLES:
+            raise UsageError(f"no device role {role!r}; use one of {', '.join(DEVICE_ROLES)}")
+        return await self.backend.set_audio_device(role, device or None)
 
     async def call_stats(self, call_id: str) -> CallStats:
         return await self.calls.fresh_stats(self.calls.get_call(call_id).id)
@@ -497,6 +522,9 @@ class Phone:
         entry = self.lamp_board.entry(target)
         if entry is None:
             raise NotFound(f"pickup: no QuickDial entry {target!r}")
+        plan = replaces_pickup(self.lamp_board.lamp(entry.uri))
+        if plan is not None:
+            return await self.call(plan.uri, account_id, {"Replaces": plan.replaces})
         return await self.call(pickup_dial(entry), account_id)
 
     # chat and history
@@ -511,15 +539,17 @@ class Phone:
         self, peer: str | None = None, limit: int = 100, pending: bool = False,
         before: str | None = None, after: str | None = None, around: str | None = None,
     ) -> list[Message]:
+        if peer is not None or around is not None:  # the thread is the contact's URIs
+            await self.callerid.ready()
         return self.chat.messages(peer, limit, pending, before, after, around)
 
     async def chat_threads(self) -> list[ChatThread]:
-        return self.store.threads()
+        return self.chat.threads()
 
     async def search_messages(
         self, text: str, peer: str | None = None, limit: int = 100
     ) -> list[Message]:
-        return self.store.search_messages(text, peer, limit)
+        return self.chat.search(text, peer, limit)
 
     async def resend_message(self, message_id: str) -> Message:
         return self.chat.resend(message_id)
@@ -545,6 +575,10 @@ class Phone:
 
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
         return self.callerid.lookup(uri)
+
+    def _contact_id(self, uri: str) -> str | None:
+        found = self.callerid.lookup(uri)
+        return found.id if found is not None else None
 
     async def search_contacts(self, text: str, limit: int = 20) -> list[ContactSummary]:
         return self.callerid.search(text, limit)
@@ -600,6 +634,21 @@ class Phone:
     async def trace(self, limit: int = 1000) -> list[TraceEntry]:
         entries = list(self.live.trace)
         return entries[-limit:] if limit else entries
+
+    async def forget_peer(self, peer: str) -> int:
+        key = peer_key(peer)
+        kept = [e for e in self.live.trace if not e.names_peer(key)]
+        dropped = len(self.live.trace) - len(kept)
+        self.live.trace.clear()
+        self.live.trace.extend(kept)
+        return dropped + await self.journal.forget_peer(key)
+
+    async def rtp_trace(self, call_id: str | None = None) -> list[RtpPacket]:
+        if self.setup.backend.rtp_headers <= 0:
+            raise UsageError("no RTP headers are kept: set [engine] rtp_headers (e.g. 20000) "
+                             "and restart the engine, then place the call")
+        packets = await self.backend.rtp_packets()
+        return [p for p in packets if call_id is None or p.call_id == call_id]
 
 
 def _counts(config: AccountConfig) -> bool:

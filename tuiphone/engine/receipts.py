@@ -1,7 +1,9 @@
 """IMDN receipts (RFC 5438) in CPIM (RFC 3862), per account's ``features.read_receipts``.
 
 Outgoing, with the switch on: a text message goes wrapped in CPIM, its
-``imdn.Message-ID`` our message id, asking for ``positive-delivery, display``. A peer
+``imdn.Message-ID`` our message id, asking for ``positive-delivery, display``; each part
+of a long text likewise, with the id ``<message id>~<n>``, and the text is delivered
+(displayed) only once every part is: its state is the least advanced of its parts'. A peer
 that refuses CPIM (415 or 488: baresip answers 415) is remembered, until the engine
 stops, as plain: the outbox sends the same message again at once as text/plain (no
 receipts from that peer). With the switch off nothing is wrapped and nothing asked.
@@ -25,12 +27,16 @@ from typing import Any
 
 from tuiphone.engine import cpim, imdn, iscomposing
 from tuiphone.engine.accounts import AccountBook
-from tuiphone.engine.outbox import Wire
-from tuiphone.model.errors import NotFound
+from tuiphone.engine.outbox import PART_SEP, Wire
+from tuiphone.model import longtext
+from tuiphone.model.errors import NotFound, TuiphoneError
 from tuiphone.model.message import Delivery, Message, peer_key
+from tuiphone.store.parts import least_advanced
 
 SendFn = Callable[[str, str, str, str, str], Coroutine[Any, Any, None]]
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
+# Store.part_receipt: a part's receipt kept; how far every part heard of got
+PartReceipt = Callable[[str, int, Delivery], dict[int, Delivery]]
 _STATUS = {("delivery", "delivered"): Delivery.DELIVERED,
            ("display", "displayed"): Delivery.DISPLAYED}
 
@@ -60,19 +66,22 @@ class Receipts:
 
     # outgoing messages
 
-    def wire(self, msg: Message) -> Wire:
+    def wire(self, msg: Message, wire_id: str | None = None, body: str | None = None) -> Wire:
         """The message as sent: in CPIM asking for receipts when the switch is on, the
-        body is text and the peer has not refused CPIM; else as it is."""
-        plain = Wire(msg.id, msg.body, msg.content_type)
+        body is text and the peer has not refused CPIM; else as it is. ``wire_id`` and
+        ``body``: one part of a long text (its id is its imdn.Message-ID)."""
+        wire_id = msg.id if wire_id is None else wire_id
+        body = msg.body if body is None else body
+        plain = Wire(wire_id, body, msg.content_type)
         echo = self._accounts.echo_uri
         if (not self.on(msg.account_id) or not msg.content_type.startswith("text/")
                 or (msg.account_id, peer_key(msg.peer)) in self.plain_peers
                 or (echo is not None and peer_key(echo) == peer_key(msg.peer))):
             return plain  # the echo line answers text as it comes: it sends no receipts
         acc = self._accounts.configs[msg.account_id]
-        body = cpim.build(acc.uri, msg.peer, f"{msg.content_type};charset=UTF-8", msg.body,
-                          {"Message-ID": msg.id, "Disposition-Notification": imdn.ASK})
-        return Wire(msg.id, body, cpim.CONTENT_TYPE, cpim=True)
+        wrapped = cpim.build(acc.uri, msg.peer, f"{msg.content_type};charset=UTF-8", body,
+                             {"Message-ID": wire_id, "Disposition-Notification": imdn.ASK})
+        return Wire(wire_id, wrapped, cpim.CONTENT_TYPE, cpim=True)
 
     def refused(self, msg: Message) -> None:
         """The peer answered 415/488 to CPIM: plain text to it from now on."""
@@ -107,15 +116,32 @@ class Receipts:
 
     def apply(self, note: imdn.Notification, account_id: str, peer: str,
               load: Callable[[str], Message | None],
-              store: Callable[[str, Delivery, int, str], Message]) -> Message | None:
+              store: Callable[[str, Delivery, int, str], Message],
+              part: PartReceipt | None = None) -> Message | None:
         """Our message ``note`` is about, moved on; None when it is not ours (another
-        account or peer, unknown id) or already that far."""
+        account or peer, unknown id) or already that far. A note about part n of a long
+        text (``<id>~<n>``) is kept with ``part``; the text moves to the least advanced
+        state of its parts, once every part has a receipt."""
         goal = _STATUS.get((note.kind, note.status))
         if goal is None:
             return None
-        target = load(note.message_id)
+        base, sep, index = note.message_id.partition(PART_SEP)
+        target = load(base)
         if (target is None or target.direction != "out" or target.account_id != account_id
-                or peer_key(target.peer) != peer_key(peer) or target.delivery.reached(goal)):
+                or peer_key(target.peer) != peer_key(peer)):
+            return None
+        if sep:
+            total = longtext.part_count(target.body)
+            if part is None or not index.isdigit() or not 1 <= int(index) <= total:
+                return None
+            try:
+                least = least_advanced(part(target.id, int(index), goal), total)
+            except TuiphoneError:
+                return None
+            if least is None:
+                return None
+            goal = least
+        if target.delivery.reached(goal):
             return None
         try:
             return store(target.id, goal, target.code, target.reason)

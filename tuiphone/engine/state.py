@@ -10,6 +10,7 @@ from tuiphone.model.account import AccountState
 from tuiphone.model.call import CallInfo, CallState, CallStats
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     DndChanged,
     DtmfReceived,
     Event,
@@ -47,9 +48,8 @@ class LiveState:
             case RegistrationChanged(account=acc):
                 self.accounts[acc.id] = acc
             case CallChanged(call=call) | IncomingCall(call=call):
-                if call.state is CallState.ENDED:
+                if call.state is CallState.ENDED:  # its stats stay for the history row
                     self.calls.pop(call.id, None)
-                    self.stats.pop(call.id, None)
                 else:
                     self.calls[call.id] = call
             case MwiChanged(account_id=acc_id, waiting=waiting, new=new, old=old):
@@ -81,7 +81,7 @@ class LiveState:
                 return call.account_id in self.hidden_accounts
             case RegistrationChanged(account=acc):
                 return acc.id in self.hidden_accounts
-            case DtmfReceived(call_id=call_id):
+            case DtmfReceived(call_id=call_id) | CallStatsChanged(call_id=call_id):
                 leg = self.calls.get(call_id)
                 return leg is not None and leg.account_id in self.hidden_accounts
             case _:

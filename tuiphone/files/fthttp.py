@@ -1,14 +1,18 @@
 """The RCS FT-over-HTTP XML (``application/vnd.gsma.rcs-ft-http+xml``) as Linphone and
 Flexisip write it: ``<file><file-info type="file">`` with ``file-size``, ``file-name``,
 ``content-type``, ``data url until``, and for encrypted files ``file-key`` and
-``file-authTag`` (base64). Parsed by local names (Linphone adds namespaces), with
-defusedxml: the body is untrusted."""
+``file-authTag`` (base64). An image may come with the optional RCC.07 thumbnail before
+it: ``<file-info type="thumbnail">`` with ``file-size``, ``content-type`` and ``data url
+until`` (plus its own ``file-key``/``file-authTag`` when encrypted, as for the file;
+liblinphone reads only the first ``type="file"`` and skips it). Parsed by local names
+(Linphone adds namespaces), with defusedxml: the body is untrusted."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import re
+from dataclasses import replace
 from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape, quoteattr
 
@@ -32,17 +36,30 @@ def hide_keys(text: str) -> str:
 
 
 def build(offer: FileOffer) -> str:
-    """The MESSAGE body for ``offer``; key and tag only when it is encrypted."""
-    secret = ""
-    if offer.key is not None:
-        secret = (f"<file-key>{_b64(offer.key.material)}</file-key>"
-                  f"<file-authTag>{_b64(offer.key.tag)}</file-authTag>")
-    until = f" until={quoteattr(offer.until)}" if offer.until else ""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<file xmlns="{NS}">\n'
+    """The MESSAGE body for ``offer`` (its thumbnail first, as RCC.07 orders them); key
+    and tag only when it is encrypted."""
+    thumb = offer.thumbnail
+    thumb_xml = "" if thumb is None else (
+        f'<file-info type="thumbnail">\n<file-size>{thumb.size}</file-size>\n'
+        f"<content-type>{escape(thumb.content_type)}</content-type>\n"
+        f"{_data(thumb)}{_secret(thumb)}</file-info>\n")
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<file xmlns="{NS}">\n{thumb_xml}'
             f'<file-info type="file">\n<file-size>{offer.size}</file-size>\n'
             f"<file-name>{escape(offer.filename)}</file-name>\n"
             f"<content-type>{escape(offer.content_type)}</content-type>\n"
-            f"<data url={quoteattr(offer.url)}{until}/>\n{secret}</file-info>\n</file>\n")
+            f"{_data(offer)}{_secret(offer)}</file-info>\n</file>\n")
+
+
+def _data(offer: FileOffer) -> str:
+    until = f" until={quoteattr(offer.until)}" if offer.until else ""
+    return f"<data url={quoteattr(offer.url)}{until}/>\n"
+
+
+def _secret(offer: FileOffer) -> str:
+    if offer.key is None:
+        return ""
+    return (f"<file-key>{_b64(offer.key.material)}</file-key>"
+            f"<file-authTag>{_b64(offer.key.tag)}</file-authTag>")
 
 
 def parse(body: str) -> FileOffer:
@@ -56,10 +73,26 @@ def parse(body: str) -> FileOffer:
         root = SafeET.fromstring(body)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as err:
         raise BadFile(f"file-transfer description is not usable XML: {err}") from None
-    info = next((e for e in root.iter() if _local(e) == "file-info"
-                 and e.get("type", "file") == "file"), None)
+    info = _info(root, "file")
     if info is None:
         raise BadFile("file-transfer description without a file")
+    offer = _offer(info)
+    thumb = _info(root, "thumbnail")
+    try:
+        small = None if thumb is None else _offer(thumb)
+    except BadFile:
+        small = None  # a thumbnail is optional: a broken one is left out, not the file
+    if small is not None and small.content_type.startswith("image/"):
+        offer = replace(offer, thumbnail=replace(small, filename=""))
+    return offer
+
+
+def _info(root: Element, kind: str) -> Element | None:
+    return next((e for e in root.iter() if _local(e) == "file-info"
+                 and e.get("type", "file") == kind), None)
+
+
+def _offer(info: Element) -> FileOffer:
     fields = {_local(e): e for e in info}
     data = fields.get("data")
     url = data.get("url", "") if data is not None else ""

@@ -17,3 +17,6 @@ class FileOffer:
     filename: str
     key: FileKey | None = None  # None: not encrypted
     until: str = ""  # the server's expiry, when it says
+    # a small picture of it (RCS FT-HTTP <file-info type="thumbnail">): url, size,
+    # content type and key; its filename is empty
+    thumbnail: FileOffer | None = None

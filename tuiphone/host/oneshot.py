@@ -47,7 +47,7 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
     """The engine a one-shot command runs on. Raises NoEngine (exit 6), ConfigError.
     A ``local`` command gets no engine at all (its handler must not use ``phone``), an
     ``opens`` one none yet but ``ns.open_engine`` to open it (attach, or a private one)."""
-    if command.local:
+    if command.is_local(ns):
         if command.logs:
             _install_log(ns)
         yield cast("PhoneApi", None)
@@ -65,6 +65,24 @@ async def engine_for(command: Command, ns: argparse.Namespace) -> AsyncIterator[
             raise  # EngineBusy says more than the generic text below
         raise NoEngine(f"'{command.name}' needs a running engine; start one with "
                        "'tuiphone daemon' or the TUI") from None
+    try:
+        yield phone
+    finally:
+        await host.release()
+
+
+@contextlib.asynccontextmanager
+async def running_engine(ns: argparse.Namespace) -> AsyncIterator[PhoneApi | None]:
+    """The running engine, attached; None when no engine runs (``open sip:…`` then
+    starts the TUI instead). Raises EngineBusy (exit 6) for one that does not answer."""
+    host = EngineHost(Role.RUNNING, lambda: config_for(ns))
+    try:
+        phone = await host.open()
+    except EngineNotRunning as err:
+        if type(err) is not EngineNotRunning:
+            raise
+        yield None
+        return
     try:
         yield phone
     finally:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the rest is imported when used: one-shot commands start fas
     from tuiphone.config.schema import AppConfig
     from tuiphone.control import ControlServer, RemotePhone
     from tuiphone.engine.api import PhoneApi
+    from tuiphone.engine.hooks import HookRunner
     from tuiphone.engine.phone import Phone
     from tuiphone.host.reprovision import Reprovisioner
 
@@ -50,6 +51,7 @@ class EngineHost:
         self.server: ControlServer | None = None
         self._ownership: Ownership | None = None
         self.reprovisioner: Reprovisioner | None = None
+        self.hooks: HookRunner | None = None
 
     async def open(self) -> PhoneApi:
         """Raises what ``claim`` raises, ConfigError, and what starting an engine raises."""
@@ -82,6 +84,12 @@ class EngineHost:
             # the daemon and the TUI re-provision (at start, then every N hours)
             self.reprovisioner = Reprovisioner(phone, config)
             self.reprovisioner.start()
+        if self.role.serves and config.hooks:
+            from tuiphone.engine.hooks import HookRunner
+
+            # the engine's owner runs [[hooks]]: once per event, however many attach
+            self.hooks = HookRunner(phone, config.hooks, config.engine.hooks_at_once)
+            self.hooks.start()
         if owned.listener is not None:
             from tuiphone.commands.socket_run import socket_requests
             from tuiphone.control import ControlServer
@@ -114,8 +122,11 @@ class EngineHost:
         server, self.server = self.server, None
         owned, self._ownership = self._ownership, None
         reprovisioner, self.reprovisioner = self.reprovisioner, None
+        hooks, self.hooks = self.hooks, None
         if reprovisioner is not None:
             await reprovisioner.stop()
+        if hooks is not None:
+            await hooks.stop()  # before the unregistering: not a registration_lost
         if owned is None:
             return
         try:
@@ -130,6 +141,9 @@ class EngineHost:
     async def _undo(self, owned: Ownership) -> None:
         """After a failed start: stop what did start, free the socket path and the locks."""
         phone, self.local, self.server, self._ownership = self.local, None, None, None
+        hooks, self.hooks = self.hooks, None
+        if hooks is not None:
+            await hooks.stop()
         try:
             if phone is not None:
                 await phone.stop()

@@ -5,15 +5,12 @@ statistics files; empty fields where a figure does not apply."""
 from __future__ import annotations
 
 import csv
-import time
 from typing import IO
 
+from tuiphone.commands.calls.assertions import MOS_METHOD_SHORT
+from tuiphone.commands.calls.csvrow import COLUMNS, blank, stamp
 from tuiphone.load.wire import CallRecord
 from tuiphone.model.errors import UsageError
-
-COLUMNS = ("n", "start", "start_epoch", "worker", "account", "result", "code", "reason",
-           "sip_call_id", "pdd_ms", "setup_ms", "duration_s", "codec", "rx_packets",
-           "rx_lost", "loss_pct", "jitter_ms", "tx_packets", "rtt_ms", "mos")
 
 
 class CsvLog:
@@ -39,19 +36,9 @@ class CsvLog:
 
 
 def row(r: CallRecord) -> list[object]:
-    return [r.n, _stamp(r.started), f"{r.started:.3f}" if r.started else "", r.worker,
+    return [r.n, stamp(r.started), f"{r.started:.3f}" if r.started else "", r.worker,
             r.account, r.outcome.value, r.code or "", r.reason, r.sip_call_id,
-            _opt(r.pdd_ms), _opt(r.setup_ms), r.duration_s, r.codec, r.rx_packets,
-            r.rx_lost, _opt(r.loss_pct), r.rx_jitter_ms if r.rx_packets else "",
-            r.tx_packets, r.rtt_ms or "", _opt(r.mos)]
+            blank(r.pdd_ms), blank(r.setup_ms), r.duration_s, r.codec, r.rx_packets,
+            r.rx_lost, blank(r.loss_pct), r.rx_jitter_ms if r.rx_packets else "",
+            r.tx_packets, r.rtt_ms or "", blank(r.mos), MOS_METHOD_SHORT]
 
-
-def _stamp(epoch: float) -> str:
-    if not epoch:
-        return ""
-    whole = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
-    return f"{whole}.{int(epoch % 1 * 1000):03d}"
-
-
-def _opt(value: float | None) -> object:
-    return "" if value is None else value

@@ -10,8 +10,11 @@ each kept up --duration seconds. Runs ceil(concurrent/4) worker engines (the pjs
 wheel allows 4 calls per engine), and more when --rate is above 30 per worker (an
 engine runs out of sockets at about 55 call starts a second); workers never REGISTER.
 Progress goes to stderr; the summary to stdout (--json: one document with every
-call); --csv FILE writes a row per call. Exit 1 when --min-asr or --min-mos is not
-met, 130 after Ctrl-C (the calls up are hung up first)."""
+call); --csv FILE writes a row per call, --csv-stats FILE the counters every
+--csv-interval seconds, --junit FILE a JUnit report, --jsonl FILE a JSON line per
+call. MOS is the E-model estimate (ITU-T G.107) from loss, jitter, RTT and codec.
+Exit 1 when --min-asr or --min-mos is not met, 130 after Ctrl-C (the calls up are
+hung up first)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--account", action="append", metavar="ID", default=argparse.SUPPRESS,
                         help="account to call from; repeat it to use several in turn")
     parser.add_argument("--csv", metavar="FILE", help="write one row per call to FILE")
+    parser.add_argument("--csv-stats", metavar="FILE",
+                        help="write the run's counters to FILE every --csv-interval seconds")
+    parser.add_argument("--csv-interval", type=float, default=1.0, metavar="S",
+                        help="seconds between --csv-stats rows (default 1)")
+    parser.add_argument("--junit", metavar="FILE",
+                        help="write a JUnit XML report: a test case per check and per call")
+    parser.add_argument("--jsonl", metavar="FILE",
+                        help="append a JSON line per call (voip_patrol's result format)")
     parser.add_argument("--min-asr", type=float, metavar="PCT",
                         help="exit 1 if the answer-seizure ratio is below PCT percent")
     parser.add_argument("--min-mos", type=float, metavar="X",

@@ -32,6 +32,10 @@ class LoadPlan:
     play: str | None = None  # absolute path of a WAV file
     accounts: tuple[str, ...] = ()  # () is the config's first account
     csv: str | None = None
+    csv_stats: str | None = None
+    csv_interval_s: float = 1.0
+    junit: str | None = None
+    jsonl: str | None = None
     min_asr: float | None = None  # percent
     min_mos: float | None = None
     config: str | None = None
@@ -58,6 +62,9 @@ def plan_from(ns: argparse.Namespace) -> LoadPlan:
         uri=ns.uri, calls=ns.calls, rate=ns.rate, concurrent=ns.concurrent,
         duration_s=ns.duration, timeout_s=ns.timeout, play=_wav(ns.play),
         accounts=tuple(accounts), csv=ns.csv, min_asr=ns.min_asr, min_mos=ns.min_mos,
+        csv_stats=getattr(ns, "csv_stats", None),
+        csv_interval_s=getattr(ns, "csv_interval", 1.0),
+        junit=getattr(ns, "junit", None), jsonl=getattr(ns, "jsonl", None),
         config=getattr(ns, "config", None), json=bool(getattr(ns, "json", False)),
     )
     _check(plan)
@@ -77,6 +84,7 @@ def _check(plan: LoadPlan) -> None:
         (plan.min_asr is not None and not 0 <= plan.min_asr <= 100,
          "--min-asr is a percentage, 0-100"),
         (plan.min_mos is not None and not 1 <= plan.min_mos <= 5, "--min-mos must be 1-5"),
+        (not plan.csv_interval_s > 0, "--csv-interval must be above 0 seconds"),
     ]
     for bad, message in problems:
         if bad:

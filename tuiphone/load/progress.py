@@ -19,6 +19,7 @@ class Tally:
     def __init__(self, total: int) -> None:
         self.total = total
         self.placed = self.answered = self.failed = self.cancelled = 0
+        self.mos_sum, self.mos_n = 0.0, 0
         self.ringing: set[int] = set()
         self.connected: set[int] = set()
         self.started = time.monotonic()
@@ -36,6 +37,9 @@ class Tally:
     def on_record(self, record: CallRecord) -> None:
         self.ringing.discard(record.n)
         self.connected.discard(record.n)
+        if record.mos is not None:
+            self.mos_sum += record.mos
+            self.mos_n += 1
         if record.outcome is Outcome.ANSWERED:
             self.answered += 1
         elif record.outcome is Outcome.CANCELLED:
@@ -52,6 +56,7 @@ class Tally:
             "connected": len(self.connected), "answered": self.answered,
             "failed": self.failed, "cancelled": self.cancelled,
             "asr_pct": round(100.0 * self.answered / done, 1) if done else None,
+            "mos_mean": round(self.mos_sum / self.mos_n, 2) if self.mos_n else None,
         }
 
 

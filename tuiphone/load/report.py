@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tuiphone.commands.calls.assertions import MOS_METHOD
 from tuiphone.load.plan import LoadPlan
 from tuiphone.load.summary import Summary
 from tuiphone.load.wire import AccountUse, CallRecord
@@ -73,6 +74,7 @@ def document(plan: LoadPlan, summary: Summary, records: Sequence[CallRecord], ru
                 "per_call_ms": round(1000 * run.cpu_s / attempts, 2) if attempts else None},
         **to_jsonable(summary),
         "checks": [{**to_jsonable(c), "message": c.message} for c in results],
+        "mos_method": MOS_METHOD,
         "calls": [call_json(r) for r in sorted(records, key=lambda r: r.n)],
     }
 
@@ -99,6 +101,7 @@ def text(doc: dict[str, Any]) -> str:
         lines.append(_row(label, _spread(doc[key])))
     bands = "  ".join(f"{band}: {n}" for band, n in doc["mos_bands"].items() if n)
     lines.append(_row("MOS bands", bands or "-"))
+    lines.append(_row("MOS from", doc["mos_method"]))
     cpu = doc["cpu"]
     lines.append(_row("run", f"{doc['elapsed_s']:g} s, {_num(doc['rate_achieved'])} calls/s "
                              f"started, CPU {cpu['total_s']:g} s "

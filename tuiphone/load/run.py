@@ -22,6 +22,7 @@ from tuiphone.commands.output import print_error
 from tuiphone.config.loader import load_config
 from tuiphone.config.schema import AppConfig
 from tuiphone.config.secrets import resolve_secret
+from tuiphone.load import exports
 from tuiphone.load.csvlog import CsvLog
 from tuiphone.load.engine import authenticates, chosen_accounts
 from tuiphone.load.plan import LoadPlan, plan_from
@@ -29,6 +30,7 @@ from tuiphone.load.pool import Pool, WorkerFailed, worker_argv
 from tuiphone.load.progress import Progress, Tally
 from tuiphone.load.report import Run, checks, document, text
 from tuiphone.load.schedule import run_calls
+from tuiphone.load.statlog import StatLog
 from tuiphone.load.summary import summarize
 from tuiphone.load.wire import CallRecord
 from tuiphone.model.account import AccountConfig
@@ -46,6 +48,7 @@ class LoadRun:
         self.interrupts = 0
         self.pool: Pool | None = None
         self.csv: CsvLog | None = None
+        self.stats: StatLog | None = None
 
     def interrupt(self) -> None:
         """Ctrl-C or SIGTERM: the first stops the run in order, the next kills it."""
@@ -70,6 +73,8 @@ class LoadRun:
         accounts = chosen_accounts(config, self.plan.accounts)
         passwords = await asyncio.to_thread(_passwords, config, accounts)
         self.csv = CsvLog.open(self.plan.csv) if self.plan.csv else None
+        if self.plan.csv_stats:
+            self.stats = StatLog.open(self.plan.csv_stats, self.tally, self.plan.csv_interval_s)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.interrupt)
@@ -85,12 +90,16 @@ class LoadRun:
             await pool.close()
             if self.csv is not None:
                 self.csv.close()
+            if self.stats is not None:
+                await self.stats.close()
         return self._report(Run(time.monotonic() - started, self.interrupts > 0,
                                 ready[0].accounts, _cpu_s()))
 
     async def _calls(self, pool: Pool) -> None:
         progress = Progress(self.tally, self.plan.json)
         progress.start()
+        if self.stats is not None:
+            self.stats.start()
         try:
             await run_calls(self.plan, pool, self.stop, self.tally.on_placed, self.on_record)
         finally:
@@ -100,6 +109,10 @@ class LoadRun:
         summary = summarize(self.records)
         results = checks(self.plan, summary)
         doc = document(self.plan, summary, self.records, run, results)
+        if self.plan.junit:
+            exports.write_junit(self.plan.junit, self.plan, self.records, results, doc)
+        if self.plan.jsonl:
+            exports.write_jsonl(self.plan.jsonl, self.plan, self.records)
         if self.plan.json:
             print(json.dumps(doc, indent=2, ensure_ascii=False), flush=True)
         else:

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
+from tuiphone.model.audio import AudioDevice
 from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import Event
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.rules import Screening
 
 Emit = Callable[[Event], None]
@@ -33,9 +35,14 @@ class MediaSettings:
 
     mode: str = "null"
     play_file: str | None = None  # files mode: WAV played into every call
-    record_dir: str | None = None  # files mode: one WAV per call, both directions mixed
+    record_dir: str | None = None  # where recordings go (every call, with record_calls "all")
+    record_calls: str = "all"  # all | none | ask (with record_dir; "ask": the TUI asks)
     vad: bool = False
-    echo_cancel: bool = False
+    # device mode: a PortAudio device name (or part of one) or index; None: the default
+    input: str | None = None
+    output: str | None = None
+    ring: str | None = None  # where the ringtone plays (None: the output device)
+    ringtone: str | None = None  # device mode: a WAV played while a call rings
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,7 @@ class BackendSettings:
     user_agent: str = "tuiphone"
     nameservers: tuple[str, ...] = ()
     stun_servers: tuple[str, ...] = ()
+    rtp_headers: int = 0  # RTP headers kept in memory for `trace --pcap --rtp`; 0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +158,14 @@ class SipBackend(Protocol):
         """Attended transfer: REFER ``call_id`` to ``target_call_id`` with Replaces."""
 
     async def conference(self, call_ids: Sequence[str]) -> None:
-        """Bridge the audio of these calls together (local mixing)."""
+        """Add these calls to the local conference (mixed here; made with them if there
+        is none): each member hears all the others, and its CallInfo says
+        ``conference``. Raises UsageError for a call without audio, or when fewer than
+        two calls would be in it."""
+
+    async def leave_conference(self, call_ids: Sequence[str]) -> None:
+        """Take these calls out of the conference; the calls stay up. A conference left
+        with one call is over. Raises UsageError for a call that is not in it."""
 
     async def send_message(
         self, account_id: str, uri: str, body: str, content_type: str, message_id: str,
@@ -173,11 +188,35 @@ class SipBackend(Protocol):
         """Codec ids ("PCMA/8000/1") in the order a call offers them: the account's
         ``codecs`` first (none given: the default order). Raises NotFound."""
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        """The RTP headers kept (``BackendSettings.rtp_headers``), oldest first; [] when
+        none are kept."""
+
     async def play_file(self, call_id: str, path: str) -> None:
         """Play a WAV file into the call (replacing silence)."""
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        """Record both directions of the call into a WAV file until it ends."""
+    async def record_call(self, call_id: str, path: str | None = None,
+                          stereo: bool = False, heard_only: bool = False) -> str:
+        """Record the call into a WAV file (0600) until ``stop_recording`` or its end:
+        the far end and what the call hears from us (microphone or played file), mixed,
+        or left (far end) and right (us) with ``stereo``; ``heard_only``: only what the
+        call receives. ``path`` None: a file in ``record_dir``. Returns the path; the
+        call's info gets ``recording`` set (not for ``heard_only``). A call may have
+        several recordings. Raises UsageError (no record_dir, unwritable), NotFound."""
+
+    async def stop_recording(self, call_id: str) -> str:
+        """Finish the call's recordings (not ``heard_only`` ones) and return the newest
+        one's file. Raises UsageError if the call is not being recorded, NotFound."""
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices PortAudio lists (read again when none is open). Raises
+        UsageError without the audio extra."""
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        """Use ``device`` (name, part of one, or index; None: the default) as the
+        ``role`` ("input", "output", "ring") from now on, moving open streams to it.
+        Returns the device's name. Raises NotFound listing the devices, UsageError,
+        NetworkError (it would not open)."""
 
     async def loopback(self, call_id: str) -> None:
         """Send the call's received audio straight back to it (the echo test line)."""

@@ -110,6 +110,8 @@ class CallInfo:
     # incoming calls a rule answered without ringing (DND, blocklist, forwarding): why
     screened: str = field(default="", metadata=SPARSE)
     location_refusal: LocationRefusal | None = field(default=None, metadata=SPARSE)
+    conference: bool = field(default=False, metadata=SPARSE)  # in the local conference
+    recording: str = field(default="", metadata=SPARSE)  # the WAV file being recorded to
 
     @property
     def on_hold(self) -> bool:
@@ -132,6 +134,10 @@ class HistoryEntry:
     remote_name: str = ""
     mos: float | None = None
     identity: Vouch | None = field(default=None, metadata=SPARSE)  # incoming calls
+    # the call's last RTP figures (None: no audio was ever expected)
+    loss_pct: float | None = None  # received packets lost, over the whole call
+    jitter_ms: float | None = None  # mean interarrival jitter of what we received
+    rtt_ms: float | None = None  # mean round trip from RTCP (0: the peer sent no RTCP)
 
     @property
     def duration_s(self) -> float:

@@ -62,6 +62,7 @@ class FileTransfer:
     total: int = 0
     path: str = ""  # where it is saved (received) or read from (sent)
     error: str = ""
+    thumbnail: str = ""  # received: where the sender's thumbnail of it is saved
 
 
 class KeyVault(Protocol):

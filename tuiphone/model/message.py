@@ -81,6 +81,9 @@ class ChatThread:
     peer: str  # the newest message's peer URI: where a reply goes
     last_message: Message
     unread: int
+    # the keys merged into this thread (one contact's several URIs, engine/chat_groups.py);
+    # empty: just ``key``
+    members: tuple[str, ...] = ()
 
 
 

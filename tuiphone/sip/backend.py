@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
+from tuiphone.model.audio import AudioDevice
 from tuiphone.model.backend import BackendSettings, BodyPart, CallScreen, Emit, PingResult
 from tuiphone.model.call import CallStats
 from tuiphone.model.errors import BackendError, Timeout, TuiphoneError, UsageError
 from tuiphone.model.network import Route
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.sip.loop import PjLoop
 
 if TYPE_CHECKING:
@@ -164,9 +166,11 @@ class PjBackend:
 
     async def conference(self, call_ids: Sequence[str]) -> None:
         ids = list(call_ids)
-        if len(ids) < 2:
-            raise UsageError("a conference needs at least two calls")
         await self._run(lambda c: c.media.conference([c.calls.live(i) for i in ids]))
+
+    async def leave_conference(self, call_ids: Sequence[str]) -> None:
+        ids = list(call_ids)
+        await self._run(lambda c: c.media.leave([c.calls.live(i) for i in ids]))
 
     async def send_message(
         self, account_id: str, uri: str, body: str, content_type: str, message_id: str,
@@ -203,6 +207,9 @@ class PjBackend:
         finally:
             fut.cancel()
 
+    async def rtp_packets(self) -> list[RtpPacket]:
+        return await self._run(lambda c: c.rtp_tap.packets() if c.rtp_tap else [])
+
     async def codecs(self, account_id: str | None = None) -> list[str]:
         from tuiphone.sip.codecs import call_order, codec_ids
 
@@ -220,8 +227,24 @@ class PjBackend:
     async def play_file(self, call_id: str, path: str) -> None:
         await self._run(lambda c: c.media.play(c.calls.live(call_id), path))
 
-    async def record_call(self, call_id: str, path: str) -> None:
-        await self._run(lambda c: c.media.record(c.calls.live(call_id), path))
+    async def record_call(self, call_id: str, path: str | None = None,
+                          stereo: bool = False, heard_only: bool = False) -> str:
+        def start(c: Core) -> str:
+            call = c.calls.live(call_id)
+            target = path or c.media.default_path(call)
+            c.media.record(call, target, stereo, heard_only)
+            return target
+
+        return await self._run(start)
+
+    async def stop_recording(self, call_id: str) -> str:
+        return await self._run(lambda c: c.media.stop_recording(c.calls.get(call_id)))
+
+    async def audio_devices(self) -> list[AudioDevice]:
+        return await self._run(lambda c: c.media.sound.devices())
+
+    async def set_audio_device(self, role: str, device: str | None) -> str:
+        return await self._run(lambda c: c.media.sound.use(role, device))
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))

@@ -15,10 +15,12 @@ from tuiphone.model.call import (
     CallInfo,
     CallSecurity,
     CallState,
+    CallStats,
     Direction,
     LocationRefusal,
     MediaState,
 )
+from tuiphone.model.errors import TuiphoneError, UsageError
 from tuiphone.model.trust import CallerIdentity
 from tuiphone.sip import sdp
 from tuiphone.sip.callinfo import call_state, media_state, split_name_addr, srtp_suite
@@ -51,6 +53,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         self.shown: tuple[str, str] | None = None  # (name, uri) a trusted server asserted
         # (uri, headers) of an INVITE that carried a location: a 424 places it again
         self.location_retry: tuple[str, dict[str, str]] | None = None
+        self.last_stats: CallStats | None = None  # read as its stream went
 
     def vouch(self, identity: CallerIdentity, shown: str) -> None:
         """Record who the network says is calling; ``shown`` (a name-addr) replaces the
@@ -98,6 +101,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
         if state is CallState.CONNECTED and self.info.answered is None:
             fields["answered"] = now
         if state is CallState.ENDED:
+            self._report_final_stats()
             fields["ended"] = now
             if self.redirected_to:  # pjsua reports 487 after we stop a redirect
                 fields["code"], fields["reason"] = 302, f"Moved Temporarily to {self.redirected_to}"
@@ -117,6 +121,23 @@ class PjCall(pj.Call):  # type: ignore[misc]
             self.core.call_ended(self)  # defers the delete: never inside this callback
 
     @guarded
+    def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
+        """Keep the stream's last RTP figures: pjsua destroys it before the call's
+        DISCONNECTED state, so this is the last moment to read them. A re-INVITE that
+        rebuilds the media passes here too; the newest figures win."""
+        from tuiphone.sip.stats import call_stats
+
+        try:
+            self.last_stats = call_stats(self, int(prm.streamIdx))
+        except UsageError:
+            return
+
+    def _report_final_stats(self) -> None:
+        """History gets the figures without any front end having polled them."""
+        if self.last_stats is not None:
+            self.core.final_stats(self, self.last_stats)
+
+    @guarded
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
         try:
             ci = self.getInfo()
@@ -133,7 +154,10 @@ class PjCall(pj.Call):  # type: ignore[misc]
         if status is not self.info.media or security != self.info.security:
             self.update(media=status, security=security)
         if status is MediaState.ACTIVE and self.audio is not None:
-            self.core.media.connect(self)
+            try:
+                self.core.media.connect(self)
+            except TuiphoneError as err:  # no sound device, a recording that cannot start
+                self.core.notice("error", f"call {self.key}: {err}")
 
     def _security(self) -> CallSecurity:
         """Our hop's signalling transport (TLS counts only with the server certificate
@@ -163,6 +187,14 @@ class PjCall(pj.Call):  # type: ignore[misc]
         build would abort in pjlib while negotiating it."""
         if sdp.ipv6_only(str(prm.offer.wholeSdp)):
             prm.statusCode = 488
+
+    @guarded
+    def onCreateMediaTransport(self, prm: pj.OnCreateMediaTransportParam) -> None:
+        """With ``[engine] rtp_headers`` on, tap the RTP headers of this call's media
+        transport (rtp_tap.py); the transport itself stays pjsua's."""
+        tap = self.core.rtp_tap
+        if tap is not None:
+            tap.patch(int(prm.mediaTp), self.key)
 
     @guarded
     def onCallSdpCreated(self, prm: pj.OnCallSdpCreatedParam) -> None:

@@ -55,6 +55,8 @@ class CallRegistry:
         self.core = core
         self.calls: dict[str, PjCall] = {}
         self.ended: collections.OrderedDict[str, CallInfo] = collections.OrderedDict()
+        # attended transfers under way: transferred call -> consultation call
+        self.consultations: dict[str, str] = {}
         self._ids = itertools.count(1)
 
     def get(self, key: str) -> PjCall:
@@ -307,6 +309,7 @@ class CallRegistry:
             call.xferReplaces(target, pj.CallOpParam(True))
         except pj.Error as err:
             raise convert(err, f"transferring {key} to {target_key}") from None
+        self.consultations[key] = target_key
 
     def adopt_transfer(self, old: PjCall, target: str) -> PjCall:
         """The transferee's new leg (REFER received): a fresh call we get callbacks for."""

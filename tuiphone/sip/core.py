@@ -13,10 +13,11 @@ import pjsua2 as pj
 
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.backend import BackendSettings, CallScreen, Emit
-from tuiphone.model.call import CallInfo, CallState
+from tuiphone.model.call import CallInfo, CallState, CallStats, Direction
 from tuiphone.model.errors import LimitExceeded, NotFound, UsageError
 from tuiphone.model.events import (
     CallChanged,
+    CallStatsChanged,
     DtmfReceived,
     Event,
     IncomingCall,
@@ -45,6 +46,7 @@ from tuiphone.sip.pager import Pager
 from tuiphone.sip.pinger import Pinger
 from tuiphone.sip.planner import Planner
 from tuiphone.sip.relink import Relinker
+from tuiphone.sip.rtp_tap import RtpTap
 from tuiphone.sip.uri import check_uri
 
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC; the 9th Account.create() aborts the process
@@ -76,6 +78,7 @@ class Core:
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
         self.call_screen: CallScreen | None = None  # the engine's call rules
         self.codec_base: list[str] = []
+        self.rtp_tap = RtpTap(settings.rtp_headers) if settings.rtp_headers > 0 else None
 
     def screen_call(self, info: CallInfo) -> Screening | None:
         """What the engine's rules answer instead of ringing, or None (also when they fail:
@@ -237,9 +240,19 @@ class Core:
 
     def call_changed(self, call: PjCall) -> None:
         self.emit(CallChanged(call.info))
+        if call.info.direction is Direction.INCOMING:
+            self.defer(self._ring_check)
 
     def incoming_call(self, call: PjCall) -> None:
         self.emit(IncomingCall(call.info))
+        self.defer(self._ring_check)  # not inside pjsua's callback: a stream opens
+
+    def _ring_check(self) -> None:
+        """The ringtone plays while an incoming call rings (and no rule answered it)."""
+        self.media.sound.ringing(any(
+            c.info.direction is Direction.INCOMING and not c.info.screened
+            and c.info.state in (CallState.INCOMING, CallState.RINGING)
+            for c in self.calls.calls.values()))
 
     def sound_off_soon(self) -> None:
         """Close the null sound device a moment after the last call: pjmedia removes a
@@ -264,14 +277,28 @@ class Core:
 
         self.defer(drop)
 
+    def final_stats(self, call: PjCall, stats: CallStats) -> None:
+        """A call's figures as it ended, before its CallChanged(ENDED)."""
+        self.emit(CallStatsChanged(call.key, stats))
+
     def dtmf_received(self, call: PjCall, digit: str) -> None:
         self.emit(DtmfReceived(call.key, digit))
 
     def transfer_status(self, call: PjCall, code: int, reason: str, final: bool) -> None:
+        """After a successful transfer we leave: pjsua leaves the hang-up to the
+        transferor, and a target that ignores Replaces (baresip) keeps the consultation
+        call up, so that one ends too. A failed transfer keeps both calls."""
         self.emit(TransferStatus(call.key, code, reason, final))
-        if final and 200 <= code < 300:
-            key = call.key
-            self.defer(lambda: self._hangup_quietly(key))  # pjsua leaves it to the transferor
+        if not final:
+            return
+        consultation = self.calls.consultations.pop(call.key, None)
+        if 200 <= code < 300:
+            keys = [k for k in (call.key, consultation) if k is not None]
+            self.defer(lambda: self._hangup_all_quietly(keys))
+
+    def _hangup_all_quietly(self, keys: list[str]) -> None:
+        for key in keys:
+            self._hangup_quietly(key)
 
     def _hangup_quietly(self, key: str) -> None:
         call = self.calls.calls.get(key)

@@ -1,15 +1,18 @@
-"""Audio mode "device": the conference bridge talks to a PortAudio stream
-(``sounddevice``, the optional ``audio`` extra) through two AudioMediaPorts.
+"""Audio mode "device": the conference bridge talks to PortAudio (``sounddevice``, the
+optional ``audio`` extra) through two AudioMediaPorts.
 
-The wheel has no sound devices of its own; the bridge runs on the null
-device's clock, and a FrameRing per direction absorbs the drift between it and
-the sound card. Port callbacks run on pjmedia's "clock" thread, the PortAudio
-callback on its own thread; neither calls pjsua2.
+The wheel has no sound devices of its own; the bridge runs on the null device's
+clock, and a FrameRing per direction absorbs the drift between it and the sound
+card. The microphone and the speaker are two PortAudio streams, so each can be a
+different device and each can vanish alone. Port callbacks run on pjmedia's
+"clock" thread, the PortAudio callbacks on PortAudio's threads; neither calls
+pjsua2. A stream that ends by itself (its device went away) calls ``lost`` on
+PortAudio's thread.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -17,22 +20,14 @@ import pjsua2 as pj
 
 from tuiphone.model.errors import NetworkError, UsageError
 from tuiphone.sip.frame_ring import FrameRing
+from tuiphone.sip.sound import load_sounddevice, no_device_hint
+
+__all__ = ["DeviceBridge", "load_sounddevice"]
 
 RATE = 16000
 FRAME_MS = 20
 SAMPLES = RATE * FRAME_MS // 1000
 FRAME_BYTES = SAMPLES * 2  # mono, 16-bit
-
-
-def load_sounddevice() -> ModuleType:
-    """Import sounddevice or raise UsageError naming the extra to install."""
-    try:
-        return importlib.import_module("sounddevice")
-    except (ImportError, OSError) as err:  # OSError: libportaudio2 missing
-        raise UsageError(
-            "audio mode 'device' needs the audio extra: pip install 'tuiphone[audio]' "
-            f"(and libportaudio2): {err}"
-        ) from None
 
 
 def _format() -> pj.MediaFormatAudio:
@@ -66,33 +61,61 @@ class SpeakerPort(pj.AudioMediaPort):  # type: ignore[misc]
 
 
 class DeviceBridge:
-    """Owns the two ports and the PortAudio stream. Create and close on the pjsip thread."""
+    """Owns the two ports and the two PortAudio streams. Create and close on the pjsip
+    thread. ``input``/``output`` are PortAudio indexes (None: the default device)."""
 
-    def __init__(self, sd: ModuleType) -> None:
+    def __init__(self, sd: ModuleType, input: int | None, output: int | None,
+                 lost: Callable[[str], None]) -> None:
+        self.sd, self.lost = sd, lost
         self.mic_ring, self.speaker_ring = FrameRing(FRAME_BYTES), FrameRing(FRAME_BYTES)
         mic, speaker = MicPort(self.mic_ring), SpeakerPort(self.speaker_ring)
         mic.createPort("tuiphone-mic", _format())
         speaker.createPort("tuiphone-speaker", _format())
-        # Ports must die before libDestroy: close() drops them even if the
-        # stream (which holds our callback) lives on.
+        # Ports must die before libDestroy: close() drops them even if a stream
+        # (which holds our callback) lives on.
         self._ports: tuple[MicPort, SpeakerPort] | None = (mic, speaker)
+        self.streams: list[Any] = []
+        self._closing = False
         try:
-            self.stream: Any = sd.RawStream(
-                samplerate=RATE,
-                blocksize=SAMPLES,
-                channels=1,
-                dtype="int16",
-                latency="low",
-                callback=self._callback,
-            )
-            self.stream.start()
-        except Exception as err:  # PortAudioError: no device, busy device
+            self.open(input, output)
+        except NetworkError:
             self._ports = None
-            raise NetworkError(f"cannot open the sound device: {err}") from None
+            raise
 
-    def _callback(self, indata: Any, outdata: Any, frames: int, time: Any, status: Any) -> None:
+    def open(self, input: int | None, output: int | None) -> None:
+        """Open and start both streams. Raises NetworkError (no device, busy device)."""
+        self._closing = False
+        common = {"samplerate": RATE, "blocksize": SAMPLES, "channels": 1, "dtype": "int16",
+                  "latency": "low"}
+        try:
+            self.streams.append(self.sd.RawInputStream(
+                device=input, callback=self._captured,
+                finished_callback=lambda: self._ended("input"), **common))
+            self.streams.append(self.sd.RawOutputStream(
+                device=output, callback=self._play,
+                finished_callback=lambda: self._ended("output"), **common))
+            for stream in self.streams:
+                stream.start()
+        except Exception as err:  # PortAudioError, ValueError
+            self.close_streams()
+            raise NetworkError(f"cannot open the sound device: {err}; {no_device_hint()}"
+                               ) from None
+
+    def _captured(self, indata: Any, frames: int, time: Any, status: Any) -> None:
         self.mic_ring.push(bytes(indata))
+
+    def _play(self, outdata: Any, frames: int, time: Any, status: Any) -> None:
         outdata[:] = self.speaker_ring.pop()[: len(outdata)]
+
+    def _ended(self, kind: str) -> None:
+        if not self._closing:
+            self.lost(kind)
+
+    def reopen(self, input: int | None, output: int | None) -> None:
+        """Close both streams and open them on these devices; the ports (and so every
+        call wired to them) stay. Raises NetworkError; the bridge is then silent."""
+        self.close_streams()
+        self.open(input, output)
 
     def ports(self) -> tuple[MicPort, SpeakerPort]:
         """(microphone source, speaker sink) on the conference bridge."""
@@ -100,11 +123,16 @@ class DeviceBridge:
             raise UsageError("the sound device is closed")
         return self._ports
 
+    def close_streams(self) -> None:
+        self._closing = True
+        streams, self.streams = self.streams, []
+        for stream in streams:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception:  # closing a dead stream is not worth an error
+                pass
+
     def close(self) -> None:
         self._ports = None
-        stream, self.stream = self.stream, None
-        try:
-            stream.stop()
-            stream.close()
-        except Exception:  # closing a dead stream is not worth an error
-            pass
+        self.close_streams()

@@ -116,7 +116,9 @@ class Stack:
         cfg.medConfig.hasIoqueue = False
         cfg.medConfig.threadCnt = 0
         cfg.medConfig.noVad = not s.media.vad
-        cfg.medConfig.ecTailLen = 200 if s.media.echo_cancel else 0
+        # The echo canceller sits on pjsua's sound port; the null device has none, and
+        # device mode bypasses it (AudioMediaPorts): no canceller to configure.
+        cfg.medConfig.ecTailLen = 0
         cfg.logConfig.level = 4
         cfg.logConfig.consoleLevel = 4  # gates the writer too (lab-facts Q7)
         cfg.logConfig.decor = 0

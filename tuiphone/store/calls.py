@@ -6,12 +6,12 @@ import sqlite3
 
 from tuiphone.model.call import Direction, HistoryEntry
 from tuiphone.model.trust import Vouch
-from tuiphone.store.rows import CALL_COLUMNS, call_params, entry_from_row
+from tuiphone.store.rows import CALL_COLUMNS, CALL_MARKS, call_params, entry_from_row
 
 
 def insert_call(conn: sqlite3.Connection, entry: HistoryEntry) -> None:
     conn.execute(
-        f"INSERT INTO calls ({CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO calls ({CALL_COLUMNS}) VALUES ({CALL_MARKS})",
         call_params(entry),
     )
 

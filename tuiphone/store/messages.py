@@ -12,6 +12,15 @@ from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead, pe
 from tuiphone.store.rows import MESSAGE_COLUMNS, message_from_row, message_params
 
 _WIDTH = len(MESSAGE_COLUMNS.split(","))
+Peers = str | tuple[str, ...]  # one peer (any spelling), or the thread keys of a contact
+
+
+def _thread_is(peer: Peers, column: str = "thread") -> tuple[str, list[str]]:
+    """The WHERE condition for one thread or several (a contact's, see chat_groups)."""
+    keys = [peer_key(peer)] if isinstance(peer, str) else [peer_key(p) for p in peer]
+    if len(keys) == 1:
+        return f"{column} = ?", keys
+    return f"{column} IN ({', '.join('?' * len(keys))})", keys
 
 
 def insert_message(conn: sqlite3.Connection, message: Message) -> bool:
@@ -123,14 +132,18 @@ def select_pending(conn: sqlite3.Connection, peer: str | None, limit: int) -> li
     return [message_from_row(row) for row in rows]
 
 
-def select_messages(conn: sqlite3.Connection, peer: str | None, limit: int,
+def select_messages(conn: sqlite3.Connection, peer: Peers | None, limit: int,
                     before: str | None = None, after: str | None = None) -> list[Message]:
     """One page of a thread (``peer`` in any spelling, see ``peer_key``) or of all
     messages, oldest first: the newest ``limit``, or the ``limit`` just before or just
     after the message with id ``before``/``after``. Keyset paging on the (thread,
     timestamp, seq) index: a page costs the same at the start of 100k messages as at the
     end. Raises NotFound for an unknown cursor id."""
-    where, args = (["thread = ?"], [peer_key(peer)]) if peer is not None else ([], [])
+    where: list[str] = []
+    args: list[object] = []
+    if peer is not None:
+        cond, keys = _thread_is(peer)
+        where, args = [cond], [*keys]
     order = "DESC"
     cursor = before if before is not None else after
     if cursor is not None:
@@ -151,14 +164,17 @@ def select_messages(conn: sqlite3.Connection, peer: str | None, limit: int,
     return found if order == "ASC" else found[::-1]
 
 
-def select_around(conn: sqlite3.Connection, message_id: str, limit: int) -> list[Message]:
-    """A page of the message's thread centred on it, oldest first. Raises NotFound."""
+def select_around(conn: sqlite3.Connection, message_id: str, limit: int,
+                  peers: tuple[str, ...] = ()) -> list[Message]:
+    """A page of the message's thread (or of ``peers``' threads) centred on it, oldest
+    first. Raises NotFound."""
     row = conn.execute("SELECT * FROM messages WHERE id = ?", (message_id,)).fetchone()
     if row is None:
         raise NotFound(f"no stored message with id {message_id!r}")
     middle = message_from_row(row)
-    older = select_messages(conn, middle.peer, max(limit - 1, 0) // 2, before=message_id)
-    newer = select_messages(conn, middle.peer, max(limit - 1 - len(older), 0), after=message_id)
+    thread: Peers = peers or middle.peer
+    older = select_messages(conn, thread, max(limit - 1, 0) // 2, before=message_id)
+    newer = select_messages(conn, thread, max(limit - 1 - len(older), 0), after=message_id)
     return [*older, middle, *newer]
 
 
@@ -185,17 +201,17 @@ def select_threads(conn: sqlite3.Connection) -> list[ChatThread]:
     ]
 
 
-def mark_read(conn: sqlite3.Connection, peer: str) -> ThreadRead:
-    """Mark every message of the thread of ``peer`` (any spelling of its URI) read;
-    returns how many were unread and the incoming ones among them that asked for a
-    display notification (IMDN), oldest first."""
-    key = peer_key(peer)
+def mark_read(conn: sqlite3.Connection, peer: Peers) -> ThreadRead:
+    """Mark every message of the thread of ``peer`` (any spelling of its URI, or a
+    contact's thread keys) read; returns how many were unread and the incoming ones among
+    them that asked for a display notification (IMDN), oldest first."""
+    cond, keys = _thread_is(peer)
     rows = conn.execute(
-        "SELECT * FROM messages WHERE thread = ? AND read = 0 AND direction = 'in'"
-        " AND notify <> '' ORDER BY timestamp, seq", (key,)
+        f"SELECT * FROM messages WHERE {cond} AND read = 0 AND direction = 'in'"
+        " AND notify <> '' ORDER BY timestamp, seq", keys
     ).fetchall()
     unread = conn.execute(
-        "UPDATE messages SET read = 1 WHERE thread = ? AND read = 0", (key,)
+        f"UPDATE messages SET read = 1 WHERE {cond} AND read = 0", keys
     ).rowcount
     return ThreadRead(unread, tuple(message_from_row(row) for row in rows))
 
@@ -219,13 +235,16 @@ def requeue_failed(conn: sqlite3.Connection, message_id: str, now: float) -> Mes
                                timestamp=now)
 
 
-def search(conn: sqlite3.Connection, text: str, peer: str | None, limit: int
+def search(conn: sqlite3.Connection, text: str, peer: Peers | None, limit: int
            ) -> list[Message]:
     """Messages whose body holds every word of ``text`` (see ``fts_query``), in one
     thread or all, the most recently stored first. Raises UsageError for a query with
     no words or one the index refuses."""
     query = fts_query(text)
-    clause, args = ("AND m.thread = ?", (peer_key(peer),)) if peer is not None else ("", ())
+    clause, args = "", list[str]()
+    if peer is not None:
+        cond, args = _thread_is(peer, "m.thread")
+        clause = f"AND {cond}"
     try:
         rows = conn.execute(
             "SELECT m.* FROM messages_fts AS f JOIN messages AS m ON m.seq = f.rowid"

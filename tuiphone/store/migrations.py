@@ -182,9 +182,40 @@ CREATE TABLE location_uses (  -- which location went out on which emergency call
 );
 """
 
+V8_MESSAGE_PARTS = """
+CREATE TABLE incoming_parts (  -- parts of a long text received, waiting for the rest
+    account_id   TEXT    NOT NULL,
+    thread       TEXT    NOT NULL,  -- peer_key(peer)
+    grp          TEXT    NOT NULL,  -- the sender's id of the whole text
+    total        INTEGER NOT NULL,
+    idx          INTEGER NOT NULL,
+    id           TEXT    NOT NULL,  -- the part's own message id
+    peer         TEXT    NOT NULL,
+    body         TEXT    NOT NULL,  -- as it came, "(i/n) " prefix included
+    content_type TEXT    NOT NULL,
+    timestamp    REAL    NOT NULL,  -- when it arrived
+    truncated    INTEGER NOT NULL DEFAULT 0,
+    imdn_id      TEXT    NOT NULL DEFAULT '',
+    notify       TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (account_id, thread, grp, total, idx)
+);
+CREATE TABLE part_receipts (  -- how far each part of our long text got (IMDN)
+    message_id   TEXT    NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,
+    delivery     TEXT    NOT NULL,
+    PRIMARY KEY (message_id, idx)
+);
+"""
+
+V9_CALL_STATS = """
+ALTER TABLE calls ADD COLUMN loss_pct REAL;   -- the call's last RTP figures
+ALTER TABLE calls ADD COLUMN jitter_ms REAL;
+ALTER TABLE calls ADD COLUMN rtt_ms REAL;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_INITIAL, V2_MESSAGE_BYTES, V3_OUTBOX, V4_CALLER_IDENTITY, V5_CHAT_THREADS, V6_IMDN,
-    V7_LOCATION_USES,
+    V7_LOCATION_USES, V8_MESSAGE_PARTS, V9_CALL_STATS,
 )
 
 

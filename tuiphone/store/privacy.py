@@ -11,7 +11,8 @@ from tuiphone.store.migrations import schema_version
 from tuiphone.store.rows import plain_rows
 
 EXPORT_FORMAT = "tuiphone-export"
-TABLES = ("attachments", "messages", "calls", "counters", "location_uses")  # children first
+TABLES = ("attachments", "part_receipts", "messages", "calls", "counters", "location_uses",
+          "incoming_parts")  # children first
 
 
 def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -27,6 +28,10 @@ def export_rows(conn: sqlite3.Connection) -> dict[str, Any]:
         "attachments": plain_rows(conn.execute("SELECT * FROM attachments ORDER BY id")),
         "counters": {c["name"]: c["value"] for c in counters},
         "location_uses": plain_rows(conn.execute("SELECT * FROM location_uses ORDER BY seq")),
+        "incoming_parts": plain_rows(conn.execute(
+            "SELECT * FROM incoming_parts ORDER BY timestamp, idx"), ("truncated",)),
+        "part_receipts": plain_rows(conn.execute(
+            "SELECT * FROM part_receipts ORDER BY message_id, idx")),
     }
 
 
@@ -48,8 +53,10 @@ def delete_peer(conn: sqlite3.Connection, peer: str) -> int:
     URI, see ``peer_key``, with the attachments); returns how many rows."""
     calls = conn.execute("DELETE FROM calls WHERE remote_uri = ?", (peer,)).rowcount
     messages = conn.execute("DELETE FROM messages WHERE thread = ?", (peer_key(peer),)).rowcount
+    waiting = conn.execute("DELETE FROM incoming_parts WHERE thread = ?",
+                           (peer_key(peer),)).rowcount
     forget_deleted(conn, messages)
-    return calls + messages
+    return calls + messages + waiting
 
 
 def compact(conn: sqlite3.Connection) -> None:

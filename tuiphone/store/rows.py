@@ -12,8 +12,9 @@ from tuiphone.model.trust import Vouch
 
 CALL_COLUMNS = (
     "call_id, account_id, direction, remote_uri, remote_name, started, answered, ended, "
-    "code, reason, duration, mos, identity"
+    "code, reason, duration, mos, identity, loss_pct, jitter_ms, rtt_ms"
 )
+CALL_MARKS = ", ".join("?" * len(CALL_COLUMNS.split(",")))
 MESSAGE_COLUMNS = (
     "id, account_id, direction, peer, body, content_type, timestamp, delivery, code, reason, "
     "truncated, read, raw, attempts, thread, imdn_id, notify"
@@ -36,6 +37,9 @@ def call_params(entry: HistoryEntry) -> tuple[Any, ...]:
         entry.duration_s,
         entry.mos,
         entry.identity.value if entry.identity else None,
+        entry.loss_pct,
+        entry.jitter_ms,
+        entry.rtt_ms,
     )
 
 
@@ -53,6 +57,9 @@ def entry_from_row(row: sqlite3.Row) -> HistoryEntry:
         remote_name=row["remote_name"],
         mos=row["mos"],
         identity=_vouch(row["identity"]),
+        loss_pct=row["loss_pct"],
+        jitter_ms=row["jitter_ms"],
+        rtt_ms=row["rtt_ms"],
     )
 
 

@@ -15,10 +15,12 @@ from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.model.location import LocationUse
 from tuiphone.model.message import ChatThread, Delivery, Message, ThreadRead, peer_key
 from tuiphone.model.trust import Vouch
-from tuiphone.store import attachments, calls, messages, privacy, retention
+from tuiphone.store import attachments, calls, messages, parts, privacy, retention
 from tuiphone.store.attachments import Attachment
 from tuiphone.store.connection import open_db
 from tuiphone.store.errors import StoreError, store_error
+from tuiphone.store.messages import Peers
+from tuiphone.store.parts import StoredPart
 from tuiphone.store.rows import message_from_row
 
 T = TypeVar("T")
@@ -132,8 +134,8 @@ class Store:
             raise NotFound(f"no stored message with id {message_id!r}")
         return message_from_row(rows[0])
 
-    def messages(self, peer: str | None = None, limit: int = 100, before: str | None = None,
-                 after: str | None = None) -> list[Message]:
+    def messages(self, peer: Peers | None = None, limit: int = 100,
+                 before: str | None = None, after: str | None = None) -> list[Message]:
         """A page of ``limit`` messages, oldest first (a thread view reads top down): the
         newest, or those just before/after the message with that id. ``peer`` means its
         whole thread, whatever the spelling of its URI. Raises NotFound for an unknown id."""
@@ -142,12 +144,14 @@ class Store:
             raise UsageError("give before or after, not both")
         return self._read(lambda conn: messages.select_messages(conn, peer, limit, before, after))
 
-    def messages_around(self, message_id: str, limit: int = 100) -> list[Message]:
-        """A page of the message's thread with it in the middle. Raises NotFound."""
+    def messages_around(self, message_id: str, limit: int = 100,
+                        peers: tuple[str, ...] = ()) -> list[Message]:
+        """A page of the message's thread (or of ``peers``' threads) with it in the
+        middle. Raises NotFound."""
         _check_window(limit, 0)
-        return self._read(lambda conn: messages.select_around(conn, message_id, limit))
+        return self._read(lambda conn: messages.select_around(conn, message_id, limit, peers))
 
-    def search_messages(self, text: str, peer: str | None = None, limit: int = 100
+    def search_messages(self, text: str, peer: Peers | None = None, limit: int = 100
                         ) -> list[Message]:
         """Messages holding every word of ``text`` (full-text index), in ``peer``'s thread
         or all, the most recently stored first. Raises UsageError for an empty query."""
@@ -195,10 +199,30 @@ class Store:
         """One entry per thread (normalised peer), the most recently active first."""
         return self._read(messages.select_threads)
 
-    def mark_read(self, peer: str) -> ThreadRead:
+    def mark_read(self, peer: Peers) -> ThreadRead:
         """Mark a peer's thread (any spelling of its URI) read; returns how many were
         unread and the incoming ones just read that asked for a display notification."""
         return self._write(lambda conn: messages.mark_read(conn, peer))
+
+    # Long texts in parts
+
+    def add_part(self, part: StoredPart) -> None:
+        """Keep a received part until its text is whole (or given up)."""
+        self._write(lambda conn: parts.insert_part(conn, part))
+
+    def drop_parts(self, account_id: str, thread: str, group: str, total: int) -> int:
+        """Forget the waiting parts of one text (joined, or given up as truncated)."""
+        return self._write(lambda conn: parts.delete_group(conn, account_id, thread, group,
+                                                           total))
+
+    def waiting_parts(self) -> list[StoredPart]:
+        return self._read(parts.select_parts)
+
+    def part_receipt(self, message_id: str, index: int, delivery: Delivery
+                     ) -> dict[int, Delivery]:
+        """Part ``index`` of our message ``message_id`` got a receipt; how far each part
+        heard of got. Raises StoreError (also for an unknown message: a foreign key)."""
+        return self._write(lambda conn: parts.record_receipt(conn, message_id, index, delivery))
 
     # Attachments and counters
 

@@ -7,8 +7,9 @@ the control socket, else build our own after the first paint) and runs the app.
 from __future__ import annotations
 
 
-def run(config_path: str | None = None) -> int:
-    """Run the TUI until the user quits; returns the exit status."""
+def run(config_path: str | None = None, dial: str = "") -> int:
+    """Run the TUI until the user quits; returns the exit status. ``dial`` starts in the
+    dialpad, not dialled (Enter dials it)."""
     from tuiphone.config import load_config
     from tuiphone.config.appstate import apply_state
     from tuiphone.host.claim import Role
@@ -28,7 +29,8 @@ def run(config_path: str | None = None) -> int:
 
         prepare_graphics()  # asks the terminal (≤ 0.2 s); impossible once the app runs
     # attach to the running engine, else own one (built after the first paint) and serve it
-    app = TuiphoneApp(EngineHost(Role.FRONT_END, lambda: config, off_loop=True), config)
+    app = TuiphoneApp(EngineHost(Role.FRONT_END, lambda: config, off_loop=True), config,
+                      dial=dial)
     result = app.run()
     if app.crashed:
         from tuiphone.host.crash import count_crash

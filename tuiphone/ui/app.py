@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App
+from textual.widgets import Input
 
 from tuiphone.config.schema import AppConfig, UiConfig
 from tuiphone.engine.api import PhoneApi
@@ -57,8 +58,10 @@ class TuiphoneApp(App[int]):
 
     def __init__(self, phone_factory: PhoneFactory, config: AppConfig | None = None, *,
                  clock: Callable[[], float] = time.time,
-                 voicemail_uri: str | None = None, theme_dirs: tuple[Path, ...] | None = None):
+                 voicemail_uri: str | None = None, theme_dirs: tuple[Path, ...] | None = None,
+                 dial: str = ""):
         super().__init__()
+        self.dial = dial  # put in the dialpad at start (``tuiphone open sip:...``)
         self.phone_factory = phone_factory
         self.config = config
         self.ui = config.ui if config is not None else UiConfig()
@@ -75,7 +78,9 @@ class TuiphoneApp(App[int]):
         self.main = MainScreen(favourites_of(config), books, clock, self.ui.layout,
                                voicemail_uri, quickdial=config.quickdial if config else (),
                                avatars=self.ui.avatars,
-                               confirm_emergency=self.ui.confirm_emergency)
+                               confirm_emergency=self.ui.confirm_emergency,
+                               ask_record=config is not None
+                               and config.audio.record_calls == "ask")
         self.usage = UsageNotes(self, self.main)
         self.crashed = False
 
@@ -96,7 +101,14 @@ class TuiphoneApp(App[int]):
             self.notify(f"[keymap] names no action: {', '.join(bad)}", severity="warning")
         self.usage.start()
         self.push_screen(self.main)
+        if self.dial:
+            self.call_after_refresh(self._prefill_dial)
         self.call_after_refresh(self.start_engine)
+
+    def _prefill_dial(self) -> None:
+        dial_input = self.main.query_one("#dial-input", Input)
+        dial_input.value = self.dial
+        dial_input.focus()
 
     def _install_themes(self) -> list[str]:
         """Register every theme file and pick the configured one, before the first paint

@@ -1,4 +1,5 @@
-"""What the call keys do: answer, hang up, hold, mute, transfer, conference, voicemail.
+"""What the call keys do: answer, hang up, hold, mute, transfer, conference (join, leave,
+split), voicemail.
 
 Each action reads the calls from the engine's snapshot and runs its request through the
 ``PhoneLink``; the screen binds keys to these and knows nothing of how they work.
@@ -157,15 +158,23 @@ class CallActions:
                                       consult)
 
     def conference(self) -> None:
-        ids = tuple(c.id for c in self.calls() if c.state is CallState.CONNECTED)
+        """Every connected call into the conference, held ones resumed (as the CLI's
+        ``conference`` with no calls named: the engine does both)."""
+        self.link.run("Conference", lambda: self.link.need().conference(()))
 
-        async def job() -> object:
-            for call in self.calls():
-                if call.id in ids and call.media is MediaState.LOCAL_HOLD:
-                    await self.link.need().resume(call.id)
-            await self.link.need().conference(ids)
-            return None
-        self.link.run("Conference", job)
+    def leave_conference(self) -> None:
+        """The highlighted call out of the conference, held."""
+        call = self.selected(CallState.CONNECTED)
+        if call is None:
+            return
+        if not call.conference:
+            self.host.notify(f"{call.id} is not in the conference", severity="warning")
+            return
+        self.link.run("Leave conference", lambda: self.link.need().leave_conference((call.id,)))
+
+    def split_conference(self) -> None:
+        """Every call out of the conference, each held."""
+        self.link.run("Split conference", lambda: self.link.need().leave_conference(()))
 
     def voicemail(self) -> None:
         """Send the ringing call to voicemail."""

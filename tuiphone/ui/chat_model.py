@@ -1,6 +1,8 @@
 """Chat threads kept by the UI: one per normalised peer over the whole history (from the
 engine's thread list), each holding only the pages of messages loaded so far; delivery
-upserts and unread counts."""
+upserts and unread counts. A contact's several URIs are one thread: the engine's thread
+list names the keys merged into each (``members``), and a message from any of them goes
+to that thread."""
 
 from __future__ import annotations
 
@@ -34,9 +36,15 @@ class ChatBook:
 
     def __init__(self) -> None:
         self.threads: dict[str, Thread] = {}
+        self.alias: dict[str, str] = {}  # a merged URI's key -> its contact's thread key
+
+    def key_of(self, uri: str) -> str:
+        """The key of the thread ``uri``'s messages are shown in."""
+        key = thread_key(uri)
+        return self.alias.get(key, key)
 
     def thread(self, uri: str) -> Thread:
-        key = thread_key(uri)
+        key = self.key_of(uri)
         if key not in self.threads:
             self.threads[key] = Thread(key, uri)
         return self.threads[key]
@@ -59,14 +67,32 @@ class ChatBook:
         for message in sorted(messages, key=lambda m: m.timestamp):
             self.add(message)
 
-    def load_threads(self, threads: Iterable[ChatThread]) -> None:
-        """The engine's thread list: every conversation ever kept, none of it loaded yet."""
+    def load_threads(self, threads: Iterable[ChatThread], counts: bool = True) -> None:
+        """The engine's thread list: every conversation ever kept, none of it loaded yet.
+        A thread kept here under a key now merged into a contact's goes into that one.
+        ``counts`` False (the list asked for again while messages arrive): the unread
+        counts stay those kept here from the events (summed for merged threads), since
+        the list may already count a message whose event is still on its way."""
         for summary in threads:
+            members = summary.members or (summary.key,)
+            known = [self.threads[m] for m in members if m in self.threads]
+            for member in members:
+                if member != summary.key:
+                    self.alias[member] = summary.key
+            self.alias.pop(summary.key, None)
             thread = self.threads.get(summary.key)
             if thread is None:
                 thread = self.threads[summary.key] = Thread(summary.key, summary.peer)
+            for member in members:
+                old = self.threads.pop(member, None) if member != summary.key else None
+                if old is not None:
+                    thread.messages.update(old.messages)
+                    thread.loaded = False  # fetch the merged pages afresh
+                    if old.last is not None and (thread.last is None
+                                                 or old.last.timestamp > thread.last.timestamp):
+                        thread.last = old.last
             thread.uri = summary.peer
-            thread.unread = summary.unread
+            thread.unread = summary.unread if counts else sum(t.unread for t in known)
             if thread.last is None or summary.last_message.timestamp >= thread.last.timestamp:
                 thread.last = summary.last_message
             thread.older = thread.older or not thread.loaded

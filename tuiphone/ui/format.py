@@ -68,19 +68,40 @@ def thread_key(uri: str) -> str:
     return peer_key(uri)
 
 
-def security_words(security: CallSecurity | None) -> str:
+def security_words(security: CallSecurity | None, short: bool = False) -> str:
     """'  🔒 encrypted' only when signalling (verified TLS) and media (SRTP) both are;
-    otherwise which part is not ('  unencrypted: media'); '' before media is up."""
+    otherwise which part is not ('  unencrypted: media'); '' before media is up.
+    ``short`` for a narrow table: '  🔒 enc', '  unenc: sig, media'."""
     if security is None:
         return ""
     if security.locked:
-        return "  🔒 encrypted"
+        return "  🔒 enc" if short else "  🔒 encrypted"
+    if short:
+        return "  unenc: " + ", ".join(_SHORT_GAP.get(g, g) for g in security.gaps)
     return f"  unencrypted: {', '.join(security.gaps)}"
 
 
-def vouch_mark(vouch: Vouch | None) -> str:
-    """'  ✔ verified' after a caller's name, or '' (outgoing calls, older history)."""
-    return f"  {vouch.mark}" if vouch is not None else ""
+def conference_mark(call: CallInfo) -> str:
+    """'  ⧉ conf' after a party in the local conference, else ''."""
+    return "  ⧉ conf" if call.conference else ""
+
+
+_SHORT_GAP = {"signalling": "sig"}
+
+
+def vouch_mark(vouch: Vouch | None, short: bool = False) -> str:
+    """'  ✔ verified' after a caller's name, or '' (outgoing calls, older history).
+    ``short`` for a narrow table: the STIR/SHAKEN verdicts in fewer letters."""
+    if vouch is None:
+        return ""
+    return f"  {_SHORT_VOUCH.get(vouch, vouch.mark) if short else vouch.mark}"
+
+
+_SHORT_VOUCH = {
+    Vouch.PASSED: "✔ TN-passed",
+    Vouch.FAILED: "✘ TN-failed",
+    Vouch.NO_VALIDATION: "• no-TN",
+}
 
 
 def vouched(vouch: Vouch) -> bool:

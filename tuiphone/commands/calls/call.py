@@ -6,16 +6,20 @@ import argparse
 import asyncio
 import contextlib
 import os
+import tempfile
 import time
 from typing import Any
 
-from tuiphone.commands.calls import flow, report
+from tuiphone.commands.calls import assertions, csvrow, flow, jsonl, report
 from tuiphone.commands.calls.junit import write_junit
+from tuiphone.commands.calls.registered import wait_registered
 from tuiphone.commands.errors import Unsupported, with_result
 from tuiphone.commands.output import Verbatim
 from tuiphone.commands.util import opt
+from tuiphone.control.paths import socket_path
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
+from tuiphone.model import tone
 from tuiphone.model.call import CallInfo, CallState
 from tuiphone.model.errors import Timeout, TuiphoneError, UsageError
 from tuiphone.model.events import MediaProblem
@@ -43,16 +47,35 @@ async def call(phone: PhoneApi, args: argparse.Namespace) -> Any:
     if args.srtp is not None:
         raise Unsupported("--srtp works only when this command starts its own engine; "
                           "set srtp in the account for a running engine")
+    started = time.time()
     try:
         rep = await _place(phone, args)
         report.check(args, rep)
     except TuiphoneError as err:
-        if args.junit:
-            write_junit(args.junit, args.uri, err, getattr(err, "result", None))
+        _reports(args, started, err, getattr(err, "result", None))
         raise
-    if args.junit:
-        write_junit(args.junit, args.uri, None, rep)
+    _reports(args, started, None, rep)
     return rep
+
+
+def _reports(args: argparse.Namespace, started: float, err: TuiphoneError | None,
+             rep: dict[str, Any] | None) -> None:
+    """--junit, --jsonl and --csv, for a call that passed (``err`` None) or failed."""
+    ended = time.time()
+    if opt(args, "csv") and rep:
+        csvrow.append(args.csv, csvrow.report_row(rep, started))
+    if args.junit:
+        write_junit(args.junit, args.uri, err, rep, seconds=ended - started,
+                    properties={"mos_method": assertions.MOS_METHOD})
+    if opt(args, "jsonl"):
+        expected = int(args.expect) if (args.expect or "").isdigit() else 200
+        fields = jsonl.call_fields(rep, expected) if rep else {
+            "from": opt(args, "account") or "", "to": args.uri}
+        failures = [a["message"] for a in (rep or {}).get("assertions", []) if not a["ok"]]
+        if err is not None and not failures:
+            failures = [str(err)]
+        jsonl.append(args.jsonl, [jsonl.Action("call", args.uri, started, ended, err is None,
+                                               fields, failures)])
 
 
 async def dry_run(phone: PhoneApi, args: argparse.Namespace) -> Any:
@@ -69,10 +92,15 @@ async def dry_run(phone: PhoneApi, args: argparse.Namespace) -> Any:
 
 async def _place(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     async with EventFeed(phone) as feed:
+        waited = 0.0
+        if not opt(args, "no_register"):
+            waited = await wait_registered(phone, feed, opt(args, "account"), args.timeout)
         started = time.monotonic()
         info = await phone.call(args.uri, opt(args, "account"), parse_headers(args.header))
         try:
-            return await _follow(phone, feed, args, info, started)
+            rep = await _follow(phone, feed, args, info, started)
+            rep["register_wait_ms"] = waited
+            return rep
         except BaseException:
             # A running engine outlives this command: never leave the call up there
             # (a bad --record path, Ctrl-C, a timeout).
@@ -90,7 +118,7 @@ async def _follow(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     setup_ms = (time.monotonic() - started) * 1000
     if final.state is CallState.ENDED:
         return report.report(args.uri, final, setup_ms, None, "", "failed")
-    return await _connected(phone, feed, args, final, setup_ms)
+    return await connected_phase(phone, feed, args, final, setup_ms)
 
 
 async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
@@ -98,8 +126,38 @@ async def _hang_up_quietly(phone: PhoneApi, call_id: str) -> None:
         await phone.hangup(call_id)
 
 
-async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
-                     call: CallInfo, setup_ms: float) -> dict[str, Any]:
+async def connected_phase(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
+                          call: CallInfo, setup_ms: float) -> dict[str, Any]:
+    """Play, record, send DTMF, stay, hang up and report (``wait ... --answer`` too)."""
+    with tempfile.TemporaryDirectory(prefix="tone-", dir=_scratch_parent(phone)) as scratch:
+        heard = os.path.join(scratch, "heard.wav") if opt(args, "expect_tone") else None
+        if heard is not None:  # what the far end sends, from the start, without --play
+            await phone.record(call.id, heard, heard_only=True)
+        rep = await _media(phone, feed, args, call, setup_ms)
+        if heard is not None:
+            rep["tone"] = await asyncio.to_thread(_tone, heard)
+    return rep
+
+
+def _scratch_parent(phone: PhoneApi) -> str | None:
+    """Where the --expect-tone recording goes: a running engine writes it, and a daemon
+    under systemd has a /tmp of its own (PrivateTmp), so beside the control socket,
+    which both see; a private engine shares our /tmp."""
+    return str(socket_path().parent) if phone.remote else None
+
+
+def _tone(path: str) -> dict[str, Any]:
+    """What the recording of the received audio holds (``--expect-tone``)."""
+    try:
+        reading = tone.measure(path)
+    except (OSError, ValueError) as err:
+        return {"error": f"cannot read the recording: {getattr(err, 'strerror', None) or err}"}
+    return {"freq_hz": reading.freq_hz, "level_dbfs": reading.level_dbfs,
+            "share": reading.share, "seconds": reading.seconds}
+
+
+async def _media(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
+                 call: CallInfo, setup_ms: float) -> dict[str, Any]:
     if args.play:
         await phone.play(call.id, absolute(args.play))
     if args.record:
@@ -108,7 +166,7 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     problems: list[MediaProblem] = []
     sender = asyncio.ensure_future(flow.send_dtmf(phone, call.id, args.dtmf or ""))
     stay_s = max(args.duration, flow.dtmf_duration(args.dtmf or "") + 0.5 * bool(args.dtmf))
-    if args.expect == "audio":
+    if args.expect == "audio" or opt(args, "expect_media") or opt(args, "expect_tone"):
         stay_s = max(stay_s, flow.AUDIO_CHECK_S)
     try:
         alive = await flow.stay(feed, call.id, stay_s, received, problems)
@@ -124,6 +182,7 @@ async def _connected(phone: PhoneApi, feed: EventFeed, args: argparse.Namespace,
     ended = await _ended(feed, call)
     rep = report.report(args.uri, ended, setup_ms, stats, "".join(received), "answered")
     rep["media_problem"] = report.problem(problems[0]) if problems else None
+    rep["media"]["direction"] = assertions.direction(rep)
     return rep
 
 

@@ -55,6 +55,23 @@ def _other(phone: PhoneApi, target_call: str) -> str:
     return others[0]
 
 
+CONFERENCE_ACTIONS = ("add", "remove", "split", "show")
+
+
 async def conference(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
-    await phone.conference(tuple(args.calls))
-    return {"conference": list(args.calls)}
+    """``conference [add] [CALL...]`` (no calls: every connected call), ``remove CALL...``,
+    ``split``, ``show``. Each answers with the conference's members afterwards."""
+    words = list(args.words)
+    action = words.pop(0) if words and words[0] in CONFERENCE_ACTIONS else "add"
+    calls = tuple(words)
+    if action in ("split", "show") and calls:
+        raise UsageError(f"conference {action} takes no calls")
+    if action == "remove" and not calls:
+        raise UsageError("conference remove: name the call(s) to take out")
+    if action == "add":
+        return {"conference": list(await phone.conference(calls))}
+    if action == "show":
+        return {"conference": [c.id for c in phone.state().calls if c.conference]}
+    out = await phone.leave_conference(calls)
+    return {"held": list(out),
+            "conference": [c.id for c in phone.state().calls if c.conference and c.id not in out]}

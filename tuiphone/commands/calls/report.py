@@ -1,10 +1,12 @@
-"""The report of a test call and the checks ``--expect``/``--min-mos`` make on it."""
+"""The report of a test call and the checks ``--expect`` and the media assertions
+(``--min-mos``, ``--expect-media`` ..., see ``assertions``) make on it."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from tuiphone.commands.calls import assertions
 from tuiphone.commands.errors import CallRefused, ExpectationFailed
 from tuiphone.model.call import CallInfo, CallStats
 from tuiphone.model.events import MediaProblem
@@ -17,16 +19,18 @@ def report(uri: str, call: CallInfo, setup_ms: float | None, stats: CallStats | 
     if call.answered is not None:
         duration = max(0.0, (call.ended or call.answered) - call.answered)
     return {
-        "uri": uri, "call_id": call.id, "result": result,
+        "uri": uri, "call_id": call.id, "sip_call_id": call.sip_call_id,
+        "account": call.account_id, "result": result,
         "status_code": call.code, "reason": call.reason,
         "setup_ms": None if setup_ms is None else round(setup_ms, 1),
         "duration_s": round(duration, 2),
         "codec": s.codec, "srtp": s.srtp,
         "rx": {"packets": s.rx_packets, "lost": s.rx_lost, "jitter_ms": s.rx_jitter_ms},
         "tx": {"packets": s.tx_packets},
-        "rtt_ms": s.rtt_ms, "mos": s.mos, "dtmf_received": dtmf,
+        "rtt_ms": s.rtt_ms, "mos": s.mos, "mos_method": assertions.MOS_METHOD,
+        "dtmf_received": dtmf,
         "media": {"local": s.local_rtp, "remote": s.remote_rtp, "source": s.rtp_source},
-        "media_problem": None,
+        "media_problem": None, "assertions": [],
     }
 
 
@@ -48,13 +52,11 @@ def check(args: argparse.Namespace, rep: dict[str, Any]) -> None:
         _check_audio(rep)
     elif expect != "answered":
         raise ExpectationFailed(f"expected {expect}, the call was answered", rep)
-    mos = rep["mos"]
-    if args.min_mos is not None and (mos is None or mos < args.min_mos):
-        raise ExpectationFailed(f"MOS {mos} is below --min-mos {args.min_mos:g}", rep)
-    wanted = args.expect_dtmf
-    if wanted and wanted.upper() not in str(rep["dtmf_received"]).upper():
-        got = rep["dtmf_received"] or "nothing"
-        raise ExpectationFailed(f"expected DTMF {wanted!r}, received {got!r}", rep)
+    results = assertions.evaluate(args, rep)
+    rep["assertions"] = [a.as_json() for a in results]
+    failed = [a for a in results if not a.ok]
+    if failed:
+        raise ExpectationFailed("; ".join(a.message for a in failed), rep)
 
 
 def _check_audio(rep: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tuiphone.commands.errors import ExpectationFailed, Unsupported
 from tuiphone.engine.api import PhoneState
 from tuiphone.model.account import RegState
-from tuiphone.model.call import CallState
+from tuiphone.model.call import CallInfo, CallState, Direction
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import (
     CallChanged,
@@ -81,6 +81,23 @@ def call_state(word: str) -> Condition:
         return None
 
     return Condition(f"a call {target.value}", now, seen)
+
+
+def ringing_in() -> Condition:
+    """An incoming call not yet answered, whether or not our 180 has gone out
+    (``wait call incoming --answer``: the call may have rung before the wait began)."""
+
+    def ringing(call: CallInfo) -> CallInfo | None:
+        waiting = call.state in (CallState.INCOMING, CallState.RINGING)
+        return call if waiting and call.direction is Direction.INCOMING else None
+
+    def now(state: PhoneState) -> object | None:
+        return next((c for c in state.calls if ringing(c)), None)
+
+    def seen(event: Event) -> object | None:
+        return ringing(event.call) if isinstance(event, CallChanged | IncomingCall) else None
+
+    return Condition("an incoming call", now, seen)
 
 
 def message(sender: str | None, with_file: bool = False) -> Condition:

@@ -6,19 +6,55 @@ import argparse
 import time
 from typing import Any
 
+from tuiphone.commands.calls import jsonl
+from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.checks.regtrace import exchange
 from tuiphone.commands.util import account_state, opt
 from tuiphone.engine.api import PhoneApi
 from tuiphone.engine.feed import EventFeed
 from tuiphone.engine.registration import failure_error
 from tuiphone.model.account import AccountState, RegState
-from tuiphone.model.errors import Timeout
+from tuiphone.model.errors import Timeout, TuiphoneError
 from tuiphone.model.events import Event, RegistrationChanged
 
 _FINAL = (RegState.REGISTERED, RegState.FAILED, RegState.UNREGISTERED)
 
 
 async def register(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
+    """``_register``, then the --junit and --jsonl reports of it (passed or failed)."""
+    started = time.time()
+    try:
+        result = await _register(phone, args)
+    except TuiphoneError as err:
+        _reports(phone, args, started, err, None)
+        raise
+    _reports(phone, args, started, None, result)
+    return result
+
+
+def _reports(phone: PhoneApi, args: argparse.Namespace, started: float,
+             err: TuiphoneError | None, result: dict[str, Any] | None) -> None:
+    junit, lines = opt(args, "junit"), opt(args, "jsonl")
+    if not junit and not lines:
+        return
+    account = result["account"] if result else opt(args, "account") or \
+        phone.state().default_account
+    ended = time.time()
+    if junit:
+        write_junit(junit, f"register {account}", err, result, classname="tuiphone.register",
+                    seconds=ended - started)
+    if lines:
+        code = result["status_code"] if result else getattr(err, "code", 0)
+        fields = {"from": account, "to": account, "expected_cause_code": 200,
+                  "cause_code": code or 0,
+                  "reason": result["reason"] if result else str(err),
+                  "duration": round(ended - started, 3)}
+        jsonl.append(lines, [jsonl.Action("register", f"register {account}", started, ended,
+                                          err is None, fields,
+                                          [] if err is None else [str(err)])])
+
+
+async def _register(phone: PhoneApi, args: argparse.Namespace) -> dict[str, Any]:
     """Send REGISTER and wait for the final answer. An engine that is registering right
     now (one just started for this command) is not asked twice: its answer is reported,
     and the trace is read from its start. Raises SipError, Timeout, NetworkError."""

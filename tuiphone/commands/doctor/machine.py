@@ -10,7 +10,9 @@ from pathlib import Path
 from tuiphone.commands import exitcodes
 from tuiphone.commands.doctor.report import Finding, fail, ok, warn
 from tuiphone.config.terminal import terminal_colours
+from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.backend import MediaSettings
+from tuiphone.model.errors import NotFound
 
 
 def audio(media: MediaSettings, engine_mode: str | None) -> Finding:
@@ -21,7 +23,7 @@ def audio(media: MediaSettings, engine_mode: str | None) -> Finding:
                            "\"device\" for a headset, \"files\" to play and record WAVs)")
     if mode == "files":
         return _files(media)
-    return _devices()
+    return _devices(media)
 
 
 def _files(media: MediaSettings) -> Finding:
@@ -36,11 +38,11 @@ def _files(media: MediaSettings) -> Finding:
                        f"{media.record_dir or '-'}")
 
 
-def _devices() -> Finding:
+def _devices(media: MediaSettings) -> Finding:
     try:
         import sounddevice  # type: ignore[import-untyped, unused-ignore]
 
-        devices = list(sounddevice.query_devices())
+        devices = [dict(d, index=i) for i, d in enumerate(sounddevice.query_devices())]
     except Exception as err:  # ImportError, OSError (no PortAudio), sounddevice's own errors
         return fail("audio", f"device: PortAudio unusable ({err})",
                     "pip install 'tuiphone[audio]' and apt install libportaudio2, or set "
@@ -49,7 +51,18 @@ def _devices() -> Finding:
     outputs = sum(1 for d in devices if d.get("max_output_channels", 0) > 0)
     if not inputs or not outputs:
         return fail("audio", f"device: {inputs} input(s), {outputs} output(s)",
-                    "connect a headset or start PulseAudio/PipeWire", exitcodes.EXPECTATION)
+                    "connect a headset or start PulseAudio/PipeWire; over SSH set PULSE_SERVER "
+                    "to your laptop's sound server (README: Audio over SSH)",
+                    exitcodes.EXPECTATION)
+    found = [AudioDevice(int(d["index"]), str(d["name"]), "", int(d["max_input_channels"]),
+                         int(d["max_output_channels"])) for d in devices]
+    for role, wanted in (("input", media.input), ("output", media.output),
+                         ("output", media.ring)):
+        try:
+            choose(found, wanted, role)
+        except NotFound as err:
+            return warn("audio", f"device: {err}",
+                        "the default device is used instead; see `tuiphone audio devices`")
     return ok("audio", f"device: {inputs} input(s), {outputs} output(s)")
 
 

@@ -19,6 +19,7 @@ import ipaddress
 import struct
 from dataclasses import dataclass
 
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -61,8 +62,20 @@ def top_via(text: str, transport: str) -> Endpoint | None:
 
 @dataclass(frozen=True, slots=True)
 class Built:
-    data: bytes  # a raw IPv4 or IPv6 packet
+    data: bytes  # a raw IPv4 or IPv6 packet (cut short when ``length`` is larger)
     comment: str = ""
+    length: int = 0  # the whole packet's length on the wire; 0: len(data)
+
+
+def rtp_packet(packet: RtpPacket) -> Built:
+    """A UDP datagram holding an RTP header, cut after the header as a capture with a
+    short snap length would be: the IP and UDP lengths are the real ones, the UDP
+    checksum is 0 (it cannot be computed without the payload; 0 means none over IPv4)."""
+    src, dst = parse_peer(packet.src), parse_peer(packet.dst)
+    udp_len = 8 + packet.size
+    datagram = struct.pack("!HHHH", src[1], dst[1], udp_len, 0) + packet.header
+    whole = (40 if dst[0].version == 6 else 20) + udp_len
+    return Built(_ip(src[0], dst[0], 17, datagram, length=udp_len), length=whole)
 
 
 class Packets:
@@ -118,12 +131,15 @@ def _pseudo(src: Address, dst: Address, proto: int, length: int) -> bytes:
     return src.packed + dst.packed + struct.pack("!xBH", proto, length)
 
 
-def _ip(src: Address, dst: Address, proto: int, body: bytes) -> bytes:
+def _ip(src: Address, dst: Address, proto: int, body: bytes, length: int = 0) -> bytes:
+    """An IP packet around ``body``; ``length`` is the payload's length when ``body`` is
+    cut short (an RTP packet without its audio)."""
+    length = length or len(body)
     if src.version != dst.version:  # an unparsable peer next to a real address
         src = FALLBACK_V6[0] if dst.version == 6 else FALLBACK_V4[0]
     if dst.version == 6:
-        return struct.pack("!IHBB", 6 << 28, len(body), proto, 64) + src.packed + dst.packed + body
-    head = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 0, 0, 64, proto, 0,
+        return struct.pack("!IHBB", 6 << 28, length, proto, 64) + src.packed + dst.packed + body
+    head = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + length, 0, 0, 64, proto, 0,
                        src.packed, dst.packed)
     return head[:10] + struct.pack("!H", _checksum(head)) + head[12:] + body
 

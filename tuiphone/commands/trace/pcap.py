@@ -11,7 +11,8 @@ import struct
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from tuiphone.commands.trace.packets import Packets, parse_peer
+from tuiphone.commands.trace.packets import Built, Packets, parse_peer, rtp_packet
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 
 __all__ = ["LINKTYPE_RAW", "PcapWriter", "parse_peer", "write_pcap"]
@@ -48,15 +49,19 @@ class PcapWriter:
         out.write(_block(_SHB, struct.pack("<IHHq", _BYTE_ORDER, 1, 0, -1)))
         out.write(_block(_IDB, struct.pack("<HHI", LINKTYPE_RAW, 0, SNAPLEN)))
 
-    def add(self, entry: TraceEntry) -> None:
-        built = self.packets.build(entry)
-        micros = int(round(entry.timestamp * 1_000_000))
+    def add(self, entry: TraceEntry | RtpPacket) -> None:
+        """One SIP message, or one RTP header (the packet cut after it)."""
+        built = rtp_packet(entry) if isinstance(entry, RtpPacket) else self.packets.build(entry)
+        self._write(entry.timestamp, built)
+
+    def _write(self, timestamp: float, built: Built) -> None:
+        micros = int(round(timestamp * 1_000_000))
         head = struct.pack("<IIIII", 0, micros >> 32, micros & 0xFFFFFFFF, len(built.data),
-                           len(built.data))
+                           max(built.length, len(built.data)))
         self.out.write(_block(_EPB, head + _pad(built.data) + _options(built.comment)))
 
 
-def write_pcap(out: BinaryIO, entries: Iterable[TraceEntry]) -> int:
+def write_pcap(out: BinaryIO, entries: Iterable[TraceEntry | RtpPacket]) -> int:
     """The headers plus one packet per entry; returns the number of packets."""
     writer = PcapWriter(out)
     count = 0

@@ -12,6 +12,7 @@ from tuiphone.engine.feed import EventFeed
 from tuiphone.model.codec import event_to_jsonable, to_jsonable
 from tuiphone.model.errors import UsageError
 from tuiphone.model.events import SipTrace
+from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 
 
@@ -24,13 +25,33 @@ async def events(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any
 
 
 async def trace(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any]:
-    """Past entries, then (``--follow``) new ones. With ``--pcap`` items are summaries."""
+    """Past entries, then (``--follow``) new ones. With ``--pcap`` items are summaries;
+    ``--rtp`` adds the RTP headers kept, in time order with the SIP messages; with
+    ``--ladder`` one item, a dialog's ladder (``--from-pcap``: no engine at all)."""
+    if getattr(args, "ladder", False) or getattr(args, "from_pcap", None):
+        from tuiphone.commands.trace.ladder_cmd import ladder
+
+        yield await ladder(phone, args)
+        return
+    if getattr(args, "call", None) or getattr(args, "local", None):
+        raise UsageError("--call and --local go with --ladder")
+    if args.rtp and (not args.pcap or args.follow):
+        raise UsageError("--rtp goes with --pcap FILE, without --follow")
     async with EventFeed(phone) as feed:
-        entries = await phone.trace(args.limit)
+        entries: list[TraceEntry | RtpPacket] = list(await phone.trace(args.limit))
+        rtp = await phone.rtp_trace() if args.rtp else []
+        if rtp:
+            entries = sorted([*entries, *rtp], key=lambda e: e.timestamp)
         sink = _PcapSink(args.pcap) if args.pcap else None
         try:
             for entry in entries:
+                if isinstance(entry, RtpPacket):
+                    assert sink is not None  # --rtp needs --pcap
+                    sink.rtp(entry)
+                    continue
                 yield sink.add(entry) if sink else entry
+            if sink and args.rtp:
+                yield {"pcap": sink.name, "rtp_packets": sink.rtp_count}
             while args.follow and (event := await feed.next()) is not None:
                 if isinstance(event, SipTrace):
                     yield sink.add(event.entry) if sink else event.entry
@@ -46,12 +67,22 @@ class _PcapSink:
         except OSError as err:
             raise UsageError(f"--pcap {path}: {err.strerror}") from err
         self._writer = pcap.PcapWriter(self._out)
+        self.rtp_count = 0
 
     def add(self, entry: TraceEntry) -> dict[str, Any]:
         self._writer.add(entry)
         self._out.flush()
         return {"pcap": self._out.name, "direction": entry.direction, "peer": entry.peer,
                 "first_line": entry.first_line}
+
+    @property
+    def name(self) -> str:
+        return str(self._out.name)
+
+    def rtp(self, packet: RtpPacket) -> None:
+        """An RTP header: into the file, not one summary line per packet."""
+        self._writer.add(packet)
+        self.rtp_count += 1
 
     def close(self) -> None:
         self._out.close()

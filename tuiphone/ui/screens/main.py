@@ -24,7 +24,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, TabbedContent, TabPane
+from textual.widgets import Input, OptionList, TabbedContent, TabPane
 
 from tuiphone.config.schema import QuickDialEntry
 from tuiphone.engine.api import PhoneApi, PhoneState
@@ -54,6 +54,7 @@ from tuiphone.model.events import (
 from tuiphone.model.lamp import Lamp, LampState
 from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.audio_actions import AudioActions
 from tuiphone.ui.avatar_loader import AvatarLoader
 from tuiphone.ui.call_actions import CallActions
 from tuiphone.ui.chat_actions import ChatActions
@@ -65,7 +66,6 @@ from tuiphone.ui.format import (
     party,
     problem_words,
     state_words,
-    thread_key,
 )
 from tuiphone.ui.lamps import lamps_from_calls
 from tuiphone.ui.messages import (
@@ -88,6 +88,7 @@ from tuiphone.ui.widgets.calls import CallsPane
 from tuiphone.ui.widgets.chat import ChatPane
 from tuiphone.ui.widgets.contacts import ContactsPane
 from tuiphone.ui.widgets.dialpad import Dialpad
+from tuiphone.ui.widgets.footer import FitFooter
 from tuiphone.ui.widgets.ladder import LadderPane
 from tuiphone.ui.widgets.pane_tabs import PaneTabs
 from tuiphone.ui.widgets.quickdial import Favourite, QuickDial
@@ -132,12 +133,14 @@ class MainScreen(Screen[None]):
                  voicemail_uri: str | None = None, *,
                  quickdial: Sequence[QuickDialEntry] = (),
                  state_path: Path | None = None, avatars: str = "auto",
-                 confirm_emergency: bool = False) -> None:
+                 confirm_emergency: bool = False, ask_record: bool = False) -> None:
         super().__init__()
         self.link = PhoneLink(self)
         self.avatars = AvatarLoader(None, avatars)
         self.call_actions = CallActions(self.link, self, lambda: self.query_one(CallsPane).selected,
                                         voicemail_uri, confirm_emergency)
+        self.audio_actions = AudioActions(
+            self.link, self, lambda: self.call_actions.selected(CallState.CONNECTED), ask_record)
         self.contact_actions = ContactActions(self.link, self, self.avatars,
                                               lambda: self.query_one(ContactsPane),
                                               lambda: self.query_one(QuickDial))
@@ -191,7 +194,7 @@ class MainScreen(Screen[None]):
                         yield panes[pid]
         yield StatusBar(id="status").data_bind(
             MainScreen.engine, MainScreen.phone_state, MainScreen.unread, MainScreen.location)
-        yield Footer()
+        yield FitFooter()
 
     def _pane(self, pid: str) -> Widget:
         match pid:
@@ -201,7 +204,8 @@ class MainScreen(Screen[None]):
                 return CallsPane(clock=self.clock, id=pid, classes="pane").data_bind(
                     MainScreen.calls, MainScreen.history)
             case "chat":
-                return ChatPane(self.book, self.chat_thread, id=pid, classes="pane").data_bind(
+                return ChatPane(self.book, self.chat_thread, clock=self.clock, id=pid,
+                                classes="pane").data_bind(
                     names=MainScreen.thread_names)
             case "quickdial":
                 return QuickDial(self.favourites, id=pid, classes="pane").data_bind(
@@ -326,6 +330,20 @@ class MainScreen(Screen[None]):
         self.refresh_trace()
         self._name_threads()
 
+    @work(group="regroup")
+    async def _regroup(self) -> None:
+        """The engine's thread list again, so a contact's threads merge."""
+        if self.phone is None:
+            return
+        try:
+            self.book.load_threads(await self.phone.chat_threads(), counts=False)
+        except Exception as err:  # an older engine without threads: nothing merges
+            self.log.warning(f"chat threads unavailable: {err}")
+            return
+        self.query_one(ChatPane).refresh_threads()
+        self._named_threads.clear()  # merged keys, or contacts that changed: name again
+        self._name_threads()
+
     @work(group="names")
     async def _name_threads(self) -> None:
         """Contact names for chat threads, each peer looked up once."""
@@ -398,11 +416,15 @@ class MainScreen(Screen[None]):
             case FileTransferChanged(transfer=transfer):
                 self.query_one(ChatPane).progress(transfer)
             case MessageReceived(message=msg) | MessageStatus(message=msg):
+                fresh = self.book.key_of(msg.peer) not in self.book.threads
                 self.query_one(ChatPane).add(msg)
-                if thread_key(msg.peer) not in self._named_threads:
+                if fresh:  # a new URI: it may be another of a contact's (one thread)
+                    self._regroup()
+                if self.book.key_of(msg.peer) not in self._named_threads:
                     self._name_threads()
             case ContactsChanged():
                 self.contact_actions.changed()
+                self._regroup()  # a contact's URIs may now share one chat thread
             case SmartContactChanged(contact_id=contact_id, on_net=on_net):
                 self.on_net = {**self.on_net, contact_id: on_net}
             case DtmfReceived(call_id=call_id, digit=digit):
@@ -452,6 +474,7 @@ class MainScreen(Screen[None]):
         self._modals.pop(call_id, None)
         if choice == "answer":
             self.call_actions.answer_call(call_id)
+            self.audio_actions.answered(call_id)
         elif choice == "reject":
             self.call_actions.reject(call_id)
         elif choice == "voicemail":
@@ -515,7 +538,16 @@ class MainScreen(Screen[None]):
     # keys: the call actions
 
     def action_answer(self) -> None:
+        ringing = self.call_actions.incoming()
         self.call_actions.answer()
+        if ringing is not None:
+            self.audio_actions.answered(ringing.id)
+
+    def action_record(self) -> None:
+        self.audio_actions.toggle_record()
+
+    def action_devices(self) -> None:
+        self.audio_actions.pick_device()
 
     def action_hangup(self) -> None:
         self.call_actions.hangup()
@@ -534,6 +566,12 @@ class MainScreen(Screen[None]):
 
     def action_conference(self) -> None:
         self.call_actions.conference()
+
+    def action_leave_conference(self) -> None:
+        self.call_actions.leave_conference()
+
+    def action_split_conference(self) -> None:
+        self.call_actions.split_conference()
 
     def action_voicemail(self) -> None:
         self.call_actions.voicemail()
@@ -671,7 +709,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Send to {peer}: {err}", severity="error")
             return
         chat = self.query_one(ChatPane)
-        if thread_key(sent.peer) != chat.current and chat.current:
+        if self.book.key_of(sent.peer) != chat.current and chat.current:
             self.book.drop_if_empty(chat.current)  # 'echo' became sip:echo@host
             chat.open_thread(sent.peer)
         chat.add(sent)

@@ -1,12 +1,14 @@
-"""Chat pane: thread list with unread counts, the conversation (delivery marks,
-"is typing…"), and a compose box that says when a long text goes in parts.
+"""Chat pane: thread list with unread counts, the conversation (grouped by day, a time
+and a delivery mark on each message, "is typing…"), and a compose box that says when a
+long text goes in parts.
 
 The conversation is a list with a cursor over the loaded page(s) of one thread: opening
 a thread asks for its newest page; moving (or scrolling) past the top asks for the page
 before, and after a jump to a search result past the bottom the page after. y copies
 the message under the cursor (OSC 52, so it works over SSH), r asks to send a failed one
 again, and Ctrl+O asks for a file to send. A file message gets a row with its upload or
-download progress under its line, and an image a small half-block preview (both part of
+download progress under its line, and an image a small half-block preview (the sender's
+thumbnail until the file itself is saved, when it sent one; both part of
 the message's option). The pane posts what it wants; the screen asks the engine
 (``ChatActions``) and answers with ``show_page``, ``resent``, ``jump_to`` or ``progress``.
 Typing in the compose box posts ``Typed`` (at most once a second per peer) for the
@@ -16,6 +18,7 @@ engine's is-composing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
@@ -24,6 +27,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.message import Message as TMessage
 from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
@@ -33,14 +37,16 @@ from tuiphone.model import longtext
 from tuiphone.model.files import FileTransfer, TransferState
 from tuiphone.model.message import Delivery, Message
 from tuiphone.ui.actions import bindings_for
+from tuiphone.ui.chat_lines import DAY_ID, DayLine, day_label, day_of, message_line, with_days
 from tuiphone.ui.chat_model import PAGE, ChatBook, Thread
 from tuiphone.ui.file_preview import image_preview, is_image
-from tuiphone.ui.format import delivery_mark, thread_key, transfer_row
+from tuiphone.ui.format import transfer_row
 from tuiphone.ui.screens.prompt import PromptScreen
 from tuiphone.ui.widgets.conversation import ConversationList
 
 EMPTY = "No messages yet."
 EDGE = 2  # the cursor this close to an end of the loaded pages fetches the next page
+NARROW_BELOW = 46  # a pane narrower than this puts the thread list above the conversation
 
 
 class ChatPane(Horizontal):
@@ -48,7 +54,8 @@ class ChatPane(Horizontal):
     for a file), ``PageWanted``, ``ReadWanted``, ``ResendRequested``, ``SearchRequested``
     and ``Typed`` for the screen to do.
 
-    ``names`` maps thread keys to contact names, when known (bound by the screen)."""
+    ``names`` maps thread keys to contact names, when known (bound by the screen);
+    ``clock`` says what "Today" is."""
 
     BINDINGS = bindings_for("chat")
     names: reactive[dict[str, str]] = reactive(dict)
@@ -100,8 +107,9 @@ class ChatPane(Horizontal):
         thread_uri: str | None  # the open thread, which the search may narrow to
 
     def __init__(self, book: ChatBook | None = None, current: str | None = None,
-                 **kwargs: object) -> None:
+                 clock: Callable[[], float] = time.time, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
         self.book = book or ChatBook()
         self.current = current  # thread key
         self.visible = True  # the screen clears this while the pane is hidden in a tab
@@ -112,6 +120,7 @@ class ChatPane(Horizontal):
         self._typed_at: dict[str, float] = {}
         self.transfers: dict[str, FileTransfer] = {}  # message id -> its file's progress
         self.previews: dict[str, RenderableType] = {}  # message id -> its image, half-blocks
+        self._from_thumbnail: set[str] = set()  # previews from a thumbnail, until the file
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="threads")
@@ -126,8 +135,12 @@ class ChatPane(Horizontal):
         self._render_threads()
         self._render_conversation()
 
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
+
     def refresh_threads(self) -> None:
         """The book changed underneath (the engine's thread list arrived)."""
+        self.current = self.book.alias.get(self.current or "", self.current)
         self._render_threads()
         thread = self.book.threads.get(self.current or "")
         if thread is not None and not thread.loaded:
@@ -139,7 +152,7 @@ class ChatPane(Horizontal):
 
     def add(self, message: Message) -> None:
         """Show a new message or a delivery update."""
-        shown = self.book.threads.get(thread_key(message.peer))
+        shown = self.book.threads.get(self.book.key_of(message.peer))
         if shown is not None and shown.newer and message.direction == "out" \
                 and message.id not in shown.messages and shown.key == self.current:
             # sent while an old page (a search hit) is shown: back to the newest page
@@ -171,10 +184,16 @@ class ChatPane(Horizontal):
     def progress(self, transfer: FileTransfer) -> None:
         """Show an attachment's upload or download progress under its message."""
         self.transfers[transfer.message_id] = transfer
+        mid = transfer.message_id
+        if transfer.thumbnail and mid not in self.previews:
+            self._from_thumbnail.add(mid)  # the sender's thumbnail, before the file
+            self._load_preview(mid, transfer.thumbnail)
         if (transfer.state in (TransferState.SAVED, TransferState.UPLOADED) and transfer.path
-                and is_image(transfer.filename) and transfer.message_id not in self.previews):
-            self._load_preview(transfer.message_id, transfer.path)
-        self._rerender_message(transfer.message_id)
+                and is_image(transfer.filename)
+                and (mid not in self.previews or mid in self._from_thumbnail)):
+            self._from_thumbnail.discard(mid)
+            self._load_preview(mid, transfer.path)
+        self._rerender_message(mid)
 
     def _rerender_message(self, message_id: str) -> None:
         """Redraw one message's option, when it is in the list shown."""
@@ -213,7 +232,7 @@ class ChatPane(Horizontal):
 
     def show_typing(self, peer: str, active: bool) -> None:
         """A TypingChanged from the engine."""
-        key = thread_key(peer)  # no thread is made for it: typing is never a message
+        key = self.book.key_of(peer)  # no thread is made for it: typing is never a message
         if active:
             self.typing[key] = peer
         else:
@@ -243,13 +262,14 @@ class ChatPane(Horizontal):
                 self._render_threads()
 
     def conversation_text(self) -> str:
-        """The conversation as shown, a line per message and one per file's progress row
-        (for tests and copying; an image preview is not text)."""
+        """The conversation as shown: a line per day and per message ("22:12  me: hello
+        ✓ sent") and one per file's progress row (for tests and copying; an image preview
+        is not text)."""
         conv = self.query_one("#conversation", ConversationList)
         return "\n".join(_plain(option.prompt) for option in conv.options)
 
     def _reading(self, peer: str) -> bool:
-        return self.visible and self.current == thread_key(peer)
+        return self.visible and self.current == self.book.key_of(peer)
 
     def watch_names(self) -> None:
         if self.is_mounted:
@@ -321,9 +341,12 @@ class ChatPane(Horizontal):
         conv = self.query_one("#conversation", ConversationList)
         if conv.highlighted is None:
             return
-        if conv.highlighted < EDGE:
+        messages = [o.id for o in conv.options if not o.disabled]
+        option = conv.highlighted_option
+        at = messages.index(option.id) if option is not None and option.id in messages else 0
+        if at < EDGE:
             self._edge_reached(older=True)
-        elif conv.highlighted >= conv.option_count - EDGE:
+        elif at >= len(messages) - EDGE:
             self._edge_reached(older=False)
 
     @on(ConversationList.Scrolled)
@@ -426,11 +449,11 @@ class ChatPane(Horizontal):
             conv.set_options([Option(EMPTY, id="-empty", disabled=True)])
             return
         ordered = thread.ordered()
-        conv.set_options(Option(self._prompt(m, thread), id=m.id) for m in ordered)
+        conv.set_options(self._options(ordered, thread))
         ids = [m.id for m in ordered]
         if cursor is None and (follow and at_end or keep not in ids):
             keep = ids[-1]
-        conv.highlighted = ids.index(keep) if keep in ids else len(ids) - 1
+        conv.highlighted = conv.get_option_index(keep if keep in ids else ids[-1])
         conv.scroll_to_highlight(top=top)
         # again after the next layout: a list under a modal (a search) or not yet sized
         # scrolls by stale geometry
@@ -489,32 +512,31 @@ class ChatPane(Horizontal):
             self.post_message(self.SendRequested(peer, body))
 
 
+    def _options(self, ordered: list[Message], thread: Thread) -> list[Option]:
+        """The messages, each day's first one after a line naming the day."""
+        today = day_of(self.clock())
+        options = []
+        for day, m in with_days(ordered):
+            if day is not None:
+                options.append(Option(DayLine(day_label(day, today)),
+                                      id=f"{DAY_ID}{day.isoformat()}", disabled=True))
+            options.append(Option(self._prompt(m, thread), id=m.id))
+        return options
+
     def _prompt(self, m: Message, thread: Thread) -> RenderableType:
         """A message's option: its line, its file's progress row, its image preview."""
-        text = _line(m, thread)
+        line = message_line(m, "me" if m.direction == "out" else thread.key.split("@")[0])
         transfer = self.transfers.get(m.id)
         if transfer is not None:
-            text.append(f"\n  {transfer_row(transfer)}", style="dim")
+            line.text.append(f"\n{transfer_row(transfer)}", style="dim")
         elif m.direction == "in" and m.reason.startswith("file: "):  # e.g. the link expired
-            text.append(f"\n  📎 {m.reason}", style="dim")
+            line.text.append(f"\n📎 {m.reason}", style="dim")
         preview = self.previews.get(m.id)
-        return text if preview is None else Group(text, Padding(preview, (0, 0, 0, 2)))
+        return line if preview is None else Group(line, Padding(preview, (0, 0, 0, 7)))
 
 
 def _plain(prompt: object) -> str:
     if isinstance(prompt, Group):
-        return "\n".join(_plain(r) for r in prompt.renderables if isinstance(r, Text))
-    return prompt.plain if isinstance(prompt, Text) else str(prompt)
-
-
-def _line(m: Message, thread: Thread) -> Text:
-    who = "me" if m.direction == "out" else thread.key.split("@")[0]
-    text = Text()
-    text.append(f"{who}: ", style="bold")
-    text.append(m.body)
-    mark = delivery_mark(m)
-    if mark:
-        text.append(f"  {mark}", style="dim")
-    if m.truncated:
-        text.append("  ✂ truncated: not all of it arrived", style="bold red")
-    return text
+        return "\n".join(_plain(r) for r in prompt.renderables if not isinstance(r, Padding))
+    plain = getattr(prompt, "plain", None)
+    return plain if isinstance(plain, str) else str(prompt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,10 @@ class HistoryView(Vertical):
     """Rows of finished calls; Enter on a row redials it (posts ``DialRequested``)."""
 
     entries: reactive[tuple[HistoryEntry, ...]] = reactive(())
+
+    def __init__(self, clock: Callable[[], float] = time.time, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock  # what "today" is: a call of today shows its time only
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter history", id="history-filter")
@@ -49,13 +54,13 @@ class HistoryView(Vertical):
 
     def _redraw(self) -> None:
         """Columns at their natural widths when the pane has room; else, in turn: the time
-        only (or the date for older calls), no MOS column, then the result and at last
-        the party end in an ellipsis. A cell never wraps."""
+        only (or the date for older calls), no loss/jitter/RTT columns, no MOS column,
+        then the result and at last the party end in an ellipsis. A cell never wraps."""
         table = self.query_one("#history-table", DataTable)
         visible = self._visible()
         room = table.size.width - 1  # the scrollbar
-        for short, mos in ((False, True), (True, True), (True, False)):
-            heads, rows = _rows(visible, short, mos)
+        for short, quality in ((False, 4), (True, 4), (True, 1), (True, 0)):
+            heads, rows = _rows(visible, short, quality, self.clock())
             natural = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(heads)]
             if sum(natural) + CELL_PADDING * len(heads) <= room:
                 break
@@ -81,17 +86,24 @@ def _haystack(entry: HistoryEntry) -> str:
     ).lower()
 
 
-def _rows(entries: list[HistoryEntry], short: bool, mos: bool
+def _rows(entries: list[HistoryEntry], short: bool, quality: int, now: float
           ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    heads = ("When", "", "Party", "Result", "MOS")[: 5 if mos else 4]
-    today = time.strftime("%m-%d")
+    """The cells, with the first ``quality`` of MOS, loss, jitter and RTT."""
+    heads = ("When", "", "Party", "Result", "MOS", "Loss", "Jitter", "RTT")[: 4 + quality]
+    today = time.strftime("%Y-%m-%d", time.localtime(now))
     rows = []
     for e in entries:
         when = history_time(e.started)
         if short:
-            when = when[6:] if when[:5] == today else when[:5]
+            same_day = time.strftime("%Y-%m-%d", time.localtime(e.started)) == today
+            when = when[6:] if same_day else when[:5]
         row = (when, "↗ out" if e.direction is Direction.OUTGOING else "↙ in",
                party(e.remote_uri, e.remote_name) + vouch_mark(e.identity), outcome(e),
-               f"{e.mos:.1f}" if e.mos is not None else "—")
+               f"{e.mos:.1f}" if e.mos is not None else "—", _figure(e.loss_pct, "%"),
+               _figure(e.jitter_ms, " ms"), _figure(e.rtt_ms, " ms"))
         rows.append(row[: len(heads)])
     return heads, rows
+
+
+def _figure(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:.1f}{unit}"

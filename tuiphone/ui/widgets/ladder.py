@@ -12,9 +12,9 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuiphone.commands.trace.ladder import Dialog, arrow, group_dialogs, header
 from tuiphone.model.trace import TraceEntry
 from tuiphone.ui.actions import bindings_for
-from tuiphone.ui.ladder_render import Dialog, arrow, group_dialogs, header
 
 RUNG_WIDTH = 28
 

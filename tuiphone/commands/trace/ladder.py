@@ -1,4 +1,8 @@
-"""Pure helpers for the SIP ladder: group a trace into dialogs and draw arrows."""
+"""The SIP ladder, headless: group a trace into dialogs and draw its rungs.
+
+The TUI's ladder pane and ``trace --ladder`` both draw from here, so a ladder pasted
+into a ticket reads as the pane showed it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tuiphone.model.trace import TraceEntry
+
+NO_CALL_ID = "(no Call-ID)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +25,16 @@ class Dialog:
         first = self.entries[0]
         return f"{first.first_line.split(' ', 1)[0]} {first.peer}"
 
+    @property
+    def method(self) -> str:
+        return self.entries[0].first_line.split(" ", 1)[0]
+
 
 def group_dialogs(entries: Iterable[TraceEntry]) -> list[Dialog]:
     """Entries grouped by Call-ID, in order of first appearance."""
     groups: dict[str, list[TraceEntry]] = {}
     for entry in entries:
-        groups.setdefault(entry.call_id or "(no Call-ID)", []).append(entry)
+        groups.setdefault(entry.call_id or NO_CALL_ID, []).append(entry)
     return [Dialog(call_id, tuple(items)) for call_id, items in groups.items()]
 
 
@@ -53,3 +63,15 @@ def header(dialog: Dialog, width: int) -> str:
     peer = dialog.entries[0].peer
     span = max(width, 12) + 1
     return f"{'':10}local{'':{max(1, span - 5 - len(peer) + 1)}}{peer}"
+
+
+def pick(dialogs: list[Dialog], wanted: str | None) -> Dialog | None:
+    """The dialog whose Call-ID is ``wanted`` (or starts with it); with none wanted, the
+    last call (INVITE dialog), else the last dialog: what the pane shows first."""
+    if wanted:
+        exact = [d for d in dialogs if d.call_id == wanted]
+        loose = [d for d in dialogs if d.call_id.startswith(wanted)]
+        found = exact or loose
+        return found[-1] if found else None
+    calls = [d for d in dialogs if d.method == "INVITE"] or dialogs
+    return calls[-1] if calls else None
