@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import tomli_w
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.support.fuzz import fuzz
@@ -27,6 +27,7 @@ GOOD = 'name = "good"\nprimary = "#336699"\ndark = true\n'
 
 
 @fuzz(100)
+@example([b'name = []\nprimary = "#ff0000"\n'])  # once crashed load_themes (unhashable)
 @given(st.lists(st.one_of(THEME.map(lambda d: tomli_w.dumps(d).encode()),
                           st.binary(max_size=60)), min_size=1, max_size=4))
 def test_bad_theme_files_are_problems_not_crashes(files: list[bytes]) -> None:
