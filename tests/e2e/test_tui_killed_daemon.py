@@ -12,20 +12,23 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import need_binary
-from tests.e2e.env import installed_tuiphone, isolated_env
+from tests.e2e.env import isolated_env
 from tests.e2e.tmuxtui import TmuxTui, wait_pid_gone
 from tests.lab import procs
 from tests.lab.baresip import Baresip
 from tests.lab.kamailio import USERS, Kamailio
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
+ROOT = Path(__file__).resolve().parents[2]
 
 CONNECTED_CAROL = re.compile(r"Connected\s+\S*carol")
 
@@ -45,12 +48,14 @@ class Env:
     def __init__(self, root: Path, kam: Kamailio) -> None:
         self.runtime = tempfile.mkdtemp(prefix="tp-kill-")
         os.chmod(self.runtime, 0o700)
-        self.vars = isolated_env(root / "user", self.runtime, TP_ALICE_PW=USERS["alice"])
+        # this checkout's code (the installed script may be another tree's)
+        self.vars = isolated_env(root / "user", self.runtime, TP_ALICE_PW=USERS["alice"],
+                                 PYTHONPATH=str(ROOT))
         self.config = _config(root / "user" / "etc" / "config.toml", kam)
-        self.exe = installed_tuiphone()
+        self.exe = [sys.executable, "-m", "tuiphone.cli.main"]
 
     def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([self.exe, "--config", str(self.config), *args], env=self.vars,
+        return subprocess.run([*self.exe, "--config", str(self.config), *args], env=self.vars,
                               capture_output=True, text=True, timeout=timeout, check=False)
 
     def calls(self) -> list[dict[str, object]]:
@@ -69,8 +74,17 @@ def env(tmp_path: Path, kamailio: Kamailio) -> Iterator[Env]:
 @pytest.fixture
 def daemon(env: Env, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     log = tmp_path / "daemon.log"
-    proc = procs.spawn([env.exe, "--config", str(env.config), "daemon"], log, env=env.vars)
+    proc = procs.spawn([*env.exe, "--config", str(env.config), "daemon"], log, env=env.vars,
+                       cwd=ROOT)
     try:
+        # only once the daemon serves its socket: a command before that would start a
+        # private engine of its own (which unregisters alice when it ends)
+        sock = Path(env.runtime) / "tuiphone" / "control.sock"
+        deadline = time.monotonic() + 30
+        while not sock.is_socket():  # bounded poll for a file another process makes
+            assert proc.poll() is None, procs.tail(log, 40)
+            assert time.monotonic() < deadline, procs.tail(log, 40)
+            time.sleep(0.02)
         done = env.run("wait", "registered", "--timeout", "30")
         assert done.returncode == 0, f"{done.stderr}\n{procs.tail(log, 40)}"
         yield proc
@@ -83,12 +97,14 @@ def test_killed_tui_leaves_the_call_up_and_a_new_tui_shows_it(
         tmp_path: Path) -> None:
     tmux = need_binary("tmux")
     baresip.dial(kamailio.aor("alice"))
-    assert env.run("wait", "call", "connected", "--timeout", "30").returncode == 0
+    up = env.run("wait", "call", "connected", "--timeout", "30")
+    assert up.returncode == 0, (f"{up.stderr}\nbaresip: {baresip.log_tail()}\n"
+                                f"daemon: {procs.tail(tmp_path / 'daemon.log', 20)}")
     sessions = []
     try:
         first = TmuxTui(tmux, tmp_path, env.vars)
         sessions.append(first)
-        first.start([env.exe, "--config", str(env.config)])
+        first.start([*env.exe, "--config", str(env.config)])
         first.wait_for("the daemon's call in the first TUI", CONNECTED_CAROL)
         assert first.pid is not None
         os.kill(first.pid, signal.SIGKILL)
@@ -101,7 +117,7 @@ def test_killed_tui_leaves_the_call_up_and_a_new_tui_shows_it(
 
         second = TmuxTui(tmux, tmp_path, env.vars)
         sessions.append(second)
-        second.start([env.exe, "--config", str(env.config)])
+        second.start([*env.exe, "--config", str(env.config)])
         second.wait_for("the same call in a new TUI", CONNECTED_CAROL)
         after = env.calls()
         assert [(c["id"], c["state"]) for c in after] == [(before["id"], "connected")]

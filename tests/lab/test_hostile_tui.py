@@ -71,6 +71,16 @@ async def test_hostile_traffic_leaves_the_tui_responsive(kamailio, caplog, monke
                               routing=True), PjBackend())
     app, _ = make_app(phone)
     shown: list[str] = []
+    try:
+        await _drive(app, phone, shown, monkeypatch)
+    finally:
+        await phone.stop()  # the test's factory started it; one pjsua2 Endpoint a process
+    tracebacks = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert tracebacks == [], [r.getMessage() for r in tracebacks]
+
+
+async def _drive(app, phone, shown: list[str], monkeypatch) -> None:
+    """Register, then press keys while the bodies and the flood arrive."""
     async with running(app) as pilot:
         real = app.notify
         monkeypatch.setattr(app, "notify", lambda text, **kw: (shown.append(str(text)),
@@ -105,5 +115,3 @@ async def test_hostile_traffic_leaves_the_tui_responsive(kamailio, caplog, monke
         assert len(shown) <= 12, shown
         assert phone.state().accounts[0].reg_state is RegState.REGISTERED
         assert len(phone.state().calls) <= 4  # the wheel's cap; the rest were refused
-    tracebacks = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-    assert tracebacks == [], [r.getMessage() for r in tracebacks]
