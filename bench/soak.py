@@ -12,7 +12,11 @@ and MESSAGEs that got their 200, MESSAGEs the engine kept, lamps still up). Exit
 a limit is broken: RSS growth >= 5 MB, any fd or thread growth, a call or MESSAGE
 failed or not kept, a lamp lost, or a daemon that does not exit 0 on SIGTERM.
 
-Usage: SOAK_MINUTES=10 python bench/soak.py [--minutes M] [--keep]
+``--tracemalloc`` runs the daemon under tracemalloc (bench/soak_trace.py; it costs CPU
+and memory of its own) and prints, at the end, the allocation sites whose live memory
+grew most from the end of the warm-up to the end of the traffic.
+
+Usage: SOAK_MINUTES=10 python bench/soak.py [--minutes M] [--keep] [--tracemalloc]
 """
 
 from __future__ import annotations
@@ -71,8 +75,9 @@ def sample(pid: int, t: float) -> Sample:
 
 
 class Soak:
-    def __init__(self, work: Path, minutes: float) -> None:
-        self.work, self.minutes = work, minutes
+    def __init__(self, work: Path, minutes: float, trace: bool = False) -> None:
+        self.work, self.minutes, self.trace = work, minutes, trace
+        self.snapshots = 0
         self.sipp = shutil.which("sipp") or "/usr/bin/sipp"
         self.kam: Kamailio | None = None
         self.daemon: subprocess.Popen[bytes] | None = None
@@ -104,7 +109,9 @@ class Soak:
                  f'registrar = "{self.kam.registrar_uri}"', 'username = "alice"',
                  'password_env = "SOAK_PASSWORD"', 'transport = "udp"',
                  f"local_port = {self.port}", "auto_answer = true",
-                 "[accounts.features]", "blf = true"]
+                 "[accounts.features]", "blf = true",
+                 # SIPp calls from loopback, not through the registrar: let it in
+                 "[accounts.trust]", 'accept_from = ["registrar", "127.0.0.1"]']
         for i, uri in enumerate(self.lamp_uris(), 1):
             lines += ["[[quickdial]]", f'label = "lamp{i:02d}"', f'uri = "{uri}"', "blf = true"]
         path = self.work / "config.toml"
@@ -120,7 +127,11 @@ class Soak:
         self.kam = Kamailio.launch(shutil.which("kamailio") or "/usr/sbin/kamailio",
                                    self.work / "kamailio")
         self.env["TUIPHONE_CONFIG"] = str(self.config())
-        self.daemon = procs.spawn([sys.executable, "-m", "tuiphone.cli.main", "daemon"],
+        program = [str(ROOT / "bench/soak_trace.py")] if self.trace else [
+            "-m", "tuiphone.cli.main"]
+        if self.trace:
+            self.env["SOAK_TRACE_DIR"] = str(self.work)
+        self.daemon = procs.spawn([sys.executable, *program, "daemon"],
                                   self.work / "daemon.log", cwd=ROOT, env=self.env)
         done = self.tuiphone("wait", "registered", "--timeout", "30")
         if done.returncode != 0:
@@ -151,15 +162,46 @@ class Soak:
         self.start_traffic()
         samples = [sample(self.daemon.pid, 0.0)]
         end = t0 + self.minutes * 60
+        warm_at = t0 + min(60.0, self.minutes * 30)
         while time.monotonic() < end:
             time.sleep(min(SAMPLE_S, max(0.0, end - time.monotonic())))  # a sampling clock
             samples.append(sample(self.daemon.pid, time.monotonic() - t0))
+            if self.trace and self.snapshots == 0 and time.monotonic() >= warm_at:
+                self.snapshot()
             if self.daemon.poll() is not None:
                 raise RuntimeError(f"daemon died: {procs.tail(self.work / 'daemon.log')}")
         for caller in self.callers:  # their last call or MESSAGE is at most 2 s away
             caller.wait(60)
         samples.append(sample(self.daemon.pid, time.monotonic() - t0))
+        if self.trace:
+            self.snapshot()
         return samples
+
+    def snapshot(self) -> None:
+        """Ask the traced daemon for a tracemalloc snapshot and wait for it (bounded)."""
+        assert self.daemon is not None
+        self.snapshots += 1
+        self.daemon.send_signal(signal.SIGUSR2)
+        done = self.work / f"snap{self.snapshots}.done"
+        deadline = time.monotonic() + 120
+        while not done.exists():  # a file another process writes; bounded poll
+            if time.monotonic() > deadline:
+                raise RuntimeError("the daemon wrote no tracemalloc snapshot")
+            time.sleep(0.2)
+
+    def growth_sites(self, top: int = 15) -> None:
+        """Print the allocation sites that grew most between the two snapshots."""
+        import tracemalloc
+
+        first = tracemalloc.Snapshot.load(str(self.work / "snap1.tm"))
+        last = tracemalloc.Snapshot.load(str(self.work / "snap2.tm"))
+        keep = [tracemalloc.Filter(False, tracemalloc.__file__)]
+        diff = last.filter_traces(keep).compare_to(first.filter_traces(keep), "lineno")
+        total = sum(d.size_diff for d in diff) / 1024
+        log(f"tracemalloc: Python heap {total:+.0f} kB from the warm-up to the end")
+        for stat in diff[:top]:
+            log(f"  {stat.size_diff / 1024:+8.1f} kB {stat.count_diff:+6d} blocks  "
+                f"{stat.traceback[0]}")
 
     def counts(self, name: str) -> tuple[int, int]:
         """(successful, failed) of one SIPp, from the last row of its -trace_stat CSV."""
@@ -249,18 +291,22 @@ def main() -> int:
     ap.add_argument("--minutes", type=float,
                     default=float(os.environ.get("SOAK_MINUTES") or 10))
     ap.add_argument("--keep", action="store_true", help="keep the work dir (logs)")
+    ap.add_argument("--tracemalloc", action="store_true",
+                    help="trace the daemon's Python allocations; print where memory grew")
     args = ap.parse_args()
     if not args.minutes > 0:
         print("soak: --minutes (SOAK_MINUTES) must be above 0", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="soak-"))
-    soak = Soak(work, args.minutes)
+    soak = Soak(work, args.minutes, args.tracemalloc)
     try:
         soak.start()
         log(f"traffic for {args.minutes:g} min: a call and a MESSAGE every {EVERY_S:g} s")
         samples = soak.run()
         seen = Seen(soak.lamps_up(), soak.messages_kept())
         ok = report(samples, soak, seen, soak.stop_daemon())
+        if args.tracemalloc:
+            soak.growth_sites()
     except RuntimeError as err:
         log(f"FAILED: {err}")
         return 1

@@ -93,7 +93,53 @@ def _dialog_notify(s: Sender) -> str:  # for a subscription that does not exist
         ("Content-Type", "application/dialog-info+xml")))
 
 
+FTHTTP = "application/vnd.gsma.rcs-ft-http+xml"
+FT_BOMB = BOMB.replace('<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="&l5;"/>',
+                       '<file xmlns="urn:gsma:params:xml:ns:rcs:rcs:fthttp"><file-info '
+                       'type="file"><file-name>&l5;</file-name><data url="https://x/"/>'
+                       "</file-info></file>")
+FT_EXTERNAL = ('<?xml version="1.0"?><!DOCTYPE f [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+               '<file xmlns="urn:gsma:params:xml:ns:rcs:rcs:fthttp"><file-info type="file">'
+               '<file-name>&x;</file-name><data url="https://198.18.0.9/f"/></file-info></file>')
+FT_HUGE = ('<?xml version="1.0"?><file xmlns="urn:gsma:params:xml:ns:rcs:rcs:fthttp">'
+           + "<file-info type='thumbnail'/>" * 120 + "</file>")  # ~3500 bytes, no file
+IMDN_BOMB = BOMB.replace('<presence xmlns="urn:ietf:params:xml:ns:pidf" entity="&l5;"/>',
+                         '<imdn xmlns="urn:ietf:params:xml:ns:imdn"><message-id>&l5;'
+                         "</message-id></imdn>")
+IMDN_EXTERNAL = ('<?xml version="1.0"?><!DOCTYPE i [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                 '<imdn xmlns="urn:ietf:params:xml:ns:imdn"><message-id>&x;</message-id>'
+                 "<delivery-notification><status><delivered/></status>"
+                 "</delivery-notification></imdn>")
+IMDN_HUGE = ('<?xml version="1.0"?><imdn xmlns="urn:ietf:params:xml:ns:imdn"><message-id>'
+             + "m" * 3400 + "</message-id></imdn>")
+
+
+def _cpim_imdn(body: str) -> Callable[[Sender], str]:
+    """An IMDN inside message/cpim, as Linphone sends it."""
+    def build(s: Sender) -> str:
+        cpim = ("From: <sip:hostile@127.0.0.1>\r\nTo: <sip:alice@127.0.0.1>\r\n"
+                "NS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: h1\r\n\r\n"
+                f"Content-Type: message/imdn+xml\r\nContent-Disposition: notification\r\n"
+                f"\r\n{body}")
+        return s.request("MESSAGE", body=cpim, headers=(("Content-Type", "message/cpim"),))
+    return build
+
+
 OK = frozenset({200, 202})
+# Bodies a chat peer may send: file-transfer descriptions and delivery notifications.
+# Each is answered 200 and becomes one readable line (a "[file refused: ...]" message
+# or a warning Notice), never a traceback, never an expanded entity.
+FILE_BODIES: tuple[Case, ...] = (
+    Case("fthttp XML bomb", _text(_xml_message(FTHTTP, FT_BOMB)), OK),
+    Case("fthttp external entity", _text(_xml_message(FTHTTP, FT_EXTERNAL)), OK),
+    Case("fthttp huge, no file", _text(_xml_message(FTHTTP, FT_HUGE)), OK),
+)
+RECEIPT_BODIES: tuple[Case, ...] = (
+    Case("IMDN XML bomb", _text(_xml_message("message/imdn+xml", IMDN_BOMB)), OK),
+    Case("IMDN external entity", _text(_xml_message("message/imdn+xml", IMDN_EXTERNAL)), OK),
+    Case("IMDN huge", _text(_xml_message("message/imdn+xml", IMDN_HUGE)), OK),
+    Case("IMDN bomb in CPIM", _text(_cpim_imdn(IMDN_BOMB)), OK),
+)
 CORPUS: tuple[Case, ...] = (
     Case("garbage", lambda s: b"\x00\xff" * 200 + b"\r\n\r\n", None),
     Case("duplicate headers", _text(_dup_headers), frozenset({200, 400})),

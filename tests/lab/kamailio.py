@@ -147,6 +147,11 @@ class Kamailio:
         if self.proc is not None:
             procs.stop(self.proc)
 
+    def kill(self) -> None:
+        """SIGKILL every Kamailio process (a crash); ``start`` brings it back."""
+        if self.proc is not None:
+            procs.kill(self.proc)
+
     def log_tail(self, lines: int = 40) -> str:
         return procs.tail(self.log_path, lines)
 

@@ -77,6 +77,13 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> int | None:
     return proc.returncode
 
 
+def kill(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> None:
+    """SIGKILL the process group ``spawn`` made (a crash: nobody says goodbye) and reap."""
+    _kill_group(proc.pid)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout_s)
+
+
 def _signal(pid: int, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)

@@ -1,5 +1,5 @@
 """Hostile SIP against a registered engine with a call up: the corpus in
-tests/lab/hostile.py over UDP and TCP, INVITEs with bad SDP, a short OPTIONS flood,
+tests/lab/hostile.py over UDP and TCP, INVITEs with bad SDP, floods of 1000 requests a second,
 and a SIPp UAC that CANCELs after the 200 (scenarios/uac_cancel_after_200.xml).
 
 Outcome every time: the engine answers what deserves an answer, registration and
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import socket
 import struct
 import time
@@ -21,13 +22,22 @@ import pjsua2  # noqa: F401 - a hard dependency: missing, the lab must fail, not
 import pytest
 
 from tests.lab.engine_harness import Watch, direct_account, eventually, lab_account
-from tests.lab.hostile import CORPUS, OK, Case, Sender, own_tcp_listeners, read_tcp_message
+from tests.lab.hostile import (
+    CORPUS,
+    FILE_BODIES,
+    OK,
+    RECEIPT_BODIES,
+    Case,
+    Sender,
+    own_tcp_listeners,
+    read_tcp_message,
+)
 from tests.lab.sipp import scenario
 from tests.lab.sipwire import UdpSipClient, ack_for, build_request, parse_message
 from tests.lab.test_engine_lab import contact_hostport
-from tuiphone.model.account import RegState, Transport
+from tuiphone.model.account import Features, RegState, Transport
 from tuiphone.model.call import CallState
-from tuiphone.model.events import IncomingCall, MessageReceived
+from tuiphone.model.events import IncomingCall, MessageReceived, Notice
 from tuiphone.model.trust import TrustConfig
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
@@ -53,9 +63,10 @@ async def target(kamailio, sipp_factory, phone_factory, caplog) -> Target:
     caplog.set_level(logging.INFO, logger="tuiphone")
     uas = sipp_factory.uas()
     listed = TrustConfig(accept_from=("registrar", "127.0.0.0/8"))
+    files = Features(file_sharing=True)  # so file descriptions are parsed, not set aside
     phone = await phone_factory(
-        lab_account(kamailio, "alice", trust=listed),
-        lab_account(kamailio, "bob", transport=Transport.TCP, trust=listed),
+        lab_account(kamailio, "alice", trust=listed, features=files),
+        lab_account(kamailio, "bob", transport=Transport.TCP, trust=listed, features=files),
         replace(direct_account("answerer"), auto_answer=True))
     watch = Watch(phone)
     for user in ("alice", "bob"):
@@ -208,19 +219,25 @@ FLOOD = {
 }
 
 
+# How long each flood lasts, at 1000 requests a second (TUIPHONE_FLOOD_S; 10 s in CI).
+FLOOD_S = float(os.environ.get("TUIPHONE_FLOOD_S", "10"))
+RATE = 1000
+
+
 @pytest.mark.parametrize("method", list(FLOOD))
 async def test_flood(target: Target, caplog, method: str) -> None:
-    """1000 requests in one second; the engine answers them and survives."""
+    """1000 requests a second for FLOOD_S; the engine answers them and survives."""
     host, port = target.udp
     headers, body = FLOOD[method]
+    total = int(RATE * FLOOD_S)
 
     def flood(client: UdpSipClient) -> None:
         start = time.perf_counter()
-        for n in range(1000):
+        for n in range(total):
             client.send(build_request(method, f"sip:alice@{host}:{port}",
                                       local_port=client.local_port, headers=headers,
                                       from_uri="sip:flood@127.0.0.1", body=body), host, port)
-            ahead = start + n / 1000 - time.perf_counter()
+            ahead = start + n / RATE - time.perf_counter()
             if ahead > 0:
                 time.sleep(ahead)  # the pace of the flood, 1000/s; nothing waits on it
 
@@ -233,6 +250,7 @@ async def test_flood(target: Target, caplog, method: str) -> None:
                 answered.add(client.receive(3.0).header("call-id"))
         return len(answered)
 
+    rss_before = _rss_mb()
     with UdpSipClient() as client:
         # room for every answer: a reader thread on a loaded machine falls behind, and
         # answers the test's own socket drops are no fault of the engine
@@ -240,12 +258,25 @@ async def test_flood(target: Target, caplog, method: str) -> None:
         counting = asyncio.ensure_future(asyncio.to_thread(answers, client))
         await asyncio.to_thread(flood, client)
         answered = await counting
-    # Most are answered (1000 of 1000 on an idle machine); with the CPU taken by other
-    # work the engine's UDP socket overflows and drops some (918 MESSAGEs with two busy
-    # loops beside it). The point is that the flood never stops the engine: it still
-    # answers, stays registered and keeps its call (assert_survived).
-    assert answered >= 500, f"{answered} of 1000 {method}s answered"
+    grown = _rss_mb() - rss_before
+    print(f"flood {method}: {answered} of {total} answered in {FLOOD_S:g} s, RSS +{grown:.1f} MB")
+    # Every request the engine sees is answered (10000 of 10000 OPTIONS here); a MESSAGE
+    # costs more (stored, an event): with other work on the 2 cores, a third of them
+    # were answered and the rest overflowed the socket. It is never stuck.
+    assert answered >= total // 5, f"{answered} of {total} {method}s answered"
+    # pjsip keeps each non-INVITE server transaction for 32 s (Timer J) to absorb
+    # retransmissions, so a flood holds up to rate x 32 s of them (~14 kB each with the
+    # test's event queue; 10 s of MESSAGEs grew RSS by 116 MB, OPTIONS 13, INVITE 0).
+    # That is bounded by the timer, not a leak; this catches anything far past it.
+    assert grown < 16 * FLOOD_S + 32, f"RSS grew {grown:.1f} MB in a {FLOOD_S:g} s {method} flood"
     await assert_survived(target, caplog)
+
+
+def _rss_mb() -> float:
+    """This process's resident size (the engine runs in it)."""
+    with open("/proc/self/status") as status:
+        line = next(ln for ln in status if ln.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 async def test_tcp_connections_reset_mid_request(target: Target, caplog) -> None:
@@ -279,4 +310,58 @@ async def test_cancel_after_200_does_not_end_the_call(target: Target, sipp_facto
     ended = await target.watch.call_state(incoming.call.id, CallState.ENDED)  # SIPp's BYE
     assert ended.answered is not None
     assert await asyncio.to_thread(uac.wait, 30) == 0, uac.log_tail()
+    await assert_survived(target, caplog)
+
+
+async def test_reinvite_storm_inside_a_call(target: Target, sipp_factory, caplog):
+    """SIPp (scenarios/uac_reinvite_storm.xml) sends 200 re-INVITEs back to back in a
+    call to the engine: each is answered, the call stays up until SIPp's BYE, and the
+    engine's other call and registrations carry on."""
+    host, port = target.udp
+    uac = sipp_factory.uac(f"{host}:{port}", service="answerer", calls=1,
+                           scenario_file=scenario("uac_reinvite_storm"),
+                           extra=("-trace_logs",))
+    incoming = await target.watch.wait(lambda e: isinstance(e, IncomingCall))
+    call_id = incoming.call.id  # type: ignore[union-attr]
+    await target.watch.call_state(call_id, CallState.CONNECTED)
+    ended = await target.watch.call_state(call_id, CallState.ENDED, timeout_s=120)
+    assert ended.answered is not None
+    assert await asyncio.to_thread(uac.wait, 120) == 0, uac.log_tail()
+    assert uac.count("SuccessfulCall") == 1, uac.stats()
+    rounds = [ln.split() for ln in _sipp_logs(uac).splitlines() if ln.startswith("round ")]
+    answered = int(float(rounds[-1][3]))
+    print(f"re-INVITE storm: {answered} of {len(rounds)} answered 200")
+    assert len(rounds) == 200
+    assert answered >= 100, f"only {answered} of 200 re-INVITEs were answered 200"
+    await assert_survived(target, caplog)
+
+
+def _sipp_logs(sipp: Any) -> str:
+    """What the scenario's <log> actions wrote (SIPp's -trace_logs file)."""
+    logs = sorted(sipp.log_path.parent.glob("*_logs.log"))
+    assert logs, f"no SIPp -trace_logs file in {sipp.log_path.parent}"
+    return logs[-1].read_text(errors="replace")
+
+
+@pytest.mark.parametrize("transport", ["UDP", "TCP"])
+async def test_hostile_file_and_receipt_bodies(target: Target, caplog, transport: str) -> None:
+    """fthttp descriptions and IMDNs with XML bombs, external entities and huge bodies:
+    each is answered, each is one line (a refused-file message, a warning Notice), and
+    nothing is expanded or read from disk."""
+    host, port = target.udp if transport == "UDP" else target.tcp
+    send = _send_udp if transport == "UDP" else _send_tcp
+    for case in (*FILE_BODIES, *RECEIPT_BODIES):
+        code = await asyncio.to_thread(send, case, host, port)
+        assert code in OK, f"{case.name}: {code}"
+    for _ in RECEIPT_BODIES:
+        note = await target.watch.wait(lambda e: isinstance(e, Notice) and "IMDN" in e.text)
+        assert isinstance(note, Notice)
+        assert note.level == "warning"
+        assert "\n" not in note.text
+    extra = [e for e in target.watch.seen if isinstance(e, Notice) and "IMDN" in e.text]
+    assert len(extra) <= len(RECEIPT_BODIES), [e.text for e in extra]  # one each, no more
+    stored = await target.phone.messages(None, 100)
+    refused = [m.body for m in stored if m.body.startswith("[file refused:")]
+    assert len(refused) == len(FILE_BODIES), [m.body[:80] for m in stored]
+    assert not any("root:" in m.body or "lollol" in m.body for m in stored)  # nothing expanded
     await assert_survived(target, caplog)

@@ -12,6 +12,7 @@ import pytest
 
 from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store, StoreError, default_db_path
+from tuiphone.store.connection import BUSY_TIMEOUT_MS
 from tuiphone.store.migrations import MIGRATIONS, V4_CALLER_IDENTITY, migrate, schema_version
 
 
@@ -46,7 +47,7 @@ def test_pragmas(store: Store) -> None:
         "journal_mode": "wal",
         "synchronous": 1,
         "foreign_keys": 1,
-        "busy_timeout": 5000,
+        "busy_timeout": BUSY_TIMEOUT_MS,
     }
 
 

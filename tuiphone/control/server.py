@@ -106,7 +106,7 @@ class _Connection:
 
     async def run(self) -> None:
         try:
-            while line := await self.reader.readline():
+            while line := await self._readline():
                 if not line.strip():
                     continue
                 try:
@@ -120,9 +120,23 @@ class _Connection:
                 task = asyncio.ensure_future(self.handle(request))
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
+            # End of input (a client may half-close after its last request): what it
+            # asked for is still answered before the connection ends.
+            await asyncio.gather(*self.tasks, return_exceptions=True)
         finally:
             for task in list(self.tasks):
                 task.cancel()
+
+    async def _readline(self) -> bytes:
+        """The next request line; b"" at the end. A line past ``wire.MAX_LINE`` gets
+        one error reply and ends the connection (its rest cannot be told from a
+        request)."""
+        try:
+            return await self.reader.readline()
+        except ValueError:  # asyncio's LimitOverrunError, as readline reports it
+            too_long = UsageError(f"request line longer than {wire.MAX_LINE} bytes")
+            await self.send({"id": None, "ok": False, "error": wire.error_body(too_long)})
+            return b""
 
     async def handle(self, request: dict[str, Any]) -> None:
         rid = request.get("id")
@@ -138,7 +152,8 @@ class _Connection:
             raise
         except Exception as err:  # noqa: BLE001 - every failure goes back to the client
             reply = {"id": rid, "ok": False, "error": wire.error_body(err)}
-        await self.send(reply)
+        with contextlib.suppress(ConnectionError):  # the client left before its answer
+            await self.send(reply)
 
     async def stream(self, rid: object) -> None:
         """Snapshot, then every event, until the client hangs up or the engine stops."""

@@ -115,6 +115,9 @@ class Chat:
             for wire in self.wires(msg):
                 await self._backend.send_message(acc.id, target, wire.body, wire.content_type,
                                                  wire.id, wire.headers)
+            # sent without the outbox; its record waits out a lock (as sent: it went)
+            sent = dataclasses.replace(msg, delivery=Delivery.SENT)
+            self._save("chat", lambda: self._store.add_message(sent), keep=True)
         return msg
 
     def start(self) -> None:
@@ -239,7 +242,7 @@ class Chat:
             else:
                 outcome.append(not msg.truncated and self._store.complete_message(msg))
 
-        self._save("chat", write)
+        self._save("chat", write, keep=True)  # a lock delays it; it is never lost
         if outcome == [False]:
             return None
         files = self.files

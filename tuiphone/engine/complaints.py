@@ -17,16 +17,18 @@ class Complaints:
         self._publish = publish
         self._lost: dict[str, int] = {}  # kind -> events not saved since it started failing
 
-    def failed(self, kind: str, why: str) -> None:
+    def failed(self, kind: str, why: str, lost: bool = True) -> None:
+        """``lost`` False: the write waits to be retried (it is not lost)."""
         if kind not in self._lost:
             self._publish(Notice("error", f"{kind} not saved: {why}"))
             self._lost[kind] = 0
-        self._lost[kind] += 1
+        self._lost[kind] += int(lost)
 
     def worked(self, kind: str) -> None:
         lost = self._lost.pop(kind, None)
         if lost is not None:
-            self._publish(Notice("info", f"{kind} is saved again ({lost} not saved)"))
+            tail = f"{lost} not saved" if lost else "nothing lost"
+            self._publish(Notice("info", f"{kind} is saved again ({tail})"))
 
     def failing(self, kind: str) -> bool:
         return kind in self._lost

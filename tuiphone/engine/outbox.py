@@ -23,6 +23,7 @@ import dataclasses
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from tuiphone.files.errors import TransferError
 from tuiphone.model.backend import SipBackend
@@ -36,7 +37,15 @@ TRANSIENT = frozenset({0, 408, 480, 503})  # 0: no response at all (transport er
 NOT_CPIM = frozenset({415, 488})  # the peer does not take message/cpim
 IDLE_CHECK_S = 30.0  # while messages wait for an account: how often to check their age
 BATCH = 100
-Save = Callable[[str, Callable[[], object]], bool]  # Journal.save: False when the write failed
+
+
+class Save(Protocol):
+    """Journal.save: False when the write failed; ``keep`` retries a write a database
+    lock refused until it goes through."""
+
+    def __call__(self, kind: str, work: Callable[[], object], keep: bool = False) -> bool: ...
+
+
 PART_SEP = "~"
 
 

@@ -228,6 +228,7 @@ class Phone:
         await self.media_check.close()
         self.chat.outbox.close()
         self.chat.close()
+        self.journal.close()
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)

@@ -65,6 +65,9 @@ class PjAccount(pj.Account):  # type: ignore[misc]
     @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
         self.unregistering = False  # pjsua reports only final outcomes (after any 401)
+        if self.core.relinker.answered(self):  # a lost connection's Contact is gone
+            self.core.registration(self.state(RegState.REGISTERING))
+            return
         code, reason, expires = int(prm.code), readable(str(prm.reason)), int(prm.expiration)
         if 200 <= code < 300:
             reg = RegState.REGISTERED if expires > 0 else RegState.UNREGISTERED

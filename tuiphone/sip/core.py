@@ -48,6 +48,7 @@ from tuiphone.sip.media import MediaManager
 from tuiphone.sip.pager import Pager
 from tuiphone.sip.pinger import Pinger
 from tuiphone.sip.planner import Planner
+from tuiphone.sip.relink import Relinker
 from tuiphone.sip.rtp_tap import RtpTap
 from tuiphone.sip.text import clean
 from tuiphone.sip.trace_parse import parse_dump
@@ -78,6 +79,8 @@ class Core:
         self.pinger = Pinger(self)
         self.lamps = LampHub(self)
         self.gate = Gate(self.emit, self.stack.writer.mute, defer)
+        self.relinker = Relinker(self.accounts.values, defer)
+        self.stack.ep.on_transport = self.relinker.on_transport_state
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
         self.call_screen: CallScreen | None = None  # the engine's call rules
         self.codec_base: list[str] = []

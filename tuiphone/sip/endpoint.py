@@ -46,6 +46,20 @@ def _flush_c_stdio() -> None:
         ctypes.CDLL(None).fflush(None)
 
 
+class _Endpoint(pj.Endpoint):  # type: ignore[misc]
+    """The Endpoint, with its transport-state callback handed to ``on_transport``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_transport: Callable[[pj.OnTransportStateParam], None] = lambda prm: None
+
+    def onTransportState(self, prm: pj.OnTransportStateParam) -> None:
+        try:
+            self.on_transport(prm)
+        except Exception:  # a callback must never raise into pjsip
+            log.exception("transport state callback failed")
+
+
 class Stack:
     """The Endpoint plus its transports and log writer."""
 
@@ -54,7 +68,7 @@ class Stack:
         self.settings = settings
         self.writer = TraceWriter(dump, settings.log_level)
         with quiet_stdout():
-            self.ep = pj.Endpoint()
+            self.ep = _Endpoint()
             self.ep.libCreate()
         self.transports = Transports(self.ep, settings.bind_address)
         self.sound_on = False

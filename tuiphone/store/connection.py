@@ -10,7 +10,9 @@ from tuiphone.store.errors import StoreError, store_error
 from tuiphone.store.migrations import migrate
 
 MEMORY = ":memory:"
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another program's lock. The engine writes on its event
+# loop, so this is how long a lock can stall it; the engine retries what it must keep.
+BUSY_TIMEOUT_MS = 1000
 
 
 def open_db(path: str, max_pages: int | None = None) -> sqlite3.Connection:

@@ -41,6 +41,14 @@ class LampUpdate(Message):
         return isinstance(message, LampUpdate) and message.lamp.uri == self.lamp.uri
 
 
+class TraceTick(Message):
+    """SIP went in or out (a SipTrace): the ladder may fetch the trace. Pending ticks
+    collapse into one, so a flood of SIP is one message, not one per packet."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, TraceTick)
+
+
 @dataclass
 class AddToQuickDial(Message):
     """The contacts pane asks for a new QuickDial key."""

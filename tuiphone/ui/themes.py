@@ -51,6 +51,8 @@ def load_theme(path: Path) -> Theme:
     if unknown:
         raise ValueError(f"unknown field(s) {', '.join(unknown)}")
     data.setdefault("name", path.stem)
+    if not isinstance(data["name"], str) or not data["name"].strip():
+        raise ValueError(f"name must be a non-empty string, not {data['name']!r}")
     try:
         theme = Theme(**data)
         theme.to_color_system().generate()  # bad colours fail here, not at paint time

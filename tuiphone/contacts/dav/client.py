@@ -23,10 +23,14 @@ from tuiphone.contacts.errors import (
     DavConnectionError,
     DavError,
     DavHttpError,
+    DavProtocolError,
     DavTimeout,
 )
 
 _MAX_REDIRECTS = 5
+# A whole address book with photos is some MB; past this a reply is a broken or hostile
+# server, and reading on would only fill memory.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
 _XML = {"Content-Type": "application/xml; charset=utf-8"}
 
 
@@ -129,9 +133,7 @@ class DavClient:
         all_headers = {**(_XML if isinstance(body, str) else {}), **(headers or {})}
         for _ in range(_MAX_REDIRECTS + 1):
             try:
-                response = await self._http.request(
-                    method, url, content=content, headers=all_headers
-                )
+                response = await self._bounded(method, url, content, all_headers)
             except httpx.TransportError as err:
                 raise _transport_error(err, url) from err
             location = response.headers.get("location")
@@ -139,6 +141,25 @@ class DavClient:
                 return response
             url = urllib.parse.urljoin(url, location)
         raise DavHttpError(f"{url}: too many redirects", 310)
+
+    async def _bounded(self, method: str, url: str, content: bytes | None,
+                       headers: dict[str, str]) -> httpx.Response:
+        """The response, read whole; DavProtocolError past ``MAX_REPLY_BYTES``."""
+        request = self._http.build_request(method, url, content=content, headers=headers)
+        response = await self._http.send(request, stream=True)
+        try:
+            body = bytearray()
+            async for chunk in response.aiter_raw():
+                body += chunk
+                if len(body) > MAX_REPLY_BYTES:
+                    raise DavProtocolError(
+                        f"{url}: the reply is larger than {MAX_REPLY_BYTES // 2**20} MB; "
+                        "not read further")
+        finally:
+            await response.aclose()
+        return httpx.Response(response.status_code, headers=response.headers,
+                              content=bytes(body), request=request,
+                              extensions=response.extensions)
 
     async def xml(self, method: str, href: str, body: str, depth: str, what: str) -> httpx.Response:
         """PROPFIND/REPORT expecting 207; other statuses raise via ``status_error``."""

@@ -22,6 +22,7 @@ from textual.events import DescendantFocus, Resize
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, TabbedContent, TabPane
 
@@ -73,6 +74,7 @@ from tuiphone.ui.messages import (
     DialRequested,
     LampUpdate,
     PhoneEvent,
+    TraceTick,
 )
 from tuiphone.ui.notice_gate import Toasts
 from tuiphone.ui.phone_link import PhoneLink
@@ -102,6 +104,7 @@ _SEVERITY: dict[str, SeverityLevel] = {"error": "error", "warning": "warning"}
 
 
 LOCATION_POLL_S = 30.0
+STATE_REFRESH_S = 0.05  # at most 20 state refreshes a second, however many events
 
 
 class MainScreen(Screen[None]):
@@ -154,6 +157,8 @@ class MainScreen(Screen[None]):
         self._modals: dict[str, IncomingCallScreen] = {}
         self.quality = Quality()  # each connected call's figures over time
         self._trace_due = False
+        self._state_timer: Timer | None = None
+        self._state_at = 0.0
         self._wanted_pane = "dialpad"
         self._go_count = 0  # each go() bumps it; a focus retry of an older go() gives up
         self._focus_target: str | None = None  # the widget the last go() focuses
@@ -273,10 +278,13 @@ class MainScreen(Screen[None]):
     @work(group="events", exclusive=True)
     async def _pump(self, phone: PhoneApi) -> None:
         """Forward every engine event to this screen as a message, in order; a lamp's
-        updates coalesce (only the newest pending one is shown)."""
+        updates coalesce (only the newest pending one is shown), and so does the news
+        that SIP went by (a flood of it must not queue ahead of the user's keys)."""
         async for event in phone.events():
             if isinstance(event, LampChanged):
                 self.post_message(LampUpdate(event.lamp))
+            elif isinstance(event, SipTrace):
+                self.post_message(TraceTick())
             else:
                 self.post_message(PhoneEvent(event))
 
@@ -374,6 +382,27 @@ class MainScreen(Screen[None]):
     @on(PhoneEvent)
     def _event(self, message: PhoneEvent) -> None:
         self.dispatch_event(message.event)
+        self._state_soon()
+
+    @on(TraceTick)
+    def _trace_tick(self, message: TraceTick) -> None:
+        self._trace_soon()
+
+    def _state_soon(self) -> None:
+        """Refresh from the engine's state now, or once at the end of this
+        ``STATE_REFRESH_S`` window: re-rendering the panes for each event of a flood
+        (an INVITE flood is thousands) would starve the keyboard."""
+        if self._state_timer is not None:
+            return
+        wait = self._state_at + STATE_REFRESH_S - time.monotonic()
+        if wait <= 0:
+            self._state_now()
+        else:
+            self._state_timer = self.set_timer(wait, self._state_now)
+
+    def _state_now(self) -> None:
+        self._state_timer = None
+        self._state_at = time.monotonic()
         self.refresh_state()
 
     def dispatch_event(self, event: Event) -> None:
