@@ -273,12 +273,10 @@ class _Photos(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def photo_server(netlab: NetLab, audited: Audited) -> Iterator[tuple[str, int]]:
-    """An HTTP server on the root side of the link serving one PNG."""
-    address = netlab.uplink(audited.host).root_v4
-    server = http.server.HTTPServer((address, 0), _Photos)
-    _Photos.hits = []
+def _serve(address: str, handler: type[http.server.BaseHTTPRequestHandler]
+           ) -> Iterator[tuple[str, int]]:
+    """An HTTP server with ``handler`` on ``address`` (a free port) until the test ends."""
+    server = http.server.ThreadingHTTPServer((address, 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -287,6 +285,13 @@ def photo_server(netlab: NetLab, audited: Audited) -> Iterator[tuple[str, int]]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def photo_server(netlab: NetLab, audited: Audited) -> Iterator[tuple[str, int]]:
+    """An HTTP server on the root side of the link serving one PNG."""
+    _Photos.hits = []
+    yield from _serve(netlab.uplink(audited.host).root_v4, _Photos)
 
 
 @pytest.mark.parametrize("fetch", [False, True])
@@ -372,17 +377,9 @@ class _Uploads(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def upload_server(netlab: NetLab, audited: Audited) -> Iterator[tuple[str, int]]:
-    address = netlab.uplink(audited.host).root_v4
-    server = http.server.ThreadingHTTPServer((address, 0), _Uploads)
+    """A PUT/GET server on the root side of the link."""
     _Uploads.files, _Uploads.hits = {}, []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield address, server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    yield from _serve(netlab.uplink(audited.host).root_v4, _Uploads)
 
 
 @pytest.mark.parametrize("sharing", [False, True])
