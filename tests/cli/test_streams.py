@@ -33,6 +33,10 @@ def test_trace_to_pcap(daemon, tmp_path):
     run = tuiphone("trace", "--pcap", str(out), "--json")
     assert run.code == 0, run.err
     assert out.read_bytes()[:4] == bytes.fromhex("0a0d0d0a")  # a pcapng section
+    assert out.stat().st_mode & 0o777 == 0o600
+    out.chmod(0o644)  # written again over a file others could read: no longer
+    assert tuiphone("trace", "--pcap", str(out)).code == 0
+    assert out.stat().st_mode & 0o777 == 0o600
 
 
 def test_ping_with_count(daemon):

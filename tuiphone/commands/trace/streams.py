@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -62,8 +64,11 @@ async def trace(phone: PhoneApi, args: argparse.Namespace) -> AsyncIterator[Any]
 
 class _PcapSink:
     def __init__(self, path: str) -> None:
-        try:
-            self._out = open(path, "wb")  # noqa: SIM115 - closed by close()
+        try:  # 0600 like the trace log: SIP messages carry names, numbers and digests
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.fchmod(fd, 0o600)  # a file that was there keeps no wider mode
+            self._out = os.fdopen(fd, "wb")
         except OSError as err:
             raise UsageError(f"--pcap {path}: {err.strerror}") from err
         self._writer = pcap.PcapWriter(self._out)
