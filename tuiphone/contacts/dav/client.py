@@ -10,6 +10,7 @@ import functools
 import os
 import ssl
 import urllib.parse
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -149,7 +150,10 @@ class DavClient:
         response = await self._http.send(request, stream=True)
         try:
             body = bytearray()
-            async for chunk in response.aiter_raw():
+            # a reply held in memory (an in-process transport) was read when it was made
+            chunks = _one(response.content) if response.is_stream_consumed else (
+                response.aiter_raw())
+            async for chunk in chunks:
                 body += chunk
                 if len(body) > MAX_REPLY_BYTES:
                     raise DavProtocolError(
@@ -167,3 +171,7 @@ class DavClient:
         if response.status_code != 207:
             raise status_error(response, what)
         return response
+
+
+async def _one(data: bytes) -> AsyncIterator[bytes]:
+    yield data
