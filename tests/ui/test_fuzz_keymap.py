@@ -1,6 +1,6 @@
 """Hostile keymaps through the app: whatever ``[keymap]`` holds once the config reader
 took it (non-empty strings under any id), the TUI starts, still takes keys, and names the
-ids that are no action in one notice; it never crashes."""
+ids that are no action and the values that are no key in notices; it never crashes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tests.support.fuzz import fuzz
 from tests.ui.helpers import make_app, until
 from tuiphone.ui.actions import ACTIONS
+from tuiphone.ui.keynames import bad_keys
 
 IDS = st.sampled_from([s.id for s in ACTIONS] + ["nonexistent.action", "", "call.", "ä"])
 KEYS = st.one_of(
@@ -32,6 +33,8 @@ async def _start(keymap: dict[str, str]) -> None:
         notes = [str(n.message) for n in app._notifications]
         if unknown:
             assert any("names no action" in n for n in notes), notes
+        if bad_keys(keymap):  # a binding that could never fire is named, not silent
+            assert any("no such key" in n for n in notes), notes
         assert app.is_running
     await phone.stop()
 

@@ -17,6 +17,7 @@ from tuiphone.config.schema import AppConfig, UiConfig
 from tuiphone.engine.api import PhoneApi
 from tuiphone.ui.actions import bindings_for, unknown_ids
 from tuiphone.ui.alerts import Alerter
+from tuiphone.ui.keynames import bad_keys
 from tuiphone.ui.palette import PhoneCommands
 from tuiphone.ui.screens.main import MainScreen
 from tuiphone.ui.themes import (
@@ -98,6 +99,10 @@ class TuiphoneApp(App[int]):
         bad = unknown_ids(self.keymap)
         if bad:
             self.notify(f"[keymap] names no action: {', '.join(bad)}", severity="warning")
+        not_keys = bad_keys(self.keymap)
+        if not_keys:
+            self.notify(f"[keymap] no such key, the binding never fires: "
+                        f"{'; '.join(not_keys)}", severity="warning")
         self.usage.start()
         self.push_screen(self.main)
         if self.dial:
