@@ -38,7 +38,7 @@ from tests.lab.test_engine_lab import contact_hostport
 from tuiphone.model.account import Features, RegState, Transport
 from tuiphone.model.call import CallState
 from tuiphone.model.events import IncomingCall, MessageReceived, Notice
-from tuiphone.model.trust import TrustConfig
+from tuiphone.model.trust import RefusalReason, TrustConfig
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 ANSWER_S = 5.0
@@ -364,4 +364,36 @@ async def test_hostile_file_and_receipt_bodies(target: Target, caplog, transport
     refused = [m.body for m in stored if m.body.startswith("[file refused:")]
     assert len(refused) == len(FILE_BODIES), [m.body[:80] for m in stored]
     assert not any("root:" in m.body or "lollol" in m.body for m in stored)  # nothing expanded
+    await assert_survived(target, caplog)
+
+
+
+CHURN_S = 3.0
+
+
+async def test_invite_cancel_churn_gets_503_and_the_engine_lives(target: Target, caplog) -> None:
+    """INVITEs cancelled as soon as they ring, one after another for CHURN_S. Each gets
+    a media transport (two sockets) that pjlib frees only 500 ms after the call; before
+    the guard, the 64 sockets ran out within a second and pjlib aborted the process
+    (an assertion in pj_ioqueue_register_sock2). Now the excess is answered 503."""
+    host, port = target.udp
+    offer = SDP + "m=audio 40000 RTP/AVP 0\r\n"
+
+    def churn() -> list[int]:
+        codes = []
+        end = time.monotonic() + CHURN_S
+        while time.monotonic() < end:
+            codes.append(_invite_and_clear(offer, host, port))
+        return codes
+
+    codes = await asyncio.to_thread(churn)
+    print(f"churn: {len(codes)} INVITEs, codes {sorted(set(codes))}")
+    assert 503 in codes, f"{len(codes)} INVITEs and none met the socket guard"
+    assert set(codes) <= {486, 487, 503, 603}, sorted(set(codes))
+
+    async def overloads() -> int:  # the totals are reported after a poll, a moment later
+        return sum(r.count for r in target.phone.state().refused
+                   if r.reason is RefusalReason.OVERLOAD)
+
+    assert await eventually(overloads, lambda n: n == codes.count(503), timeout_s=10)
     await assert_survived(target, caplog)

@@ -32,6 +32,7 @@ class RefusalReason(enum.Enum):
     USER = "user"  # the Request-URI names a user that is not this account's
     NO_ACCOUNT = "no-account"  # no account to take it
     RATE = "rate-limited"  # dropped unread: the source was refused too often (a flood)
+    OVERLOAD = "overload"  # an INVITE answered 503: no sockets left for its media
 
     @property
     def words(self) -> str:
@@ -43,6 +44,7 @@ _REASON_WORDS = {
     RefusalReason.USER: "unknown user",
     RefusalReason.NO_ACCOUNT: "no account",
     RefusalReason.RATE: "rate-limited (flood)",
+    RefusalReason.OVERLOAD: "no sockets for its media (503)",
 }
 
 

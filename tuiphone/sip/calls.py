@@ -154,6 +154,7 @@ class CallRegistry:
         ended got PJ_ETOOMANY with three calls up (measured, one engine, SIPp UAS). So,
         while fewer than MAX_CALLS calls are up, let pjsua run its events (bounded) and
         try again."""
+        self._wait_for_room()
         for _ in range(_SLOT_TRIES):
             try:
                 call.makeCall(uri, op)
@@ -164,6 +165,22 @@ class CallRegistry:
             self.core.stack.handle_events(_SLOT_WAIT_MS)
             self._drop_ended()  # calls may have ended during those events
         call.makeCall(uri, op)
+
+    def _wait_for_room(self) -> None:
+        """Sockets for the call's media, or LimitExceeded. A closed socket's slot in
+        pjsip's ioqueue is free only 500 ms later (see ioqueue_room): after a burst of
+        calls, let pjsua run its events until enough are back (bounded)."""
+        room = self.core.room
+        if room is None or room.free() >= ROOM_FOR_CALL:
+            return
+        deadline = time.monotonic() + _ROOM_WAIT_S
+        while time.monotonic() < deadline:
+            self.core.stack.handle_events(_ROOM_POLL_MS)
+            if room.free() >= ROOM_FOR_CALL:
+                return
+        raise LimitExceeded("no free sockets for the call's media: calls are starting faster "
+                            "than pjsip frees their sockets (500 ms after each ends); "
+                            "try again in a moment")
 
     def _drop_ended(self) -> None:
         """Forget the calls that have ended now, not in the deferred job their end
@@ -356,6 +373,9 @@ class CallRegistry:
                     self.core.log_debug(f"hangup of {key} at shutdown failed")
 
 
+ROOM_FOR_CALL = 4  # free ioqueue keys to place a call: RTP, RTCP and spare for SIP
+_ROOM_WAIT_S = 0.6  # a little over pjlib's 500 ms key delay
+_ROOM_POLL_MS = 20
 _SLOT_TRIES = 10  # times _SLOT_WAIT_MS: at most 50 ms on the pjsip thread
 _SLOT_WAIT_MS = 5
 

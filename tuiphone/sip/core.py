@@ -42,6 +42,7 @@ from tuiphone.sip.endpoint import Stack
 from tuiphone.sip.errors import convert
 from tuiphone.sip.gate import Gate
 from tuiphone.sip.handoff import Handoff
+from tuiphone.sip.ioqueue_room import IoqueueRoom
 from tuiphone.sip.lamps import LampHub
 from tuiphone.sip.logwriter import log_line
 from tuiphone.sip.media import MediaManager
@@ -85,6 +86,7 @@ class Core:
         self.call_screen: CallScreen | None = None  # the engine's call rules
         self.codec_base: list[str] = []
         self.rtp_tap = RtpTap(settings.rtp_headers) if settings.rtp_headers > 0 else None
+        self.room: IoqueueRoom | None = None  # free sockets, once start() has probed
 
     def screen_call(self, info: CallInfo) -> Screening | None:
         """What the engine's rules answer instead of ringing, or None (also when they fail:
@@ -105,6 +107,7 @@ class Core:
         self.codec_base = enabled_ids(self.stack.ep)  # the wheel's own order, enabled ones
         self.use_codecs(())
         self.gate.install(*wake, self.stack.handle_events)
+        self.gate.room = self.room = _room()
         return wake
 
     def use_codecs(self, names: Sequence[str]) -> None:
@@ -389,3 +392,18 @@ class Core:
             return bool(acc.getInfo().regIsActive)
         except pj.Error:
             return False
+
+
+def _room() -> IoqueueRoom | None:
+    """The ioqueue's free sockets, or None (with a warning) when its layout is not the
+    one ioqueue_room knows: calls then go on unguarded, as before."""
+    try:
+        room = IoqueueRoom()
+        problem = room.probe()
+    except (OSError, AttributeError, ValueError) as err:
+        problem = str(err)
+    if problem is None:
+        return room
+    log.warning("socket guard off: pjsip's ioqueue is not as expected (%s); calls begun "
+                "faster than 2 a second may exhaust its 64 sockets", problem)
+    return None

@@ -41,9 +41,15 @@ from tuiphone.sip.gate_rules import (
 )
 from tuiphone.sip.gate_tally import Tally
 from tuiphone.sip.identity import caller_identity
+from tuiphone.sip.ioqueue_room import IoqueueRoom
 
 log = logging.getLogger("tuiphone.sip.gate")
 FORBIDDEN = 403
+UNAVAILABLE = 503  # an INVITE with no sockets left for its media (see ioqueue_room)
+# Free ioqueue keys an INVITE needs to pass: its RTP and RTCP plus spare for SIP (a new
+# TCP or TLS connection). A call we place needs fewer (calls.ROOM_FOR_CALL): a peer's
+# churn never takes the user's own next call.
+ROOM_FOR_INVITE = 8
 PASS, TAKEN = 0, 1  # on_rx_request: let pjsip go on / the request is dealt with
 MODULE, CALLBACKS = "pjsip-module", "callbacks"
 _ALWAYS = frozenset({"ACK", "CANCEL"})
@@ -73,6 +79,7 @@ class Gate:
         self._servers: frozenset[str] = frozenset()
         self.tally = Tally()
         self.module: gate_native.GateModule | None = None
+        self.room: IoqueueRoom | None = None  # set by the core once probed
         self._probe: gate_probe.Probe | None = None
         self.mode = CALLBACKS
 
@@ -169,6 +176,13 @@ class Gate:
         door = self.doors.get(self._pj_ids.get(gate_native.account_for(rdata), ""))
         reason = RefusalReason.NO_ACCOUNT if door is None else door.judge(src, method, user)
         if reason is None:
+            if method == "INVITE" and self.room is not None and (
+                    self.room.free() < ROOM_FOR_INVITE):
+                account = door.account_id if door is not None else ""
+                self.tally.count(address, RefusalReason.OVERLOAD, method, account, now,
+                                 time.time())
+                self._respond(rdata, UNAVAILABLE)
+                return TAKEN
             return PASS
         if self._refuse(door, address, reason, method, now):
             self._respond(rdata)
@@ -194,10 +208,10 @@ class Gate:
         answer = self.tally.refuse(address, reason, method, account, now, time.time())
         return answer and not (door and door.silent)
 
-    def _respond(self, rdata: int) -> None:
+    def _respond(self, rdata: int, code: int = FORBIDDEN) -> None:
         self._mute(True)
         try:
-            gate_native.respond(rdata, FORBIDDEN)
+            gate_native.respond(rdata, code)
         finally:
             self._mute(False)
 
