@@ -1,6 +1,7 @@
 """PortAudio's device list through ``sounddevice``, and [audio] input/output/ring
-matched against it. No pjsua2 here; every function may run on any thread, but
-``refresh`` must not run while one of our streams is open (it restarts PortAudio).
+matched against it. No pjsua2 here; the engine calls these on its sound thread only
+(sound_worker.py): ``refresh`` must not run while one of our streams is open (it
+restarts PortAudio).
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ def refresh(sd: ModuleType) -> None:
         return
     with contextlib.suppress(Exception):
         terminate()
-    initialize()
+    try:
+        initialize()
+    except Exception as err:  # PortAudioError
+        raise UsageError(f"cannot start PortAudio again: {err}") from None
 
 
 def devices(sd: ModuleType) -> list[AudioDevice]:
