@@ -1,5 +1,5 @@
 """The sound side of audio mode "device": which PortAudio devices the calls use, the
-bridge to them (open while calls exist), a device that goes away, and the ringtone.
+streams to them (open while calls exist), a device that goes away, and the ringtone.
 
 Threads: ``ports``, ``close``, ``ringing``, ``stop_ringing`` and ``shutdown`` run on
 the pjsip thread and only hand work to the sound thread (sound_worker.py), where every
@@ -51,15 +51,16 @@ class SoundDesk:
         (a failure is told in a notice). Raises UsageError (no sounddevice)."""
         if self.bridge is None:
             self.bridge = DeviceBridge(sound.load_sounddevice(), self._lost_soon)
-        if not self.bridge.streams:  # not open yet, or it failed for the last call
-            bridge = self.bridge
-            self.worker.submit(lambda: self._w_open(bridge))
-        return self.bridge.ports()
+        bridge = self.bridge  # opened once; again if it failed for the last call
+        self.worker.submit(lambda: self._w_open(bridge))
+        return bridge.ports()
 
     def close(self) -> None:
-        bridge, self.bridge = self.bridge, None
+        """Close the streams (the last call ended). The ports stay for the next call:
+        dropped while the conference clock runs, a port raced its own callback (a
+        TypeError in onFrameReceived, then a crash); ``shutdown`` drops them."""
+        bridge = self.bridge
         if bridge is not None:
-            bridge.close()
             self.worker.submit(lambda: self._w_close(bridge))
 
     def ringing(self, on: bool) -> None:
@@ -74,6 +75,12 @@ class SoundDesk:
     def shutdown(self) -> None:
         """After ``close``/``stop_ringing``: wait for the streams to close."""
         self.worker.stop()
+
+    def drop_ports(self) -> None:
+        """Once the conference clock has stopped, before libDestroy."""
+        bridge, self.bridge = self.bridge, None
+        if bridge is not None:
+            bridge.close()
 
     # any thread
 
