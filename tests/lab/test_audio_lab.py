@@ -148,7 +148,8 @@ async def test_device_mode_call_both_tones_and_recordings(pulse, kamailio, bares
 
 
 async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, baresip,
-                                                           phone_factory, tmp_path, restarts):
+                                                           phone_factory, tmp_path, restarts,
+                                                           caplog, capfd):
     # a second server whose only sink is the headset: once it goes, nothing can take
     # the stream over (a sink beside others would have it moved there silently)
     headset = Pulse.launch(pulse.run.parent / "headset", ("headset",), desk=False)
@@ -171,6 +172,12 @@ async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, bare
         heard = await asyncio.to_thread(speaker.wait_loud, 1.0)
         assert 840 < dominant_freq(heard, RATE) < 920  # the call goes on, on the default
         assert phone.state().calls[0].state is CallState.CONNECTED
+        async def logged() -> str:
+            return caplog.text
+
+        # PortAudio's complaint about the dead stream reached our log, not the terminal
+        await eventually(logged, lambda text: "pa_linux_alsa.c" in text)
+        assert "pa_linux_alsa.c" not in capfd.readouterr().err
         assert len(restarts) >= 2  # at start, and after the headset went
         assert {t for t, _ in restarts} == {"tuiphone-sound"}
         speaker.stop()

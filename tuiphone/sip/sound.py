@@ -14,6 +14,7 @@ from typing import Any
 
 from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.errors import UsageError
+from tuiphone.sip import c_stderr
 
 __all__ = ["choose", "devices", "load_sounddevice", "no_device_hint", "refresh"]
 
@@ -22,7 +23,10 @@ SSH_HINT = ("no sound device here; over SSH, run PulseAudio or PipeWire on your 
 
 
 def load_sounddevice() -> ModuleType:
-    """Import sounddevice or raise UsageError naming the extra to install."""
+    """Import sounddevice or raise UsageError naming the extra to install. From here
+    on, C libraries' stderr goes to our log (c_stderr.py): PortAudio and ALSA print
+    there, and in the TUI that would land on the screen."""
+    c_stderr.install()
     try:
         return importlib.import_module("sounddevice")
     except (ImportError, OSError) as err:  # OSError: libportaudio2 missing
