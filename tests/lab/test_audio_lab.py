@@ -23,11 +23,11 @@ from tests.lab.engine_harness import Watch, eventually, lab_account
 from tests.lab.procs import free_port
 from tests.lab.pulse import RATE, Pulse
 from tests.lab.tones import dominant_freq, read_mono, rms, tone_level, write_tone
-from tuiphone.sip import sound
 from tuiphone.model.account import RegState
 from tuiphone.model.backend import BackendSettings, MediaSettings
 from tuiphone.model.call import CallState
 from tuiphone.model.events import CallChanged, IncomingCall, Notice
+from tuiphone.sip import sound
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
