@@ -211,8 +211,10 @@ class SoundDesk:
             self.media = dataclasses.replace(self.media, **changes)
         finally:  # moved, or back where they were when ``wanted`` is not there
             self._w_reopen(bridge, ringer_moves)
-        return self.chosen.get(role, "default") if bridge is not None or ringer_moves else next(
-            (d.name for d in found if d.index == index), "default")
+        if index is None:
+            index = next((d.index for d in found if d.default_input and role == "input"
+                          or d.default_output and role != "input"), None)
+        return next((d.name for d in found if d.index == index), "default")
 
     def _w_reopen(self, bridge: DeviceBridge | None, ringer: bool) -> None:
         found = self._w_found()
