@@ -261,9 +261,11 @@ class PjBackend:
         core = self._core
         if core is None or not self.running:
             raise BackendError("the SIP backend is not running")
+        job = fn(core.media.sound)
+        if job.cancelled():  # the engine is stopping
+            raise BackendError("the SIP backend is not running")
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(fn(core.media.sound)),
-                                          SOUND_TIMEOUT_S)
+            return await asyncio.wait_for(asyncio.wrap_future(job), SOUND_TIMEOUT_S)
         except TimeoutError:
             raise Timeout(f"the sound devices did not answer within {SOUND_TIMEOUT_S:.0f} s"
                           ) from None
