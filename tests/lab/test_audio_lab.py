@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import logging
 import threading
 import time
 import wave
@@ -150,6 +151,7 @@ async def test_device_mode_call_both_tones_and_recordings(pulse, kamailio, bares
 async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, baresip,
                                                            phone_factory, tmp_path, restarts,
                                                            caplog, capfd):
+    caplog.set_level(logging.INFO, logger="tuiphone.portaudio")
     # a second server whose only sink is the headset: once it goes, nothing can take
     # the stream over (a sink beside others would have it moved there silently)
     headset = Pulse.launch(pulse.run.parent / "headset", ("headset",), desk=False)

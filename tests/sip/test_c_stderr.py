@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import ctypes, logging, sys, threading
-logging.basicConfig(stream=sys.stdout, format="LOG %(name)s: %(message)s")
+logging.basicConfig(stream=sys.stdout, format="LOG %(name)s: %(message)s", level=logging.INFO)
 from tuiphone.sip import c_stderr
 assert c_stderr.install() and c_stderr.install()  # once; the second call is a no-op
 done = threading.Event()

@@ -54,11 +54,12 @@ def install() -> bool:
 
 
 def _pump(fd: int) -> None:
-    """Log each line; never stops reading (a full pipe would stall the writer)."""
+    """Log each line (at info: ALSA alone says a dozen lines each time it probes);
+    never stops reading (a full pipe would stall the writer)."""
     with os.fdopen(fd, "rb", buffering=0) as pipe:
         pending = b""
         while chunk := pipe.read(4096):
             *lines, pending = (pending + chunk).split(b"\n")
             for line in lines:
                 if line.strip():
-                    log.warning("%s", line.decode("utf-8", "replace").rstrip())
+                    log.info("%s", line.decode("utf-8", "replace").rstrip())
