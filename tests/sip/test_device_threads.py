@@ -18,6 +18,7 @@ from tests.sip.helpers import call_is, write_tone
 from tests.sip.test_call_features import connect
 from tuiphone.model.backend import MediaSettings
 from tuiphone.model.call import CallState
+from tuiphone.model.errors import NotFound
 from tuiphone.model.events import IncomingCall, Notice
 
 pytestmark = pytest.mark.pjsua
@@ -79,3 +80,27 @@ async def test_a_ring_device_that_goes_away_rings_on_the_default(
         again = (await asyncio.to_thread(fake_sounddevice.wait_streams, 2))[1]
         assert again.device == 0
         assert again.enough.wait(30)  # it rings on
+
+
+async def test_switching_the_ring_device_mid_ring_moves_the_ringtone(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice.module())
+    ring = tmp_path / "ring.wav"
+    write_tone(str(ring), 660.0, 0.5)
+    async for lab in _lab(MediaSettings(mode="device", ringtone=str(ring))):
+        await lab.add("alice")
+        await lab.add("bob")
+        await lab.backend.make_call("alice", lab.contacts["bob"])
+        await lab.events.wait(lambda e: isinstance(e, IncomingCall) and e.call.account_id == "bob")
+        (first,) = await asyncio.to_thread(fake_sounddevice.wait_streams, 1)
+        assert first.device == 0  # the output's default
+        assert await lab.backend.set_audio_device("ring", "headset") == "Fake Headset"
+        assert first._stop.is_set()  # noqa: SLF001
+        moved = (await asyncio.to_thread(fake_sounddevice.wait_streams, 2))[1]
+        assert moved.device == 1
+        assert moved.opened_on == "tuiphone-sound"
+        assert moved.enough.wait(30)
+        with pytest.raises(NotFound, match="no output devices match 'hdmi'"):
+            await lab.backend.set_audio_device("ring", "hdmi")
+        again = (await asyncio.to_thread(fake_sounddevice.wait_streams, 3))[2]
+        assert again.device == 1  # back where it was: nothing changed
