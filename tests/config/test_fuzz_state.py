@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tests.support.fuzz import fuzz
 from tuiphone.config.appstate import (
     apply_state,
+    load_audio_choices,
     load_location_override,
     save_location_override,
     write_state,
@@ -25,7 +26,7 @@ from tuiphone.config.embedded import default_config
 from tuiphone.model.errors import ConfigError
 
 KEYS = st.sampled_from(["quickdial", "location", "override", "uri", "name", "label", "blf",
-                        "presence", "account", "key", "ui", "x"])
+                        "presence", "account", "key", "ui", "x", "audio", "output", "ring"])
 VALUES = st.recursive(
     st.one_of(st.booleans(), st.integers(), st.text(max_size=8),
               st.sampled_from(["sip:a@127.0.0.1", "home", ""])),
@@ -42,7 +43,8 @@ JUNK = st.lists(st.one_of(PIECES, st.binary(max_size=8)), max_size=20).map(b"".j
 
 def read_all(path: Path) -> None:
     """Every reader of state.toml: a value, or a ConfigError naming the file."""
-    for read in (lambda: apply_state(default_config(), path), lambda: load_location_override(path)):
+    for read in (lambda: apply_state(default_config(), path), lambda: load_location_override(path),
+                 lambda: load_audio_choices(path)):
         try:
             read()
         except ConfigError as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tuiphone.commands.runner import run_line
+from tuiphone.config.appstate import load_audio_choices
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import NotFound, UsageError
 
@@ -44,11 +45,20 @@ async def test_audio_devices_over_the_socket(remote):
 
 
 async def test_audio_use_picks_a_device_by_part_of_its_name(remote, engine):
-    assert await run_line(remote, "audio use output head") == {"output": "Headset"}
+    assert await run_line(remote, "audio use output head") == {"output": "Headset",
+                                                                "kept": True}
     assert engine.backend.chosen_devices == {"output": "head"}
-    assert await run_line(remote, "audio use input default") == {"input": "default"}
+    assert load_audio_choices() == {"output": "Headset"}  # by its full name
+    assert await run_line(remote, "audio use input default") == {"input": "default",
+                                                                 "kept": True}
+    assert await run_line(remote, "audio use ring 1 --once") == {"ring": "Headset",
+                                                                 "kept": False}
+    assert load_audio_choices() == {"output": "Headset", "input": ""}
     with pytest.raises(NotFound, match="no output devices match 'hdmi'; output devices: "
                                        "0: default, 1: Headset"):
         await run_line(remote, "audio use output hdmi")
+    assert load_audio_choices() == {"output": "Headset", "input": ""}  # nothing kept
+    with pytest.raises(UsageError, match="ROLE or DEVICE"):
+        await run_line(remote, "audio devices --once")
     with pytest.raises(UsageError, match="ROLE"):
         await run_line(remote, "audio use")

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import array
 import asyncio
+import logging
+import threading
+import time
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +28,7 @@ from tuiphone.model.account import RegState
 from tuiphone.model.backend import BackendSettings, MediaSettings
 from tuiphone.model.call import CallState
 from tuiphone.model.events import CallChanged, IncomingCall, Notice
+from tuiphone.sip import sound
 
 pytestmark = [pytest.mark.lab, pytest.mark.pjsua]
 
@@ -59,6 +63,21 @@ async def device_phone(kamailio, phone_factory, **media: object):
     acc = await Watch(phone).settled(phone, "alice")
     assert acc.reg_state is RegState.REGISTERED
     return phone
+
+
+@pytest.fixture
+def restarts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
+    """(thread, seconds) of every PortAudio restart the engine makes."""
+    made: list[tuple[str, float]] = []
+    real = sound.refresh
+
+    def timed(sd: object) -> None:
+        began = time.monotonic()
+        real(sd)  # type: ignore[arg-type]
+        made.append((threading.current_thread().name, time.monotonic() - began))
+
+    monkeypatch.setattr(sound, "refresh", timed)
+    return made
 
 
 def channels(path: Path) -> tuple[list[int], list[int]]:
@@ -130,7 +149,9 @@ async def test_device_mode_call_both_tones_and_recordings(pulse, kamailio, bares
 
 
 async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, baresip,
-                                                           phone_factory, tmp_path):
+                                                           phone_factory, tmp_path, restarts,
+                                                           caplog, capfd):
+    caplog.set_level(logging.INFO, logger="tuiphone.portaudio")
     # a second server whose only sink is the headset: once it goes, nothing can take
     # the stream over (a sink beside others would have it moved there silently)
     headset = Pulse.launch(pulse.run.parent / "headset", ("headset",), desk=False)
@@ -153,6 +174,14 @@ async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, bare
         heard = await asyncio.to_thread(speaker.wait_loud, 1.0)
         assert 840 < dominant_freq(heard, RATE) < 920  # the call goes on, on the default
         assert phone.state().calls[0].state is CallState.CONNECTED
+        async def logged() -> str:
+            return caplog.text
+
+        # PortAudio's complaint about the dead stream reached our log, not the terminal
+        await eventually(logged, lambda text: "pa_linux_alsa.c" in text)
+        assert "pa_linux_alsa.c" not in capfd.readouterr().err
+        assert len(restarts) >= 2  # at start, and after the headset went
+        assert {t for t, _ in restarts} == {"tuiphone-sound"}
         speaker.stop()
         await phone.hangup(call.id)
     finally:
@@ -212,3 +241,58 @@ async def test_a_sound_server_over_tcp_as_through_ssh(pulse, kamailio, baresip, 
         await phone.hangup(call.id)
     finally:
         pulse.pactl("unload-module", module, check=False)
+
+
+async def test_portaudio_restarts_stay_off_the_pjsip_thread(pulse, kamailio, baresip,
+                                                            phone_factory, restarts):
+    """Restarting PortAudio (the list read again) happens at start, on ``audio devices``,
+    on ``audio use`` and never on the pjsip thread, which answers meanwhile."""
+    phone = await device_phone(kamailio, phone_factory)
+    listing = asyncio.create_task(phone.audio_devices())
+    waits = []
+    while not listing.done():  # the pjsip thread answers while PortAudio restarts
+        began = time.monotonic()
+        await phone.backend.sync()
+        waits.append(time.monotonic() - began)
+    assert "ringer" in [d.name for d in await listing]
+    watch = Watch(phone)
+    call = await phone.call("carol")
+    await watch.call_state(call.id, CallState.CONNECTED)
+    assert await phone.set_audio_device("output", "ringer") == "ringer"
+    await phone.hangup(call.id)
+    await watch.call_state(call.id, CallState.ENDED)
+    print(f"restarts: {[(t, round(s * 1000)) for t, s in restarts]} ms; pjsip thread "
+          f"answered {len(waits)} times meanwhile, slowest {max(waits) * 1000:.1f} ms")
+    assert len(restarts) >= 3  # start, audio devices, audio use (streams closed first)
+    assert {t for t, _ in restarts} == {"tuiphone-sound"}
+    assert len(waits) > 1  # it answered while PortAudio restarted
+
+
+async def test_a_vanished_ring_device_rings_on_the_default(pulse, kamailio, baresip,
+                                                         phone_factory, tmp_path, restarts):
+    headset = Pulse.launch(pulse.run.parent / "headset", ("headset",), desk=False)
+    try:
+        ring = write_tone(tmp_path / "ring660.wav", 660.0, seconds=2, rate=16000)
+        phone = await device_phone(kamailio, phone_factory, ringtone=str(ring), ring="headset")
+        watch = Watch(phone)
+        in_headset = headset.capture("headset.monitor", tmp_path / "headset.raw")
+        baresip.dial(kamailio.aor("alice"))
+        incoming = await watch.wait(lambda e: isinstance(e, IncomingCall))
+        heard = await asyncio.to_thread(in_headset.wait_loud, 0.5)
+        assert 620 < dominant_freq(heard, RATE) < 700  # it rings in the headset
+        in_headset.stop()
+
+        speaker = pulse.capture("spk.monitor", tmp_path / "spk.raw")
+        headset.pactl("unload-module", headset.module_of("headset"))  # unplugged mid-ring
+        notice = await watch.wait(lambda e: isinstance(e, Notice) and "went away" in e.text)
+        print(notice.text)
+        assert "ring device headset" in notice.text
+        assert "the ringtone goes on with the default" in notice.text
+        heard = await asyncio.to_thread(speaker.wait_loud, 1.0)
+        assert 620 < dominant_freq(heard, RATE) < 700  # it rings on, on the default
+        speaker.stop()
+        assert {t for t, _ in restarts} == {"tuiphone-sound"}
+        baresip.hangup()
+        await watch.call_state(incoming.call.id, CallState.ENDED)
+    finally:
+        headset.stop()

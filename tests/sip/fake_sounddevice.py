@@ -17,18 +17,34 @@ DEVICES = [
 ]
 
 
+_made = threading.Condition()
+
+
+def wait_streams(count: int, timeout_s: float = 30.0) -> list[_Stream]:
+    """Every stream made so far, once there are at least ``count`` (any thread)."""
+    with _made:
+        if not _made.wait_for(lambda: len(_Stream.instances) >= count, timeout_s):
+            raise TimeoutError(f"{len(_Stream.instances)} streams, not {count}")
+        return list(_Stream.instances)
+
+
 class _Stream:
     instances: list[_Stream] = []
     tone_hz = 440.0
 
     def __init__(self, samplerate: int, callback: Callable[..., None], blocksize: int = 320,
-                 device: int | None = None, **_: Any) -> None:
+                 device: int | None = None, finished_callback: Callable[[], None] | None = None,
+                 **_: Any) -> None:
         self.rate, self.block, self.callback, self.device = samplerate, blocksize, callback, device
+        self.finished = finished_callback
+        self.opened_on = threading.current_thread().name
         self.played: list[bytes] = []
         self.enough = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-portaudio", daemon=True)
-        _Stream.instances.append(self)
+        with _made:
+            _Stream.instances.append(self)
+            _made.notify_all()
 
     def _mic(self, start: int) -> bytes:
         w = 2 * math.pi * self.tone_hz / self.rate
@@ -53,6 +69,14 @@ class _Stream:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(5)
+        if self.finished is not None:  # PortAudio calls it on stop too
+            self.finished()
+
+    def vanish(self) -> None:
+        """Its device went away: the stream ends by itself, as PortAudio's does."""
+        self._stop.set()
+        if self.finished is not None:
+            self.finished()
 
     def close(self) -> None:
         self._stop.set()

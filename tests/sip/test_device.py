@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import sys
 
@@ -31,7 +32,7 @@ async def test_device_mode_carries_audio(monkeypatch: pytest.MonkeyPatch) -> Non
         await lab.add("alice")
         await lab.add("bob")
         await connect(lab)
-        mic, stream = fake_sounddevice._Stream.instances[:2]  # noqa: SLF001
+        mic, stream = (await asyncio.to_thread(fake_sounddevice.wait_streams, 2))[:2]
         assert isinstance(stream, fake_sounddevice.RawOutputStream)
         assert mic.device == stream.device == 0  # the defaults
         # both legs send the fake microphone's tone; the speaker gets their mix back
@@ -78,7 +79,7 @@ async def test_a_device_chosen_by_name_or_index(monkeypatch: pytest.MonkeyPatch)
         await lab.add("alice")
         await lab.add("bob")
         await connect(lab)
-        mic, speaker = fake_sounddevice._Stream.instances[:2]  # noqa: SLF001
+        mic, speaker = (await asyncio.to_thread(fake_sounddevice.wait_streams, 2))[:2]
         assert (mic.device, speaker.device) == (1, 1)  # "Fake Headset", by part of its name
         assert [d.name for d in await lab.backend.audio_devices()] == ["default", "Fake Headset"]
 
@@ -92,7 +93,7 @@ async def test_an_unknown_device_name_lists_the_devices(monkeypatch: pytest.Monk
         notice = await lab.events.wait(lambda e: isinstance(e, Notice) and "usb speaker" in e.text)
         assert "0: default, 1: Fake Headset" in notice.text
         assert "using the default" in notice.text
-        assert fake_sounddevice._Stream.instances[1].device == 0  # noqa: SLF001
+        assert (await asyncio.to_thread(fake_sounddevice.wait_streams, 2))[1].device == 0
 
 
 async def test_switching_the_output_mid_call_moves_the_stream(
@@ -102,7 +103,7 @@ async def test_switching_the_output_mid_call_moves_the_stream(
         await lab.add("alice")
         await lab.add("bob")
         await connect(lab)
-        first = list(fake_sounddevice._Stream.instances)  # noqa: SLF001
+        first = await asyncio.to_thread(fake_sounddevice.wait_streams, 2)
         assert await lab.backend.set_audio_device("output", "headset") == "Fake Headset"
         later = fake_sounddevice._Stream.instances[len(first):]  # noqa: SLF001
         assert [s.device for s in later] == [0, 1]  # microphone as before, speaker moved

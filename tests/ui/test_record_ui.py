@@ -8,6 +8,7 @@ from typing import cast
 from textual.widgets import DataTable, Input
 
 from tests.ui.helpers import BOB, ME, make_app, make_phone, until
+from tuiphone.config.appstate import load_audio_choices
 from tuiphone.config.schema import AppConfig
 from tuiphone.engine.fake import FakeBackend
 from tuiphone.engine.phone import Phone
@@ -84,3 +85,5 @@ async def test_device_picker_sets_the_output() -> None:
         await pilot.press("3")  # 1 system default, 2 "default", 3 "Headset"
         backend = cast(FakeBackend, phone.backend)
         await until(pilot, lambda: backend.chosen_devices == {"output": "1"})
+        # kept across restarts by name (an index moves when devices come and go)
+        await until(pilot, lambda: load_audio_choices() == {"output": "Headset"})

@@ -1,11 +1,17 @@
-"""record (start or stop recording a call) and audio devices (the sound devices)."""
+"""record (start or stop recording a call) and audio devices (the sound devices).
+
+``audio use`` keeps its choice in state.toml (as ``location set`` does), over
+[audio] input/output/ring of config.toml, unless ``--once``: a device picked from a
+menu or a prompt is the one wanted next time too; a one-off switch says so."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 from typing import Any
 
+from tuiphone.config.appstate import save_audio_choice
 from tuiphone.engine.api import PhoneApi
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import UsageError
@@ -44,9 +50,14 @@ async def audio(phone: PhoneApi, args: argparse.Namespace) -> Any:
         if not args.role or not args.device:
             raise UsageError("audio use: give a ROLE (input, output, ring) and a DEVICE")
         wanted = None if args.device == "default" else args.device
-        return {args.role: await phone.set_audio_device(args.role, wanted)}
-    if args.role or args.device:
-        raise UsageError("audio devices takes no ROLE or DEVICE")
+        name = await phone.set_audio_device(args.role, wanted)  # NotFound: nothing kept
+        if not args.once:
+            # by its full name: an index changes when devices come and go
+            await asyncio.to_thread(save_audio_choice, args.role,
+                                    None if wanted is None else name)
+        return {args.role: name, "kept": not args.once}
+    if args.role or args.device or args.once:
+        raise UsageError("audio devices takes no ROLE or DEVICE (nor --once)")
     found = await phone.audio_devices()
     if not found:
         raise UsageError("no sound devices; over SSH, set PULSE_SERVER to your laptop's "

@@ -186,11 +186,13 @@ Exit status: 2 no such call, already recording, no record_dir, unwritable file."
 _AUDIO_DETAILS = """actions:
   devices              every device PortAudio lists on the engine's machine: index,
                        name, host API, input and output channels, the defaults
-  use ROLE DEVICE      use DEVICE as the input, output or ring device until the
-                       engine stops (a call's sound moves at once); DEVICE is a name,
-                       part of one, or an index; 'default' for the system's
-[audio] input, output and ring keep a choice across restarts. Exit status: 2 for a
-device that matches none or several (the list is printed)."""
+  use ROLE DEVICE      use DEVICE as the input, output or ring device (a call's
+                       sound moves at once) and keep it across restarts in
+                       state.toml, over [audio] input/output/ring of config.toml;
+                       DEVICE is a name, part of one, or an index; 'default' for
+                       the system's; --once: only until the engine stops
+Exit status: 2 for a device that matches none or several (the list is printed;
+nothing is kept)."""
 
 COMMANDS: tuple[Command, ...] = (
     # info
@@ -308,7 +310,9 @@ COMMANDS: tuple[Command, ...] = (
                 arg("role", nargs="?", choices=("input", "output", "ring"), metavar="ROLE",
                     complete=("input", "output", "ring"), help="use: input, output or ring"),
                 arg("device", nargs="?", metavar="DEVICE",
-                    help="use: a device name (or part of one) or index; 'default'"))),
+                    help="use: a device name (or part of one) or index; 'default'"),
+                arg("--once", action="store_true",
+                    help="use: only until the engine stops (not kept in state.toml)"))),
     # chat
     Command("message", "send a chat message (SIP MESSAGE)", handlers.message, aliases=("msg",),
             args=(

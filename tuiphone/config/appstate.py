@@ -104,3 +104,22 @@ def save_location_override(name: str | None, path: Path | None = None) -> None:
     else:
         data["location"] = {"override": name}
     write_state(data, path)
+
+
+AUDIO_ROLES = ("input", "output", "ring")
+
+
+def load_audio_choices(path: Path | None = None) -> dict[str, str]:
+    """The devices ``audio use`` kept, by role ("" is the system default)."""
+    saved = read_state(path).get("audio", {})
+    if not isinstance(saved, dict):
+        return {}
+    return {k: v for k, v in saved.items() if k in AUDIO_ROLES and isinstance(v, str)}
+
+
+def save_audio_choice(role: str, device: str | None, path: Path | None = None) -> None:
+    """Keep ``device`` (None: the system default) for ``role`` across restarts."""
+    data = read_state(path)
+    audio = data.get("audio", {})
+    data["audio"] = {**(audio if isinstance(audio, dict) else {}), role: device or ""}
+    write_state(data, path)

@@ -7,14 +7,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuiphone.config.appstate import load_location_override
+from tuiphone.config.appstate import load_audio_choices, load_location_override
 from tuiphone.config.file_keys import FileKeyVault
 from tuiphone.config.paths import files_dir, trace_log_file
 from tuiphone.config.schema import AppConfig
 from tuiphone.config.secrets import resolve_secret
 from tuiphone.engine.phone import Phone
 from tuiphone.engine.setup import EngineSetup
-from tuiphone.model.backend import SipBackend
+from tuiphone.model.backend import BackendSettings, SipBackend
 from tuiphone.model.errors import ConfigError
 from tuiphone.net.resolvconf import system_nameservers
 from tuiphone.store.paths import default_db_path
@@ -57,7 +57,7 @@ def engine_setup(
     if any(a.features.sip_trace_log for a in config.accounts):
         trace_file = str(trace_log_file(config.engine.sip_trace_file))
     sharing = any(a.features.file_sharing for a in config.accounts)
-    backend = config.backend_settings()
+    backend = _with_kept_devices(config.backend_settings())
     if not backend.nameservers:
         backend = dataclasses.replace(backend, nameservers=system_nameservers())
     return EngineSetup(
@@ -78,6 +78,19 @@ def engine_setup(
         location_override=_location_override(config),
         default_region=config.contacts.default_region,
     )
+
+
+def _with_kept_devices(backend: BackendSettings) -> BackendSettings:
+    """The devices ``audio use`` kept in state.toml, over [audio] input/output/ring; a
+    damaged state file leaves the config's."""
+    try:
+        kept = load_audio_choices()
+    except ConfigError:
+        return backend
+    media = dataclasses.replace(backend.media, input=kept.get("input", backend.media.input),
+                                output=kept.get("output", backend.media.output),
+                                ring=kept.get("ring", backend.media.ring))
+    return dataclasses.replace(backend, media=media)
 
 
 def _location_override(config: AppConfig) -> str | None:

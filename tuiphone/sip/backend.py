@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, TypeVar
 
 from tuiphone.model.account import AccountConfig, DtmfMethod
@@ -23,10 +24,12 @@ from tuiphone.sip.loop import PjLoop
 
 if TYPE_CHECKING:
     from tuiphone.sip.core import Core
+    from tuiphone.sip.sound_desk import SoundDesk
 
 T = TypeVar("T")
 _MODES = ("null", "files", "device")
 LAMP_CHUNK = 20  # URIs subscribed per pjsip-thread job
+SOUND_TIMEOUT_S = 20.0
 _active: list[PjBackend] = []  # pjsua2 allows one Endpoint per process
 
 
@@ -247,10 +250,25 @@ class PjBackend:
         return await self._run(lambda c: c.media.stop_recording(c.calls.get(call_id)))
 
     async def audio_devices(self) -> list[AudioDevice]:
-        return await self._run(lambda c: c.media.sound.devices())
+        return await self._sound(lambda desk: desk.devices())
 
     async def set_audio_device(self, role: str, device: str | None) -> str:
-        return await self._run(lambda c: c.media.sound.use(role, device))
+        return await self._sound(lambda desk: desk.use(role, device))
+
+    async def _sound(self, fn: Callable[[SoundDesk], Future[T]]) -> T:
+        """A job for the sound thread, not the pjsip thread: PortAudio restarts take
+        ~170 ms and SIP must be answered meanwhile."""
+        core = self._core
+        if core is None or not self.running:
+            raise BackendError("the SIP backend is not running")
+        job = fn(core.media.sound)
+        if job.cancelled():  # the engine is stopping
+            raise BackendError("the SIP backend is not running")
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(job), SOUND_TIMEOUT_S)
+        except TimeoutError:
+            raise Timeout(f"the sound devices did not answer within {SOUND_TIMEOUT_S:.0f} s"
+                          ) from None
 
     async def loopback(self, call_id: str) -> None:
         await self._run(lambda c: c.media.loopback(c.calls.live(call_id)))

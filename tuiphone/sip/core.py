@@ -368,6 +368,8 @@ class Core:
         while time.monotonic() < deadline and self._busy():
             self.stack.handle_events(20)
         self.media.release_all()
+        self.stack.set_sound(False)  # the clock stops: no port callback from here on
+        self.media.sound.drop_ports()
         self.calls.calls.clear()
         self.pager.buddies.clear()
         # Accounts stay alive through libDestroy: pjsua deletes them itself, after

@@ -7,7 +7,8 @@ card. The microphone and the speaker are two PortAudio streams, so each can be a
 different device and each can vanish alone. Port callbacks run on pjmedia's
 "clock" thread, the PortAudio callbacks on PortAudio's threads; neither calls
 pjsua2. A stream that ends by itself (its device went away) calls ``lost`` on
-PortAudio's thread.
+PortAudio's thread. The ports are made and dropped on the pjsip thread; the streams
+open and close on the sound thread (sound_worker.py), never on the pjsip thread.
 """
 
 from __future__ import annotations
@@ -61,11 +62,11 @@ class SpeakerPort(pj.AudioMediaPort):  # type: ignore[misc]
 
 
 class DeviceBridge:
-    """Owns the two ports and the two PortAudio streams. Create and close on the pjsip
-    thread. ``input``/``output`` are PortAudio indexes (None: the default device)."""
+    """Owns the two ports and the two PortAudio streams. Create and ``close`` on the
+    pjsip thread (no stream opens then); ``open``/``close_streams`` on the sound thread.
+    ``lost(kind, generation)`` names the stream that ended and which ``open`` made it."""
 
-    def __init__(self, sd: ModuleType, input: int | None, output: int | None,
-                 lost: Callable[[str], None]) -> None:
+    def __init__(self, sd: ModuleType, lost: Callable[[str, int], None]) -> None:
         self.sd, self.lost = sd, lost
         self.mic_ring, self.speaker_ring = FrameRing(FRAME_BYTES), FrameRing(FRAME_BYTES)
         mic, speaker = MicPort(self.mic_ring), SpeakerPort(self.speaker_ring)
@@ -76,24 +77,27 @@ class DeviceBridge:
         self._ports: tuple[MicPort, SpeakerPort] | None = (mic, speaker)
         self.streams: list[Any] = []
         self._closing = False
-        try:
-            self.open(input, output)
-        except NetworkError:
-            self._ports = None
-            raise
+        self.generation = 0
+
+    @property
+    def closed(self) -> bool:
+        return self._ports is None
 
     def open(self, input: int | None, output: int | None) -> None:
-        """Open and start both streams. Raises NetworkError (no device, busy device)."""
+        """Open and start both streams (``input``/``output``: PortAudio indexes, None:
+        the default). Raises NetworkError (no device, busy device)."""
         self._closing = False
+        self.generation += 1
+        gen = self.generation
         common = {"samplerate": RATE, "blocksize": SAMPLES, "channels": 1, "dtype": "int16",
                   "latency": "low"}
         try:
             self.streams.append(self.sd.RawInputStream(
                 device=input, callback=self._captured,
-                finished_callback=lambda: self._ended("input"), **common))
+                finished_callback=lambda: self._ended("input", gen), **common))
             self.streams.append(self.sd.RawOutputStream(
                 device=output, callback=self._play,
-                finished_callback=lambda: self._ended("output"), **common))
+                finished_callback=lambda: self._ended("output", gen), **common))
             for stream in self.streams:
                 stream.start()
         except Exception as err:  # PortAudioError, ValueError
@@ -107,15 +111,9 @@ class DeviceBridge:
     def _play(self, outdata: Any, frames: int, time: Any, status: Any) -> None:
         outdata[:] = self.speaker_ring.pop()[: len(outdata)]
 
-    def _ended(self, kind: str) -> None:
-        if not self._closing:
-            self.lost(kind)
-
-    def reopen(self, input: int | None, output: int | None) -> None:
-        """Close both streams and open them on these devices; the ports (and so every
-        call wired to them) stay. Raises NetworkError; the bridge is then silent."""
-        self.close_streams()
-        self.open(input, output)
+    def _ended(self, kind: str, gen: int) -> None:
+        if not self._closing and gen == self.generation:
+            self.lost(kind, gen)
 
     def ports(self) -> tuple[MicPort, SpeakerPort]:
         """(microphone source, speaker sink) on the conference bridge."""
@@ -134,5 +132,5 @@ class DeviceBridge:
                 pass
 
     def close(self) -> None:
+        """Drop the ports (pjsip thread); the streams are closed on the sound thread."""
         self._ports = None
-        self.close_streams()

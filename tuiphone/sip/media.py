@@ -47,7 +47,7 @@ class MediaManager:
         self.core = core
         self.media = core.stack.settings.media
         self.ports: dict[str, CallPorts] = {}
-        self.sound = SoundDesk(self.media, core.notice, core.defer)  # "device" mode
+        self.sound = SoundDesk(self.media, core.notice)  # "device" mode
         self.members: dict[str, PjCall] = {}  # the local conference: each hears the others
 
     def _audio(self, call: PjCall) -> pj.AudioMedia:
@@ -284,3 +284,4 @@ class MediaManager:
         self.ports.clear()
         self.sound.stop_ringing()
         self.sound.close()
+        self.sound.shutdown()  # the streams are closed before pjsua2 goes

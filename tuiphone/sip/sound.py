@@ -1,6 +1,7 @@
 """PortAudio's device list through ``sounddevice``, and [audio] input/output/ring
-matched against it. No pjsua2 here; every function may run on any thread, but
-``refresh`` must not run while one of our streams is open (it restarts PortAudio).
+matched against it. No pjsua2 here; the engine calls these on its sound thread only
+(sound_worker.py): ``refresh`` must not run while one of our streams is open (it
+restarts PortAudio).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from tuiphone.model.audio import AudioDevice, choose
 from tuiphone.model.errors import UsageError
+from tuiphone.sip import c_stderr
 
 __all__ = ["choose", "devices", "load_sounddevice", "no_device_hint", "refresh"]
 
@@ -21,7 +23,10 @@ SSH_HINT = ("no sound device here; over SSH, run PulseAudio or PipeWire on your 
 
 
 def load_sounddevice() -> ModuleType:
-    """Import sounddevice or raise UsageError naming the extra to install."""
+    """Import sounddevice or raise UsageError naming the extra to install. From here
+    on, C libraries' stderr goes to our log (c_stderr.py): PortAudio and ALSA print
+    there, and in the TUI that would land on the screen."""
+    c_stderr.install()
     try:
         return importlib.import_module("sounddevice")
     except (ImportError, OSError) as err:  # OSError: libportaudio2 missing
@@ -39,7 +44,10 @@ def refresh(sd: ModuleType) -> None:
         return
     with contextlib.suppress(Exception):
         terminate()
-    initialize()
+    try:
+        initialize()
+    except Exception as err:  # PortAudioError
+        raise UsageError(f"cannot start PortAudio again: {err}") from None
 
 
 def devices(sd: ModuleType) -> list[AudioDevice]:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual.widget import Widget
 
+from tuiphone.config.appstate import save_audio_choice
 from tuiphone.model.audio import AudioDevice
 from tuiphone.model.call import CallInfo
 from tuiphone.model.errors import UsageError
@@ -65,7 +67,8 @@ class AudioActions:
         self.host.app.push_screen(ConfirmScreen("Record this call? y/n"), chosen)
 
     def pick_device(self) -> None:
-        """Which role, then which device (or the default): used until the engine stops."""
+        """Which role, then which device (or the default): used at once and kept in
+        state.toml across restarts, as ``audio use`` does."""
         self.host.app.push_screen(ChooseScreen("Sound device for:", _ROLES), self._role_chosen)
 
     def _role_chosen(self, role: str | None) -> None:
@@ -84,7 +87,9 @@ class AudioActions:
 
     async def _use(self, role: str, device: str | None) -> None:
         name = await self.link.need().set_audio_device(role, device)
-        self.host.notify(f"{role.capitalize()}: {name}")
+        # kept by name: an index changes when devices come and go
+        await asyncio.to_thread(save_audio_choice, role, None if device is None else name)
+        self.host.notify(f"{role.capitalize()}: {name} (kept)")
 
 
 def _label(d: AudioDevice) -> str:
