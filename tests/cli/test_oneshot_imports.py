@@ -24,6 +24,10 @@ NEVER = (
     "tuiphone.contacts.vcard", "tuiphone.contacts.vdir", "tuiphone.commands.contacts.books",
     "tuiphone.sip.blf.watcher", "tuiphone.sip.blf.hook", "tuiphone.sip.blf.body",
     "tuiphone.sip.stun2", "tuiphone.ui", "tuiphone.shell",
+    # file sharing: built on the first file message or `send-file`
+    "tuiphone.engine.file_send", "tuiphone.engine.file_receive", "tuiphone.engine.file_cleanup",
+    "tuiphone.files.fthttp", "tuiphone.files.acrobits", "tuiphone.files.http",
+    "tuiphone.files.crypto",
 )
 
 RUN = """
