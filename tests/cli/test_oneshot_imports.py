@@ -64,6 +64,21 @@ def test_a_one_shot_command_imports_nothing_it_does_not_use(args, tmp_path):
     assert loaded(names) == []
 
 
+# what `register` itself does not need, though other commands may (ids for a MESSAGE,
+# XML for its receipts): loaded on first use (issue 14)
+NOT_FOR_REGISTER = (
+    "uuid", "platform", "xml", "logging.handlers", "tuiphone.engine.pidf",
+    "tuiphone.control.remote", "tuiphone.control.listener",
+    "tuiphone.commands.calls.junit", "tuiphone.commands.calls.jsonl",
+)
+
+
+def test_register_loads_none_of_what_only_other_commands_use(tmp_path):
+    names = modules_of(["register", "--json"], tmp_path)
+    assert "tuiphone.engine.phone" in names
+    assert loaded(names, NOT_FOR_REGISTER) == []
+
+
 def test_the_check_sees_a_banned_module(tmp_path):
     """The check itself can fail: a command that does use httpx is caught."""
     assert loaded({"httpx._client", "tuiphone.engine.phone"}) == ["httpx"]
@@ -86,6 +101,7 @@ def test_the_pjsua2_backend_loads_blf_stun_and_dns_only_when_used():
     names = set(json.loads(done.stdout))
     assert "pjsua2" in names
     assert loaded(names) == []
+    assert loaded(names, NOT_FOR_REGISTER) == []
 
 
 LAZY = """

@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import functools
 import time
-import uuid
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +112,7 @@ class Chat:
                                 "one SIP MESSAGE (nothing was sent or stored)")
         acc = self._accounts.account(account_id)
         target = self._accounts.resolve_target(uri, acc).uri
+        import uuid  # with platform ~3 ms: loaded when an id is made
         msg = Message(
             id=uuid.uuid4().hex[:12],
             account_id=acc.id,

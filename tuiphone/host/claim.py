@@ -167,7 +167,7 @@ async def _own(role: Role, owned: Ownership) -> None:
 
 async def _attach(path: Path, deadline: float) -> RemotePhone | None:
     """A RemotePhone, or None if the engine went away meanwhile. Raises EngineBusy."""
-    if not path.exists():  # nobody listens: no need to load the client (one-shots)
+    if _no_socket(path):  # nobody listens: no need to load the client (one-shots)
         return None
     from tuiphone.control import EngineGone, RemotePhone
 
@@ -179,6 +179,11 @@ async def _attach(path: Path, deadline: float) -> RemotePhone | None:
         raise EngineBusy(f"the engine at {path} ({_who(path)}) did not answer "
                          "in time") from None
     return remote
+
+
+def _no_socket(path: Path) -> bool:
+    """No control socket at ``path`` (a stat in the private runtime directory)."""
+    return not path.exists()
 
 
 async def _unguarded(role: Role, path: Path) -> RemotePhone | Ownership:
