@@ -124,3 +124,29 @@ def test_the_deferred_libraries_load_when_used():
     done = subprocess.run([sys.executable, "-c", LAZY], capture_output=True, text=True,
                           env=cli_env(), cwd=ROOT, timeout=60)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+FREEZE = """
+import asyncio, gc, sys
+from tuiphone.config.loader import load_config
+from tuiphone.host.claim import Role
+from tuiphone.host.session import EngineHost
+
+async def main():
+    host = EngineHost(Role[sys.argv[1]], lambda: load_config(None))
+    await host.open()
+    print(gc.get_freeze_count(), flush=True)
+    await host.release()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("role", "frozen"), [("COMMAND", True), ("FRONT_END", False)])
+def test_only_a_command_engine_freezes_what_it_imported(role, frozen):
+    """A command's engine ends with its process, so what it imported is frozen out of
+    the garbage collections (host.build.settle); a serving engine collects everything."""
+    done = subprocess.run([sys.executable, "-c", FREEZE, role], capture_output=True,
+                          text=True, env=cli_env(), cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (int(done.stdout.split()[0]) > 1000) is frozen
