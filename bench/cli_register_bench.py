@@ -74,6 +74,7 @@ def main() -> None:
             for argv, got in zip(runs, times, strict=True):
                 got.append(timed(argv, env)[0])
         rss = [statistics.median(rss_of(argv, env) for _ in range(3)) for argv in runs]
+        dc_s, dc_total_s = min((dataclass_share(env) for _ in range(3)), key=lambda r: r[1])
     finally:
         kam.stop()
     ours_s, base_s, imports_s, floor_s = (statistics.median(t) for t in times)
@@ -88,6 +89,10 @@ def main() -> None:
          why="cli_cold_register_s minus the extra import time: the work done after "
              "importing. When this meets the target and cli_cold_register_s does not, "
              "the gap is the engine's ~400 modules (import time), not the register path")
+    emit("cli_register_dataclass_s", dc_s, "s", dc_total_s, None,
+         why="of the engine's imports timed in one process (the baseline column), the "
+             "time spent building dataclasses: the model's frozen value types, a cost "
+             "no lazy import removes while the engine needs its events and config")
     emit("cli_imports_rss_mb", rss[2], "MB", rss[3], None,
          why="peak RSS of those imports alone against asyncio + pjsua2: the share of "
              "cli_rss_mb that is module code and data")
@@ -95,7 +100,37 @@ def main() -> None:
 
 ENGINE_IMPORTS = ("import tuiphone.cli.main, tuiphone.cli.parser, tuiphone.cli.oneshot, "
                   "tuiphone.config.loader, tuiphone.host.build, tuiphone.sip.core, "
-                  "tuiphone.commands.checks.register")
+                  "tuiphone.commands.checks.register; "
+                  # as the one-shot does (host.build.settle): its exit then walks no
+                  # module garbage, so neither may this probe's, or the subtraction lies
+                  "import gc; gc.freeze()")
+
+# The share of those imports that is building dataclasses (the model's ~125 frozen
+# value types): timed inside one child, best of 3.
+DATACLASS_PROBE = """
+import dataclasses, time
+spent = 0.0
+build = dataclasses._process_class
+def timed(*args, **kwargs):
+    global spent
+    t = time.perf_counter()
+    try:
+        return build(*args, **kwargs)
+    finally:
+        spent += time.perf_counter() - t
+dataclasses._process_class = timed
+start = time.perf_counter()
+""" + ENGINE_IMPORTS.split(";")[0] + """
+print(spent, time.perf_counter() - start)
+"""
+
+
+def dataclass_share(env: dict[str, str]) -> tuple[float, float]:
+    """Seconds spent in dataclass creation, and in the whole import, in one child."""
+    done = subprocess.run([sys.executable, "-c", DATACLASS_PROBE], env=env, cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    spent, total = done.stdout.split()
+    return float(spent), float(total)
 
 
 def emit(name: str, value: float, unit: str, baseline: float, factor: float | None,

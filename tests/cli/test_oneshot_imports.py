@@ -24,6 +24,10 @@ NEVER = (
     "tuiphone.contacts.vcard", "tuiphone.contacts.vdir", "tuiphone.commands.contacts.books",
     "tuiphone.sip.blf.watcher", "tuiphone.sip.blf.hook", "tuiphone.sip.blf.body",
     "tuiphone.sip.stun2", "tuiphone.ui", "tuiphone.shell",
+    # file sharing: built on the first file message or `send-file`
+    "tuiphone.engine.file_send", "tuiphone.engine.file_receive", "tuiphone.engine.file_cleanup",
+    "tuiphone.files.fthttp", "tuiphone.files.acrobits", "tuiphone.files.http",
+    "tuiphone.files.crypto",
 )
 
 RUN = """
@@ -60,6 +64,21 @@ def test_a_one_shot_command_imports_nothing_it_does_not_use(args, tmp_path):
     assert loaded(names) == []
 
 
+# what `register` itself does not need, though other commands may (ids for a MESSAGE,
+# XML for its receipts): loaded on first use (issue 14)
+NOT_FOR_REGISTER = (
+    "uuid", "platform", "xml", "logging.handlers", "tuiphone.engine.pidf",
+    "tuiphone.control.remote", "tuiphone.control.listener",
+    "tuiphone.commands.calls.junit", "tuiphone.commands.calls.jsonl",
+)
+
+
+def test_register_loads_none_of_what_only_other_commands_use(tmp_path):
+    names = modules_of(["register", "--json"], tmp_path)
+    assert "tuiphone.engine.phone" in names
+    assert loaded(names, NOT_FOR_REGISTER) == []
+
+
 def test_the_check_sees_a_banned_module(tmp_path):
     """The check itself can fail: a command that does use httpx is caught."""
     assert loaded({"httpx._client", "tuiphone.engine.phone"}) == ["httpx"]
@@ -82,6 +101,7 @@ def test_the_pjsua2_backend_loads_blf_stun_and_dns_only_when_used():
     names = set(json.loads(done.stdout))
     assert "pjsua2" in names
     assert loaded(names) == []
+    assert loaded(names, NOT_FOR_REGISTER) == []
 
 
 LAZY = """
@@ -104,3 +124,29 @@ def test_the_deferred_libraries_load_when_used():
     done = subprocess.run([sys.executable, "-c", LAZY], capture_output=True, text=True,
                           env=cli_env(), cwd=ROOT, timeout=60)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+FREEZE = """
+import asyncio, gc, sys
+from tuiphone.config.loader import load_config
+from tuiphone.host.claim import Role
+from tuiphone.host.session import EngineHost
+
+async def main():
+    host = EngineHost(Role[sys.argv[1]], lambda: load_config(None))
+    await host.open()
+    print(gc.get_freeze_count(), flush=True)
+    await host.release()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("role", "frozen"), [("COMMAND", True), ("FRONT_END", False)])
+def test_only_a_command_engine_freezes_what_it_imported(role, frozen):
+    """A command's engine ends with its process, so what it imported is frozen out of
+    the garbage collections (host.build.settle); a serving engine collects everything."""
+    done = subprocess.run([sys.executable, "-c", FREEZE, role], capture_output=True,
+                          text=True, env=cli_env(), cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (int(done.stdout.split()[0]) > 1000) is frozen

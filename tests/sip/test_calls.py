@@ -61,6 +61,20 @@ async def test_codec_order_applies(lab: Lab) -> None:
     assert stats.clock_rate == 8000
 
 
+async def test_codec_order_follows_each_call_when_it_is_set_only_on_change(lab: Lab) -> None:
+    """The order is set again only when it changes: a second call with the same order,
+    one with another, and then the first again each get their own codec."""
+    await lab.add("alice", codecs=("PCMU",))
+    await lab.add("carol", codecs=("PCMA",))
+    await lab.add("bob", codecs=("PCMA", "PCMU"))
+    for caller, codec in (("alice", "PCMU"), ("alice", "PCMU"), ("carol", "PCMA"),
+                          ("alice", "PCMU")):
+        a, b = await connect(lab, caller)
+        assert (await lab.backend.call_stats(a)).codec == codec
+        await lab.backend.hangup(a)
+        await lab.events.wait(call_is(b, CallState.ENDED))
+
+
 async def test_unknown_codec_refused(lab: Lab) -> None:
     with pytest.raises(UsageError, match="opus"):
         await lab.add("alice", codecs=("opus",))

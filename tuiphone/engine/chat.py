@@ -17,19 +17,16 @@ import asyncio
 import dataclasses
 import functools
 import time
-import uuid
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.chat_groups import ThreadGroups
 from tuiphone.engine.composing import Composing
 from tuiphone.engine.echo import ECHO_ID
-from tuiphone.engine.file_receive import FILE_TYPES, FileReceiver
 from tuiphone.engine.outbox import PART_SEP, Outbox, Save, Wire
 from tuiphone.engine.parts import Group, PartJoiner
 from tuiphone.engine.receipts import Receipts
-from tuiphone.files.offer import FileOffer
 from tuiphone.model import longtext
 from tuiphone.model.account import RegState
 from tuiphone.model.backend import SipBackend
@@ -42,6 +39,7 @@ from tuiphone.model.events import (
     RegistrationChanged,
     TypingChanged,
 )
+from tuiphone.model.files import FILE_TYPES
 from tuiphone.model.message import (
     MAX_BODY,
     ChatThread,
@@ -52,6 +50,10 @@ from tuiphone.model.message import (
 )
 from tuiphone.store import Store
 from tuiphone.store.parts import StoredPart
+
+if TYPE_CHECKING:  # file messages load their modules when one arrives
+    from tuiphone.engine.file_receive import FileReceiver
+    from tuiphone.files.offer import FileOffer
 
 _CAN_SEND = (RegState.REGISTERED, RegState.NONE)
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
@@ -72,10 +74,23 @@ class Chat:
         self.parts = PartJoiner()
         self._unsaved: set[Group] = set()  # waiting parts the database did not take
         self._parts_timer: asyncio.TimerHandle | None = None
-        self.files: FileReceiver | None = None  # file messages (features.file_sharing)
+        self._files: FileReceiver | None = None
+        # builds ``files`` on first use (a one-shot command never needs it)
+        self.make_files: Callable[[], FileReceiver] | None = None
         self.groups = ThreadGroups(store.threads)  # one thread per contact (caller ID)
         outbox.prepare = self.wires
         outbox.refused = self.receipts.refused
+
+    @property
+    def files(self) -> FileReceiver | None:
+        """The receiver of file messages (features.file_sharing), None without one."""
+        if self._files is None and self.make_files is not None:
+            self._files = self.make_files()
+        return self._files
+
+    @files.setter
+    def files(self, receiver: FileReceiver | None) -> None:
+        self._files = receiver
 
     def _typing_on(self, account_id: str) -> bool:
         cfg = self._accounts.configs.get(account_id)
@@ -97,6 +112,7 @@ class Chat:
                                 "one SIP MESSAGE (nothing was sent or stored)")
         acc = self._accounts.account(account_id)
         target = self._accounts.resolve_target(uri, acc).uri
+        import uuid  # with platform ~3 ms: loaded when an id is made
         msg = Message(
             id=uuid.uuid4().hex[:12],
             account_id=acc.id,
@@ -232,7 +248,7 @@ class Chat:
         message (FT-HTTP XML, Acrobits JSON) is stored as its summary, and its files are
         offered to the receiver (features.file_sharing)."""
         offers: tuple[FileOffer, ...] = ()
-        if self.files is not None and msg.content_type in FILE_TYPES:
+        if msg.content_type in FILE_TYPES and self.files is not None:
             msg, offers = self.files.unpack(msg)
         outcome: list[bool] = []
 
@@ -245,7 +261,7 @@ class Chat:
         self._save("chat", write, keep=True)  # a lock delays it; it is never lost
         if outcome == [False]:
             return None
-        files = self.files
+        files = self._files  # built above if it offered files
         if offers and outcome and files is not None:
             self._save("chat", lambda: files.offered(msg, offers))
         self.receipts.notify(msg, "delivery")

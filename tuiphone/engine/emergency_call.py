@@ -18,7 +18,6 @@ from tuiphone.engine.bus import EventBus
 from tuiphone.engine.emergency import is_emergency
 from tuiphone.engine.invite_preview import preview_invite
 from tuiphone.engine.location import LocationDesk
-from tuiphone.engine.pidf import build_pidf
 from tuiphone.engine.state import LiveState
 from tuiphone.model.account import AccountConfig, AccountState
 from tuiphone.model.backend import BodyPart, SipBackend
@@ -44,6 +43,8 @@ def location_request(acc: AccountConfig, choice: LocationChoice | None
     headers = {"Priority": "emergency"}
     if choice is None or choice.profile is None:
         return headers, ()
+    from tuiphone.engine.pidf import build_pidf  # ElementTree: only for a location
+
     cid = content_id(acc)
     pidf = choice.pidf or build_pidf(choice.profile, acc.uri, f"tuiphone-{acc.id}")
     headers = {"Geolocation": f"<cid:{cid}>", "Geolocation-Routing": "yes", **headers}

@@ -33,12 +33,15 @@ from tuiphone.files.names import safe_name, save_new
 from tuiphone.files.offer import FileOffer
 from tuiphone.model.errors import NotFound, TuiphoneError, UsageError
 from tuiphone.model.events import Event, FileTransferChanged, Notice
-from tuiphone.model.files import ACROBITS_TYPE, FTHTTP_TYPE, FileTransfer, KeyVault, TransferState
+from tuiphone.model.files import (
+    ACROBITS_TYPE,
+    FileTransfer,
+    KeyVault,
+    TransferState,
+)
 from tuiphone.model.message import Message
 from tuiphone.store import Store
 from tuiphone.store.attachments import Attachment
-
-FILE_TYPES = frozenset({FTHTTP_TYPE, ACROBITS_TYPE})
 
 
 class FileReceiver:

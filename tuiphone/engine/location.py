@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from tuiphone.engine.pidf import build_pidf
 from tuiphone.model.account import AccountConfig
 from tuiphone.model.errors import NotFound
 from tuiphone.model.location import LocationChoice, LocationProfile, NetworkFacts
@@ -58,6 +57,8 @@ class LocationDesk:
         facts = NetworkFacts(facts.gateway, facts.gateway_mac, facts.addresses, facts.ssids,
                              self._public())
         profile, rule, detail = match(self.profiles, self.override, facts)
+        from tuiphone.engine.pidf import build_pidf  # ElementTree: when a location is used
+
         pidf = build_pidf(profile, acc.uri, f"tuiphone-{acc.id}") if profile else ""
         return LocationChoice(profile, rule, detail, facts, acc.id, pidf=pidf)
 

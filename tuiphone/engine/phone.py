@@ -23,7 +23,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.api import PhoneState
@@ -36,9 +36,6 @@ from tuiphone.engine.conference import ConferenceDesk
 from tuiphone.engine.contact_desk import ContactDesk
 from tuiphone.engine.echo import ECHO_ID, EchoLine, echo_account
 from tuiphone.engine.emergency_call import EmergencyDesk
-from tuiphone.engine.file_cleanup import remove_files
-from tuiphone.engine.file_receive import FileReceiver
-from tuiphone.engine.file_send import FileSender
 from tuiphone.engine.journal import Journal
 from tuiphone.engine.lamps import LampBoard
 from tuiphone.engine.location import LocationDesk
@@ -55,7 +52,7 @@ from tuiphone.engine.state import LiveState
 from tuiphone.engine.storage import open_store
 from tuiphone.engine.tracescope import TraceScope
 from tuiphone.engine.usage import UsageCounters
-from tuiphone.files.fthttp import hide_keys
+from tuiphone.files.redact import hide_keys
 from tuiphone.model.account import AccountConfig, AccountState, RegState
 from tuiphone.model.audio import DEVICE_ROLES, AudioDevice, Recording
 from tuiphone.model.backend import PingResult, SipBackend
@@ -88,6 +85,11 @@ from tuiphone.model.rtp import RtpPacket
 from tuiphone.model.trace import TraceEntry
 from tuiphone.model.trust import Vouch
 from tuiphone.net.netfacts import network_facts
+
+if TYPE_CHECKING:  # file sharing loads its modules when first used
+    from tuiphone.engine.file_receive import FileReceiver
+    from tuiphone.engine.file_send import FileSender
+    from tuiphone.store.attachments import Attachment
 
 log = logging.getLogger("tuiphone.engine")
 MAX_ACCOUNTS = 8  # PJSUA_MAX_ACC in the wheel; the 9th aborts the process
@@ -126,8 +128,7 @@ class Phone:
         self.journal = Journal(self.store, setup.trace_file, self.bus.publish,
                                setup.history_limit, self.trace_scope.wants)
         self.retention = Retention(self.journal, setup.history_limit, setup.retention_days)
-        self.retention.drop_files = functools.partial(
-            remove_files, folder=setup.files_dir, vault=setup.file_keys)
+        self.retention.drop_files = self._drop_files
         self.registrar = Registrar(backend, self.bus, self.live, setup.register_backoff_s)
         self.network = NetworkKeeper(
             backend, self._publish_network, setup.backend.nameservers, enabled=setup.routing
@@ -145,11 +146,8 @@ class Phone:
                         self.journal.save, setup.message_retry_s, setup.message_backoff_s)
         self.chat = Chat(backend, self.store, self.accounts, outbox, self.journal.save,
                          self.bus.publish, self.spawn)
-        self.file_sender = FileSender(self.store, self.accounts, setup.file_keys,
-                                      setup.files_dir, self.bus.publish, outbox.kick)
-        outbox.upload = self.file_sender.prepare
-        self.chat.files = FileReceiver(self.store, self.accounts, setup.file_keys,
-                                       setup.files_dir, self.bus.publish, self.spawn)
+        outbox.upload = self._upload
+        self.chat.make_files = self._file_receiver
         self._echo: EchoLine | None = None
         self._started = False
         self.callerid = CallerId(lambda level, text: self.bus.publish(Notice(level, text)))
@@ -171,6 +169,31 @@ class Phone:
         self._background: set[asyncio.Task[None]] = set()
         self.usage = UsageCounters(self.store.bump_counter, self.journal.save,
                                    self._counts, any(_counts(a) for a in setup.accounts))
+
+    @functools.cached_property
+    def file_sender(self) -> FileSender:
+        """Sends files (features.file_sharing); built on first use, as is the receiver:
+        an engine that never sees a file message never loads their modules."""
+        from tuiphone.engine.file_send import FileSender
+
+        setup = self.setup
+        return FileSender(self.store, self.accounts, setup.file_keys, setup.files_dir,
+                          self.bus.publish, self.chat.outbox.kick)
+
+    def _file_receiver(self) -> FileReceiver:
+        from tuiphone.engine.file_receive import FileReceiver
+
+        setup = self.setup
+        return FileReceiver(self.store, self.accounts, setup.file_keys, setup.files_dir,
+                            self.bus.publish, self.spawn)
+
+    async def _upload(self, msg: Message) -> str:
+        return await self.file_sender.prepare(msg)
+
+    def _drop_files(self, files: tuple[Attachment, ...]) -> int:
+        from tuiphone.engine.file_cleanup import remove_files
+
+        return remove_files(files, folder=self.setup.files_dir, vault=self.setup.file_keys)
 
     def attach_contacts(
         self, open_book: BookOpener, watch: Sequence[Path] = (), sync_every: int = 0

@@ -11,27 +11,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import replace
 from xml.etree.ElementTree import Element
 
 from tuiphone.files.crypto import FileKey
 from tuiphone.files.errors import BadFile
 from tuiphone.files.offer import FileOffer
+from tuiphone.files.redact import HIDDEN as HIDDEN  # re-exported: the trace's redaction
+from tuiphone.files.redact import hide_keys as hide_keys
 
 NS = "urn:gsma:params:xml:ns:rcs:rcs:fthttp"
 MAX_XML = 8192
-_KEYS = re.compile(r"(<(?:\w+:)?file-(?:key|authTag)>)[^<]*(</)|"
-                   r'("encryption-key"\s*:\s*")[^"]*(")')
-HIDDEN = "[hidden]"
-
-
-def hide_keys(text: str) -> str:
-    """``text`` (a SIP message) with file keys and tags replaced: for the SIP trace,
-    which is shown, streamed and may be written to a file."""
-    if "file-key" not in text and "encryption-key" not in text:
-        return text
-    return _KEYS.sub(lambda m: f"{m[1] or m[3]}{HIDDEN}{m[2] or m[4]}", text)
 
 
 def build(offer: FileOffer) -> str:

@@ -9,8 +9,6 @@ password this process resolved, and Authorization/Proxy-Authorization values, be
 from __future__ import annotations
 
 import logging
-import logging.handlers
-import os
 from pathlib import Path
 
 from tuiphone.config.paths import ensure_dir, state_dir
@@ -28,16 +26,6 @@ class _Redacting(logging.Formatter):
         return redact(super().format(record))
 
 
-class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
-    """Each new file (the first and every rotation) is made 0600 before its first line."""
-
-    def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
-                     0o600)
-        os.fchmod(fd, 0o600)
-        return os.fdopen(fd, "a", encoding="utf-8", errors="replace")
-
-
 def log_file() -> Path:
     return state_dir() / LOG_NAME
 
@@ -49,7 +37,9 @@ def install(config: LogConfig) -> Path | None:
         return None
     path = log_file()
     ensure_dir(path.parent, 0o700)
-    handler = _PrivateRotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS)
+    from tuiphone.host.logfile import PrivateRotatingFile
+
+    handler = PrivateRotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS)
     handler.setFormatter(_Redacting("%(asctime)s %(process)d %(levelname)s %(name)s: "
                                     "%(message)s"))
     level = getattr(logging, config.level.upper())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +39,22 @@ def default_backend() -> SipBackend:
 
 
 def _is_fake(backend: SipBackend) -> bool:
-    """The in-memory backend has no network: no DNS, no routes."""
-    from tuiphone.engine.fake import FakeBackend
+    """The in-memory backend has no network: no DNS, no routes. (Not imported, it
+    cannot be the one: a pjsua2 run never loads it.)"""
+    fake = sys.modules.get("tuiphone.engine.fake")
+    return fake is not None and isinstance(backend, fake.FakeBackend)
 
-    return isinstance(backend, FakeBackend)
+
+def settle(backend: SipBackend) -> None:
+    """For an engine that lives as long as its process (a one-shot command, a script):
+    import the SIP stack now and freeze what is loaded, so that the garbage collections
+    before ``libDestroy`` (``sip.endpoint``) and at exit walk only what the run made,
+    not the ~400 modules (about 50 ms of a one-shot ``register``). Nothing frozen here
+    holds a pjsua2 object: the stack is started later."""
+    if not _is_fake(backend):
+        import tuiphone.sip.core  # noqa: F401 - what PjBackend.start imports
+
+    gc.freeze()
 
 
 def engine_setup(

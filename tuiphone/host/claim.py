@@ -150,12 +150,12 @@ async def _decide(role: Role, path: Path, gate: int) -> Ownership | None:
 async def _own(role: Role, owned: Ownership) -> None:
     """A serving role binds its socket before anyone else may decide, and then needs
     the gate no more. Raises what binding raises (DAEMON only)."""
-    from tuiphone.control.listener import bind_listener
-
     assert owned.lock is not None
     note_holder(owned.lock, f"pid {os.getpid()}, {role.value}")
     if not role.serves:
         return
+    from tuiphone.control.listener import bind_listener
+
     try:
         owned.listener = await bind_listener(owned.path)
     except (OSError, TuiphoneError):
@@ -167,6 +167,8 @@ async def _own(role: Role, owned: Ownership) -> None:
 
 async def _attach(path: Path, deadline: float) -> RemotePhone | None:
     """A RemotePhone, or None if the engine went away meanwhile. Raises EngineBusy."""
+    if _no_socket(path):  # nobody listens: no need to load the client (one-shots)
+        return None
     from tuiphone.control import EngineGone, RemotePhone
 
     try:
@@ -177,6 +179,11 @@ async def _attach(path: Path, deadline: float) -> RemotePhone | None:
         raise EngineBusy(f"the engine at {path} ({_who(path)}) did not answer "
                          "in time") from None
     return remote
+
+
+def _no_socket(path: Path) -> bool:
+    """No control socket at ``path`` (a stat in the private runtime directory)."""
+    return not path.exists()
 
 
 async def _unguarded(role: Role, path: Path) -> RemotePhone | Ownership:

@@ -107,10 +107,12 @@ class EngineHost:
             return self.build(config)
         if self.off_loop:
             await asyncio.to_thread(_import_engine)
-        from tuiphone.host.build import build_phone, default_backend
+        from tuiphone.host.build import build_phone, default_backend, settle
 
         # pjsua2, unless TUIPHONE_BACKEND=fake
         backend = await asyncio.to_thread(default_backend) if self.off_loop else default_backend()
+        if self.role is Role.COMMAND:
+            settle(backend)
         return build_phone(config, backend=backend, long_lived=self.role.serves)
 
     async def release(self) -> None:

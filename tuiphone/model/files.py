@@ -8,6 +8,7 @@ from typing import Protocol
 
 FTHTTP_TYPE = "application/vnd.gsma.rcs-ft-http+xml"  # RCS FT-over-HTTP (Linphone)
 ACROBITS_TYPE = "application/x-acro-filetransfer+json"  # Acrobits clients (receive only)
+FILE_TYPES = frozenset({FTHTTP_TYPE, ACROBITS_TYPE})  # the bodies that offer files
 MAX_SIZE_DEFAULT = 25 * 1024 * 1024
 
 

@@ -85,6 +85,7 @@ class Core:
         self.poll_hooks: list[Callable[[], None]] = [self.gate.report]  # after each poll
         self.call_screen: CallScreen | None = None  # the engine's call rules
         self.codec_base: list[str] = []
+        self._codec_names: tuple[str, ...] | None = None  # the codec order set last
         self.rtp_tap = RtpTap(settings.rtp_headers) if settings.rtp_headers > 0 else None
         self.room: IoqueueRoom | None = None  # free sockets, once start() has probed
 
@@ -105,14 +106,21 @@ class Core:
         Returns the wake-up address (see Stack.init)."""
         wake = self.stack.init()
         self.codec_base = enabled_ids(self.stack.ep)  # the wheel's own order, enabled ones
+        self._codec_names = None
         self.use_codecs(())
         self.gate.install(*wake, self.stack.handle_events)
         self.gate.room = self.room = _room()
         return wake
 
     def use_codecs(self, names: Sequence[str]) -> None:
-        """The codec order of the next offer or answer (see codecs.py)."""
-        order_for_call(self.stack.ep, names, self.codec_base)
+        """The codec order of the next offer or answer (see codecs.py). Set only when it
+        differs from the order set last (nothing else sets codec priorities): about 20
+        pjsua2 calls saved on every call whose account keeps its order."""
+        wanted = tuple(names)
+        if wanted == self._codec_names:
+            return
+        order_for_call(self.stack.ep, wanted, self.codec_base)
+        self._codec_names = wanted
 
     def emit(self, event: Event) -> None:
         """Hand ``event`` to the engine's loop (any thread), in order, batched per burst."""

@@ -6,8 +6,6 @@ import argparse
 import time
 from typing import Any
 
-from tuiphone.commands.calls import jsonl
-from tuiphone.commands.calls.junit import write_junit
 from tuiphone.commands.checks.regtrace import exchange
 from tuiphone.commands.util import account_state, opt
 from tuiphone.engine.api import PhoneApi
@@ -37,6 +35,9 @@ def _reports(phone: PhoneApi, args: argparse.Namespace, started: float,
     junit, lines = opt(args, "junit"), opt(args, "jsonl")
     if not junit and not lines:
         return
+    from tuiphone.commands.calls import jsonl  # the reports' modules, only when asked for
+    from tuiphone.commands.calls.junit import write_junit
+
     account = result["account"] if result else opt(args, "account") or \
         phone.state().default_account
     ended = time.time()
