@@ -9,13 +9,11 @@ from typing import TYPE_CHECKING
 from tuiphone.contacts.contact import Contact, Origin
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.extract import to_contact
+from tuiphone.contacts.quickread import USEFUL, quick_contact
 from tuiphone.contacts.vcard.card import Card, split_cards
 
 if TYPE_CHECKING:
     from tuiphone.contacts.indexrow import IndexRow
-
-_USEFUL = {"FN", "N", "ORG", "TEL", "EMAIL", "IMPP", "X-SIP", "UID"}
-
 
 @dataclass(slots=True)
 class ReadResult:
@@ -55,13 +53,16 @@ def _padded(result: ReadResult) -> list[IndexRow | None]:
 
 
 def _check(card: Card, source: str) -> ParseWarning | None:
-    if not any(p.name in _USEFUL for p in card.props):
+    if not any(p.name in USEFUL for p in card.props):
         return ParseWarning(source, card.lineno, "card skipped: no name, number or address")
     return None
 
 
 def parse_bytes(data: bytes, origin: Origin) -> ReadResult:
     """Parse every card in ``data``. Never raises; bad cards become warnings."""
+    quick = quick_contact(data, origin)
+    if quick is not None:
+        return ReadResult([quick])
     result = ReadResult()
     source = origin.path or origin.href or origin.book
     for item in split_cards(data, source):
