@@ -6,6 +6,13 @@ into a temp vdir (a fifth with photos), then times a cold load + index build
 with the warm-start cache a first load wrote), search per keystroke, caller-ID
 lookup and RSS; ``--carddav`` also times an incremental sync of N cards against
 a local Radicale.
+
+A cold ``load()`` returns once the contacts are read and searchable; the
+caller-ID keys (``phonenumbers``) of cards the cache did not hold are made by a
+background thread after it. ``contacts_load_10k_s`` is that return;
+``contacts_callerid_ready_10k_s`` is the time from the start of the load until
+the caller-ID table is built (a lookup before then waits for it), and
+``contacts_load_10k_fill_cache_s`` until the warm-start cache is written.
 """
 
 from __future__ import annotations
@@ -80,27 +87,35 @@ def calibrate() -> None:
     emit("python_sum_range_1000_us", (time.perf_counter() - t0) / 200 * 1e6, "us")
 
 
-def _timed_load(folder: Path, cache: Path | None) -> tuple[Any, float, float]:
+def _timed_load(folder: Path, cache: Path | None) -> tuple[Any, float, float, float]:
+    """(book, wall s until ``load`` returned, its CPU s, wall s until the background
+    work (caller-ID table, cache write) was done too)."""
     from tuiphone.contacts.book import ContactBook
     from tuiphone.contacts.sources import VdirSource
 
     start, cpu = time.perf_counter(), time.process_time()
     book = ContactBook([VdirSource("bench", folder)], "US", cache_dir=cache)
     book.load()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert len(book.index) == CARDS[0], (len(book.index), book.warnings[:3])
-    return book, time.perf_counter() - start, time.process_time() - cpu
+    book.index.finish_keys()  # what a first caller-ID lookup waits for
+    ready = time.perf_counter() - start
+    assert book.keys_ready(timeout=120)
+    done = time.perf_counter() - start
+    return book, wall, cpu, ready if cache is None else done
 
 
-def _child_load(folder: Path, cache: Path | None, count: int) -> tuple[float, float, float]:
+def _child_load(folder: Path, cache: Path | None, count: int) -> tuple[float, ...]:
     CARDS[0] = count
-    _, wall, cpu = _timed_load(folder, cache)
-    return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _, wall, cpu, ready = _timed_load(folder, cache)
+    return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ready
 
 
 def _child_breakdown(folder: Path, count: int) -> dict[str, float]:
     """Where a cold load's time goes, each part timed alone: reading and parsing the
     files, the index rows without caller-ID keys (sort name, search text), the E.164
-    keys (phonenumbers), and the index itself."""
+    keys (phonenumbers: made after ``load`` returns, in the background), and the
+    index itself (with a caller-ID table from the keys)."""
     from tuiphone.contacts.callerid import caller_keys
     from tuiphone.contacts.index import ContactIndex
     from tuiphone.contacts.indexrow import IndexRow, haystack
@@ -127,7 +142,7 @@ def _breakdown_in_child(folder: Path) -> dict[str, float]:
         return pool.apply(_child_breakdown, (folder, CARDS[0]))
 
 
-def _in_child(folder: Path, cache: Path | None) -> tuple[float, float, float]:
+def _in_child(folder: Path, cache: Path | None) -> tuple[float, ...]:
     """A load in a forked child, so each measures its own time and peak RSS."""
     with multiprocessing.get_context("fork").Pool(1) as pool:
         return pool.apply(_child_load, (folder, cache, CARDS[0]))
@@ -141,22 +156,27 @@ def bench_local(count: int) -> None:
         folder, cache = Path(tmp) / "vdir", Path(tmp) / "cache"
         folder.mkdir()
         generate(folder, count)
-        wall, cpu, rss = _in_child(folder, None)
+        wall, cpu, rss, ready = _in_child(folder, None)
         emit("contacts_load_10k_s", wall, "s")
+        emit("contacts_callerid_ready_10k_s", ready, "s")
         parts = _breakdown_in_child(folder)
         print(json.dumps({
             "name": "contacts_load_10k_parts", "unit": "s", "target_s": 0.5,
             **{k: round(v, 4) for k, v in parts.items()},
             "why": "each part of a cold load timed alone (no cache): reading + parsing the "
                    "vCards, the search rows, the caller-ID keys (phonenumbers E.164) and "
-                   "the index. When parse_s alone is over the target, the target cannot "
-                   "be met by moving the E.164 work elsewhere"}), flush=True)
+                   "the index. contacts_load_10k_s counts parse_s + rows_s + the index "
+                   "without its caller-ID table: the E.164 keys and the table are made "
+                   "after load() returns, in a background thread, and are ready at "
+                   "contacts_callerid_ready_10k_s (a lookup before then waits). When "
+                   "parse_s alone is over the target, reading and parsing is what "
+                   "misses it"}), flush=True)
         emit("contacts_load_10k_cpu_s", cpu, "s")
         emit("contacts_load_10k_rss_mb", rss, "MB")
-        wall, _, rss = _in_child(folder, cache)  # cold again, and fills the cache
-        emit("contacts_load_10k_fill_cache_s", wall, "s")
+        _, _, rss, done = _in_child(folder, cache)  # cold again, and fills the cache
+        emit("contacts_load_10k_fill_cache_s", done, "s")
         emit("contacts_load_10k_fill_cache_rss_mb", rss, "MB")
-        book, wall, cpu = _timed_load(folder, cache)
+        book, wall, cpu, _ = _timed_load(folder, cache)
         emit("contacts_load_10k_warm_s", wall, "s")
         emit("contacts_load_10k_warm_cpu_s", cpu, "s")
         index = book.index

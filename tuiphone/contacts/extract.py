@@ -25,6 +25,7 @@ from tuiphone.contacts.vcard.text import split_escaped, unescape
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _DATE = re.compile(r"^(\d{4}|--)-?(\d{2})-?(\d{2})")
 _HEAD_CACHE_MAX = 4096  # distinct heads remembered; a hostile file cannot grow it further
+_HEAD_KEY_MAX = 300  # longest head remembered (as repr)
 
 # Some ten frozen objects per contact: see ``persist.fastnew`` (same objects, half the cost).
 _new_contact, _new_card = maker(Contact), maker(Card)
@@ -53,6 +54,8 @@ def head_of(group: str, name: str, params: Params) -> Head:
     head = _HEADS.get(key)
     if head is None:
         head = _make_head(group, name, params)
+        if len(repr(key)) > _HEAD_KEY_MAX:
+            return head  # odd and long: not worth keeping
         if len(_HEADS) >= _HEAD_CACHE_MAX:
             _HEADS.clear()
         _HEADS[key] = head
@@ -197,42 +200,6 @@ def _email(head: Head, value: str, labels: dict[str, str]) -> Email:
     return _new_email(address, head.types, label, head.pref)
 
 
-class _Lists:
-    """The multi-valued fields, filled in one pass over the properties."""
-
-    __slots__ = ("_countries", "_labels", "addresses", "categories", "emails", "phones", "sips")
-
-    def __init__(self, pairs: Sequence[Pair], grouped: bool) -> None:
-        self.phones: list[Phone] = []
-        self.sips: list[str] = []
-        self.emails: list[Email] = []
-        self.addresses: list[Address] = []
-        self.categories: list[str] = []
-        self._labels = _labels(pairs) if grouped else {}
-        self._countries = _countries(pairs) if grouped else {}
-        for head, value in pairs:
-            if head.name in _LISTED:
-                self._add(head, value)
-
-    def _add(self, head: Head, value: str) -> None:
-        kind = head.name
-        if kind == "TEL":
-            item = _phone(head, value, self._labels)
-            (self.sips.append(item) if isinstance(item, str) else self.phones.append(item))
-        elif kind == "EMAIL":
-            self.emails.append(_email(head, value, self._labels))
-        elif kind == "IMPP":
-            sip = _impp(head, value)
-            if sip:
-                self.sips.append(sip)
-        elif kind in ("X-SIP", "X-SIP-URI"):
-            self.sips.append(_x_sip(value))
-        elif kind == "ADR":
-            self.addresses.append(_address(head, value, self._labels, self._countries))
-        elif kind == "CATEGORIES":
-            self.categories += [c.strip() for c in split_escaped(value, ",") if c.strip()]
-
-
 _LISTED = frozenset({"TEL", "EMAIL", "IMPP", "X-SIP", "X-SIP-URI", "ADR", "CATEGORIES"})
 
 
@@ -250,12 +217,39 @@ def contact_from(pairs: Sequence[Pair], card: Card, origin: Origin) -> Contact:
     """The Contact of a card's properties (``card`` is kept as it is: slim it first)."""
     first: dict[str, str] = {}
     grouped = False
-    for head, value in pairs:
+    listed: list[Pair] = []
+    for pair in pairs:
+        head = pair[0]
         if head.name not in first:
-            first[head.name] = value
+            first[head.name] = pair[1]
         if head.group:
             grouped = True
-    lists = _Lists(pairs, grouped)
+        if head.name in _LISTED:
+            listed.append(pair)
+    labels = _labels(pairs) if grouped else {}
+    countries = _countries(pairs) if grouped else {}
+    phones: list[Phone] = []
+    sips: list[str] = []
+    emails: list[Email] = []
+    addresses: list[Address] = []
+    categories: list[str] = []
+    for head, value in listed:
+        kind = head.name
+        if kind == "TEL":
+            item = _phone(head, value, labels)
+            (sips.append(item) if isinstance(item, str) else phones.append(item))
+        elif kind == "EMAIL":
+            emails.append(_email(head, value, labels))
+        elif kind == "IMPP":
+            sip = _impp(head, value)
+            if sip:
+                sips.append(sip)
+        elif kind == "ADR":
+            addresses.append(_address(head, value, labels, countries))
+        elif kind == "CATEGORIES":
+            categories += [c.strip() for c in split_escaped(value, ",") if c.strip()]
+        else:  # X-SIP, X-SIP-URI
+            sips.append(_x_sip(value))
     get = first.get
     name = _name(get("N", ""))
     fn = _text(get("FN", ""))
@@ -265,19 +259,19 @@ def contact_from(pairs: Sequence[Pair], card: Card, origin: Origin) -> Contact:
     bday, gender = get("BDAY", ""), get("GENDER", "")
     return _new_contact(
         _text(get("UID", "")),  # uid
-        _display(fn, name, org, lists.phones, lists.emails),
+        _display(fn, name, org, phones, emails),
         name,
         fn,
         _text(get("NICKNAME", "")),
         org,
         _text(get("TITLE", "")),
-        tuple(lists.phones),
-        tuple(lists.emails),
-        tuple(dict.fromkeys(lists.sips)),
-        tuple(lists.addresses),
+        tuple(phones),
+        tuple(emails),
+        tuple(dict.fromkeys(sips)) if len(sips) > 1 else tuple(sips),
+        tuple(addresses),
         _birthday(bday) if bday.strip() else None,
         _gender(gender) if gender.strip() else None,
-        tuple(lists.categories),
+        tuple(categories),
         _text(get("NOTE", "")),
         _text(get("REV", "")),
         get("VERSION", "").strip(),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.indexrow import IndexRow
-from tuiphone.contacts.reader import ReadResult, read_file
+from tuiphone.contacts.reader import ReadResult, read_stamped
 
 Key = tuple[str, str, str]  # path, book, href
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode
@@ -56,9 +56,18 @@ class FileCache:
         hit = self._entries.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        result = read_file(Path(name), book, href)
+        result = read_stamped(name, book, href)[0]
         self._entries[key] = (stamp, result)
         self.changed = True
+        return result
+
+    def _new(self, name: str, book: str, href: str) -> ReadResult:
+        result, st = read_stamped(name, book, href)
+        if st is not None:
+            key = (name, book, href)
+            self._seen.add(key)
+            self._entries[key] = ((st.st_mtime_ns, st.st_size, st.st_ino), result)
+            self.changed = True
         return result
 
     def read_all(
@@ -66,14 +75,18 @@ class FileCache:
     ) -> ReadResult:
         """``read`` of every file (paths as strings; ``hrefs[i]`` for ``names[i]``,
         or none) in order, merged into one result."""
-        results, stat, result = [], os.stat, self._result
+        results, stat, result, entries = [], os.stat, self._result, self._entries
         for i, name in enumerate(names):
+            href = hrefs[i] if hrefs else ""
+            if (name, book, href) not in entries:  # nothing to compare: read, stat the fd
+                results.append(self._new(name, book, href))
+                continue
             try:
                 st = stat(name)
             except OSError as err:
                 results.append(_unreadable(name, err))
                 continue
-            results.append(result(name, book, hrefs[i] if hrefs else "", st))
+            results.append(result(name, book, href, st))
         return results[0] if len(results) == 1 else ReadResult.merged(results)
 
     def sweep(self) -> None:

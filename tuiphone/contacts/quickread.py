@@ -30,12 +30,15 @@ USEFUL = frozenset({"FN", "N", "ORG", "TEL", "EMAIL", "IMPP", "X-SIP", "UID"})
 _SPLIT_CRLF = re.compile(rb"\r\n(?![ \t])")
 _SPLIT_LF = re.compile(rb"\n(?![ \t])")
 _BEGIN, _END = b"BEGIN:VCARD", b"END:VCARD"
-_CACHE_MAX = 4096
+_CACHE_MAX = 4096  # heads remembered (a hostile book cannot make it grow further)
+_KEY_MAX = 200  # longest head remembered
 _new_card = maker(Card)
 
-# Raw head bytes -> its Head, or None when a line with this head needs the tolerant path.
-_HEADS: dict[bytes, Head | None] = {}
-_UNSEEN = Head("", "", frozenset(), False, False, False)  # not in _HEADS yet
+# Raw head bytes -> (its Head, whether its value is a lazy blob), or None when a line
+# with this head needs the tolerant path.
+Known = tuple[Head, bool] | None
+_HEADS: dict[bytes, Known] = {}
+_UNSEEN: Known = (Head("", "", frozenset(), False, False, False), False)  # not in _HEADS yet
 
 
 def quick_contact(data: bytes, origin: Origin) -> Contact | None:
@@ -66,40 +69,40 @@ def quick_contact(data: bytes, origin: Origin) -> Contact | None:
 def _pairs(chunks: list[bytes], nl: bytes) -> list[Pair] | None:
     """(Head, value) of every line between BEGIN and END, or None if one is not plain."""
     pairs: list[Pair] = []
-    heads = _HEADS
+    append, get = pairs.append, _HEADS.get
     for i in range(1, len(chunks) - 2):
-        chunk = chunks[i]
-        colon = chunk.find(b":")
-        if colon <= 0:
+        raw, colon, value = chunks[i].partition(b":")
+        if not colon:
             return None
-        raw = chunk[:colon]
-        head = heads.get(raw, _UNSEEN)
-        if head is _UNSEEN:
-            head = _learn(raw)
-        if head is None:
+        known = get(raw, _UNSEEN)
+        if known is _UNSEEN:
+            known = _learn(raw)
+        if known is None:
             return None
-        if head.lazy:
-            pairs.append((head, ""))
+        head, lazy = known
+        if lazy:
+            append((head, ""))
             continue
-        value = chunk[colon + 1 :]
         if nl in value:
             value = unfold(value)
         try:
-            pairs.append((head, value.decode("utf-8")))
+            append((head, value.decode()))
         except UnicodeDecodeError:
             return None
     return pairs
 
 
-def _learn(raw: bytes) -> Head | None:
+def _learn(raw: bytes) -> Known:
     head = _head(raw)
+    if len(raw) > _KEY_MAX:
+        return head  # odd and long: not worth keeping
     if len(_HEADS) >= _CACHE_MAX:
         _HEADS.clear()
     _HEADS[raw] = head
     return head
 
 
-def _head(raw: bytes) -> Head | None:
+def _head(raw: bytes) -> Known:
     """``raw``'s Head as the tolerant reader parses it; None for anything it treats
     specially: quotes, folds, non-ASCII, quoted-printable, BEGIN/END, garbage."""
     if not raw.isascii() or b'"' in raw or b"\r" in raw or b"\n" in raw:
@@ -112,4 +115,5 @@ def _head(raw: bytes) -> Head | None:
     prop = parse_property(text + ":", 0, 0, 0)
     if prop is None:
         return None
-    return head_of(prop.group, prop.name, prop.params)
+    head = head_of(prop.group, prop.name, prop.params)
+    return head, head.lazy

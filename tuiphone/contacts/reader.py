@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,10 +81,17 @@ def parse_bytes(data: bytes, origin: Origin) -> ReadResult:
     return result
 
 
-def read_file(path: Path, book: str, href: str = "") -> ReadResult:
+def read_file(path: Path | str, book: str, href: str = "") -> ReadResult:
     """Read one .vcf file; an unreadable file is a warning, not an error."""
+    return read_stamped(os.fspath(path), book, href)[0]
+
+
+def read_stamped(name: str, book: str, href: str = "") -> tuple[ReadResult, os.stat_result | None]:
+    """``read_file`` and the file's stat, taken before reading (None if unreadable)."""
     try:
-        data = path.read_bytes()
+        with open(name, "rb", buffering=0) as f:
+            st = os.fstat(f.fileno())
+            data = f.readall()
     except OSError as err:
-        return ReadResult(warnings=[ParseWarning(str(path), 0, f"cannot read: {err.strerror}")])
-    return parse_bytes(data, Origin(book, str(path), href))
+        return ReadResult(warnings=[ParseWarning(name, 0, f"cannot read: {err.strerror}")]), None
+    return parse_bytes(data, Origin(book, name, href)), st
