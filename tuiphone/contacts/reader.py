@@ -60,10 +60,16 @@ def _check(card: Card, source: str) -> ParseWarning | None:
 
 
 def parse_bytes(data: bytes, origin: Origin) -> ReadResult:
-    """Parse every card in ``data``. Never raises; bad cards become warnings."""
+    """Parse every card in ``data``. Never raises; bad cards become warnings.
+    A file of one plain card takes the fast path (``quickread``), same result."""
     quick = quick_contact(data, origin)
     if quick is not None:
         return ReadResult([quick])
+    return parse_tolerant(data, origin)
+
+
+def parse_tolerant(data: bytes, origin: Origin) -> ReadResult:
+    """``parse_bytes`` without the fast path: what it must agree with."""
     result = ReadResult()
     source = origin.path or origin.href or origin.book
     for item in split_cards(data, source):
