@@ -184,7 +184,9 @@ def _name(value: str) -> Name:
 
 
 def _display(fn: str, name: Name, org: str, phones: list[Phone], emails: list[Email]) -> str:
-    for candidate in (fn, name.display(), org):
+    if fn:  # stripped already
+        return fn
+    for candidate in (name.display(), org):
         if candidate.strip():
             return candidate.strip()
     if emails:

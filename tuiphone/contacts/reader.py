@@ -95,9 +95,24 @@ def read_file(path: Path | str, book: str, href: str = "") -> ReadResult:
 def read_stamped(name: str, book: str, href: str = "") -> tuple[ReadResult, os.stat_result | None]:
     """``read_file`` and the file's stat, taken before reading (None if unreadable)."""
     try:
-        with open(name, "rb", buffering=0) as f:
-            st = os.fstat(f.fileno())
-            data = f.readall()
+        st, data = _slurp(name)
     except OSError as err:
         return ReadResult(warnings=[ParseWarning(name, 0, f"cannot read: {err.strerror}")]), None
     return parse_bytes(data, Origin(book, name, href)), st
+
+
+def _slurp(name: str) -> tuple[os.stat_result, bytes]:
+    """The stat and bytes of a file, with fewer system calls and objects than
+    ``open``: raw reads (the first asks for all of it) until the end."""
+    fd = os.open(name, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        data = os.read(fd, st.st_size + 1)
+        if not data:
+            return st, data
+        parts = [data]
+        while chunk := os.read(fd, 1 << 20):  # short reads happen (FUSE, NFS, growth)
+            parts.append(chunk)
+        return st, data if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
