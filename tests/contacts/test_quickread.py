@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from tests.contacts import corpus
 from tests.contacts.test_fuzz import _JUNK, FUZZ
 from tuiphone.contacts.contact import Origin
 from tuiphone.contacts.editing import ContactEdit, apply_edit
+from tuiphone.contacts.filecache import FileCache
 from tuiphone.contacts.quickread import quick_contact
 from tuiphone.contacts.reader import ReadResult, parse_bytes, parse_tolerant
 
@@ -151,3 +153,20 @@ def test_read_result_of_the_fast_path_is_plain() -> None:
     result = parse_bytes(PLAIN, ORIGIN)
     assert isinstance(result, ReadResult)
     assert (len(result.contacts), result.warnings, result.rows) == (1, [], [])
+
+
+def test_unreadable_entries_are_warnings_and_big_files_read_whole(tmp_path: Path) -> None:
+    from tuiphone.contacts.vdir import read_vdir
+
+    (tmp_path / "dir.vcf").mkdir()
+    (tmp_path / "gone.vcf").symlink_to(tmp_path / "nowhere")
+    many = b"".join(card(f"FN:Person {i}", f"NOTE:{'x' * 200}") for i in range(6000))
+    assert len(many) > 1 << 20  # more than the chunk read after the first read
+    (tmp_path / "many.vcf").write_bytes(many)
+    for cache in (None, FileCache()):
+        result = read_vdir(tmp_path, "home", cache)
+        assert len(result.contacts) == 6000
+        assert result.contacts[-1].fn == "Person 5999"
+        assert sorted(w.message for w in result.warnings) == [
+            "cannot read: Is a directory", "cannot read: No such file or directory"
+        ]

@@ -94,7 +94,8 @@ class ContactBook:
         if self.index.pending():
             self._start_finish()
         else:
-            self._persist()
+            with self._keys_lock:
+                self._persist()
         return self.warnings
 
     def keys_ready(self, timeout: float | None = None) -> bool:
@@ -121,12 +122,15 @@ class ContactBook:
     def _finish(self, index: ContactIndex) -> None:
         """Make ``index``'s missing caller-ID keys, give the rows to the file caches
         and write the cache (runs in the background thread)."""
-        with gc_paused():
-            rows = index.rows()
-            with self._keys_lock:
-                for files in self._files.values():
-                    files.fill_rows(rows)
-                self._persist()
+        try:
+            with gc_paused():
+                rows = index.rows()
+                with self._keys_lock:
+                    for files in self._files.values():
+                        files.fill_rows(rows)
+                    self._persist()
+        except Exception:  # noqa: BLE001, S110 - no traceback over the TUI; a lookup
+            pass  # makes the keys again (and reports through its caller)
 
     def drop_cache(self) -> None:
         """Delete the warm-start cache files (privacy erase); the in-memory state is
