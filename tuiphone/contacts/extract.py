@@ -212,11 +212,17 @@ def _text(value: str) -> str:
 def to_contact(card: Card, origin: Origin) -> Contact:
     """Extract every field we use. Never raises on odd values."""
     slim = _new_card(card.raw, (), card.offset, card.lineno, card.has_end, True)
-    return contact_from(pairs_of(card.props), slim, origin)
+    contact = contact_from(pairs_of(card.props), slim, origin)
+    if contact is None:  # cannot be: nothing was asked of it
+        raise AssertionError("contact_from declined a card without being asked to")
+    return contact
 
 
-def contact_from(pairs: Sequence[Pair], card: Card, origin: Origin) -> Contact:
-    """The Contact of a card's properties (``card`` is kept as it is: slim it first)."""
+def contact_from(
+    pairs: Sequence[Pair], card: Card, origin: Origin, useful: frozenset[str] = frozenset()
+) -> Contact | None:
+    """The Contact of a card's properties (``card`` is kept as it is: slim it first);
+    None if ``useful`` names properties and the card has none of them."""
     first: dict[str, str] = {}
     grouped = False
     listed: list[Pair] = []
@@ -228,6 +234,8 @@ def contact_from(pairs: Sequence[Pair], card: Card, origin: Origin) -> Contact:
             grouped = True
         if head.name in _LISTED:
             listed.append(pair)
+    if useful and useful.isdisjoint(first):
+        return None
     labels = _labels(pairs) if grouped else {}
     countries = _countries(pairs) if grouped else {}
     phones: list[Phone] = []

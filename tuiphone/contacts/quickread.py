@@ -58,10 +58,10 @@ def quick_contact(data: bytes, origin: Origin) -> Contact | None:
     if chunks[0] != _BEGIN or chunks[-2] != _END or chunks[-1]:
         return None
     pairs = _pairs(chunks, nl)
-    if pairs is None or not any(head.name in USEFUL for head, _ in pairs):
+    if pairs is None:
         return None
-    try:
-        return contact_from(pairs, _new_card(data, (), 0, 1, True, True), origin)
+    try:  # None when nothing USEFUL is there: the tolerant path warns about that
+        return contact_from(pairs, _new_card(data, (), 0, 1, True, True), origin, USEFUL)
     except Exception:  # noqa: BLE001 - the tolerant path makes the warning for this card
         return None
 

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 from tuiphone.contacts.contact import Contact, Origin
 from tuiphone.contacts.errors import ParseWarning
 from tuiphone.contacts.extract import to_contact
+from tuiphone.contacts.persist.fastnew import maker
 from tuiphone.contacts.quickread import USEFUL, quick_contact
 from tuiphone.contacts.vcard.card import Card, split_cards
 
 if TYPE_CHECKING:
     from tuiphone.contacts.indexrow import IndexRow
+
+_new_origin = maker(Origin)  # one per file: see ``persist.fastnew``
 
 @dataclass(slots=True)
 class ReadResult:
@@ -98,7 +101,7 @@ def read_stamped(name: str, book: str, href: str = "") -> tuple[ReadResult, os.s
         st, data = _slurp(name)
     except OSError as err:
         return ReadResult(warnings=[ParseWarning(name, 0, f"cannot read: {err.strerror}")]), None
-    return parse_bytes(data, Origin(book, name, href)), st
+    return parse_bytes(data, _new_origin(book, name, href)), st
 
 
 def _slurp(name: str) -> tuple[os.stat_result, bytes]:
