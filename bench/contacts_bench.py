@@ -6,6 +6,13 @@ into a temp vdir (a fifth with photos), then times a cold load + index build
 with the warm-start cache a first load wrote), search per keystroke, caller-ID
 lookup and RSS; ``--carddav`` also times an incremental sync of N cards against
 a local Radicale.
+
+A cold ``load()`` returns once the contacts are read and searchable; the
+caller-ID keys (``phonenumbers``) of cards the cache did not hold are made by a
+background thread after it. ``contacts_load_10k_s`` is that return;
+``contacts_callerid_ready_10k_s`` is the time from the start of the load until
+the caller-ID table is built (a lookup before then waits for it), and
+``contacts_load_10k_fill_cache_s`` until the warm-start cache is written.
 """
 
 from __future__ import annotations
@@ -80,46 +87,91 @@ def calibrate() -> None:
     emit("python_sum_range_1000_us", (time.perf_counter() - t0) / 200 * 1e6, "us")
 
 
-def _timed_load(folder: Path, cache: Path | None) -> tuple[Any, float, float]:
+def _timed_load(folder: Path, cache: Path | None) -> tuple[Any, float, float, float]:
+    """(book, wall s until ``load`` returned, its CPU s, wall s until the background
+    work (caller-ID table, cache write) was done too)."""
     from tuiphone.contacts.book import ContactBook
     from tuiphone.contacts.sources import VdirSource
 
     start, cpu = time.perf_counter(), time.process_time()
     book = ContactBook([VdirSource("bench", folder)], "US", cache_dir=cache)
     book.load()
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert len(book.index) == CARDS[0], (len(book.index), book.warnings[:3])
-    return book, time.perf_counter() - start, time.process_time() - cpu
+    book.index.finish_keys()  # what a first caller-ID lookup waits for
+    ready = time.perf_counter() - start
+    assert book.keys_ready(timeout=120)
+    done = time.perf_counter() - start
+    return book, wall, cpu, ready if cache is None else done
 
 
-def _child_load(folder: Path, cache: Path | None, count: int) -> tuple[float, float, float]:
+def _child_load(folder: Path, cache: Path | None, count: int) -> tuple[float, ...]:
     CARDS[0] = count
-    _, wall, cpu = _timed_load(folder, cache)
-    return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _, wall, cpu, ready = _timed_load(folder, cache)
+    return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ready
 
 
 def _child_breakdown(folder: Path, count: int) -> dict[str, float]:
-    """Where a cold load's time goes, each part timed alone: reading and parsing the
-    files, the index rows without caller-ID keys (sort name, search text), the E.164
-    keys (phonenumbers), and the index itself."""
-    from tuiphone.contacts.callerid import caller_keys
+    """Where a cold load's time goes, each part timed alone (with the cyclic GC
+    paused, as ``load`` does): reading and parsing the files, the index rows
+    without caller-ID keys (sort name, search text), the index (sorting, search
+    lists) and the collection the paused GC makes up for when ``load`` ends; then
+    what ``load`` leaves to its background thread: the E.164 keys (phonenumbers)
+    and the caller-ID table. ``tolerant_parse_s`` is the parse without the
+    one-plain-card fast path, for comparison."""
+    import gc
+
+    from tuiphone.contacts.callerid import build_table, caller_keys
+    from tuiphone.contacts.contact import Origin
     from tuiphone.contacts.index import ContactIndex
     from tuiphone.contacts.indexrow import IndexRow, haystack
     from tuiphone.contacts.numbers import to_e164
-    from tuiphone.contacts.reader import read_file
+    from tuiphone.contacts.reader import parse_tolerant, read_file
 
+    names = [os.path.join(folder, n) for n in sorted(os.listdir(folder))]
+    gc.disable()
     t0 = time.perf_counter()
-    contacts = [c for name in sorted(os.listdir(folder))
-                for c in read_file(folder / name, "bench").contacts]
+    contacts = [c for name in names for c in read_file(name, "bench").contacts]
     t1 = time.perf_counter()
     light = [(c.display_name.lower(), haystack(c)) for c in contacts]
     t2 = time.perf_counter()
-    keys = [caller_keys(c, "US", to_e164) for c in contacts]
+    ContactIndex.build(contacts, "US", rows=[IndexRow(*a, "", "", "", ()) for a in light])
     t3 = time.perf_counter()
-    rows: list[IndexRow | None] = [IndexRow(*a, *k) for a, k in zip(light, keys, strict=True)]
-    ContactIndex.build(contacts, "US", rows=rows)
+    gc.collect()
     t4 = time.perf_counter()
-    assert len(contacts) == count
-    return {"parse_s": t1 - t0, "rows_s": t2 - t1, "e164_keys_s": t3 - t2, "index_s": t4 - t3}
+    keys = [caller_keys(c, "US", to_e164) for c in contacts]
+    t5 = time.perf_counter()
+    build_table([IndexRow(*a, *k) for a, k in zip(light, keys, strict=True)], "US")
+    t6 = time.perf_counter()
+    datas = [Path(name).read_bytes() for name in names]
+    t7 = time.perf_counter()
+    tolerant = [c for data in datas for c in parse_tolerant(data, Origin("b", "p")).contacts]
+    t8 = time.perf_counter()
+    gc.enable()
+    assert len(contacts) == len(tolerant) == count
+    return {"parse_s": t1 - t0, "rows_s": t2 - t1, "index_s": t3 - t2, "gc_s": t4 - t3,
+            "e164_keys_s": t5 - t4, "callerid_table_s": t6 - t5,
+            "tolerant_parse_s": t8 - t7}
+
+
+def _why(wall: float, ready: float, parts: dict[str, float], target: float) -> str:
+    """What the cold-load figure holds, and what misses the target (if anything)."""
+    held = ("parse_s", "rows_s", "index_s", "gc_s")
+    text = (
+        "each part of a cold load timed alone (no cache). contacts_load_10k_s holds "
+        + " + ".join(held) + f" (sum {sum(parts[k] for k in held):.3f} s); the E.164 "
+        "keys (e164_keys_s) and the caller-ID table are made after load() returns, in "
+        f"a background thread, ready at contacts_callerid_ready_10k_s ({ready:.3f} s "
+        "from the start; a lookup before then waits for the table)."
+    )
+    if wall <= target:
+        return text + f" Target met: {wall:.3f} s <= {target} s."
+    worst = max(held, key=parts.__getitem__)
+    return text + (
+        f" Target missed: {wall:.3f} s > {target} s; the largest part is {worst} "
+        f"({parts[worst]:.3f} s; without it the rest is "
+        f"{sum(parts[k] for k in held) - parts[worst]:.3f} s)."
+    )
 
 
 def _breakdown_in_child(folder: Path) -> dict[str, float]:
@@ -127,7 +179,7 @@ def _breakdown_in_child(folder: Path) -> dict[str, float]:
         return pool.apply(_child_breakdown, (folder, CARDS[0]))
 
 
-def _in_child(folder: Path, cache: Path | None) -> tuple[float, float, float]:
+def _in_child(folder: Path, cache: Path | None) -> tuple[float, ...]:
     """A load in a forked child, so each measures its own time and peak RSS."""
     with multiprocessing.get_context("fork").Pool(1) as pool:
         return pool.apply(_child_load, (folder, cache, CARDS[0]))
@@ -141,22 +193,20 @@ def bench_local(count: int) -> None:
         folder, cache = Path(tmp) / "vdir", Path(tmp) / "cache"
         folder.mkdir()
         generate(folder, count)
-        wall, cpu, rss = _in_child(folder, None)
+        wall, cpu, rss, ready = _in_child(folder, None)
         emit("contacts_load_10k_s", wall, "s")
+        emit("contacts_callerid_ready_10k_s", ready, "s")
         parts = _breakdown_in_child(folder)
         print(json.dumps({
             "name": "contacts_load_10k_parts", "unit": "s", "target_s": 0.5,
             **{k: round(v, 4) for k, v in parts.items()},
-            "why": "each part of a cold load timed alone (no cache): reading + parsing the "
-                   "vCards, the search rows, the caller-ID keys (phonenumbers E.164) and "
-                   "the index. When parse_s alone is over the target, the target cannot "
-                   "be met by moving the E.164 work elsewhere"}), flush=True)
+            "why": _why(wall, ready, parts, 0.5)}), flush=True)
         emit("contacts_load_10k_cpu_s", cpu, "s")
         emit("contacts_load_10k_rss_mb", rss, "MB")
-        wall, _, rss = _in_child(folder, cache)  # cold again, and fills the cache
-        emit("contacts_load_10k_fill_cache_s", wall, "s")
+        _, _, rss, done = _in_child(folder, cache)  # cold again, and fills the cache
+        emit("contacts_load_10k_fill_cache_s", done, "s")
         emit("contacts_load_10k_fill_cache_rss_mb", rss, "MB")
-        book, wall, cpu = _timed_load(folder, cache)
+        book, wall, cpu, _ = _timed_load(folder, cache)
         emit("contacts_load_10k_warm_s", wall, "s")
         emit("contacts_load_10k_warm_cpu_s", cpu, "s")
         index = book.index

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -43,11 +44,11 @@ async def book_url(dav_server: servers.Server) -> str:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files parsed from now on (cache misses)."""
     seen: list[str] = []
-    real = reader.read_file
+    real = reader.read_stamped
 
-    def counting(path: Path, book: str, href: str = "") -> ReadResult:
-        seen.append(path.name)
-        return real(path, book, href)
+    def counting(name: str, book: str, href: str = "") -> tuple[ReadResult, os.stat_result | None]:
+        seen.append(Path(name).name)
+        return real(name, book, href)
 
-    monkeypatch.setattr(filecache, "read_file", counting)
+    monkeypatch.setattr(filecache, "read_stamped", counting)
     return seen

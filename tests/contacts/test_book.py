@@ -8,13 +8,11 @@ import httpx
 import pytest
 
 from tests.contacts import corpus
-from tuiphone.contacts import filecache, reader
 from tuiphone.contacts.book import ContactBook
 from tuiphone.contacts.dav.client import DavSettings
 from tuiphone.contacts.editing import ContactEdit
 from tuiphone.contacts.errors import DavConnectionError, EditError
 from tuiphone.contacts.fields import Phone
-from tuiphone.contacts.reader import ReadResult
 from tuiphone.contacts.sources import CardDavSource, FileSource, Source, VdirSource
 
 
@@ -88,16 +86,9 @@ def test_import_copies_cards_into_the_vdir(book: ContactBook, vdir: Path, tmp_pa
 
 
 def test_unchanged_files_are_not_parsed_again(
-    book: ContactBook, vdir: Path, monkeypatch: pytest.MonkeyPatch
+    book: ContactBook, vdir: Path, parses: list[str]
 ) -> None:
-    parsed: list[str] = []
-    real = reader.read_file
-
-    def counting(path: Path, source: str, href: str = "") -> ReadResult:
-        parsed.append(path.name)
-        return real(path, source, href)
-
-    monkeypatch.setattr(filecache, "read_file", counting)
+    parsed = parses
     (vdir / "ada.vcf").write_bytes(corpus.V4.replace(b"Ada", b"Augusta"))
     book.load()
     assert parsed == ["ada.vcf"]

@@ -43,8 +43,10 @@ def write(path: Path, data: bytes, mtime_ns: int = T0) -> None:
 
 
 def loaded(sources: list[Source], cache: Path | None, region: str = "US") -> ContactBook:
+    """A loaded book whose background work (caller-ID keys, the cache write) is done."""
     book = ContactBook(sources, region=region, cache_dir=cache)
     book.load()
+    assert book.keys_ready(timeout=60)
     return book
 
 

@@ -6,11 +6,19 @@ or sync the index is rebuilt; files that did not change are not parsed again.
 
 With a ``cache_dir`` the parse results and E.164 numbers also survive restarts
 (see ``tuiphone.contacts.persist``): ``load`` and ``sync`` write them there.
+
+The caller-ID keys of cards not in that cache (every card, on a first start)
+need ``phonenumbers``, which costs as much as parsing them: ``load`` returns
+without them and a background thread makes them, builds the caller-ID table and
+then writes the cache (keys included). A lookup before it is done waits for the
+table (never a wrong "unknown"); ``keys_ready`` waits for all of it, and every
+method that changes the book waits first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -30,7 +38,7 @@ from tuiphone.contacts.errors import (
 from tuiphone.contacts.filecache import FileCache
 from tuiphone.contacts.gcpause import gc_paused
 from tuiphone.contacts.index import ContactIndex
-from tuiphone.contacts.indexrow import IndexRow, make_rows, stamp
+from tuiphone.contacts.indexrow import IndexRow, stamp
 from tuiphone.contacts.persist.bookcache import BookCache, Job
 from tuiphone.contacts.persist.lazymemo import LazyMemo
 from tuiphone.contacts.reader import ReadResult, parse_bytes
@@ -53,7 +61,7 @@ class ContactBook:
         """``cache_dir``: where the warm-start cache lives (None: no cache on disk)."""
         self.region = region
         self._sources = {s.id: s for s in sources}
-        self._files = {s.id: FileCache(self._make_rows) for s in sources}
+        self._files = {s.id: FileCache() for s in sources}
         self._dav = {
             s.id: CardDavBook(
                 s.id, s.settings, s.cache_dir, s.book_url, transport, self._files[s.id]
@@ -64,6 +72,8 @@ class ContactBook:
         self._disk = BookCache(cache_dir, stamp(region)) if cache_dir is not None else None
         self._seeded: set[str] = set()
         self._e164 = LazyMemo(self._disk)
+        self._keys_lock = threading.Lock()  # guards the memo (every index of ours uses it)
+        self._finisher: threading.Thread | None = None
         self._results: dict[str, ReadResult] = {}
         self.index = ContactIndex.build([], region)
 
@@ -74,17 +84,58 @@ class ContactBook:
 
     def load(self) -> list[ParseWarning]:
         """(Re)read every source and rebuild the index; returns the warnings.
-        A broken source becomes a warning; the others still load."""
+        A broken source becomes a warning; the others still load. Caller-ID keys
+        not in the cache are made in a background thread (see the module doc)."""
+        self.keys_ready()
         with gc_paused():
             for source_id in self._sources:
                 self._results[source_id] = self._read(source_id)
             self._rebuild()
-            self._persist()
+        if self.index.pending():
+            self._start_finish()
+        else:
+            with self._keys_lock:
+                self._persist()
         return self.warnings
+
+    def keys_ready(self, timeout: float | None = None) -> bool:
+        """Wait (up to ``timeout`` s) until the caller-ID keys a load or sync left to
+        the background thread are made and the cache is written; True when done."""
+        finisher = self._finisher
+        if finisher is not None:
+            finisher.join(timeout)
+            if finisher.is_alive():
+                return False
+            self._finisher = None
+        return True
+
+    async def _keys_ready(self) -> None:
+        if self._finisher is not None:
+            await asyncio.to_thread(self.keys_ready)
+
+    def _start_finish(self) -> None:
+        self._finisher = threading.Thread(
+            target=self._finish, args=(self.index,), name="contacts-keys"
+        )
+        self._finisher.start()
+
+    def _finish(self, index: ContactIndex) -> None:
+        """Make ``index``'s missing caller-ID keys, give the rows to the file caches
+        and write the cache (runs in the background thread)."""
+        try:
+            with gc_paused():
+                rows = index.rows()
+                with self._keys_lock:
+                    for files in self._files.values():
+                        files.fill_rows(rows)
+                    self._persist()
+        except Exception:  # noqa: BLE001, S110 - no traceback over the TUI; a lookup
+            pass  # makes the keys again (and reports through its caller)
 
     def drop_cache(self) -> None:
         """Delete the warm-start cache files (privacy erase); the in-memory state is
         kept, and the next ``load`` or ``sync`` writes the cache again."""
+        self.keys_ready()  # a write still under way would bring the files back
         if self._disk is None:
             return
         self._disk.drop()
@@ -121,8 +172,10 @@ class ContactBook:
         return self._disk.jobs(self._sources, self._files, self._e164.memo)
 
     def _reload(self, source_id: str) -> None:
+        self.keys_ready()
         self._results[source_id] = self._read(source_id)
         self._rebuild()
+        self.index.finish_keys()  # one changed card's keys: no thread for that
 
     def _rebuild(self) -> None:
         everything: list[Contact] = []
@@ -131,10 +184,7 @@ class ContactBook:
             everything += result.contacts
             rows += result.rows
             rows += [None] * (len(everything) - len(rows))
-        self.index = ContactIndex.build(everything, self.region, self._e164, rows)
-
-    def _make_rows(self, contacts: list[Contact]) -> list[IndexRow | None]:
-        return make_rows(contacts, self.region, self._e164)
+        self.index = ContactIndex.build(everything, self.region, self._e164, rows, self._keys_lock)
 
     def search(self, text: str, limit: int = 50) -> list[Contact]:
         return self.index.search(text, limit)
@@ -156,6 +206,7 @@ class ContactBook:
     async def sync(self, progress: BookProgress | None = None) -> dict[str, SyncReport | DavError]:
         """Sync every CardDAV source; a failing one is reported, the others still sync."""
         results: dict[str, SyncReport | DavError] = {}
+        await self._keys_ready()
         for source_id, book in self._dav.items():
             step = (lambda p, s=source_id: progress(s, p)) if progress else None
             try:
@@ -166,8 +217,8 @@ class ContactBook:
             for source_id in self._dav:
                 self._results[source_id] = self._read(source_id)
             self._rebuild()
-        for job in self._cache_jobs():
-            await asyncio.to_thread(job)  # encoding a big book takes a while: off the loop
+        self._start_finish()  # keys and the cache write: off the loop
+        await self._keys_ready()
         return results
 
     def _source_of(self, contact: Contact) -> Source:
@@ -181,6 +232,7 @@ class ContactBook:
     async def save(self, contact: Contact, edit: ContactEdit) -> Contact:
         """Write ``edit`` back (only changed lines); returns the re-read contact.
         Raises ConflictError if the card changed meanwhile, EditError if read only."""
+        await self._keys_ready()
         source = self._source_of(contact)
         if isinstance(source, CardDavSource):
             saved = await self._dav[source.id].save(contact, edit)
@@ -195,6 +247,7 @@ class ContactBook:
 
     async def create(self, source_id: str, edit: ContactEdit) -> Contact:
         """Add a new contact (vCard 3.0) to a vdir or CardDAV source."""
+        await self._keys_ready()
         source = self._sources.get(source_id)
         if isinstance(source, CardDavSource):
             created = await self._dav[source_id].create(edit)
@@ -208,6 +261,7 @@ class ContactBook:
         return self._find(created) or created
 
     async def delete(self, contact: Contact) -> None:
+        await self._keys_ready()
         source = self._source_of(contact)
         if isinstance(source, CardDavSource):
             await self._dav[source.id].delete(contact)

@@ -1,32 +1,94 @@
-"""Turn a parsed Card into a Contact."""
+"""Turn a parsed Card into a Contact.
+
+Extraction works on ``(Head, value)`` pairs: a ``Head`` is what a property's
+group, name and parameters say (its TYPE set, PREF, ...), worked out once per
+distinct head and shared by every card that has the same one, so a book of
+thousands of cards computes ``TEL;TYPE=cell`` once. ``to_contact`` makes the
+pairs from a Card's properties; the plain-file fast path (``quickread``) makes
+them straight from the bytes. Both end in ``contact_from``.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from tuiphone.contacts.contact import Contact, Origin
 from tuiphone.contacts.countries import country_code
 from tuiphone.contacts.fields import Address, Birthday, Email, Gender, Name, Phone
+from tuiphone.contacts.persist.fastnew import maker
 from tuiphone.contacts.vcard.card import Card
-from tuiphone.contacts.vcard.prop import Property
+from tuiphone.contacts.vcard.prop import LAZY, Params, Property
 from tuiphone.contacts.vcard.text import split_escaped, unescape
 
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _DATE = re.compile(r"^(\d{4}|--)-?(\d{2})-?(\d{2})")
+_HEAD_CACHE_MAX = 4096  # distinct heads remembered; a hostile file cannot grow it further
+_HEAD_KEY_MAX = 300  # longest head remembered (as repr)
+
+# Some ten frozen objects per contact: see ``persist.fastnew`` (same objects, half the cost).
+_new_contact, _new_card = maker(Contact), maker(Card)
+_new_phone, _new_email, _new_name = maker(Phone), maker(Email), maker(Name)
+_new_address = maker(Address)
 
 
-def card_labels(card: Card) -> dict[str, str]:
+class Head(NamedTuple):
+    """A property's group, name and parameters as extraction needs them."""
+
+    group: str  # lower case ('' if none): the key of Apple labels and countries
+    name: str  # upper case
+    types: frozenset[str]  # TYPE values, lower case, without "pref"
+    pref: bool  # TYPE=pref or a PREF parameter
+    sip_service: bool  # X-SERVICE-TYPE=sip (IMPP)
+    lazy: bool  # a binary blob (PHOTO...): its value is not read at load time
+
+
+Pair = tuple[Head, str]  # a head and the property's (escaped) value
+_HEADS: dict[tuple[str, str, Params], Head] = {}
+
+
+def head_of(group: str, name: str, params: Params) -> Head:
+    """The (shared) Head of a property with this group, name and parameters."""
+    key = (group, name, params)
+    head = _HEADS.get(key)
+    if head is None:
+        head = _make_head(group, name, params)
+        if len(repr(key)) > _HEAD_KEY_MAX:
+            return head  # odd and long: not worth keeping
+        if len(_HEADS) >= _HEAD_CACHE_MAX:
+            _HEADS.clear()
+        _HEADS[key] = head
+    return head
+
+
+def _make_head(group: str, name: str, params: Params) -> Head:
+    prop = Property(group, name, params, "", 0, 0, 0)
+    types = prop.types
+    service = any(s.lower() == "sip" for s in prop.param("X-SERVICE-TYPE"))
+    return Head(
+        group.lower(), name, types - {"pref"}, "pref" in types or bool(prop.param("PREF")),
+        service, name in LAZY,
+    )
+
+
+def pairs_of(props: Sequence[Property]) -> list[Pair]:
+    return [(head_of(p.group, p.name, p.params), p.value) for p in props]
+
+
+def _labels(pairs: Sequence[Pair]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for prop in card.props:
-        if prop.group and prop.name == "X-ABLABEL":
-            text = unescape(prop.value)
+    for head, value in pairs:
+        if head.group and head.name == "X-ABLABEL":
+            text = unescape(value)
             match = _APPLE_LABEL.match(text)
-            out[prop.group.lower()] = match.group(1) if match else text
+            out[head.group] = match.group(1) if match else text
     return out
 
 
-def _pref(prop: Property) -> bool:
-    return "pref" in prop.types or bool(prop.param("PREF"))
+def card_labels(card: Card) -> dict[str, str]:
+    """Apple ``itemN.X-ABLabel`` labels by group (lower case)."""
+    return _labels(pairs_of(card.props))
 
 
 def _sip_uri(value: str) -> str | None:
@@ -37,48 +99,61 @@ def _sip_uri(value: str) -> str | None:
     return None
 
 
-def phone_item(prop: Property, labels: dict[str, str]) -> Phone | str:
-    value = unescape(prop.value).strip()
+def _phone(head: Head, value: str, labels: dict[str, str]) -> Phone | str:
+    value = unescape(value).strip()
     if value[:4].lower() == "tel:":
         value = value[4:]
-    sip = _sip_uri(value)
-    if sip:
-        return sip
-    label = labels.get(prop.group.lower(), "") if prop.group else ""
-    return Phone(value, prop.types - {"pref"}, label, _pref(prop))
+    if ":" in value:
+        sip = _sip_uri(value)
+        if sip:
+            return sip
+    label = labels.get(head.group, "") if head.group else ""
+    return _new_phone(value, head.types, label, head.pref)
 
 
-def impp_sip(prop: Property) -> str | None:
-    sip = _sip_uri(unescape(prop.value))
+def phone_item(prop: Property, labels: dict[str, str]) -> Phone | str:
+    """A TEL as a Phone, or a ``sip:`` URI when it holds one."""
+    return _phone(head_of(prop.group, prop.name, prop.params), prop.value, labels)
+
+
+def _impp(head: Head, value: str) -> str | None:
+    sip = _sip_uri(unescape(value))
     if sip:
         return sip
-    service = {s.lower() for s in prop.param("X-SERVICE-TYPE")}
-    if "sip" in service and prop.value.strip():
-        return "sip:" + unescape(prop.value).strip().split(":", 1)[-1]
+    if head.sip_service and value.strip():
+        return "sip:" + unescape(value).strip().split(":", 1)[-1]
     return None
 
 
+def impp_sip(prop: Property) -> str | None:
+    return _impp(head_of(prop.group, prop.name, prop.params), prop.value)
+
+
 def x_sip(prop: Property) -> str:
-    value = unescape(prop.value).strip()
+    return _x_sip(prop.value)
+
+
+def _x_sip(value: str) -> str:
+    value = unescape(value).strip()
     return _sip_uri(value) or "sip:" + value
 
 
-def card_countries(card: Card) -> dict[str, str]:
+def _countries(pairs: Sequence[Pair]) -> dict[str, str]:
     """Apple's ``itemN.X-ABADR:de`` country codes by group."""
     return {
-        p.group.lower(): unescape(p.value).strip().upper()
-        for p in card.props
-        if p.group and p.name == "X-ABADR" and len(p.value.strip()) == 2
+        head.group: unescape(value).strip().upper()
+        for head, value in pairs
+        if head.group and head.name == "X-ABADR" and len(value.strip()) == 2
     }
 
 
-def _address(prop: Property, labels: dict[str, str], countries: dict[str, str]) -> Address:
-    p = (split_escaped(prop.value, ";") + [""] * 7)[:7]
-    group = prop.group.lower()
+def _address(head: Head, value: str, labels: dict[str, str], countries: dict[str, str]) -> Address:
+    p = (split_escaped(value, ";") + [""] * 7)[:7]
+    group = head.group
     label = labels.get(group, "") if group else ""
     code = countries.get(group, "") if group else ""
     code = code or country_code(p[6])
-    return Address(p[0], p[1], p[2], p[3], p[4], p[5], p[6], prop.types - {"pref"}, label, code)
+    return _new_address(p[0], p[1], p[2], p[3], p[4], p[5], p[6], head.types, label, code)
 
 
 def _birthday(value: str) -> Birthday:
@@ -102,12 +177,16 @@ def _gender(value: str) -> Gender:
 
 
 def _name(value: str) -> Name:
+    if not value:
+        return _new_name("", "", "", "", "")
     parts = [p.replace(",", " ").strip() for p in split_escaped(value, ";")]
-    return Name(*(parts + [""] * 5)[:5])
+    return _new_name(*(parts + [""] * 5)[:5])
 
 
 def _display(fn: str, name: Name, org: str, phones: list[Phone], emails: list[Email]) -> str:
-    for candidate in (fn, name.display(), org):
+    if fn:  # stripped already
+        return fn
+    for candidate in (name.display(), org):
         if candidate.strip():
             return candidate.strip()
     if emails:
@@ -115,83 +194,98 @@ def _display(fn: str, name: Name, org: str, phones: list[Phone], emails: list[Em
     return phones[0].number if phones else "(no name)"
 
 
-def _email(prop: Property, labels: dict[str, str]) -> Email:
-    label = labels.get(prop.group.lower(), "") if prop.group else ""
-    address = unescape(prop.value).strip()
+def _email(head: Head, value: str, labels: dict[str, str]) -> Email:
+    label = labels.get(head.group, "") if head.group else ""
+    address = unescape(value).strip()
     if address[:7].lower() == "mailto:":
         address = address[7:]
-    return Email(address, prop.types - {"pref"}, label, _pref(prop))
+    return _new_email(address, head.types, label, head.pref)
 
 
-class _Lists:
-    """The multi-valued fields, filled in one pass over the properties."""
-
-    def __init__(self, card: Card) -> None:
-        self.phones: list[Phone] = []
-        self.sips: list[str] = []
-        self.emails: list[Email] = []
-        self.addresses: list[Address] = []
-        self.categories: list[str] = []
-        labels = card_labels(card)
-        self._countries = card_countries(card)
-        for prop in card.props:
-            self._add(prop, labels)
-
-    def _add(self, prop: Property, labels: dict[str, str]) -> None:
-        kind = prop.name
-        if kind == "TEL":
-            item = phone_item(prop, labels)
-            (self.sips.append(item) if isinstance(item, str) else self.phones.append(item))
-        elif kind == "EMAIL":
-            self.emails.append(_email(prop, labels))
-        elif kind == "IMPP":
-            sip = impp_sip(prop)
-            if sip:
-                self.sips.append(sip)
-        elif kind in ("X-SIP", "X-SIP-URI"):
-            self.sips.append(x_sip(prop))
-        elif kind == "ADR":
-            self.addresses.append(_address(prop, labels, self._countries))
-        elif kind == "CATEGORIES":
-            self.categories += [c.strip() for c in split_escaped(prop.value, ",") if c.strip()]
+_LISTED = frozenset({"TEL", "EMAIL", "IMPP", "X-SIP", "X-SIP-URI", "ADR", "CATEGORIES"})
 
 
-def _firsts(card: Card) -> dict[str, str]:
-    """The raw value of the first property of each name (``Card.first`` for all)."""
-    out: dict[str, str] = {}
-    for prop in card.props:
-        out.setdefault(prop.name, prop.value)
-    return out
+def _text(value: str) -> str:
+    return unescape(value).strip() if value else ""
 
 
 def to_contact(card: Card, origin: Origin) -> Contact:
     """Extract every field we use. Never raises on odd values."""
-    lists = _Lists(card)
-    first = _firsts(card)
+    slim = _new_card(card.raw, (), card.offset, card.lineno, card.has_end, True)
+    contact = contact_from(pairs_of(card.props), slim, origin)
+    if contact is None:  # cannot be: nothing was asked of it
+        raise AssertionError("contact_from declined a card without being asked to")
+    return contact
+
+
+def contact_from(
+    pairs: Sequence[Pair], card: Card, origin: Origin, useful: frozenset[str] = frozenset()
+) -> Contact | None:
+    """The Contact of a card's properties (``card`` is kept as it is: slim it first);
+    None if ``useful`` names properties and the card has none of them."""
+    first: dict[str, str] = {}
+    grouped = False
+    listed: list[Pair] = []
+    for pair in pairs:
+        head = pair[0]
+        if head.name not in first:
+            first[head.name] = pair[1]
+        if head.group:
+            grouped = True
+        if head.name in _LISTED:
+            listed.append(pair)
+    if useful and useful.isdisjoint(first):
+        return None
+    labels = _labels(pairs) if grouped else {}
+    countries = _countries(pairs) if grouped else {}
+    phones: list[Phone] = []
+    sips: list[str] = []
+    emails: list[Email] = []
+    addresses: list[Address] = []
+    categories: list[str] = []
+    for head, value in listed:
+        kind = head.name
+        if kind == "TEL":
+            item = _phone(head, value, labels)
+            (sips.append(item) if isinstance(item, str) else phones.append(item))
+        elif kind == "EMAIL":
+            emails.append(_email(head, value, labels))
+        elif kind == "IMPP":
+            sip = _impp(head, value)
+            if sip:
+                sips.append(sip)
+        elif kind == "ADR":
+            addresses.append(_address(head, value, labels, countries))
+        elif kind == "CATEGORIES":
+            categories += [c.strip() for c in split_escaped(value, ",") if c.strip()]
+        else:  # X-SIP, X-SIP-URI
+            sips.append(_x_sip(value))
     get = first.get
     name = _name(get("N", ""))
-    fn = unescape(get("FN", "")).strip()
-    org = ", ".join(p.strip() for p in split_escaped(get("ORG", ""), ";") if p.strip())
+    fn = _text(get("FN", ""))
+    org = get("ORG", "")
+    if org:
+        org = ", ".join(p.strip() for p in split_escaped(org, ";") if p.strip())
     bday, gender = get("BDAY", ""), get("GENDER", "")
-    return Contact(
-        uid=unescape(get("UID", "")).strip(),
-        display_name=_display(fn, name, org, lists.phones, lists.emails),
-        name=name,
-        fn=fn,
-        nickname=unescape(get("NICKNAME", "")).strip(),
-        org=org,
-        title=unescape(get("TITLE", "")).strip(),
-        phones=tuple(lists.phones),
-        emails=tuple(lists.emails),
-        sips=tuple(dict.fromkeys(lists.sips)),
-        addresses=tuple(lists.addresses),
-        birthday=_birthday(bday) if bday.strip() else None,
-        gender=_gender(gender) if gender.strip() else None,
-        categories=tuple(lists.categories),
-        note=unescape(get("NOTE", "")).strip(),
-        rev=unescape(get("REV", "")).strip(),
-        version=get("VERSION", "").strip(),
-        card=card.slimmed(),
-        origin=origin,
-        has_photo="PHOTO" in first,
+    return _new_contact(
+        _text(get("UID", "")),  # uid
+        _display(fn, name, org, phones, emails),
+        name,
+        fn,
+        _text(get("NICKNAME", "")),
+        org,
+        _text(get("TITLE", "")),
+        tuple(phones),
+        tuple(emails),
+        tuple(dict.fromkeys(sips)) if len(sips) > 1 else tuple(sips),
+        tuple(addresses),
+        _birthday(bday) if bday.strip() else None,
+        _gender(gender) if gender.strip() else None,
+        tuple(categories),
+        _text(get("NOTE", "")),
+        _text(get("REV", "")),
+        get("VERSION", "").strip(),
+        card,
+        origin,
+        "PHOTO" in first,
     )

@@ -51,6 +51,13 @@ def make_row(contact: Contact, region: str, normalise: Normalise = to_e164) -> I
     return IndexRow(contact.display_name.lower(), haystack(contact), *keys)
 
 
+def keyed_row(
+    light: tuple[str, str], contact: Contact, region: str, normalise: Normalise = to_e164
+) -> IndexRow:
+    """``contact``'s row from its sort name and haystack (``light``), made before."""
+    return IndexRow(light[0], light[1], *caller_keys(contact, region.upper(), normalise))
+
+
 def make_rows(
     contacts: Iterable[Contact], region: str, normalise: Normalise = to_e164
 ) -> list[IndexRow | None]:
