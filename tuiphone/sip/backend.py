@@ -91,7 +91,7 @@ class PjBackend:
         loop, core = self._loop, self._core
         if loop is None or core is None:
             raise BackendError("the SIP backend is not running")
-        return await loop.run(lambda: fn(core, *args))
+        return await loop.run(lambda: fn(core, *args), core.handoff)
 
     async def run_in_stack(self, fn: Callable[[Core], T]) -> T:
         """Run ``fn(core)`` on the pjsip thread (for sibling modules such as BLF).

@@ -15,13 +15,23 @@ import queue
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from tuiphone.model.errors import BackendError, TuiphoneError
 from tuiphone.sip.errors import strip_tracebacks
 
 T = TypeVar("T")
 Job = Callable[[], None]
+
+
+class Batch(Protocol):
+    """What carries a request's events and its result to the loop in one hop
+    (``handoff.Handoff``)."""
+
+    def held(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def put(self, fn: Callable[[Any], None], arg: Any) -> None: ...
+
 _WAKE = b"\r\n\r\n"
 log = logging.getLogger("tuiphone.sip")
 
@@ -132,8 +142,10 @@ class PjLoop:
             except OSError:
                 log.debug("wake datagram failed", exc_info=True)
 
-    async def run(self, fn: Callable[[], T]) -> T:
+    async def run(self, fn: Callable[[], T], batch: Batch | None = None) -> T:
         """Run ``fn`` on the pjsip thread and return its result on the calling loop.
+        With ``batch``, the events ``fn`` hands over and its result reach the loop in
+        one hop, the result after the events.
 
         Raises what ``fn`` raises (it must raise only tuiphone errors), or
         BackendError if the thread is gone.
@@ -142,7 +154,7 @@ class PjLoop:
             raise BackendError("the SIP backend is not running")
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[T] = loop.create_future()
-        self.post(_Request(loop, fut, fn))
+        self.post(_Request(loop, fut, fn, batch))
         if self._closed:  # lost the race with stop(): nobody will run it
             self._fail_pending()
         return await fut
@@ -164,34 +176,40 @@ class PjLoop:
 class _Request:
     """A job whose result (or error) goes to an asyncio future."""
 
-    __slots__ = ("loop", "fut", "fn")
+    __slots__ = ("loop", "fut", "fn", "batch")
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any]
+        self, loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any],
+        batch: Batch | None = None,
     ) -> None:
-        self.loop, self.fut, self.fn = loop, fut, fn
+        self.loop, self.fut, self.fn, self.batch = loop, fut, fn, batch
 
     def __call__(self) -> None:
-        _complete(self.loop, self.fut, self.fn)
+        if self.batch is None:
+            _complete(self.loop, self.fut, self.fn, None)
+            return
+        with self.batch.held():
+            _complete(self.loop, self.fut, self.fn, self.batch)
 
     def fail(self) -> None:
-        _settle(self.loop, self.fut, None, BackendError("the SIP backend has stopped"))
+        _settle(self.loop, self.fut, None, BackendError("the SIP backend has stopped"), None)
 
 
 def _complete(
-    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any]
+    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[Any], fn: Callable[[], Any],
+    batch: Batch | None,
 ) -> None:
     try:
         result = fn()
     except TuiphoneError as err:
-        _settle(loop, fut, None, strip_tracebacks(err))
+        _settle(loop, fut, None, strip_tracebacks(err), batch)
         return
     except Exception as err:  # a bug: don't let it kill the pjsip thread
         log.exception("job failed on the pjsip thread")
         strip_tracebacks(err)
-        _settle(loop, fut, None, BackendError(f"{type(err).__name__}: {err}"))
+        _settle(loop, fut, None, BackendError(f"{type(err).__name__}: {err}"), batch)
         return
-    _settle(loop, fut, result, None)
+    _settle(loop, fut, result, None, batch)
 
 
 def _settle(
@@ -199,6 +217,7 @@ def _settle(
     fut: asyncio.Future[Any],
     result: Any,
     err: BaseException | None,
+    batch: Batch | None,
 ) -> None:
     def apply() -> None:
         if fut.done():
@@ -208,5 +227,8 @@ def _settle(
         else:
             fut.set_result(result)
 
+    if batch is not None:  # behind the events the job handed over, in the same hop
+        batch.put(lambda _: apply(), None)
+        return
     with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
         loop.call_soon_threadsafe(apply)
