@@ -296,7 +296,8 @@ def ratio(a: float, b: float) -> float | None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--window", type=float, default=20.0, help="CPU windows, seconds")
-    ap.add_argument("--calls", type=int, default=20, help="calls for call_setup_ms")
+    ap.add_argument("--calls", type=int, default=40,
+                    help="calls for call_setup_ms, each side (20 moved ±20 %% run to run)")
     ap.add_argument("--rounds", type=int, default=3, help="call CPU windows per side")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
     args = ap.parse_args()
