@@ -2,7 +2,11 @@
 call keys, the same in every pane and all in F1 help) go first, from the last one on,
 then the focused pane's own; the app's (Quit, Help) and the palette key always stay. A
 "…" says that some were left out. Textual's own footer would cut the last key mid-word
-under the palette key ("Qui")."""
+under the palette key ("Qui").
+
+Textual rebuilds a footer each time the screen's bindings may have changed (every focus
+move, several times while the app starts); this one rebuilds only when what it would show
+differs: the same keys at the same width are the same footer."""
 
 from __future__ import annotations
 
@@ -26,8 +30,25 @@ class FitFooter(Footer):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._fitted_width = -1
+        self._shown: tuple[object, ...] | None = None  # what the last compose was built from
+
+    def _what_to_show(self) -> tuple[object, ...]:
+        """All that ``compose`` reads: the width, and each shown binding with its owner's kind."""
+        if not self._bindings_ready or not self.is_attached:
+            return ()
+        return (self.size.width, self.compact, tuple(
+            (isinstance(node, Screen), isinstance(node, App), binding.key,
+             self.app.get_key_display(binding), binding.description, binding.action,
+             binding.group, enabled, tooltip)
+            for node, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show))
+
+    async def recompose(self) -> None:
+        if self._shown is None or self._what_to_show() != self._shown:
+            await super().recompose()
 
     def compose(self) -> ComposeResult:
+        self._shown = self._what_to_show() or None
         widgets = list(super().compose())
         keys = [w for w in widgets if isinstance(w, FooterKey)
                 and not w.has_class("-command-palette") and not w.has_class("-grouped")]
