@@ -196,6 +196,7 @@ def call_setup(kam: Kamailio, work: Path, target: str, calls: int) -> dict[str, 
         for side, (script, user) in SIDES.items()
     }
     out: dict[str, list[float]] = {side: [] for side in kids}
+    parts: dict[str, list[float]] = {"in": [], "pj": [], "out": []}  # tuiphone's split
     try:
         for child in kids.values():
             child.expect("REGISTERED")
@@ -203,13 +204,18 @@ def call_setup(kam: Kamailio, work: Path, target: str, calls: int) -> dict[str, 
         for _ in range(calls):
             for side, child in kids.items():
                 child.send("go")
-                out[side].append(float(child.expect("SAMPLE", 30).split()[1]))
+                fields = child.expect("SAMPLE", 30).split()
+                out[side].append(float(fields[1]))
+                for field in fields[2:]:
+                    key, _, value = field.partition("=")
+                    parts[key].append(float(value))
                 time.sleep(0.05)
     finally:
         for child in kids.values():
             child.stop()
     for side, samples in out.items():
         log(f"call setup {side}: {samples}")
+    out.update({f"tuiphone_{key}": values for key, values in parts.items()})
     return out
 
 
@@ -313,7 +319,7 @@ def main() -> int:
         target = kam.aor("bob")
 
         setup = call_setup(kam, work, target, args.calls)
-        med = {s: statistics.median(v) for s, v in setup.items()}
+        med = {s: statistics.median(v) for s, v in setup.items() if v}
         emit(
             {
                 "name": "call_setup_ms",
@@ -331,6 +337,26 @@ def main() -> int:
                 " calls of the two sides alternate",
             }
         )
+        if all(f"tuiphone_{k}" in med for k in ("in", "pj", "out")):
+            emit(
+                {
+                    "name": "call_setup_pjsip_ms",
+                    "value": round(med["tuiphone_pj"], 3),
+                    "unit": "ms",
+                    "baseline": round(med["baseline"], 3),
+                    "ratio": ratio(med["tuiphone_pj"], med["baseline"]),
+                    "in_ms": round(med["tuiphone_in"], 3),
+                    "out_ms": round(med["tuiphone_out"], 3),
+                    "why": "call_setup_ms with the engine's hand-offs removed: on tuiphone's "
+                    "pjsip thread, makeCall -> pjsua's CONFIRMED callback (what the baseline "
+                    "measures, our callbacks for 100/180/200 included). in_ms: Phone.call() "
+                    "on the asyncio loop until makeCall starts (dial-string parsing, the "
+                    "wake-up datagram, the job); out_ms: the CONFIRMED callback until the "
+                    "CallChanged event reaches the caller on the loop. When this row meets "
+                    "1.2x and call_setup_ms does not, the gap is the two thread hops a "
+                    "headless engine with an asyncio API needs, not the SIP path",
+                }
+            )
 
         idle = idle_cpu(kam, work, args.window)
         emit(

@@ -52,15 +52,48 @@ async def registered(phone: Phone, account_id: str, timeout_s: float = 10.0) -> 
     raise SystemExit("registration timed out")
 
 
+STAMPS: dict[str, float] = {}  # perf_counter on the pjsip thread, for the last call
+
+
+def stamp_pjsip_side() -> None:
+    """Record, for each call, when the pjsip thread starts makeCall and when pjsua reports
+    the call confirmed (before our callback's own work): the span between them is what
+    the plain pjsua2 baseline measures; the rest of ``dial`` is the hand-offs between the
+    asyncio loop and the pjsip thread plus our Python around them."""
+    from tuiphone.model.call import CallState
+    from tuiphone.sip import call as sip_call
+    from tuiphone.sip import calls as sip_calls
+
+    dial_orig = sip_calls.CallRegistry._dial
+    state_orig = sip_call.PjCall.onCallState
+
+    def _dial(self, call, uri, op):  # type: ignore[no-untyped-def]
+        STAMPS["make"] = time.perf_counter()
+        return dial_orig(self, call, uri, op)
+
+    def on_state(self, prm):  # type: ignore[no-untyped-def]
+        now = time.perf_counter()
+        state_orig(self, prm)
+        if self.info.state is CallState.CONNECTED and "confirmed" not in STAMPS:
+            STAMPS["confirmed"] = now
+
+    sip_calls.CallRegistry._dial = _dial  # type: ignore[method-assign]
+    sip_call.PjCall.onCallState = on_state  # type: ignore[method-assign]
+
+
 async def dial(phone: Phone, target: str) -> tuple[str, float]:
     """Phone.call() -> CallChanged CONNECTED for that call; returns (call id, ms)."""
     sub = phone.events()
+    STAMPS.clear()
     t0 = time.perf_counter()
     info = await phone.call(target)
     async for ev in sub:
         if isinstance(ev, CallChanged) and ev.call.id == info.id:
             if ev.call.state is CallState.CONNECTED:
-                ms = (time.perf_counter() - t0) * 1000
+                t1 = time.perf_counter()
+                ms = (t1 - t0) * 1000
+                if {"make", "confirmed"} <= STAMPS.keys():
+                    STAMPS.update(start=t0, event=t1)
                 break
             if ev.call.state is CallState.ENDED:
                 raise SystemExit(f"call ended: {ev.call.code} {ev.call.reason}")
@@ -96,6 +129,8 @@ async def main() -> None:
         register_expires=300,
         auto_answer=args.mode == "callee",
     )
+    if args.mode == "setup":
+        stamp_pjsip_side()
     phone = Phone(EngineSetup(accounts=(acc,), echo_line=False), PjBackend())
     await phone.start()
     try:
@@ -107,8 +142,14 @@ async def main() -> None:
                 if line.strip() != "go":
                     break  # "quit" or EOF
                 call_id, ms = await dial(phone, args.target)
+                split = dict(STAMPS)
                 await hangup(phone, call_id)
-                say(f"SAMPLE {ms:.3f}")
+                if {"start", "make", "confirmed", "event"} <= split.keys():
+                    say(f"SAMPLE {ms:.3f} in={1000 * (split['make'] - split['start']):.3f} "
+                        f"pj={1000 * (split['confirmed'] - split['make']):.3f} "
+                        f"out={1000 * (split['event'] - split['confirmed']):.3f}")
+                else:
+                    say(f"SAMPLE {ms:.3f}")
             return
         call_id = ""
         if args.mode == "call":
