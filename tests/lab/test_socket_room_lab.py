@@ -11,17 +11,13 @@ test_hostile_sip.py's churn test).
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
 
 import pjsua2  # noqa: F401 - a hard dependency: missing, these must fail, not skip
 import pytest
 
 from tests.lab.engine_harness import direct_account
-from tuiphone.load.drive import place
-from tuiphone.load.watch import CallWatch
-from tuiphone.load.wire import CallOrder
-from tuiphone.sip.endpoint import MAX_CALLS
+from tests.lab.lanes import back_to_back
 
 pytestmark = [pytest.mark.lab]
 
@@ -34,23 +30,8 @@ async def test_calls_begun_faster_than_sockets_free_all_connect(phone_factory, s
     uas = sipp_factory.uas(calls=CALLS)
     uas.wait_ready()
     phone = await phone_factory(direct_account())
-    watch = CallWatch(phone)
-    await watch.start()
-    outcomes: collections.Counter[str] = collections.Counter()
-    numbers = iter(range(1, CALLS + 1))
     started = asyncio.get_running_loop().time()
-
-    async def lane() -> None:
-        for n in numbers:
-            order = CallOrder(n=n, uri=f"sip:svc@{uas.uri_host}", account=None,
-                              duration_s=0.0, timeout_s=10.0, play=None)
-            record = await place(phone, watch, order, 0, lambda _n, _state: None)
-            outcomes[f"{record.outcome.value} {record.reason}".strip()] += 1
-
-    try:
-        await asyncio.wait_for(asyncio.gather(*(lane() for _ in range(MAX_CALLS))), 120)
-    finally:
-        await watch.close()
+    outcomes = await back_to_back(phone, f"sip:svc@{uas.uri_host}", CALLS, 0.0)
     took = asyncio.get_running_loop().time() - started
     print(f"{CALLS} calls in {took:.2f} s")
     assert outcomes == {"answered OK": CALLS}
