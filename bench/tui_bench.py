@@ -270,7 +270,27 @@ def main() -> int:
                                         ("engine: local",), args.window)
         base_cpu, base_rss, base_main = idle_after(f"{PY} {script}", env, ("pane-6",),
                                                    args.window)
+        # the same window with the cursor steady in both: what the blink's repaints cost
+        steady = Path(tmp) / "six_steady.py"
+        steady.write_text(BASELINE.replace("Six().run()", (
+            "def _steady(self):\n    self.query_one(Input).cursor_blink = False\n\n"
+            "Six.on_mount = _steady\nSix().run()")))
+        (Path(env["XDG_CONFIG_HOME"]) / "tuiphone").mkdir(exist_ok=True)
+        (Path(env["XDG_CONFIG_HOME"]) / "tuiphone" / "config.toml").write_text(
+            "[ui]\ncursor_blink = false\n")
+        quiet, _, _ = idle_after(f"cd {ROOT} && {PY} -c '{TUI}'", env, ("engine: local",),
+                                 args.window)
+        base_quiet, _, _ = idle_after(f"{PY} {steady}", env, ("pane-6",), args.window)
     emit("tui_idle_cpu_pct", cpu, "%", base_cpu)
+    print(json.dumps({
+        "name": "tui_idle_steady_cursor_cpu_pct",
+        "value": None if quiet is None else round(quiet, 3), "unit": "%",
+        "baseline": None if base_quiet is None else round(base_quiet, 3),
+        "why": "tui_idle_cpu_pct with the blink's cost removed: the same window with a steady "
+               "cursor in both ([ui] cursor_blink = false; the baseline's Input likewise). "
+               "What is left is the engine's own threads (engine_bench idle_cpu_pct); the rest "
+               "of the idle gap is the blink repainting the widgets under the dialpad's input "
+               "twice a second"}), flush=True)
     print(json.dumps({
         "name": "tui_idle_main_thread_pct",
         "value": None if main_cpu is None else round(main_cpu, 3), "unit": "%",

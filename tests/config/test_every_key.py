@@ -161,7 +161,7 @@ def test_many_wrong_values_at_once(changes: list[tuple[KeyPath, Any]]) -> None:
             continue  # TOML has no null
         try:
             parent = _container(doc, path[:-1])
-        except (AssertionError, AttributeError, KeyError):
+        except (AssertionError, AttributeError, KeyError, TypeError):
             continue  # an earlier change put a scalar where this key's table was
         parent[path[-1]] = value
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.timer import Timer
+from textual.widgets import Input
 
 from tests.ui.helpers import make_app, running, until
 from tuiphone.model.call import CallState
@@ -50,3 +51,19 @@ async def test_only_the_cursor_blinks_while_idle_and_call_timers_tick_in_a_call(
         await until(pilot, lambda: not phone.state().calls)
         await until(pilot, lambda: not app.main.query_one(CallsPane).calls)
         assert "CallsPane._tick" not in _frequent(app)
+
+
+async def test_a_steady_cursor_leaves_no_timer_while_idle():
+    """``[ui] cursor_blink = false``: the focused dialpad keeps its cursor shown and
+    nothing fires while idle; moving the focus to another field keeps it steady too."""
+    app, _phone = make_app(cursor_blink=False)
+    async with running(app) as pilot:
+        focused = app.focused
+        assert isinstance(focused, Input)
+        assert focused.id == "dial-input"
+        await until(pilot, lambda: _frequent(app) - {"Screen._on_timer_update"} == set())
+        assert focused.cursor_blink is False
+        assert focused._cursor_visible
+        await pilot.press("ctrl+n")  # the next pane: another text field takes the focus
+        await until(pilot, lambda: app.focused is not focused)
+        assert _frequent(app) - {"Screen._on_timer_update"} == set()

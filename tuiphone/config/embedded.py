@@ -119,6 +119,7 @@ theme = "tuiphone-dark"
 layout = "auto"               # auto | wide | narrow
 avatars = "auto"              # auto (kitty/sixel when the terminal has them) | halfcell | off
 #confirm_emergency = false    # ask before dialling an emergency number
+#cursor_blink = true          # false: a steady cursor, nothing repainted while idle
 
 [keymap]                      # action id = keys, e.g. "ctrl+d" or "f5,ctrl+n"
 #"call.hangup" = "ctrl+e"

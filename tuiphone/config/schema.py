@@ -66,6 +66,7 @@ class UiConfig:
     avatars: str = "auto"  # auto (kitty/sixel if the terminal has them) | halfcell | off
     confirm_emergency: bool = False  # ask before dialling an emergency number (never slow it)
     alert: tuple[str, ...] = ("bell",)  # on an incoming call: bell | osc | notify
+    cursor_blink: bool = True  # false: a steady cursor (no repaint twice a second over SSH)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,7 @@ def parse_ui(reader: Reader, keymap: Reader) -> UiConfig:
         avatars=reader.one_of("avatars", AVATARS, defaults.avatars),
         confirm_emergency=reader.flag("confirm_emergency", defaults.confirm_emergency),
         alert=_alerts(reader, defaults.alert),
+        cursor_blink=reader.flag("cursor_blink", defaults.cursor_blink),
     )
     reader.finish()
     return ui

@@ -9,9 +9,10 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App
-from textual.widgets import Input
+from textual.events import DescendantFocus
+from textual.widgets import Input, TextArea
 
 from tuiphone.config.schema import AppConfig, UiConfig
 from tuiphone.engine.api import PhoneApi
@@ -108,6 +109,13 @@ class TuiphoneApp(App[int]):
         if self.dial:
             self.call_after_refresh(self._prefill_dial)
         self.call_after_refresh(self.start_engine)
+
+    @on(DescendantFocus)
+    def _steady_cursor(self, event: DescendantFocus) -> None:
+        """``[ui] cursor_blink = false``: a text field that takes the focus keeps a steady
+        cursor (its blink timer stays paused: nothing is repainted while idle)."""
+        if not self.ui.cursor_blink and isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
 
     def _prefill_dial(self) -> None:
         dial_input = self.main.query_one("#dial-input", Input)
