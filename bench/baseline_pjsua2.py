@@ -89,7 +89,11 @@ class Call(pj.Call):
             self.ended = True
 
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
-        for mi in self.getInfo().media:
+        # keep the CallInfo: iterating ``self.getInfo().media`` walks a vector SWIG has
+        # already freed (garbage type/status: the audio was never wired, so this baseline
+        # decoded nothing it received and looked cheaper than a softphone is)
+        info = self.getInfo()
+        for mi in info.media:
             if mi.type == pj.PJMEDIA_TYPE_AUDIO and mi.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
                 am = self.getAudioMedia(int(mi.index))
                 dev = self.ua.ep.audDevManager()
