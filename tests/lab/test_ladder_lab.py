@@ -32,6 +32,11 @@ def rungs(data: dict) -> list[tuple[str, str, str, str]]:
     return [(r["direction"], r["label"], r["peer"], r["transport"]) for r in data["rungs"]]
 
 
+def by_direction(rows: list[tuple[str, str, str, str]]) -> dict[str, list[tuple[str, ...]]]:
+    """The rungs we sent and the ones we received, each list in its own order."""
+    return {way: [r for r in rows if r[0] == way] for way in ("tx", "rx")}
+
+
 def test_tshark_capture_gives_our_ladder(kamailio, baresip_factory, tmp_path):  # noqa: F811
     baresip_factory(kamailio.port, "carol")
     config = account_config(tmp_path / "config.toml", kamailio)
@@ -63,7 +68,11 @@ def test_tshark_capture_gives_our_ladder(kamailio, baresip_factory, tmp_path):  
     assert [r[1] for r in mine][:1] == ["INVITE"]
     assert "200 OK" in [r[1] for r in mine]
     assert "BYE" in [r[1] for r in mine]
-    assert rungs(theirs.json()) == mine
+    # The capture orders by when packets crossed lo, our trace by when pjsip handled them:
+    # a 180 that arrives while we are sending the ACK for the 200 (it lost a race in
+    # Kamailio's workers) is before the ACK in one and after it in the other (seen once
+    # in a CI run). Each direction keeps its order in both.
+    assert by_direction(rungs(theirs.json())) == by_direction(mine)
     text = tuiphone(config, "trace", "--ladder", "--from-pcap", str(capture),
                     f"--call={sip_call_id}", "--format", "markdown")
     assert text.code == 0, text.err
