@@ -62,12 +62,16 @@ PRE_PAINT = "import tuiphone.ui.app, tuiphone.config.appstate, tuiphone.host.ses
 SIX_MARKERS = tuple(f"pane-{n}" for n in range(1, 7)) + ("palette",)
 
 
-def emit(name: str, value: float | None, unit: str, baseline: float | None) -> None:
+def emit(name: str, value: float | None, unit: str, baseline: float | None,
+         why: str | None = None) -> None:
     def rnd(v: float | None) -> float | None:
         return None if v is None else round(v, 3)
 
-    print(json.dumps({"name": name, "value": rnd(value), "unit": unit,
-                      "baseline": rnd(baseline)}), flush=True)
+    row: dict[str, object] = {"name": name, "value": rnd(value), "unit": unit,
+                              "baseline": rnd(baseline)}
+    if why is not None:
+        row["why"] = why
+    print(json.dumps(row), flush=True)
 
 
 def _screen(tmux: tuple[str, ...], session: str) -> str:
@@ -240,27 +244,20 @@ def main() -> int:
         return statistics.median(good) if good else None
 
     emit("tui_first_paint_s", med(paint), "s", med(base))
-    split, plain = med(base_imports), med(base)
-    print(json.dumps({
-        "name": "tui_first_paint_imports_s", "value": None if split is None else round(split, 3),
-        "unit": "s", "baseline": None if plain is None else round(plain, 3),
-        "why": "the baseline app after importing what the TUI imports before its first paint "
-               "(same run, same markers): value - baseline is the module loading share of the "
-               "tui_first_paint_s gap; tui_first_paint_s - value is composing, styling and "
-               "painting the real first frame (visible panes, status bar, footer). Mounting "
-               "the Contacts and SIP ladder content only after the first paint was built and "
-               "measured (7 interleaved idle runs: 0.556 s -> 0.547 s, within the noise) and "
-               "not kept: those panes are not where the paint time goes"}),
-        flush=True)
+    emit("tui_first_paint_imports_s", med(base_imports), "s", med(base),
+         "the baseline app after importing what the TUI imports before its first paint "
+         "(same run, same markers): value - baseline is the module loading share of the "
+         "tui_first_paint_s gap; tui_first_paint_s - value is composing, styling and "
+         "painting the real first frame (visible panes, status bar, footer). Mounting "
+         "the Contacts and SIP ladder content only after the first paint was built and "
+         "measured (7 interleaved idle runs: 0.556 s -> 0.547 s, within the noise) and "
+         "not kept: those panes are not where the paint time goes")
     ours_imp, base_imp = import_times(args.runs)
-    print(json.dumps({
-        "name": "tui_imports_s", "value": round(ours_imp, 3), "unit": "s",
-        "baseline": round(base_imp, 3),
-        "why": "the TUI's pre-paint imports alone (tuiphone.ui.app: screens, panes, model; "
-               "the config loader and the engine host) "
-               "against the baseline app's (textual.app, its widgets, pjsua2): the part of "
-               "the tui_first_paint_s gap that is module loading, not compose or paint"}),
-        flush=True)
+    emit("tui_imports_s", ours_imp, "s", base_imp,
+         "the TUI's pre-paint imports alone (tuiphone.ui.app: screens, panes, model; "
+         "the config loader and the engine host) "
+         "against the baseline app's (textual.app, its widgets, pjsua2): the part of "
+         "the tui_first_paint_s gap that is module loading, not compose or paint")
     emit("tui_engine_ready_s", med(ready), "s", None)
     with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
         env = private_env(Path(tmp))
@@ -282,24 +279,18 @@ def main() -> int:
                                  args.window)
         base_quiet, _, _ = idle_after(f"{PY} {steady}", env, ("pane-6",), args.window)
     emit("tui_idle_cpu_pct", cpu, "%", base_cpu)
-    print(json.dumps({
-        "name": "tui_idle_steady_cursor_cpu_pct",
-        "value": None if quiet is None else round(quiet, 3), "unit": "%",
-        "baseline": None if base_quiet is None else round(base_quiet, 3),
-        "why": "tui_idle_cpu_pct with the blink's cost removed: the same window with a steady "
-               "cursor in both ([ui] cursor_blink = false; the baseline's Input likewise). "
-               "What is left is the engine's own threads (engine_bench idle_cpu_pct); the rest "
-               "of the idle gap is the blink repainting the widgets under the dialpad's input "
-               "twice a second"}), flush=True)
-    print(json.dumps({
-        "name": "tui_idle_main_thread_pct",
-        "value": None if main_cpu is None else round(main_cpu, 3), "unit": "%",
-        "baseline": None if base_main is None else round(base_main, 3),
-        "why": "the same idle window, Python's main thread only (Textual's; the rest of "
-               "tui_idle_cpu_pct is the engine's threads, ~0.04 % alone in engine_bench). "
-               "While idle only the cursor's blink timer runs (tests/ui/test_idle_timers.py); "
-               "each blink repaints the widgets the dialpad's input overlaps, more of them "
-               "than under the baseline's single Input"}), flush=True)
+    emit("tui_idle_steady_cursor_cpu_pct", quiet, "%", base_quiet,
+         "tui_idle_cpu_pct with the blink's cost removed: the same window with a steady "
+         "cursor in both ([ui] cursor_blink = false; the baseline's Input likewise). "
+         "What is left is the engine's own threads (engine_bench idle_cpu_pct); the rest "
+         "of the idle gap is the blink repainting the widgets under the dialpad's input "
+         "twice a second")
+    emit("tui_idle_main_thread_pct", main_cpu, "%", base_main,
+         "the same idle window, Python's main thread only (Textual's; the rest of "
+         "tui_idle_cpu_pct is the engine's threads, ~0.04 % alone in engine_bench). "
+         "While idle only the cursor's blink timer runs (tests/ui/test_idle_timers.py); "
+         "each blink repaints the widgets the dialpad's input overlaps, more of them "
+         "than under the baseline's single Input")
     emit("tui_rss_mb", rss, "MB", base_rss)
     return 0 if med(paint) is not None else 1
 
