@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,3 +146,25 @@ def test_an_index_without_rows_makes_keys_on_first_lookup() -> None:
     assert index.pending() == 0
     rows = index.rows()
     assert rows[id(found[0])] == indexrow.make_row(found[0], "DE")
+
+
+async def test_the_engine_never_waits_for_the_keys_on_its_loop(
+    vdir: Path, cache: Path, gate: Gate
+) -> None:
+    """While the keys are made, the engine's caller ID answers "not yet" at once (a call
+    is named by a later event, as while loading) and caches nothing; the API's lookup
+    waits for them off the loop and is right."""
+    from tuiphone.engine.callerid import CallerId
+
+    book = _book(vdir, cache)
+    callerid = CallerId(lambda *_: None)
+    callerid.start(lambda: (book.load(), book)[1])
+    await callerid.ready()
+    assert gate.entered.wait(WAIT)  # the background thread holds the table
+    assert callerid.find(BERLIN) is None  # returns at once: the gate is still closed
+    waiting = asyncio.ensure_future(callerid.keys_ready())
+    gate.opened.set()
+    await asyncio.wait_for(waiting, WAIT)
+    found = callerid.lookup(BERLIN)
+    assert found is not None
+    assert found.name == "Ada"

@@ -64,11 +64,27 @@ class CallerId:
     def book(self) -> ContactBook | None:
         return self._book
 
+    async def keys_ready(self) -> None:
+        """Wait (off the loop) until the book's caller-ID keys are made: a cold load
+        returns before them and makes them in a thread (``ContactBook.keys_ready``)."""
+        book = self._book
+        if book is not None and book.index.pending():
+            await asyncio.to_thread(book.keys_ready)
+
+    def _ready(self) -> ContactBook | None:
+        """The book once its caller-ID table can answer without waiting, else None."""
+        book = self._book
+        return None if book is None or book.index.pending() else book
+
     def find(self, uri: str) -> Contact | None:
-        if self._book is None or not uri:
+        """The contact for ``uri``; None also while the book's caller-ID keys are being
+        made (a lookup then would wait for them on the loop): the call is named by a
+        later event, as during loading."""
+        book = self._ready()
+        if book is None or not uri:
             return None
         try:
-            return self._book.lookup(uri)
+            return book.lookup(uri)
         except Exception:  # noqa: BLE001 - a bad number must not stop a call from ringing
             return None
 
@@ -105,7 +121,7 @@ class CallerId:
         if name is None:
             found = self.find(call.remote_uri)
             name = found.display_name if found is not None else ""
-            if self._book is not None:  # before loading, a later event may still name it
+            if self._ready() is not None:  # before that, a later event may still name it
                 self._names[call.id] = name
         if call.state is CallState.ENDED:
             self._names.pop(call.id, None)

@@ -597,6 +597,7 @@ class Phone:
     # contacts
 
     async def lookup_contact(self, uri: str) -> ContactSummary | None:
+        await self.callerid.keys_ready()
         return self.callerid.lookup(uri)
 
     def _contact_id(self, uri: str) -> str | None:
