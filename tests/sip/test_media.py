@@ -18,6 +18,8 @@ from tuiphone.model.backend import MediaSettings
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import NotFound, UsageError
 from tuiphone.sip import PjBackend
+from tuiphone.sip.core import Core
+from tuiphone.sip.recorder import CallTap
 
 pytestmark = pytest.mark.pjsua
 
@@ -186,3 +188,31 @@ async def test_heard_only_recording_leaves_our_own_audio_out(files_lab: Lab,
 def _tail(mono: tuple[list[int], int]) -> tuple[list[int], int]:
     samples, rate = mono
     return samples[rate // 2:], rate
+
+
+async def test_a_calls_recording_ports_are_destroyed_when_its_ports_go(files_lab: Lab,
+                                                                       tmp_path: Path) -> None:
+    """A stopped recording and a running one: when the call's ports go, both recordings'
+    bridge ports are destroyed there and then (C++ side), while their Python objects
+    are whole. Left to the last Python reference, the clock thread could call a
+    half-freed port (a later crash in the garbage collector)."""
+    a, _b = await connect(files_lab)
+    backend = files_lab.backend
+    await backend.record_call(a, str(tmp_path / "first.wav"))
+    await backend.stop_recording(a)
+    await backend.record_call(a, str(tmp_path / "second.wav"))
+
+    def taps(c: Core) -> list[CallTap]:
+        ports = c.media.ports[c.calls.live(a).key]
+        return [*ports.taps, *ports.retired]
+
+    held = await backend.run_in_stack(taps)  # with the lab's own recording of every call
+    assert len(held) == 3
+    assert await backend.run_in_stack(lambda _c: [p.thisown for t in held
+                                                  for p in (t.far, t.near)]) == [True] * 6
+    await backend.hangup(a)
+    await files_lab.events.wait(call_is(a, CallState.ENDED))
+    await backend.sync()
+    owned = await backend.run_in_stack(lambda _c: [p.thisown for t in held
+                                                   for p in (t.far, t.near)])
+    assert owned == [False] * 6

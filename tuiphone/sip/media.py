@@ -38,7 +38,8 @@ class CallPorts:
     source: pj.AudioMedia | None = None
     player: pj.AudioMediaPlayer | None = None
     taps: list[CallTap] = field(default_factory=list)  # recordings under way
-    retired: list[CallTap] = field(default_factory=list)  # stopped; the bridge may still call
+    # stopped; the bridge may still call (destroyed with the call's ports)
+    retired: list[CallTap] = field(default_factory=list)
     tones: pj.ToneGenerator | None = None
 
 
@@ -271,16 +272,22 @@ class MediaManager:
         self._drop(key)
         ports = self.ports.pop(key, None)
         if ports is not None:
-            for tap in list(ports.taps):
-                self._finish(None, ports, tap)
+            self._discard(ports)
         if not self.ports:
             self.sound.close()  # the sound card is open only while calls exist
+
+    def _discard(self, ports: CallPorts) -> None:
+        """Finish a call's recordings and destroy their ports (see CallTap.destroy)."""
+        for tap in list(ports.taps):
+            self._finish(None, ports, tap)
+        for tap in ports.retired:
+            tap.destroy()
+        ports.retired.clear()
 
     def release_all(self) -> None:
         self.members.clear()
         for ports in self.ports.values():
-            for tap in list(ports.taps):
-                self._finish(None, ports, tap)
+            self._discard(ports)
         self.ports.clear()
         self.sound.stop_ringing()
         self.sound.close()

@@ -118,3 +118,14 @@ class CallTap:
                             near.popleft() if near else _SILENCE)
             wav.close()  # patches the header; the file is ours to close
             self._file.close()
+
+    def destroy(self) -> None:
+        """Take both ports off the bridge (pjsip thread, after ``close``, when their call's
+        ports go) while their Python objects are still whole. Left to the last reference,
+        the C++ port went only once Python had begun tearing the object down; the clock
+        thread, let in while the port left the bridge, then called ``onFrameReceived`` on
+        the half-freed object, and the AttributeError it raised kept a pointer to it that
+        crashed a later garbage collection."""
+        for port in (self.far, self.near):
+            if port.thisown:
+                pj.AudioMediaPort.__swig_destroy__(port)  # disowns: no second delete
