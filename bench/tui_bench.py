@@ -8,6 +8,11 @@ imports pjsua2 before it starts, i.e. what the TUI would cost if it built the en
 tui_first_paint_imports_s: the same baseline app, but importing first what the TUI imports
 before its first paint; it splits the gap: (this - baseline) is module loading, and
 (tui_first_paint_s - this) is composing, styling and painting the real first frame.
+tui_first_paint_mirror_s: the TUI's first screen rebuilt from Textual's own classes
+(bench/tui_mirror.py: the same widget tree, ids, classes, texts and stylesheet, none of
+tuiphone's code), importing pjsua2 first like the baseline: (this - baseline) is what
+Textual takes for that tree, (tui_first_paint_imports_s - baseline) the imports, and the
+rest of tui_first_paint_s tuiphone's own code.
 tui_engine_ready_s: until the status bar says the (pjsua2) engine is up; no baseline.
 tui_idle_cpu_pct / tui_rss_mb: the embedded default (engine included) left idle with the
 dialpad focused, against the same minimal app with a focused Input; the engine's own lean
@@ -58,6 +63,7 @@ Six().run()
 '''
 
 # what ``tuiphone.ui.run`` imports before the first paint (the app, the config loader, the host)
+MIRROR = ROOT / "bench" / "tui_mirror.py"
 PRE_PAINT = "import tuiphone.ui.app, tuiphone.config.appstate, tuiphone.host.session"
 SIX_MARKERS = tuple(f"pane-{n}" for n in range(1, 7)) + ("palette",)
 
@@ -222,7 +228,13 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is not installed", file=sys.stderr)
         return 2
-    paint, ready, base, base_imports = [], [], [], []
+    paint, ready, base, base_imports, mirror = [], [], [], [], []
+    spec_dir = tempfile.TemporaryDirectory(prefix="tuib-spec-")
+    spec = Path(spec_dir.name) / "screen.json"
+    with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
+        subprocess.run([PY, str(ROOT / "bench" / "tui_mirror.py"), "dump", str(spec)],
+                       env=private_env(Path(tmp)), cwd=ROOT, check=True)
+    mirror_cmd = f"cd {ROOT} && {PY} {MIRROR} run {spec}"
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="tuib-") as tmp:
             env = private_env(Path(tmp))
@@ -234,7 +246,9 @@ def main() -> int:
                                        [PANES, ("engine: local",)])
             (b,) = time_until(f"{PY} {script}", env, [SIX_MARKERS])
             (bi,) = time_until(f"cd {ROOT} && {PY} {imports_first}", env, [SIX_MARKERS])
+            (mi,) = time_until(mirror_cmd, env, [PANES])
         paint.append(first)
+        mirror.append(mi)
         ready.append(engine)
         base.append(b)
         base_imports.append(bi)
@@ -252,6 +266,14 @@ def main() -> int:
          "the Contacts and SIP ladder content only after the first paint was built and "
          "measured (7 interleaved idle runs: 0.556 s -> 0.547 s, within the noise) and "
          "not kept: those panes are not where the paint time goes")
+    emit("tui_first_paint_mirror_s", med(mirror), "s", med(base),
+         "the TUI's first screen rebuilt from Textual's own classes (bench/tui_mirror.py: "
+         "the same 68-node widget tree, ids, classes, texts and stylesheet, none of "
+         "tuiphone's code; pjsua2 imported first as in the baseline) against the six-Static "
+         "baseline: value - baseline is what Textual itself takes to style, lay out and "
+         "paint that tree, which no change to tuiphone's code removes; "
+         "tui_first_paint_imports_s - baseline is the imports, and what is left of "
+         "tui_first_paint_s is tuiphone's own code")
     ours_imp, base_imp = import_times(args.runs)
     emit("tui_imports_s", ours_imp, "s", base_imp,
          "the TUI's pre-paint imports alone (tuiphone.ui.app: screens, panes, model; "
@@ -267,6 +289,8 @@ def main() -> int:
                                         ("engine: local",), args.window)
         base_cpu, base_rss, base_main = idle_after(f"{PY} {script}", env, ("pane-6",),
                                                    args.window)
+        mirror_cpu, _, mirror_main = idle_after(mirror_cmd, env, ("SIP ladder", "palette"),
+                                                args.window)
         # the same window with the cursor steady in both: what the blink's repaints cost
         steady = Path(tmp) / "six_steady.py"
         steady.write_text(BASELINE.replace("Six().run()", (
@@ -289,9 +313,23 @@ def main() -> int:
          "the same idle window, Python's main thread only (Textual's; the rest of "
          "tui_idle_cpu_pct is the engine's threads, ~0.04 % alone in engine_bench). "
          "While idle only the cursor's blink timer runs (tests/ui/test_idle_timers.py); "
-         "each blink repaints the widgets the dialpad's input overlaps, more of them "
-         "than under the baseline's single Input")
+         "each blink repaints every widget whose parent's area overlaps the dialpad's "
+         "input (Textual picks them by the parent's clip): the six panes, the status bar "
+         "and the footer among them, 12 against the baseline's 4 (the keypad was moved "
+         "into its own box to take its 13 widgets out). tui_idle_mirror_main_thread_pct "
+         "is that tree without tuiphone's code")
+    emit("tui_idle_mirror_cpu_pct", mirror_cpu, "%", base_cpu,
+         "the same idle window for the mirror of the TUI's first screen (see "
+         "tui_first_paint_mirror_s: Textual's classes, the same tree and stylesheet, the "
+         "dialpad's input focused and blinking, no engine). Against the baseline it is "
+         "the cost of each blink repainting that tree (Textual repaints every widget "
+         "whose parent's area overlaps the input: 12 here, 4 in the baseline); against "
+         "tui_idle_main_thread_pct it is tuiphone's own idle work")
+    emit("tui_idle_mirror_main_thread_pct", mirror_main, "%", base_main,
+         "tui_idle_mirror_cpu_pct, the main thread alone: compare with "
+         "tui_idle_main_thread_pct (the same thread of the real TUI)")
     emit("tui_rss_mb", rss, "MB", base_rss)
+    spec_dir.cleanup()
     return 0 if med(paint) is not None else 1
 
 

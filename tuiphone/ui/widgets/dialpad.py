@@ -43,12 +43,15 @@ class Dialpad(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="number, user or sip: URI", id="dial-input")
-        yield Static(id="dial-mode")
-        with Grid(id="keypad"):
-            for key in KEYS:
-                name = {"*": "star", "#": "hash"}.get(key, key)
-                yield Button(key, id=f"key-{name}", classes="key", compact=True)
-        yield Static("", id="dtmf-rx")
+        # The rest in one box: a cursor blink repaints every widget whose parent's area
+        # overlaps the input's (Textual clips by the parent), so the keys stay out of it
+        with Vertical(id="dial-keys"):
+            yield Static(id="dial-mode")
+            with Grid(id="keypad"):
+                for key in KEYS:
+                    name = {"*": "star", "#": "hash"}.get(key, key)
+                    yield Button(key, id=f"key-{name}", classes="key", compact=True)
+            yield Static("", id="dtmf-rx")
 
     def on_mount(self) -> None:
         for button in self.query(Button):
