@@ -69,12 +69,18 @@ SIX_MARKERS = tuple(f"pane-{n}" for n in range(1, 7)) + ("palette",)
 
 
 def emit(name: str, value: float | None, unit: str, baseline: float | None,
-         why: str | None = None) -> None:
+         why: str | None = None, factor: float | None = None) -> None:
+    """One JSON row; ``factor``: the issue's target, at most that many times the baseline."""
     def rnd(v: float | None) -> float | None:
         return None if v is None else round(v, 3)
 
     row: dict[str, object] = {"name": name, "value": rnd(value), "unit": unit,
                               "baseline": rnd(baseline)}
+    if value is not None and baseline:
+        row["ratio"] = round(value / baseline, 2)
+    if factor is not None:
+        row["target"] = f"<= {factor}x baseline"
+        row["met"] = value is not None and baseline is not None and value <= factor * baseline
     if why is not None:
         row["why"] = why
     print(json.dumps(row), flush=True)
@@ -257,7 +263,7 @@ def main() -> int:
         good = [x for x in xs if x is not None]
         return statistics.median(good) if good else None
 
-    emit("tui_first_paint_s", med(paint), "s", med(base))
+    emit("tui_first_paint_s", med(paint), "s", med(base), factor=1.25)
     emit("tui_first_paint_imports_s", med(base_imports), "s", med(base),
          "the baseline app after importing what the TUI imports before its first paint "
          "(same run, same markers): value - baseline is the module loading share of the "
@@ -302,7 +308,7 @@ def main() -> int:
         quiet, _, _ = idle_after(f"cd {ROOT} && {PY} -c '{TUI}'", env, ("engine: local",),
                                  args.window)
         base_quiet, _, _ = idle_after(f"{PY} {steady}", env, ("pane-6",), args.window)
-    emit("tui_idle_cpu_pct", cpu, "%", base_cpu)
+    emit("tui_idle_cpu_pct", cpu, "%", base_cpu, factor=1.2)
     emit("tui_idle_steady_cursor_cpu_pct", quiet, "%", base_quiet,
          "tui_idle_cpu_pct with the blink's cost removed: the same window with a steady "
          "cursor in both ([ui] cursor_blink = false; the baseline's Input likewise). "
