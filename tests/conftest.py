@@ -55,6 +55,17 @@ def _asyncio_complaints() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="module")
+def _no_backend_left_running_by_the_module() -> Iterator[None]:
+    """A module that leaves a PjBackend running fails at its end, and the backend is
+    stopped: the modules after it would otherwise all fail to start theirs."""
+    yield
+    from tests.leaks import stop_leaked_backends
+
+    if left := stop_leaked_backends():
+        pytest.fail(f"this module left {left} PjBackend(s) running")
+
+
+@pytest.fixture(autouse=True, scope="module")
 def _asyncio_complaints_found_by_gc() -> Iterator[None]:
     yield
     _fail_on_reports(collect=True, where="during this module (found by the garbage collector)")

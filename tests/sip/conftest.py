@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -26,7 +27,11 @@ class Lab:
         return self.contacts[name]
 
 
+@asynccontextmanager
 async def _lab(media: MediaSettings) -> AsyncIterator[Lab]:
+    """``async with _lab(media) as lab``: the backend stops when the block ends, also
+    when an assertion in it fails (an ``async for`` over a generator left that to the
+    garbage collector, and every later pjsua test found "another PjBackend running")."""
     backend, events = PjBackend(), Events()
     await backend.start(
         BackendSettings(media=media, log_level=int(__import__("os").environ.get("PJLOG", "0"))),
@@ -40,8 +45,19 @@ async def _lab(media: MediaSettings) -> AsyncIterator[Lab]:
 
 @pytest.fixture
 async def lab() -> AsyncIterator[Lab]:
-    async for item in _lab(MediaSettings()):
+    async with _lab(MediaSettings()) as item:
         yield item
+
+
+@pytest.fixture(autouse=True)
+def _no_backend_left_running() -> Iterator[None]:
+    """A test that leaves a PjBackend running fails here, and the backend is stopped, so
+    that the tests after it do not all fail on "another PjBackend is running"."""
+    yield
+    from tests.leaks import stop_leaked_backends
+
+    if left := stop_leaked_backends():
+        pytest.fail(f"the test left {left} PjBackend(s) running")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ kept: list[BaseException] = []
 
 
 async def main() -> None:
-    async for lab in _lab(MediaSettings()):
+    async with _lab(MediaSettings()) as lab:
         await lab.add("alice")
         await lab.add("bob")
         a = await lab.backend.make_call("alice", lab.contacts["bob"])

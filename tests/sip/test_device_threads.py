@@ -36,7 +36,7 @@ async def test_portaudio_restarts_never_hold_the_pjsip_thread(
     fake._terminate = lambda: None  # type: ignore[attr-defined]
     fake._initialize = initialize  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "sounddevice", fake)
-    async for lab in _lab(MediaSettings(mode="device")):
+    async with _lab(MediaSettings(mode="device")) as lab:
         # the restart at start is held: SIP goes on, a call connects all the same
         await lab.add("alice")
         await lab.add("bob")
@@ -66,7 +66,7 @@ async def test_a_ring_device_that_goes_away_rings_on_the_default(
     ring = tmp_path / "ring.wav"
     write_tone(str(ring), 660.0, 0.5)
     media = MediaSettings(mode="device", ringtone=str(ring), ring="headset")
-    async for lab in _lab(media):
+    async with _lab(media) as lab:
         await lab.add("alice")
         await lab.add("bob")
         await lab.backend.make_call("alice", lab.contacts["bob"])
@@ -87,7 +87,7 @@ async def test_switching_the_ring_device_mid_ring_moves_the_ringtone(
     monkeypatch.setitem(sys.modules, "sounddevice", fake_sounddevice.module())
     ring = tmp_path / "ring.wav"
     write_tone(str(ring), 660.0, 0.5)
-    async for lab in _lab(MediaSettings(mode="device", ringtone=str(ring))):
+    async with _lab(MediaSettings(mode="device", ringtone=str(ring))) as lab:
         await lab.add("alice")
         await lab.add("bob")
         await lab.backend.make_call("alice", lab.contacts["bob"])

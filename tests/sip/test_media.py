@@ -32,7 +32,7 @@ async def files_lab(tmp_path: Path) -> AsyncIterator[Lab]:
     media = MediaSettings(
         mode="files", play_file=str(tmp_path / "tone440.wav"), record_dir=str(tmp_path / "rec")
     )
-    async for lab in _lab(media):
+    async with _lab(media) as lab:
         await lab.add("alice")
         await lab.add("bob")
         yield lab
@@ -96,7 +96,7 @@ async def test_the_engines_own_line_is_never_recorded(tmp_path: Path) -> None:
     """The echo line's side of a test call (an internal account) makes no file."""
     (tmp_path / "rec").mkdir()
     media = MediaSettings(mode="files", record_dir=str(tmp_path / "rec"))
-    async for lab in _lab(media):
+    async with _lab(media) as lab:
         await lab.add("alice")
         await lab.add("bob", internal=True, auto_answer=True)
         since = len(lab.events.items)
@@ -139,7 +139,7 @@ async def test_conference_bridges_audio(tmp_path: Path) -> None:
     silence, tone = tmp_path / "silence.wav", tmp_path / "tone.wav"
     write_tone(str(silence), 0, 1.0)
     write_tone(str(tone), 440, 2.0)
-    async for lab in _lab(MediaSettings(mode="files", play_file=str(silence))):
+    async with _lab(MediaSettings(mode="files", play_file=str(silence))) as lab:
         for name in ("alice", "bob", "carol"):
             await lab.add(name)
         ab, ba = await connect(lab, "alice", "bob")
