@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher as C
 from cryptography.hazmat.primitives.ciphers import algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tuiphone.files import acrobits, fthttp
+from tuiphone.files import acrobits, fthttp, redact
 from tuiphone.files.crypto import (
     FileKey,
     decrypt_stream,
@@ -189,11 +189,11 @@ def test_hide_keys_leaves_nothing_of_a_key_in_a_trace():
     body = fthttp.build(FileOffer("https://h/x", 1, "text/plain", "a", key))
     sip = ("MESSAGE sip:b@h SIP/2.0\r\nContent-Type: application/vnd.gsma.rcs-ft-http+xml"
            f"\r\n\r\n{body}")
-    hidden = fthttp.hide_keys(sip)
+    hidden = redact.hide_keys(sip)
     assert base64.b64encode(key.material).decode() not in hidden
     assert base64.b64encode(key.tag).decode() not in hidden
     assert "<file-key>[hidden]</file-key>" in hidden
     assert "https://h/x" in hidden
     acro = '{"attachments": [{"content-url": "https://h/y", "encryption-key": "00ff11"}]}'
-    assert fthttp.hide_keys(acro) == acro.replace("00ff11", "[hidden]")
-    assert fthttp.hide_keys("INVITE sip:x SIP/2.0") == "INVITE sip:x SIP/2.0"
+    assert redact.hide_keys(acro) == acro.replace("00ff11", "[hidden]")
+    assert redact.hide_keys("INVITE sip:x SIP/2.0") == "INVITE sip:x SIP/2.0"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tuiphone.files import fthttp, thumbnail
+from tuiphone.files import fthttp, redact, thumbnail
 from tuiphone.files.crypto import FileKey
 from tuiphone.files.errors import BadFile
 from tuiphone.files.offer import FileOffer
@@ -107,8 +107,8 @@ def test_a_spec_style_thumbnail_is_read_and_a_broken_one_leaves_the_file():
         kept = fthttp.parse(text)
         assert kept.url == "https://h/f.jpg"  # the file stays
         assert kept.thumbnail is None  # the unusable thumbnail is left out
-    assert "[hidden]" in fthttp.hide_keys(fthttp.build(_offer()))
-    assert "a2tr" not in fthttp.hide_keys(fthttp.build(_offer()))  # the thumbnail's key too
+    assert "[hidden]" in redact.hide_keys(fthttp.build(_offer()))
+    assert "a2tr" not in redact.hide_keys(fthttp.build(_offer()))  # the thumbnail's key too
 
 
 def test_removing_an_attachment_removes_its_received_thumbnail(tmp_path):

@@ -40,6 +40,7 @@ from tuiphone.model.events import (
     TypingChanged,
 )
 from tuiphone.model.files import FILE_TYPES
+from tuiphone.model.ids import random_id
 from tuiphone.model.message import (
     MAX_BODY,
     ChatThread,
@@ -112,9 +113,8 @@ class Chat:
                                 "one SIP MESSAGE (nothing was sent or stored)")
         acc = self._accounts.account(account_id)
         target = self._accounts.resolve_target(uri, acc).uri
-        import uuid  # with platform ~3 ms: loaded when an id is made
         msg = Message(
-            id=uuid.uuid4().hex[:12],
+            id=random_id(),
             account_id=acc.id,
             direction="out",
             peer=target,

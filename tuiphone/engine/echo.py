@@ -17,6 +17,7 @@ from tuiphone.model.backend import SipBackend
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import TuiphoneError
 from tuiphone.model.events import CallChanged, DtmfReceived, Event, IncomingCall, MessageReceived
+from tuiphone.model.ids import random_id
 from tuiphone.model.trust import TrustConfig
 
 ECHO_ID = "echo"
@@ -66,10 +67,9 @@ class EchoLine:
                 self._spawn(self._backend.send_dtmf(call_id, digit, DtmfMethod.RFC4733))
             case MessageReceived(message=msg) if msg.account_id == ECHO_ID:
                 reply = f"echo: {msg.body}"
-                import uuid  # with platform ~3 ms: loaded when an id is made
                 self._spawn(
                     self._backend.send_message(
-                        ECHO_ID, self._route(msg.peer), reply, "text/plain", uuid.uuid4().hex[:12]
+                        ECHO_ID, self._route(msg.peer), reply, "text/plain", random_id()
                     )
                 )
             case _:

@@ -15,7 +15,6 @@ import mimetypes
 import os
 import secrets
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -39,6 +38,7 @@ from tuiphone.model.files import (
     TransferState,
     UploadKind,
 )
+from tuiphone.model.ids import random_id
 from tuiphone.model.message import Delivery, Message
 from tuiphone.store import Store
 from tuiphone.store.attachments import Attachment
@@ -95,7 +95,7 @@ class FileSender:
         cipher = Cipher.LINPHONE if target in cfg.linphone_peers else cfg.cipher
         ref = secrets.token_hex(16)
         await asyncio.to_thread(self._seal, source, ref, cipher)
-        msg = Message(id=uuid.uuid4().hex[:12], account_id=acc.id, direction="out",
+        msg = Message(id=random_id(), account_id=acc.id, direction="out",
                       peer=target, body=summary(source.name, size), content_type=FTHTTP_TYPE,
                       timestamp=time.time(), delivery=Delivery.QUEUED)
         self._store.add_message(msg)

@@ -29,6 +29,7 @@ from tuiphone.engine.accounts import AccountBook
 from tuiphone.engine.outbox import PART_SEP, Wire
 from tuiphone.model import longtext
 from tuiphone.model.errors import NotFound, TuiphoneError
+from tuiphone.model.ids import random_id
 from tuiphone.model.message import Delivery, Message, peer_key
 from tuiphone.store.parts import least_advanced
 
@@ -157,8 +158,7 @@ class Receipts:
         status = "delivered" if kind == "delivery" else "displayed"
         sent = 0
         for about in msg.imdn_id.split():
-            import uuid  # with platform ~3 ms: loaded when an id is made
-            rid = "imdn-" + uuid.uuid4().hex[:12]
+            rid = "imdn-" + random_id()
             body = cpim.build(acc.uri, msg.peer, imdn.CONTENT_TYPE,
                               imdn.build(about, kind, status), {"Message-ID": rid},
                               content_disposition="notification")

@@ -17,8 +17,6 @@ from xml.etree.ElementTree import Element
 from tuiphone.files.crypto import FileKey
 from tuiphone.files.errors import BadFile
 from tuiphone.files.offer import FileOffer
-from tuiphone.files.redact import HIDDEN as HIDDEN  # re-exported: the trace's redaction
-from tuiphone.files.redact import hide_keys as hide_keys
 
 NS = "urn:gsma:params:xml:ns:rcs:rcs:fthttp"
 MAX_XML = 8192

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from tuiphone.model.errors import LimitExceeded
+from tuiphone.model.ids import random_id
 from tuiphone.model.longtext import PART_HEADER
 from tuiphone.model.message import MAX_BODY, Delivery, Message
 from tuiphone.sip.blf import native as blf_native
@@ -73,8 +74,7 @@ def message_id(account_id: str, peer: str, head: str) -> str:
     elif call_id is not None and cseq is not None:
         key = f"{account_id}\n{call_id.group(1)}\n{cseq.group(1)}"
     else:
-        import uuid  # with platform ~3 ms: loaded when an id is made
-        return uuid.uuid4().hex
+        return random_id(32)
     return "sip-" + hashlib.sha256(key.encode()).hexdigest()[:28]
 
 
