@@ -206,15 +206,14 @@ class SoundDesk:
             self._w_stop_ringer()
         try:
             found = self._w_restart()
-            index = choose(found, wanted, "output" if role == "ring" else role)
+            index = choose(found, wanted, _direction(role))
             changes: dict[str, Any] = {role: wanted}
             self.media = dataclasses.replace(self.media, **changes)
         finally:  # moved, or back where they were when ``wanted`` is not there
             self._w_reopen(bridge, ringer_moves)
         if index is None:
-            index = next((d.index for d in found if d.default_input and role == "input"
-                          or d.default_output and role != "input"), None)
-        return next((d.name for d in found if d.index == index), "default")
+            index = self._default_index(found, _direction(role), role)
+        return _name(found, index)
 
     def _w_reopen(self, bridge: DeviceBridge | None, ringer: bool) -> None:
         found = self._w_found()
@@ -230,7 +229,7 @@ class SoundDesk:
         default, said in a notice when the configured one is not there)."""
         wanted = {"input": self.media.input, "output": self.media.output,
                   "ring": self.media.ring or self.media.output}[kind]
-        role = "output" if kind == "ring" else kind
+        role = _direction(kind)
         try:
             index = choose(found, wanted, role)
         except NotFound as err:
@@ -239,7 +238,7 @@ class SoundDesk:
             index = None
         if index is None:
             return self._default_index(found, role, kind)
-        self.chosen[kind] = next((d.name for d in found if d.index == index), "default")
+        self.chosen[kind] = _name(found, index)
         return index
 
     def _default_index(self, found: list[AudioDevice], role: str,
@@ -247,5 +246,14 @@ class SoundDesk:
         """PortAudio's default device for ``role``, remembered as ``kind``'s choice."""
         index = next((d.index for d in found
                       if (d.default_input if role == "input" else d.default_output)), None)
-        self.chosen[kind or role] = next((d.name for d in found if d.index == index), "default")
+        self.chosen[kind or role] = _name(found, index)
         return index
+
+
+def _direction(kind: str) -> str:
+    """"input" or "output": the ring device is an output."""
+    return "output" if kind == "ring" else kind
+
+
+def _name(found: list[AudioDevice], index: int | None) -> str:
+    return next((d.name for d in found if d.index == index), "default")
