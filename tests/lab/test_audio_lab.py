@@ -15,7 +15,9 @@ import threading
 import time
 import wave
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sounddevice  # noqa: F401 - the lab needs it (test extra): missing, fail, don't skip
@@ -63,6 +65,29 @@ async def device_phone(kamailio, phone_factory, **media: object):
     acc = await Watch(phone).settled(phone, "alice")
     assert acc.reg_state is RegState.REGISTERED
     return phone
+
+
+@dataclass
+class Ringing:
+    phone: Any
+    watch: Watch
+    incoming: IncomingCall
+    capture: Any  # the ring device's monitor, recording
+    heard: list[int]  # its first loud stretch
+
+
+async def ringing_on(server: Pulse, sink: str, kamailio, baresip, phone_factory,
+                     tmp_path: Path, loud_s: float) -> Ringing:
+    """A phone whose ring device is ``sink`` (of ``server``), rung by baresip: what the
+    sink played once the ringtone (660 Hz) was loud for ``loud_s``."""
+    ring = write_tone(tmp_path / "ring660.wav", 660.0, seconds=2, rate=16000)
+    phone = await device_phone(kamailio, phone_factory, ringtone=str(ring), ring=sink)
+    watch = Watch(phone)
+    capture = server.capture(f"{sink}.monitor", tmp_path / f"{sink}.raw")
+    baresip.dial(kamailio.aor("alice"))
+    incoming = await watch.wait(lambda e: isinstance(e, IncomingCall))
+    heard = await asyncio.to_thread(capture.wait_loud, loud_s)
+    return Ringing(phone, watch, incoming, capture, heard)
 
 
 @pytest.fixture
@@ -190,13 +215,9 @@ async def test_a_vanished_output_falls_back_to_the_default(pulse, kamailio, bare
 
 async def test_the_ringtone_plays_on_the_ring_device_until_answered(pulse, kamailio, baresip,
                                                                    phone_factory, tmp_path):
-    ring = write_tone(tmp_path / "ring660.wav", 660.0, seconds=2, rate=16000)
-    phone = await device_phone(kamailio, phone_factory, ringtone=str(ring), ring="ringer")
-    watch = Watch(phone)
-    ringer = pulse.capture("ringer.monitor", tmp_path / "ringer.raw")
-    baresip.dial(kamailio.aor("alice"))
-    incoming = await watch.wait(lambda e: isinstance(e, IncomingCall))
-    heard = await asyncio.to_thread(ringer.wait_loud, 1.0)
+    rung = await ringing_on(pulse, "ringer", kamailio, baresip, phone_factory, tmp_path, 1.0)
+    phone, watch, incoming, ringer, heard = (rung.phone, rung.watch, rung.incoming,
+                                             rung.capture, rung.heard)
     print(f"ringer: {dominant_freq(heard, RATE):.1f} Hz rms {rms(heard):.0f}")
     assert 620 < dominant_freq(heard, RATE) < 700
     await phone.answer(incoming.call.id)
@@ -272,13 +293,9 @@ async def test_a_vanished_ring_device_rings_on_the_default(pulse, kamailio, bare
                                                          phone_factory, tmp_path, restarts):
     headset = Pulse.launch(pulse.run.parent / "headset", ("headset",), desk=False)
     try:
-        ring = write_tone(tmp_path / "ring660.wav", 660.0, seconds=2, rate=16000)
-        phone = await device_phone(kamailio, phone_factory, ringtone=str(ring), ring="headset")
-        watch = Watch(phone)
-        in_headset = headset.capture("headset.monitor", tmp_path / "headset.raw")
-        baresip.dial(kamailio.aor("alice"))
-        incoming = await watch.wait(lambda e: isinstance(e, IncomingCall))
-        heard = await asyncio.to_thread(in_headset.wait_loud, 0.5)
+        rung = await ringing_on(headset, "headset", kamailio, baresip, phone_factory,
+                                tmp_path, 0.5)
+        watch, incoming, in_headset, heard = rung.watch, rung.incoming, rung.capture, rung.heard
         assert 620 < dominant_freq(heard, RATE) < 700  # it rings in the headset
         in_headset.stop()
 
