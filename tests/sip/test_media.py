@@ -17,6 +17,7 @@ from tuiphone.model.account import DtmfMethod
 from tuiphone.model.backend import MediaSettings
 from tuiphone.model.call import CallState
 from tuiphone.model.errors import NotFound, UsageError
+from tuiphone.model.events import CallChanged, Event
 from tuiphone.sip import PjBackend
 from tuiphone.sip.core import Core
 from tuiphone.sip.recorder import CallTap
@@ -216,3 +217,38 @@ async def test_a_calls_recording_ports_are_destroyed_when_its_ports_go(files_lab
     owned = await backend.run_in_stack(lambda _c: [p.thisown for t in held
                                                    for p in (t.far, t.near)])
     assert owned == [False] * 6
+
+
+async def test_a_recording_is_complete_when_its_call_is_reported_ended(files_lab: Lab,
+                                                                       tmp_path: Path) -> None:
+    """The call's recordings are finished (header written, file closed) before its end is
+    emitted: whoever reads them on seeing the call ended (``call --expect-tone``, a
+    script) finds every frame, not a WAV that says it holds none."""
+    a, _b = await connect(files_lab)
+    backend = files_lab.backend
+    path = tmp_path / "heard.wav"
+    await backend.record_call(a, str(path), heard_only=True)
+    base = (await backend.call_stats(a)).rx_packets
+    assert await wait_rx_packets(backend, a, base + 25) >= base + 25
+    closed_when_ended: list[bool] = []
+
+    def look_when_ended(c: Core) -> None:
+        emit = c.emit
+
+        def emit_and_look(event: Event) -> None:
+            if (isinstance(event, CallChanged) and event.call.id == a
+                    and event.call.state is CallState.ENDED):
+                ports = c.media.ports[a]
+                taps = [*ports.taps, *ports.retired]
+                closed_when_ended.append(bool(taps) and all(
+                    t._wav is None for t in taps))  # noqa: SLF001 - closed, header written
+            emit(event)
+
+        c.emit = emit_and_look  # type: ignore[method-assign]
+
+    await backend.run_in_stack(look_when_ended)
+    await backend.hangup(a)
+    await files_lab.events.wait(call_is(a, CallState.ENDED))
+    assert closed_when_ended == [True]
+    with wave.open(str(path)) as heard:
+        assert heard.getnframes() > 0

@@ -107,6 +107,7 @@ class PjCall(pj.Call):  # type: ignore[misc]
                 fields["code"], fields["reason"] = 302, f"Moved Temporarily to {self.redirected_to}"
             fields["media"] = MediaState.NONE
             self.audio = None
+            self.core.media.finish_recordings(self.key)  # complete when it is seen ended
             if fields.get("code") == 424 and self.location_retry is not None:
                 # RFC 6442 §4.3: retry with the location the 424 offers, once
                 # an unreadable 424 still gets its retry, without location

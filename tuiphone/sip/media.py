@@ -276,10 +276,21 @@ class MediaManager:
         if not self.ports:
             self.sound.close()  # the sound card is open only while calls exist
 
-    def _discard(self, ports: CallPorts) -> None:
-        """Finish a call's recordings and destroy their ports (see CallTap.destroy)."""
+    def finish_recordings(self, key: str) -> None:
+        """The call ``key`` is ending: finish its recordings now (WAV header written, file
+        closed), before its end is reported, so that whoever sees it ended (``call
+        --expect-tone``, a script) reads complete files. Its ports go later (release)."""
+        ports = self.ports.get(key)
+        if ports is not None:
+            self._finish_all(ports)
+
+    def _finish_all(self, ports: CallPorts) -> None:
         for tap in list(ports.taps):
             self._finish(None, ports, tap)
+
+    def _discard(self, ports: CallPorts) -> None:
+        """Finish a call's recordings and destroy their ports (see CallTap.destroy)."""
+        self._finish_all(ports)
         for tap in ports.retired:
             tap.destroy()
         ports.retired.clear()
